@@ -1,0 +1,59 @@
+// Chinese word segmentation: nodejieba with Minsheng's own user dictionary and stop words.
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const jieba: { cut(text: string, hmm?: boolean): string[]; insertWord(word: string, tag?: string): boolean; load(opts: Record<string, string>): void } =
+  require('nodejieba');
+
+export const LEXICON_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lexicons');
+
+let loaded = false;
+let stopWords: Set<string> = new Set();
+
+function ensureLoaded(): void {
+  if (loaded) return;
+  loaded = true;
+  const userDict = path.join(LEXICON_DIR, 'userdict.txt');
+  if (existsSync(userDict)) {
+    for (const line of readFileSync(userDict, 'utf8').split('\n')) {
+      const word = line.trim().split(/\s+/)[0];
+      if (word && !word.startsWith('#')) jieba.insertWord(word);
+    }
+  }
+  const stop = path.join(LEXICON_DIR, 'stopwords.txt');
+  if (existsSync(stop)) {
+    stopWords = new Set(readFileSync(stop, 'utf8').split('\n').map((w) => w.trim()).filter((w) => w && !w.startsWith('#')));
+  }
+}
+
+/** Add words at run time (e.g. gazetteer names) so they are never split. */
+export function addWords(words: Iterable<string>): void {
+  ensureLoaded();
+  for (const w of words) if (w) jieba.insertWord(w);
+}
+
+/** Raw segmentation, every token kept (punctuation and spaces included). */
+export function cut(text: string): string[] {
+  ensureLoaded();
+  return jieba.cut(text, true);
+}
+
+/** Content tokens: no whitespace, no punctuation-only tokens, no stop words. */
+export function segment(text: string): string[] {
+  ensureLoaded();
+  const out: string[] = [];
+  for (const t of jieba.cut(text, true)) {
+    const w = t.trim();
+    if (!w || /^[\p{P}\p{S}\s]+$/u.test(w) || stopWords.has(w)) continue;
+    out.push(w);
+  }
+  return out;
+}
+
+export function isStopWord(word: string): boolean {
+  ensureLoaded();
+  return stopWords.has(word);
+}
