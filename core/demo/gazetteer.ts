@@ -1,0 +1,63 @@
+// The demo city's place gazetteer (lexicons/places/wuhu.json): schema, loader and lookups.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const LEXICON_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lexicons');
+
+const name = z.string().min(2).max(30);
+const uniqueList = (suffix: RegExp | null) =>
+  z.array(suffix ? name.regex(suffix) : name).refine((xs) => new Set(xs).size === xs.length, { message: 'duplicate name' });
+
+export const streetSchema = z.object({
+  name: name.regex(/(街道|镇|乡)$/),
+  aliases: uniqueList(null),
+  communities: uniqueList(/(社区|村)$/).min(1),
+  roads: uniqueList(/(路|街|大道|巷)$/).min(1),
+});
+export const districtSchema = z.object({
+  name: name.regex(/(区|县|市)$/),
+  aliases: uniqueList(null),
+  streets: z.array(streetSchema).min(1),
+});
+export const landmarkSchema = z.object({ name, district: name, street: name });
+
+export const gazetteerSchema = z
+  .object({ city: name, districts: z.array(districtSchema).min(1), landmarks: z.array(landmarkSchema) })
+  .superRefine((g, ctx) => {
+    const districtNames = new Set<string>();
+    for (const d of g.districts) {
+      if (districtNames.has(d.name)) ctx.addIssue({ code: 'custom', message: `duplicate district ${d.name}` });
+      districtNames.add(d.name);
+      const streets = new Set<string>();
+      for (const s of d.streets) {
+        if (streets.has(s.name)) ctx.addIssue({ code: 'custom', message: `duplicate street ${d.name}/${s.name}` });
+        streets.add(s.name);
+      }
+    }
+    for (const l of g.landmarks) {
+      const d = g.districts.find((x) => x.name === l.district);
+      if (!d || !d.streets.some((s) => s.name === l.street)) {
+        ctx.addIssue({ code: 'custom', message: `landmark ${l.name}: unknown place ${l.district}/${l.street}` });
+      }
+    }
+  });
+export type Gazetteer = z.infer<typeof gazetteerSchema>;
+export type GazetteerDistrict = z.infer<typeof districtSchema>;
+export type GazetteerStreet = z.infer<typeof streetSchema>;
+
+let cached: Gazetteer | null = null;
+
+export function loadGazetteer(file = path.join(LEXICON_DIR, 'places/wuhu.json')): Gazetteer {
+  if (cached && file === path.join(LEXICON_DIR, 'places/wuhu.json')) return cached;
+  const parsed = gazetteerSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  if (file === path.join(LEXICON_DIR, 'places/wuhu.json')) cached = parsed;
+  return parsed;
+}
+
+/** The district a street belongs to, for messages that name only a street or community. */
+export function districtOfStreet(g: Gazetteer, street: string): string | null {
+  for (const d of g.districts) if (d.streets.some((s) => s.name === street)) return d.name;
+  return null;
+}
