@@ -1,0 +1,92 @@
+// The process's configuration: parsed once from the environment by one zod schema.
+// Nothing else reads process.env; a bad value stops the process with the field named.
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const urlWithProtocols = (protocols: string[]) =>
+  optionalString.refine((v) => v === undefined || protocols.some((p) => v.startsWith(`${p}://`)), {
+    message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+  });
+
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** PostgreSQL; when absent the embedded PGlite database under DATA_DIR is used */
+  DATABASE_URL: urlWithProtocols(['postgres', 'postgresql']),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Redis for BullMQ; when absent jobs run on the in-process runner */
+  REDIS_URL: urlWithProtocols(['redis', 'rediss']),
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i, 'letters, digits, : _ - only').default('minsheng'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** number of demo messages generated on first embedded start */
+  DEMO_MESSAGES: z.coerce.number().int().min(0).max(100_000).default(800),
+  /** secret for signing staff sessions; generated and kept in DATA_DIR when absent in embedded mode */
+  AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
+  /** token of the bootstrap administrator (created on first start when set) */
+  ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+  WECHAT_TOKEN: optionalString,
+  WECHAT_ENCODING_AES_KEY: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9]{43}$/.test(v), {
+    message: 'must be the 43-character EncodingAESKey',
+  }),
+  WECHAT_APP_ID: optionalString,
+  WECHAT_APP_SECRET: optionalString,
+  WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  WEIBO_ACCESS_TOKEN: optionalString,
+  WEIBO_API_BASE: z.string().url().default('https://api.weibo.com'),
+  /** comma-separated Weibo uids of the city's official accounts to poll */
+  WEIBO_ACCOUNTS: optionalString,
+  HOTLINE_WEBHOOK_SECRET: optionalString,
+  /** portal form submissions allowed per IP per minute */
+  PORTAL_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  CI_REQUIRE_SERVICES: booleanFlag,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { field: string; message: string }[]) {
+    super(`invalid configuration: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', message: i.message })));
+  }
+  return result.data;
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function getConfig(): Config {
+  cached ??= loadConfig(process.env);
+  return cached;
+}
+
+/** Entry points call this first: prints the bad field and exits instead of starting half-configured. */
+export function getConfigOrExit(): Config {
+  try {
+    return getConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const i of err.issues) console.error(`config error: ${i.field}: ${i.message}`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}

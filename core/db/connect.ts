@@ -1,0 +1,77 @@
+// One postgres.js instance per process, against real PostgreSQL or the embedded PGlite,
+// which is served on a loopback port by @electric-sql/pglite-socket so the same code runs on both.
+import postgres from 'postgres';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export type Sql = postgres.Sql<Record<string, never>>;
+
+export interface Database {
+  sql: Sql;
+  mode: 'postgres' | 'embedded';
+  /** the URL postgres.js connects to (the loopback socket server in embedded mode) */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  poolMax?: number;
+  /** schema to use as search_path (tests isolate themselves in their own schema) */
+  schema?: string;
+  /** keep the embedded database in memory (tests) */
+  inMemory?: boolean;
+  onNotice?: (msg: string) => void;
+}
+
+function sqlOptions(max: number, schema?: string): postgres.Options<Record<string, never>> {
+  return {
+    max,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    onnotice: () => {},
+    connection: schema ? { search_path: schema } : {},
+    // bigint ids fit a JS number for the life of this service; return them as numbers
+    types: {
+      bigint: { to: 20, from: [20], serialize: (x: number | bigint) => x.toString(), parse: (x: string) => Number(x) },
+    },
+    transform: { undefined: null },
+  };
+}
+
+export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const sql = postgres(opts.databaseUrl, sqlOptions(opts.poolMax ?? 10, opts.schema)) as unknown as Sql;
+    return { sql, mode: 'postgres', url: opts.databaseUrl, close: () => sql.end({ timeout: 5 }) };
+  }
+  return startEmbedded(opts);
+}
+
+async function startEmbedded(opts: ConnectOptions): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  let dataPath: string | undefined;
+  if (!opts.inMemory) {
+    dataPath = path.resolve(opts.dataDir, 'pglite');
+    mkdirSync(dataPath, { recursive: true });
+  }
+  const pg = await PGlite.create(dataPath ? { dataDir: dataPath } : {});
+  const server = new PGLiteSocketServer({ db: pg, host: '127.0.0.1', port: 0 });
+  await server.start();
+  const port = Number(server.getServerConn().split(':').pop());
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`embedded database: socket server reported no port (${server.getServerConn()})`);
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  // PGlite is one session: a pool larger than one connection resets (measured: ECONNRESET).
+  const sql = postgres(url, sqlOptions(1, opts.schema)) as unknown as Sql;
+  return {
+    sql,
+    mode: 'embedded',
+    url,
+    async close() {
+      await sql.end({ timeout: 5 });
+      await server.stop();
+      await pg.close();
+    },
+  };
+}

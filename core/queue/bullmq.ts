@@ -1,0 +1,129 @@
+// Production jobs: BullMQ on Redis. Producers use BullMqQueue; workers/main.ts runs the consumers.
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import {
+  BACKOFF_BASE_MS,
+  isPermanent,
+  jobIdFor,
+  parseJobData,
+  queueDefinitions,
+  QUEUE_NAMES,
+  REMOVE_ON_COMPLETE,
+  REMOVE_ON_FAIL,
+  type EnqueueOptions,
+  type JobData,
+  type JobQueue,
+  type ProcessorMap,
+  type QueueName,
+} from './contract';
+
+export function redisConnection(url: string): ConnectionOptions {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null, // required by BullMQ workers
+    enableOfflineQueue: true,
+  };
+}
+
+export class BullMqQueue implements JobQueue {
+  readonly kind = 'bullmq' as const;
+  private queues = new Map<QueueName, Queue>();
+
+  constructor(private readonly connection: ConnectionOptions, private readonly prefix: string) {}
+
+  queue(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      q.on('error', () => {}); // surfaced through healthy(); ioredis reconnects on its own
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  async enqueue<Q extends QueueName>(name: Q, data: JobData<Q>, opts: EnqueueOptions = {}): Promise<void> {
+    const parsed = parseJobData(name, data);
+    await this.queue(name).add(name, parsed, {
+      jobId: opts.jobId ?? jobIdFor(name, parsed),
+      delay: opts.delayMs && opts.delayMs > 0 ? Math.round(opts.delayMs) : undefined,
+      attempts: queueDefinitions[name].attempts,
+      backoff: { type: 'exponential', delay: BACKOFF_BASE_MS },
+      removeOnComplete: REMOVE_ON_COMPLETE,
+      removeOnFail: REMOVE_ON_FAIL,
+    });
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      const client = await Promise.race([
+        this.queue('process-message').client,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('redis timeout')), 2000)),
+      ]);
+      const pong = await Promise.race([
+        client.ping(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('redis timeout')), 2000)),
+      ]);
+      return pong === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}
+
+export interface WorkerSet {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/** Starts one BullMQ worker per queue that has a processor. */
+export function startBullMqWorkers(
+  connection: ConnectionOptions,
+  prefix: string,
+  processors: ProcessorMap,
+  opts: { concurrency: number; onError: (err: unknown, info: { queue: string; jobId?: string; final?: boolean }) => void },
+): WorkerSet {
+  const workers: Worker[] = [];
+  for (const name of QUEUE_NAMES) {
+    const processor = processors[name] as ((d: unknown, j: unknown) => Promise<void>) | undefined;
+    if (!processor) continue;
+    const worker = new Worker(
+      name,
+      async (job: Job) => {
+        let data: unknown;
+        try {
+          data = parseJobData(name, job.data);
+        } catch (err) {
+          throw new UnrecoverableError(`bad job data: ${(err as Error).message}`);
+        }
+        try {
+          await processor(data, { id: job.id ?? '', queue: name, attempt: job.attemptsMade + 1 });
+        } catch (err) {
+          if (isPermanent(err) && !(err instanceof UnrecoverableError)) throw new UnrecoverableError((err as Error).message);
+          throw err;
+        }
+      },
+      { connection, prefix, concurrency: opts.concurrency, autorun: true },
+    );
+    worker.on('error', (err) => opts.onError(err, { queue: name }));
+    worker.on('failed', (job, err) =>
+      opts.onError(err, { queue: name, jobId: job?.id, final: job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true }),
+    );
+    workers.push(worker);
+  }
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

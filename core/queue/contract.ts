@@ -1,0 +1,93 @@
+// The job contract shared by producers (api, cli) and consumers (workers): queue names,
+// zod payload schemas, job ids derived from the data (idempotent enqueue), and job options.
+import { z } from 'zod';
+
+const id = z.number().int().positive();
+
+export const queueDefinitions = {
+  /** normalise → segment → classify → duplicate check → case → route + deadline */
+  'process-message': {
+    schema: z.object({ messageId: id }),
+    jobId: (d: { messageId: number }) => `msg-${d.messageId}`,
+    attempts: 5,
+  },
+  /** send one outbox row (reply or notice) through its channel */
+  'send-outbox': {
+    schema: z.object({ outboxId: id }),
+    jobId: (d: { outboxId: number }) => `out-${d.outboxId}`,
+    attempts: 8,
+  },
+  /** one SLA timer firing: reminder, overdue or escalation for one deadline */
+  'sla-timer': {
+    schema: z.object({
+      caseId: id,
+      kind: z.enum(['remind', 'overdue', 'escalate']),
+      deadline: z.enum(['accept', 'response', 'resolve']),
+      /** the due time the timer was computed for: a stale timer (deadline moved) does nothing */
+      at: z.string().datetime({ offset: true }),
+    }),
+    jobId: (d: { caseId: number; kind: string; deadline: string; at: string }) =>
+      `sla-${d.caseId}-${d.deadline}-${d.kind}-${Date.parse(d.at)}`,
+    attempts: 5,
+  },
+  /** periodic work: re-create missing SLA timers, flush the outbox, poll channels */
+  'periodic': {
+    schema: z.object({ task: z.enum(['sla-sweep', 'outbox-sweep', 'weibo-poll', 'message-sweep']) }),
+    jobId: (d: { task: string }) => `periodic-${d.task}`,
+    attempts: 1,
+  },
+} as const;
+
+export type QueueName = keyof typeof queueDefinitions;
+export type JobData<Q extends QueueName> = z.infer<(typeof queueDefinitions)[Q]['schema']>;
+export const QUEUE_NAMES = Object.keys(queueDefinitions) as QueueName[];
+
+export const BACKOFF_BASE_MS = 1000;
+export const REMOVE_ON_COMPLETE = { count: 1000, age: 24 * 3600 };
+export const REMOVE_ON_FAIL = { count: 5000, age: 7 * 24 * 3600 };
+
+/** Validates job data at the consumer; bad data is a permanent failure. */
+export function parseJobData<Q extends QueueName>(queue: Q, data: unknown): JobData<Q> {
+  return queueDefinitions[queue].schema.parse(data) as JobData<Q>;
+}
+
+export function jobIdFor<Q extends QueueName>(queue: Q, data: JobData<Q>): string {
+  return (queueDefinitions[queue].jobId as (d: JobData<Q>) => string)(data);
+}
+
+export interface EnqueueOptions {
+  /** run no earlier than this many milliseconds from now */
+  delayMs?: number;
+  /** override the data-derived id (rarely needed) */
+  jobId?: string;
+}
+
+/** The producer side, the same for BullMQ and the in-process runner. */
+export interface JobQueue {
+  readonly kind: 'bullmq' | 'in-process';
+  enqueue<Q extends QueueName>(queue: Q, data: JobData<Q>, opts?: EnqueueOptions): Promise<void>;
+  /** true when jobs can be accepted right now */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A permanent failure: the job is not retried (BullMQ's UnrecoverableError is recognised by name too). */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnrecoverableError';
+  }
+}
+
+export function isPermanent(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'UnrecoverableError' || err.name === 'ZodError');
+}
+
+export interface JobContext<Q extends QueueName = QueueName> {
+  id: string;
+  queue: Q;
+  /** 1 on the first try */
+  attempt: number;
+}
+export type Processor<Q extends QueueName> = (data: JobData<Q>, job: JobContext<Q>) => Promise<void>;
+export type ProcessorMap = { [Q in QueueName]?: Processor<Q> };

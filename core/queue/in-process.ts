@@ -1,0 +1,164 @@
+// The embedded mode's job runner: the same processors as the BullMQ workers, the same
+// job-id deduplication, retries with exponential backoff and delayed jobs, all in this process.
+import {
+  BACKOFF_BASE_MS,
+  isPermanent,
+  jobIdFor,
+  parseJobData,
+  queueDefinitions,
+  type EnqueueOptions,
+  type JobData,
+  type JobQueue,
+  type ProcessorMap,
+  type QueueName,
+} from './contract';
+
+interface PendingJob {
+  id: string;
+  queue: QueueName;
+  data: unknown;
+  attempt: number;
+  runAt: number;
+}
+
+export interface InProcessOptions {
+  concurrency?: number;
+  onError?: (err: unknown, job: { id: string; queue: QueueName; attempt: number; final: boolean }) => void;
+  /** how many finished job ids to remember for deduplication (as BullMQ's removeOnComplete) */
+  rememberCompleted?: number;
+}
+
+export class InProcessQueue implements JobQueue {
+  readonly kind = 'in-process' as const;
+  private processors: ProcessorMap = {};
+  private ready: PendingJob[] = [];
+  private timers = new Map<string, NodeJS.Timeout>();
+  private known = new Set<string>(); // waiting, delayed or running
+  private completed: string[] = [];
+  private completedSet = new Set<string>();
+  private running = 0;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+  readonly stats = { completed: 0, failed: 0, retried: 0 };
+
+  constructor(private readonly opts: InProcessOptions = {}) {}
+
+  /** Attach the processors (the same functions the BullMQ workers run). */
+  register(processors: ProcessorMap): void {
+    this.processors = { ...this.processors, ...processors };
+    this.pump();
+  }
+
+  async enqueue<Q extends QueueName>(queue: Q, data: JobData<Q>, opts: EnqueueOptions = {}): Promise<void> {
+    if (this.closed) throw new Error('job queue is closed');
+    const parsed = parseJobData(queue, data);
+    const id = `${queue}:${opts.jobId ?? jobIdFor(queue, parsed)}`;
+    if (this.known.has(id) || this.completedSet.has(id)) return; // same id, same job: BullMQ semantics
+    this.known.add(id);
+    this.schedule({ id, queue, data: parsed, attempt: 1, runAt: Date.now() + Math.max(0, opts.delayMs ?? 0) });
+  }
+
+  async healthy(): Promise<boolean> {
+    return !this.closed;
+  }
+
+  /** Resolves when nothing is waiting or running (delayed jobs further than `horizonMs` ignored). */
+  async drain(horizonMs = 0): Promise<void> {
+    const busy = () =>
+      this.running > 0 || this.ready.length > 0 || (horizonMs > 0 && this.hasDelayedWithin(horizonMs));
+    while (busy()) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+  }
+
+  private delayedRunAt = new Map<string, number>();
+  private hasDelayedWithin(ms: number): boolean {
+    const limit = Date.now() + ms;
+    for (const at of this.delayedRunAt.values()) if (at <= limit) return true;
+    return false;
+  }
+
+  pendingCount(): number {
+    return this.ready.length + this.running + this.timers.size;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.delayedRunAt.clear();
+    this.ready = [];
+    // let running jobs finish so nothing is cut off halfway
+    while (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.notifyIdle();
+  }
+
+  private schedule(job: PendingJob): void {
+    const delay = job.runAt - Date.now();
+    if (delay <= 0) {
+      this.ready.push(job);
+      this.pump();
+      return;
+    }
+    // setTimeout caps at ~24.8 days; re-arm for longer delays
+    const step = Math.min(delay, 2 ** 31 - 1);
+    this.delayedRunAt.set(job.id, job.runAt);
+    const timer = setTimeout(() => {
+      this.timers.delete(job.id);
+      this.delayedRunAt.delete(job.id);
+      if (!this.closed) this.schedule(job);
+    }, step);
+    timer.unref?.();
+    this.timers.set(job.id, timer);
+  }
+
+  private pump(): void {
+    const limit = this.opts.concurrency ?? 4;
+    while (!this.closed && this.running < limit && this.ready.length > 0) {
+      const idx = this.ready.findIndex((j) => this.processors[j.queue]);
+      if (idx < 0) break;
+      const [job] = this.ready.splice(idx, 1);
+      this.running++;
+      void this.run(job).finally(() => {
+        this.running--;
+        this.pump();
+        this.notifyIdle();
+      });
+    }
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private async run(job: PendingJob): Promise<void> {
+    const processor = this.processors[job.queue] as ((d: unknown, j: unknown) => Promise<void>) | undefined;
+    if (!processor) return;
+    const maxAttempts = queueDefinitions[job.queue].attempts;
+    try {
+      await processor(job.data, { id: job.id, queue: job.queue, attempt: job.attempt });
+      this.stats.completed++;
+      this.finish(job.id);
+    } catch (err) {
+      const final = isPermanent(err) || job.attempt >= maxAttempts;
+      this.opts.onError?.(err, { id: job.id, queue: job.queue, attempt: job.attempt, final });
+      if (final || this.closed) {
+        this.stats.failed++;
+        this.finish(job.id);
+        return;
+      }
+      this.stats.retried++;
+      this.schedule({ ...job, attempt: job.attempt + 1, runAt: Date.now() + BACKOFF_BASE_MS * 2 ** (job.attempt - 1) });
+    }
+  }
+
+  private finish(id: string): void {
+    this.known.delete(id);
+    this.completedSet.add(id);
+    this.completed.push(id);
+    const keep = this.opts.rememberCompleted ?? 1000;
+    while (this.completed.length > keep) this.completedSet.delete(this.completed.shift()!);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './contract';
+export { InProcessQueue } from './in-process';
+export { BullMqQueue, redisConnection, startBullMqWorkers } from './bullmq';
