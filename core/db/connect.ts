@@ -4,7 +4,7 @@ import postgres from 'postgres';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-export type Sql = postgres.Sql<Record<string, never>>;
+export type Sql = postgres.Sql;
 
 export interface Database {
   sql: Sql;
@@ -25,7 +25,7 @@ export interface ConnectOptions {
   onNotice?: (msg: string) => void;
 }
 
-function sqlOptions(max: number, schema?: string): postgres.Options<Record<string, never>> {
+function sqlOptions(max: number, schema?: string): postgres.Options<Record<string, postgres.PostgresType>> {
   return {
     max,
     idle_timeout: 30,
@@ -42,7 +42,7 @@ function sqlOptions(max: number, schema?: string): postgres.Options<Record<strin
 
 export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const sql = postgres(opts.databaseUrl, sqlOptions(opts.poolMax ?? 10, opts.schema)) as unknown as Sql;
+    const sql = postgres(opts.databaseUrl, sqlOptions(opts.poolMax ?? 10, opts.schema) as postgres.Options<{}>) as unknown as Sql;
     return { sql, mode: 'postgres', url: opts.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
   return startEmbedded(opts);
@@ -63,7 +63,7 @@ async function startEmbedded(opts: ConnectOptions): Promise<Database> {
   if (!Number.isInteger(port) || port <= 0) throw new Error(`embedded database: socket server reported no port (${server.getServerConn()})`);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   // PGlite is one session: a pool larger than one connection resets (measured: ECONNRESET).
-  const sql = postgres(url, sqlOptions(1, opts.schema)) as unknown as Sql;
+  const sql = postgres(url, sqlOptions(1, opts.schema) as postgres.Options<{}>) as unknown as Sql;
   return {
     sql,
     mode: 'embedded',

@@ -1,0 +1,142 @@
+// Messages as received (受理): stored verbatim before anything else happens to them.
+import { randomInt } from 'node:crypto';
+import type { Sql } from './connect';
+import type { IncomingMessage } from '../messages/incoming';
+import type { MessageAnalysis } from '../nlp/types';
+
+export interface StoredMessage {
+  id: number;
+  channel: IncomingMessage['channel'];
+  externalId: string;
+  receivedAt: Date;
+  storedAt: Date;
+  title: string | null;
+  body: string;
+  contactName: string | null;
+  contactPhone: string | null;
+  contactHandle: string | null;
+  account: string | null;
+  address: string | null;
+  location: IncomingMessage['location'];
+  isPublic: boolean;
+  trackingNo: string;
+  queryCode: string;
+  state: 'received' | 'processing' | 'processed' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  caseId: number | null;
+  analysis: MessageAnalysis | null;
+}
+
+// no 0/O, 1/I/L: a resident reads the code off a phone screen and types it back
+const QUERY_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export function newQueryCode(): string {
+  let s = '';
+  for (let i = 0; i < 6; i++) s += QUERY_CODE_ALPHABET[randomInt(QUERY_CODE_ALPHABET.length)];
+  return s;
+}
+
+const columns = (sql: Sql) => sql`
+  id, channel, external_id AS "externalId", received_at AS "receivedAt", stored_at AS "storedAt",
+  title, body, contact_name AS "contactName", contact_phone AS "contactPhone", contact_handle AS "contactHandle",
+  account, address, location, is_public AS "isPublic", tracking_no AS "trackingNo", query_code AS "queryCode",
+  state, attempts, last_error AS "lastError", case_id AS "caseId", analysis`;
+
+/**
+ * Stores a message once per (channel, external id). A repeated delivery returns the stored row
+ * with created=false, so every channel can answer a duplicate idempotently.
+ */
+export async function insertMessage(sql: Sql, m: IncomingMessage): Promise<{ message: StoredMessage; created: boolean }> {
+  const inserted = await sql<StoredMessage[]>`
+    INSERT INTO messages (channel, external_id, received_at, raw, raw_content_type, title, body,
+      contact_name, contact_phone, contact_handle, account, address, location, is_public, tracking_no, query_code)
+    VALUES (${m.channel}, ${m.externalId}, ${m.receivedAt}, ${m.raw}, ${m.rawContentType}, ${m.title}, ${m.body},
+      ${m.contactName}, ${m.contactPhone}, ${m.contactHandle}, ${m.account}, ${m.address},
+      ${m.location ? sql.json(m.location) : null}, ${m.isPublic},
+      'MS' || to_char(${m.receivedAt}::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYMMDD') || lpad(nextval('tracking_seq')::text, 7, '0'),
+      ${newQueryCode()})
+    ON CONFLICT (channel, external_id) DO NOTHING
+    RETURNING ${columns(sql)}`;
+  if (inserted.length) return { message: inserted[0], created: true };
+  const [existing] = await sql<StoredMessage[]>`
+    SELECT ${columns(sql)} FROM messages WHERE channel = ${m.channel} AND external_id = ${m.externalId}`;
+  if (!existing) throw new Error(`message (${m.channel}, ${m.externalId}) vanished between insert and read`);
+  return { message: existing, created: false };
+}
+
+/** Bulk variant for imports: one round trip per chunk, same idempotency. */
+export async function insertMessages(sql: Sql, items: IncomingMessage[]): Promise<{ created: StoredMessage[]; duplicates: number }> {
+  const created: StoredMessage[] = [];
+  let duplicates = 0;
+  // 16 parameters a row: stay far below postgres' 65,534-parameter limit
+  for (let i = 0; i < items.length; i += 500) {
+    const chunk = items.slice(i, i + 500);
+    const rows = chunk.map((m) => ({
+      channel: m.channel,
+      external_id: m.externalId,
+      received_at: m.receivedAt,
+      raw: m.raw,
+      raw_content_type: m.rawContentType,
+      title: m.title,
+      body: m.body,
+      contact_name: m.contactName,
+      contact_phone: m.contactPhone,
+      contact_handle: m.contactHandle,
+      account: m.account,
+      address: m.address,
+      location: m.location ? JSON.stringify(m.location) : null,
+      is_public: m.isPublic,
+      query_code: newQueryCode(),
+    }));
+    const res = await sql<StoredMessage[]>`
+      INSERT INTO messages (channel, external_id, received_at, raw, raw_content_type, title, body, contact_name,
+        contact_phone, contact_handle, account, address, location, is_public, query_code, tracking_no)
+      SELECT r.channel, r.external_id, r.received_at::timestamptz, r.raw, r.raw_content_type, r.title, r.body, r.contact_name,
+        r.contact_phone, r.contact_handle, r.account, r.address, r.location::jsonb, r.is_public::boolean, r.query_code,
+        'MS' || to_char(r.received_at::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYMMDD') || lpad(nextval('tracking_seq')::text, 7, '0')
+      FROM json_to_recordset(${sql.json(rows)}) AS r(channel text, external_id text, received_at text, raw text,
+        raw_content_type text, title text, body text, contact_name text, contact_phone text, contact_handle text,
+        account text, address text, location text, is_public boolean, query_code text)
+      ON CONFLICT (channel, external_id) DO NOTHING
+      RETURNING ${columns(sql)}`;
+    created.push(...res);
+    duplicates += chunk.length - res.length;
+  }
+  return { created, duplicates };
+}
+
+export async function getMessage(sql: Sql, id: number): Promise<StoredMessage | undefined> {
+  const [m] = await sql<StoredMessage[]>`SELECT ${columns(sql)} FROM messages WHERE id = ${id}`;
+  return m;
+}
+
+export async function getMessageByTrackingNo(sql: Sql, trackingNo: string): Promise<StoredMessage | undefined> {
+  const [m] = await sql<StoredMessage[]>`SELECT ${columns(sql)} FROM messages WHERE tracking_no = ${trackingNo}`;
+  return m;
+}
+
+export async function getMessageByExternalId(sql: Sql, channel: string, externalId: string): Promise<StoredMessage | undefined> {
+  const [m] = await sql<StoredMessage[]>`
+    SELECT ${columns(sql)} FROM messages WHERE channel = ${channel} AND external_id = ${externalId}`;
+  return m;
+}
+
+export async function markMessageFailed(sql: Sql, id: number, error: string): Promise<void> {
+  await sql`UPDATE messages SET state = 'failed', last_error = ${error.slice(0, 2000)}, attempts = attempts + 1 WHERE id = ${id}`;
+}
+
+export async function noteMessageAttempt(sql: Sql, id: number, error: string): Promise<void> {
+  await sql`UPDATE messages SET attempts = attempts + 1, last_error = ${error.slice(0, 2000)} WHERE id = ${id}`;
+}
+
+/** Messages accepted but not yet turned into a case: the sweep re-enqueues them after a crash. */
+export async function listUnprocessedMessageIds(sql: Sql, olderThan: Date, limit = 1000): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`
+    SELECT id FROM messages WHERE state IN ('received', 'processing') AND stored_at < ${olderThan}
+    ORDER BY id LIMIT ${limit}`;
+  return rows.map((r) => r.id);
+}
+
+export async function listMessagesForCase(sql: Sql, caseId: number): Promise<StoredMessage[]> {
+  return sql<StoredMessage[]>`SELECT ${columns(sql)} FROM messages WHERE case_id = ${caseId} ORDER BY received_at, id`;
+}
