@@ -198,6 +198,7 @@ export class WorkingCalendar {
   addWorkingDays(t: Date, n: number): Date {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`working days must be a positive integer, got ${n}`);
     let day = dayIndexOf(t);
+    this.requireYear(day); // a start in an unannounced year is as unknown as an end in one
     for (let left = n; left > 0; ) {
       day += 1;
       if (this.isWorkdayIndex(day)) left -= 1;
@@ -210,6 +211,7 @@ export class WorkingCalendar {
     if (!Number.isFinite(minutes) || minutes < 0) throw new RangeError(`working minutes must be >= 0, got ${minutes}`);
     let left = minutes * MINUTE_MS;
     let now = t.getTime();
+    this.requireYear(dayIndexOf(t));
     if (left === 0) return new Date(now);
     for (let day = dayIndexOf(t); ; day++) {
       if (!this.isWorkdayIndex(day)) continue;
