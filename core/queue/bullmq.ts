@@ -60,6 +60,14 @@ export class BullMqQueue implements JobQueue {
     });
   }
 
+  async every(task: JobData<'periodic'>['task'], everyMs: number): Promise<void> {
+    await this.queue('periodic').upsertJobScheduler(
+      `every-${task}`,
+      { every: everyMs },
+      { name: 'periodic', data: { task }, opts: { attempts: 1, removeOnComplete: REMOVE_ON_COMPLETE, removeOnFail: REMOVE_ON_FAIL } },
+    );
+  }
+
   async healthy(): Promise<boolean> {
     // a separate client that fails fast, so /health answers within its time even with Redis down
     this.pinger ??= new Redis({ ...(this.connection as object), maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });

@@ -66,6 +66,8 @@ export interface EnqueueOptions {
 export interface JobQueue {
   readonly kind: 'bullmq' | 'in-process';
   enqueue<Q extends QueueName>(queue: Q, data: JobData<Q>, opts?: EnqueueOptions): Promise<void>;
+  /** run a periodic task every `everyMs` (one schedule across all processes in BullMQ) */
+  every(task: JobData<'periodic'>['task'], everyMs: number): Promise<void>;
   /** true when jobs can be accepted right now */
   healthy(): Promise<boolean>;
   close(): Promise<void>;

@@ -62,6 +62,15 @@ export class InProcessQueue implements JobQueue {
     return !this.closed;
   }
 
+  private intervals = new Map<string, NodeJS.Timeout>();
+  async every(task: JobData<'periodic'>['task'], everyMs: number): Promise<void> {
+    clearInterval(this.intervals.get(task));
+    const fire = () => void this.enqueue('periodic', { task }, { jobId: `${task}-${Date.now()}` }).catch(() => {});
+    const timer = setInterval(fire, everyMs);
+    timer.unref?.();
+    this.intervals.set(task, timer);
+  }
+
   /** Resolves when nothing is waiting or running (delayed jobs further than `horizonMs` ignored). */
   async drain(horizonMs = 0): Promise<void> {
     const busy = () =>
@@ -84,6 +93,8 @@ export class InProcessQueue implements JobQueue {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const t of this.intervals.values()) clearInterval(t);
+    this.intervals.clear();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.delayedRunAt.clear();

@@ -1,0 +1,47 @@
+// Builds the Hono app without listening: tests call app.request() in-process.
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { AppDeps, AppEnv } from './deps';
+import { ApiError, errorHandler } from './errors';
+import { casesRoutes } from './routes/cases';
+import { healthRoutes } from './routes/health';
+import { messagesRoutes } from './routes/messages';
+import { statsRoutes } from './routes/stats';
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', async (c, next) => {
+    const start = performance.now();
+    await next();
+    if (c.req.path === '/health' && c.res.status === 200) return; // probes would drown the log
+    deps.logger.info(
+      { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start) },
+      'request',
+    );
+  });
+  app.onError(errorHandler(deps.logger));
+
+  app.route('/health', healthRoutes(deps));
+  app.route('/api/v1/messages', messagesRoutes(deps));
+  app.route('/api/v1/stats', statsRoutes(deps));
+  app.route('/api/v1/cases', casesRoutes(deps));
+  app.all('/api/*', () => {
+    throw new ApiError('not_found', 'no such endpoint');
+  });
+
+  if (deps.dashboardDir && existsSync(path.join(deps.dashboardDir, 'index.html'))) {
+    const root = path.relative(process.cwd(), deps.dashboardDir) || '.';
+    app.use('/*', serveStatic({ root }));
+    // client-side routes fall back to the app shell
+    app.get('*', serveStatic({ root, path: 'index.html' }));
+  }
+  const onError = errorHandler(deps.logger);
+  app.notFound((c) => onError(new ApiError('not_found', 'not found'), c));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

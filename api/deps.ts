@@ -1,0 +1,16 @@
+import type { Config } from '../core/config';
+import type { Database } from '../core/db/connect';
+import type { Logger } from '../core/logger';
+import type { JobQueue } from '../core/queue/contract';
+
+/** What the API needs from its process; tests pass their own. */
+export interface AppDeps {
+  db: Database;
+  queue: JobQueue;
+  config: Config;
+  logger: Logger;
+  /** built dashboard to serve at / (absent: API only) */
+  dashboardDir?: string;
+}
+
+export type AppEnv = { Variables: { requestId: string } };

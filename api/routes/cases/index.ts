@@ -1,0 +1,67 @@
+// Staff views of cases: the queue and one case with its history.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { getCase, listCaseEvents, listCases } from '../../../core/db/cases';
+import { listMessagesForCase } from '../../../core/db/messages';
+import type { AppDeps, AppEnv } from '../../deps';
+import { ApiError } from '../../errors';
+import { validate } from '../../validate';
+
+const listQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined)),
+  department: z.string().max(64).optional(),
+  category: z.string().max(64).optional(),
+  district: z.string().max(64).optional(),
+  needsReview: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+  overdue: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+  q: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+export function casesRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.get('/', validate('query', listQuery), async (c) => {
+    const q = c.req.valid('query');
+    const result = await listCases(deps.db.sql, {
+      status: q.status,
+      departmentCode: q.department,
+      category: q.category,
+      district: q.district,
+      needsReview: q.needsReview,
+      overdue: q.overdue,
+      q: q.q,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return c.json(result);
+  });
+
+  app.get('/:id', validate('param', idParam), async (c) => {
+    const { id } = c.req.valid('param');
+    const row = await getCase(deps.db.sql, id);
+    if (!row) throw new ApiError('not_found', `no case ${id}`);
+    const [events, messages] = await Promise.all([listCaseEvents(deps.db.sql, id), listMessagesForCase(deps.db.sql, id)]);
+    return c.json({
+      case: row,
+      events,
+      messages: messages.map((m) => ({
+        id: m.id,
+        channel: m.channel,
+        trackingNo: m.trackingNo,
+        receivedAt: m.receivedAt,
+        title: m.title,
+        // public-safe text; clear text is for authorised staff through the message endpoint
+        text: m.analysis?.maskedText ?? m.body,
+      })),
+    });
+  });
+
+  return app;
+}

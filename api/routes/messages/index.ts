@@ -1,0 +1,93 @@
+// The portal message board (留言板) form and the resident's status check.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { insertReject } from '../../../core/db/rejects';
+import { acceptMessage } from '../../../core/messages/intake';
+import { getResidentStatus } from '../../../core/messages/status';
+import type { AppDeps, AppEnv } from '../../deps';
+import { ApiError, validationError } from '../../errors';
+import { requireJson, validate } from '../../validate';
+
+const phone = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/[\s-]/g, ''))
+  .refine((s) => /^(?:\+?86)?1[3-9]\d{9}$/.test(s) || /^0\d{9,11}$/.test(s), { message: '请填写有效的手机号或固定电话 (a mobile or landline number)' });
+
+export const portalFormSchema = z
+  .object({
+    title: z.string().trim().min(2, '标题至少 2 个字').max(100, '标题最多 100 个字'),
+    content: z.string().trim().min(5, '内容至少 5 个字').max(5000, '内容最多 5000 个字'),
+    contactName: z.string().trim().min(1, '请填写联系人').max(50),
+    phone,
+    district: z.string().trim().max(20).optional(),
+    street: z.string().trim().max(40).optional(),
+    address: z.string().trim().max(200).optional(),
+    isPublic: z.boolean().default(true),
+    location: z
+      .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), label: z.string().max(200).optional() })
+      .optional(),
+  })
+  .strict();
+
+const statusQuery = z.object({ code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, '查询码为 6 位字母或数字') });
+
+export function messagesRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.post(
+    '/',
+    bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError('payload_too_large', 'request body is larger than 64 KiB'); } }),
+    async (c) => {
+      requireJson(c.req.header('content-type'));
+      const raw = await c.req.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch (err) {
+        await insertReject(deps.db.sql, { channel: 'portal', raw, contentType: c.req.header('content-type'), reason: `malformed JSON: ${(err as Error).message}` });
+        throw new ApiError('bad_request', `malformed JSON: ${(err as Error).message}`);
+      }
+      const parsed = portalFormSchema.safeParse(json);
+      if (!parsed.success) throw validationError(parsed.error, 'body');
+      const form = parsed.data;
+      const idempotencyKey = c.req.header('idempotency-key');
+      if (idempotencyKey !== undefined && !/^[\w.:-]{8,128}$/.test(idempotencyKey)) {
+        throw new ApiError('validation_failed', 'Idempotency-Key must be 8-128 letters, digits or . : _ -', [{ field: 'Idempotency-Key', message: 'bad format' }]);
+      }
+      const address = [form.district, form.street, form.address].filter(Boolean).join('') || null;
+      const result = await acceptMessage(
+        { sql: deps.db.sql, queue: deps.queue, onQueueError: (err) => deps.logger.warn({ err }, 'enqueue failed; the sweep will retry') },
+        {
+          channel: 'portal',
+          externalId: idempotencyKey ?? randomUUID(),
+          receivedAt: new Date(),
+          raw,
+          rawContentType: 'application/json',
+          title: form.title,
+          body: form.content,
+          contactName: form.contactName,
+          contactPhone: form.phone,
+          address,
+          location: form.location ? { lat: form.location.lat, lng: form.location.lng, label: form.location.label ?? null } : null,
+          isPublic: form.isPublic,
+        },
+      );
+      return c.json(
+        { trackingNo: result.message.trackingNo, queryCode: result.message.queryCode, status: result.message.state, duplicate: !result.created },
+        result.created ? 201 : 200,
+      );
+    },
+  );
+
+  app.get('/:trackingNo', validate('query', statusQuery), async (c) => {
+    const { code } = c.req.valid('query');
+    const status = await getResidentStatus(deps.db.sql, c.req.param('trackingNo'), code);
+    if (!status) throw new ApiError('not_found', '没有找到该留言，请核对受理编号和查询码 (no message with that tracking number and query code)');
+    return c.json(status);
+  });
+
+  return app;
+}

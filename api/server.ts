@@ -1,0 +1,44 @@
+// Production API process: `npm run start:api` (needs DATABASE_URL and REDIS_URL; workers run apart).
+import { serve } from '@hono/node-server';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getConfigOrExit } from '../core/config';
+import { createLogger } from '../core/logger';
+import { openDatabase, openQueue } from '../core/runtime';
+import { installShutdown } from '../core/shutdown';
+import { createApp } from './app';
+
+export const DASHBOARD_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dashboard/dist');
+
+export function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<ReturnType<typeof serve>> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+async function main() {
+  const config = getConfigOrExit();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'minsheng-api' });
+  if (!config.DATABASE_URL || !config.REDIS_URL) {
+    logger.fatal('start:api runs the API alone and needs DATABASE_URL and REDIS_URL; for everything in one process use `npm start`');
+    process.exit(78);
+  }
+  const db = await openDatabase(config, logger);
+  const queue = openQueue(config, logger);
+  const app = createApp({ db, queue, config, logger, dashboardDir: DASHBOARD_DIST });
+  const server = await listen(app, config.HOST, config.PORT);
+  logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');
+  installShutdown(logger, [
+    { name: 'http', run: () => new Promise<void>((r) => server.close(() => r())) },
+    { name: 'queue', run: () => queue.close() },
+    { name: 'database', run: () => db.close() },
+  ]);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(`start:api failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

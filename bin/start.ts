@@ -1,0 +1,71 @@
+// `npm start`: the whole service in one process. With no DATABASE_URL/REDIS_URL it runs on embedded
+// PGlite and the in-process job runner, and loads demo data on first start (`-- --no-demo` skips it).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from '../api/app';
+import { DASHBOARD_DIST, listen } from '../api/server';
+import { getConfigOrExit } from '../core/config';
+import { loadDemo } from '../core/demo/load';
+import { createLogger } from '../core/logger';
+import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
+import { InProcessQueue } from '../core/queue/in-process';
+import { openDatabase, openQueue } from '../core/runtime';
+import { installShutdown, type ShutdownStep } from '../core/shutdown';
+import { createProcessors, schedulePeriodic } from '../workers/processors';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a !== '--no-demo');
+if (unknown.length) {
+  console.error(`npm start: unknown option ${unknown.join(' ')} (known: --no-demo)`);
+  process.exit(2);
+}
+const config = getConfigOrExit();
+const logger = createLogger({ level: config.LOG_LEVEL });
+
+async function ensureDashboardBuilt(): Promise<void> {
+  if (existsSync(path.join(DASHBOARD_DIST, 'index.html'))) return;
+  logger.info('building the dashboard (first start)…');
+  const { build } = await import('vite');
+  await build({ configFile: path.join(ROOT, 'dashboard/vite.config.ts'), logLevel: 'warn' });
+}
+
+async function main() {
+  const steps: ShutdownStep[] = [];
+  const shutdown = installShutdown(logger, steps);
+  const db = await openDatabase(config, logger);
+  const queue = openQueue(config, logger);
+  const processors = createProcessors({ db, queue, logger });
+  if (queue instanceof InProcessQueue) {
+    queue.register(processors);
+  } else {
+    const workers = startBullMqWorkers(redisConnection(config.REDIS_URL!), config.QUEUE_PREFIX, processors, {
+      concurrency: config.WORKER_CONCURRENCY,
+      onError: (err, info) => logger.warn({ err, ...info }, 'worker error'),
+    });
+    steps.push({ name: 'workers', run: () => workers.close() });
+  }
+  await schedulePeriodic(queue);
+  await ensureDashboardBuilt();
+  const app = createApp({ db, queue, config, logger, dashboardDir: DASHBOARD_DIST });
+  const server = await listen(app, config.HOST, config.PORT);
+  steps.unshift({ name: 'http', run: () => new Promise<void>((r) => server.close(() => r())) });
+  steps.push({ name: 'queue', run: () => queue.close() }, { name: 'database', run: () => db.close() });
+  logger.info(
+    { url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}/`, database: db.mode, queue: queue.kind },
+    'Minsheng 民声 is running',
+  );
+  if (!args.includes('--no-demo') && config.DEMO_MESSAGES > 0) {
+    loadDemo({ sql: db.sql, logger, count: config.DEMO_MESSAGES }).catch((err) => {
+      logger.error({ err }, 'demo data could not be loaded');
+    });
+  }
+  return shutdown;
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, `start failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,190 @@
+// Cases (工单) and their append-only event history.
+import type { Sql } from './connect';
+
+export type CaseStatus = 'received' | 'dispatched' | 'accepted' | 'returned' | 'waiting' | 'replied' | 'closed' | 'rated' | 'merged';
+export const OPEN_STATUSES: CaseStatus[] = ['received', 'dispatched', 'accepted', 'returned', 'waiting'];
+
+export interface CaseRow {
+  id: number;
+  trackingNo: string;
+  status: CaseStatus;
+  title: string | null;
+  summary: string;
+  channel: string;
+  category: string | null;
+  categoryConfidence: number | null;
+  requestType: string | null;
+  typeConfidence: number | null;
+  urgency: 'urgent' | 'normal';
+  sentiment: string | null;
+  sentimentScore: number | null;
+  district: string | null;
+  street: string | null;
+  community: string | null;
+  address: string | null;
+  keywords: string[];
+  fingerprint: string | null;
+  needsReview: boolean;
+  departmentCode: string | null;
+  routeRule: string | null;
+  returnCount: number;
+  extensionDays: number;
+  acceptDueAt: Date | null;
+  responseDueAt: Date | null;
+  resolveDueAt: Date | null;
+  dispatchedAt: Date | null;
+  acceptedAt: Date | null;
+  firstResponseAt: Date | null;
+  repliedAt: Date | null;
+  closedAt: Date | null;
+  ratedAt: Date | null;
+  rating: string | null;
+  resolved: boolean | null;
+  replyText: string | null;
+  pausedAt: Date | null;
+  overdue: boolean;
+  escalatedAt: Date | null;
+  mergedInto: number | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const caseColumns = (sql: Sql) => sql`
+  id, tracking_no AS "trackingNo", status, title, summary, channel, category, category_confidence AS "categoryConfidence",
+  request_type AS "requestType", type_confidence AS "typeConfidence", urgency, sentiment, sentiment_score AS "sentimentScore",
+  district, street, community, address, keywords, fingerprint, needs_review AS "needsReview",
+  department_code AS "departmentCode", route_rule AS "routeRule", return_count AS "returnCount", extension_days AS "extensionDays",
+  accept_due_at AS "acceptDueAt", response_due_at AS "responseDueAt", resolve_due_at AS "resolveDueAt",
+  dispatched_at AS "dispatchedAt", accepted_at AS "acceptedAt", first_response_at AS "firstResponseAt",
+  replied_at AS "repliedAt", closed_at AS "closedAt", rated_at AS "ratedAt", rating, resolved, reply_text AS "replyText",
+  paused_at AS "pausedAt", overdue, escalated_at AS "escalatedAt", merged_into AS "mergedInto", version,
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+export interface NewCase {
+  trackingNo: string;
+  status: CaseStatus;
+  title: string | null;
+  summary: string;
+  channel: string;
+  category: string | null;
+  categoryConfidence: number | null;
+  requestType: string | null;
+  typeConfidence: number | null;
+  urgency: 'urgent' | 'normal';
+  sentiment: string | null;
+  sentimentScore: number | null;
+  district: string | null;
+  street: string | null;
+  community: string | null;
+  address: string | null;
+  keywords: string[];
+  fingerprint: string | null;
+  needsReview: boolean;
+  departmentCode: string | null;
+  routeRule: string | null;
+  acceptDueAt: Date | null;
+  responseDueAt: Date | null;
+  resolveDueAt: Date | null;
+  dispatchedAt: Date | null;
+  createdAt: Date;
+}
+
+export async function insertCase(sql: Sql, c: NewCase): Promise<CaseRow> {
+  const [row] = await sql<CaseRow[]>`
+    INSERT INTO cases (tracking_no, status, title, summary, channel, category, category_confidence, request_type,
+      type_confidence, urgency, sentiment, sentiment_score, district, street, community, address, keywords, fingerprint,
+      needs_review, department_code, route_rule, accept_due_at, response_due_at, resolve_due_at, dispatched_at, created_at)
+    VALUES (${c.trackingNo}, ${c.status}, ${c.title}, ${c.summary}, ${c.channel}, ${c.category}, ${c.categoryConfidence},
+      ${c.requestType}, ${c.typeConfidence}, ${c.urgency}, ${c.sentiment}, ${c.sentimentScore}, ${c.district}, ${c.street},
+      ${c.community}, ${c.address}, ${c.keywords}, ${c.fingerprint}, ${c.needsReview}, ${c.departmentCode}, ${c.routeRule},
+      ${c.acceptDueAt}, ${c.responseDueAt}, ${c.resolveDueAt}, ${c.dispatchedAt}, ${c.createdAt})
+    RETURNING ${caseColumns(sql)}`;
+  return row;
+}
+
+export interface CaseEventInput {
+  type: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  actorKind: 'system' | 'staff' | 'centre' | 'department' | 'resident' | 'leader';
+  actorId?: string | null;
+  at: Date;
+  data?: Record<string, unknown>;
+}
+
+export interface CaseEvent extends CaseEventInput {
+  id: number;
+  caseId: number;
+  seq: number;
+}
+
+/** Appends events in order; call inside the transaction that changed the case (the case row is locked there). */
+export async function appendCaseEvents(sql: Sql, caseId: number, events: CaseEventInput[]): Promise<void> {
+  if (!events.length) return;
+  const [{ next }] = await sql<{ next: number }[]>`SELECT coalesce(max(seq), 0) + 1 AS next FROM case_events WHERE case_id = ${caseId}`;
+  const rows = events.map((e, i) => ({
+    case_id: caseId,
+    seq: next + i,
+    type: e.type,
+    from_status: e.fromStatus,
+    to_status: e.toStatus,
+    actor_kind: e.actorKind,
+    actor_id: e.actorId ?? null,
+    at: e.at,
+    data: e.data ?? {},
+  }));
+  await sql`INSERT INTO case_events ${sql(rows as never, 'case_id', 'seq', 'type', 'from_status', 'to_status', 'actor_kind', 'actor_id', 'at', 'data')}`;
+}
+
+export async function getCase(sql: Sql, id: number): Promise<CaseRow | undefined> {
+  const [row] = await sql<CaseRow[]>`SELECT ${caseColumns(sql)} FROM cases WHERE id = ${id}`;
+  return row;
+}
+
+export async function getCaseForUpdate(sql: Sql, id: number): Promise<CaseRow | undefined> {
+  const [row] = await sql<CaseRow[]>`SELECT ${caseColumns(sql)} FROM cases WHERE id = ${id} FOR UPDATE`;
+  return row;
+}
+
+export async function getCaseByTrackingNo(sql: Sql, trackingNo: string): Promise<CaseRow | undefined> {
+  const [row] = await sql<CaseRow[]>`SELECT ${caseColumns(sql)} FROM cases WHERE tracking_no = ${trackingNo}`;
+  return row;
+}
+
+export async function listCaseEvents(sql: Sql, caseId: number): Promise<CaseEvent[]> {
+  return sql<CaseEvent[]>`
+    SELECT id, case_id AS "caseId", seq, type, from_status AS "fromStatus", to_status AS "toStatus",
+      actor_kind AS "actorKind", actor_id AS "actorId", at, data
+    FROM case_events WHERE case_id = ${caseId} ORDER BY seq`;
+}
+
+export interface CaseFilter {
+  status?: string[];
+  departmentCode?: string;
+  category?: string;
+  district?: string;
+  needsReview?: boolean;
+  overdue?: boolean;
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listCases(sql: Sql, f: CaseFilter, now = new Date()): Promise<{ total: number; items: CaseRow[] }> {
+  const where = sql`
+    WHERE true
+    ${f.status?.length ? sql`AND status IN ${sql(f.status)}` : sql``}
+    ${f.departmentCode ? sql`AND department_code = ${f.departmentCode}` : sql``}
+    ${f.category ? sql`AND category = ${f.category}` : sql``}
+    ${f.district ? sql`AND district = ${f.district}` : sql``}
+    ${f.needsReview !== undefined ? sql`AND needs_review = ${f.needsReview}` : sql``}
+    ${f.overdue ? sql`AND status IN ${sql(OPEN_STATUSES)} AND resolve_due_at < ${now}` : sql``}
+    ${f.q ? sql`AND (summary ILIKE ${'%' + f.q + '%'} OR title ILIKE ${'%' + f.q + '%'} OR tracking_no = ${f.q})` : sql``}`;
+  const [{ total }] = await sql<{ total: number }[]>`SELECT count(*)::int AS total FROM cases ${where}`;
+  const items = await sql<CaseRow[]>`
+    SELECT ${caseColumns(sql)} FROM cases ${where}
+    ORDER BY (urgency = 'urgent') DESC, resolve_due_at ASC NULLS LAST, id DESC
+    LIMIT ${f.limit} OFFSET ${f.offset}`;
+  return { total, items: [...items] };
+}

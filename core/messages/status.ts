@@ -1,0 +1,94 @@
+// What a resident may see about their own message, found by tracking number + 查询码.
+import { timingSafeEqual } from 'node:crypto';
+import type { Sql } from '../db/connect';
+
+export const CASE_STATUS_LABELS: Record<string, string> = {
+  received: '已受理',
+  dispatched: '已派单',
+  accepted: '办理中',
+  returned: '重新派单中',
+  waiting: '待补充材料',
+  replied: '已答复',
+  closed: '已办结',
+  rated: '已回访',
+  merged: '已合并办理',
+};
+
+export interface ResidentStatus {
+  trackingNo: string;
+  receivedAt: Date;
+  channel: string;
+  stage: string;
+  stageLabel: string;
+  department: string | null;
+  dueAt: Date | null;
+  repliedAt: Date | null;
+  reply: string | null;
+  rating: string | null;
+  canRate: boolean;
+  history: { at: Date; label: string }[];
+}
+
+function sameCode(a: string, b: string): boolean {
+  const x = Buffer.from(a.toUpperCase());
+  const y = Buffer.from(b.toUpperCase());
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const EVENT_LABELS: Record<string, string> = {
+  received: '留言已受理',
+  dispatched: '已派发至承办单位',
+  redispatched: '已重新派发',
+  accepted: '承办单位已签收',
+  returned: '承办单位退回，重新派单',
+  paused: '等待您补充信息',
+  resumed: '已收到补充信息，继续办理',
+  extension_approved: '办理期限已延长',
+  replied: '承办单位已答复',
+  closed: '已办结',
+  rated: '已收到您的评价',
+  reopened: '已重新办理',
+  merged: '与相同诉求合并办理',
+};
+
+export async function getResidentStatus(sql: Sql, trackingNo: string, code: string): Promise<ResidentStatus | null> {
+  const [m] = await sql<{ trackingNo: string; queryCode: string; receivedAt: Date; channel: string; state: string; caseId: number | null }[]>`
+    SELECT tracking_no AS "trackingNo", query_code AS "queryCode", received_at AS "receivedAt", channel, state, case_id AS "caseId"
+    FROM messages WHERE tracking_no = ${trackingNo}`;
+  if (!m || !sameCode(m.queryCode, code)) return null;
+  if (!m.caseId) {
+    return {
+      trackingNo: m.trackingNo, receivedAt: m.receivedAt, channel: m.channel,
+      stage: 'received', stageLabel: CASE_STATUS_LABELS.received, department: null, dueAt: null,
+      repliedAt: null, reply: null, rating: null, canRate: false,
+      history: [{ at: m.receivedAt, label: EVENT_LABELS.received }],
+    };
+  }
+  // a merged case is answered through the case it joined
+  const [c] = await sql<{ id: number; status: string; department: string | null; dueAt: Date | null; repliedAt: Date | null; reply: string | null; rating: string | null }[]>`
+    WITH RECURSIVE chain AS (
+      SELECT id, merged_into, 0 AS depth FROM cases WHERE id = ${m.caseId}
+      UNION ALL SELECT c.id, c.merged_into, chain.depth + 1 FROM cases c JOIN chain ON c.id = chain.merged_into WHERE chain.depth < 10
+    )
+    SELECT c.id, c.status, d.name AS department, c.resolve_due_at AS "dueAt", c.replied_at AS "repliedAt",
+      c.reply_text AS reply, c.rating
+    FROM chain JOIN cases c ON c.id = chain.id LEFT JOIN departments d ON d.code = c.department_code
+    WHERE chain.merged_into IS NULL LIMIT 1`;
+  const events = await sql<{ type: string; at: Date }[]>`
+    SELECT type, at FROM case_events WHERE case_id IN (${m.caseId}, ${c?.id ?? m.caseId}) ORDER BY at, id`;
+  const status = c?.status ?? 'received';
+  return {
+    trackingNo: m.trackingNo,
+    receivedAt: m.receivedAt,
+    channel: m.channel,
+    stage: status,
+    stageLabel: CASE_STATUS_LABELS[status] ?? status,
+    department: c?.department ?? null,
+    dueAt: c?.dueAt ?? null,
+    repliedAt: c?.repliedAt ?? null,
+    reply: c?.reply ?? null,
+    rating: c?.rating ?? null,
+    canRate: status === 'closed' || status === 'replied',
+    history: events.filter((e) => EVENT_LABELS[e.type]).map((e) => ({ at: e.at, label: EVENT_LABELS[e.type] })),
+  };
+}
