@@ -1,0 +1,55 @@
+// `npm run cli -- train <category|type|sentiment|…> --data FILE.csv [--text-col text] [--label-col label] [--out FILE]`
+// trains a text classifier; the target name only picks the default label column and output path.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { LEXICON_DIR } from '../../core/nlp/segment';
+import { saveTextClassifier, trainTextClassifier } from '../../core/nlp/text-classifier';
+import { TRAIN_FLAGS, trainOptionsFromFlags } from '../../core/nlp/text-classifier/options';
+import { readCsvFile } from '../../core/util/csv';
+
+const USAGE = 'usage: npm run cli -- train <category|type|sentiment> --data FILE.csv [--text-col text] [--label-col label] [--out FILE] [--quantize]';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      'text-col': { type: 'string', default: 'text' },
+      'label-col': { type: 'string' },
+      out: { type: 'string' },
+      quantize: { type: 'boolean' },
+      ...TRAIN_FLAGS,
+    },
+  });
+  const target = positionals[0];
+  if (!target || !/^[a-z][a-z0-9-]*$/.test(target) || !values.data) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (!existsSync(values.data) || !statSync(values.data).isFile()) {
+    console.error(`train: no such file: ${values.data}`);
+    return 1;
+  }
+  const { header, rows } = readCsvFile(values.data);
+  const textCol = values['text-col'];
+  // Without --label-col, a file with a "label" column uses it; otherwise the column named after the target.
+  const labelCol = values['label-col'] ?? (header.includes('label') ? 'label' : target);
+  for (const col of [textCol, labelCol]) {
+    if (!header.includes(col)) {
+      console.error(`train: ${values.data} has no column "${col}" (columns: ${header.join(', ')})`);
+      return 1;
+    }
+  }
+  const texts = rows.map((r) => r[textCol]);
+  const labels = rows.map((r) => r[labelCol]);
+  const out = values.out ?? path.join(LEXICON_DIR, 'models', `${target}.json`);
+  const t0 = performance.now();
+  const model = trainTextClassifier(texts, labels, { ...trainOptionsFromFlags(values), log: (m) => console.error(`train: ${m}`) });
+  const ms = performance.now() - t0;
+  saveTextClassifier(model, out, { quantize: values.quantize });
+  const size = statSync(out).size;
+  console.error(`train: ${target}: ${rows.length} rows, labels ${model.labels.join(' / ')}, ${ms.toFixed(0)} ms → ${out} (${(size / 1024).toFixed(0)} KiB)`);
+  return 0;
+}

@@ -1,0 +1,471 @@
+// A generic trainable text classifier (category, sentiment, request type…): character n-grams
+// (+ optional jieba words) → sublinear TF-IDF → L2 norm → one-vs-rest linear SVM trained by dual
+// coordinate descent; confidence is a softmax over the margins with a temperature fitted on
+// held-out folds of the training data, so it behaves like a probability.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Prediction } from './types';
+import { decodeF32, decodeF64, decodeQ8, encodeF32, encodeF64, encodeQ8 } from './linear/codec';
+import { DEFAULT_FEATURES, type FeatureConfig, extractKeys, hasContent, truncate } from './linear/features';
+import { KeyTable } from './linear/key-table';
+import { type Csr, seededRandom } from './linear/sparse';
+import { trainOneVsRest } from './linear/svm';
+import { segment } from './segment';
+
+export const UNKNOWN_LABEL = 'unknown';
+
+export interface TrainOptions {
+  features?: Partial<FeatureConfig>;
+  /** SVM regularisation: larger fits the training data harder */
+  C?: number;
+  /** features seen in fewer training texts are dropped */
+  minDf?: number;
+  /** scale C per class by n / (k · n_class), which helps macro-F1 on rare classes */
+  balanced?: boolean;
+  eps?: number;
+  maxIter?: number;
+  seed?: number;
+  /** folds used to fit the confidence temperature; 0 or 1 keeps `temperature` */
+  calibrationFolds?: number;
+  temperature?: number;
+  log?: (message: string) => void;
+}
+
+const DEFAULT_TRAIN = {
+  C: 2,
+  minDf: 2,
+  balanced: false,
+  eps: 0.1,
+  maxIter: 200,
+  seed: 1,
+  calibrationFolds: 3,
+  temperature: 0.3,
+};
+
+export interface TextClassifier {
+  readonly labels: readonly string[];
+  predict(text: string): Prediction;
+  predictBatch(texts: readonly string[]): Prediction[];
+  /** probability of every label (all 0 for text with nothing to read) */
+  probabilities(text: string): Record<string, number>;
+  toJSON(options?: { quantize?: boolean }): TextClassifierJson;
+}
+
+const featureSchema = z.object({
+  minN: z.number().int().min(1).max(8),
+  maxN: z.number().int().min(1).max(8),
+  prefixChars: z.number().int().min(0),
+  prefixMaxN: z.number().int().min(0).max(8),
+  foldDigits: z.boolean(),
+  punctBreaks: z.boolean(),
+  maxChars: z.number().int().min(1),
+  words: z.boolean(),
+});
+
+const modelSchema = z.object({
+  format: z.literal('minsheng/text-classifier'),
+  version: z.literal(1),
+  labels: z.array(z.string()).min(1),
+  features: featureSchema,
+  temperature: z.number().positive(),
+  bias: z.number(),
+  nFeatures: z.number().int().min(0),
+  keys: z.string(),
+  idf: z.string(),
+  weights: z.union([z.string(), z.object({ scales: z.array(z.number()), data: z.string() })]),
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+export type TextClassifierJson = z.infer<typeof modelSchema>;
+
+interface ModelParts {
+  labels: string[];
+  features: FeatureConfig;
+  temperature: number;
+  bias: number;
+  keys: Float64Array; // feature index → n-gram key
+  idf: Float32Array;
+  weights: Float32Array; // (nFeatures + 1) × nLabels, feature-major; last row is the bias
+  meta?: Record<string, unknown>;
+}
+
+class LinearTextClassifier implements TextClassifier {
+  readonly labels: readonly string[];
+  private readonly table: KeyTable;
+  private readonly nF: number;
+  private readonly nC: number;
+  // scratch space reused across calls (classification is synchronous)
+  private keyBuf: Float64Array = new Float64Array(4096);
+  private counts: Int32Array;
+  private touched = new Int32Array(4096);
+  private scores: Float64Array;
+
+  constructor(private readonly m: ModelParts) {
+    this.labels = m.labels;
+    this.nF = m.keys.length;
+    this.nC = m.labels.length;
+    this.table = new KeyTable(this.nF);
+    for (let f = 0; f < this.nF; f++) this.table.set(m.keys[f], f);
+    this.counts = new Int32Array(this.nF);
+    this.scores = new Float64Array(this.nC);
+  }
+
+  /** Raw margins into this.scores; false when the text has nothing to read. */
+  private margins(text: unknown): boolean {
+    if (typeof text !== 'string' || !hasContent(text)) return false;
+    const { features, idf, weights, bias } = this.m;
+    const t = truncate(text, features.maxChars);
+    const [buf, k] = extractKeys(t, features, this.keyBuf, features.words ? segment : undefined);
+    this.keyBuf = buf;
+    if (this.touched.length < k) this.touched = new Int32Array(k * 2);
+    const { counts, touched, table } = this;
+    let nnz = 0;
+    for (let j = 0; j < k; j++) {
+      const f = table.get(buf[j]);
+      if (f < 0) continue;
+      if (counts[f]++ === 0) touched[nnz++] = f;
+    }
+    const nC = this.nC;
+    const s = this.scores;
+    const biasRow = this.nF * nC;
+    for (let c = 0; c < nC; c++) s[c] = 0;
+    let norm = 0;
+    for (let j = 0; j < nnz; j++) {
+      const f = touched[j];
+      const v = (1 + Math.log(counts[f])) * idf[f];
+      counts[f] = 0;
+      norm += v * v;
+      const base = f * nC;
+      for (let c = 0; c < nC; c++) s[c] += v * weights[base + c];
+    }
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let c = 0; c < nC; c++) s[c] = s[c] * inv + bias * weights[biasRow + c];
+    return true;
+  }
+
+  private softmaxInPlace(): number {
+    const s = this.scores;
+    let best = 0;
+    for (let c = 1; c < this.nC; c++) if (s[c] > s[best]) best = c;
+    const top = s[best];
+    let sum = 0;
+    for (let c = 0; c < this.nC; c++) sum += (s[c] = Math.exp((s[c] - top) / this.m.temperature));
+    for (let c = 0; c < this.nC; c++) s[c] /= sum;
+    return best;
+  }
+
+  predict(text: string): Prediction {
+    if (!this.margins(text)) return { label: UNKNOWN_LABEL, confidence: 0 };
+    const best = this.softmaxInPlace();
+    const confidence = this.scores[best];
+    return { label: this.labels[best], confidence: Number.isFinite(confidence) ? confidence : 0 };
+  }
+
+  predictBatch(texts: readonly string[]): Prediction[] {
+    return texts.map((t) => this.predict(t));
+  }
+
+  probabilities(text: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    if (!this.margins(text)) {
+      for (const l of this.labels) out[l] = 0;
+      return out;
+    }
+    this.softmaxInPlace();
+    this.labels.forEach((l, c) => (out[l] = this.scores[c]));
+    return out;
+  }
+
+  /** Margins for a batch, label-major per text (used to fit the temperature). */
+  rawMargins(texts: readonly string[]): Float64Array[] {
+    return texts.map((t) => (this.margins(t) ? Float64Array.from(this.scores) : new Float64Array(this.nC)));
+  }
+
+  toJSON(options: { quantize?: boolean } = {}): TextClassifierJson {
+    const m = this.m;
+    return {
+      format: 'minsheng/text-classifier',
+      version: 1,
+      labels: [...m.labels],
+      features: { ...m.features },
+      temperature: m.temperature,
+      bias: m.bias,
+      nFeatures: this.nF,
+      keys: encodeF64(m.keys),
+      idf: encodeF32(m.idf),
+      weights: options.quantize ? encodeQ8(m.weights, this.nC) : encodeF32(m.weights),
+      ...(m.meta ? { meta: m.meta } : {}),
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// training
+
+interface Vocabulary {
+  keys: Float64Array;
+  idf: Float32Array;
+  /** each document's feature ids (with repeats), -1 for dropped features */
+  docFeatures: Int32Array;
+  docStart: Int32Array;
+}
+
+function buildVocabulary(texts: readonly string[], features: FeatureConfig, minDf: number): Vocabulary {
+  const provisional = new KeyTable(1 << 16);
+  let keyOf: Float64Array = new Float64Array(1 << 16);
+  let df: Int32Array = new Int32Array(1 << 16);
+  let lastDoc: Int32Array = new Int32Array(1 << 16);
+  let all = new Int32Array(1 << 20);
+  const docStart = new Int32Array(texts.length + 1);
+  let total = 0;
+  let buf: Float64Array = new Float64Array(4096);
+  for (let d = 0; d < texts.length; d++) {
+    docStart[d] = total;
+    const [b, k] = extractKeys(truncate(texts[d], features.maxChars), features, buf, features.words ? segment : undefined);
+    buf = b;
+    if (all.length < total + k) {
+      const bigger = new Int32Array((total + k) * 2);
+      bigger.set(all.subarray(0, total));
+      all = bigger;
+    }
+    for (let j = 0; j < k; j++) {
+      const key = b[j];
+      let id = provisional.get(key);
+      if (id < 0) {
+        id = provisional.size;
+        provisional.set(key, id);
+        if (id >= keyOf.length) {
+          keyOf = grow(keyOf, id * 2) as Float64Array;
+          df = grow(df, id * 2) as Int32Array;
+          lastDoc = grow(lastDoc, id * 2) as Int32Array;
+        }
+        keyOf[id] = key;
+        lastDoc[id] = -1;
+      }
+      if (lastDoc[id] !== d) {
+        lastDoc[id] = d;
+        df[id]++;
+      }
+      all[total++] = id;
+    }
+  }
+  docStart[texts.length] = total;
+  const nProvisional = provisional.size;
+  let threshold = minDf;
+  const kept = (t: number) => { let n = 0; for (let i = 0; i < nProvisional; i++) if (df[i] >= t) n++; return n; };
+  if (threshold > 1 && kept(threshold) === 0) threshold = 1; // tiny corpora
+  const finalId = new Int32Array(nProvisional).fill(-1);
+  let nF = 0;
+  for (let i = 0; i < nProvisional; i++) if (df[i] >= threshold) finalId[i] = nF++;
+  const keys = new Float64Array(nF);
+  const idf = new Float32Array(nF);
+  const n = texts.length;
+  for (let i = 0; i < nProvisional; i++) {
+    const f = finalId[i];
+    if (f < 0) continue;
+    keys[f] = keyOf[i];
+    idf[f] = Math.log((1 + n) / (1 + df[i])) + 1;
+  }
+  const docFeatures = all.subarray(0, total);
+  for (let j = 0; j < total; j++) docFeatures[j] = finalId[docFeatures[j]];
+  return { keys, idf, docFeatures, docStart };
+}
+
+function grow(a: Float64Array | Int32Array, size: number): Float64Array | Int32Array {
+  const b = a instanceof Float64Array ? new Float64Array(size) : new Int32Array(size);
+  b.set(a);
+  return b;
+}
+
+function buildMatrix(v: Vocabulary, rows: readonly number[]): Csr {
+  const nF = v.keys.length;
+  const counts = new Int32Array(nF);
+  const touched: number[] = [];
+  const rowPtr = new Int32Array(rows.length + 1);
+  let colIdx = new Int32Array(1 << 20);
+  let values = new Float32Array(1 << 20);
+  let nnz = 0;
+  rows.forEach((d, r) => {
+    rowPtr[r] = nnz;
+    touched.length = 0;
+    for (let p = v.docStart[d]; p < v.docStart[d + 1]; p++) {
+      const f = v.docFeatures[p];
+      if (f >= 0 && counts[f]++ === 0) touched.push(f);
+    }
+    touched.sort((a, b) => a - b);
+    if (colIdx.length < nnz + touched.length) {
+      const size = (nnz + touched.length) * 2;
+      const c2 = new Int32Array(size); c2.set(colIdx.subarray(0, nnz)); colIdx = c2;
+      const v2 = new Float32Array(size); v2.set(values.subarray(0, nnz)); values = v2;
+    }
+    let norm = 0;
+    const start = nnz;
+    for (const f of touched) {
+      const x = (1 + Math.log(counts[f])) * v.idf[f];
+      counts[f] = 0;
+      colIdx[nnz] = f;
+      values[nnz++] = x;
+      norm += x * x;
+    }
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let p = start; p < nnz; p++) values[p] *= inv;
+  });
+  rowPtr[rows.length] = nnz;
+  return { rows: rows.length, cols: nF, rowPtr, colIdx: colIdx.subarray(0, nnz), values: values.subarray(0, nnz) };
+}
+
+/** Stratified fold assignment, deterministic for a seed. */
+export function stratifiedFolds(labels: readonly string[], k: number, seed: number): Int32Array {
+  const rand = seededRandom(seed);
+  const byLabel = new Map<string, number[]>();
+  labels.forEach((l, i) => {
+    const list = byLabel.get(l) ?? [];
+    list.push(i);
+    byLabel.set(l, list);
+  });
+  const fold = new Int32Array(labels.length);
+  let offset = 0;
+  for (const l of [...byLabel.keys()].sort()) {
+    const idx = byLabel.get(l)!;
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [idx[i], idx[j]] = [idx[j], idx[i]];
+    }
+    idx.forEach((d, j) => (fold[d] = (j + offset) % k));
+    offset += idx.length; // rotate so small classes do not all start in fold 0
+  }
+  return fold;
+}
+
+/** Temperature minimising the negative log-likelihood of softmax(margins / T). */
+function fitTemperature(margins: Float64Array[], gold: Int32Array): number {
+  const nll = (T: number) => {
+    let total = 0;
+    for (let i = 0; i < margins.length; i++) {
+      const m = margins[i];
+      let top = -Infinity;
+      for (const x of m) if (x > top) top = x;
+      let sum = 0;
+      for (const x of m) sum += Math.exp((x - top) / T);
+      total += Math.log(sum) - (m[gold[i]] - top) / T;
+    }
+    return total;
+  };
+  let lo = Math.log(0.005);
+  let hi = Math.log(20);
+  const g = (Math.sqrt(5) - 1) / 2;
+  for (let it = 0; it < 60; it++) {
+    const a = hi - g * (hi - lo);
+    const b = lo + g * (hi - lo);
+    if (nll(Math.exp(a)) < nll(Math.exp(b))) hi = b;
+    else lo = a;
+  }
+  return Math.exp((lo + hi) / 2);
+}
+
+export function trainTextClassifier(texts: readonly string[], labels: readonly string[], options: TrainOptions = {}): TextClassifier {
+  if (texts.length !== labels.length) throw new Error(`trainTextClassifier: ${texts.length} texts but ${labels.length} labels`);
+  const o = { ...DEFAULT_TRAIN, ...options };
+  const features: FeatureConfig = { ...DEFAULT_FEATURES, ...options.features };
+  const log = options.log ?? (() => {});
+  const keep: number[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const l = labels[i]?.trim();
+    if (l && l !== UNKNOWN_LABEL && typeof texts[i] === 'string' && hasContent(texts[i])) keep.push(i);
+  }
+  const docs = keep.map((i) => texts[i]);
+  const labelList = [...new Set(keep.map((i) => labels[i].trim()))].sort();
+  if (labelList.length < 2) throw new Error(`trainTextClassifier: need at least 2 labels with text, got ${labelList.length}`);
+  const labelIndex = new Map(labelList.map((l, i) => [l, i]));
+  const y = Int32Array.from(keep, (i) => labelIndex.get(labels[i].trim())!);
+  const nC = labelList.length;
+
+  const t0 = performance.now();
+  const vocab = buildVocabulary(docs, features, o.minDf);
+  const allRows = docs.map((_, i) => i);
+  const X = buildMatrix(vocab, allRows);
+  log(`features: ${vocab.keys.length} kept, ${X.values.length} non-zeros, ${(performance.now() - t0).toFixed(0)} ms`);
+
+  const classCounts = new Float64Array(nC);
+  for (const c of y) classCounts[c]++;
+  const svm = {
+    C: o.C,
+    eps: o.eps,
+    maxIter: o.maxIter,
+    seed: o.seed,
+    bias: 1,
+    classWeights: o.balanced ? Float64Array.from(classCounts, (n) => docs.length / (nC * Math.max(n, 1))) : undefined,
+  };
+  const weights = trainOneVsRest(X, y, nC, svm);
+  log(`trained ${nC} classes on ${docs.length} texts, ${(performance.now() - t0).toFixed(0)} ms`);
+
+  const parts: ModelParts = {
+    labels: labelList,
+    features,
+    temperature: o.temperature,
+    bias: 1,
+    keys: vocab.keys,
+    idf: vocab.idf,
+    weights,
+    meta: { examples: docs.length, labelCounts: Object.fromEntries(labelList.map((l, i) => [l, classCounts[i]])), C: o.C, minDf: o.minDf, balanced: o.balanced },
+  };
+
+  const k = o.calibrationFolds;
+  if (k >= 2 && docs.length >= k * nC * 2) {
+    // Held-out margins: training margins are overconfident, so fit T on what unseen text looks like.
+    // The vocabulary and idf are shared with the final model; only the weights are refitted.
+    const folds = stratifiedFolds(Array.from(y, String), k, o.seed + 101);
+    const margins: Float64Array[] = new Array(docs.length);
+    for (let f = 0; f < k; f++) {
+      const trainRows = allRows.filter((i) => folds[i] !== f);
+      const testRows = allRows.filter((i) => folds[i] === f);
+      const Xf = buildMatrix(vocab, trainRows);
+      const Wf = trainOneVsRest(Xf, Int32Array.from(trainRows, (i) => y[i]), nC, svm);
+      const sub = new LinearTextClassifier({ ...parts, weights: Wf });
+      const m = sub.rawMargins(testRows.map((i) => docs[i]));
+      testRows.forEach((i, j) => (margins[i] = m[j]));
+    }
+    parts.temperature = fitTemperature(margins, y);
+    log(`temperature ${parts.temperature.toFixed(4)} from ${k}-fold margins, ${(performance.now() - t0).toFixed(0)} ms`);
+  }
+  return new LinearTextClassifier(parts);
+}
+
+// ---------------------------------------------------------------------------------------------
+// (de)serialisation
+
+export function textClassifierFromJSON(json: unknown): TextClassifier {
+  const r = modelSchema.safeParse(json);
+  if (!r.success) throw new Error(`not a text-classifier model: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const j = r.data;
+  const nC = j.labels.length;
+  const nW = (j.nFeatures + 1) * nC;
+  return new LinearTextClassifier({
+    labels: j.labels,
+    features: j.features,
+    temperature: j.temperature,
+    bias: j.bias,
+    keys: decodeF64(j.keys, j.nFeatures, 'keys'),
+    idf: decodeF32(j.idf, j.nFeatures, 'idf'),
+    weights: typeof j.weights === 'string' ? decodeF32(j.weights, nW, 'weights') : decodeQ8(j.weights, nW, 'weights'),
+    meta: j.meta,
+  });
+}
+
+/** Alias matching the `toJSON()` naming. */
+export const fromJSON = textClassifierFromJSON;
+
+export function saveTextClassifier(model: TextClassifier, file: string, options: { quantize?: boolean } = {}): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, JSON.stringify(model.toJSON(options)) + '\n');
+}
+
+export function loadTextClassifier(file: string): TextClassifier {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read model ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return textClassifierFromJSON(json);
+}
