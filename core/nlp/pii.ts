@@ -1,0 +1,228 @@
+// Personal data in message text: where it is, what kind, and a masked copy for public views.
+// Clear text stays in the normalised message for authorised staff; dashboards, exports and
+// public replies use `maskedText`. Numbers are only flagged when their checksum holds (ID
+// cards: GB 11643; bank cards: Luhn), so order numbers and reference codes are left alone.
+
+export type PiiKind = 'mobile' | 'landline' | 'id_card' | 'bank_card' | 'plate' | 'email' | 'name';
+
+export interface PiiSpan {
+  kind: PiiKind;
+  start: number;
+  end: number;
+  /** clear text of the span (text.slice(start, end)) */
+  value: string;
+  /** what public views show instead */
+  masked: string;
+}
+
+export interface PiiResult {
+  spans: PiiSpan[];
+  maskedText: string;
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+function validDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d <= days;
+}
+
+/** 18-digit resident ID number: region, valid birth date, GB 11643 (ISO 7064 MOD 11-2) check digit. */
+export function isValidIdCard18(id: string): boolean {
+  if (!/^[1-9]\d{16}[\dXx]$/.test(id)) return false;
+  const y = Number(id.slice(6, 10));
+  if (y < 1900 || y > 2100 || !validDate(y, Number(id.slice(10, 12)), Number(id.slice(12, 14)))) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(id[i]) * ID_WEIGHTS[i];
+  return ID_CHECK[sum % 11] === id[17].toUpperCase();
+}
+
+/** 15-digit (pre-1999) ID number: no check digit, so region and a valid 19YY birth date. */
+export function isValidIdCard15(id: string): boolean {
+  if (!/^[1-9]\d{14}$/.test(id)) return false;
+  return validDate(1900 + Number(id.slice(6, 8)), Number(id.slice(8, 10)), Number(id.slice(10, 12)));
+}
+
+export function luhnValid(digits: string): boolean {
+  if (!/^\d+$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+// The commonest Chinese surnames (single and compound), enough to tell "我叫王小明" from "我叫不出名字".
+const COMPOUND_SURNAMES = ['欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '令狐', '夏侯', '长孙', '宇文', '司徒', '端木'];
+const SURNAMES = new Set(
+  ('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝').split(''),
+);
+// Characters that end a name: verbs and particles that follow a self-introduction.
+const NAME_STOP = new Set('是在住的了，,。！？、；：（）() 今现家来电于从因想要也就和与及我'.split(''));
+
+interface Rule {
+  kind: PiiKind;
+  re: RegExp;
+  /** which capture group is the PII (0 = whole match) */
+  group?: number;
+  accept?: (value: string) => boolean;
+  mask: (value: string) => string;
+}
+
+const digitsOf = (s: string): string => s.replace(/\D/g, '');
+
+function maskDigits(value: string, keepHead: number, keepTail: number): string {
+  // Keep separators where they were so the masked number still reads like the original.
+  const total = value.replace(/[^\dXx]/g, '').length;
+  let seen = 0;
+  let out = '';
+  for (const ch of value) {
+    if (/\d/.test(ch) || (ch === 'X' || ch === 'x')) {
+      out += seen < keepHead || seen >= total - keepTail ? ch : '*';
+      seen++;
+    } else out += ch;
+  }
+  return out;
+}
+
+function nameLength(text: string, from: number): number {
+  // Surname (1 or 2 characters) followed by one or two given-name characters.
+  const compound = COMPOUND_SURNAMES.find((c) => text.startsWith(c, from));
+  const sur = compound ? 2 : SURNAMES.has(text[from]) ? 1 : 0;
+  if (!sur) return 0;
+  let n = sur;
+  while (n < sur + 2 && from + n < text.length && /\p{Script=Han}/u.test(text[from + n]) && !NAME_STOP.has(text[from + n])) n++;
+  return n > sur ? n : 0;
+}
+
+const maskName = (v: string): string => {
+  const sur = COMPOUND_SURNAMES.find((c) => v.startsWith(c)) ?? v[0];
+  return sur + '**';
+};
+
+const PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼';
+
+const RULES: Rule[] = [
+  {
+    kind: 'email',
+    re: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
+    mask: (v) => {
+      const at = v.indexOf('@');
+      return v[0] + '***' + v.slice(at);
+    },
+  },
+  {
+    kind: 'id_card',
+    re: /(?<![\dA-Za-z])(?:\d{17}[\dXx]|\d{15})(?![\dA-Za-z])/g,
+    accept: (v) => (v.length === 18 ? isValidIdCard18(v) : isValidIdCard15(v)),
+    mask: (v) => maskDigits(v, 6, 4),
+  },
+  {
+    kind: 'bank_card',
+    re: /(?<![\d])\d{4}(?:[ -]?\d){11,15}(?!\d)/g,
+    accept: (v) => {
+      const d = digitsOf(v);
+      return d.length >= 16 && d.length <= 19 && luhnValid(d);
+    },
+    mask: (v) => maskDigits(v, 4, 4),
+  },
+  {
+    kind: 'mobile',
+    re: /(?<![\d+])(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)/g,
+    mask: (v) => {
+      const local = v.replace(/^(?:\+|00)86[ -]?/, '');
+      return v.slice(0, v.length - local.length) + maskDigits(local, 3, 4);
+    },
+  },
+  {
+    kind: 'landline',
+    re: /(?<!\d)(?:\(0\d{2,3}\)|0\d{2,3})[ -]?\d{7,8}(?:-\d{1,5})?(?!\d)/g,
+    mask: (v) => {
+      const m = /^(\(?0\d{2,3}\)?[ -]?)(.*)$/.exec(v)!;
+      return m[1] + maskDigits(m[2], 0, 3);
+    },
+  },
+  {
+    // A bare 7–8 digit number is only a phone when the text says so.
+    kind: 'landline',
+    re: /(?:电话|座机|联系方式|号码)(?:是|为|：|:)?\s*([2-9]\d{6,7})(?!\d)/g,
+    group: 1,
+    mask: (v) => maskDigits(v, 0, 3),
+  },
+  {
+    // 皖B·12345, 皖B12345, new-energy 皖BD12345 / 皖B12345D, with or without a separator.
+    kind: 'plate',
+    re: new RegExp(
+      `[${PROVINCES}][A-HJ-NP-Z][·•.\\- ]?(?:[DF][A-HJ-NP-Z0-9]\\d{4}|\\d{5}[DF]|[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警])(?![A-Za-z0-9])`,
+      'g',
+    ),
+    accept: (v) => (v.match(/\d/g)?.length ?? 0) >= 2,
+    mask: (v) => v.slice(0, v.length - 5) + '***' + v.slice(-2),
+  },
+  {
+    // 我姓王 / 本人姓张 / 免贵姓李: the surname alone, shown as 王**.
+    kind: 'name',
+    re: /(?:我|本人|免贵|鄙人)姓([\u4e00-\u9fff]{1,2})/g,
+    group: 1,
+    accept: (v) => COMPOUND_SURNAMES.includes(v) || SURNAMES.has(v[0]),
+    mask: maskName,
+  },
+];
+
+// 我叫王小明 / 我的名字是… / 本人王小明，: the full name when it starts with a known surname.
+const NAME_INTRO = /(?:我叫|我的名字是|我的名字叫|名叫|本人(?:名叫|叫)?|姓名[:：]?)\s?(?=[\u4e00-\u9fff])/g;
+
+function overlaps(spans: PiiSpan[], s: number, e: number): boolean {
+  return spans.some((p) => s < p.end && e > p.start);
+}
+
+export function detectPii(text: string): PiiResult {
+  const spans: PiiSpan[] = [];
+  if (!text) return { spans, maskedText: '' };
+  for (const rule of RULES) {
+    rule.re.lastIndex = 0;
+    for (const m of text.matchAll(rule.re)) {
+      const g = rule.group ?? 0;
+      const value = m[g];
+      if (!value) continue;
+      // Captured groups sit at the end of their match.
+      const start = m.index! + (g ? m[0].lastIndexOf(value) : 0);
+      const end = start + value.length;
+      if (rule.accept && !rule.accept(value)) continue;
+      if (overlaps(spans, start, end)) continue;
+      spans.push({ kind: rule.kind, start, end, value, masked: rule.mask(value) });
+    }
+  }
+  for (const m of text.matchAll(NAME_INTRO)) {
+    const start = m.index! + m[0].length;
+    const len = nameLength(text, start);
+    if (!len) continue;
+    // "本人王小明" must be followed by a break, or it is more likely "本人王某某是…" prose.
+    const after = text[start + len];
+    if (m[0].startsWith('本人') && m[0] === '本人' && after !== undefined && !/[，,。\s；;、（(]|是|身份|电话|住/.test(after)) continue;
+    if (overlaps(spans, start, start + len)) continue;
+    const value = text.slice(start, start + len);
+    spans.push({ kind: 'name', start, end: start + len, value, masked: maskName(value) });
+  }
+  spans.sort((a, b) => a.start - b.start);
+  let maskedText = '';
+  let at = 0;
+  for (const s of spans) {
+    maskedText += text.slice(at, s.start) + s.masked;
+    at = s.end;
+  }
+  maskedText += text.slice(at);
+  return { spans, maskedText };
+}
+
+/** Convenience for public views. */
+export function maskPii(text: string): string {
+  return detectPii(text).maskedText;
+}

@@ -1,0 +1,285 @@
+// Sentiment of a message: a lexicon reader (our own word lists in lexicons/sentiment/) with
+// negation, degree adverbs and clause-level rules, and an optional trained model
+// (lexicons/models/sentiment.json, made by `eval sentiment --train … --save`) blended in.
+//
+// Words are found by forward maximum matching against every list at once (sentiment words,
+// negations, degree adverbs, markers and an ignore list), not by jieba: this keeps fused forms
+// like 不错 / 不好意思 / 差不多 whole without depending on the segmenter's dictionary.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { SentimentLabel } from './types';
+import { LEXICON_DIR } from './segment';
+import { loadTextClassifier, type TextClassifier } from './text-classifier';
+
+export interface SentimentHit {
+  word: string;
+  /** signed contribution after negation, degree and clause rules */
+  weight: number;
+}
+
+export interface SentimentResult {
+  label: SentimentLabel;
+  confidence: number;
+  /** in [-1, 1]; negative below 0 */
+  score: number;
+  hits: SentimentHit[];
+}
+
+const rulesSchema = z.object({
+  contrast: z.array(z.string()),
+  contrastBoost: z.number(),
+  contrastDiscountBefore: z.number(),
+  concession: z.array(z.string()),
+  concessionFactor: z.number(),
+  summary: z.array(z.string()),
+  summaryBoost: z.number(),
+  irrealis: z.array(z.string()),
+  irrealisPositive: z.number(),
+  irrealisNegative: z.number(),
+  questionFactor: z.number(),
+  rhetorical: z.array(z.string()),
+  rhetoricalScore: z.number(),
+  exclamationBoost: z.number(),
+  negationWindow: z.number().int().min(0),
+  scoreScale: z.number().positive(),
+  neutralBand: z.number().min(0).max(1),
+});
+export type SentimentRules = z.infer<typeof rulesSchema>;
+
+type Entry =
+  | { kind: 'word'; weight: number }
+  | { kind: 'neg'; mult: number }
+  | { kind: 'deg'; mult: number }
+  | { kind: 'ignore' }
+  | { kind: 'marker'; marker: 'contrast' | 'concession' | 'summary' | 'irrealis' | 'rhetorical' };
+
+export interface SentimentLexicon {
+  entries: Map<string, Entry>;
+  maxLen: number;
+  rules: SentimentRules;
+}
+
+function readList(file: string): [string, number][] {
+  if (!existsSync(file)) return [];
+  const out: [string, number][] = [];
+  for (const raw of readFileSync(file, 'utf8').split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const [word, w] = line.split(/[\s,]+/);
+    const n = w === undefined ? 1 : Number(w);
+    if (word && Number.isFinite(n)) out.push([word, n]);
+  }
+  return out;
+}
+
+export interface LexiconSources {
+  positive?: [string, number][];
+  negative?: [string, number][];
+  /** signed scores (e.g. a word,score CSV), used as they are */
+  scored?: [string, number][];
+  negation?: [string, number][];
+  degree?: [string, number][];
+  ignore?: string[];
+  rules?: SentimentRules;
+}
+
+export function buildSentimentLexicon(src: LexiconSources, base: SentimentRules = loadRules()): SentimentLexicon {
+  const entries = new Map<string, Entry>();
+  const rules = src.rules ?? base;
+  // Later sets win; sentiment words go last so an entry in both lists keeps its polarity.
+  const markers: [keyof SentimentRules & ('contrast' | 'concession' | 'summary' | 'irrealis' | 'rhetorical')][] = [
+    ['irrealis'], ['concession'], ['contrast'], ['summary'], ['rhetorical'],
+  ];
+  for (const [m] of markers) for (const w of rules[m]) entries.set(w, { kind: 'marker', marker: m });
+  for (const [w, mult] of src.degree ?? []) entries.set(w, { kind: 'deg', mult });
+  for (const [w, mult] of src.negation ?? []) entries.set(w, { kind: 'neg', mult });
+  for (const w of src.ignore ?? []) entries.set(w, { kind: 'ignore' });
+  for (const [w, s] of src.scored ?? []) if (!entries.has(w) || entries.get(w)!.kind === 'ignore') entries.set(w, { kind: 'word', weight: s });
+  for (const [w, s] of src.positive ?? []) entries.set(w, { kind: 'word', weight: Math.abs(s) });
+  for (const [w, s] of src.negative ?? []) entries.set(w, { kind: 'word', weight: -Math.abs(s) });
+  let maxLen = 1;
+  for (const w of entries.keys()) maxLen = Math.max(maxLen, w.length);
+  return { entries, maxLen, rules };
+}
+
+function loadRules(dir = path.join(LEXICON_DIR, 'sentiment')): SentimentRules {
+  return rulesSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rules.json'), 'utf8')));
+}
+
+export function loadSentimentLexicon(dir = path.join(LEXICON_DIR, 'sentiment')): SentimentLexicon {
+  return buildSentimentLexicon(
+    {
+      positive: readList(path.join(dir, 'positive.txt')),
+      negative: readList(path.join(dir, 'negative.txt')),
+      negation: readList(path.join(dir, 'negation.txt')),
+      degree: readList(path.join(dir, 'degree.txt')),
+      ignore: readList(path.join(dir, 'ignore.txt')).map(([w]) => w),
+    },
+    loadRules(dir),
+  );
+}
+
+let defaultLexicon: SentimentLexicon | null = null;
+export function getSentimentLexicon(): SentimentLexicon {
+  return (defaultLexicon ??= loadSentimentLexicon());
+}
+
+const CLAUSE_SPLIT = /([，。！？；,.!?;\n…~～]+)/;
+
+interface Token {
+  entry: Entry;
+  word: string;
+  start: number;
+  end: number;
+}
+
+function tokenize(clause: string, lex: SentimentLexicon): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < clause.length) {
+    let found = false;
+    for (let len = Math.min(lex.maxLen, clause.length - i); len >= 1; len--) {
+      const w = clause.substr(i, len);
+      const e = lex.entries.get(w);
+      if (e) {
+        out.push({ entry: e, word: w, start: i, end: i + len });
+        i += len;
+        found = true;
+        break;
+      }
+    }
+    if (!found) i++;
+  }
+  return out;
+}
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/** Lexicon reading of one text (already normalised or not: it copes with both). */
+export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentimentLexicon()): SentimentResult {
+  const r = lex.rules;
+  const hits: SentimentHit[] = [];
+  if (typeof text !== 'string' || !text.trim()) return { label: 'neutral', confidence: 0, score: 0, hits };
+  const parts = text.split(CLAUSE_SPLIT);
+  const clauseScores: number[] = [];
+  const clauseHits: SentimentHit[][] = [];
+  let summaryOn = false;
+  for (let p = 0; p < parts.length; p += 2) {
+    const clause = parts[p];
+    const punct = parts[p + 1] ?? '';
+    if (!clause.trim()) continue;
+    const tokens = tokenize(clause, lex);
+    let score = 0;
+    let irrealis = false;
+    let contrast = false;
+    let concession = false;
+    let rhetorical = false;
+    const mine: SentimentHit[] = [];
+    let mods: Token[] = [];
+    for (const t of tokens) {
+      const e = t.entry;
+      if (e.kind === 'marker') {
+        if (e.marker === 'irrealis') irrealis = true;
+        else if (e.marker === 'contrast') contrast = true;
+        else if (e.marker === 'concession') concession = true;
+        else if (e.marker === 'summary') summaryOn = true;
+        else if (e.marker === 'rhetorical') rhetorical = true;
+        continue;
+      }
+      if (e.kind === 'ignore') { mods = []; continue; }
+      if (e.kind === 'neg' || e.kind === 'deg') { mods.push(t); continue; }
+      // a sentiment word: apply the modifiers close enough before it
+      let mult = 1;
+      let prevNeg = false;
+      for (const m of mods) {
+        if (t.start - m.end > r.negationWindow) continue;
+        const me = m.entry as { kind: 'neg' | 'deg'; mult: number };
+        if (me.kind === 'neg') { mult *= me.mult; prevNeg = me.mult < 0; }
+        else { mult *= prevNeg && me.mult > 1 ? 0.5 : me.mult; prevNeg = false; }
+      }
+      mods = [];
+      let w = e.weight * mult;
+      if (irrealis) w *= w > 0 ? r.irrealisPositive : r.irrealisNegative;
+      score += w;
+      mine.push({ word: t.word, weight: w });
+    }
+    const isQuestion = /[？?]/.test(punct) || /[吗呢]$/.test(clause.trim());
+    if (rhetorical && (isQuestion || /[！!]/.test(punct))) {
+      score += r.rhetoricalScore;
+      mine.push({ word: '(rhetorical)', weight: r.rhetoricalScore });
+    } else if (isQuestion) score *= r.questionFactor;
+    if (/[！!]/.test(punct)) score *= r.exclamationBoost;
+    if (concession) score *= r.concessionFactor;
+    if (contrast) {
+      for (let k = 0; k < clauseScores.length; k++) clauseScores[k] *= r.contrastDiscountBefore;
+      score *= r.contrastBoost;
+    }
+    if (summaryOn) score *= r.summaryBoost;
+    clauseScores.push(score);
+    clauseHits.push(mine);
+  }
+  const raw = clauseScores.reduce((a, b) => a + b, 0);
+  for (const h of clauseHits) hits.push(...h);
+  const score = Math.tanh(raw / r.scoreScale);
+  return { ...labelFromScore(score, r.neutralBand, hits.length > 0), hits };
+}
+
+function labelFromScore(score: number, band: number, anyHit: boolean): { label: SentimentLabel; confidence: number; score: number } {
+  const a = Math.abs(score);
+  if (a < band) {
+    // no sentiment words at all is a confident neutral; weak mixed evidence is not
+    return { label: 'neutral', score, confidence: anyHit ? clamp(0.5 + 0.3 * (1 - a / Math.max(band, 1e-9)), 0, 1) * 0.9 : 0.75 };
+  }
+  return { label: score > 0 ? 'positive' : 'negative', score, confidence: clamp(0.55 + 0.45 * ((a - band) / Math.max(1 - band, 1e-9)) * 1.6, 0, 0.98) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// trained model blended in when one ships
+
+export const SENTIMENT_MODEL_FILE = path.join(LEXICON_DIR, 'models', 'sentiment.json');
+
+let model: TextClassifier | null | undefined;
+function shippedModel(): TextClassifier | null {
+  if (model === undefined) model = existsSync(SENTIMENT_MODEL_FILE) ? loadTextClassifier(SENTIMENT_MODEL_FILE) : null;
+  return model;
+}
+
+/** Use a model (or none) instead of the shipped file; for tests and evaluation. */
+export function setSentimentModel(m: TextClassifier | null): void {
+  model = m;
+}
+
+/** Maps dataset labels (1/0, pos/neg, 正面/负面…) onto ours; null for anything else. */
+export function toSentimentLabel(raw: string): SentimentLabel | null {
+  const s = String(raw ?? '').trim().toLowerCase();
+  if (['1', 'positive', 'pos', '正面', '积极', '好评'].includes(s)) return 'positive';
+  if (['0', '-1', 'negative', 'neg', '负面', '消极', '差评'].includes(s)) return 'negative';
+  if (['neutral', 'neu', '中性', '2'].includes(s)) return 'neutral';
+  return null;
+}
+
+/**
+ * Score of a model's probabilities in [-1, 1]: P(positive) − P(negative). Binary models (no
+ * neutral class) leave the lexicon to decide neutrality.
+ */
+function modelScore(p: Record<string, number>): number {
+  return (p.positive ?? 0) - (p.negative ?? 0);
+}
+
+/** The product's sentiment reader: the lexicon, blended with the shipped model when there is one. */
+export function analyzeSentiment(text: string, opts: { lexicon?: SentimentLexicon; model?: TextClassifier | null } = {}): SentimentResult {
+  const lex = lexiconSentiment(text, opts.lexicon);
+  const m = opts.model === undefined ? shippedModel() : opts.model;
+  if (!m || !text || !text.trim()) return lex;
+  const probs = m.probabilities(text);
+  if (Object.values(probs).every((v) => v === 0)) return lex;
+  const best = Object.entries(probs).sort((a, b) => b[1] - a[1])[0];
+  const ms = modelScore(probs);
+  // Equal say to both; the model's own label wins where it has a neutral class and is sure.
+  const score = clamp(0.5 * lex.score + 0.5 * ms, -1, 1);
+  const band = getSentimentLexicon().rules.neutralBand;
+  const out = labelFromScore(score, band, true);
+  if ('neutral' in probs && best[0] === 'neutral' && best[1] > 0.6) return { label: 'neutral', confidence: best[1], score, hits: lex.hits };
+  return { ...out, confidence: Math.max(out.confidence * 0.5 + best[1] * 0.5, 0), hits: lex.hits };
+}
