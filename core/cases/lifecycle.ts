@@ -467,9 +467,16 @@ export const TRANSITIONS: Table = {
   merge: {
     from: ['received', 'dispatched', 'accepted', 'waiting', 'returned'],
     roles: ['staff', 'centre', 'system'],
-    run(s, a, _ctx, fail) {
+    run(s, a, ctx, fail) {
       if (a.intoCaseId === s.id) fail('MERGE_INTO_SELF');
-      return { to: 'merged', event: 'merged', patch: { mergedInto: a.intoCaseId, pendingExtension: null }, data: { intoCaseId: a.intoCaseId } };
+      // a merged case's clock stops for good: close any open pause so the record says when
+      const pauses = s.pausedSince ? [...s.pauses, { from: s.pausedSince, to: ctx.at }] : s.pauses;
+      return {
+        to: 'merged',
+        event: 'merged',
+        patch: { mergedInto: a.intoCaseId, pendingExtension: null, pausedSince: null, pauses },
+        data: { intoCaseId: a.intoCaseId },
+      };
     },
   },
 };
