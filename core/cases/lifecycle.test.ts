@@ -150,6 +150,19 @@ describe('退单 returns', () => {
     expect(play(s, [['2026-03-09T09:00', centre, { type: 'dispatch', departmentId: 'water' }]]).state.ownerDepartmentId).toBe('water');
   });
 
+  it('the first clock starts at receipt, so a weekend backlog does not lengthen the wait', () => {
+    // received Friday 20:00, dispatched Monday 09:00: 投诉 5 working days from Friday → Fri 3/13 close
+    const s = play(fresh('2026-03-06T20:00'), [['2026-03-09T09:00', staff, { type: 'dispatch', departmentId: 'water' }]]).state;
+    expect(f(s.clockStartedAt!)).toBe('2026-03-06T20:00:00+08:00');
+    expect(f(s.deadlines!.resolution.due)).toBe('2026-03-13T17:30:00+08:00');
+    expect(f(s.deadlines!.acceptance.due)).toBe('2026-03-09T17:30:00+08:00');
+    // the return window still runs from the dispatch: Monday 09:00 → Tuesday close
+    expect(play(s, [['2026-03-10T17:00', dept('water'), { type: 'return', reason: '非本单位职责' }]]).state.status).toBe('returned');
+    const byDispatch = { ...policy, clock: { firstDispatchFrom: 'dispatch' as const } };
+    const r = applyTransition(fresh('2026-03-06T20:00'), { type: 'dispatch', departmentId: 'water' }, { actor: staff, at: t('2026-03-09T09:00'), policy: byDispatch, calendar });
+    expect(f(r.state.deadlines!.resolution.due)).toBe('2026-03-16T17:30:00+08:00');
+  });
+
   it('re-dispatch starts a fresh clock', () => {
     const s = play(dispatched(), [
       ['2026-03-06T17:00', dept('water'), { type: 'return', reason: '非本单位职责' }],
@@ -401,7 +414,11 @@ describe('lifecycle properties (seeded)', () => {
         expect(checkCaseInvariants(next, policy, calendar)).toEqual([]);
         if (OWNED_STATUSES.includes(next.status)) {
           expect(typeof next.ownerDepartmentId).toBe('string');
-          const min = computeDeadlines(policy, calendar, next.classification, next.dispatchedAt!);
+          // the clock starts at receipt for the first dispatch, at the action for every later one
+          if (next.dispatchCount !== state.dispatchCount) {
+            expect(next.clockStartedAt).toEqual(state.status === 'received' ? state.receivedAt : at);
+          }
+          const min = computeDeadlines(policy, calendar, next.classification, next.clockStartedAt!);
           expect(next.deadlines!.resolution.due.getTime()).toBeGreaterThanOrEqual(min.resolution.due.getTime());
           expect(next.deadlines!.acceptance.due.getTime()).toBeGreaterThanOrEqual(min.acceptance.due.getTime());
         }

@@ -99,8 +99,10 @@ export interface CaseState {
   receivedAt: Date;
   /** exactly one in OWNED_STATUSES, none while received or returned */
   ownerDepartmentId: string | null;
-  /** when the current department's clock started (dispatch, re-dispatch, designation, override, reopen) */
+  /** when the current department got the case (dispatch, re-dispatch, designation, override, reopen); the return window runs from here */
   dispatchedAt: Date | null;
+  /** when the deadlines' clock started: receipt for the first dispatch (policy.clock.firstDispatchFrom), the action time after that */
+  clockStartedAt: Date | null;
   dispatchCount: number;
   acceptedAt: Date | null;
   /** first substantive response of the case: contact, pause to ask the resident, or reply */
@@ -234,12 +236,15 @@ const ACTIVE: readonly CaseStatus[] = ['dispatched', 'accepted', 'waiting'];
 
 /** Fields reset whenever a department's clock starts (dispatch, designation, override, reopen). */
 function startClock(s: CaseState, department: string, ctx: TransitionContext): Patch {
+  // a backlog before the first dispatch must not lengthen the resident's wait
+  const clock = s.status === 'received' && ctx.policy.clock.firstDispatchFrom === 'receipt' ? s.receivedAt : ctx.at;
   return {
     ownerDepartmentId: department,
     dispatchedAt: ctx.at,
+    clockStartedAt: clock,
     dispatchCount: s.dispatchCount + 1,
     acceptedAt: null,
-    deadlines: computeDeadlines(ctx.policy, ctx.calendar, s.classification, ctx.at),
+    deadlines: computeDeadlines(ctx.policy, ctx.calendar, s.classification, clock),
     pausedSince: null,
     pauses: [],
     extensionGrantedWorkingDays: 0,
@@ -313,6 +318,7 @@ export const TRANSITIONS: Table = {
         patch: {
           ownerDepartmentId: null,
           dispatchedAt: null,
+          clockStartedAt: null,
           acceptedAt: null,
           deadlines: null,
           pauses: [],
@@ -499,6 +505,7 @@ export function createCase(
     receivedAt: input.receivedAt,
     ownerDepartmentId: null,
     dispatchedAt: null,
+    clockStartedAt: null,
     dispatchCount: 0,
     acceptedAt: null,
     firstResponseAt: null,
@@ -561,7 +568,7 @@ export function checkCaseInvariants(s: CaseState, policy: SlaPolicy, calendar: W
   const owned = OWNED_STATUSES.includes(s.status);
   if (owned && !s.ownerDepartmentId) out.push(`${s.status} case has no owner department`);
   if ((s.status === 'received' || s.status === 'returned') && s.ownerDepartmentId) out.push(`${s.status} case has an owner`);
-  if (owned && (!s.deadlines || !s.dispatchedAt)) out.push(`${s.status} case has no deadlines`);
+  if (owned && (!s.deadlines || !s.dispatchedAt || !s.clockStartedAt)) out.push(`${s.status} case has no deadlines`);
   if ((s.status === 'closed' || s.status === 'rated') && (!s.reply || !s.closedAt)) out.push('closed without a reply');
   if (s.status === 'rated' && !s.rating) out.push('rated without a rating');
   if ((s.status === 'waiting') !== (s.pausedSince !== null)) out.push('pausedSince disagrees with status');
@@ -569,8 +576,11 @@ export function checkCaseInvariants(s: CaseState, policy: SlaPolicy, calendar: W
   if (s.returnCount > policy.returns.maxReturns) out.push(`returned ${s.returnCount} times`);
   if (s.awaitingDesignation && (s.status !== 'returned' && s.status !== 'merged')) out.push('awaiting designation but not returned');
   if (s.extensionGrantedWorkingDays > policy.extensions.maxTotalWorkingDays) out.push('extensions exceed the maximum');
-  if (s.deadlines && s.dispatchedAt) {
-    const min = computeDeadlines(policy, calendar, s.classification, s.dispatchedAt);
+  if (s.clockStartedAt && s.dispatchedAt && (s.clockStartedAt < s.receivedAt || s.clockStartedAt > s.dispatchedAt)) {
+    out.push('the clock started before receipt or after dispatch');
+  }
+  if (s.deadlines && s.clockStartedAt) {
+    const min = computeDeadlines(policy, calendar, s.classification, s.clockStartedAt);
     for (const k of ['acceptance', 'response', 'resolution'] as const) {
       if (s.deadlines[k].due.getTime() < min[k].due.getTime()) out.push(`${k} deadline earlier than the policy allows`);
     }

@@ -45,6 +45,8 @@ export const slaPolicySchema = z.object({
       }),
     )
     .default([]),
+  /** the first dispatch's clock starts at receipt (a backlog never lengthens the wait) or at dispatch; later dispatches start it anew */
+  clock: z.object({ firstDispatchFrom: z.enum(['receipt', 'dispatch']) }).default({ firstDispatchFrom: 'receipt' }),
   returns: z.object({ windowWorkingDays: z.number().int().positive(), maxReturns: z.number().int().positive() }),
   extensions: z.object({ maxTotalWorkingDays: z.number().int().nonnegative() }),
   reopen: z.object({ maxTimes: z.number().int().nonnegative() }),

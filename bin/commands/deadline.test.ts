@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { run } from './deadline';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  return { out, err };
+}
+afterEach(() => vi.restoreAllMocks());
+
+describe('deadline command', () => {
+  it('prints the due time as one JSON object', async () => {
+    const { out } = capture();
+    expect(await run(['--from', '2026-02-12T10:00:00+08:00', '--working-days', '5'])).toBe(0);
+    expect(JSON.parse(out.at(-1)!)).toEqual({ due: '2026-02-26T17:30:00+08:00' });
+    expect(await run(['--from=2026-03-06T16:00:00+08:00', '--working-days=1'])).toBe(0);
+    expect(JSON.parse(out.at(-1)!)).toEqual({ due: '2026-03-09T17:30:00+08:00' });
+    expect(await run(['--from', '2026-02-12T23:30:00+08:00', '--hours', '2'])).toBe(0);
+    expect(JSON.parse(out.at(-1)!)).toEqual({ due: '2026-02-13T01:30:00+08:00' });
+  });
+
+  it('bad arguments print usage and return 2', async () => {
+    const { err } = capture();
+    for (const argv of [[], ['--from', '2026-02-12'], ['--from', 'soon', '--hours', '1'], ['--from', '2026-02-12', '--working-days', '0'], ['--from', '2026-02-12', '--working-days', '2', '--hours', '1'], ['--bogus']]) {
+      expect(await run(argv)).toBe(2);
+    }
+    expect(err.join('\n')).toContain('usage:');
+  });
+
+  it('a year without a calendar is an error naming the year', async () => {
+    capture();
+    await expect(run(['--from', '2026-12-30T10:00:00+08:00', '--working-days', '3'])).rejects.toThrow(/2027/);
+  });
+
+  it('through the CLI dispatcher: exit 1 and the year on stderr', () => {
+    const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+    const ok = spawnSync(tsx, ['bin/cli.ts', 'deadline', '--from', '2025-09-30T16:00:00+08:00', '--working-days', '1'], { cwd: root, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout.trim().split('\n').at(-1)!)).toEqual({ due: '2025-10-09T17:30:00+08:00' });
+    const missing = spawnSync(tsx, ['bin/cli.ts', 'deadline', '--from', '2027-03-01T10:00:00+08:00', '--working-days', '1'], { cwd: root, encoding: 'utf8' });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/deadline: .*2027/);
+  });
+});
