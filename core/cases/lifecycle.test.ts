@@ -4,6 +4,7 @@ import {
   applyTransition,
   candidateActions,
   caseActionSchema,
+  caseStateSchema,
   CASE_STATUSES,
   checkCaseInvariants,
   createCase,
@@ -425,6 +426,7 @@ describe('lifecycle properties (seeded)', () => {
         expect(next.returnCount).toBeLessThanOrEqual(policy.returns.maxReturns);
         expect(next.extensionGrantedWorkingDays).toBeLessThanOrEqual(policy.extensions.maxTotalWorkingDays);
 
+        if (step % 7 === 0) expect(caseStateSchema.parse(JSON.parse(JSON.stringify(next)))).toEqual(next); // survives storage as JSON
         seenEvents.add(ev.type);
         seenStatuses.add(next.status);
         state = next;

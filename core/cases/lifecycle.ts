@@ -6,6 +6,7 @@ import {
   applyPauses,
   caseClassificationSchema,
   computeDeadlines,
+  deadlinesSchema,
   returnWindowEnd,
   type CaseClassification,
   type Deadlines,
@@ -127,6 +128,42 @@ export interface CaseState {
   mergedInto: string | null;
   lastEventAt: Date;
 }
+
+/** For reading a stored case state back (e.g. from JSONB, where dates are ISO text). */
+export const caseStateSchema = z.object({
+  id: z.string().min(1),
+  status: caseStatusSchema,
+  classification: caseClassificationSchema,
+  receivedAt: z.coerce.date(),
+  ownerDepartmentId: z.string().nullable(),
+  dispatchedAt: z.coerce.date().nullable(),
+  clockStartedAt: z.coerce.date().nullable(),
+  dispatchCount: z.number().int().nonnegative(),
+  acceptedAt: z.coerce.date().nullable(),
+  firstResponseAt: z.coerce.date().nullable(),
+  deadlines: deadlinesSchema.nullable(),
+  pausedSince: z.coerce.date().nullable(),
+  pauses: z.array(z.object({ from: z.coerce.date(), to: z.coerce.date() })),
+  extensionGrantedWorkingDays: z.number().int().nonnegative(),
+  pendingExtension: z
+    .object({ workingDays: z.number().int().positive(), reason: z.string(), requestedAt: z.coerce.date(), departmentId: z.string() })
+    .nullable(),
+  returnCount: z.number().int().nonnegative(),
+  returnedBy: z.array(z.string()),
+  awaitingDesignation: z.boolean(),
+  designated: z.boolean(),
+  reply: z.object({ text: z.string(), at: z.coerce.date(), departmentId: z.string() }).nullable(),
+  closedAt: z.coerce.date().nullable(),
+  rating: ratingSchema.nullable(),
+  ratedAt: z.coerce.date().nullable(),
+  reopenCount: z.number().int().nonnegative(),
+  mergedInto: z.string().nullable(),
+  lastEventAt: z.coerce.date(),
+});
+// the schema and the interface must describe the same shape
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _stateSchemaMatches: Same<z.infer<typeof caseStateSchema>, CaseState> = true;
+void _stateSchemaMatches;
 
 export type CaseEventType =
   | 'received'

@@ -86,6 +86,18 @@ export interface Deadline {
 }
 export type Deadlines = Record<DeadlineKind, Deadline>;
 
+/** For reading stored deadlines back (JSON text dates become Dates). */
+export const deadlineSchema = z.object({
+  kind: z.enum(DEADLINE_KINDS),
+  start: z.coerce.date(),
+  due: z.coerce.date(),
+  unit: z.enum(['hours', 'workingDays']),
+  amount: z.number().positive(),
+  basis: z.string(),
+  cappedBy: z.enum(DEADLINE_KINDS).optional(),
+});
+export const deadlinesSchema = z.object({ acceptance: deadlineSchema, response: deadlineSchema, resolution: deadlineSchema });
+
 export interface Pause {
   from: Date;
   to: Date;
