@@ -12,7 +12,7 @@ import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
 import { InProcessQueue } from '../core/queue/in-process';
 import { openDatabase, openQueue } from '../core/runtime';
 import { installShutdown, type ShutdownStep } from '../core/shutdown';
-import { createProcessors, schedulePeriodic } from '../workers/processors';
+import { createProcessors, schedulePeriodic } from '../workers/processors/index';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -37,7 +37,7 @@ async function main() {
   const shutdown = installShutdown(logger, steps);
   const db = await openDatabase(config, logger);
   const queue = openQueue(config, logger);
-  const processors = createProcessors({ db, queue, logger });
+  const processors = createProcessors({ db, queue, logger, config });
   if (queue instanceof InProcessQueue) {
     queue.register(processors);
   } else {
@@ -47,7 +47,7 @@ async function main() {
     });
     steps.push({ name: 'workers', run: () => workers.close() });
   }
-  await schedulePeriodic(queue);
+  await schedulePeriodic({ db, queue, logger, config });
   await ensureDashboardBuilt();
   const app = createApp({ db, queue, config, logger, dashboardDir: DASHBOARD_DIST });
   const server = await listen(app, config.HOST, config.PORT);

@@ -4,7 +4,7 @@ import { createLogger } from '../core/logger';
 import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
 import { openDatabase, openQueue } from '../core/runtime';
 import { installShutdown } from '../core/shutdown';
-import { createProcessors, schedulePeriodic } from './processors';
+import { createProcessors, schedulePeriodic } from './processors/index';
 
 const config = getConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'minsheng-worker' });
@@ -15,12 +15,12 @@ if (!config.DATABASE_URL || !config.REDIS_URL) {
 try {
   const db = await openDatabase(config, logger);
   const queue = openQueue(config, logger);
-  const processors = createProcessors({ db, queue, logger });
+  const processors = createProcessors({ db, queue, logger, config });
   const workers = startBullMqWorkers(redisConnection(config.REDIS_URL), config.QUEUE_PREFIX, processors, {
     concurrency: config.WORKER_CONCURRENCY,
     onError: (err, info) => logger.warn({ err, ...info }, 'worker error'),
   });
-  await schedulePeriodic(queue);
+  await schedulePeriodic({ db, queue, logger, config });
   logger.info({ queues: workers.workers.map((w) => w.name), concurrency: config.WORKER_CONCURRENCY }, 'workers running');
   installShutdown(logger, [
     { name: 'workers', run: () => workers.close() },

@@ -1,5 +1,6 @@
 // Live counts for the dashboard's first page.
 import type { Sql } from '../db/connect';
+import { getAppState } from '../db/app-state';
 
 export interface Overview {
   generatedAt: Date;
@@ -15,6 +16,8 @@ export interface Overview {
     sentiment: Record<string, number>;
   };
   daily: { day: string; messages: number; cases: number; negative: number }[];
+  /** demo data progress, when this installation loads demo data */
+  demo: { done: boolean; count: number } | null;
 }
 
 const OPEN = ['received', 'dispatched', 'accepted', 'returned', 'waiting'];
@@ -53,6 +56,7 @@ export async function getOverview(sql: Sql, now = new Date(), days = 30): Promis
       (SELECT count(*) FROM cases WHERE (created_at AT TIME ZONE 'Asia/Shanghai')::date = d.day AND status <> 'merged')::int AS cases,
       (SELECT count(*) FROM cases WHERE (created_at AT TIME ZONE 'Asia/Shanghai')::date = d.day AND sentiment = 'negative')::int AS negative
     FROM d ORDER BY d.day`;
+  const demo = await getAppState<{ done: boolean; count: number }>(sql, 'demo');
   return {
     generatedAt: now,
     messages: { ...m, byChannel: Object.fromEntries(byChannel.map((r) => [r.channel, r.n])) },
@@ -67,5 +71,6 @@ export async function getOverview(sql: Sql, now = new Date(), days = 30): Promis
       sentiment: Object.fromEntries(sentiment.map((r) => [r.sentiment, r.n])),
     },
     daily: [...daily],
+    demo: demo ? { done: demo.done, count: demo.count } : null,
   };
 }

@@ -14,7 +14,8 @@ const departmentSchema = z.object({
   shortName: z.string().min(1),
   kind: z.enum(['city-bureau', 'district', 'utility', 'centre', 'other']),
   district: z.string().nullable().optional(),
-  leaderTitle: z.string().nullable().optional(),
+  /** the supervising leader's title (督办 goes to them) */
+  supervisor: z.string().nullable().optional(),
   phone: z.string().nullable().optional(),
 });
 const departmentsFileSchema = z.object({ departments: z.array(departmentSchema).min(1) });
@@ -32,7 +33,7 @@ export function loadDepartmentsLexicon(file = path.join(LEXICONS, 'departments.j
     shortName: d.shortName,
     kind: d.kind,
     district: d.district ?? null,
-    leaderTitle: d.leaderTitle ?? null,
+    leaderTitle: d.supervisor ?? null,
     phone: d.phone ?? null,
   }));
 }

@@ -13,11 +13,11 @@ import { createRequire } from 'node:module';
 import { readCsvFile } from '../../../core/util/csv';
 import {
   analyzeSentiment,
-  buildSentimentLexicon,
+  saveSentimentModel,
   toSentimentLabel,
+  trainSentimentModel,
   type SentimentResult,
 } from '../../../core/nlp/sentiment';
-import { saveTextClassifier, trainTextClassifier, type TextClassifier } from '../../../core/nlp/text-classifier';
 import { evaluate } from '../../../core/nlp/text-classifier/metrics';
 import { parseCsv } from '../../../core/util/csv';
 import { seededRandom } from '../../../core/nlp/linear/sparse';
@@ -134,14 +134,10 @@ export async function run(argv: string[]): Promise<number> {
   let method: string;
   if (train) {
     const t0 = performance.now();
-    const model: TextClassifier = trainTextClassifier(train.texts, train.labels, { log: (m) => console.error(m) });
+    const model = trainSentimentModel(train.texts, train.labels, { log: (m) => console.error(m) });
     console.error(`trained on ${train.texts.length} rows in ${(performance.now() - t0).toFixed(0)} ms`);
-    if (a.save) saveTextClassifier(model, a.save, { quantize: true });
-    predict = (t) => {
-      const p = model.predict(t);
-      const probs = model.probabilities(t);
-      return { label: p.label, score: (probs.positive ?? 0) - (probs.negative ?? 0) };
-    };
+    if (a.save) saveSentimentModel(model, a.save);
+    predict = (t) => analyzeSentiment(t, { model });
     method = 'trained';
   } else if (a.lexicon) {
     predict = peerReader(a.lexicon, a.negations);

@@ -1,0 +1,57 @@
+// Loads the demo data set on first start: a month of generated Wuhu messages, stored through the
+// same intake and opened as cases by the same pipeline step, each at its own (past) time.
+// Idempotent: killed half-way and started again, it neither duplicates nor loses anything.
+import type { Sql } from '../db/connect';
+import { getAppState, initAppState, setAppState } from '../db/app-state';
+import { insertMessages } from '../db/messages';
+import { openCaseForMessage } from '../cases/open-case';
+import { loadSla } from '../cases/sla';
+import { generateDemoMessages } from './generate';
+
+export interface DemoState {
+  seed: number;
+  /** the moment the demo month ends; fixed at first start so a restart regenerates the same data */
+  anchor: string;
+  count: number;
+  done: boolean;
+}
+
+export async function loadDemo(opts: {
+  sql: Sql;
+  logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  count: number;
+  seed?: number;
+  now?: Date;
+}): Promise<{ loaded: number; skipped: boolean }> {
+  const existing = await getAppState<DemoState>(opts.sql, 'demo');
+  if (existing?.done) return { loaded: 0, skipped: true };
+  const state = await initAppState<DemoState>(opts.sql, 'demo', {
+    seed: opts.seed ?? 12345,
+    anchor: (opts.now ?? new Date()).toISOString(),
+    count: opts.count,
+    done: false,
+  });
+  const started = Date.now();
+  const generated = generateDemoMessages({ seed: state.seed, count: state.count, now: new Date(state.anchor), days: 30 });
+  const messages = generated.map((g) => ('message' in g ? (g as { message: never }).message : g)) as Parameters<typeof insertMessages>[1];
+  messages.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+  const { policy, calendar } = loadSla();
+  const ctx = { sql: opts.sql, policy, calendar };
+  // the system dispatches a few minutes after receipt, as it would have on that day
+  const openPending = async () => {
+    const pending = await opts.sql<{ id: number; receivedAt: Date }[]>`
+      SELECT id, received_at AS "receivedAt" FROM messages WHERE case_id IS NULL AND state <> 'failed' ORDER BY received_at, id`;
+    for (const m of pending) await openCaseForMessage(ctx, m.id, new Date(Math.min(m.receivedAt.getTime() + 3 * 60_000, Date.now())));
+    return pending.length;
+  };
+  // messages stored by an earlier, interrupted start first; then chunk by chunk, each stored and
+  // opened within seconds so the periodic sweep never races the loader for them
+  let opened = await openPending();
+  for (let i = 0; i < messages.length; i += 100) {
+    await insertMessages(opts.sql, messages.slice(i, i + 100));
+    opened += await openPending();
+  }
+  await setAppState(opts.sql, 'demo', { ...state, done: true });
+  opts.logger.info({ messages: messages.length, casesOpened: opened, ms: Date.now() - started }, 'demo data loaded');
+  return { loaded: messages.length, skipped: false };
+}

@@ -1,0 +1,87 @@
+// `npm start` as a user runs it: embedded database, demo data, dashboard; killed during the demo
+// load and started again, it neither duplicates nor loses data.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from './support/pipeline';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DEMO = 300;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+function start(dataDir: string, port: number): ChildProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), DEMO_MESSAGES: String(DEMO), LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  return spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'bin/start.ts')], {
+    cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function getJson<T>(url: string): Promise<T | undefined> {
+  try {
+    const res = await fetch(url);
+    return res.ok ? ((await res.json()) as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Overview { messages: { total: number }; cases: { total: number; byStatus: Record<string, number> }; demo?: { done: boolean } }
+
+const children: ChildProcess[] = [];
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'minsheng-e2e-'));
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start (embedded)', () => {
+  it('serves health, dashboard and demo data; a kill during the demo load loses and duplicates nothing', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const first = start(dataDir, port);
+    children.push(first);
+    await waitFor(() => getJson(`${base}/health`), 60_000, 250);
+    // kill it hard while the demo is still loading
+    await waitFor(async () => {
+      const o = await getJson<Overview>(`${base}/api/v1/stats/overview`);
+      return o && o.messages.total > 0 ? o : undefined;
+    }, 60_000, 50);
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+
+    const second = start(dataDir, port);
+    children.push(second);
+    const health = await waitFor(async () => {
+      const res = await fetch(`${base}/health`).catch(() => undefined);
+      return res?.status === 200 ? res : undefined;
+    }, 60_000, 250);
+    expect(health.status).toBe(200);
+    const done = await waitFor(async () => {
+      const o = await getJson<Overview>(`${base}/api/v1/stats/overview`);
+      return o?.demo?.done ? o : undefined;
+    }, 120_000, 500);
+    expect(done.messages.total).toBe(DEMO);
+    expect(done.cases.total).toBe(DEMO);
+
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    second.kill('SIGTERM');
+    await new Promise((r) => second.once('exit', r));
+  }, 300_000);
+});

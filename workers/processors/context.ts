@@ -1,0 +1,32 @@
+import type { WorkingCalendar } from '../../core/cases/calendar';
+import type { SlaPolicy } from '../../core/cases/sla';
+import type { Config } from '../../core/config';
+import type { Database } from '../../core/db/connect';
+import type { Logger } from '../../core/logger';
+import type { JobData, JobQueue, ProcessorMap } from '../../core/queue/contract';
+
+export interface WorkerDeps {
+  db: Database;
+  queue: JobQueue;
+  logger: Logger;
+  /** channel credentials and base URLs; absent in tests that need none */
+  config?: Config;
+  now?: () => Date;
+}
+
+/** What each area of work needs, loaded once per process. */
+export interface WorkerContext extends Required<Omit<WorkerDeps, 'config'>> {
+  config?: Config;
+  policy: SlaPolicy;
+  calendar: WorkingCalendar;
+}
+
+export type PeriodicTask = JobData<'periodic'>['task'];
+
+/** One area's share of the work: its queue processors and its periodic tasks. */
+export interface WorkerArea {
+  processors?: ProcessorMap;
+  periodic?: Partial<Record<PeriodicTask, () => Promise<void>>>;
+  /** how often each periodic task runs, in ms */
+  schedule?: Partial<Record<PeriodicTask, number>>;
+}

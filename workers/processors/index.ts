@@ -1,0 +1,39 @@
+// The job processors: plain functions over the job's data, the same in BullMQ workers and the
+// embedded in-process runner. Each area of work contributes its processors and periodic tasks.
+import { loadSla } from '../../core/cases/sla';
+import type { ProcessorMap } from '../../core/queue/contract';
+import type { PeriodicTask, WorkerArea, WorkerContext, WorkerDeps } from './context';
+import { messagesArea } from './messages';
+
+export type { WorkerDeps } from './context';
+
+const AREAS: ((ctx: WorkerContext) => WorkerArea)[] = [messagesArea];
+
+function buildAreas(deps: WorkerDeps): WorkerArea[] {
+  const { policy, calendar } = loadSla();
+  const ctx: WorkerContext = { ...deps, now: deps.now ?? (() => new Date()), policy, calendar };
+  return AREAS.map((make) => make(ctx));
+}
+
+export function createProcessors(deps: WorkerDeps): ProcessorMap {
+  const areas = buildAreas(deps);
+  const periodic = new Map<PeriodicTask, () => Promise<void>>();
+  const processors: ProcessorMap = {};
+  for (const area of areas) {
+    Object.assign(processors, area.processors ?? {});
+    for (const [task, run] of Object.entries(area.periodic ?? {})) periodic.set(task as PeriodicTask, run);
+  }
+  processors.periodic = async ({ task }) => {
+    const run = periodic.get(task);
+    if (!run) throw new Error(`no handler for periodic task ${task}`);
+    await run();
+  };
+  return processors;
+}
+
+/** Schedules every area's periodic tasks (idempotent: one schedule per task, also across BullMQ workers). */
+export async function schedulePeriodic(deps: WorkerDeps): Promise<void> {
+  const schedules: Partial<Record<PeriodicTask, number>> = {};
+  for (const area of buildAreas(deps)) Object.assign(schedules, area.schedule ?? {});
+  for (const [task, every] of Object.entries(schedules)) await deps.queue.every(task as PeriodicTask, every!);
+}
