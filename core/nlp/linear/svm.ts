@@ -12,6 +12,9 @@ export interface SvmOptions {
   bias: number;
   /** per-class multiplier of C for that class's positive examples (e.g. balanced weights) */
   classWeights?: Float64Array;
+  /** NB-SVM: scale each feature by its naive-Bayes log-count ratio for the class (Wang & Manning
+   * 2012) with this smoothing; the scale is folded into the returned weights. 0 = off. */
+  nbAlpha?: number;
 }
 
 /** Returns feature-major weights: w[(f * nClasses) + c], with row `X.cols` holding the bias. */
@@ -24,12 +27,41 @@ export function trainOneVsRest(X: Csr, y: Int32Array, nClasses: number, opts: Sv
     for (let p = X.rowPtr[i]; p < X.rowPtr[i + 1]; p++) s += X.values[p] * X.values[p];
     sqNorm[i] = s;
   }
+  const nb = opts.nbAlpha ?? 0;
   for (let c = 0; c < nClasses; c++) {
     const cPos = opts.C * (opts.classWeights ? opts.classWeights[c] : 1);
-    solveBinary(X, y, c, cPos, opts.C, sqNorm, w, opts);
-    for (let f = 0; f <= X.cols; f++) W[f * nClasses + c] = w[f];
+    if (nb > 0) {
+      const r = logCountRatio(X, y, c, nb);
+      const scaled: Csr = { ...X, values: X.values.map((v, p) => v * r[X.colIdx[p]]) };
+      const sq = new Float64Array(X.rows);
+      for (let i = 0; i < X.rows; i++) {
+        let s = opts.bias * opts.bias;
+        for (let p = X.rowPtr[i]; p < X.rowPtr[i + 1]; p++) s += scaled.values[p] * scaled.values[p];
+        sq[i] = s;
+      }
+      solveBinary(scaled, y, c, cPos, opts.C, sq, w, opts);
+      for (let f = 0; f < X.cols; f++) W[f * nClasses + c] = w[f] * r[f];
+      W[X.cols * nClasses + c] = w[X.cols];
+    } else {
+      solveBinary(X, y, c, cPos, opts.C, sqNorm, w, opts);
+      for (let f = 0; f <= X.cols; f++) W[f * nClasses + c] = w[f];
+    }
   }
   return W;
+}
+
+function logCountRatio(X: Csr, y: Int32Array, positive: number, alpha: number): Float64Array {
+  const p = new Float64Array(X.cols).fill(alpha);
+  const q = new Float64Array(X.cols).fill(alpha);
+  for (let i = 0; i < X.rows; i++) {
+    const target = y[i] === positive ? p : q;
+    for (let k = X.rowPtr[i]; k < X.rowPtr[i + 1]; k++) target[X.colIdx[k]] += X.values[k];
+  }
+  let ps = 0, qs = 0;
+  for (let f = 0; f < X.cols; f++) { ps += p[f]; qs += q[f]; }
+  const r = new Float64Array(X.cols);
+  for (let f = 0; f < X.cols; f++) r[f] = Math.abs(Math.log(p[f] / ps / (q[f] / qs)));
+  return r;
 }
 
 function solveBinary(
