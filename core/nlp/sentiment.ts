@@ -5,12 +5,12 @@
 // Words are found by forward maximum matching against every list at once (sentiment words,
 // negations, degree adverbs, markers and an ignore list), not by jieba: this keeps fused forms
 // like 不错 / 不好意思 / 差不多 whole without depending on the segmenter's dictionary.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { SentimentLabel } from './types';
 import { LEXICON_DIR } from './segment';
-import { loadTextClassifier, type TextClassifier } from './text-classifier';
+import { stratifiedFolds, textClassifierFromJSON, trainTextClassifier, type TextClassifier, type TrainOptions } from './text-classifier';
 
 export interface SentimentHit {
   word: string;
@@ -235,18 +235,47 @@ function labelFromScore(score: number, band: number, anyHit: boolean): { label: 
 }
 
 // ---------------------------------------------------------------------------------------------
-// trained model blended in when one ships
+// trained model, blended with the lexicon when one ships
 
 export const SENTIMENT_MODEL_FILE = path.join(LEXICON_DIR, 'models', 'sentiment.json');
 
-let model: TextClassifier | null | undefined;
-function shippedModel(): TextClassifier | null {
-  if (model === undefined) model = existsSync(SENTIMENT_MODEL_FILE) ? loadTextClassifier(SENTIMENT_MODEL_FILE) : null;
+/** A trained classifier plus how much the lexicon score adds to its P(positive) − P(negative). */
+export interface SentimentModel {
+  classifier: TextClassifier;
+  lexiconWeight: number;
+}
+
+const modelFileSchema = z.object({
+  format: z.literal('minsheng/sentiment-model'),
+  version: z.literal(1),
+  lexiconWeight: z.number(),
+  classifier: z.unknown(),
+});
+
+export function saveSentimentModel(m: SentimentModel, file = SENTIMENT_MODEL_FILE): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, JSON.stringify({ format: 'minsheng/sentiment-model', version: 1, lexiconWeight: m.lexiconWeight, classifier: m.classifier.toJSON({ quantize: true }) }) + '\n');
+}
+
+export function loadSentimentModel(file = SENTIMENT_MODEL_FILE): SentimentModel {
+  const j = modelFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  return { classifier: textClassifierFromJSON(j.classifier), lexiconWeight: j.lexiconWeight };
+}
+
+let model: SentimentModel | null | undefined;
+function shippedModel(): SentimentModel | null {
+  if (model === undefined) {
+    try {
+      model = existsSync(SENTIMENT_MODEL_FILE) ? loadSentimentModel() : null;
+    } catch {
+      model = null; // a broken model file must not stop message analysis; the lexicon still reads
+    }
+  }
   return model;
 }
 
 /** Use a model (or none) instead of the shipped file; for tests and evaluation. */
-export function setSentimentModel(m: TextClassifier | null): void {
+export function setSentimentModel(m: SentimentModel | null): void {
   model = m;
 }
 
@@ -259,27 +288,64 @@ export function toSentimentLabel(raw: string): SentimentLabel | null {
   return null;
 }
 
+function blendedScore(m: SentimentModel, probs: Record<string, number>, lexScore: number): number {
+  return clamp((probs.positive ?? 0) - (probs.negative ?? 0) + m.lexiconWeight * lexScore, -1, 1);
+}
+
+function blendedLabel(probs: Record<string, number>, score: number, band: number): SentimentLabel {
+  // A model with a neutral class decides neutrality itself; a binary one leaves it to the band.
+  if ('neutral' in probs) {
+    const pn = probs.neutral;
+    if (pn >= (probs.positive ?? 0) && pn >= (probs.negative ?? 0)) return 'neutral';
+    return score > 0 ? 'positive' : score < 0 ? 'negative' : 'neutral';
+  }
+  return Math.abs(score) < band ? 'neutral' : score > 0 ? 'positive' : 'negative';
+}
+
+const LEXICON_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
+
 /**
- * Score of a model's probabilities in [-1, 1]: P(positive) − P(negative). Binary models (no
- * neutral class) leave the lexicon to decide neutrality.
+ * Trains the classifier and picks the lexicon weight by k-fold cross-validation on the
+ * training data alone (never on the test set).
  */
-function modelScore(p: Record<string, number>): number {
-  return (p.positive ?? 0) - (p.negative ?? 0);
+export function trainSentimentModel(texts: readonly string[], labels: readonly string[], options: TrainOptions & { folds?: number } = {}): SentimentModel {
+  // Character 1–4-grams: sentiment often sits in 3–4 character phrases (不太干净, 物超所值).
+  const opts = { ...options, features: { maxN: 4, ...options.features } };
+  const folds = opts.folds ?? 3;
+  const lexScores = texts.map((t) => lexiconSentiment(t).score);
+  const band = getSentimentLexicon().rules.neutralBand;
+  const binary = !labels.includes('neutral');
+  const correct = new Array(LEXICON_WEIGHTS.length).fill(0);
+  const fold = stratifiedFolds(labels, folds, (opts.seed ?? 1) + 7);
+  for (let f = 0; f < folds; f++) {
+    const tr: number[] = [];
+    const te: number[] = [];
+    fold.forEach((k, i) => (k === f ? te : tr).push(i));
+    const c = trainTextClassifier(tr.map((i) => texts[i]), tr.map((i) => labels[i]), { ...opts, calibrationFolds: 0, log: undefined });
+    for (const i of te) {
+      const probs = c.probabilities(texts[i]);
+      LEXICON_WEIGHTS.forEach((w, k) => {
+        const s = blendedScore({ classifier: c, lexiconWeight: w }, probs, lexScores[i]);
+        const label = binary ? (s < 0 ? 'negative' : 'positive') : blendedLabel(probs, s, band);
+        if (label === labels[i]) correct[k]++;
+      });
+    }
+  }
+  const best = correct.indexOf(Math.max(...correct));
+  opts.log?.(`lexicon weight ${LEXICON_WEIGHTS[best]} (cross-validated accuracy ${LEXICON_WEIGHTS.map((w, k) => `${w}:${(correct[k] / texts.length).toFixed(4)}`).join(' ')})`);
+  return { classifier: trainTextClassifier(texts, labels, opts), lexiconWeight: LEXICON_WEIGHTS[best] };
 }
 
 /** The product's sentiment reader: the lexicon, blended with the shipped model when there is one. */
-export function analyzeSentiment(text: string, opts: { lexicon?: SentimentLexicon; model?: TextClassifier | null } = {}): SentimentResult {
+export function analyzeSentiment(text: string, opts: { lexicon?: SentimentLexicon; model?: SentimentModel | null } = {}): SentimentResult {
   const lex = lexiconSentiment(text, opts.lexicon);
   const m = opts.model === undefined ? shippedModel() : opts.model;
-  if (!m || !text || !text.trim()) return lex;
-  const probs = m.probabilities(text);
+  if (!m || typeof text !== 'string' || !text.trim()) return lex;
+  const probs = m.classifier.probabilities(text);
   if (Object.values(probs).every((v) => v === 0)) return lex;
-  const best = Object.entries(probs).sort((a, b) => b[1] - a[1])[0];
-  const ms = modelScore(probs);
-  // Equal say to both; the model's own label wins where it has a neutral class and is sure.
-  const score = clamp(0.5 * lex.score + 0.5 * ms, -1, 1);
-  const band = getSentimentLexicon().rules.neutralBand;
-  const out = labelFromScore(score, band, true);
-  if ('neutral' in probs && best[0] === 'neutral' && best[1] > 0.6) return { label: 'neutral', confidence: best[1], score, hits: lex.hits };
-  return { ...out, confidence: Math.max(out.confidence * 0.5 + best[1] * 0.5, 0), hits: lex.hits };
+  const score = blendedScore(m, probs, lex.score);
+  const band = (opts.lexicon ?? getSentimentLexicon()).rules.neutralBand;
+  const label = blendedLabel(probs, score, band);
+  const p = label in probs ? probs[label] : Math.max(...Object.values(probs));
+  return { label, score, confidence: clamp(p, 0, 1), hits: lex.hits };
 }

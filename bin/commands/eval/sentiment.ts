@@ -76,7 +76,7 @@ function loadRows(file: string, textCol: string, labelCol: string): { texts: str
 }
 
 /** A plain peer reader: jieba words, summed scores, sign flipped after a negation word. */
-function peerReader(lexiconFile: string, negationFile?: string): (text: string) => { label: string; score: number } {
+export function peerReader(lexiconFile: string, negationFile?: string): (text: string) => { label: string; score: number } {
   const scores = new Map<string, number>();
   const rows = parseCsv(readFileSync(lexiconFile, 'utf8'));
   for (const r of rows.slice(1)) {

@@ -1,0 +1,141 @@
+// One message in, one MessageAnalysis out: normalise, find personal data, segment, then
+// category, request type, urgency, sentiment, place, keywords and fingerprint. Synchronous and
+// total: every input (empty, huge, emoji only, broken UTF-16, not even a string) gets a defined
+// result, and a message any reader is unsure about is flagged for the human triage queue.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { classifyCategory } from './category';
+import { EMPTY_FINGERPRINT, simhash } from './fingerprint';
+import { extractKeywords } from './keywords';
+import { hanRatio, normalizeText } from './normalize';
+import { detectPii } from './pii';
+import { extractPlace } from './place';
+import { classifyRequestType } from './request-type';
+import { LEXICON_DIR, segment } from './segment';
+import { analyzeSentiment } from './sentiment';
+import { messageAnalysisSchema, type MessageAnalysis, type Prediction } from './types';
+import { classifyUrgency } from './urgency';
+
+/** Longer input is cut here (head kept) before anything reads it; the cut is reported. */
+export const MAX_ANALYSED_CHARS = 20000;
+
+const thresholdsSchema = z.object({
+  category: z.number().min(0).max(1),
+  requestType: z.number().min(0).max(1),
+  urgency: z.number().min(0).max(1),
+  sentiment: z.number().min(0).max(1),
+  place: z.number().min(0).max(1),
+});
+export type NlpThresholds = z.infer<typeof thresholdsSchema>;
+
+let thresholds: NlpThresholds | null = null;
+export function nlpThresholds(): NlpThresholds {
+  return (thresholds ??= thresholdsSchema.parse(JSON.parse(readFileSync(path.join(LEXICON_DIR, 'nlp-thresholds.json'), 'utf8'))));
+}
+
+/** MessageAnalysis plus what the readers saw, for staff screens and debugging. */
+export const analysisDetailSchema = messageAnalysisSchema.extend({
+  urls: z.array(z.string()),
+  truncated: z.boolean(),
+  /** why the message is queued for review: the predictions under their thresholds */
+  reviewReasons: z.array(z.string()),
+  pii: z.array(z.object({ kind: z.string(), start: z.number(), end: z.number(), masked: z.string() })),
+});
+export type AnalysisDetail = z.infer<typeof analysisDetailSchema>;
+
+export interface AnalyzeOptions {
+  title?: string;
+  address?: string;
+}
+
+const UNKNOWN: Prediction = { label: 'unknown', confidence: 0 };
+
+function safe<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback; // a reader's failure degrades its own field, never the whole analysis
+  }
+}
+
+export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): AnalysisDetail {
+  const raw = typeof text === 'string' ? text : '';
+  const title = typeof opts.title === 'string' ? opts.title : '';
+  const truncated = raw.length + title.length > MAX_ANALYSED_CHARS;
+  // The title usually says what the message is about, so it leads the text that is read.
+  const joined = title.trim() ? `${title.trim()}。${raw}` : raw;
+  const { text: normalizedText, urls } = normalizeText(truncated ? joined.slice(0, MAX_ANALYSED_CHARS) : joined);
+  const pii = safe(() => detectPii(normalizedText), { spans: [], maskedText: normalizedText });
+  const readable = /[\p{L}\p{N}]/u.test(normalizedText);
+  const address = typeof opts.address === 'string' ? normalizeText(opts.address).text : undefined;
+
+  if (!readable) {
+    return {
+      normalizedText,
+      maskedText: pii.maskedText,
+      pii: [],
+      tokens: [],
+      category: UNKNOWN,
+      requestType: UNKNOWN,
+      urgency: { label: 'normal', confidence: 0, reasons: [] },
+      sentiment: { label: 'neutral', confidence: 0, score: 0 },
+      place: safe(() => stripPlace(extractPlace('', { address })), { district: null, street: null, community: null, address: address ?? null, confidence: 0 }),
+      keywords: [],
+      fingerprint: EMPTY_FINGERPRINT,
+      needsReview: true,
+      urls,
+      truncated,
+      reviewReasons: ['empty'],
+    };
+  }
+
+  // Readers see the text with personal data masked: a phone number is not a topic, and masks
+  // keep rules from reading digits as dates or counts.
+  const readText = pii.maskedText;
+  const place = safe(() => extractPlace(normalizedText, { address }), null);
+  const tokens = safe(() => segment(readText), []);
+  const category = safe(() => classifyCategory(readText), UNKNOWN);
+  const sentiment = safe(() => analyzeSentiment(readText), { label: 'neutral' as const, confidence: 0, score: 0, hits: [] });
+  const requestType = safe(() => classifyRequestType(readText, { sentimentScore: sentiment.score }), { ...UNKNOWN, scores: {}, cues: [] });
+  const urgency = safe(() => classifyUrgency(readText), { label: 'normal' as const, confidence: 0, reasons: [] });
+  const keywords = safe(() => extractKeywords(readText), []);
+  const fingerprint = safe(() => simhash(readText), EMPTY_FINGERPRINT);
+
+  const th = nlpThresholds();
+  const reviewReasons: string[] = [];
+  if (category.confidence < th.category) reviewReasons.push('category');
+  if (requestType.confidence < th.requestType) reviewReasons.push('requestType');
+  if (urgency.confidence < th.urgency) reviewReasons.push('urgency');
+  if (sentiment.confidence < th.sentiment) reviewReasons.push('sentiment');
+  // A place is only required to be sure when one was given or mentioned: many messages name none.
+  if (place && (place.matches.length || address) && place.confidence < th.place) reviewReasons.push('place');
+  if (hanRatio(normalizedText) < 0.3) reviewReasons.push('script'); // mostly non-Chinese: our readers are for Chinese
+  if (truncated) reviewReasons.push('truncated');
+
+  return {
+    normalizedText,
+    maskedText: pii.maskedText,
+    pii: pii.spans.map((s) => ({ kind: s.kind, start: s.start, end: s.end, masked: s.masked })),
+    tokens,
+    category: { label: category.label, confidence: category.confidence },
+    requestType: { label: requestType.label, confidence: requestType.confidence },
+    urgency: { label: urgency.label, confidence: urgency.confidence, reasons: urgency.reasons },
+    sentiment: { label: sentiment.label, confidence: round(sentiment.confidence), score: round(sentiment.score) },
+    place: place ? stripPlace(place) : { district: null, street: null, community: null, address: address ?? null, confidence: 0 },
+    keywords,
+    fingerprint,
+    needsReview: reviewReasons.length > 0,
+    urls,
+    truncated,
+    reviewReasons,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function stripPlace(p: ReturnType<typeof extractPlace>): MessageAnalysis['place'] {
+  return { district: p.district, street: p.street, community: p.community, address: p.address, confidence: p.confidence };
+}

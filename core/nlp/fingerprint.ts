@@ -1,0 +1,73 @@
+// 64-bit SimHash of a message for the duplicate merge: near-identical complaints about the same
+// problem land a few bits apart, unrelated ones about half the bits apart. Features are content
+// words (weighted by length and count) plus character bigrams, so rewording and
+// segmentation slips move the hash only a little.
+import { segment } from './segment';
+
+const MAX_CHARS = 20000;
+
+/** Two independent 32-bit FNV-1a style hashes → 64 bits as [hi, lo]. */
+function hash64(s: string): [number, number] {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  // final avalanche so short features spread over all bits
+  h1 ^= h1 >>> 16; h1 = Math.imul(h1, 0x85ebca6b); h1 ^= h1 >>> 13; h1 = Math.imul(h1, 0xc2b2ae35); h1 ^= h1 >>> 16;
+  h2 ^= h2 >>> 16; h2 = Math.imul(h2, 0x85ebca6b); h2 ^= h2 >>> 13; h2 = Math.imul(h2, 0xc2b2ae35); h2 ^= h2 >>> 16;
+  return [h1 >>> 0, h2 >>> 0];
+}
+
+export const EMPTY_FINGERPRINT = '0000000000000000';
+
+export function simhash(text: string): string {
+  if (typeof text !== 'string') return EMPTY_FINGERPRINT;
+  const t = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
+  const features = new Map<string, number>();
+  const add = (f: string, w: number) => features.set(f, (features.get(f) ?? 0) + w);
+  for (const w of segment(t)) add('w:' + w, w.length >= 2 ? 2 : 1);
+  const chars = [...t.replace(/[\s\p{P}\p{S}]+/gu, '')];
+  for (let i = 0; i + 1 < chars.length; i++) add('b:' + chars[i] + chars[i + 1], 1);
+  if (features.size === 0) return EMPTY_FINGERPRINT;
+  const v = new Float64Array(64);
+  for (const [f, count] of features) {
+    const w = 1 + Math.log(count); // repeated words count, but sublinearly
+    const [hi, lo] = hash64(f);
+    for (let b = 0; b < 32; b++) {
+      v[b] += (hi >>> b) & 1 ? w : -w;
+      v[32 + b] += (lo >>> b) & 1 ? w : -w;
+    }
+  }
+  let hi = 0;
+  let lo = 0;
+  for (let b = 0; b < 32; b++) {
+    if (v[b] > 0) hi |= 1 << b;
+    if (v[32 + b] > 0) lo |= 1 << b;
+  }
+  return (hi >>> 0).toString(16).padStart(8, '0') + (lo >>> 0).toString(16).padStart(8, '0');
+}
+
+const POP4 = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
+
+/** Bits that differ between two 16-hex-digit fingerprints (0–64). */
+export function hammingDistance(a: string, b: string): number {
+  if (!/^[0-9a-f]{16}$/i.test(a) || !/^[0-9a-f]{16}$/i.test(b)) throw new Error(`hammingDistance: not 64-bit hex fingerprints: "${a}", "${b}"`);
+  let d = 0;
+  for (let i = 0; i < 16; i++) d += POP4[parseInt(a[i], 16) ^ parseInt(b[i], 16)];
+  return d;
+}
+
+/** 1 for identical fingerprints, about 0.5 for unrelated texts, 0 for opposite ones. */
+export function similarity(a: string, b: string): number {
+  return 1 - hammingDistance(a, b) / 64;
+}
+
+/** Duplicate candidates for the merge: at most `maxDistance` bits apart (default 12 of 64; unrelated texts sit near 32). */
+export function isNearDuplicate(a: string, b: string, maxDistance = 12): boolean {
+  if (a === EMPTY_FINGERPRINT || b === EMPTY_FINGERPRINT) return false;
+  return hammingDistance(a, b) <= maxDistance;
+}

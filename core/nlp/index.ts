@@ -1,0 +1,20 @@
+// Public API of Minsheng's Chinese NLP: everything workers and the API need to read a message.
+export { analyzeMessage, analysisDetailSchema, nlpThresholds, MAX_ANALYSED_CHARS } from './analyze';
+export type { AnalysisDetail, AnalyzeOptions, NlpThresholds } from './analyze';
+export * from './types';
+export { normalizeText, toWellFormed, hanRatio } from './normalize';
+export type { NormalizedText } from './normalize';
+export { detectPii, maskPii, isValidIdCard18, isValidIdCard15, luhnValid } from './pii';
+export type { PiiKind, PiiSpan, PiiResult } from './pii';
+export { analyzeSentiment, lexiconSentiment, trainSentimentModel, saveSentimentModel, loadSentimentModel, toSentimentLabel } from './sentiment';
+export type { SentimentResult, SentimentModel } from './sentiment';
+export { classifyRequestType } from './request-type';
+export type { RequestTypeResult } from './request-type';
+export { classifyUrgency } from './urgency';
+export type { UrgencyResult } from './urgency';
+export { extractPlace, findPlaceMatches } from './place';
+export type { PlaceResult, PlaceMatch } from './place';
+export { extractKeywords, extractKeywordsWeighted } from './keywords';
+export { simhash, hammingDistance, similarity, isNearDuplicate, EMPTY_FINGERPRINT } from './fingerprint';
+export { classifyCategory } from './category';
+export { cut, segment, addWords } from './segment';

@@ -1,0 +1,197 @@
+// Where a message is about: district, street and community from the Wuhu gazetteer
+// (lexicons/places/wuhu.json). Names, aliases, communities, roads and landmarks are found by
+// longest match; roads and landmarks map to their street and district; a road shared by
+// several streets or districts lowers the confidence instead of guessing silently. The address
+// as the resident wrote it is kept verbatim.
+import { loadGazetteer, type Gazetteer } from '../demo/gazetteer';
+import type { Place } from './types';
+import { addWords } from './segment';
+
+type Level = 'district' | 'street' | 'community' | 'road' | 'landmark';
+
+interface Target {
+  level: Level;
+  district: string;
+  street: string | null;
+  community: string | null;
+}
+
+interface PlaceIndex {
+  names: Map<string, Target[]>;
+  maxLen: number;
+  city: string;
+}
+
+export interface PlaceMatch {
+  text: string;
+  start: number;
+  end: number;
+  level: Level;
+  targets: Target[];
+}
+
+export interface PlaceResult extends Place {
+  matches: PlaceMatch[];
+  /** every district the evidence allows, best first; more than one means the place is ambiguous */
+  candidates: string[];
+}
+
+// Short aliases that are also ordinary words or parts of other names; read only next to a place word.
+const RISKY_ALIAS = /^.{1,2}$/;
+
+let index: PlaceIndex | null = null;
+
+export function buildPlaceIndex(g: Gazetteer): PlaceIndex {
+  const names = new Map<string, Target[]>();
+  const add = (name: string, t: Target) => {
+    if (!name) return;
+    const list = names.get(name) ?? [];
+    if (!list.some((x) => x.level === t.level && x.district === t.district && x.street === t.street && x.community === t.community)) list.push(t);
+    names.set(name, list);
+  };
+  for (const d of g.districts) {
+    for (const n of [d.name, ...d.aliases]) add(n, { level: 'district', district: d.name, street: null, community: null });
+    for (const s of d.streets) {
+      for (const n of [s.name, ...s.aliases]) add(n, { level: 'street', district: d.name, street: s.name, community: null });
+      for (const c of s.communities) add(c, { level: 'community', district: d.name, street: s.name, community: c });
+      for (const r of s.roads) add(r, { level: 'road', district: d.name, street: s.name, community: null });
+    }
+  }
+  for (const l of g.landmarks) add(l.name, { level: 'landmark', district: l.district, street: l.street, community: null });
+  let maxLen = 1;
+  for (const k of names.keys()) maxLen = Math.max(maxLen, k.length);
+  return { names, maxLen, city: g.city };
+}
+
+function placeIndex(): PlaceIndex | null {
+  if (index) return index;
+  try {
+    const g = loadGazetteer();
+    index = buildPlaceIndex(g);
+    // Gazetteer names become words so segmentation (keywords, classifiers) keeps them whole.
+    addWords([...index.names.keys()].filter((n) => n.length >= 3));
+  } catch {
+    index = { names: new Map(), maxLen: 1, city: '' }; // no gazetteer: no places, never a crash
+  }
+  return index;
+}
+
+/** For tests and other cities: use this gazetteer from now on. */
+export function setGazetteer(g: Gazetteer): void {
+  index = buildPlaceIndex(g);
+  addWords([...index.names.keys()].filter((n) => n.length >= 3));
+}
+
+const PLACE_WORD = /^(区|县|市|镇|乡|街道|社区|村|路|街|大道|小区|一带|附近|这边|那边|的|某|境内|辖区)/;
+const LEVEL_RANK: Record<Level, number> = { district: 5, street: 4, community: 3, landmark: 2, road: 1 };
+
+export function findPlaceMatches(text: string, idx: PlaceIndex | null = placeIndex()): PlaceMatch[] {
+  const out: PlaceMatch[] = [];
+  if (!idx || !text) return out;
+  let i = 0;
+  while (i < text.length) {
+    let hit: PlaceMatch | null = null;
+    for (let len = Math.min(idx.maxLen, text.length - i); len >= 2; len--) {
+      const w = text.substr(i, len);
+      const targets = idx.names.get(w);
+      if (!targets) continue;
+      const after = text.slice(i + len);
+      // "镜湖" alone is an alias; as part of "镜湖公园" or "镜湖路" it is read by its own entry or not at all
+      if (RISKY_ALIAS.test(w) && !PLACE_WORD.test(after) && !/^[，。！？、\s]|^$/.test(after) && targets.every((t) => t.level === 'street' || t.level === 'district')) continue;
+      const level = targets.reduce<Level>((best, t) => (LEVEL_RANK[t.level] > LEVEL_RANK[best] ? t.level : best), targets[0].level);
+      hit = { text: w, start: i, end: i + len, level, targets };
+      break;
+    }
+    if (hit) {
+      out.push(hit);
+      i = hit.end;
+    } else i++;
+  }
+  return out;
+}
+
+const ADDRESS_TAIL =
+  /^(?:[\u4e00-\u9fa5A-Za-z0-9]{0,10}?(?:小区|花园|家园|新村|公寓|大厦|广场|苑|府|庭|城|湾|村|组|号院|中学|小学|学校|医院|市场|菜场|工地|公园))?(?:[0-9一二三四五六七八九十百]+(?:栋|幢|号楼|单元|室|号|楼|层|组))*/;
+
+function addressSpan(text: string, matches: PlaceMatch[]): string | null {
+  if (!matches.length) return null;
+  // The first run of place names close together, then the estate/building/room that follows.
+  const start = matches[0].start;
+  let end = matches[0].end;
+  for (const m of matches.slice(1)) {
+    if (m.start - end > 2) break;
+    end = m.end;
+  }
+  const tail = ADDRESS_TAIL.exec(text.slice(end));
+  if (tail) end += tail[0].length;
+  // A leading "芜湖市" belongs to the address as written.
+  let s = start;
+  const before = text.slice(Math.max(0, s - 3), s);
+  if (/芜湖市$/.test(before)) s -= 3;
+  else if (/芜湖$/.test(before)) s -= 2;
+  return text.slice(s, end).trim() || null;
+}
+
+function emptyPlace(address: string | null = null): PlaceResult {
+  return { district: null, street: null, community: null, address, confidence: 0, matches: [], candidates: [] };
+}
+
+/**
+ * Reads the place of a message. `address` (a form field or the hotline's address box) is read
+ * first and wins over places mentioned in passing in the text.
+ */
+export function extractPlace(text: string, opts: { address?: string } = {}): PlaceResult {
+  const idx = placeIndex();
+  if (!idx) return emptyPlace();
+  const fromField = typeof opts.address === 'string' && opts.address.trim() ? opts.address.trim() : null;
+  const fieldMatches = fromField ? findPlaceMatches(fromField, idx) : [];
+  const textMatches = typeof text === 'string' ? findPlaceMatches(text, idx) : [];
+  const matches = fieldMatches.length ? fieldMatches : textMatches;
+  if (!matches.length) return emptyPlace(fromField);
+
+  // Votes per district, weighted by how specific and how unambiguous each mention is.
+  const votes = new Map<string, number>();
+  for (const m of matches) {
+    const ds = [...new Set(m.targets.map((t) => t.district))];
+    const w = { district: 3, street: 2.5, community: 2, landmark: 2, road: 1.2 }[m.level] / ds.length;
+    for (const d of ds) votes.set(d, (votes.get(d) ?? 0) + w);
+  }
+  const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1]);
+  const [district, top] = ranked[0];
+  const totalVotes = ranked.reduce((a, [, v]) => a + v, 0);
+
+  // Street: explicit street names first, then communities, landmarks, roads, all within the district.
+  let street: string | null = null;
+  let streetSure = 0;
+  for (const level of ['street', 'community', 'landmark', 'road'] as Level[]) {
+    const streets = new Set<string>();
+    for (const m of matches) for (const t of m.targets) if (t.level === level && t.district === district && t.street) streets.add(t.street);
+    if (streets.size) {
+      street = [...streets][0];
+      streetSure = streets.size === 1 ? 1 : 0.5;
+      break;
+    }
+  }
+  let community: string | null = null;
+  for (const m of matches) {
+    const t = m.targets.find((x) => x.level === 'community' && x.district === district && (!street || x.street === street));
+    if (t) {
+      community = t.community;
+      break;
+    }
+  }
+  const best = matches.reduce<Level>((b, m) => (m.targets.some((t) => t.district === district) && LEVEL_RANK[m.level] > LEVEL_RANK[b] ? m.level : b), 'road');
+  let confidence = { district: 0.95, street: 0.9, community: 0.85, landmark: 0.8, road: 0.7 }[best];
+  confidence *= top / totalVotes; // other districts mentioned: less sure
+  if (street && streetSure < 1) confidence *= 0.85;
+  const address = fromField ?? addressSpan(text, textMatches);
+  return {
+    district,
+    street,
+    community,
+    address,
+    confidence: Math.round(Math.max(0, Math.min(1, confidence)) * 1000) / 1000,
+    matches,
+    candidates: ranked.map(([d]) => d),
+  };
+}
