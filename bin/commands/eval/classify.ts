@@ -1,7 +1,8 @@
 // `npm run --silent cli -- eval classify --train TRAIN.csv --test TEST.csv`: trains on one file,
 // scores the other; the last stdout line is one JSON object (progress goes to stderr).
+// `--model FILE` scores an already trained model (e.g. the shipped one) instead of training.
 import { parseArgs } from 'node:util';
-import { trainTextClassifier } from '../../../core/nlp/text-classifier';
+import { loadTextClassifier, trainTextClassifier, type TextClassifier } from '../../../core/nlp/text-classifier';
 import { evaluate } from '../../../core/nlp/text-classifier/metrics';
 import { TRAIN_FLAGS, trainOptionsFromFlags } from '../../../core/nlp/text-classifier/options';
 import { readLabelledCsv } from '../../../core/util/csv';
@@ -12,18 +13,20 @@ export async function run(argv: string[]): Promise<number> {
     options: {
       train: { type: 'string' },
       test: { type: 'string' },
+      model: { type: 'string' },
       'text-col': { type: 'string', default: 'text' },
       'label-col': { type: 'string', default: 'label' },
       ...TRAIN_FLAGS,
     },
   });
-  if (!values.train || !values.test) {
-    console.error('usage: npm run --silent cli -- eval classify --train TRAIN.csv --test TEST.csv [--text-col text] [--label-col label]');
+  if (!values.test || !(values.train || values.model)) {
+    console.error('usage: npm run --silent cli -- eval classify (--train TRAIN.csv | --model MODEL.json) --test TEST.csv [--text-col text] [--label-col label]');
     return 2;
   }
-  const train = readLabelledCsv(values.train, values['text-col'], values['label-col']);
   const test = readLabelledCsv(values.test, values['text-col'], values['label-col']);
-  const result = trainAndScore(train, test, trainOptionsFromFlags(values));
+  const result = values.model
+    ? score(loadTextClassifier(values.model), test, 0)
+    : trainAndScore(readLabelledCsv(values.train!, values['text-col'], values['label-col']), test, trainOptionsFromFlags(values));
   console.log(JSON.stringify(result));
   return 0;
 }
@@ -44,6 +47,10 @@ export function trainAndScore(
 ): ScoredRun {
   const t0 = performance.now();
   const model = trainTextClassifier(train.texts, train.labels, { ...options, log: (m) => console.error(`  ${m}`) });
+  return score(model, test, performance.now() - t0);
+}
+
+function score(model: TextClassifier, test: { texts: string[]; labels: string[] }, trainMs: number): ScoredRun {
   const t1 = performance.now();
   const predicted = model.predictBatch(test.texts).map((p) => p.label);
   const t2 = performance.now();
@@ -51,7 +58,7 @@ export function trainAndScore(
   return {
     macroF1: scores.macroF1,
     accuracy: scores.accuracy,
-    trainMs: Math.round(t1 - t0),
+    trainMs: Math.round(trainMs),
     classifyPerSec: Math.round(test.texts.length / ((t2 - t1) / 1000)),
     perClass: scores.perClass,
   };
