@@ -256,13 +256,15 @@ export function generateDemoDataset(opts: GenerateDemoOptions): DemoDataset {
   return { messages: order.map((i) => messages[i]), labels: order.map((i) => drafts[i].labels) };
 }
 
+// residents write to a bureau's own account only about that bureau's matters
+const ACCOUNT_TOPICS: Record<string, Category[]> = {
+  'traffic-police': ['交通运输'], police: ['环境保护', '交通运输', '城乡建设'], hrss: ['劳动和社会保障'],
+  health: ['卫生计生'], ecology: ['环境保护'], market: ['商贸旅游', '卫生计生'],
+};
 function pickAccount(accounts: Account[], ch: Channel, category: Category, rng: Rng): Account {
-  const mine = accounts.filter((a) => a.channel === ch);
-  if (category === '交通运输' && (ch === 'wechat' || ch === 'weibo') && rng.chance(0.4)) {
-    const traffic = mine.find((a) => a.department === 'traffic-police');
-    if (traffic) return traffic;
-  }
-  return rng.weighted(mine, mine.map((a) => a.weight));
+  const mine = accounts.filter((a) => a.channel === ch && (a.department === 'centre' || (ACCOUNT_TOPICS[a.department] ?? []).includes(category)));
+  // a bureau's account draws most of its own topic's traffic
+  return rng.weighted(mine, mine.map((a) => (a.department === 'centre' ? a.weight : a.weight * 4)));
 }
 
 const HOTLINE_LEADS = ['来电人反映：', '市民来电反映，', '来电人称，', '来电人反映，'];
@@ -292,14 +294,14 @@ function vary(text: string, ch: Channel, place: DemoLabels['place'], rng: Rng): 
   }
   if (ch === 'wechat' || ch === 'weibo') {
     const t = text.replace(/[。！，]?(谢谢|麻烦了|盼回复|急)?[。！]?$/, '');
-    return t + rng.pick(SHORT_ENDS);
+    return /[？?！!\]]$/.test(t) ? t : t + rng.pick(SHORT_ENDS);
   }
   return text;
 }
 
 /** Social-media decorations belong to Weibo; WeChat messages to an account carry none. */
 function dress(text: string, ch: Channel, rng: Rng): string {
-  if (ch === 'wechat') return text.replace(/^(@\S+|#[^#]+#)\s*/, '').replace(/\s*@\S+$/, '').replace(/\[[^\]]{1,3}\]/g, '');
+  if (ch === 'wechat') return text.replace(/^(@\S+|#[^#]+#|求助)\s+/, '').replace(/\s*@\S+$/, '').replace(/\[[^\]]{1,3}\]/g, '');
   if (ch === 'weibo' && !/^[@#]/.test(text) && rng.chance(0.25)) return rng.pick(['@芜湖发布 ', '#芜湖# ', '回复@芜湖12345: ']) + text;
   return text;
 }
@@ -324,8 +326,8 @@ function portalTitle(text: string, type: RequestType, rng: Rng): string {
       if (next !== body) { body = next; changed = true; }
     }
   }
-  let core = body.split(/[，。！？,]/u)[0] || body;
-  if (core.length > 24) core = core.slice(0, 24);
+  const core = body.split(/[，。！？,]/u)[0] || body;
+  if (core.length > 22) return core.slice(0, 21) + '…';
   const noun = { 咨询: '咨询', 建议: '建议', 感谢: '感谢信', 举报: '举报', 投诉: '问题', 求助: '求助' }[type];
   return rng.chance(0.5) ? `关于${core}的${noun}` : core;
 }
