@@ -32,8 +32,7 @@ export async function loadDemo(opts: {
     done: false,
   });
   const started = Date.now();
-  const generated = generateDemoMessages({ seed: state.seed, count: state.count, now: new Date(state.anchor), days: 30 });
-  const messages = generated.map((g) => ('message' in g ? (g as { message: never }).message : g)) as Parameters<typeof insertMessages>[1];
+  const messages = generateDemoMessages({ seed: state.seed, count: state.count, now: new Date(state.anchor), days: 30 });
   messages.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
   const { policy, calendar } = loadSla();
   const ctx = { sql: opts.sql, policy, calendar };
