@@ -18,9 +18,13 @@ function ensureLoaded(): void {
   loaded = true;
   const userDict = path.join(LEXICON_DIR, 'userdict.txt');
   if (existsSync(userDict)) {
+    // "word [freq] [tag]": nodejieba's insertWord takes no frequency, so only the tag is kept.
     for (const line of readFileSync(userDict, 'utf8').split('\n')) {
-      const word = line.trim().split(/\s+/)[0];
-      if (word && !word.startsWith('#')) jieba.insertWord(word);
+      const [word, ...rest] = line.trim().split(/\s+/);
+      if (!word || word.startsWith('#')) continue;
+      const tag = rest.find((f) => !/^\d+$/.test(f));
+      if (tag) jieba.insertWord(word, tag);
+      else jieba.insertWord(word);
     }
   }
   const stop = path.join(LEXICON_DIR, 'stopwords.txt');
@@ -35,17 +39,18 @@ export function addWords(words: Iterable<string>): void {
   for (const w of words) if (w) jieba.insertWord(w);
 }
 
-/** Raw segmentation, every token kept (punctuation and spaces included). */
+/** Raw segmentation, every token kept (punctuation and spaces included). Lone surrogates reach
+ * the native side as U+FFFD, so malformed input never throws. */
 export function cut(text: string): string[] {
+  if (typeof text !== 'string' || !text) return [];
   ensureLoaded();
   return jieba.cut(text, true);
 }
 
 /** Content tokens: no whitespace, no punctuation-only tokens, no stop words. */
 export function segment(text: string): string[] {
-  ensureLoaded();
   const out: string[] = [];
-  for (const t of jieba.cut(text, true)) {
+  for (const t of cut(text)) {
     const w = t.trim();
     if (!w || /^[\p{P}\p{S}\s]+$/u.test(w) || stopWords.has(w)) continue;
     out.push(w);

@@ -1,4 +1,4 @@
-// Open-addressing hash table from 52-bit feature keys (stored exactly in doubles) to int32
+// Open-addressing hash table from 53-bit feature keys (stored exactly in doubles) to int32
 // values; far faster than Map for the millions of n-gram lookups a classification batch makes.
 
 const EMPTY = -1;
@@ -19,9 +19,10 @@ export class KeyTable {
     this.shift = 32 - Math.log2(cap);
   }
 
-  /** Slot index: Fibonacci hashing of the key's low 32 bits (`key >>> 0` takes them). */
+  /** Slot index: Fibonacci hashing of the key's low 32 bits (`key >>> 0`) mixed with its high bits. */
   private slot(key: number): number {
-    let i = Math.imul(key >>> 0, 0x9e3779b1) >>> this.shift;
+    const hi = (key / 4294967296) | 0;
+    let i = Math.imul((key >>> 0) ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
     while (this.vals[i] !== EMPTY && this.keys[i] !== key) i = (i + 1) & this.mask;
     return i;
   }
