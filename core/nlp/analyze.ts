@@ -13,7 +13,7 @@ import { detectPii } from './pii';
 import { extractPlace } from './place';
 import { classifyRequestType } from './request-type';
 import { LEXICON_DIR, segment } from './segment';
-import { analyzeSentiment } from './sentiment';
+import { analyzeSentiment, getSentimentLexicon, type SentimentResult } from './sentiment';
 import { messageAnalysisSchema, type MessageAnalysis, type Prediction } from './types';
 import { classifyUrgency } from './urgency';
 
@@ -26,6 +26,7 @@ const thresholdsSchema = z.object({
   urgency: z.number().min(0).max(1),
   sentiment: z.number().min(0).max(1),
   place: z.number().min(0).max(1),
+  sentimentTypePrior: z.record(z.string(), z.object({ shift: z.number(), scale: z.number() })).optional(),
 });
 export type NlpThresholds = z.infer<typeof thresholdsSchema>;
 
@@ -96,9 +97,13 @@ export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): Analysi
   const place = safe(() => extractPlace(normalizedText, { address }), null);
   const tokens = safe(() => segment(readText), []);
   const category = safe(() => classifyCategory(readText), UNKNOWN);
-  const sentiment = safe(() => analyzeSentiment(readText), { label: 'neutral' as const, confidence: 0, score: 0, hits: [] });
-  const requestType = safe(() => classifyRequestType(readText, { sentimentScore: sentiment.score }), { ...UNKNOWN, scores: {}, cues: [] });
+  const lexical = safe(() => analyzeSentiment(readText), { label: 'neutral' as const, confidence: 0, score: 0, hits: [] });
   const urgency = safe(() => classifyUrgency(readText), { label: 'normal' as const, confidence: 0, reasons: [] });
+  const requestType = safe(
+    () => classifyRequestType(readText, { sentimentScore: lexical.score, urgent: urgency.label === 'urgent' }),
+    { ...UNKNOWN, scores: {}, cues: [] },
+  );
+  const sentiment = withTypePrior(lexical, requestType);
   const keywords = safe(() => extractKeywords(readText), []);
   const fingerprint = safe(() => simhash(readText), EMPTY_FINGERPRINT);
 
@@ -130,6 +135,23 @@ export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): Analysi
     truncated,
     reviewReasons,
   };
+}
+
+/**
+ * What a message asks for says something about its tone: a complaint or a report is rarely
+ * happy even when it only describes facts, a thanks letter rarely unhappy, and a question is
+ * mostly neutral. The prior (lexicons/nlp-thresholds.json → sentimentTypePrior) is added to the
+ * lexicon score in proportion to the request type's confidence.
+ */
+function withTypePrior(s: SentimentResult, type: Prediction): Pick<SentimentResult, 'label' | 'confidence' | 'score'> {
+  const prior = nlpThresholds().sentimentTypePrior?.[type.label];
+  if (!prior) return s;
+  const score = Math.max(-1, Math.min(1, s.score * prior.scale + prior.shift * type.confidence));
+  const band = getSentimentLexicon().rules.neutralBand;
+  const label = Math.abs(score) < band ? 'neutral' : score > 0 ? 'positive' : 'negative';
+  if (label === s.label) return { label, confidence: s.confidence, score };
+  // a label moved by the prior is less certain than one read from the words
+  return { label, score, confidence: Math.min(s.confidence, 0.4 + Math.abs(score) * 0.5) };
 }
 
 function round(x: number): number {

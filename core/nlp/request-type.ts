@@ -14,6 +14,8 @@ const configSchema = z.object({
   openingBonus: z.number(),
   courtesyClosing: z.string(),
   sentimentBoost: z.partialRecord(z.enum(REQUEST_TYPES), z.tuple([z.number(), z.number()])),
+  /** added when the message is urgent: someone in danger now is asking for help first */
+  urgentBoost: z.partialRecord(z.enum(REQUEST_TYPES), z.number()).default({}),
   fallback: z.object({ question: z.enum(REQUEST_TYPES), negative: z.enum(REQUEST_TYPES), positive: z.enum(REQUEST_TYPES), default: z.enum(REQUEST_TYPES) }),
 });
 
@@ -23,6 +25,7 @@ interface Compiled {
   openingBonus: number;
   courtesy: RegExp;
   sentimentBoost: Partial<Record<RequestType, [number, number]>>;
+  urgentBoost: Partial<Record<RequestType, number>>;
   fallback: z.infer<typeof configSchema>['fallback'];
 }
 
@@ -32,7 +35,7 @@ function config(): Compiled {
   const c = configSchema.parse(JSON.parse(readFileSync(path.join(LEXICON_DIR, 'request-type.json'), 'utf8')));
   const cues: Compiled['cues'] = [];
   for (const type of REQUEST_TYPES) for (const [src, weight] of c.cues[type] ?? []) cues.push({ type, re: new RegExp(src, 'g'), weight, source: src });
-  compiled = { cues, openingChars: c.openingChars, openingBonus: c.openingBonus, courtesy: new RegExp(c.courtesyClosing), sentimentBoost: c.sentimentBoost, fallback: c.fallback };
+  compiled = { cues, openingChars: c.openingChars, openingBonus: c.openingBonus, courtesy: new RegExp(c.courtesyClosing), sentimentBoost: c.sentimentBoost, urgentBoost: c.urgentBoost, fallback: c.fallback };
   return compiled;
 }
 
@@ -59,7 +62,7 @@ export function setRequestTypeModel(m: TextClassifier | null): void {
 }
 
 /** Rule scores only: cue weights, opening bonus, sentiment push. */
-export function requestTypeScores(text: string, sentimentScore = 0): { scores: Record<RequestType, number>; cues: string[] } {
+export function requestTypeScores(text: string, sentimentScore = 0, urgent = false): { scores: Record<RequestType, number>; cues: string[] } {
   const c = config();
   const scores = Object.fromEntries(REQUEST_TYPES.map((t) => [t, 0])) as Record<RequestType, number>;
   const cues: string[] = [];
@@ -89,6 +92,7 @@ export function requestTypeScores(text: string, sentimentScore = 0): { scores: R
   for (const [type, [sign, weight]] of Object.entries(c.sentimentBoost) as [RequestType, [number, number]][]) {
     if (sign * sentimentScore > 0) scores[type] += weight * Math.abs(sentimentScore);
   }
+  if (urgent) for (const [type, w] of Object.entries(c.urgentBoost) as [RequestType, number][]) scores[type] += w;
   return { scores, cues };
 }
 
@@ -99,10 +103,10 @@ const softmax = (xs: number[], t: number): number[] => {
   return e.map((x) => x / s);
 };
 
-export function classifyRequestType(text: string, opts: { sentimentScore?: number; model?: TextClassifier | null } = {}): RequestTypeResult {
+export function classifyRequestType(text: string, opts: { sentimentScore?: number; urgent?: boolean; model?: TextClassifier | null } = {}): RequestTypeResult {
   const empty = Object.fromEntries(REQUEST_TYPES.map((t) => [t, 0])) as Record<RequestType, number>;
   if (typeof text !== 'string' || !/[\p{L}\p{N}]/u.test(text)) return { label: 'unknown', confidence: 0, scores: empty, cues: [] };
-  const { scores, cues } = requestTypeScores(text, opts.sentimentScore ?? 0);
+  const { scores, cues } = requestTypeScores(text, opts.sentimentScore ?? 0, opts.urgent ?? false);
   const total = REQUEST_TYPES.reduce((a, t) => a + scores[t], 0);
   const probs = softmax(REQUEST_TYPES.map((t) => scores[t]), 1.2);
   const m = opts.model === undefined ? shippedModel() : opts.model;

@@ -41,6 +41,11 @@ const rulesSchema = z.object({
   rhetorical: z.array(z.string()),
   rhetoricalScore: z.number(),
   exclamationBoost: z.number(),
+  /** "…后来恢复了": a problem already over weighs less */
+  resolved: z.array(z.string()).default([]),
+  resolvedDiscountBefore: z.number().default(1),
+  /** "不脏" is good but "没有停水" is merely fine: a negated negative word keeps this share */
+  negatedNegativeFactor: z.number().default(1),
   negationWindow: z.number().int().min(0),
   scoreScale: z.number().positive(),
   neutralBand: z.number().min(0).max(1),
@@ -52,7 +57,7 @@ type Entry =
   | { kind: 'neg'; mult: number }
   | { kind: 'deg'; mult: number }
   | { kind: 'ignore' }
-  | { kind: 'marker'; marker: 'contrast' | 'concession' | 'summary' | 'irrealis' | 'rhetorical' };
+  | { kind: 'marker'; marker: 'contrast' | 'concession' | 'summary' | 'irrealis' | 'rhetorical' | 'resolved' };
 
 export interface SentimentLexicon {
   entries: Map<string, Entry>;
@@ -88,8 +93,8 @@ export function buildSentimentLexicon(src: LexiconSources, base: SentimentRules 
   const entries = new Map<string, Entry>();
   const rules = src.rules ?? base;
   // Later sets win; sentiment words go last so an entry in both lists keeps its polarity.
-  const markers: [keyof SentimentRules & ('contrast' | 'concession' | 'summary' | 'irrealis' | 'rhetorical')][] = [
-    ['irrealis'], ['concession'], ['contrast'], ['summary'], ['rhetorical'],
+  const markers: [keyof SentimentRules & ('contrast' | 'concession' | 'summary' | 'irrealis' | 'rhetorical' | 'resolved')][] = [
+    ['irrealis'], ['concession'], ['contrast'], ['summary'], ['rhetorical'], ['resolved'],
   ];
   for (const [m] of markers) for (const w of rules[m]) entries.set(w, { kind: 'marker', marker: m });
   for (const [w, mult] of src.degree ?? []) entries.set(w, { kind: 'deg', mult });
@@ -175,6 +180,7 @@ export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentim
     let contrast = false;
     let concession = false;
     let rhetorical = false;
+    let resolved = false;
     const mine: SentimentHit[] = [];
     let mods: Token[] = [];
     for (const t of tokens) {
@@ -185,6 +191,7 @@ export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentim
         else if (e.marker === 'concession') concession = true;
         else if (e.marker === 'summary') summaryOn = true;
         else if (e.marker === 'rhetorical') rhetorical = true;
+        else if (e.marker === 'resolved') resolved = true;
         continue;
       }
       if (e.kind === 'ignore') { mods = []; continue; }
@@ -200,6 +207,7 @@ export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentim
       }
       mods = [];
       let w = e.weight * mult;
+      if (e.weight < 0 && mult < 0) w *= r.negatedNegativeFactor;
       if (irrealis) w *= w > 0 ? r.irrealisPositive : r.irrealisNegative;
       score += w;
       mine.push({ word: t.word, weight: w });
@@ -216,6 +224,7 @@ export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentim
       score *= r.contrastBoost;
     }
     if (summaryOn) score *= r.summaryBoost;
+    if (resolved) for (let k = 0; k < clauseScores.length; k++) if (clauseScores[k] < 0) clauseScores[k] *= r.resolvedDiscountBefore;
     clauseScores.push(score);
     clauseHits.push(mine);
   }

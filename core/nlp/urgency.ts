@@ -19,6 +19,8 @@ const configSchema = z.object({
   chronicCues: z.string(),
   mitigatedCues: z.string(),
   consultOpening: z.string(),
+  resolvedCues: z.string(),
+  householdOnlyCues: z.string(),
 });
 
 interface Compiled {
@@ -32,6 +34,8 @@ interface Compiled {
   chronic: RegExp;
   mitigated: RegExp;
   consult: RegExp;
+  resolved: RegExp;
+  householdOnly: RegExp;
 }
 
 let compiled: Compiled | null = null;
@@ -49,6 +53,8 @@ function config(): Compiled {
     chronic: new RegExp(c.chronicCues),
     mitigated: new RegExp(c.mitigatedCues),
     consult: new RegExp(c.consultOpening),
+    resolved: new RegExp(c.resolvedCues),
+    householdOnly: new RegExp(c.householdOnlyCues),
   };
   return compiled;
 }
@@ -98,6 +104,10 @@ export function classifyUrgency(text: string): UrgencyResult {
     if (c.hypothetical.test(cl)) { setAside.push(`${m.why}:假设`); continue; }
     if (c.planned.test(cl) || (c.planned.test(ctx) && !c.now.test(cl))) { setAside.push(`${m.why}:计划`); continue; }
     if (c.past.test(cl) && !c.now.test(cl)) { setAside.push(`${m.why}:已过去`); continue; }
+    // "…塌陷的地方现在已经填好了", "…半小时后就来电了": over by the time of writing
+    const rest = cl.slice(m.start) + clauses.slice(m.clause + 1, m.clause + 3).join('');
+    if (c.resolved.test(rest)) { setAside.push(`${m.why}:已恢复`); continue; }
+    if (m.kind === 'outage' && c.householdOnly.test(text)) { setAside.push(`${m.why}:仅本户`); continue; }
     if (c.mitigated.test(text) && m.why === '井盖缺失') { setAside.push(`${m.why}:已防护`); continue; }
     if (m.kind === 'outage') {
       // an outage is urgent only when it is happening now
