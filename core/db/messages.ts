@@ -94,7 +94,7 @@ export async function insertMessages(sql: Sql, items: IncomingMessage[]): Promis
       SELECT r.channel, r.external_id, r.received_at::timestamptz, r.raw, r.raw_content_type, r.title, r.body, r.contact_name,
         r.contact_phone, r.contact_handle, r.account, r.address, r.location::jsonb, r.is_public::boolean, r.query_code,
         'MS' || to_char(r.received_at::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYMMDD') || lpad(nextval('tracking_seq')::text, 7, '0')
-      FROM json_to_recordset(${sql.json(rows)}) AS r(channel text, external_id text, received_at text, raw text,
+      FROM jsonb_to_recordset(${sql.json(rows)}) AS r(channel text, external_id text, received_at text, raw text,
         raw_content_type text, title text, body text, contact_name text, contact_phone text, contact_handle text,
         account text, address text, location text, is_public boolean, query_code text)
       ON CONFLICT (channel, external_id) DO NOTHING

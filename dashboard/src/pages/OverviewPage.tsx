@@ -18,7 +18,10 @@ export function OverviewPage() {
   const { data, error } = usePoll(() => api<Overview>('/api/v1/stats/overview'), 5000);
   if (!data) return <p className="muted">{error ? `加载失败：${error}` : '加载中…'}</p>;
   const channels = Object.entries(data.messages.byChannel).map(([k, v]) => ({ name: CHANNEL_LABELS[k] ?? k, value: v }));
-  const sentiment = Object.entries(data.cases.sentiment).map(([k, v]) => ({ name: SENTIMENT_LABELS[k] ?? k, value: v }));
+  // fixed order so each slice keeps its colour: negative red, neutral grey, positive green
+  const sentiment = ['negative', 'neutral', 'positive', 'unknown']
+    .filter((k) => data.cases.sentiment[k])
+    .map((k) => ({ name: SENTIMENT_LABELS[k], value: data.cases.sentiment[k] }));
   return (
     <div>
       {error && <p className="error">刷新失败：{error}</p>}
