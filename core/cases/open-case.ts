@@ -1,20 +1,25 @@
-// The worker's pipeline for one message: read it (NLP), route it, set its legal deadlines and open
-// its case (工单) with the audit trail. Idempotent: a message that already has a case is left alone.
+// The worker's pipeline for one message: read it (NLP), attach it to an open case about the same
+// problem (合并) or open a case (工单), route it and start its legal clock through the case service.
+// Idempotent: a message that already has a case is left alone.
 import type { Sql } from '../db/connect';
-import { appendCaseEvents, insertCase, type CaseRow } from '../db/cases';
+import { appendCaseEvents, OPEN_STATUSES, type CaseRow } from '../db/cases';
 import { getMessage, type StoredMessage } from '../db/messages';
 import { analyzeMessage } from '../nlp/analyze';
 import type { MessageAnalysis } from '../nlp/types';
-import { PermanentJobError } from '../queue/contract';
-import { CalendarYearMissingError, type WorkingCalendar } from './calendar';
+import { PermanentJobError, type JobQueue } from '../queue/contract';
+import type { WorkingCalendar } from './calendar';
+import { afterCommit, openCaseInTx, type CaseServiceDeps } from './case-service';
+import { DEFAULT_DUPLICATE_POLICY, isDuplicate, scoreDuplicate, type DuplicatePolicy, type DuplicateScore, type DuplicateSubject } from './duplicates';
 import { routeCase } from './routing';
-import { computeDeadlines, type Deadlines, type SlaPolicy } from './sla';
+import type { CaseClassification, Deadlines, SlaPolicy } from './sla';
 
 export interface PipelineContext {
   sql: Sql;
   policy: SlaPolicy;
   calendar: WorkingCalendar;
+  queue?: JobQueue;
   log?: { warn(obj: object, msg: string): void };
+  duplicates?: DuplicatePolicy | false;
 }
 
 export interface OpenCaseResult {
@@ -22,91 +27,143 @@ export interface OpenCaseResult {
   created: boolean;
   case?: CaseRow;
   deadlines?: Deadlines | null;
+  /** set when the message joined an open case instead of opening one */
+  merged?: { confidence: number; score: DuplicateScore };
 }
 
-function requestTypeOf(a: MessageAnalysis): '咨询' | '求助' | '投诉' | '举报' | '建议' | '感谢' {
-  const t = a.requestType.label;
-  return (['咨询', '求助', '投诉', '举报', '建议', '感谢'] as const).find((x) => x === t) ?? '求助';
+const REQUEST_TYPES = ['咨询', '求助', '投诉', '举报', '建议', '感谢'] as const;
+
+function requestTypeOf(a: MessageAnalysis): (typeof REQUEST_TYPES)[number] {
+  return REQUEST_TYPES.find((x) => x === a.requestType.label) ?? '求助';
+}
+
+/**
+ * The subtopic the SLA policy matches (e.g. a utilities outage's 24-hour clock): only what the
+ * urgency reader affirmed. "不是停电" yields '停电:否定' and "停电了吗？" '停电:咨询', neither of which is an outage.
+ */
+export function subtopicOf(a: MessageAnalysis): string | null {
+  const affirmed = a.urgency.reasons.filter((r) => !/:(否定|咨询)$/.test(r)).map((r) => r.split(':')[0]);
+  return affirmed.length ? affirmed.join(' ') : null;
+}
+
+export function classificationOf(a: MessageAnalysis): CaseClassification {
+  return { urgency: a.urgency.label === 'urgent' ? 'urgent' : 'normal', requestType: requestTypeOf(a), subtopic: subtopicOf(a) };
+}
+
+function subjectOf(a: MessageAnalysis, title: string | null): DuplicateSubject {
+  return {
+    text: `${title ?? ''} ${a.maskedText}`,
+    fingerprint: a.fingerprint,
+    keywords: a.keywords,
+    category: a.category.label,
+    district: a.place.district,
+    street: a.place.street,
+    community: a.place.community,
+  };
+}
+
+/** The best open case this message duplicates, if any (same place, within the window, likeness over the bar). */
+async function findDuplicateCase(sql: Sql, msg: StoredMessage, a: MessageAnalysis, policy: DuplicatePolicy) {
+  if (!a.place.district && !a.place.street) return null;
+  const since = new Date(msg.receivedAt.getTime() - policy.windowDays * 86_400_000);
+  const candidates = await sql<(DuplicateSubject & { id: number; summary: string; title: string | null })[]>`
+    SELECT id, title, summary, fingerprint, keywords, category, district, street, community FROM cases
+    WHERE status IN ${sql(OPEN_STATUSES)} AND created_at >= ${since} AND created_at <= ${msg.receivedAt}
+      AND (${a.place.district}::text IS NOT NULL AND district = ${a.place.district} OR ${a.place.street}::text IS NOT NULL AND street = ${a.place.street})
+    ORDER BY created_at DESC LIMIT 200`;
+  const me = subjectOf(a, msg.title);
+  let best: { id: number; score: DuplicateScore } | null = null;
+  for (const c of candidates) {
+    const score = scoreDuplicate(me, { ...c, text: `${c.title ?? ''} ${c.summary}` });
+    if (isDuplicate(score, policy) && (!best || score.confidence > best.score.confidence)) best = { id: c.id, score };
+  }
+  return best;
+}
+
+export interface OpenOptions {
+  /** split: the message gets its own case even though it has one, and no merge is tried */
+  split?: { fromCaseId: number; reason: string; actor: { kind: 'staff' | 'centre'; id: string } };
 }
 
 /**
  * Turns a stored message into a case. `now` is when the system acts (dispatch time);
  * the legal clock starts at receipt, so a backlog in the workers never shortens the resident's wait.
  */
-export async function openCaseForMessage(ctx: PipelineContext, messageId: number, now: Date = new Date()): Promise<OpenCaseResult> {
+export async function openCaseForMessage(ctx: PipelineContext, messageId: number, now: Date = new Date(), opts: OpenOptions = {}): Promise<OpenCaseResult> {
   const msg = await getMessage(ctx.sql, messageId);
   if (!msg) throw new PermanentJobError(`message ${messageId} does not exist`);
-  if (msg.caseId) return { caseId: msg.caseId, created: false };
+  if (msg.caseId && !opts.split) return { caseId: msg.caseId, created: false };
 
-  const analysis = analyzeMessage(msg.body, { title: msg.title ?? undefined, address: msg.address ?? undefined });
-  const route = routeCase({
-    category: analysis.category.label,
-    requestType: analysis.requestType.label,
-    keywords: analysis.keywords,
-    text: `${msg.title ?? ''} ${analysis.normalizedText}`,
-    place: { district: analysis.place.district, street: analysis.place.street, community: analysis.place.community },
-  });
+  const analysis = msg.analysis && opts.split ? msg.analysis : analyzeMessage(msg.body, { title: msg.title ?? undefined, address: msg.address ?? undefined });
   const dispatchAt = now < msg.receivedAt ? msg.receivedAt : now;
-  let deadlines: Deadlines | null = null;
-  let deadlineProblem: string | null = null;
-  try {
-    deadlines = computeDeadlines(
-      ctx.policy,
-      ctx.calendar,
-      { urgency: analysis.urgency.label === 'urgent' ? 'urgent' : 'normal', requestType: requestTypeOf(analysis), subtopic: `${msg.title ?? ''}${analysis.normalizedText}` },
-      msg.receivedAt,
-    );
-  } catch (err) {
-    if (!(err instanceof CalendarYearMissingError)) throw err;
-    // never guess a deadline: the case is opened, flagged, and staff see why
-    deadlineProblem = err.message;
-    ctx.log?.warn({ messageId, err: err.message }, 'deadline not computed: holiday calendar missing');
-  }
+  const dupPolicy = ctx.duplicates === false || opts.split ? null : ctx.duplicates ?? DEFAULT_DUPLICATE_POLICY;
+  const deps: CaseServiceDeps = { sql: ctx.sql, policy: ctx.policy, calendar: ctx.calendar, queue: ctx.queue, log: ctx.log };
 
-  return ctx.sql.begin(async (tx) => {
+  const result = await ctx.sql.begin(async (txRaw) => {
+    const tx = txRaw as unknown as Sql;
     const [locked] = await tx<{ caseId: number | null }[]>`SELECT case_id AS "caseId" FROM messages WHERE id = ${messageId} FOR UPDATE`;
-    if (locked?.caseId) return { caseId: locked.caseId, created: false };
-    const row = await insertCase(tx as unknown as Sql, caseFields(msg, analysis, route, deadlines, dispatchAt, deadlineProblem !== null));
-    await appendCaseEvents(tx as unknown as Sql, row.id, [
-      { type: 'received', fromStatus: null, toStatus: 'received', actorKind: 'system', at: msg.receivedAt, data: { channel: msg.channel, messageId } },
-      {
-        type: 'analysed', fromStatus: 'received', toStatus: 'received', actorKind: 'system', at: dispatchAt,
-        data: {
-          category: analysis.category, requestType: analysis.requestType, urgency: analysis.urgency,
-          sentiment: analysis.sentiment, place: analysis.place, needsReview: analysis.needsReview,
-        },
+    if (locked?.caseId && !opts.split) return { caseId: locked.caseId, created: false } as OpenCaseResult & { timers?: never };
+    if (opts.split && locked?.caseId !== opts.split.fromCaseId) throw new PermanentJobError(`message ${messageId} is not on case ${opts.split.fromCaseId}`);
+
+    const dup = dupPolicy ? await findDuplicateCase(tx, msg, analysis, dupPolicy) : null;
+    if (dup) {
+      const [target] = await tx<{ status: string }[]>`SELECT status FROM cases WHERE id = ${dup.id} FOR UPDATE`;
+      if (target && (OPEN_STATUSES as string[]).includes(target.status)) {
+        await appendCaseEvents(tx, dup.id, [{
+          type: 'merged', fromStatus: target.status, toStatus: target.status, actorKind: 'system', actorId: 'duplicates', at: dispatchAt,
+          data: { messageId, channel: msg.channel, trackingNo: msg.trackingNo, confidence: dup.score.confidence, score: dup.score },
+        }]);
+        await markProcessed(tx, messageId, dup.id, dispatchAt, analysis);
+        return { caseId: dup.id, created: false, merged: { confidence: dup.score.confidence, score: dup.score } };
+      }
+    }
+
+    const route = routeCase({
+      category: analysis.category.label,
+      requestType: analysis.requestType.label,
+      keywords: analysis.keywords,
+      text: `${msg.title ?? ''} ${analysis.normalizedText}`,
+      place: { district: analysis.place.district, street: analysis.place.street, community: analysis.place.community },
+    });
+    const opened = await openCaseInTx(tx, deps, {
+      fields: caseFields(msg, analysis, route),
+      classification: classificationOf(analysis),
+      route,
+      receivedAt: msg.receivedAt,
+      dispatchAt,
+      receivedData: { channel: msg.channel, messageId, ...(opts.split ? { splitFrom: opts.split.fromCaseId } : {}) },
+      analysedEvent: {
+        category: analysis.category, requestType: analysis.requestType, urgency: analysis.urgency,
+        sentiment: analysis.sentiment, place: analysis.place, needsReview: analysis.needsReview, subtopic: subtopicOf(analysis),
       },
-      ...(route.department
-        ? [{
-            type: 'dispatched', fromStatus: 'received', toStatus: 'dispatched', actorKind: 'system' as const, at: dispatchAt,
-            data: {
-              department: route.department, ruleId: route.ruleId, reason: route.reason, confidence: route.confidence,
-              deadlines: deadlines ? Object.fromEntries(Object.entries(deadlines).map(([k, d]) => [k, { due: d.due, unit: d.unit, amount: d.amount, basis: d.basis }])) : null,
-              ...(deadlineProblem ? { deadlineProblem } : {}),
-            },
-          }]
-        : []),
-    ]);
-    await tx`
-      UPDATE messages SET case_id = ${row.id}, state = 'processed', processed_at = ${dispatchAt},
-        analysis = ${tx.json(analysis as never)}, attempts = attempts + 1, last_error = NULL
-      WHERE id = ${messageId}`;
-    return { caseId: row.id, created: true, case: row, deadlines };
+    });
+    if (opened.deadlineProblem) ctx.log?.warn({ messageId, err: opened.deadlineProblem }, 'deadline not computed: holiday calendar missing');
+    if (opts.split) {
+      const [from] = await tx<{ status: string }[]>`SELECT status FROM cases WHERE id = ${opts.split.fromCaseId} FOR UPDATE`;
+      await appendCaseEvents(tx, opts.split.fromCaseId, [{
+        type: 'split', fromStatus: from.status, toStatus: from.status, actorKind: opts.split.actor.kind, actorId: opts.split.actor.id, at: dispatchAt,
+        data: { messageId, trackingNo: msg.trackingNo, newCaseId: opened.row.id, reason: opts.split.reason },
+      }]);
+    }
+    await markProcessed(tx, messageId, opened.row.id, dispatchAt, analysis);
+    return { caseId: opened.row.id, created: true, case: opened.row, deadlines: opened.state.deadlines, timers: opened.timers };
   });
+  if ('timers' in result && result.timers) await afterCommit(deps, { timers: result.timers, outboxIds: [] });
+  const { timers: _t, ...out } = result as OpenCaseResult & { timers?: unknown };
+  return out;
 }
 
-function caseFields(
-  msg: StoredMessage,
-  a: MessageAnalysis,
-  route: ReturnType<typeof routeCase>,
-  deadlines: Deadlines | null,
-  dispatchAt: Date,
-  deadlineMissing: boolean,
-) {
+async function markProcessed(tx: Sql, messageId: number, caseId: number, at: Date, analysis: MessageAnalysis): Promise<void> {
+  await tx`
+    UPDATE messages SET case_id = ${caseId}, state = 'processed', processed_at = ${at},
+      analysis = ${tx.json(analysis as never)}, attempts = attempts + 1, last_error = NULL
+    WHERE id = ${messageId}`;
+}
+
+function caseFields(msg: StoredMessage, a: MessageAnalysis, route: ReturnType<typeof routeCase>) {
   const title = msg.title ?? (a.maskedText.slice(0, 40) || null);
   return {
     trackingNo: msg.trackingNo,
-    status: route.department ? ('dispatched' as const) : ('received' as const),
     title,
     summary: a.maskedText.slice(0, 2000) || '(空白留言)',
     channel: msg.channel,
@@ -123,13 +180,8 @@ function caseFields(
     address: a.place.address ?? msg.address,
     keywords: a.keywords,
     fingerprint: a.fingerprint,
-    needsReview: a.needsReview || deadlineMissing || !route.department,
-    departmentCode: route.department ?? null,
+    needsReview: a.needsReview || !route.department || route.ruleId === 'fallback-centre',
+    departmentCode: null,
     routeRule: route.ruleId ?? null,
-    acceptDueAt: deadlines?.acceptance.due ?? null,
-    responseDueAt: deadlines?.response.due ?? null,
-    resolveDueAt: deadlines?.resolution.due ?? null,
-    dispatchedAt: route.department ? dispatchAt : null,
-    createdAt: msg.receivedAt,
   };
 }

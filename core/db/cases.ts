@@ -45,6 +45,8 @@ export interface CaseRow {
   overdue: boolean;
   escalatedAt: Date | null;
   mergedInto: number | null;
+  awaitingDesignation: boolean;
+  reopenCount: number;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -58,7 +60,8 @@ export const caseColumns = (sql: Sql) => sql`
   accept_due_at AS "acceptDueAt", response_due_at AS "responseDueAt", resolve_due_at AS "resolveDueAt",
   dispatched_at AS "dispatchedAt", accepted_at AS "acceptedAt", first_response_at AS "firstResponseAt",
   replied_at AS "repliedAt", closed_at AS "closedAt", rated_at AS "ratedAt", rating, resolved, reply_text AS "replyText",
-  paused_at AS "pausedAt", overdue, escalated_at AS "escalatedAt", merged_into AS "mergedInto", version,
+  paused_at AS "pausedAt", overdue, escalated_at AS "escalatedAt", merged_into AS "mergedInto",
+  awaiting_designation AS "awaitingDesignation", reopen_count AS "reopenCount", version,
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export interface NewCase {
@@ -187,4 +190,39 @@ export async function listCases(sql: Sql, f: CaseFilter, now = new Date()): Prom
     ORDER BY (urgency = 'urgent') DESC, resolve_due_at ASC NULLS LAST, id DESC
     LIMIT ${f.limit} OFFSET ${f.offset}`;
   return { total, items: [...items] };
+}
+
+/** The case columns the lifecycle state drives (written together with the state itself). */
+export type CaseStateColumns = Pick<CaseRow,
+  | 'status' | 'departmentCode' | 'returnCount' | 'extensionDays' | 'acceptDueAt' | 'responseDueAt' | 'resolveDueAt'
+  | 'dispatchedAt' | 'acceptedAt' | 'firstResponseAt' | 'repliedAt' | 'replyText' | 'closedAt' | 'ratedAt' | 'rating'
+  | 'resolved' | 'pausedAt' | 'mergedInto' | 'awaitingDesignation' | 'reopenCount' | 'overdue' | 'escalatedAt' | 'needsReview'>;
+
+/** Loads the case and its stored lifecycle state with the row locked (call inside a transaction). */
+export async function getCaseWithLifecycleForUpdate(sql: Sql, id: number): Promise<{ row: CaseRow; lifecycle: unknown } | undefined> {
+  const [row] = await sql<(CaseRow & { lifecycle: unknown })[]>`SELECT ${caseColumns(sql)}, lifecycle FROM cases WHERE id = ${id} FOR UPDATE`;
+  if (!row) return undefined;
+  const { lifecycle, ...rest } = row;
+  return { row: rest as CaseRow, lifecycle };
+}
+
+export async function getCaseLifecycle(sql: Sql, id: number): Promise<unknown> {
+  const [row] = await sql<{ lifecycle: unknown }[]>`SELECT lifecycle FROM cases WHERE id = ${id}`;
+  return row?.lifecycle ?? null;
+}
+
+/** Writes state and columns if the version is still `expectedVersion`; returns the new version, or null on a conflict. */
+export async function writeCaseState(sql: Sql, id: number, expectedVersion: number, c: CaseStateColumns, lifecycle: unknown): Promise<number | null> {
+  const rows = await sql<{ version: number }[]>`
+    UPDATE cases SET status = ${c.status}, department_code = ${c.departmentCode}, return_count = ${c.returnCount},
+      extension_days = ${c.extensionDays}, accept_due_at = ${c.acceptDueAt}, response_due_at = ${c.responseDueAt},
+      resolve_due_at = ${c.resolveDueAt}, dispatched_at = ${c.dispatchedAt}, accepted_at = ${c.acceptedAt},
+      first_response_at = ${c.firstResponseAt}, replied_at = ${c.repliedAt}, reply_text = ${c.replyText},
+      closed_at = ${c.closedAt}, rated_at = ${c.ratedAt}, rating = ${c.rating}, resolved = ${c.resolved},
+      paused_at = ${c.pausedAt}, merged_into = ${c.mergedInto}, awaiting_designation = ${c.awaitingDesignation},
+      reopen_count = ${c.reopenCount}, overdue = ${c.overdue}, escalated_at = ${c.escalatedAt}, needs_review = ${c.needsReview},
+      lifecycle = ${sql.json(lifecycle as never)}, version = version + 1, updated_at = now()
+    WHERE id = ${id} AND version = ${expectedVersion}
+    RETURNING version`;
+  return rows[0]?.version ?? null;
 }

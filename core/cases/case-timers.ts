@@ -1,0 +1,37 @@
+// Which SLA timers a case state calls for: 催办 at the policy's fraction of each live deadline,
+// 超期 at the deadline, 督办 after the configured time overdue. Pure; the rows live in sla_timers.
+import type { TimerDeadline, TimerKind, TimerSpec } from '../db/sla-timers';
+import type { WorkingCalendar } from './calendar';
+import type { CaseState } from './lifecycle';
+import { escalationFor, reminderAt, type DeadlineKind, type SlaPolicy } from './sla';
+
+export const TIMER_DEADLINE: Record<DeadlineKind, TimerDeadline> = { acceptance: 'accept', response: 'response', resolution: 'resolve' };
+export const DEADLINE_OF_TIMER: Record<TimerDeadline, DeadlineKind> = { accept: 'acceptance', response: 'response', resolve: 'resolution' };
+
+/** Deadlines still running in this state: acceptance until 签收, response until the first response, resolution until the reply. */
+export function liveDeadlines(s: CaseState): DeadlineKind[] {
+  if (!s.deadlines) return [];
+  const out: DeadlineKind[] = [];
+  if (s.status === 'dispatched') out.push('acceptance');
+  if ((s.status === 'dispatched' || s.status === 'accepted') && !s.firstResponseAt) out.push('response');
+  if (s.status === 'dispatched' || s.status === 'accepted' || s.status === 'waiting') out.push('resolution');
+  return out;
+}
+
+export function desiredTimers(s: CaseState, policy: SlaPolicy, calendar: WorkingCalendar): TimerSpec[] {
+  const out: TimerSpec[] = [];
+  for (const kind of liveDeadlines(s)) {
+    const d = s.deadlines![kind];
+    const deadline = TIMER_DEADLINE[kind];
+    const add = (k: TimerKind, fireAt: Date) => out.push({ deadline, kind: k, dueAt: d.due, fireAt });
+    const remind = reminderAt(calendar, d, policy.reminderFraction, s.pauses);
+    if (remind.getTime() < d.due.getTime()) add('remind', remind);
+    add('overdue', d.due);
+    add('escalate', escalationFor(policy, calendar, d));
+  }
+  return out;
+}
+
+export const TIMER_EVENT: Record<TimerKind, string> = { remind: 'reminded', overdue: 'overdue', escalate: 'escalated' };
+export const TIMER_LABEL: Record<TimerKind, string> = { remind: '催办', overdue: '超期', escalate: '督办' };
+export const DEADLINE_LABEL: Record<TimerDeadline, string> = { accept: '签收', response: '首次响应', resolve: '办结' };

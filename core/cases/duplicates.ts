@@ -1,0 +1,119 @@
+// 合并: is a new message the same problem as an open case? Text likeness (SimHash, content
+// bigrams, keywords) only counts within the same place and time window; conflicting places,
+// categories or building numbers veto a merge, because a wrong merge hides a resident's problem.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { EMPTY_FINGERPRINT, hammingDistance } from '../nlp/fingerprint';
+
+const TOPICS_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lexicons/duplicate-topics.json');
+const topicsSchema = z.object({ version: z.literal(1), topics: z.array(z.object({ name: z.string().min(1), match: z.array(z.string().min(1)).min(1) })) });
+let topics: z.infer<typeof topicsSchema>['topics'] | null = null;
+
+/** The problem objects a text talks about (路灯, 井盖, 停水 …), from lexicons/duplicate-topics.json. */
+export function topicsOf(text: string): Set<string> {
+  topics ??= topicsSchema.parse(JSON.parse(readFileSync(TOPICS_FILE, 'utf8'))).topics;
+  return new Set(topics.filter((t) => t.match.some((m) => text.includes(m))).map((t) => t.name));
+}
+
+export interface DuplicateSubject {
+  text: string;
+  fingerprint: string | null;
+  keywords: string[];
+  category: string | null;
+  district: string | null;
+  street: string | null;
+  community: string | null;
+}
+
+export interface DuplicatePolicy {
+  /** open cases received within this many days before the message */
+  windowDays: number;
+  /** merge at or above this confidence */
+  minConfidence: number;
+}
+export const DEFAULT_DUPLICATE_POLICY: DuplicatePolicy = { windowDays: 7, minConfidence: 0.42 };
+
+export interface DuplicateScore {
+  confidence: number;
+  hamming: number | null;
+  bigram: number;
+  keywords: number;
+  /** problem objects both name */
+  topics: string[];
+  veto: string | null;
+}
+
+const known = (s: string | null | undefined): s is string => Boolean(s && s !== 'unknown');
+
+/** Content characters' bigrams (digits kept: they name buildings and roads). */
+export function contentBigrams(text: string): Set<string> {
+  const chars = [...text.replace(/[\s\p{P}\p{S}*＊]+/gu, '').replace(/(您好|你好|请问|谢谢|麻烦|希望|尽快|相关部门|有关部门|解决|处理)/g, '')];
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
+  return out;
+}
+
+function jaccard(a: Set<string>, b: Set<string>): number {
+  if (!a.size || !b.size) return 0;
+  let n = 0;
+  for (const x of a) if (b.has(x)) n++;
+  return n / (a.size + b.size - n);
+}
+
+function overlap(a: string[], b: string[]): number {
+  const A = new Set(a);
+  const B = new Set(b);
+  if (!A.size || !B.size) return 0;
+  let n = 0;
+  for (const x of A) if (B.has(x)) n++;
+  return n / Math.min(A.size, B.size);
+}
+
+/** "3栋" "5号楼" "12单元": numbered buildings; two messages naming only different ones are different problems. */
+function buildingNumbers(text: string): Set<string> {
+  return new Set([...text.matchAll(/(\d+)\s*(?:栋|幢|号楼|单元|号门)/g)].map((m) => m[1]));
+}
+
+/** Place names say where, not what: they are left out of the text likeness (the place gate judges them). */
+function withoutPlaces(s: DuplicateSubject, other: DuplicateSubject): { text: string; keywords: string[] } {
+  const names = [s.district, s.street, s.community, other.district, other.street, other.community].filter(known);
+  let text = s.text;
+  for (const n of names) text = text.split(n).join('');
+  return { text, keywords: s.keywords.filter((k) => !names.some((n) => n.includes(k) || k.includes(n))) };
+}
+
+export function scoreDuplicate(a: DuplicateSubject, b: DuplicateSubject): DuplicateScore {
+  const pa = withoutPlaces(a, b);
+  const pb = withoutPlaces(b, a);
+  const hamming = a.fingerprint && b.fingerprint && a.fingerprint !== EMPTY_FINGERPRINT && b.fingerprint !== EMPTY_FINGERPRINT
+    ? hammingDistance(a.fingerprint, b.fingerprint)
+    : null;
+  const bigram = jaccard(contentBigrams(pa.text), contentBigrams(pb.text));
+  const keywords = overlap(pa.keywords, pb.keywords);
+  const simhash = hamming === null ? 0 : Math.max(0, (32 - hamming) / 32);
+  const ta = topicsOf(pa.text);
+  const tb = topicsOf(pb.text);
+  const shared = [...ta].filter((t) => tb.has(t));
+  const confidence = Math.round((0.4 * Math.min(1, bigram / 0.3) + 0.2 * keywords + 0.15 * simhash + (shared.length ? 0.25 : 0)) * 1000) / 1000;
+  let veto: string | null = null;
+  const samePlace =
+    (known(a.street) && a.street === b.street) || (known(a.district) && a.district === b.district && !(known(a.street) && known(b.street)));
+  if (known(a.district) && known(b.district) && a.district !== b.district) veto = 'district';
+  else if (known(a.street) && known(b.street) && a.street !== b.street) veto = 'street';
+  else if (known(a.community) && known(b.community) && a.community !== b.community) veto = 'community';
+  else if (!samePlace) veto = 'place-unknown';
+  else if (known(a.category) && known(b.category) && a.category !== b.category && (hamming === null || hamming > 6)) veto = 'category';
+  else if (ta.size && tb.size && !shared.length) veto = 'topic';
+  else {
+    const na = buildingNumbers(a.text);
+    const nb = buildingNumbers(b.text);
+    if (na.size && nb.size && ![...na].some((x) => nb.has(x))) veto = 'building';
+  }
+  return { confidence, hamming, bigram: Math.round(bigram * 1000) / 1000, keywords: Math.round(keywords * 1000) / 1000, topics: shared, veto };
+}
+
+export function isDuplicate(s: DuplicateScore, policy: DuplicatePolicy = DEFAULT_DUPLICATE_POLICY): boolean {
+  return s.veto === null && s.confidence >= policy.minConfidence;
+}

@@ -1,0 +1,91 @@
+// SLA timer rows (催办 / 超期 / 督办): what the delayed jobs and the periodic sweep fire from.
+import type { Sql } from './connect';
+
+export type TimerDeadline = 'accept' | 'response' | 'resolve';
+export type TimerKind = 'remind' | 'overdue' | 'escalate';
+
+export interface TimerSpec {
+  deadline: TimerDeadline;
+  kind: TimerKind;
+  /** the deadline's due time this timer was computed for */
+  dueAt: Date;
+  fireAt: Date;
+}
+
+export interface TimerRow extends TimerSpec {
+  id: number;
+  caseId: number;
+  state: 'pending' | 'fired' | 'cancelled';
+  firedAt: Date | null;
+}
+
+const cols = (sql: Sql) => sql`
+  id, case_id AS "caseId", deadline, kind, due_at AS "dueAt", fire_at AS "fireAt", state, fired_at AS "firedAt"`;
+
+const key = (t: { deadline: string; kind: string; dueAt: Date }) => `${t.deadline}/${t.kind}/${t.dueAt.getTime()}`;
+
+/**
+ * Makes the case's pending timers exactly `wanted`: missing rows are inserted, pending rows no
+ * longer wanted are cancelled, fired rows are left alone. Returns the wanted rows still pending.
+ */
+export async function syncCaseTimers(sql: Sql, caseId: number, wanted: TimerSpec[]): Promise<TimerRow[]> {
+  const existing = await sql<TimerRow[]>`SELECT ${cols(sql)} FROM sla_timers WHERE case_id = ${caseId}`;
+  const want = new Set(wanted.map(key));
+  const stale = existing.filter((t) => t.state === 'pending' && !want.has(key(t))).map((t) => t.id);
+  if (stale.length) await sql`UPDATE sla_timers SET state = 'cancelled' WHERE id IN ${sql(stale)}`;
+  const have = new Set(existing.map(key));
+  const fresh = wanted.filter((t) => !have.has(key(t)));
+  if (fresh.length) {
+    const rows = fresh.map((t) => ({ case_id: caseId, deadline: t.deadline, kind: t.kind, due_at: t.dueAt, fire_at: t.fireAt }));
+    await sql`INSERT INTO sla_timers ${sql(rows as never, 'case_id', 'deadline', 'kind', 'due_at', 'fire_at')} ON CONFLICT DO NOTHING`;
+  }
+  return sql<TimerRow[]>`
+    SELECT ${cols(sql)} FROM sla_timers WHERE case_id = ${caseId} AND state = 'pending' ORDER BY fire_at, id`;
+}
+
+export async function listCaseTimers(sql: Sql, caseId: number): Promise<TimerRow[]> {
+  return sql<TimerRow[]>`SELECT ${cols(sql)} FROM sla_timers WHERE case_id = ${caseId} ORDER BY fire_at, id`;
+}
+
+export async function findTimer(sql: Sql, caseId: number, deadline: TimerDeadline, kind: TimerKind, dueAt: Date): Promise<TimerRow | undefined> {
+  const [row] = await sql<TimerRow[]>`
+    SELECT ${cols(sql)} FROM sla_timers
+    WHERE case_id = ${caseId} AND deadline = ${deadline} AND kind = ${kind} AND due_at = ${dueAt}`;
+  return row;
+}
+
+export async function lockTimer(sql: Sql, id: number): Promise<TimerRow | undefined> {
+  const [row] = await sql<TimerRow[]>`SELECT ${cols(sql)} FROM sla_timers WHERE id = ${id} FOR UPDATE`;
+  return row;
+}
+
+export async function markTimer(sql: Sql, id: number, state: 'fired' | 'cancelled', at: Date): Promise<void> {
+  await sql`UPDATE sla_timers SET state = ${state}, fired_at = ${state === 'fired' ? at : null} WHERE id = ${id}`;
+}
+
+/** Pending timers due by `until` on cases that are not waiting on the resident (the clock is stopped there). */
+export async function listDueTimers(sql: Sql, until: Date, opts: { caseId?: number; limit?: number } = {}): Promise<TimerRow[]> {
+  return sql<TimerRow[]>`
+    SELECT ${cols(sql)} FROM sla_timers t
+    WHERE t.state = 'pending' AND t.fire_at <= ${until}
+      ${opts.caseId ? sql`AND t.case_id = ${opts.caseId}` : sql``}
+      AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = t.case_id AND c.status = 'waiting')
+    ORDER BY t.fire_at, t.id LIMIT ${opts.limit ?? 500}`;
+}
+
+/** Pending timers firing between from and until: the sweep makes sure each has its delayed job. */
+export async function listUpcomingTimers(sql: Sql, from: Date, until: Date, limit = 5000): Promise<TimerRow[]> {
+  return sql<TimerRow[]>`
+    SELECT ${cols(sql)} FROM sla_timers WHERE state = 'pending' AND fire_at > ${from} AND fire_at <= ${until}
+    ORDER BY fire_at LIMIT ${limit}`;
+}
+
+/** Open cases with deadlines whose resolution timers were never written (e.g. opened before timers existed). */
+export async function listCasesMissingTimers(sql: Sql, limit = 500): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`
+    SELECT c.id FROM cases c
+    WHERE c.status IN ('dispatched', 'accepted', 'waiting') AND c.resolve_due_at IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM sla_timers t WHERE t.case_id = c.id AND t.deadline = 'resolve' AND t.due_at = c.resolve_due_at)
+    ORDER BY c.id LIMIT ${limit}`;
+  return rows.map((r) => r.id);
+}
