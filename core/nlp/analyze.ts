@@ -101,7 +101,7 @@ export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): Analysi
   const urgency = safe(() => classifyUrgency(readText), { label: 'normal' as const, confidence: 0, reasons: [] });
   const requestType = safe(
     () => classifyRequestType(readText, { sentimentScore: lexical.score, urgent: urgency.label === 'urgent' }),
-    { ...UNKNOWN, scores: {}, cues: [] },
+    UNKNOWN,
   );
   const sentiment = withTypePrior(lexical, requestType);
   const keywords = safe(() => extractKeywords(readText), []);

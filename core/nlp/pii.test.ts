@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { detectPii, isValidIdCard15, isValidIdCard18, luhnValid, maskPii } from './pii';
+
+const kinds = (t: string) => detectPii(t).spans.map((s) => s.kind);
+
+describe('ID numbers (GB 11643)', () => {
+  it('accepts a valid 18-digit number and rejects a wrong check digit or date', () => {
+    expect(isValidIdCard18('11010519491231002X')).toBe(true);
+    expect(isValidIdCard18('110105194912310021')).toBe(false); // check digit should be X
+    expect(isValidIdCard18('11010519491331002X')).toBe(false); // month 13
+    expect(isValidIdCard18('440524188001010014')).toBe(false); // year before 1900
+  });
+  it('validates 15-digit numbers by their birth date', () => {
+    expect(isValidIdCard15('130503670401001')).toBe(true);
+    expect(isValidIdCard15('130503671301001')).toBe(false);
+  });
+  it('flags only valid numbers in text and masks the birth date', () => {
+    const r = detectPii('身份证号11010519491231002X');
+    expect(r.spans).toMatchObject([{ kind: 'id_card', value: '11010519491231002X' }]);
+    expect(r.maskedText).toBe('身份证号110105********002X');
+    expect(kinds('订单号110105194912310021')).toEqual([]);
+  });
+});
+
+describe('bank cards (Luhn)', () => {
+  it('checks the Luhn digit', () => {
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('4111111111111112')).toBe(false);
+  });
+  it('finds valid cards with separators and keeps the first and last four digits', () => {
+    const r = detectPii('卡号 6222 0000 0000 0009 谢谢');
+    expect(r.spans.map((s) => s.kind)).toEqual(['bank_card']);
+    expect(r.maskedText).toBe('卡号 6222 **** **** 0009 谢谢');
+    expect(kinds('卡号6222000000000005')).toEqual([]);
+  });
+});
+
+describe('phones', () => {
+  it('masks mobiles in any common format', () => {
+    expect(maskPii('电话13812345678')).toBe('电话138****5678');
+    expect(maskPii('+86 138-1234-5678')).toBe('+86 138-****-5678');
+    expect(maskPii('138 1234 5678')).toBe('138 **** 5678');
+  });
+  it('does not take 12345 or a 10-digit number for a mobile', () => {
+    expect(kinds('打12345热线')).toEqual([]);
+    expect(kinds('编号1381234567')).toEqual([]);
+  });
+  it('finds landlines with an area code, or after the word 电话', () => {
+    expect(detectPii('座机0553-5812345').spans).toMatchObject([{ kind: 'landline', masked: '0553-****345' }]);
+    expect(detectPii('(0553)5812345').spans[0]?.kind).toBe('landline');
+    expect(detectPii('联系电话：5812345').spans).toMatchObject([{ kind: 'landline', value: '5812345' }]);
+  });
+});
+
+describe('plates, e-mail and names', () => {
+  it('finds ordinary and new-energy plates', () => {
+    expect(detectPii('车牌皖B·12345').spans).toMatchObject([{ kind: 'plate', masked: '皖B·***45' }]);
+    expect(kinds('皖BD12345停在消防通道')).toEqual(['plate']);
+    expect(kinds('皖B12345D')).toEqual(['plate']);
+  });
+  it('masks e-mail addresses', () => {
+    expect(maskPii('邮箱zhang.san@example.com')).toBe('邮箱z***@example.com');
+  });
+  it('masks names after 我叫 / 本人 / 我姓 when they start with a surname', () => {
+    expect(maskPii('我叫王小明，住在镜湖区')).toBe('我叫王**，住在镜湖区');
+    expect(maskPii('我姓王')).toBe('我姓王**');
+    expect(maskPii('本人张伟，身份证')).toBe('本人张**，身份证');
+    expect(maskPii('我叫欧阳娜娜')).toBe('我叫欧阳**');
+  });
+  it('leaves prose that only looks like an introduction', () => {
+    expect(kinds('本人是残疾人')).toEqual([]);
+    expect(kinds('我叫不出名字')).toEqual([]);
+  });
+  it('returns spans with offsets into the text and keeps clear text for staff', () => {
+    const t = '我叫李华，电话13912345678';
+    const r = detectPii(t);
+    for (const s of r.spans) expect(t.slice(s.start, s.end)).toBe(s.value);
+  });
+  it('handles empty text', () => {
+    expect(detectPii('')).toEqual({ spans: [], maskedText: '' });
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { classifyUrgency } from './urgency';
+
+const u = (t: string) => classifyUrgency(t).label;
+
+describe('urgency', () => {
+  it.each([
+    '楼道里一股很浓的煤气味，快派人来',
+    '小区18栋二楼着火了，浓烟一直往上冒',
+    '电梯困人，里面有一位老人',
+    '我母亲在家中晕倒，意识不清',
+    '九华山路路面突然塌陷了一个大坑',
+    '长江路的井盖不见了，差点有人栽进去',
+    '我们小区从今天早上六点到现在一直停水',
+    '整栋楼现在停电，已经三个小时了',
+    '电线垂到离地面一米多高，有人触电了',
+  ])('urgent: %s', (t) => {
+    const r = classifyUrgency(t);
+    expect(r.label).toBe('urgent');
+    expect(r.reasons.length).toBeGreaterThan(0);
+    expect(r.confidence).toBeGreaterThan(0.6);
+  });
+
+  it.each([
+    ['上周我们小区停过一次水，希望以后提前通知', 'past'],
+    ['请问明天计划停电是几点到几点', 'planned'],
+    ['下周三全区停水检修，请问哪些小区受影响', 'planned'],
+    ['万一发生火灾，消防车根本进不来', 'hypothetical'],
+    ['如果家里燃气泄漏了应该先做什么', 'hypothetical consultation'],
+    ['我没有被困在电梯里，只是按钮经常失灵', 'negated'],
+    ['不是停电，是我们家跳闸了', 'negated'],
+    ['昨天晚上突然断电，半小时后就来电了', 'resolved'],
+    ['前段时间路面塌陷的地方现在已经填好了', 'resolved'],
+    ['家里燃气灶打不着火了，是不是停气了', 'not a fire'],
+    ['小区的路灯坏了半个月了', 'no hazard'],
+    ['其家中现在停电，楼内其他住户正常', 'one household'],
+  ])('normal: %s (%s)', (t) => {
+    expect(u(t)).toBe('normal');
+  });
+
+  it('gives a defined result for empty or unreadable text', () => {
+    expect(classifyUrgency('')).toEqual({ label: 'normal', confidence: 0, reasons: [] });
+    expect(classifyUrgency('！！！')).toEqual({ label: 'normal', confidence: 0, reasons: [] });
+  });
+  it('is less sure about a normal message with set-aside hazard words', () => {
+    expect(classifyUrgency('明天计划停电').confidence).toBeLessThan(classifyUrgency('路灯坏了').confidence);
+  });
+});
