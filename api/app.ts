@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { AppDeps, AppEnv } from './deps';
 import { ApiError, errorHandler } from './errors';
 import { casesRoutes } from './routes/cases';
+import { channelsRoutes } from './routes/channels';
 import { healthRoutes } from './routes/health';
 import { messagesRoutes } from './routes/messages';
 import { statsRoutes } from './routes/stats';
@@ -27,6 +28,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/health', healthRoutes(deps));
   app.route('/api/v1/messages', messagesRoutes(deps));
+  app.route('/api/v1/channels', channelsRoutes(deps));
   app.route('/api/v1/stats', statsRoutes(deps));
   app.route('/api/v1/cases', casesRoutes(deps));
   app.all('/api/*', () => {

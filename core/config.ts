@@ -50,6 +50,8 @@ export const configSchema = z.object({
   HOTLINE_WEBHOOK_SECRET: optionalString,
   /** portal form submissions allowed per IP per minute */
   PORTAL_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** behind a reverse proxy: take the client IP from X-Forwarded-For / X-Real-IP (for the portal rate limit) */
+  TRUST_PROXY: booleanFlag,
   CI_REQUIRE_SERVICES: booleanFlag,
 });
 

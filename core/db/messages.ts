@@ -140,3 +140,9 @@ export async function listUnprocessedMessageIds(sql: Sql, olderThan: Date, limit
 export async function listMessagesForCase(sql: Sql, caseId: number): Promise<StoredMessage[]> {
   return sql<StoredMessage[]>`SELECT ${columns(sql)} FROM messages WHERE case_id = ${caseId} ORDER BY received_at, id`;
 }
+
+/** Stored for the record but not a resident's request (a WeChat subscribe or menu event): no case is opened. */
+export async function markMessageWithoutCase(sql: Sql, id: number, note: string): Promise<void> {
+  await sql`UPDATE messages SET state = 'processed', processed_at = now(), last_error = ${note.slice(0, 2000)}
+    WHERE id = ${id} AND state = 'received' AND case_id IS NULL`;
+}

@@ -1,8 +1,10 @@
 // The portal message board (留言板) form and the resident's status check.
-import { Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { clientAddress, RateLimiter } from '../../../core/channels/portal';
 import { insertReject } from '../../../core/db/rejects';
 import { acceptMessage } from '../../../core/messages/intake';
 import { getResidentStatus } from '../../../core/messages/status';
@@ -34,11 +36,36 @@ export const portalFormSchema = z
 
 const statusQuery = z.object({ code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, '查询码为 6 位字母或数字') });
 
+function socketAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined; // in-process requests (tests) have no socket
+  }
+}
+
 export function messagesRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
+  const limiter = new RateLimiter(deps.config.PORTAL_RATE_LIMIT);
 
   app.post(
     '/',
+    // counted before the body is read: a flood of bad submissions is throttled too
+    async (c, next) => {
+      const ip = clientAddress({
+        trustProxy: deps.config.TRUST_PROXY,
+        forwardedFor: c.req.header('x-forwarded-for'),
+        realIp: c.req.header('x-real-ip'),
+        socket: socketAddress(c),
+      });
+      const d = limiter.take(ip);
+      if (!d.allowed) {
+        throw new ApiError('rate_limited', `提交过于频繁，请 ${d.retryAfterS} 秒后再试 (at most ${deps.config.PORTAL_RATE_LIMIT} submissions a minute per address)`, undefined, {
+          'Retry-After': String(d.retryAfterS),
+        });
+      }
+      await next();
+    },
     bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError('payload_too_large', 'request body is larger than 64 KiB'); } }),
     async (c) => {
       requireJson(c.req.header('content-type'));
