@@ -26,7 +26,8 @@ function start(dataDir: string, port: number): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), DEMO_MESSAGES: String(DEMO), LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
-  return spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'bin/start.ts')], {
+  // one process (no tsx wrapper), so SIGKILL really kills the server
+  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin/start.ts')], {
     cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -40,7 +41,7 @@ async function getJson<T>(url: string): Promise<T | undefined> {
   }
 }
 
-interface Overview { messages: { total: number }; cases: { total: number; byStatus: Record<string, number> }; demo?: { done: boolean } }
+interface Overview { messages: { total: number; pending: number; failed: number }; cases: { total: number; byStatus: Record<string, number> }; demo?: { done: boolean } }
 
 const children: ChildProcess[] = [];
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'minsheng-e2e-'));
@@ -75,8 +76,13 @@ describe('npm start (embedded)', () => {
       const o = await getJson<Overview>(`${base}/api/v1/stats/overview`);
       return o?.demo?.done ? o : undefined;
     }, 120_000, 500);
+    // every generated message stored exactly once (the unique key forbids more) and each on a case;
+    // near-duplicates join an open case, so there are somewhat fewer cases than messages
     expect(done.messages.total).toBe(DEMO);
-    expect(done.cases.total).toBe(DEMO);
+    expect(done.messages.pending).toBe(0);
+    expect(done.messages.failed).toBe(0);
+    expect(done.cases.total).toBeGreaterThan(DEMO * 0.7);
+    expect(done.cases.total).toBeLessThanOrEqual(DEMO);
 
     const page = await fetch(`${base}/`);
     expect(page.status).toBe(200);
