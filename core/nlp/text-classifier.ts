@@ -318,6 +318,25 @@ function buildMatrix(v: Vocabulary, rows: readonly number[]): Csr {
   return { rows: rows.length, cols: nF, rowPtr, colIdx: colIdx.subarray(0, nnz), values: values.subarray(0, nnz) };
 }
 
+function selectRows(X: Csr, rows: readonly number[]): Csr {
+  let nnz = 0;
+  for (const r of rows) nnz += X.rowPtr[r + 1] - X.rowPtr[r];
+  const rowPtr = new Int32Array(rows.length + 1);
+  const colIdx = new Int32Array(nnz);
+  const values = new Float32Array(nnz);
+  let p = 0;
+  rows.forEach((r, i) => {
+    rowPtr[i] = p;
+    const start = X.rowPtr[r];
+    const end = X.rowPtr[r + 1];
+    colIdx.set(X.colIdx.subarray(start, end), p);
+    values.set(X.values.subarray(start, end), p);
+    p += end - start;
+  });
+  rowPtr[rows.length] = p;
+  return { rows: rows.length, cols: X.cols, rowPtr, colIdx, values };
+}
+
 /** Stratified fold assignment, deterministic for a seed. */
 export function stratifiedFolds(labels: readonly string[], k: number, seed: number): Int32Array {
   const rand = seededRandom(seed);
@@ -425,7 +444,7 @@ export function trainTextClassifier(texts: readonly string[], labels: readonly s
     for (let f = 0; f < k; f++) {
       const trainRows = allRows.filter((i) => folds[i] !== f);
       const testRows = allRows.filter((i) => folds[i] === f);
-      const Xf = buildMatrix(vocab, trainRows);
+      const Xf = selectRows(X, trainRows);
       const Wf = trainOneVsRest(Xf, Int32Array.from(trainRows, (i) => y[i]), nC, svm);
       const sub = new LinearTextClassifier({ ...parts, weights: Wf });
       const m = sub.rawMargins(testRows.map((i) => docs[i]));

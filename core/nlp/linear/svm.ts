@@ -1,5 +1,6 @@
 // One-vs-rest L2-regularised L2-loss linear SVM, trained in the dual by coordinate descent with
-// shrinking (Hsieh et al. 2008; liblinear's solver 1). Each row of X is assumed L2-normalised or
+// shrinking (Hsieh et al. 2008; liblinear's solver 1). With no upper bound on alpha (L2 loss) only
+// the lower-bound shrinking test applies. Each row of X is assumed L2-normalised or
 // at least small; a constant bias feature is appended implicitly and regularised like liblinear.
 import { type Csr, seededRandom, shuffleInPlace } from './sparse';
 
@@ -86,7 +87,6 @@ function solveBinary(
   }
   let active = l;
   let pgMaxOld = Infinity;
-  let pgMinOld = -Infinity;
   for (let iter = 0; iter < opts.maxIter; iter++) {
     let pgMaxNew = -Infinity;
     let pgMinNew = Infinity;
@@ -124,10 +124,8 @@ function solveBinary(
       if (active === l) break;
       active = l;
       pgMaxOld = Infinity;
-      pgMinOld = -Infinity;
       continue;
     }
     pgMaxOld = pgMaxNew <= 0 ? Infinity : pgMaxNew;
-    pgMinOld = pgMinNew >= 0 ? -Infinity : pgMinNew;
   }
 }
