@@ -252,23 +252,26 @@ export const SENTIMENT_MODEL_FILE = path.join(LEXICON_DIR, 'models', 'sentiment.
 export interface SentimentModel {
   classifier: TextClassifier;
   lexiconWeight: number;
+  /** added to the blended score: moves the decision point when the classes are unbalanced */
+  offset?: number;
 }
 
 const modelFileSchema = z.object({
   format: z.literal('minsheng/sentiment-model'),
   version: z.literal(1),
   lexiconWeight: z.number(),
+  offset: z.number().default(0),
   classifier: z.unknown(),
 });
 
 export function saveSentimentModel(m: SentimentModel, file = SENTIMENT_MODEL_FILE): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  writeFileSync(file, JSON.stringify({ format: 'minsheng/sentiment-model', version: 1, lexiconWeight: m.lexiconWeight, classifier: m.classifier.toJSON({ quantize: true }) }) + '\n');
+  writeFileSync(file, JSON.stringify({ format: 'minsheng/sentiment-model', version: 1, lexiconWeight: m.lexiconWeight, offset: m.offset ?? 0, classifier: m.classifier.toJSON({ quantize: true }) }) + '\n');
 }
 
 export function loadSentimentModel(file = SENTIMENT_MODEL_FILE): SentimentModel {
   const j = modelFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  return { classifier: textClassifierFromJSON(j.classifier), lexiconWeight: j.lexiconWeight };
+  return { classifier: textClassifierFromJSON(j.classifier), lexiconWeight: j.lexiconWeight, offset: j.offset };
 }
 
 let model: SentimentModel | null | undefined;
@@ -298,7 +301,7 @@ export function toSentimentLabel(raw: string): SentimentLabel | null {
 }
 
 function blendedScore(m: SentimentModel, probs: Record<string, number>, lexScore: number): number {
-  return clamp((probs.positive ?? 0) - (probs.negative ?? 0) + m.lexiconWeight * lexScore, -1, 1);
+  return clamp((probs.positive ?? 0) - (probs.negative ?? 0) + m.lexiconWeight * lexScore + (m.offset ?? 0), -1, 1);
 }
 
 function blendedLabel(probs: Record<string, number>, score: number, band: number): SentimentLabel {
@@ -312,6 +315,7 @@ function blendedLabel(probs: Record<string, number>, score: number, band: number
 }
 
 const LEXICON_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
+const OFFSETS = [-0.15, -0.1, -0.05, 0, 0.05, 0.1, 0.15];
 
 /**
  * Trains the classifier and picks the lexicon weight by k-fold cross-validation on the
@@ -324,7 +328,8 @@ export function trainSentimentModel(texts: readonly string[], labels: readonly s
   const lexScores = texts.map((t) => lexiconSentiment(t).score);
   const band = getSentimentLexicon().rules.neutralBand;
   const binary = !labels.includes('neutral');
-  const correct = new Array(LEXICON_WEIGHTS.length).fill(0);
+  const grid = LEXICON_WEIGHTS.flatMap((w) => (binary ? OFFSETS : [0]).map((o) => ({ w, o })));
+  const correct = new Array(grid.length).fill(0);
   const fold = stratifiedFolds(labels, folds, (opts.seed ?? 1) + 7);
   for (let f = 0; f < folds; f++) {
     const tr: number[] = [];
@@ -333,16 +338,18 @@ export function trainSentimentModel(texts: readonly string[], labels: readonly s
     const c = trainTextClassifier(tr.map((i) => texts[i]), tr.map((i) => labels[i]), { ...opts, calibrationFolds: 0, log: undefined });
     for (const i of te) {
       const probs = c.probabilities(texts[i]);
-      LEXICON_WEIGHTS.forEach((w, k) => {
-        const s = blendedScore({ classifier: c, lexiconWeight: w }, probs, lexScores[i]);
+      grid.forEach(({ w, o }, k) => {
+        const s = blendedScore({ classifier: c, lexiconWeight: w, offset: o }, probs, lexScores[i]);
         const label = binary ? (s < 0 ? 'negative' : 'positive') : blendedLabel(probs, s, band);
         if (label === labels[i]) correct[k]++;
       });
     }
   }
-  const best = correct.indexOf(Math.max(...correct));
-  opts.log?.(`lexicon weight ${LEXICON_WEIGHTS[best]} (cross-validated accuracy ${LEXICON_WEIGHTS.map((w, k) => `${w}:${(correct[k] / texts.length).toFixed(4)}`).join(' ')})`);
-  return { classifier: trainTextClassifier(texts, labels, opts), lexiconWeight: LEXICON_WEIGHTS[best] };
+  // ties go to the smallest offset and lexicon weight (earliest in the grid, nearest the plain model)
+  let best = 0;
+  for (let k = 1; k < grid.length; k++) if (correct[k] > correct[best] || (correct[k] === correct[best] && Math.abs(grid[k].o) < Math.abs(grid[best].o))) best = k;
+  opts.log?.(`lexicon weight ${grid[best].w}, offset ${grid[best].o} (cross-validated accuracy ${(correct[best] / texts.length).toFixed(4)})`);
+  return { classifier: trainTextClassifier(texts, labels, opts), lexiconWeight: grid[best].w, offset: grid[best].o };
 }
 
 /** The product's sentiment reader: the lexicon, blended with the shipped model when there is one. */

@@ -132,16 +132,17 @@ export async function run(argv: string[]): Promise<number> {
   const binary = !test.labels.includes('neutral');
   let predict: (text: string) => { label: string; score: number };
   let method: string;
-  if (train) {
+  if (a.lexicon) {
+    // the peer is measured on exactly the rows ours is (with --split: the same held-out share)
+    predict = peerReader(a.lexicon, a.negations);
+    method = `lexicon:${a.lexicon.split('/').pop()}`;
+  } else if (train) {
     const t0 = performance.now();
     const model = trainSentimentModel(train.texts, train.labels, { log: (m) => console.error(m) });
     console.error(`trained on ${train.texts.length} rows in ${(performance.now() - t0).toFixed(0)} ms`);
     if (a.save) saveSentimentModel(model, a.save);
     predict = (t) => analyzeSentiment(t, { model });
     method = 'trained';
-  } else if (a.lexicon) {
-    predict = peerReader(a.lexicon, a.negations);
-    method = `lexicon:${a.lexicon.split('/').pop()}`;
   } else {
     predict = (t): SentimentResult => analyzeSentiment(t);
     method = 'default';
