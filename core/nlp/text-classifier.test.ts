@@ -75,6 +75,7 @@ describe('trainTextClassifier', () => {
       expect(p.confidence).toBeLessThanOrEqual(1);
     }
     expect(model.predict('堵车'.repeat(50_000)).label).toBe('traffic');
+    expect(model.predict('qqqq zzzz')).toEqual(empty); // nothing the model has seen
     expect(model.predictBatch(['', '学校老师']).map((p) => p.label)).toEqual([UNKNOWN_LABEL, 'school']);
   });
 

@@ -114,7 +114,8 @@ class LinearTextClassifier implements TextClassifier {
     this.scores = new Float64Array(this.nC);
   }
 
-  /** Raw margins into this.scores; false when the text has nothing to read. */
+  /** Raw margins into this.scores; false when the text has nothing to read (no letter or digit,
+   * or no feature the model knows). */
   private margins(text: unknown): boolean {
     if (typeof text !== 'string' || !hasContent(text)) return false;
     const { features, idf, weights, bias } = this.m;
@@ -129,6 +130,7 @@ class LinearTextClassifier implements TextClassifier {
       if (f < 0) continue;
       if (counts[f]++ === 0) touched[nnz++] = f;
     }
+    if (nnz === 0) return false; // nothing the model has seen: a bias-only guess would mislead
     const nC = this.nC;
     const s = this.scores;
     const biasRow = this.nF * nC;
