@@ -1,0 +1,96 @@
+// Production mode as deployed: one API process and two worker processes on real PostgreSQL and
+// Redis; messages posted to the API become cases; SIGTERM shuts each process down cleanly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { waitFor } from './support/pipeline';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const pgUrl = inject('pgUrl');
+const redisUrl = inject('redisUrl');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+describe.skipIf(!pgUrl || !redisUrl)('production mode: separate API and worker processes', () => {
+  const dbName = `minsheng_e2e_${randomBytes(4).toString('hex')}`;
+  const prefix = `mse2e-${randomBytes(4).toString('hex')}`;
+  const children: ChildProcess[] = [];
+  let databaseUrl = '';
+  let port = 0;
+
+  beforeAll(async () => {
+    const admin = postgres(pgUrl!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const u = new URL(pgUrl!);
+    u.pathname = `/${dbName}`;
+    databaseUrl = u.toString();
+    port = await freePort();
+  });
+
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    const admin = postgres(pgUrl!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  function spawnProcess(script: string): ChildProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl!, QUEUE_PREFIX: prefix, PORT: String(port), LOG_LEVEL: 'warn', PORTAL_RATE_LIMIT: '1000' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr?.on('data', () => {});
+    children.push(child);
+    return child;
+  }
+
+  it('posts become cases through separate workers, and every process stops cleanly', async () => {
+    const api = spawnProcess('api/server.ts');
+    const workers = [spawnProcess('workers/main.ts'), spawnProcess('workers/main.ts')];
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200, 60_000, 250);
+
+    const tracking: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await fetch(`${base}/api/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          title: `鸠江区第${i}号楼电梯故障`,
+          content: `鸠江区湾里街道某小区${i}号楼电梯这几天经常停运，老人上下楼很困难，请物业和相关部门尽快检修。`,
+          contactName: '赵先生',
+          phone: `1380553${String(1000 + i)}`,
+        }),
+      });
+      expect(res.status).toBe(201);
+      tracking.push(((await res.json()) as { trackingNo: string }).trackingNo);
+    }
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await waitFor(async () => {
+        const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages WHERE case_id IS NOT NULL AND tracking_no IN ${sql(tracking)}`;
+        return n === tracking.length;
+      }, 60_000, 250);
+    } finally {
+      await sql.end();
+    }
+    const exits = [api, ...workers].map((c) => new Promise<number | null>((r) => c.once('exit', (code) => r(code))));
+    for (const c of [api, ...workers]) c.kill('SIGTERM');
+    expect(await Promise.all(exits)).toEqual([0, 0, 0]);
+  }, 180_000);
+});
