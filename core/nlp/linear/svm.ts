@@ -33,7 +33,9 @@ export function trainOneVsRest(X: Csr, y: Int32Array, nClasses: number, opts: Sv
     const cPos = opts.C * (opts.classWeights ? opts.classWeights[c] : 1);
     if (nb > 0) {
       const r = logCountRatio(X, y, c, nb);
-      const scaled: Csr = { ...X, values: X.values.map((v, p) => v * r[X.colIdx[p]]) };
+      const values = new Float32Array(X.values.length);
+      for (let p = 0; p < values.length; p++) values[p] = X.values[p] * r[X.colIdx[p]];
+      const scaled: Csr = { ...X, values };
       const sq = new Float64Array(X.rows);
       for (let i = 0; i < X.rows; i++) {
         let s = opts.bias * opts.bias;
