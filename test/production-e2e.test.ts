@@ -2,27 +2,16 @@
 // Redis; messages posted to the API become cases; SIGTERM shuts each process down cleanly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { freePort } from './support/net';
 import { waitFor } from './support/pipeline';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const pgUrl = inject('pgUrl');
 const redisUrl = inject('redisUrl');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 describe.skipIf(!pgUrl || !redisUrl)('production mode: separate API and worker processes', () => {
   const dbName = `minsheng_e2e_${randomBytes(4).toString('hex')}`;

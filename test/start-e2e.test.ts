@@ -2,25 +2,14 @@
 // load and started again, it neither duplicates nor loses data.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/net';
 import { waitFor } from './support/pipeline';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DEMO = 300;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 function start(dataDir: string, port: number): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), DEMO_MESSAGES: String(DEMO), LOG_LEVEL: 'warn' };
