@@ -10,6 +10,8 @@ import { casesRoutes } from './routes/cases';
 import { channelsRoutes } from './routes/channels';
 import { healthRoutes } from './routes/health';
 import { messagesRoutes } from './routes/messages';
+import { metricsRoutes } from './routes/metrics';
+import { residentRoutes } from './routes/resident';
 import { statsRoutes } from './routes/stats';
 
 export function createApp(deps: AppDeps) {
@@ -28,8 +30,10 @@ export function createApp(deps: AppDeps) {
 
   app.route('/health', healthRoutes(deps));
   app.route('/api/v1/messages', messagesRoutes(deps));
+  app.route('/api/v1/messages', residentRoutes(deps));
   app.route('/api/v1/channels', channelsRoutes(deps));
   app.route('/api/v1/stats', statsRoutes(deps));
+  app.route('/api/v1/stats', metricsRoutes(deps));
   app.route('/api/v1/cases', casesRoutes(deps));
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'no such endpoint');

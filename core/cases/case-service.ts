@@ -177,7 +177,9 @@ export async function transitionInTx(tx: Sql, deps: CaseServiceDeps, caseId: num
       if (!(err instanceof IllegalTransitionError)) throw err;
     }
   }
-  const { version, timers } = await persist(tx, deps, row, state, events.map((e) => eventInput(e)), events, at, opts.resolved);
+  // the 回访 answer to 'resolved?' lives with the rating, so 解决率 survives a reopen
+  const inputs = events.map((e) => eventInput(e, e.type === 'rated' ? { resolved: opts.resolved ?? null } : {}));
+  const { version, timers } = await persist(tx, deps, row, state, inputs, events, at, opts.resolved);
   return { caseId, state, version, events, timers, outboxIds };
 }
 
@@ -299,4 +301,31 @@ export async function fireDueTimersInTx(tx: Sql, deps: CaseServiceDeps, caseId: 
   let fired = 0;
   for (const t of await listDueTimers(tx, until, { caseId })) if (await fireTimerInTx(tx, deps, t.id, until)) fired++;
   return fired;
+}
+
+// ---- staff merge (合并) of one open case into another ----
+
+/** Merges `sourceId` into `targetId`: the source's messages (and their residents) move to the target. */
+export async function mergeCases(deps: CaseServiceDeps, sourceId: number, targetId: number, opts: ActOptions & { reason?: string }): Promise<ActResult> {
+  const at = opts.at ?? new Date();
+  const result = await deps.sql.begin(async (txRaw) => {
+    const tx = TX(txRaw);
+    // lock in id order so two opposite merges cannot deadlock
+    const locked = await tx<{ id: number; status: string }[]>`
+      SELECT id, status FROM cases WHERE id IN (${sourceId}, ${targetId}) ORDER BY id FOR UPDATE`;
+    const target = locked.find((r) => r.id === targetId);
+    if (!target) throw new CaseNotFoundError(targetId);
+    if (!['received', 'dispatched', 'accepted', 'waiting', 'returned'].includes(target.status)) {
+      throw new IllegalTransitionError('NOT_ALLOWED_IN_STATUS', 'merge', target.status as CaseState['status'], { target: targetId, reason: 'the target case is not open' });
+    }
+    const r = await transitionInTx(tx, deps, sourceId, { type: 'merge', intoCaseId: String(targetId) }, { ...opts, at });
+    const moved = await tx<{ id: number }[]>`UPDATE messages SET case_id = ${targetId} WHERE case_id = ${sourceId} RETURNING id`;
+    await appendCaseEvents(tx, targetId, [{
+      type: 'merged', fromStatus: target.status, toStatus: target.status, actorKind: opts.actor.role, actorId: opts.actor.id, at,
+      data: { fromCaseId: sourceId, messageIds: moved.map((m) => m.id), reason: opts.reason ?? null, confidence: 1 },
+    }]);
+    return r;
+  });
+  await afterCommit(deps, result);
+  return result;
 }

@@ -125,8 +125,14 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
       text: `${msg.title ?? ''} ${analysis.normalizedText}`,
       place: { district: analysis.place.district, street: analysis.place.street, community: analysis.place.community },
     });
+    const fields = caseFields(msg, analysis, route);
+    if (opts.split) {
+      // the message's own number may already name a case (the one that was merged away)
+      const [{ n }] = await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM cases WHERE tracking_no = ${msg.trackingNo} OR tracking_no LIKE ${msg.trackingNo + '-%'}`;
+      if (n > 0) fields.trackingNo = `${msg.trackingNo}-${n}`;
+    }
     const opened = await openCaseInTx(tx, deps, {
-      fields: caseFields(msg, analysis, route),
+      fields,
       classification: classificationOf(analysis),
       route,
       receivedAt: msg.receivedAt,

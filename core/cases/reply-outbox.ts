@@ -33,7 +33,7 @@ export async function queueReplyToResidents(sql: Sql, c: Pick<CaseRow, 'id' | 't
   const inserted = await sql<{ id: number }[]>`
     INSERT INTO outbox (idempotency_key, case_id, message_id, channel, recipient, kind, payload, next_attempt_at)
     SELECT r.idempotency_key, r.case_id, r.message_id, r.channel, r.recipient, r.kind, r.payload::jsonb, r.next_attempt_at::timestamptz
-    FROM json_to_recordset(${sql.json(rows as never)}) AS r(idempotency_key text, case_id bigint, message_id bigint, channel text,
+    FROM jsonb_to_recordset(${sql.json(rows as never)}) AS r(idempotency_key text, case_id bigint, message_id bigint, channel text,
       recipient text, kind text, payload text, next_attempt_at text)
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id`;

@@ -29,7 +29,7 @@ export interface ResidentStatus {
   history: { at: Date; label: string }[];
 }
 
-function sameCode(a: string, b: string): boolean {
+export function sameCode(a: string, b: string): boolean {
   const x = Buffer.from(a.toUpperCase());
   const y = Buffer.from(b.toUpperCase());
   return x.length === y.length && timingSafeEqual(x, y);

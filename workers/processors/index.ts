@@ -3,11 +3,14 @@
 import { loadSla } from '../../core/cases/sla';
 import type { ProcessorMap } from '../../core/queue/contract';
 import type { PeriodicTask, WorkerArea, WorkerContext, WorkerDeps } from './context';
+import { channelsArea } from './channels';
 import { messagesArea } from './messages';
+import { outboxArea } from './outbox';
+import { slaArea } from './sla';
 
 export type { WorkerDeps } from './context';
 
-const AREAS: ((ctx: WorkerContext) => WorkerArea)[] = [messagesArea];
+const AREAS: ((ctx: WorkerContext) => WorkerArea)[] = [messagesArea, slaArea, outboxArea, channelsArea];
 
 function buildAreas(deps: WorkerDeps): WorkerArea[] {
   const { policy, calendar } = loadSla();

@@ -5,7 +5,7 @@ import { isPermanent } from '../../core/queue/contract';
 import type { WorkerArea, WorkerContext } from './context';
 
 export function messagesArea(ctx: WorkerContext): WorkerArea {
-  const pipeline = { sql: ctx.db.sql, policy: ctx.policy, calendar: ctx.calendar, log: ctx.logger };
+  const pipeline = { sql: ctx.db.sql, policy: ctx.policy, calendar: ctx.calendar, queue: ctx.queue, log: ctx.logger };
   return {
     processors: {
       'process-message': async ({ messageId }, job) => {

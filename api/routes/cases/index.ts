@@ -1,11 +1,15 @@
 // Staff views of cases: the queue and one case with its history.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { getCase, listCaseEvents, listCases } from '../../../core/db/cases';
+import { stateOf } from '../../../core/cases/case-service';
+import { getCase, getCaseLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
 import { listMessagesForCase } from '../../../core/db/messages';
+import { listCaseTimers } from '../../../core/db/sla-timers';
 import type { AppDeps, AppEnv } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
+import { caseActionRoutes } from './actions';
+import { caseServiceDeps, idParam } from './service';
 
 const listQuery = z.object({
   status: z
@@ -21,8 +25,6 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
-
-const idParam = z.object({ id: z.coerce.number().int().positive() });
 
 export function casesRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -47,9 +49,20 @@ export function casesRoutes(deps: AppDeps) {
     const { id } = c.req.valid('param');
     const row = await getCase(deps.db.sql, id);
     if (!row) throw new ApiError('not_found', `no case ${id}`);
-    const [events, messages] = await Promise.all([listCaseEvents(deps.db.sql, id), listMessagesForCase(deps.db.sql, id)]);
+    const [events, messages, timers, stored] = await Promise.all([
+      listCaseEvents(deps.db.sql, id), listMessagesForCase(deps.db.sql, id), listCaseTimers(deps.db.sql, id), getCaseLifecycle(deps.db.sql, id),
+    ]);
+    const state = stateOf(row, stored, caseServiceDeps(deps));
     return c.json({
       case: row,
+      deadlines: state.deadlines,
+      lifecycle: {
+        status: state.status, ownerDepartmentId: state.ownerDepartmentId, pausedSince: state.pausedSince, pauses: state.pauses,
+        pendingExtension: state.pendingExtension, extensionGrantedWorkingDays: state.extensionGrantedWorkingDays,
+        returnCount: state.returnCount, returnedBy: state.returnedBy, awaitingDesignation: state.awaitingDesignation,
+        designated: state.designated, reopenCount: state.reopenCount, mergedInto: state.mergedInto,
+      },
+      timers,
       events,
       messages: messages.map((m) => ({
         id: m.id,
@@ -63,5 +76,6 @@ export function casesRoutes(deps: AppDeps) {
     });
   });
 
+  app.route('/', caseActionRoutes(deps));
   return app;
 }

@@ -1,0 +1,32 @@
+// What the case routes share: the case service wired to the app, and its errors as API errors.
+import { z } from 'zod';
+import { CaseNotFoundError, VersionConflictError, type CaseServiceDeps } from '../../../core/cases/case-service';
+import { IllegalTransitionError } from '../../../core/cases/lifecycle';
+import { loadSla } from '../../../core/cases/sla';
+import type { AppDeps } from '../../deps';
+import { ApiError } from '../../errors';
+
+export const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+let sla: ReturnType<typeof loadSla> | null = null;
+
+export function caseServiceDeps(deps: AppDeps): CaseServiceDeps {
+  sla ??= loadSla();
+  return { sql: deps.db.sql, policy: sla.policy, calendar: sla.calendar, queue: deps.queue, log: deps.logger };
+}
+
+/** Runs a case-service call, turning its domain errors into the API's. */
+export async function translateErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof IllegalTransitionError) {
+      throw new ApiError('illegal_transition', `${err.messageZh} / ${err.messageEn}`, {
+        code: err.code, action: err.action, status: err.status, messageZh: err.messageZh, messageEn: err.messageEn, ...err.details,
+      });
+    }
+    if (err instanceof VersionConflictError) throw new ApiError('conflict', `工单已被他人修改，请刷新后重试 / ${err.message}`, { expected: err.expected, actual: err.actual });
+    if (err instanceof CaseNotFoundError) throw new ApiError('not_found', err.message);
+    throw err;
+  }
+}
