@@ -146,3 +146,9 @@ export async function markMessageWithoutCase(sql: Sql, id: number, note: string)
   await sql`UPDATE messages SET state = 'processed', processed_at = now(), last_error = ${note.slice(0, 2000)}
     WHERE id = ${id} AND state = 'received' AND case_id IS NULL`;
 }
+
+/** The payload exactly as it arrived (a Weibo reply needs the comment's post id from it). */
+export async function getMessageRaw(sql: Sql, id: number): Promise<string | undefined> {
+  const [m] = await sql<{ raw: string }[]>`SELECT raw FROM messages WHERE id = ${id}`;
+  return m?.raw;
+}

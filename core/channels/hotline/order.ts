@@ -10,8 +10,8 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null));
 
-/** call times without a zone are the call centre's local time (UTC+8) */
-const callTime = z
+/** times without a zone are local time in the city (UTC+8); also ISO 8601 and Unix seconds or ms */
+export const flexibleTime = z
   .union([z.string().trim().min(1), z.number()])
   .transform((v, ctx) => {
     let d: Date;
@@ -24,7 +24,7 @@ const callTime = z
         : new Date(v);
     }
     if (Number.isNaN(d.getTime())) {
-      ctx.addIssue({ code: 'custom', message: 'callTime must be ISO 8601, "YYYY-MM-DD HH:mm[:ss]" (UTC+8) or Unix time' });
+      ctx.addIssue({ code: 'custom', message: 'must be ISO 8601, "YYYY-MM-DD HH:mm[:ss]" (UTC+8) or Unix time' });
       return z.NEVER;
     }
     return d;
@@ -32,7 +32,7 @@ const callTime = z
 
 export const hotlineOrderSchema = z.object({
   orderNo: z.string().trim().min(1, 'orderNo is required').max(100).regex(/^[\w.:/-]+$/, 'orderNo: letters, digits and . : / _ - only'),
-  callTime,
+  callTime: flexibleTime,
   callerPhone: z.string().trim().max(40).transform((s) => s.replace(/[\s-]/g, '')).refine((s) => /^\+?\d{3,20}$/.test(s), 'callerPhone must be a phone number'),
   content: z.string().trim().min(1, 'content (transcript or operator summary) is required').max(20_000),
   address: optionalText(500),
