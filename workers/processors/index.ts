@@ -4,9 +4,7 @@ import { loadSla } from '../../core/cases/sla';
 import type { ProcessorMap } from '../../core/queue/contract';
 import type { PeriodicTask, WorkerArea, WorkerContext, WorkerDeps } from './context';
 import { channelsArea } from './channels';
-import { channelsArea } from './channels';
 import { messagesArea } from './messages';
-import { outboxArea } from './outbox';
 import { outboxArea } from './outbox';
 import { slaArea } from './sla';
 
