@@ -1,12 +1,16 @@
 // Loads the demo data set on first start: a month of generated Wuhu messages, stored through the
-// same intake and opened as cases by the same pipeline step, each at its own (past) time.
-// Idempotent: killed half-way and started again, it neither duplicates nor loses anything.
+// same intake and opened as cases by the same pipeline step (duplicates merge), each at its own
+// (past) time; then the cases live their pasts through the case service (see lifecycles.ts), and
+// demo staff accounts are made. Idempotent: killed half-way and started again, it neither
+// duplicates nor loses anything.
 import type { Sql } from '../db/connect';
 import { getAppState, initAppState, setAppState } from '../db/app-state';
 import { insertMessages } from '../db/messages';
 import { openCaseForMessage } from '../cases/open-case';
 import { loadSla } from '../cases/sla';
+import { ensureDemoStaff } from '../auth/staff';
 import { generateDemoMessages } from './generate';
+import { driveDemoLifecycles } from './lifecycles';
 
 export interface DemoState {
   seed: number;
@@ -23,6 +27,12 @@ export async function loadDemo(opts: {
   seed?: number;
   now?: Date;
 }): Promise<{ loaded: number; skipped: boolean }> {
+  // the demo accounts' tokens are public: they exist only where the demo data set is loaded
+  const staff = await ensureDemoStaff(opts.sql);
+  opts.logger.info(
+    { centre: 'demo-centre', leader: 'demo-leader', departments: `demo-<department code>, e.g. ${staff.find((u) => u.role === 'department')?.token}` },
+    'demo staff tokens (Authorization: Bearer <token>)',
+  );
   const existing = await getAppState<DemoState>(opts.sql, 'demo');
   if (existing?.done) return { loaded: 0, skipped: true };
   const state = await initAppState<DemoState>(opts.sql, 'demo', {
@@ -50,7 +60,8 @@ export async function loadDemo(opts: {
     await insertMessages(opts.sql, messages.slice(i, i + 100));
     opened += await openPending();
   }
+  const driven = await driveDemoLifecycles(opts.sql, { ...ctx }, { seed: state.seed, now: new Date(state.anchor) });
   await setAppState(opts.sql, 'demo', { ...state, done: true });
-  opts.logger.info({ messages: messages.length, casesOpened: opened, ms: Date.now() - started }, 'demo data loaded');
+  opts.logger.info({ messages: messages.length, casesOpened: opened, casesDriven: driven, ms: Date.now() - started }, 'demo data loaded');
   return { loaded: messages.length, skipped: false };
 }
