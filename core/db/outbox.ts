@@ -71,14 +71,15 @@ export interface Claim {
 export async function claimOutbox(sql: Sql, id: number, now: Date, leaseMs: number): Promise<Claim | undefined> {
   const [row] = await sql<(OutboxRow & { prevStatus: OutboxStatus; prevKey: string | null; prevStartedAt: Date | null })[]>`
     WITH prev AS (
-      SELECT id, status, attempt_key, attempt_started_at FROM outbox WHERE id = ${id} FOR UPDATE
+      SELECT id AS prev_id, status AS prev_status, attempt_key AS prev_key, attempt_started_at AS prev_started_at
+      FROM outbox WHERE id = ${id} FOR UPDATE
     )
     UPDATE outbox o SET status = 'sending', attempts = o.attempts + 1, locked_until = ${new Date(now.getTime() + leaseMs)},
       attempt_key = o.id || '-' || (o.attempts + 1), attempt_started_at = ${now}
     FROM prev
-    WHERE o.id = prev.id
+    WHERE o.id = prev.prev_id
       AND ((o.status = 'pending' AND o.next_attempt_at <= ${now}) OR (o.status = 'sending' AND o.locked_until < ${now}))
-    RETURNING ${columns(sql)}, prev.status AS "prevStatus", prev.attempt_key AS "prevKey", prev.attempt_started_at AS "prevStartedAt"`;
+    RETURNING ${columns(sql)}, prev_status AS "prevStatus", prev_key AS "prevKey", prev_started_at AS "prevStartedAt"`;
   if (!row) return undefined;
   const { prevStatus, prevKey, prevStartedAt, ...rest } = row;
   return {
