@@ -13,6 +13,7 @@ import { messagesRoutes } from './routes/messages';
 import { metricsRoutes } from './routes/metrics';
 import { residentRoutes } from './routes/resident';
 import { statsRoutes } from './routes/stats';
+import { triageRoutes } from './routes/triage';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1/stats', statsRoutes(deps));
   app.route('/api/v1/stats', metricsRoutes(deps));
   app.route('/api/v1/cases', casesRoutes(deps));
+  app.route('/api/v1/triage', triageRoutes(deps));
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'no such endpoint');
   });

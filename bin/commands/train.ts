@@ -7,8 +7,27 @@ import { LEXICON_DIR } from '../../core/nlp/segment';
 import { saveTextClassifier, trainTextClassifier } from '../../core/nlp/text-classifier';
 import { TRAIN_FLAGS, trainOptionsFromFlags } from '../../core/nlp/text-classifier/options';
 import { readCsvFile } from '../../core/util/csv';
+import { getConfigOrExit } from '../../core/config';
+import { listTrainingLabels, type LabelField } from '../../core/db/training-labels';
+import { createLogger } from '../../core/logger';
+import { openDatabase } from '../../core/runtime';
 
-const USAGE = 'usage: npm run cli -- train <category|type|sentiment> --data FILE.csv [--text-col text] [--label-col label] [--out FILE] [--quantize]';
+const USAGE =
+  'usage: npm run cli -- train <category|type|urgency|sentiment> --data FILE.csv [--text-col text] [--label-col label] [--out FILE] [--quantize] [--with-corrections]';
+
+// which staff-correction field feeds which target
+const CORRECTION_FIELD: Record<string, LabelField> = { category: 'category', type: 'requestType', urgency: 'urgency', sentiment: 'sentiment' };
+
+/** Staff corrections from the service's database (DATABASE_URL, or the embedded one in DATA_DIR while the service is stopped). */
+async function correctionsFor(field: LabelField): Promise<{ text: string; label: string }[]> {
+  const config = getConfigOrExit();
+  const db = await openDatabase(config, createLogger({ level: 'warn', name: 'minsheng-train' }));
+  try {
+    return await listTrainingLabels(db.sql, field);
+  } finally {
+    await db.close();
+  }
+}
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -20,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
       'label-col': { type: 'string' },
       out: { type: 'string' },
       quantize: { type: 'boolean' },
+      'with-corrections': { type: 'boolean' },
       ...TRAIN_FLAGS,
     },
   });
@@ -44,12 +64,25 @@ export async function run(argv: string[]): Promise<number> {
   }
   const texts = rows.map((r) => r[textCol]);
   const labels = rows.map((r) => r[labelCol]);
+  if (values['with-corrections']) {
+    const field = CORRECTION_FIELD[target];
+    if (!field) {
+      console.error(`train: staff corrections exist for ${Object.keys(CORRECTION_FIELD).join(', ')}, not ${target}`);
+      return 2;
+    }
+    const extra = await correctionsFor(field);
+    for (const e of extra) {
+      texts.push(e.text);
+      labels.push(e.label);
+    }
+    console.error(`train: ${extra.length} staff corrections added to ${rows.length} rows`);
+  }
   const out = values.out ?? path.join(LEXICON_DIR, 'models', `${target}.json`);
   const t0 = performance.now();
   const model = trainTextClassifier(texts, labels, { ...trainOptionsFromFlags(values), log: (m) => console.error(`train: ${m}`) });
   const ms = performance.now() - t0;
   saveTextClassifier(model, out, { quantize: values.quantize });
   const size = statSync(out).size;
-  console.error(`train: ${target}: ${rows.length} rows, labels ${model.labels.join(' / ')}, ${ms.toFixed(0)} ms → ${out} (${(size / 1024).toFixed(0)} KiB)`);
+  console.error(`train: ${target}: ${texts.length} rows, labels ${model.labels.join(' / ')}, ${ms.toFixed(0)} ms → ${out} (${(size / 1024).toFixed(0)} KiB)`);
   return 0;
 }

@@ -1,0 +1,39 @@
+// 人工复核: the queue of cases the NLP was unsure of, and staff corrections (kept for retraining).
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { correctCase, CorrectionError, correctionSchema, listTriage } from '../../../core/cases/corrections';
+import { countTrainingLabels } from '../../../core/db/training-labels';
+import { requireStaff, type StaffEnv } from '../../auth';
+import type { AppDeps } from '../../deps';
+import { ApiError } from '../../errors';
+import { validate } from '../../validate';
+
+const page = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+const idParam = z.object({ caseId: z.coerce.number().int().positive() });
+
+export function triageRoutes(deps: AppDeps) {
+  const app = new Hono<StaffEnv>();
+  app.use('*', requireStaff(deps, ['admin', 'centre']));
+
+  app.get('/', validate('query', page), async (c) => {
+    const { limit, offset } = c.req.valid('query');
+    return c.json(await listTriage(deps.db.sql, limit, offset));
+  });
+
+  app.get('/labels', async (c) => c.json({ counts: await countTrainingLabels(deps.db.sql) }));
+
+  app.post('/:caseId', validate('param', idParam), validate('json', correctionSchema), async (c) => {
+    const { caseId } = c.req.valid('param');
+    try {
+      const result = await correctCase(deps.db.sql, caseId, c.req.valid('json'), { username: c.get('staff').username });
+      return c.json(result);
+    } catch (err) {
+      if (err instanceof CorrectionError) throw new ApiError(err.code, err.message);
+      throw err;
+    }
+  });
+  return app;
+}
