@@ -42,6 +42,22 @@ describe('duplicate merge on intake', () => {
     expect(n).toBe(1);
   });
 
+  it('two duplicates processed at the same moment still make one case', async () => {
+    const texts = [
+      '鸠江区湾里街道幸福家园小区门口的路灯一周都不亮了，晚上出行很不安全，请尽快维修。',
+      '幸福家园小区门口那几盏路灯坏了一个星期了，天黑走路很危险，麻烦修一下（鸠江区湾里街道）',
+    ];
+    const ids: number[] = [];
+    for (const [i, body] of texts.entries()) {
+      const { message } = await insertMessage(db.sql, incoming({ channel: i ? 'wechat' : 'portal', body, receivedAt: new Date(t0 + i * 60_000) }));
+      ids.push(message.id);
+    }
+    await Promise.all(ids.map((messageId) => queue.enqueue('process-message', { messageId })));
+    await queue.drain();
+    const rows = await db.sql<{ caseId: number }[]>`SELECT case_id AS "caseId" FROM messages WHERE id IN ${db.sql(ids)}`;
+    expect(new Set(rows.map((r) => r.caseId)).size).toBe(1);
+  });
+
   it('keeps different problems apart: another object at the same place, another building, another district', async () => {
     const lamp = await submit('portal', '镜湖区赭山街道赭山路靠近赭山公园东门的一排路灯已经连续一周晚上不亮，晚上出行很不安全，请尽快维修。', 0);
     const manhole = await submit('wechat', '镜湖区赭山街道赭山路赭山公园东门附近有个窨井盖丢了，晚上看不见很危险，请尽快补上。', 30);

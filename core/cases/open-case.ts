@@ -66,9 +66,11 @@ function subjectOf(a: MessageAnalysis, title: string | null): DuplicateSubject {
 async function findDuplicateCase(sql: Sql, msg: StoredMessage, a: MessageAnalysis, policy: DuplicatePolicy) {
   if (!a.place.district && !a.place.street) return null;
   const since = new Date(msg.receivedAt.getTime() - policy.windowDays * 86_400_000);
+  // the window runs both ways: workers may process a later report of the same problem first
+  const until = new Date(msg.receivedAt.getTime() + policy.windowDays * 86_400_000);
   const candidates = await sql<(DuplicateSubject & { id: number; summary: string; title: string | null })[]>`
     SELECT id, title, summary, fingerprint, keywords, category, district, street, community FROM cases
-    WHERE status IN ${sql(OPEN_STATUSES)} AND created_at >= ${since} AND created_at <= ${msg.receivedAt}
+    WHERE status IN ${sql(OPEN_STATUSES)} AND created_at >= ${since} AND created_at <= ${until}
       AND (${a.place.district}::text IS NOT NULL AND district = ${a.place.district} OR ${a.place.street}::text IS NOT NULL AND street = ${a.place.street})
     ORDER BY created_at DESC LIMIT 200`;
   const me = subjectOf(a, msg.title);
@@ -105,6 +107,11 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
     if (locked?.caseId && !opts.split) return { caseId: locked.caseId, created: false } as OpenCaseResult & { timers?: never };
     if (opts.split && locked?.caseId !== opts.split.fromCaseId) throw new PermanentJobError(`message ${messageId} is not on case ${opts.split.fromCaseId}`);
 
+    if (dupPolicy && (analysis.place.district || analysis.place.street)) {
+      // two near-duplicates processed at the same moment must not both open a case: duplicate
+      // detection and case opening are serialised per district (per street when no district is known)
+      await tx`SELECT pg_advisory_xact_lock(hashtext(${`dup:${analysis.place.district ?? analysis.place.street}`}))`;
+    }
     const dup = dupPolicy ? await findDuplicateCase(tx, msg, analysis, dupPolicy) : null;
     if (dup) {
       const [target] = await tx<{ status: string }[]>`SELECT status FROM cases WHERE id = ${dup.id} FOR UPDATE`;
