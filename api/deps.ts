@@ -1,6 +1,7 @@
 import type { Config } from '../core/config';
 import type { Database } from '../core/db/connect';
 import type { Logger } from '../core/logger';
+import type { Redis } from 'ioredis';
 import type { JobQueue } from '../core/queue/contract';
 
 /** What the API needs from its process; tests pass their own. */
@@ -9,6 +10,8 @@ export interface AppDeps {
   queue: JobQueue;
   config: Config;
   logger: Logger;
+  /** shared state across API processes (rate limits); absent in embedded mode */
+  redis?: Redis;
   /** built dashboard to serve at / (absent: API only) */
   dashboardDir?: string;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getConfigOrExit } from '../core/config';
 import { createLogger } from '../core/logger';
-import { openDatabase, openQueue } from '../core/runtime';
+import { openDatabase, openQueue, openRedis } from '../core/runtime';
 import { installShutdown } from '../core/shutdown';
 import { createApp } from './app';
 
@@ -26,12 +26,14 @@ async function main() {
   }
   const db = await openDatabase(config, logger);
   const queue = openQueue(config, logger);
-  const app = createApp({ db, queue, config, logger, dashboardDir: DASHBOARD_DIST });
+  const redis = openRedis(config, logger);
+  const app = createApp({ db, queue, config, logger, redis, dashboardDir: DASHBOARD_DIST });
   const server = await listen(app, config.HOST, config.PORT);
   logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');
   installShutdown(logger, [
     { name: 'http', run: () => new Promise<void>((r) => server.close(() => r())) },
     { name: 'queue', run: () => queue.close() },
+    { name: 'redis', run: async () => redis?.disconnect() },
     { name: 'database', run: () => db.close() },
   ]);
 }

@@ -10,7 +10,7 @@ import { loadDemo } from '../core/demo/load';
 import { createLogger } from '../core/logger';
 import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
 import { InProcessQueue } from '../core/queue/in-process';
-import { openDatabase, openQueue } from '../core/runtime';
+import { openDatabase, openQueue, openRedis } from '../core/runtime';
 import { installShutdown, type ShutdownStep } from '../core/shutdown';
 import { createProcessors, schedulePeriodic } from '../workers/processors/index';
 
@@ -49,10 +49,15 @@ async function main() {
   }
   await schedulePeriodic({ db, queue, logger, config });
   await ensureDashboardBuilt();
-  const app = createApp({ db, queue, config, logger, dashboardDir: DASHBOARD_DIST });
+  const redis = openRedis(config, logger);
+  const app = createApp({ db, queue, config, logger, redis, dashboardDir: DASHBOARD_DIST });
   const server = await listen(app, config.HOST, config.PORT);
   steps.unshift({ name: 'http', run: () => new Promise<void>((r) => server.close(() => r())) });
-  steps.push({ name: 'queue', run: () => queue.close() }, { name: 'database', run: () => db.close() });
+  steps.push(
+    { name: 'queue', run: () => queue.close() },
+    { name: 'redis', run: async () => redis?.disconnect() },
+    { name: 'database', run: () => db.close() },
+  );
   logger.info(
     { url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}/`, database: db.mode, queue: queue.kind },
     'Minsheng 民声 is running',

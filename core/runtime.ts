@@ -5,6 +5,7 @@ import { connectDatabase, type Database } from './db/connect';
 import { migrate } from './db/migrate';
 import { seedReferenceData } from './db/reference-data';
 import type { Logger } from './logger';
+import { Redis } from 'ioredis';
 import { BullMqQueue, redisConnection } from './queue/bullmq';
 import type { JobQueue } from './queue/contract';
 import { InProcessQueue } from './queue/in-process';
@@ -35,4 +36,12 @@ export function openQueue(config: Config, logger: Logger): JobQueue {
     concurrency: config.WORKER_CONCURRENCY,
     onError: (err, job) => logger[job.final ? 'error' : 'warn']({ err, job }, job.final ? 'job failed for good' : 'job failed; will retry'),
   });
+}
+
+/** A plain Redis client for state shared across API processes (rate limits); none in embedded mode. */
+export function openRedis(config: Config, logger: Logger): Redis | undefined {
+  if (!config.REDIS_URL) return undefined;
+  const redis = new Redis({ ...(redisConnection(config.REDIS_URL) as object), maxRetriesPerRequest: 2 });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+  return redis;
 }

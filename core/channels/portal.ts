@@ -1,5 +1,7 @@
-// The portal form's per-IP rate limit: a token bucket per client address, `limit` a minute,
-// kept in this process (each API process limits on its own; put the shared limit at the proxy).
+// The portal form's per-IP rate limit: a token bucket per client address, `limit` a minute.
+// With Redis (production) the buckets are shared by every API process; embedded, they live in
+// this process.
+import type { Redis } from 'ioredis';
 
 export interface RateDecision {
   allowed: boolean;
@@ -8,7 +10,11 @@ export interface RateDecision {
   remaining: number;
 }
 
-export class RateLimiter {
+export interface RateLimit {
+  take(key: string): Promise<RateDecision>;
+}
+
+export class RateLimiter implements RateLimit {
   private buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
@@ -17,7 +23,11 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  take(key: string): RateDecision {
+  async take(key: string): Promise<RateDecision> {
+    return this.takeNow(key);
+  }
+
+  takeNow(key: string): RateDecision {
     const t = this.now();
     const rate = this.limit / this.windowMs;
     const b = this.buckets.get(key) ?? { tokens: this.limit, at: t };
@@ -35,6 +45,44 @@ export class RateLimiter {
   /** buckets that have refilled completely carry no information */
   private prune(t: number): void {
     for (const [k, b] of this.buckets) if (b.tokens + (t - b.at) * (this.limit / this.windowMs) >= this.limit) this.buckets.delete(k);
+  }
+}
+
+// The same token bucket in Redis, atomic in one script, on Redis's own clock so API processes on
+// different hosts agree.
+const TOKEN_BUCKET_LUA = `
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rate = limit / window
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(b[1]) or limit
+local at = tonumber(b[2]) or now
+tokens = math.min(limit, tokens + math.max(0, now - at) * rate)
+local allowed = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], window * 2)
+return { allowed, tostring(tokens) }`;
+
+export class RedisRateLimiter implements RateLimit {
+  constructor(
+    private readonly redis: Redis,
+    private readonly limit: number,
+    private readonly prefix: string,
+    private readonly windowMs = 60_000,
+  ) {}
+
+  async take(key: string): Promise<RateDecision> {
+    const [allowed, tokensText] = (await this.redis.eval(TOKEN_BUCKET_LUA, 1, `${this.prefix}:rate:portal:${key}`, this.limit, this.windowMs)) as [number, string];
+    const tokens = Number(tokensText);
+    if (allowed === 1) return { allowed: true, retryAfterS: 0, remaining: Math.floor(tokens) };
+    const rate = this.limit / this.windowMs;
+    return { allowed: false, retryAfterS: Math.max(1, Math.ceil((1 - tokens) / rate / 1000)), remaining: 0 };
   }
 }
 

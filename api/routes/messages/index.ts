@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { clientAddress, RateLimiter } from '../../../core/channels/portal';
+import { clientAddress, RateLimiter, RedisRateLimiter } from '../../../core/channels/portal';
 import { insertReject } from '../../../core/db/rejects';
 import { acceptMessage } from '../../../core/messages/intake';
 import { getResidentStatus } from '../../../core/messages/status';
@@ -46,7 +46,9 @@ function socketAddress(c: Context): string | undefined {
 
 export function messagesRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
-  const limiter = new RateLimiter(deps.config.PORTAL_RATE_LIMIT);
+  const limiter = deps.redis
+    ? new RedisRateLimiter(deps.redis, deps.config.PORTAL_RATE_LIMIT, deps.config.QUEUE_PREFIX)
+    : new RateLimiter(deps.config.PORTAL_RATE_LIMIT);
 
   app.post(
     '/',
@@ -58,7 +60,7 @@ export function messagesRoutes(deps: AppDeps) {
         realIp: c.req.header('x-real-ip'),
         socket: socketAddress(c),
       });
-      const d = limiter.take(ip);
+      const d = await limiter.take(ip);
       if (!d.allowed) {
         throw new ApiError('rate_limited', `提交过于频繁，请 ${d.retryAfterS} 秒后再试 (at most ${deps.config.PORTAL_RATE_LIMIT} submissions a minute per address)`, undefined, {
           'Retry-After': String(d.retryAfterS),
