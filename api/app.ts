@@ -12,7 +12,9 @@ import { healthRoutes } from './routes/health';
 import { messagesRoutes } from './routes/messages';
 import { metricsRoutes } from './routes/metrics';
 import { residentRoutes } from './routes/resident';
+import { sessionRoutes } from './routes/session';
 import { statsRoutes } from './routes/stats';
+import { topicsRoutes } from './routes/topics';
 import { triageRoutes } from './routes/triage';
 
 export function createApp(deps: AppDeps) {
@@ -35,6 +37,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1/channels', channelsRoutes(deps));
   app.route('/api/v1/stats', statsRoutes(deps));
   app.route('/api/v1/stats', metricsRoutes(deps));
+  app.route('/api/v1/stats', topicsRoutes(deps));
+  app.route('/api/v1/session', sessionRoutes(deps));
   app.route('/api/v1/cases', casesRoutes(deps));
   app.route('/api/v1/triage', triageRoutes(deps));
   app.all('/api/*', () => {

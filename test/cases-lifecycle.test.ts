@@ -27,7 +27,7 @@ async function act(caseId: number, step: string, token: string, body: unknown = 
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 async function detail(caseId: number) {
-  const res = await app.request(`/api/v1/cases/${caseId}`);
+  const res = await app.request(`/api/v1/cases/${caseId}`, { headers: auth(centre) });
   expect(res.status).toBe(200);
   return (await res.json()) as { case: Record<string, any>; events: { type: string; data: any; actorKind: string }[]; timers: any[]; deadlines: any; lifecycle: any };
 }

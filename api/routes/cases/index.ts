@@ -1,11 +1,13 @@
-// Staff views of cases: the queue and one case with its history.
+// Staff views of cases: the queue and one case with its history. Staff only (personal data):
+// department users see their own department's cases; centre, leaders and admins see all.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { stateOf } from '../../../core/cases/case-service';
 import { getCase, getCaseLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
 import { listMessagesForCase } from '../../../core/db/messages';
 import { listCaseTimers } from '../../../core/db/sla-timers';
-import type { AppDeps, AppEnv } from '../../deps';
+import { requireStaff, type StaffEnv } from '../../auth';
+import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 import { caseActionRoutes } from './actions';
@@ -27,13 +29,18 @@ const listQuery = z.object({
 });
 
 export function casesRoutes(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<StaffEnv>();
+  const staff = requireStaff(deps);
 
-  app.get('/', validate('query', listQuery), async (c) => {
+  app.get('/', staff, validate('query', listQuery), async (c) => {
     const q = c.req.valid('query');
+    const user = c.get('staff');
+    if (user.role === 'department' && q.department && q.department !== user.departmentCode) {
+      throw new ApiError('forbidden', '只能查看本单位的工单 (department users see only their own department’s cases)');
+    }
     const result = await listCases(deps.db.sql, {
       status: q.status,
-      departmentCode: q.department,
+      departmentCode: user.role === 'department' ? user.departmentCode! : q.department,
       category: q.category,
       district: q.district,
       needsReview: q.needsReview,
@@ -45,10 +52,14 @@ export function casesRoutes(deps: AppDeps) {
     return c.json(result);
   });
 
-  app.get('/:id', validate('param', idParam), async (c) => {
+  app.get('/:id', staff, validate('param', idParam), async (c) => {
     const { id } = c.req.valid('param');
     const row = await getCase(deps.db.sql, id);
     if (!row) throw new ApiError('not_found', `no case ${id}`);
+    const user = c.get('staff');
+    if (user.role === 'department' && row.departmentCode !== user.departmentCode) {
+      throw new ApiError('forbidden', '只能查看本单位的工单 (not your department’s case)');
+    }
     const [events, messages, timers, stored] = await Promise.all([
       listCaseEvents(deps.db.sql, id), listMessagesForCase(deps.db.sql, id), listCaseTimers(deps.db.sql, id), getCaseLifecycle(deps.db.sql, id),
     ]);

@@ -1,0 +1,173 @@
+// 热点 hot topics: messages of the last N days grouped by a case keyword within a district, ranked
+// by volume plus the rise over the previous N days (a burst), with a masked sample and the share
+// negative. Volume counts messages, not cases: twenty residents reporting one burst pipe were
+// merged into one case, and that is exactly what makes it hot.
+import type { Sql } from '../db/connect';
+import { maskPii } from '../nlp/pii';
+
+export interface HotTopic {
+  /** `district|keyword`, stable across refreshes */
+  key: string;
+  district: string | null;
+  keyword: string;
+  /** the keyword and the ones most of the topic's cases share with it */
+  keywords: string[];
+  /** messages in the window, duplicates merged into a case included */
+  volume: number;
+  cases: number;
+  /** cases of the topic still open (在办) */
+  open: number;
+  /** messages with the same keyword and district in the previous window */
+  previous: number;
+  /** (volume - previous) / previous; null when the previous window had none */
+  growth: number | null;
+  burst: boolean;
+  negative: number;
+  negativeShare: number;
+  topCategory: string | null;
+  /** masked title of the topic's largest case */
+  sampleTitle: string;
+}
+
+export interface HotTopicsOptions {
+  days: number;
+  now?: Date;
+  limit?: number;
+  /** a topic needs at least this many messages in the window */
+  minVolume?: number;
+}
+
+export interface HotTopics {
+  days: number;
+  from: Date;
+  to: Date;
+  previousFrom: Date;
+  /** messages in the window (the denominator of every topic's volume) */
+  messages: number;
+  topics: HotTopic[];
+}
+
+interface Row {
+  messageId: number;
+  receivedAt: Date;
+  caseId: number;
+  status: string;
+  title: string | null;
+  summary: string;
+  category: string | null;
+  district: string | null;
+  street: string | null;
+  community: string | null;
+  keywords: string[];
+  sentiment: string | null;
+}
+
+const OPEN = new Set(['received', 'dispatched', 'accepted', 'returned', 'waiting']);
+// place names say where, not what: the district is already half of the key
+const PLACE_WORD = /(?:街道|社区|[区县市镇乡])$/;
+const BURST_MIN = 3;
+
+function topicWords(r: Row): string[] {
+  const places = new Set([r.district, r.street, r.community, '芜湖', '芜湖市'].filter(Boolean));
+  return [...new Set(r.keywords.map((k) => k.trim()).filter((k) => k.length >= 2 && !places.has(k) && !PLACE_WORD.test(k)))];
+}
+
+async function loadRows(sql: Sql, from: Date, to: Date): Promise<Row[]> {
+  // a message on a case merged into another counts for the case it joined
+  return sql<Row[]>`
+    WITH RECURSIVE m AS (
+      SELECT id, received_at, case_id FROM messages WHERE received_at >= ${from} AND received_at < ${to} AND case_id IS NOT NULL
+    ), chain AS (
+      SELECT m.id AS message_id, c.id AS case_id, c.merged_into, 0 AS depth FROM m JOIN cases c ON c.id = m.case_id
+      UNION ALL
+      SELECT chain.message_id, c.id, c.merged_into, chain.depth + 1 FROM chain JOIN cases c ON c.id = chain.merged_into WHERE chain.depth < 10
+    )
+    SELECT m.id AS "messageId", m.received_at AS "receivedAt", c.id AS "caseId", c.status, c.title, c.summary, c.category,
+      c.district, c.street, c.community, c.keywords, coalesce(msg.analysis->'sentiment'->>'label', c.sentiment) AS sentiment
+    FROM chain JOIN m ON m.id = chain.message_id JOIN cases c ON c.id = chain.case_id JOIN messages msg ON msg.id = m.id
+    WHERE chain.merged_into IS NULL`;
+}
+
+function most<T>(values: T[]): T | null {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: T | null = null;
+  let n = 0;
+  for (const [v, c] of counts) if (c > n) [best, n] = [v, c];
+  return best;
+}
+
+const keyOf = (district: string | null, word: string) => `${district ?? ''}|${word}`;
+
+export async function getHotTopics(sql: Sql, o: HotTopicsOptions): Promise<HotTopics> {
+  const to = o.now ?? new Date();
+  const span = o.days * 86_400_000;
+  const from = new Date(to.getTime() - span);
+  const previousFrom = new Date(from.getTime() - span);
+  const limit = o.limit ?? 10;
+  const minVolume = o.minVolume ?? 2;
+  const rows = await loadRows(sql, previousFrom, to);
+  const current = rows.filter((r) => r.receivedAt >= from);
+  const words = new Map<number, string[]>(); // per case
+  for (const r of rows) if (!words.has(r.caseId)) words.set(r.caseId, topicWords(r));
+
+  const previousByKey = new Map<string, number>();
+  for (const r of rows) {
+    if (r.receivedAt >= from) continue;
+    for (const w of words.get(r.caseId)!) previousByKey.set(keyOf(r.district, w), (previousByKey.get(keyOf(r.district, w)) ?? 0) + 1);
+  }
+
+  // greedy: the biggest (district, keyword) group becomes a topic and its messages leave the pool,
+  // so one cluster of cases is never shown again under each of its other keywords
+  let pool = current;
+  const topics: HotTopic[] = [];
+  while (pool.length && topics.length < limit * 3) {
+    const groups = new Map<string, Row[]>();
+    for (const r of pool) {
+      for (const w of words.get(r.caseId)!) {
+        const k = keyOf(r.district, w);
+        const g = groups.get(k);
+        if (g) g.push(r);
+        else groups.set(k, [r]);
+      }
+    }
+    let bestKey: string | null = null;
+    let best: Row[] = [];
+    for (const [k, g] of groups) {
+      if (g.length > best.length || (g.length === best.length && bestKey !== null && k < bestKey)) [bestKey, best] = [k, g];
+    }
+    if (!bestKey || best.length < minVolume) break;
+    const keyword = bestKey.slice(bestKey.indexOf('|') + 1);
+    const caseIds = [...new Set(best.map((r) => r.caseId))];
+    const shared = new Map<string, number>();
+    for (const id of caseIds) for (const w of words.get(id)!) if (w !== keyword) shared.set(w, (shared.get(w) ?? 0) + 1);
+    const companions = [...shared].filter(([, n]) => n * 2 > caseIds.length || (caseIds.length === 1 && n > 0))
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 2).map(([w]) => w);
+    const previous = previousByKey.get(bestKey) ?? 0;
+    const negative = best.filter((r) => r.sentiment === 'negative').length;
+    const largest = most(best.map((r) => r.caseId))!;
+    const sample = best.find((r) => r.caseId === largest)!;
+    topics.push({
+      key: bestKey,
+      district: best[0].district,
+      keyword,
+      keywords: [keyword, ...companions],
+      volume: best.length,
+      cases: caseIds.length,
+      open: caseIds.filter((id) => OPEN.has(best.find((r) => r.caseId === id)!.status)).length,
+      previous,
+      growth: previous ? Math.round(((best.length - previous) / previous) * 1000) / 1000 : null,
+      burst: best.length >= BURST_MIN && best.length >= 2 * previous,
+      negative,
+      negativeShare: Math.round((negative / best.length) * 1000) / 1000,
+      topCategory: most(best.map((r) => r.category).filter((c): c is string => !!c && c !== 'unknown')),
+      sampleTitle: maskPii((sample.title ?? sample.summary).slice(0, 60)),
+    });
+    const taken = new Set(best.map((r) => r.messageId));
+    pool = pool.filter((r) => !taken.has(r.messageId));
+  }
+  // volume plus the rise over the previous window: a new burst outranks a steady topic of equal size
+  const score = (t: HotTopic) => t.volume + Math.max(0, t.volume - t.previous);
+  topics.sort((a, b) => score(b) - score(a) || b.volume - a.volume || a.key.localeCompare(b.key));
+  return { days: o.days, from, to, previousFrom, messages: current.length, topics: topics.slice(0, limit) };
+}

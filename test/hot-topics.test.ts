@@ -1,0 +1,99 @@
+// 热点: messages grouped by keyword + district, ranked by volume and the rise over the previous
+// window, with the negative share and a masked sample; served publicly at /api/v1/stats/topics.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getHotTopics } from '../core/analytics/hot-topics';
+import type { InProcessQueue } from '../core/queue/in-process';
+import { postJson, testApp, testConfig } from './support/app';
+import { createTestDatabase, type TestDatabase } from './support/db';
+import { inProcessPipeline, waitFor } from './support/pipeline';
+
+let db: TestDatabase;
+let queue: InProcessQueue;
+let app: ReturnType<typeof testApp>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  queue = inProcessPipeline(db);
+  app = testApp(db, queue, testConfig({ PORTAL_RATE_LIMIT: '1000' }));
+});
+afterAll(async () => {
+  await queue?.close();
+  await db?.close();
+});
+
+async function submit(title: string, content: string): Promise<string> {
+  const res = await postJson(app, '/api/v1/messages', { title, content, contactName: '李先生', phone: '13905530001' });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { trackingNo: string }).trackingNo;
+}
+
+const NOISE = [
+  '鸠江区湾里街道万春花园工地夜间施工噪音太大，凌晨两点还在打桩，根本没法睡觉，太气人了！',
+  '万春花园旁边工地晚上施工噪音扰民，鸠江区湾里街道，每天半夜打桩，投诉多次没人管',
+  '鸠江区万春花园附近夜间施工打桩噪音严重，孩子没法休息，请管一管',
+  '鸠江区湾里街道万春那个工地又在半夜打桩了，吵得全楼睡不着，强烈投诉！',
+];
+const LAMPS = [
+  '镜湖区赭山路一段路灯坏了好几天了，晚上走路不安全',
+  '镜湖区赭山街道赭山路路灯不亮，晚上很黑，请尽快维修。',
+  '镜湖区赭山路路灯晚上不亮，老人走路容易摔倒，请修一下',
+  '镜湖区赭山路靠近学校那段路灯全黑，请尽快修复',
+  '镜湖区赭山路的路灯又坏了，晚上黑漆漆的',
+];
+
+describe('hot topics', () => {
+  it('ranks a new burst above a steady topic, counts merged duplicates, masks the sample', async () => {
+    for (const t of NOISE) await submit('万春花园工地打桩扰民（电话13905531234）', t);
+    const lamps: string[] = [];
+    for (const t of LAMPS) lamps.push(await submit('路灯不亮', t));
+    await queue.drain();
+    await waitFor(async () => {
+      const [{ n }] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages WHERE case_id IS NULL`;
+      return n === 0;
+    });
+    // three of the lamp messages belong to the previous week: the topic is steady, not a burst
+    const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
+    await db.sql`UPDATE messages SET received_at = ${tenDaysAgo} WHERE tracking_no IN ${db.sql(lamps.slice(0, 3))}`;
+
+    const r = await getHotTopics(db.sql, { days: 7 });
+    expect(r.messages).toBe(NOISE.length + 2);
+    const noise = r.topics.find((t) => t.district === '鸠江区');
+    expect(noise).toBeDefined();
+    expect(noise!.keywords.some((k) => ['打桩', '万春', '工地'].includes(k))).toBe(true);
+    expect(noise!.volume).toBe(NOISE.length); // messages, whether or not they were merged into one case
+    expect(noise!.cases).toBeLessThanOrEqual(NOISE.length);
+    expect(noise!.previous).toBe(0);
+    expect(noise!.burst).toBe(true);
+    expect(noise!.growth).toBeNull();
+    expect(noise!.negativeShare).toBeGreaterThanOrEqual(0.5);
+    expect(noise!.sampleTitle).not.toContain('13905531234');
+    expect(noise!.sampleTitle).toContain('万春花园');
+
+    const lamp = r.topics.find((t) => t.district === '镜湖区');
+    expect(lamp).toBeDefined();
+    expect(lamp!.volume).toBe(2);
+    expect(lamp!.previous).toBeGreaterThanOrEqual(3);
+    expect(lamp!.burst).toBe(false);
+    expect(lamp!.growth).toBeLessThan(0);
+    expect(r.topics.indexOf(noise!)).toBeLessThan(r.topics.indexOf(lamp!));
+    // one cluster of messages is one topic, not one per keyword it has
+    const counted = r.topics.reduce((n, t) => n + t.volume, 0);
+    expect(counted).toBeLessThanOrEqual(r.messages);
+
+    // a 14-day window takes the lamp messages of last week in
+    const wide = await getHotTopics(db.sql, { days: 14 });
+    expect(wide.topics.find((t) => t.district === '镜湖区')!.volume).toBe(LAMPS.length);
+  });
+
+  it('is public over HTTP, with the query checked', async () => {
+    const res = await app.request('/api/v1/stats/topics?days=7&limit=5');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { days: number; topics: { sampleTitle: string }[] };
+    expect(body.days).toBe(7);
+    expect(body.topics.length).toBeLessThanOrEqual(5);
+    expect(JSON.stringify(body)).not.toMatch(/1390553\d{4}|李先生/);
+    const bad = await app.request('/api/v1/stats/topics?days=0');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { details: { field: string }[] } }).error.details[0].field).toBe('days');
+  });
+});
