@@ -12,7 +12,7 @@ import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
 import { InProcessQueue } from '../core/queue/in-process';
 import { openDatabase, openQueue, openRedis } from '../core/runtime';
 import { installShutdown, type ShutdownStep } from '../core/shutdown';
-import { createProcessors, schedulePeriodic } from '../workers/processors/index';
+import { createProcessors, keepSchedules, schedulePeriodic } from '../workers/processors/index';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -48,6 +48,10 @@ async function main() {
     steps.push({ name: 'workers', run: () => workers.close() });
   }
   await schedulePeriodic({ db, queue, logger, config });
+  if (!(queue instanceof InProcessQueue)) {
+    const stopKeeping = keepSchedules({ db, queue, logger, config });
+    steps.push({ name: 'schedules', run: async () => stopKeeping() });
+  }
   await ensureDashboardBuilt();
   const redis = openRedis(config, logger);
   const app = createApp({ db, queue, config, logger, redis, dashboardDir: DASHBOARD_DIST });

@@ -7,7 +7,7 @@ import { listCaseTimers } from '../core/db/sla-timers';
 import { BullMqQueue, redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
 import type { JobQueue } from '../core/queue/contract';
 import { InProcessQueue } from '../core/queue/in-process';
-import { createProcessors } from '../workers/processors/index';
+import { createProcessors, keepSchedules, schedulePeriodic } from '../workers/processors/index';
 import { slaSweep } from '../workers/processors/sla';
 import { silentLogger } from './support/app';
 import { openTestCase, serviceDeps, sla } from './support/cases';
@@ -123,5 +123,47 @@ describe.skipIf(!redisUrlOrNull())('SLA timers on BullMQ', () => {
     const left = await redis.keys(`${prefix}:*`);
     if (left.length) await redis.del(...left);
     redis.disconnect();
+  });
+});
+
+describe.skipIf(!redisUrlOrNull())('SLA timers after Redis loses its data while workers keep running', () => {
+  it('the schedule keeper restores the sweep schedule and the sweep rebuilds the delayed jobs', async () => {
+    const url = redisUrlOrNull()!;
+    const prefix = uniquePrefix();
+    const connection = redisConnection(url);
+    const { caseId } = await openTestCase(db.sql, { department: 'grid', classification: { urgency: 'urgent' } });
+    const queue = new BullMqQueue(connection, prefix);
+    const deps = { db, queue, logger: silentLogger };
+    const workers = startBullMqWorkers(connection, prefix, createProcessors(deps), { concurrency: 2, onError: () => {} });
+    const stopKeeping = keepSchedules(deps, 300);
+    const redis = new Redis(url);
+    try {
+      await schedulePeriodic(deps);
+      await slaSweep(ctxFor(queue));
+      const jobIds = async () => (await queue.queue('sla-timer').getDelayed()).map((j) => j.id).sort();
+      const before = await jobIds();
+      expect(before.some((id) => id?.startsWith(`sla-${caseId}-`))).toBe(true);
+
+      // Redis loses everything under our prefix; the workers stay up and nobody restarts anything
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+
+      // the keeper notices the lost schedule, restores it and runs the sweep at once
+      await waitFor(async () => {
+        const done = await queue.queue('periodic').getJobs(['completed', 'active', 'waiting']);
+        return done.some((j) => j.id?.startsWith('sla-sweep-restored-')) || undefined;
+      }, 30_000, 200);
+      await waitFor(async () => ((await jobIds()).length >= before.length ? true : undefined), 30_000, 200);
+      expect(await jobIds()).toEqual(before);
+      // the schedule itself is back too (the keeper checks every 300 ms here)
+      expect(await waitFor(async () => queue.queue('periodic').getJobScheduler('every-sla-sweep'), 10_000, 100)).toBeTruthy();
+    } finally {
+      stopKeeping();
+      await workers.close();
+      await queue.close();
+      const left = await redis.keys(`${prefix}:*`);
+      if (left.length) await redis.del(...left);
+      redis.disconnect();
+    }
   });
 });

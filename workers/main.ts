@@ -4,7 +4,7 @@ import { createLogger } from '../core/logger';
 import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
 import { openDatabase, openQueue } from '../core/runtime';
 import { installShutdown } from '../core/shutdown';
-import { createProcessors, schedulePeriodic } from './processors/index';
+import { createProcessors, keepSchedules, schedulePeriodic } from './processors/index';
 
 const config = getConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'minsheng-worker' });
@@ -21,8 +21,10 @@ try {
     onError: (err, info) => logger.warn({ err, ...info }, 'worker error'),
   });
   await schedulePeriodic({ db, queue, logger, config });
+  const stopKeeping = keepSchedules({ db, queue, logger, config });
   logger.info({ queues: workers.workers.map((w) => w.name), concurrency: config.WORKER_CONCURRENCY }, 'workers running');
   installShutdown(logger, [
+    { name: 'schedules', run: async () => stopKeeping() },
     { name: 'workers', run: () => workers.close() },
     { name: 'queue', run: () => queue.close() },
     { name: 'database', run: () => db.close() },

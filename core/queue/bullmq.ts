@@ -35,6 +35,7 @@ export class BullMqQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
   private queues = new Map<QueueName, Queue>();
   private pinger: Redis | undefined;
+  private scheduled = new Set<string>();
 
   constructor(private readonly connection: ConnectionOptions, private readonly prefix: string) {}
 
@@ -61,11 +62,18 @@ export class BullMqQueue implements JobQueue {
   }
 
   async every(task: JobData<'periodic'>['task'], everyMs: number): Promise<void> {
-    await this.queue('periodic').upsertJobScheduler(
-      `every-${task}`,
+    const q = this.queue('periodic');
+    const id = `every-${task}`;
+    // a schedule that is missing although we set it before means Redis lost its data: run the
+    // task at once as well, so a flush costs no sweep interval
+    const missing = this.scheduled.has(task) && !(await q.getJobScheduler(id));
+    await q.upsertJobScheduler(
+      id,
       { every: everyMs },
       { name: 'periodic', data: { task }, opts: { attempts: 1, removeOnComplete: REMOVE_ON_COMPLETE, removeOnFail: REMOVE_ON_FAIL } },
     );
+    this.scheduled.add(task);
+    if (missing) await this.enqueue('periodic', { task }, { jobId: `${task}-restored-${Date.now()}` });
   }
 
   async healthy(): Promise<boolean> {

@@ -40,3 +40,16 @@ export async function schedulePeriodic(deps: WorkerDeps): Promise<void> {
   for (const area of buildAreas(deps)) Object.assign(schedules, area.schedule ?? {});
   for (const [task, every] of Object.entries(schedules)) await deps.queue.every(task as PeriodicTask, every!);
 }
+
+/**
+ * Re-asserts the periodic schedules every `everyMs` from this worker process: if Redis loses its
+ * data (a flush, a failover to an empty replica), the schedules come back within a minute and the
+ * sweeps rebuild every lost timer from the database, without waiting for a worker restart.
+ */
+export function keepSchedules(deps: WorkerDeps, everyMs = 60_000): () => void {
+  const timer = setInterval(() => {
+    schedulePeriodic(deps).catch((err) => deps.logger.warn({ err }, 'could not re-assert periodic schedules'));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
