@@ -66,10 +66,16 @@ const OPEN = new Set(['received', 'dispatched', 'accepted', 'returned', 'waiting
 // place names say where, not what: the district is already half of the key
 const PLACE_WORD = /(?:街道|社区|[区县市镇乡])$/;
 const BURST_MIN = 3;
+// words any message may contain: as a topic they group unrelated messages
+const GENERIC = new Set([
+  '问题', '反映', '情况', '办理', '处理', '解决', '希望', '请问', '咨询', '投诉', '举报', '建议', '市民', '来电', '来电人', '在吗', '你好', '您好',
+  '谢谢', '一下', '现在', '没有', '已经', '听说', '到底', '怎么', '什么', '为什么', '能否', '是否', '可以', '需要', '要求', '相关', '部门',
+  '政府', '工作人员', '尽快', '一直', '多次', '每天', '晚上', '今天', '昨天', '最近', '时间', '一片', '几天', '此致', '敬礼', '此致敬礼',
+]);
 
 function topicWords(r: Row): string[] {
   const places = new Set([r.district, r.street, r.community, '芜湖', '芜湖市'].filter(Boolean));
-  return [...new Set(r.keywords.map((k) => k.trim()).filter((k) => k.length >= 2 && !places.has(k) && !PLACE_WORD.test(k)))];
+  return [...new Set(r.keywords.map((k) => k.trim()).filter((k) => k.length >= 2 && !places.has(k) && !PLACE_WORD.test(k) && !GENERIC.has(k)))];
 }
 
 async function loadRows(sql: Sql, from: Date, to: Date): Promise<Row[]> {
@@ -141,7 +147,8 @@ export async function getHotTopics(sql: Sql, o: HotTopicsOptions): Promise<HotTo
     const caseIds = [...new Set(best.map((r) => r.caseId))];
     const shared = new Map<string, number>();
     for (const id of caseIds) for (const w of words.get(id)!) if (w !== keyword) shared.set(w, (shared.get(w) ?? 0) + 1);
-    const companions = [...shared].filter(([, n]) => n * 2 > caseIds.length || (caseIds.length === 1 && n > 0))
+    // a word is a companion when most of the topic's cases share it (one case proves nothing)
+    const companions = [...shared].filter(([, n]) => caseIds.length > 1 && n * 2 > caseIds.length)
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 2).map(([w]) => w);
     const previous = previousByKey.get(bestKey) ?? 0;
     const negative = best.filter((r) => r.sentiment === 'negative').length;

@@ -1,38 +1,96 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ComponentType } from 'react';
+import type { StaffRole } from './api';
+import { LangProvider, useT } from './i18n';
+import { ROLE_LABELS } from './labels';
+import { LeadersPage } from './pages/LeadersPage';
+import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { QueuePage } from './pages/QueuePage';
 import { StatusPage } from './pages/StatusPage';
+import { SubmitPage } from './pages/SubmitPage';
+import { TriagePage } from './pages/TriagePage';
+import { SessionProvider, useSession } from './session';
 
-const PAGES = [
-  { hash: '#/', label: '总览', component: OverviewPage },
-  { hash: '#/queue', label: '工单队列', component: QueuePage },
-  { hash: '#/status', label: '进度查询', component: StatusPage },
+interface PageDef {
+  path: string;
+  label: string;
+  component: ComponentType<{ params: string[] }>;
+  /** staff roles that see it; absent: everyone */
+  roles?: StaffRole[];
+}
+
+const PAGES: PageDef[] = [
+  { path: '', label: '总览', component: OverviewPage },
+  { path: 'queue', label: '工单队列', component: QueuePage, roles: ['admin', 'centre', 'department', 'leader'] },
+  { path: 'triage', label: '人工复核', component: TriagePage, roles: ['admin', 'centre'] },
+  { path: 'leaders', label: '领导驾驶舱', component: LeadersPage },
+  { path: 'status', label: '进度查询', component: StatusPage },
+  { path: 'submit', label: '我要留言', component: SubmitPage },
 ];
 
-export function App() {
-  const [hash, setHash] = useState(() => window.location.hash || '#/');
+function useHashPath(): string[] {
+  const read = () => window.location.hash.replace(/^#\/?/, '').split('?')[0].split('/').filter(Boolean);
+  const [parts, setParts] = useState(read);
   useEffect(() => {
-    const on = () => setHash(window.location.hash || '#/');
+    const on = () => setParts(read());
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);
-  const page = PAGES.find((p) => p.hash === hash) ?? PAGES[0];
-  const Page = page.component;
+  return parts;
+}
+
+function Shell() {
+  const { t, lang, setLang } = useT();
+  const { session, logout } = useSession();
+  const [first = '', ...params] = useHashPath();
+  const user = session?.user ?? null;
+  const visible = PAGES.filter((p) => !p.roles || (user && p.roles.includes(user.role)));
+  const page = PAGES.find((p) => p.path === first);
+  let body;
+  if (first === 'login') body = <LoginPage />;
+  else if (!page) body = <OverviewPage />;
+  else if (page.roles && !session) body = <p className="muted">{t('加载中')}</p>;
+  else if (page.roles && !user) body = <LoginPage next={`#/${first}`} />;
+  else if (page.roles && user && !page.roles.includes(user.role)) body = <p className="error">当前账号无权查看此页 (no access)</p>;
+  else body = <page.component params={params} />;
   return (
     <div className="app">
       <header>
-        <h1>民声 <small>芜湖市民诉求办理</small></h1>
+        <a className="brand" href="#/">
+          民声 <small>{t('芜湖市民诉求办理')}</small>
+        </a>
         <nav>
-          {PAGES.map((p) => (
-            <a key={p.hash} href={p.hash} className={p === page ? 'active' : ''}>
-              {p.label}
+          {visible.map((p) => (
+            <a key={p.path} href={`#/${p.path}`} className={p === page || (!page && p.path === '' && first !== 'login') ? 'active' : ''}>
+              {t(p.label)}
             </a>
           ))}
         </nav>
+        <div className="who">
+          <button className="link" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-toggle">
+            {lang === 'zh' ? 'EN' : '中文'}
+          </button>
+          {user ? (
+            <>
+              <span className="user" title={ROLE_LABELS[user.role]} data-testid="current-user">{user.displayName}</span>
+              <button className="link" onClick={() => { logout(); window.location.hash = '#/'; }}>{t('退出')}</button>
+            </>
+          ) : (
+            <a href="#/login">{t('员工登录')}</a>
+          )}
+        </div>
       </header>
-      <main>
-        <Page />
-      </main>
+      <main>{body}</main>
     </div>
+  );
+}
+
+export function App() {
+  return (
+    <LangProvider>
+      <SessionProvider>
+        <Shell />
+      </SessionProvider>
+    </LangProvider>
   );
 }

@@ -4,3 +4,22 @@ export const STATUS_LABELS: Record<string, string> = {
   replied: '已答复', closed: '已办结', rated: '已回访', merged: '已合并',
 };
 export const SENTIMENT_LABELS: Record<string, string> = { negative: '负面', neutral: '中性', positive: '正面', unknown: '未知' };
+export const URGENCY_LABELS: Record<string, string> = { urgent: '紧急', normal: '一般' };
+export const REQUEST_TYPES = ['咨询', '求助', '投诉', '举报', '建议', '感谢'];
+export const DEADLINE_LABELS: Record<string, string> = { acceptance: '签收时限', response: '响应时限', resolution: '办结时限' };
+/** the deadline names SLA timers and their events use */
+export const TIMER_DEADLINE_LABELS: Record<string, string> = { accept: '签收', response: '响应', resolve: '办结' };
+export const TIMER_LABELS: Record<string, string> = { remind: '催办', overdue: '超期', escalate: '督办' };
+export const ROLE_LABELS: Record<string, string> = { admin: '系统管理员', centre: '12345协调中心', department: '承办单位', leader: '督办领导' };
+
+/** the case timeline, in the words staff use */
+export const EVENT_LABELS: Record<string, string> = {
+  received: '受理', analysed: '智能分析', dispatched: '派单', designated: '指定承办', overridden: '改派', accepted: '签收',
+  returned: '退单', contacted: '联系诉求人', paused: '暂停（待补充）', resumed: '恢复办理', 'extension-requested': '申请延期',
+  'extension-approved': '批准延期', 'extension-refused': '拒绝延期', replied: '答复', 'reply-rejected': '答复被驳回', closed: '办结',
+  rated: '回访评价', reopened: '重办', merged: '合并', split: '拆分', relabelled: '人工更正', reminded: '催办', overdue: '超期', escalated: '督办',
+};
+export const EVENT_TONE: Record<string, 'bad' | 'warn' | 'good' | undefined> = {
+  overdue: 'bad', escalated: 'bad', reminded: 'warn', returned: 'warn', reopened: 'bad', 'reply-rejected': 'warn',
+  replied: 'good', closed: 'good', rated: 'good', accepted: 'good',
+};

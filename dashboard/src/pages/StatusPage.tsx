@@ -1,51 +1,138 @@
-import { useState } from 'react';
-import { api } from '../api';
+// 进度查询: tracking number + 查询码 → status, department, deadline, history and the reply; rate the
+// reply (回访) once the case is closed; supply information while the case waits on the resident.
+import { useEffect, useState } from 'react';
+import { api, ApiRequestError, type ResidentStatus } from '../api';
+import { fmtTime } from '../format';
+import { useT } from '../i18n';
 
-interface ResidentStatus {
-  trackingNo: string;
-  receivedAt: string;
-  stageLabel: string;
-  department: string | null;
-  dueAt: string | null;
-  reply: string | null;
-  history: { at: string; label: string }[];
-}
+const RATINGS = ['满意', '基本满意', '不满意'] as const;
 
-const fmt = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' });
-
-export function StatusPage() {
-  const [trackingNo, setTrackingNo] = useState('');
-  const [code, setCode] = useState('');
-  const [result, setResult] = useState<ResidentStatus | null>(null);
+function RateForm({ status, code, onDone }: { status: ResidentStatus; code: string; onDone: () => void }) {
+  const { t } = useT();
+  const [rating, setRating] = useState<string>('');
+  const [resolved, setResolved] = useState<string>('');
+  const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setError(null);
-    setResult(null);
     try {
-      setResult(await api<ResidentStatus>(`/api/v1/messages/${encodeURIComponent(trackingNo.trim())}?code=${encodeURIComponent(code.trim())}`));
+      await api(`/api/v1/messages/${status.trackingNo}/rating`, {
+        json: { code, rating, ...(resolved ? { resolved: resolved === 'yes' } : {}), ...(comment.trim() ? { comment: comment.trim() } : {}) },
+      });
+      onDone();
     } catch (err) {
       setError((err as Error).message);
     }
   };
   return (
+    <form className="form rate-form" onSubmit={submit} data-testid="rate-form">
+      <h3>{t('评价')}：您对办理结果是否满意？</h3>
+      <div className="choices">
+        {RATINGS.map((r) => (
+          <label key={r} className={`choice ${rating === r ? 'on' : ''}`}>
+            <input type="radio" name="rating" value={r} checked={rating === r} onChange={() => setRating(r)} required />
+            {t(r)}
+          </label>
+        ))}
+      </div>
+      <div className="choices">
+        <span className="small">问题是否已解决？</span>
+        {[['yes', '已解决'], ['no', '未解决']].map(([v, l]) => (
+          <label key={v} className={`choice ${resolved === v ? 'on' : ''}`}>
+            <input type="radio" name="resolved" value={v} checked={resolved === v} onChange={() => setResolved(v)} />
+            {l}
+          </label>
+        ))}
+      </div>
+      <label>意见（可选）<textarea name="comment" rows={2} maxLength={2000} value={comment} onChange={(e) => setComment(e.target.value)} /></label>
+      {rating === '不满意' && <p className="small muted">选择“不满意”后，工单将重新办理。</p>}
+      <button type="submit" className="primary" disabled={!rating}>{t('提交')}</button>
+      {error && <p className="error" role="alert">{error}</p>}
+    </form>
+  );
+}
+
+function SupplementForm({ status, code, onDone }: { status: ResidentStatus; code: string; onDone: () => void }) {
+  const { t } = useT();
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api(`/api/v1/messages/${status.trackingNo}/supplement`, { json: { code, text } });
+      setText('');
+      onDone();
+    } catch (err) {
+      setError(err instanceof ApiRequestError ? Object.values(err.fieldErrors())[0] ?? err.message : (err as Error).message);
+    }
+  };
+  return (
+    <form className="form" onSubmit={submit} data-testid="supplement-form">
+      <h3>{t('补充材料')}</h3>
+      <p className="small muted">承办单位正在等待您补充信息，提交后将继续办理。</p>
+      <textarea name="supplement" rows={3} value={text} onChange={(e) => setText(e.target.value)} required minLength={2} />
+      <button type="submit" className="primary">{t('提交')}</button>
+      {error && <p className="error" role="alert">{error}</p>}
+    </form>
+  );
+}
+
+export function StatusPage({ params }: { params: string[] }) {
+  const { t } = useT();
+  const [trackingNo, setTrackingNo] = useState(params[0] ?? '');
+  const [code, setCode] = useState(params[1] ?? '');
+  const [result, setResult] = useState<ResidentStatus | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const lookup = async () => {
+    setError(null);
+    try {
+      setResult(await api<ResidentStatus>(`/api/v1/messages/${encodeURIComponent(trackingNo.trim())}?code=${encodeURIComponent(code.trim())}`));
+    } catch (err) {
+      setResult(null);
+      setError(err instanceof ApiRequestError ? Object.values(err.fieldErrors())[0] ?? err.message : (err as Error).message);
+    }
+  };
+  useEffect(() => {
+    if (params[0] && params[1]) void lookup();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const done = (msg: string) => { setNotice(msg); void lookup(); };
+  return (
     <div className="card narrow">
-      <h3>查询我的留言办理进度</h3>
-      <form onSubmit={submit} className="status-form">
-        <label>受理编号<input value={trackingNo} onChange={(e) => setTrackingNo(e.target.value)} placeholder="如 MS2611230000001" required /></label>
-        <label>查询码<input value={code} onChange={(e) => setCode(e.target.value)} placeholder="6 位查询码" maxLength={6} required /></label>
-        <button type="submit">查询</button>
+      <h2>{t('进度查询')}</h2>
+      <form onSubmit={(e) => { e.preventDefault(); setNotice(null); void lookup(); }} className="form inline">
+        <label>{t('受理编号')}<input name="trackingNo" value={trackingNo} onChange={(e) => setTrackingNo(e.target.value)} placeholder="如 MS2611230000001" required /></label>
+        <label>{t('查询码')}<input name="code" value={code} onChange={(e) => setCode(e.target.value)} placeholder="6 位查询码" maxLength={6} required /></label>
+        <button type="submit" className="primary">{t('查询')}</button>
       </form>
-      {error && <p className="error">{error}</p>}
+      {error && <p className="error" role="alert">{error}</p>}
+      {notice && <p className="notice">{notice}</p>}
       {result && (
-        <div className="status-result">
-          <p><b>当前状态：</b>{result.stageLabel}</p>
-          {result.department && <p><b>承办单位：</b>{result.department}</p>}
-          {result.dueAt && <p><b>办理时限：</b>{fmt(result.dueAt)}</p>}
-          {result.reply && <p><b>答复：</b>{result.reply}</p>}
+        <div className="status-result" data-testid="status-result">
+          <p className="stage"><span className={`status s-${result.stage}`} data-testid="resident-stage">{result.stageLabel}</span></p>
+          <dl className="facts">
+            <dt>{t('受理编号')}</dt><dd className="mono">{result.trackingNo}</dd>
+            <dt>受理时间</dt><dd>{fmtTime(result.receivedAt)}</dd>
+            {result.department && (<><dt>{t('承办单位')}</dt><dd>{result.department}</dd></>)}
+            {result.dueAt && (<><dt>办理时限</dt><dd>{fmtTime(result.dueAt)}</dd></>)}
+            {result.rating && (<><dt>您的评价</dt><dd>{result.rating}</dd></>)}
+          </dl>
+          {result.reply && (
+            <div className="reply" data-testid="resident-reply">
+              <b>{t('答复')}</b>{result.repliedAt && <span className="muted small"> {fmtTime(result.repliedAt)}</span>}
+              <p>{result.reply}</p>
+            </div>
+          )}
+          {result.stage === 'replied' && <p className="small muted">答复已发出，经 12345 中心审核办结后即可评价。</p>}
+          {result.canRate && result.stage === 'closed' && !result.rating && <RateForm status={result} code={code.trim()} onDone={() => done('感谢您的评价！')} />}
+          {result.stage === 'waiting' && <SupplementForm status={result} code={code.trim()} onDone={() => done('已收到您的补充信息。')} />}
+          <h3>办理过程</h3>
           <ol className="timeline">
             {result.history.map((h, i) => (
-              <li key={i}><span className="muted">{fmt(h.at)}</span> {h.label}</li>
+              <li key={i}><span className="when">{fmtTime(h.at)}</span> {h.label}</li>
             ))}
           </ol>
         </div>

@@ -1,0 +1,127 @@
+// One case in a drawer: masked text of every message on it, deadlines and SLA timers, the event
+// timeline, and the actions the logged-in role may take.
+import { useEffect, useState } from 'react';
+import { api, type CaseDetail } from '../api';
+import { countdown, fmtTime, OPEN_STATUSES } from '../format';
+import { useT } from '../i18n';
+import { CHANNEL_LABELS, DEADLINE_LABELS, SENTIMENT_LABELS, STATUS_LABELS, TIMER_DEADLINE_LABELS, TIMER_LABELS, URGENCY_LABELS } from '../labels';
+import { useSession } from '../session';
+import { CaseActions } from './CaseActions';
+import { CaseTimeline } from './CaseTimeline';
+
+function basis(d: { unit: string; amount: number }): string {
+  return d.unit === 'hours' ? `${d.amount} 小时` : `${d.amount} 个工作日`;
+}
+
+export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onClose: () => void; onChanged: () => void }) {
+  const { t } = useT();
+  const { departmentName } = useSession();
+  const [detail, setDetail] = useState<CaseDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = () =>
+    api<CaseDetail>(`/api/v1/cases/${caseId}`).then(
+      (d) => { setDetail(d); setError(null); },
+      (e: Error) => setError(e.message),
+    );
+  useEffect(() => {
+    setDetail(null);
+    void load();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [caseId]);
+
+  const c = detail?.case;
+  const open = c ? OPEN_STATUSES.includes(c.status) : false;
+  return (
+    <div className="drawer-backdrop" onClick={onClose}>
+      <aside className="drawer" onClick={(e) => e.stopPropagation()} aria-label="工单详情" data-testid="case-drawer">
+        <div className="drawer-head">
+          <div>
+            <div className="mono muted">{c?.trackingNo} · #{caseId}</div>
+            <h2>{c ? c.title ?? c.summary.slice(0, 40) : t('加载中')}</h2>
+          </div>
+          <button className="close" onClick={onClose} aria-label={t('关闭')}>×</button>
+        </div>
+        {error && <p className="error">{error}</p>}
+        {c && detail && (
+          <div className="drawer-body">
+            <div className="tags">
+              <span className={`status s-${c.status}`} data-testid="case-status">{STATUS_LABELS[c.status] ?? c.status}</span>
+              {c.urgency === 'urgent' && <span className="tag bad">{URGENCY_LABELS.urgent}</span>}
+              {c.overdue && open && <span className="tag bad">超期</span>}
+              {c.escalatedAt && open && <span className="tag bad">督办</span>}
+              {c.needsReview && <span className="tag warn">待复核</span>}
+              {c.returnCount > 0 && <span className="tag warn">退单 {c.returnCount} 次</span>}
+              {c.reopenCount > 0 && <span className="tag warn">重办 {c.reopenCount} 次</span>}
+              {detail.lifecycle.pendingExtension && <span className="tag warn">延期待批 {detail.lifecycle.pendingExtension.workingDays} 个工作日</span>}
+            </div>
+            <dl className="facts">
+              <dt>{t('承办单位')}</dt><dd>{departmentName(c.departmentCode)}</dd>
+              <dt>{t('分类')}</dt><dd>{c.category ?? '—'} · {c.requestType ?? '—'}</dd>
+              <dt>{t('情感')}</dt><dd>{SENTIMENT_LABELS[c.sentiment ?? 'unknown'] ?? c.sentiment}</dd>
+              <dt>{t('地址')}</dt><dd>{[c.district, c.street].filter(Boolean).join(' ') || '—'}{c.address ? `（${c.address}）` : ''}</dd>
+              <dt>{t('渠道')}</dt><dd>{CHANNEL_LABELS[c.channel] ?? c.channel} · {fmtTime(c.createdAt)}</dd>
+            </dl>
+
+            <section>
+              <h3>{t('办理时限')}</h3>
+              <ul className="deadlines">
+                {(['acceptance', 'response', 'resolution'] as const).map((k) => {
+                  const d = detail.deadlines[k];
+                  if (!d) return null;
+                  const done = k === 'acceptance' ? !!c.acceptedAt || !open : k === 'response' ? !!c.firstResponseAt || !open : !open;
+                  const cd = countdown(d.due);
+                  return (
+                    <li key={k}>
+                      <b>{DEADLINE_LABELS[k]}</b> {fmtTime(d.due)} <span className="muted">（{basis(d)}）</span>{' '}
+                      {done ? <span className="muted">已完成</span> : <span className={cd.late ? 'late' : cd.soon ? 'soon' : ''}>{cd.text}</span>}
+                    </li>
+                  );
+                })}
+              </ul>
+              {detail.timers.length > 0 && (
+                <p className="small muted timers">
+                  {detail.timers.map((tm) => (
+                    <span key={tm.id} className={`timer ${tm.state}`}>
+                      {TIMER_DEADLINE_LABELS[tm.deadline] ?? tm.deadline}{TIMER_LABELS[tm.kind] ?? tm.kind} {fmtTime(tm.fireAt).slice(5)}{tm.state === 'fired' ? ' ✓' : tm.state === 'pending' ? ' ⏳' : ''}
+                    </span>
+                  ))}
+                </p>
+              )}
+            </section>
+
+            <section>
+              <h3>{t('留言内容')}（{detail.messages.length}）</h3>
+              {detail.messages.map((m, i) => (
+                <div key={m.id} className="message" data-testid="case-message">
+                  <div className="small muted">
+                    {i === 0 ? '首条' : '合并'} · {CHANNEL_LABELS[m.channel] ?? m.channel} · <span className="mono">{m.trackingNo}</span> · {fmtTime(m.receivedAt)}
+                  </div>
+                  {m.title && <b>{m.title}</b>}
+                  <p>{m.text}</p>
+                </div>
+              ))}
+            </section>
+
+            {c.replyText && (
+              <section>
+                <h3>{t('答复')}</h3>
+                <p className="reply">{c.replyText}</p>
+                {c.rating && <p><b>回访评价：</b>{c.rating}</p>}
+              </section>
+            )}
+
+            <CaseActions detail={detail} onDone={() => { void load(); onChanged(); }} />
+
+            <section>
+              <h3>{t('办理记录')}</h3>
+              <CaseTimeline events={detail.events} />
+            </section>
+          </div>
+        )}
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+// The case's event history: received, dispatched, accepted, returned, 催办, 超期, 督办, replies, ratings.
+import type { CaseEvent } from '../api';
+import { fmtTime } from '../format';
+import { EVENT_LABELS, EVENT_TONE, TIMER_DEADLINE_LABELS } from '../labels';
+import { useSession } from '../session';
+
+function detailOf(e: CaseEvent, dept: (c: string | null) => string): string {
+  const d = e.data as Record<string, unknown>;
+  const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : null);
+  switch (e.type) {
+    case 'dispatched': case 'designated': case 'overridden':
+      return [dept(s('departmentId') ?? s('department')), s('reason')].filter(Boolean).join('：');
+    case 'returned': case 'paused': case 'extension-refused': case 'reply-rejected':
+      return s('reason') ?? '';
+    case 'extension-requested': case 'extension-approved':
+      return [d.workingDays ? `${d.workingDays} 个工作日` : null, s('reason')].filter(Boolean).join('：');
+    case 'contacted': case 'resumed':
+      return s('note') ?? '';
+    case 'rated':
+      return [s('rating'), d.resolved === true ? '已解决' : d.resolved === false ? '未解决' : null, s('comment')].filter(Boolean).join(' · ');
+    case 'reminded': case 'overdue': case 'escalated':
+      return `${TIMER_DEADLINE_LABELS[s('deadline') ?? ''] ?? ''}时限 ${fmtTime(s('dueAt'))}`;
+    case 'merged':
+      return d.intoCaseId ? `并入工单 #${d.intoCaseId}` : d.confidence ? `相似度 ${Math.round(Number(d.confidence) * 100)}%` : '';
+    case 'relabelled':
+      return Object.entries((d.changed as Record<string, { from: string | null; to: string }>) ?? {}).map(([k, v]) => `${k}: ${v.from ?? '—'} → ${v.to}`).join('，');
+    default:
+      return d.late === true ? '超时' : '';
+  }
+}
+
+const ACTOR: Record<string, string> = { system: '系统', centre: '协调中心', department: '承办单位', resident: '市民', staff: '工作人员', leader: '领导' };
+
+export function CaseTimeline({ events }: { events: CaseEvent[] }) {
+  const { departmentName } = useSession();
+  return (
+    <ol className="timeline" data-testid="case-timeline">
+      {events.map((e) => (
+        <li key={e.id} className={EVENT_TONE[e.type] ?? ''}>
+          <span className="when">{fmtTime(e.at)}</span>
+          <b>{EVENT_LABELS[e.type] ?? e.type}</b>
+          <span className="muted small"> {ACTOR[e.actorKind] ?? e.actorKind}{e.actorId?.startsWith('staff:') ? `（${e.actorId.slice(6)}）` : ''}</span>
+          {detailOf(e, departmentName) && <div className="small">{detailOf(e, departmentName)}</div>}
+        </li>
+      ))}
+    </ol>
+  );
+}

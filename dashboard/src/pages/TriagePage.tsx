@@ -1,0 +1,107 @@
+// 人工复核: cases the NLP was unsure of, with its predictions and confidence; staff correct or confirm.
+import { useState } from 'react';
+import { api, type CaseItem } from '../api';
+import { pct } from '../format';
+import { useT } from '../i18n';
+import { CHANNEL_LABELS, REQUEST_TYPES, SENTIMENT_LABELS, URGENCY_LABELS } from '../labels';
+import { useSession } from '../session';
+import { usePoll } from '../usePoll';
+
+type TriageItem = Pick<CaseItem, 'id' | 'trackingNo' | 'status' | 'title' | 'summary' | 'channel' | 'category' | 'categoryConfidence' | 'requestType' | 'typeConfidence' | 'urgency' | 'sentiment' | 'district' | 'departmentCode' | 'createdAt'> & { reviewReasons: string[] | null };
+
+function confClass(c: number | null): string {
+  return c === null ? '' : c < 0.5 ? 'low' : c < 0.8 ? 'mid' : 'high';
+}
+
+function TriageRow({ item, categories, onDone }: { item: TriageItem; categories: string[]; onDone: () => void }) {
+  const { t } = useT();
+  const { departmentName } = useSession();
+  const [v, setV] = useState({ category: item.category ?? '', requestType: item.requestType ?? '', urgency: item.urgency, sentiment: item.sentiment ?? '' });
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    // only what changed is a correction; confirmRest turns the rest into labels too
+    const body: Record<string, unknown> = { confirmRest: true };
+    if (v.category && v.category !== item.category) body.category = v.category;
+    if (v.requestType && v.requestType !== item.requestType) body.requestType = v.requestType;
+    if (v.urgency !== item.urgency) body.urgency = v.urgency;
+    if (v.sentiment && v.sentiment !== item.sentiment) body.sentiment = v.sentiment;
+    try {
+      await api(`/api/v1/triage/${item.id}`, { json: body });
+      onDone();
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  };
+  const changed = v.category !== (item.category ?? '') || v.requestType !== (item.requestType ?? '') || v.urgency !== item.urgency || v.sentiment !== (item.sentiment ?? '');
+  return (
+    <div className="card triage-item" data-testid="triage-item">
+      <div className="small muted">
+        <span className="mono">{item.trackingNo}</span> · {CHANNEL_LABELS[item.channel] ?? item.channel} · {item.district ?? '区县未识别'} · {departmentName(item.departmentCode)}
+      </div>
+      <b>{item.title ?? item.summary.slice(0, 40)}</b>
+      <p className="summary">{item.summary}</p>
+      {item.reviewReasons?.length ? <p className="small muted">复核原因：{item.reviewReasons.join('；')}</p> : null}
+      <div className="triage-fields">
+        <label>
+          {t('分类')} <span className={`conf ${confClass(item.categoryConfidence)}`}>{t('置信度')} {pct(item.categoryConfidence, 0)}</span>
+          <select value={v.category} onChange={(e) => setV({ ...v, category: e.target.value })}>
+            {!item.category && <option value="">—</option>}
+            {categories.map((c) => <option key={c}>{c}</option>)}
+          </select>
+        </label>
+        <label>
+          {t('类型')} <span className={`conf ${confClass(item.typeConfidence)}`}>{t('置信度')} {pct(item.typeConfidence, 0)}</span>
+          <select value={v.requestType} onChange={(e) => setV({ ...v, requestType: e.target.value })}>
+            {!item.requestType && <option value="">—</option>}
+            {REQUEST_TYPES.map((c) => <option key={c}>{c}</option>)}
+          </select>
+        </label>
+        <label>
+          {t('紧急程度')}
+          <select value={v.urgency} onChange={(e) => setV({ ...v, urgency: e.target.value as 'urgent' | 'normal' })}>
+            {Object.entries(URGENCY_LABELS).map(([k, l]) => <option key={k} value={k}>{l}</option>)}
+          </select>
+        </label>
+        <label>
+          {t('情感')}
+          <select value={v.sentiment} onChange={(e) => setV({ ...v, sentiment: e.target.value })}>
+            {!item.sentiment && <option value="">—</option>}
+            {['negative', 'neutral', 'positive'].map((k) => <option key={k} value={k}>{SENTIMENT_LABELS[k]}</option>)}
+          </select>
+        </label>
+        <button className="primary" disabled={busy} onClick={() => void submit()}>{changed ? t('更正') : t('确认')}</button>
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+    </div>
+  );
+}
+
+export function TriagePage() {
+  const { t } = useT();
+  const { session } = useSession();
+  const [page, setPage] = useState(0);
+  const [refresh, setRefresh] = useState(0);
+  const { data, error } = usePoll(() => api<{ total: number; items: TriageItem[] }>(`/api/v1/triage?limit=20&offset=${page * 20}`), 30_000, [page, refresh]);
+  return (
+    <div>
+      <h2>{t('人工复核')} {data && <small className="muted">{t('共')} {data.total} {t('件')}</small>}</h2>
+      <p className="muted small">智能分析置信度较低的工单，按置信度从低到高排列。确认或更正后，结果写入工单并作为训练标注保存。</p>
+      {error && <p className="error">{t('加载失败')}：{error}</p>}
+      {data?.items.map((item) => (
+        <TriageRow key={`${item.id}-${refresh}`} item={item} categories={session!.reference.categories} onDone={() => setRefresh((n) => n + 1)} />
+      ))}
+      {data && !data.items.length && <p className="muted">没有待复核的工单。</p>}
+      {data && data.total > 20 && (
+        <div className="pager">
+          <button disabled={page === 0} onClick={() => setPage(page - 1)}>{t('上一页')}</button>
+          <span>{page + 1} / {Math.ceil(data.total / 20)}</span>
+          <button disabled={(page + 1) * 20 >= data.total} onClick={() => setPage(page + 1)}>{t('下一页')}</button>
+        </div>
+      )}
+    </div>
+  );
+}
