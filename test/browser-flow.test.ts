@@ -1,0 +1,171 @@
+// The dashboard in a real browser, end to end: a resident leaves a message and tracks it; the centre
+// logs in and opens the case; the department accepts and replies (with live advice); the centre
+// closes it; the resident rates it; the leaders' page shows the rates the API computes. Desktop
+// (1280) and phone (390) screenshots are written to shotsDir().
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
+
+const run = browserAvailable();
+let service: RunningService;
+let browser: Browser;
+const SHOTS = shotsDir();
+
+beforeAll(async () => {
+  if (!run) return;
+  mkdirSync(SHOTS, { recursive: true });
+  service = await startService({ demoMessages: 60 });
+  browser = await launchChromium();
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: page.viewportSize()!.width > 1000 });
+
+async function login(page: Page, token: string) {
+  await page.goto(`${service.base}/#/login`);
+  await page.locator('input[name=token]').fill(token);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByTestId('current-user').waitFor();
+}
+
+async function logout(page: Page) {
+  await page.keyboard.press('Escape'); // the case drawer covers the header
+  await page.getByRole('button', { name: '退出' }).click();
+  await page.getByRole('link', { name: '员工登录' }).waitFor();
+}
+
+interface CaseList { items: { id: number; status: string; departmentCode: string | null }[] }
+interface Metrics { satisfaction: { numerator: number; denominator: number }; response: { numerator: number; denominator: number } }
+
+describe.skipIf(!run)('dashboard in Chromium', () => {
+  it('resident → centre → department → centre → resident → leaders', async () => {
+    const { context, page, errors } = await openPage(browser, 1280);
+
+    // 我要留言: a bad phone number is named beside its field; then the message is accepted
+    await page.goto(`${service.base}/#/submit`);
+    await page.locator('input[name=title]').fill('赭山路路灯不亮');
+    await page.locator('textarea[name=content]').fill('镜湖区赭山街道赭山路一段路灯坏了一个星期，晚上很黑，老人走路不安全，请尽快维修。');
+    await page.locator('input[name=contactName]').fill('王女士');
+    await page.locator('input[name=phone]').fill('12345');
+    await page.getByRole('button', { name: '提交' }).click();
+    await expect.poll(() => page.getByTestId('error-phone').textContent()).toContain('手机号');
+    await shot(page, 'submit-error-1280');
+    await page.locator('input[name=phone]').fill('13905531234');
+    await page.getByRole('button', { name: '提交' }).click();
+    const trackingNo = (await page.getByTestId('tracking-no').textContent())!.trim();
+    const code = (await page.getByTestId('query-code').textContent())!.trim();
+    expect(trackingNo).toMatch(/^MS\d{13}$/);
+    await shot(page, 'submit-ok-1280');
+
+    // 进度查询: the case is opened by the pipeline within moments
+    await page.getByRole('link', { name: '进度查询' }).last().click();
+    await expect.poll(async () => {
+      await page.getByRole('button', { name: '查询', exact: true }).click();
+      return page.getByTestId('resident-stage').textContent();
+    }, { timeout: 20_000 }).not.toBe('已受理');
+
+    // the centre logs in and opens the case from the queue
+    const centre = 'demo-centre';
+    const found = await service.apiJson<CaseList>(`/api/v1/cases?q=${trackingNo}`, centre);
+    expect(found.items).toHaveLength(1);
+    const caseId = found.items[0].id;
+    await login(page, centre);
+    await page.locator('input[type=search]').fill(trackingNo);
+    await page.getByRole('button', { name: '搜索' }).click();
+    await page.locator(`tr[data-case-id="${caseId}"]`).click();
+    const drawer = page.getByTestId('case-drawer');
+    await drawer.getByTestId('case-status').waitFor();
+    await expect.poll(() => drawer.getByTestId('case-message').first().textContent()).toContain('赭山路');
+    if (['received', 'returned'].includes(found.items[0].status)) {
+      await drawer.getByRole('button', { name: '派单' }).click();
+      await drawer.locator('select[name=department]').selectOption('urban-mgmt');
+      await drawer.getByRole('button', { name: '确认派单' }).click();
+      await expect.poll(() => drawer.getByTestId('case-status').textContent()).toBe('已派单');
+    }
+    // 改派 without a reason: the API's message is shown
+    await drawer.getByRole('button', { name: '改派' }).click();
+    await drawer.locator('select[name=department]').selectOption('housing');
+    await drawer.getByRole('button', { name: '确认改派' }).click();
+    await expect.poll(() => drawer.getByTestId('action-error').textContent()).toContain('理由');
+    await shot(page, 'case-centre-1280');
+    await logout(page);
+
+    // the department accepts and replies, with advice while typing
+    const dept = (await service.apiJson<{ case: { departmentCode: string } }>(`/api/v1/cases/${caseId}`, centre)).case.departmentCode;
+    await login(page, `demo-${dept}`);
+    await page.goto(`${service.base}/#/queue/${caseId}`);
+    await drawer.getByRole('button', { name: '签收' }).click();
+    await expect.poll(() => drawer.getByTestId('case-status').textContent()).toBe('已签收');
+    await drawer.locator('textarea[name=reply]').fill('好的，已处理。');
+    await expect.poll(() => drawer.getByTestId('reply-advice').textContent()).toContain('联系方式');
+    await drawer.locator('textarea[name=reply]').fill(
+      '王女士您好！经现场核实，赭山路该路段路灯因线路老化损坏，我局已安排维修班组于今日更换线路并修复路灯，现已恢复照明。如有疑问请联系市城管局，电话 0553-1234503。',
+    );
+    await expect.poll(() => drawer.getByTestId('reply-advice').textContent()).toContain('✓ 联系方式');
+    await shot(page, 'case-reply-1280');
+    await drawer.getByRole('button', { name: '答复', exact: true }).click();
+    await expect.poll(() => drawer.getByTestId('case-status').textContent()).toBe('已答复');
+    await expect.poll(() => drawer.getByTestId('case-timeline').textContent()).toContain('答复');
+    await logout(page);
+
+    // the centre closes it
+    await login(page, centre);
+    await page.goto(`${service.base}/#/queue/${caseId}`);
+    await drawer.getByRole('button', { name: '办结' }).click();
+    await expect.poll(() => drawer.getByTestId('case-status').textContent()).toBe('已办结');
+    await logout(page);
+
+    // the resident sees the reply and rates it
+    await page.goto(`${service.base}/#/status/${trackingNo}/${code}`);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('resident-reply').textContent()).toContain('恢复照明');
+    const rate = page.getByTestId('rate-form');
+    await rate.getByText('满意', { exact: true }).click();
+    await rate.getByText('已解决', { exact: true }).click();
+    await rate.locator('textarea[name=comment]').fill('修得很快，谢谢');
+    await shot(page, 'status-rate-1280');
+    await rate.getByRole('button', { name: '提交' }).click();
+    await expect.poll(() => page.getByTestId('resident-stage').textContent()).toBe('已回访');
+
+    // the leaders' page shows the API's rates, with numerator and denominator
+    const metrics = await service.apiJson<Metrics>('/api/v1/stats/metrics?days=30');
+    await page.goto(`${service.base}/#/leaders`);
+    const sat = page.getByTestId('rate-satisfaction');
+    await expect.poll(() => sat.textContent()).toContain(`${metrics.satisfaction.numerator} / ${metrics.satisfaction.denominator}`);
+    expect(await page.getByTestId('rate-response').textContent()).toContain(`${metrics.response.numerator} / ${metrics.response.denominator}`);
+    await page.getByTestId('ranking').waitFor();
+    await page.waitForTimeout(500); // recharts animates in
+    await shot(page, 'leaders-1280');
+
+    // English toggle for the navigation
+    await page.getByTestId('lang-toggle').click();
+    await expect.poll(() => page.locator('nav').textContent()).toContain('Leaders');
+    await page.getByTestId('lang-toggle').click();
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it('works on a 390px phone: queue cards, case drawer, leaders and the status page', async () => {
+    const { context, page, errors } = await openPage(browser, 390);
+    await login(page, 'demo-centre');
+    await page.locator('tr[data-case-id]').first().waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390); // nothing pushes the page sideways
+    await shot(page, 'queue-390');
+    await page.locator('tr[data-case-id]').first().click();
+    await page.getByTestId('case-status').waitFor();
+    await shot(page, 'case-390');
+    await page.goto(`${service.base}/#/leaders`);
+    await page.getByTestId('rates').waitFor();
+    await shot(page, 'leaders-390');
+    await page.goto(`${service.base}/#/submit`);
+    await shot(page, 'submit-390');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+});

@@ -1,0 +1,95 @@
+// Browser tests: Debian's Chromium driven by playwright-core (never a downloaded browser), against
+// the real service started in-process the way bin/start.ts wires it (embedded PGlite in a temp
+// folder, in-process jobs, demo data), serving a dashboard built fresh into a temp folder — a stale
+// dashboard/dist can never hide a change.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createApp } from '../../api/app';
+import { listen } from '../../api/server';
+import { getAppState } from '../../core/db/app-state';
+import { loadConfig } from '../../core/config';
+import { loadDemo } from '../../core/demo/load';
+import { createLogger } from '../../core/logger';
+import { InProcessQueue } from '../../core/queue/in-process';
+import { openDatabase, openQueue } from '../../core/runtime';
+import { createProcessors, schedulePeriodic } from '../../workers/processors/index';
+import { freePort } from './net';
+import { waitFor } from './pipeline';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** true when the browser tests can run; without Chromium they skip with one line, unless CI requires them */
+export function browserAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI_REQUIRE_SERVICES === '1') throw new Error(`${CHROMIUM} is missing and CI_REQUIRE_SERVICES=1: browser tests may not skip`);
+  console.log(`browser tests skipped: ${CHROMIUM} not found (apt-get install chromium)`);
+  return false;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}
+
+/** Builds the dashboard from the current sources into `outDir`. */
+export async function buildDashboard(outDir: string): Promise<void> {
+  const { build } = await import('vite');
+  await build({ configFile: path.join(ROOT, 'dashboard/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+}
+
+export interface RunningService {
+  base: string;
+  tmp: string;
+  /** staff API call with a bearer token */
+  apiJson<T>(pathname: string, token?: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startService(opts: { demoMessages: number }): Promise<RunningService> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'minsheng-browser-'));
+  const dashboardDir = path.join(tmp, 'dashboard');
+  await buildDashboard(dashboardDir);
+  const config = loadConfig({ DATA_DIR: path.join(tmp, 'data'), LOG_LEVEL: 'silent', DEMO_MESSAGES: String(opts.demoMessages), PORTAL_RATE_LIMIT: '100' });
+  const logger = createLogger({ level: 'silent' });
+  const db = await openDatabase(config, logger);
+  const queue = openQueue(config, logger) as InProcessQueue;
+  queue.register(createProcessors({ db, queue, logger, config }));
+  await schedulePeriodic({ db, queue, logger, config });
+  const port = await freePort();
+  const server = await listen(createApp({ db, queue, config, logger, dashboardDir }), '127.0.0.1', port);
+  await loadDemo({ sql: db.sql, logger, count: opts.demoMessages });
+  await waitFor(async () => (await getAppState<{ done: boolean }>(db.sql, 'demo'))?.done, 120_000, 250);
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    base,
+    tmp,
+    async apiJson<T>(pathname: string, token?: string) {
+      const res = await fetch(base + pathname, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      if (!res.ok) throw new Error(`${pathname}: HTTP ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+    async stop() {
+      await new Promise<void>((r) => server.close(() => r()));
+      await queue.close();
+      await db.close();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A page at a viewport width whose console errors and page errors are collected. */
+export async function openPage(browser: Browser, width: number): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { context, page, errors };
+}
+
+/** Screenshots go to BROWSER_SHOTS_DIR (default: a temp folder kept after the run). */
+export function shotsDir(): string {
+  const dir = process.env.BROWSER_SHOTS_DIR ?? path.join(os.tmpdir(), 'minsheng-browser-shots');
+  return dir;
+}
