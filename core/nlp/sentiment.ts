@@ -10,7 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { SentimentLabel } from './types';
 import { LEXICON_DIR } from './segment';
-import { stratifiedFolds, textClassifierFromJSON, trainTextClassifier, type TextClassifier, type TrainOptions } from './text-classifier';
+import { crossValidatedProbabilities, stratifiedFolds, textClassifierFromJSON, trainTextClassifier, type TextClassifier, type TrainOptions } from './text-classifier';
 
 export interface SentimentHit {
   word: string;
@@ -300,7 +300,7 @@ export function toSentimentLabel(raw: string): SentimentLabel | null {
   return null;
 }
 
-function blendedScore(m: SentimentModel, probs: Record<string, number>, lexScore: number): number {
+function blendedScore(m: Pick<SentimentModel, 'lexiconWeight' | 'offset'>, probs: Record<string, number>, lexScore: number): number {
   return clamp((probs.positive ?? 0) - (probs.negative ?? 0) + m.lexiconWeight * lexScore + (m.offset ?? 0), -1, 1);
 }
 
@@ -318,38 +318,53 @@ const LEXICON_WEIGHTS = [0, 0.25, 0.5, 0.75, 1];
 const OFFSETS = [-0.15, -0.1, -0.05, 0, 0.05, 0.1, 0.15];
 
 /**
- * Trains the classifier and picks the lexicon weight by k-fold cross-validation on the
- * training data alone (never on the test set).
+ * Feature views the trainer chooses between by cross-validation on the training data. Words keep
+ * their stop words (不, 很, 太 carry sentiment) and a NOT_ twin after a negation; character
+ * 1–4-grams alone catch 3–4 character phrases (不太干净, 物超所值) without the segmenter.
  */
-export function trainSentimentModel(texts: readonly string[], labels: readonly string[], options: TrainOptions & { folds?: number } = {}): SentimentModel {
-  // Character 1–4-grams: sentiment often sits in 3–4 character phrases (不太干净, 物超所值).
-  const opts = { ...options, features: { maxN: 4, ...options.features } };
-  const folds = opts.folds ?? 3;
+export const SENTIMENT_CANDIDATES: { name: string; options: TrainOptions }[] = [
+  { name: 'char1-4', options: { C: 2, nbAlpha: 0.1, features: { maxN: 4 } } },
+  { name: 'char1-3+words1-2+not C0.5', options: { C: 0.5, nbAlpha: 0, features: { maxN: 3, words: true, wordMaxN: 2, wordStopWords: true, negationScope: 3 } } },
+  { name: 'char1-3+words1-2+not C1', options: { C: 1, nbAlpha: 0, features: { maxN: 3, words: true, wordMaxN: 2, wordStopWords: true, negationScope: 3 } } },
+];
+
+/**
+ * Trains the classifier, choosing its feature view and C, the lexicon weight and the offset by
+ * k-fold cross-validation on the training data alone (never on the test set). Options given by
+ * the caller (features or C) replace the candidate list with that one setting.
+ */
+export function trainSentimentModel(texts: readonly string[], labels: readonly string[], options: TrainOptions & { folds?: number; candidates?: { name: string; options: TrainOptions }[] } = {}): SentimentModel {
+  const { folds: k = 3, candidates: given, log, ...rest } = options;
+  const candidates = given ?? (rest.features || rest.C !== undefined ? [{ name: 'given', options: {} }] : SENTIMENT_CANDIDATES);
   const lexScores = texts.map((t) => lexiconSentiment(t).score);
   const band = getSentimentLexicon().rules.neutralBand;
   const binary = !labels.includes('neutral');
   const grid = LEXICON_WEIGHTS.flatMap((w) => (binary ? OFFSETS : [0]).map((o) => ({ w, o })));
-  const correct = new Array(grid.length).fill(0);
-  const fold = stratifiedFolds(labels, folds, (opts.seed ?? 1) + 7);
-  for (let f = 0; f < folds; f++) {
-    const tr: number[] = [];
-    const te: number[] = [];
-    fold.forEach((k, i) => (k === f ? te : tr).push(i));
-    const c = trainTextClassifier(tr.map((i) => texts[i]), tr.map((i) => labels[i]), { ...opts, calibrationFolds: 0, log: undefined });
-    for (const i of te) {
-      const probs = c.probabilities(texts[i]);
-      grid.forEach(({ w, o }, k) => {
-        const s = blendedScore({ classifier: c, lexiconWeight: w, offset: o }, probs, lexScores[i]);
-        const label = binary ? (s < 0 ? 'negative' : 'positive') : blendedLabel(probs, s, band);
-        if (label === labels[i]) correct[k]++;
+  const fold = stratifiedFolds(labels, k, (rest.seed ?? 1) + 7);
+  let best: { cand: number; g: number; correct: number; temperature: number } | null = null;
+  candidates.forEach((cand, ci) => {
+    const opts: TrainOptions = { ...cand.options, ...rest, features: { ...cand.options.features, ...rest.features } };
+    const cv = crossValidatedProbabilities(texts, labels, fold, k, opts);
+    const correct = new Array(grid.length).fill(0);
+    texts.forEach((_, i) => {
+      const probs = cv.probabilities[i];
+      grid.forEach(({ w, o }, g) => {
+        const sc = blendedScore({ lexiconWeight: w, offset: o }, probs, lexScores[i]);
+        const label = binary ? (sc < 0 ? 'negative' : 'positive') : blendedLabel(probs, sc, band);
+        if (label === labels[i]) correct[g]++;
       });
-    }
-  }
-  // ties go to the smallest offset and lexicon weight (earliest in the grid, nearest the plain model)
-  let best = 0;
-  for (let k = 1; k < grid.length; k++) if (correct[k] > correct[best] || (correct[k] === correct[best] && Math.abs(grid[k].o) < Math.abs(grid[best].o))) best = k;
-  opts.log?.(`lexicon weight ${grid[best].w}, offset ${grid[best].o} (cross-validated accuracy ${(correct[best] / texts.length).toFixed(4)})`);
-  return { classifier: trainTextClassifier(texts, labels, opts), lexiconWeight: grid[best].w, offset: grid[best].o };
+    });
+    // ties go to the smallest offset (earliest in the grid, nearest the plain model)
+    let bg = 0;
+    for (let g = 1; g < grid.length; g++) if (correct[g] > correct[bg] || (correct[g] === correct[bg] && Math.abs(grid[g].o) < Math.abs(grid[bg].o))) bg = g;
+    log?.(`${cand.name}: cross-validated accuracy ${(correct[bg] / texts.length).toFixed(4)} with lexicon weight ${grid[bg].w}, offset ${grid[bg].o}`);
+    if (!best || correct[bg] > best.correct) best = { cand: ci, g: bg, correct: correct[bg], temperature: cv.temperature };
+  });
+  const b = best!;
+  const chosen = candidates[b.cand];
+  log?.(`chose ${chosen.name}, lexicon weight ${grid[b.g].w}, offset ${grid[b.g].o}`);
+  const opts: TrainOptions = { ...chosen.options, ...rest, features: { ...chosen.options.features, ...rest.features }, calibrationFolds: 0, temperature: b.temperature, log };
+  return { classifier: trainTextClassifier(texts, labels, opts), lexiconWeight: grid[b.g].w, offset: grid[b.g].o };
 }
 
 /** The product's sentiment reader: the lexicon, blended with the shipped model when there is one. */

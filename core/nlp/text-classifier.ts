@@ -10,10 +10,15 @@ import { decodeF32, decodeF64, decodeQ8, encodeF32, encodeF64, encodeQ8 } from '
 import { DEFAULT_FEATURES, type FeatureConfig, extractKeys, hasContent, truncate } from './linear/features';
 import { KeyTable } from './linear/key-table';
 import { type Csr, seededRandom } from './linear/sparse';
-import { trainOneVsRest } from './linear/svm';
-import { segment } from './segment';
+import { type SvmOptions, trainOneVsRest } from './linear/svm';
+import { cut, segment } from './segment';
 
 export const UNKNOWN_LABEL = 'unknown';
+
+/** Content words for topics; every token (punctuation kept as clause breaks) when stop words count. */
+function wordSegmenter(f: FeatureConfig): ((text: string) => string[]) | undefined {
+  return f.words ? (f.wordStopWords ? cut : segment) : undefined;
+}
 
 export interface TrainOptions {
   features?: Partial<FeatureConfig>;
@@ -65,6 +70,9 @@ const featureSchema = z.object({
   punctBreaks: z.boolean(),
   maxChars: z.number().int().min(1),
   words: z.boolean(),
+  wordMaxN: z.number().int().min(1).max(3).default(1),
+  wordStopWords: z.boolean().default(false),
+  negationScope: z.number().int().min(0).max(8).default(0),
 });
 
 const modelSchema = z.object({
@@ -120,7 +128,7 @@ class LinearTextClassifier implements TextClassifier {
     if (typeof text !== 'string' || !hasContent(text)) return false;
     const { features, idf, weights, bias } = this.m;
     const t = truncate(text, features.maxChars);
-    const [buf, k] = extractKeys(t, features, this.keyBuf, features.words ? segment : undefined);
+    const [buf, k] = extractKeys(t, features, this.keyBuf, wordSegmenter(features));
     this.keyBuf = buf;
     if (this.touched.length < k) this.touched = new Int32Array(k * 2);
     const { counts, touched, table } = this;
@@ -227,7 +235,7 @@ function buildVocabulary(texts: readonly string[], features: FeatureConfig, minD
   let buf: Float64Array = new Float64Array(4096);
   for (let d = 0; d < texts.length; d++) {
     docStart[d] = total;
-    const [b, k] = extractKeys(truncate(texts[d], features.maxChars), features, buf, features.words ? segment : undefined);
+    const [b, k] = extractKeys(truncate(texts[d], features.maxChars), features, buf, wordSegmenter(features));
     buf = b;
     if (all.length < total + k) {
       const bigger = new Int32Array((total + k) * 2);
@@ -388,7 +396,20 @@ function fitTemperature(margins: Float64Array[], gold: Int32Array): number {
   return Math.exp((lo + hi) / 2);
 }
 
-export function trainTextClassifier(texts: readonly string[], labels: readonly string[], options: TrainOptions = {}): TextClassifier {
+interface Prepared {
+  docs: string[];
+  y: Int32Array;
+  labelList: string[];
+  vocab: Vocabulary;
+  X: Csr;
+  svm: SvmOptions;
+  parts: Omit<ModelParts, 'weights'>;
+  seed: number;
+  classCounts: Float64Array;
+  t0: number;
+}
+
+function prepare(texts: readonly string[], labels: readonly string[], options: TrainOptions): Prepared {
   if (texts.length !== labels.length) throw new Error(`trainTextClassifier: ${texts.length} texts but ${labels.length} labels`);
   const o = { ...DEFAULT_TRAIN, ...options };
   const features: FeatureConfig = { ...DEFAULT_FEATURES, ...options.features };
@@ -408,13 +429,12 @@ export function trainTextClassifier(texts: readonly string[], labels: readonly s
   const t0 = performance.now();
   const minDf = o.minDf === 'auto' ? (docs.length >= 2000 ? 3 : docs.length >= 200 ? 2 : 1) : o.minDf;
   const vocab = buildVocabulary(docs, features, minDf);
-  const allRows = docs.map((_, i) => i);
-  const X = buildMatrix(vocab, allRows);
+  const X = buildMatrix(vocab, docs.map((_, i) => i));
   log(`features: ${vocab.keys.length} kept, ${X.values.length} non-zeros, ${(performance.now() - t0).toFixed(0)} ms`);
 
   const classCounts = new Float64Array(nC);
   for (const c of y) classCounts[c]++;
-  const svm = {
+  const svm: SvmOptions = {
     C: o.C,
     eps: o.eps,
     maxIter: o.maxIter,
@@ -423,39 +443,88 @@ export function trainTextClassifier(texts: readonly string[], labels: readonly s
     nbAlpha: o.nbAlpha,
     classWeights: o.balanced ? Float64Array.from(classCounts, (n) => docs.length / (nC * Math.max(n, 1))) : undefined,
   };
-  const weights = trainOneVsRest(X, y, nC, svm);
-  log(`trained ${nC} classes on ${docs.length} texts, ${(performance.now() - t0).toFixed(0)} ms`);
-
-  const parts: ModelParts = {
+  const parts = {
     labels: labelList,
     features,
     temperature: o.temperature,
     bias: 1,
     keys: vocab.keys,
     idf: vocab.idf,
-    weights,
     meta: { examples: docs.length, labelCounts: Object.fromEntries(labelList.map((l, i) => [l, classCounts[i]])), C: o.C, minDf, nbAlpha: o.nbAlpha, balanced: o.balanced },
   };
+  return { docs, y, labelList, vocab, X, svm, parts, seed: o.seed, classCounts, t0 };
+}
 
-  const k = o.calibrationFolds;
-  if (k >= 2 && docs.length >= k * nC * 2) {
+/** Held-out margins for every document of `p`, from models trained on the other folds. The
+ * vocabulary and idf are shared with the full model; only the weights are refitted. */
+function foldMargins(p: Prepared, k: number, seed: number, assignment?: Int32Array): Float64Array[] {
+  const nC = p.labelList.length;
+  const folds = assignment ?? stratifiedFolds(Array.from(p.y, String), k, seed);
+  const allRows = p.docs.map((_, i) => i);
+  const margins: Float64Array[] = new Array(p.docs.length);
+  for (let f = 0; f < k; f++) {
+    const trainRows = allRows.filter((i) => folds[i] !== f);
+    const testRows = allRows.filter((i) => folds[i] === f);
+    if (!testRows.length) continue;
+    const Xf = selectRows(p.X, trainRows);
+    const Wf = trainOneVsRest(Xf, Int32Array.from(trainRows, (i) => p.y[i]), nC, p.svm);
+    const sub = new LinearTextClassifier({ ...p.parts, weights: Wf });
+    const m = sub.rawMargins(testRows.map((i) => p.docs[i]));
+    testRows.forEach((i, j) => (margins[i] = m[j]));
+  }
+  return margins;
+}
+
+export function trainTextClassifier(texts: readonly string[], labels: readonly string[], options: TrainOptions = {}): TextClassifier {
+  const p = prepare(texts, labels, options);
+  const log = options.log ?? (() => {});
+  const nC = p.labelList.length;
+  const weights = trainOneVsRest(p.X, p.y, nC, p.svm);
+  log(`trained ${nC} classes on ${p.docs.length} texts, ${(performance.now() - p.t0).toFixed(0)} ms`);
+  const parts: ModelParts = { ...p.parts, weights };
+  const k = options.calibrationFolds ?? DEFAULT_TRAIN.calibrationFolds;
+  if (k >= 2 && p.docs.length >= k * nC * 2) {
     // Held-out margins: training margins are overconfident, so fit T on what unseen text looks like.
-    // The vocabulary and idf are shared with the final model; only the weights are refitted.
-    const folds = stratifiedFolds(Array.from(y, String), k, o.seed + 101);
-    const margins: Float64Array[] = new Array(docs.length);
-    for (let f = 0; f < k; f++) {
-      const trainRows = allRows.filter((i) => folds[i] !== f);
-      const testRows = allRows.filter((i) => folds[i] === f);
-      const Xf = selectRows(X, trainRows);
-      const Wf = trainOneVsRest(Xf, Int32Array.from(trainRows, (i) => y[i]), nC, svm);
-      const sub = new LinearTextClassifier({ ...parts, weights: Wf });
-      const m = sub.rawMargins(testRows.map((i) => docs[i]));
-      testRows.forEach((i, j) => (margins[i] = m[j]));
-    }
-    parts.temperature = fitTemperature(margins, y);
-    log(`temperature ${parts.temperature.toFixed(4)} from ${k}-fold margins, ${(performance.now() - t0).toFixed(0)} ms`);
+    parts.temperature = fitTemperature(foldMargins(p, k, p.seed + 101), p.y);
+    log(`temperature ${parts.temperature.toFixed(4)} from ${k}-fold margins, ${(performance.now() - p.t0).toFixed(0)} ms`);
   }
   return new LinearTextClassifier(parts);
+}
+
+export interface CrossValidated {
+  /** held-out probabilities per input text (all 0 for a text with nothing to read or no label) */
+  probabilities: Record<string, number>[];
+  /** softmax temperature fitted on the held-out margins: train the full model with it */
+  temperature: number;
+}
+
+/**
+ * Held-out probabilities for every training text under the given options, by k-fold
+ * cross-validation with a caller-given fold assignment (same length as `texts`), so that
+ * settings can be compared on identical folds. The softmax temperature is fitted on the same
+ * held-out margins, so probabilities match a model trained with `{ calibrationFolds: 0, temperature }`.
+ */
+export function crossValidatedProbabilities(texts: readonly string[], labels: readonly string[], folds: Int32Array, k: number, options: TrainOptions = {}): CrossValidated {
+  const kept: number[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const l = labels[i]?.trim();
+    if (l && l !== UNKNOWN_LABEL && typeof texts[i] === 'string' && hasContent(texts[i])) kept.push(i);
+  }
+  const p = prepare(texts, labels, { ...options, log: undefined });
+  const margins = foldMargins(p, k, 0, Int32Array.from(kept, (i) => folds[i]));
+  const T = fitTemperature(margins.filter(Boolean), Int32Array.from(p.y).filter((_, i) => margins[i] !== undefined));
+  const probabilities: Record<string, number>[] = texts.map(() => Object.fromEntries(p.labelList.map((l) => [l, 0])));
+  kept.forEach((orig, j) => {
+    const m = margins[j];
+    if (!m || m.every((x) => x === 0)) return;
+    let top = -Infinity;
+    for (const x of m) if (x > top) top = x;
+    let sum = 0;
+    const e = Array.from(m, (x) => Math.exp((x - top) / T));
+    for (const x of e) sum += x;
+    p.labelList.forEach((l, c) => (probabilities[orig][l] = e[c] / sum));
+  });
+  return { probabilities, temperature: T };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,13 @@ export interface FeatureConfig {
   maxChars: number;
   /** jieba word unigrams as an extra namespace (slow: about 5,000 messages/s alone) */
   words: boolean;
+  /** word n-gram orders up to this (1 = unigrams; 2 adds adjacent pairs within a clause) */
+  wordMaxN: number;
+  /** keep stop words (不, 没, 很…) among the word features: sentiment needs them, topics do not */
+  wordStopWords: boolean;
+  /** words within this many tokens after a negation (不, 没…) in the same clause also emit a
+   * NOT_-marked twin, so 不 + 满意 differs from 满意 (0 = off) */
+  negationScope: number;
 }
 
 export const DEFAULT_FEATURES: FeatureConfig = {
@@ -28,7 +35,44 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   punctBreaks: true,
   maxChars: 3000,
   words: false,
+  wordMaxN: 1,
+  wordStopWords: false,
+  negationScope: 0,
 };
+
+/** Negation words that open a NOT_ scope in the word view. */
+const NEGATORS = new Set(['不', '没', '没有', '无', '未', '别', '非', '不是', '并不', '并非', '毫无', '从不', '从未', '绝不', '不太', '不够', '不怎么', '一点也不', '一点都不', '不算', '谈不上', '算不上']);
+
+const isBoundary = (w: string) => /^[\p{P}\p{S}\s]+$/u.test(w);
+
+function wordKey(w: string, seed1: number, seed2: number): number {
+  let h1 = seed1 | 0;
+  let h2 = seed2 | 0;
+  for (let j = 0; j < w.length; j++) {
+    const c = w.charCodeAt(j);
+    h1 = Math.imul(h1 ^ c, P1);
+    h2 = Math.imul(h2 ^ c, P2);
+    h2 ^= h2 >>> 15;
+  }
+  return (h1 >>> 0) + (h2 & 0x1fffff) * 4294967296;
+}
+
+/** Word-view features from a token stream that may still hold punctuation (a clause break). */
+function wordKeys(tokens: readonly string[], cfg: FeatureConfig): number[] {
+  const keys: number[] = [];
+  let prev: string | null = null;
+  let scope = 0;
+  for (const raw of tokens) {
+    const w = raw.trim();
+    if (!w || isBoundary(w)) { prev = null; scope = 0; continue; }
+    keys.push(wordKey(w, 0x6a09e667, 0x3f84d5b5));
+    if (cfg.wordMaxN >= 2 && prev !== null) keys.push(wordKey(prev + '\u0001' + w, 0x510e527f, 0x1f83d9ab));
+    if (scope > 0) { keys.push(wordKey(w, 0x5be0cd19, 0x137e2179)); scope--; }
+    if (cfg.negationScope > 0 && NEGATORS.has(w)) scope = cfg.negationScope;
+    prev = w;
+  }
+  return keys;
+}
 
 const BREAK = 0;
 const SPACE = 32;
@@ -133,23 +177,13 @@ export function extractKeys(
     }
   }
   if (cfg.words && segmenter) {
-    const words = segmenter(text);
+    const words = wordKeys(segmenter(text), cfg);
     if (out.length < k + words.length) {
       const bigger = new Float64Array((k + words.length) * 2);
       bigger.set(out.subarray(0, k));
       out = bigger;
     }
-    for (const w of words) {
-      let h1 = 0x6a09e667 | 0;
-      let h2 = 0x3f84d5b5 | 0;
-      for (let j = 0; j < w.length; j++) {
-        const c = w.charCodeAt(j);
-        h1 = Math.imul(h1 ^ c, P1);
-        h2 = Math.imul(h2 ^ c, P2);
-        h2 ^= h2 >>> 15;
-      }
-      out[k++] = (h1 >>> 0) + (h2 & 0x1fffff) * 4294967296;
-    }
+    for (const key of words) out[k++] = key;
   }
   return [out, k];
 }
