@@ -82,10 +82,10 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
                 })}
               </ul>
               {detail.timers.length > 0 && (
-                <p className="small muted timers">
+                <p className="small muted timers" title="✓ 已触发；橙色为待触发">
                   {detail.timers.map((tm) => (
                     <span key={tm.id} className={`timer ${tm.state}`}>
-                      {TIMER_DEADLINE_LABELS[tm.deadline] ?? tm.deadline}{TIMER_LABELS[tm.kind] ?? tm.kind} {fmtTime(tm.fireAt).slice(5)}{tm.state === 'fired' ? ' ✓' : tm.state === 'pending' ? ' ⏳' : ''}
+                      {TIMER_DEADLINE_LABELS[tm.deadline] ?? tm.deadline}{TIMER_LABELS[tm.kind] ?? tm.kind} {fmtTime(tm.fireAt).slice(5)}{tm.state === 'fired' ? ' ✓' : ''}
                     </span>
                   ))}
                 </p>

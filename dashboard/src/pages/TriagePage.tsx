@@ -42,19 +42,19 @@ function TriageRow({ item, categories, onDone }: { item: TriageItem; categories:
       <div className="small muted">
         <span className="mono">{item.trackingNo}</span> · {CHANNEL_LABELS[item.channel] ?? item.channel} · {item.district ?? '区县未识别'} · {departmentName(item.departmentCode)}
       </div>
-      <b>{item.title ?? item.summary.slice(0, 40)}</b>
+      {item.title && !item.summary.startsWith(item.title.replace(/…$/, '')) && <b>{item.title}</b>}
       <p className="summary">{item.summary}</p>
       {item.reviewReasons?.length ? <p className="small muted">复核原因：{item.reviewReasons.join('；')}</p> : null}
       <div className="triage-fields">
         <label>
-          {t('分类')} <span className={`conf ${confClass(item.categoryConfidence)}`}>{t('置信度')} {pct(item.categoryConfidence, 0)}</span>
+          <span className="label-line">{t('分类')} <span className={`conf ${confClass(item.categoryConfidence)}`}>{t('置信度')} {pct(item.categoryConfidence, 0)}</span></span>
           <select value={v.category} onChange={(e) => setV({ ...v, category: e.target.value })}>
             {!item.category && <option value="">—</option>}
             {categories.map((c) => <option key={c}>{c}</option>)}
           </select>
         </label>
         <label>
-          {t('类型')} <span className={`conf ${confClass(item.typeConfidence)}`}>{t('置信度')} {pct(item.typeConfidence, 0)}</span>
+          <span className="label-line">{t('类型')} <span className={`conf ${confClass(item.typeConfidence)}`}>{t('置信度')} {pct(item.typeConfidence, 0)}</span></span>
           <select value={v.requestType} onChange={(e) => setV({ ...v, requestType: e.target.value })}>
             {!item.requestType && <option value="">—</option>}
             {REQUEST_TYPES.map((c) => <option key={c}>{c}</option>)}
