@@ -19,6 +19,9 @@ const EN: Record<string, string> = {
   评价: 'Rate', 补充材料: 'Add information', 联系人: 'Name', 电话: 'Phone', 内容: 'Content', 地址: 'Address', 确认: 'Confirm', 更正: 'Correct',
   置信度: 'Confidence', 情感: 'Sentiment', 紧急程度: 'Urgency', 近7天: 'Last 7 days', 近30天: 'Last 30 days', 令牌: 'Token', 演示账号: 'Demo accounts',
   加载中: 'Loading…', 加载失败: 'Failed to load',
+  留言总数: 'Messages', 今日留言: 'Today', 在办工单: 'Open cases', 超期工单: 'Overdue cases', 待人工复核: 'To review', 待处理留言: 'Unprocessed',
+  近30天趋势: '30-day trend', 诉求分类: 'Categories', 区县分布: 'Districts', 渠道来源: 'Channels', 情感倾向: 'Sentiment',
+  排名: 'Rank', 超期在办: 'Open overdue',
 };
 
 const LangContext = createContext<{ lang: Lang; setLang: (l: Lang) => void }>({ lang: 'zh', setLang: () => {} });

@@ -3,18 +3,21 @@ import { CountBarChart } from '../charts/CountBarChart';
 import { DailyTrendChart } from '../charts/DailyTrendChart';
 import { SharePieChart } from '../charts/SharePieChart';
 import { CHANNEL_LABELS, SENTIMENT_LABELS } from '../labels';
+import { useT } from '../i18n';
 import { usePoll } from '../usePoll';
 
 function Kpi({ label, value, tone }: { label: string; value: number | string; tone?: 'warn' | 'bad' }) {
+  const { t } = useT();
   return (
     <div className={`kpi ${tone ?? ''}`} data-testid={`kpi-${label}`}>
       <div className="kpi-value">{value}</div>
-      <div className="kpi-label">{label}</div>
+      <div className="kpi-label">{t(label)}</div>
     </div>
   );
 }
 
 export function OverviewPage() {
+  const { t } = useT();
   const { data, error } = usePoll(() => api<Overview>('/api/v1/stats/overview'), 5000);
   if (!data) return <p className="muted">{error ? `加载失败：${error}` : '加载中…'}</p>;
   const channels = Object.entries(data.messages.byChannel).map(([k, v]) => ({ name: CHANNEL_LABELS[k] ?? k, value: v }));
@@ -35,23 +38,23 @@ export function OverviewPage() {
       </section>
       <section className="grid">
         <div className="card wide">
-          <h3>近30天趋势</h3>
+          <h3>{t('近30天趋势')}</h3>
           <DailyTrendChart data={data.daily} />
         </div>
         <div className="card">
-          <h3>诉求分类</h3>
+          <h3>{t('诉求分类')}</h3>
           <CountBarChart data={data.cases.byCategory.map((c) => ({ name: c.category, count: c.count }))} />
         </div>
         <div className="card">
-          <h3>区县分布</h3>
+          <h3>{t('区县分布')}</h3>
           <CountBarChart data={data.cases.byDistrict.map((c) => ({ name: c.district, count: c.count }))} color="#16a34a" />
         </div>
         <div className="card">
-          <h3>渠道来源</h3>
+          <h3>{t('渠道来源')}</h3>
           <SharePieChart data={channels} />
         </div>
         <div className="card">
-          <h3>情感倾向</h3>
+          <h3>{t('情感倾向')}</h3>
           <SharePieChart data={sentiment} colors={['#dc2626', '#64748b', '#16a34a', '#94a3b8']} />
         </div>
       </section>
