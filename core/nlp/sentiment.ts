@@ -46,6 +46,15 @@ const rulesSchema = z.object({
   resolvedDiscountBefore: z.number().default(1),
   /** "不脏" is good but "没有停水" is merely fine: a negated negative word keeps this share */
   negatedNegativeFactor: z.number().default(1),
+  /** "请问…停水…？": a consultation names problems without complaining of them; negative words
+   * from the marker to the end of its sentence keep this share */
+  consult: z.array(z.string()).default([]),
+  consultFactor: z.number().default(1),
+  /** a closing "谢谢" after a request or complaint is politeness, not praise: it keeps this share */
+  courtesy: z.array(z.string()).default([]),
+  courtesyFactor: z.number().default(1),
+  /** praise in scare quotes (服务真是"周到") is sarcasm: its sign flips, times this */
+  scareQuoteFactor: z.number().default(0),
   negationWindow: z.number().int().min(0),
   scoreScale: z.number().positive(),
   neutralBand: z.number().min(0).max(1),
@@ -57,7 +66,9 @@ type Entry =
   | { kind: 'neg'; mult: number }
   | { kind: 'deg'; mult: number }
   | { kind: 'ignore' }
-  | { kind: 'marker'; marker: 'contrast' | 'concession' | 'summary' | 'irrealis' | 'rhetorical' | 'resolved' };
+  | { kind: 'marker'; marker: MarkerName };
+
+type MarkerName = 'contrast' | 'concession' | 'summary' | 'irrealis' | 'rhetorical' | 'resolved' | 'consult';
 
 export interface SentimentLexicon {
   entries: Map<string, Entry>;
@@ -93,8 +104,8 @@ export function buildSentimentLexicon(src: LexiconSources, base: SentimentRules 
   const entries = new Map<string, Entry>();
   const rules = src.rules ?? base;
   // Later sets win; sentiment words go last so an entry in both lists keeps its polarity.
-  const markers: [keyof SentimentRules & ('contrast' | 'concession' | 'summary' | 'irrealis' | 'rhetorical' | 'resolved')][] = [
-    ['irrealis'], ['concession'], ['contrast'], ['summary'], ['rhetorical'], ['resolved'],
+  const markers: [MarkerName][] = [
+    ['irrealis'], ['concession'], ['contrast'], ['summary'], ['rhetorical'], ['resolved'], ['consult'],
   ];
   for (const [m] of markers) for (const w of rules[m]) entries.set(w, { kind: 'marker', marker: m });
   for (const [w, mult] of src.degree ?? []) entries.set(w, { kind: 'deg', mult });
@@ -159,6 +170,23 @@ function tokenize(clause: string, lex: SentimentLexicon): Token[] {
   return out;
 }
 
+// Opening → closing quote marks; straight quotes close themselves.
+const QUOTES: Record<string, string> = { '“': '”', '‘': '’', '「': '」', '『': '』', '"': '"', "'": "'", '＂': '＂' };
+
+/** Character ranges [start, end) of short quoted spans (up to 8 characters) in a clause. */
+function quotedSpans(clause: string): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < clause.length; i++) {
+    const close = QUOTES[clause[i]];
+    if (!close) continue;
+    const j = clause.indexOf(close, i + 1);
+    if (j > i + 1 && j - i - 1 <= 8) { out.push([i + 1, j]); i = j; }
+  }
+  return out;
+}
+
+const SENTENCE_END = /[。！？!?\n]/;
+
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
 /** Lexicon reading of one text (already normalised or not: it copes with both). */
@@ -170,11 +198,25 @@ export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentim
   const clauseScores: number[] = [];
   const clauseHits: SentimentHit[][] = [];
   let summaryOn = false;
+  let consultOn = false;
+  const courtesy = new Set(r.courtesy);
   for (let p = 0; p < parts.length; p += 2) {
     const clause = parts[p];
     const punct = parts[p + 1] ?? '';
     if (!clause.trim()) continue;
+    // politeness closing a message that already said something ("…麻烦看一下，谢谢")
+    if (clauseScores.length > 0 && courtesy.has(clause.trim()) && !parts.slice(p + 2).some((x, k) => k % 2 === 0 && x.trim())) {
+      const tokensC = tokenize(clause, lex);
+      let w = 0;
+      for (const t of tokensC) if (t.entry.kind === 'word') w += t.entry.weight;
+      w *= r.courtesyFactor;
+      clauseScores.push(w);
+      clauseHits.push(w ? [{ word: clause.trim(), weight: w }] : []);
+      continue;
+    }
     const tokens = tokenize(clause, lex);
+    const quoted = r.scareQuoteFactor ? quotedSpans(clause) : [];
+    const resolvedAt = tokens.find((t) => t.entry.kind === 'marker' && t.entry.marker === 'resolved')?.start ?? -1;
     let score = 0;
     let irrealis = false;
     let contrast = false;
@@ -192,6 +234,7 @@ export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentim
         else if (e.marker === 'summary') summaryOn = true;
         else if (e.marker === 'rhetorical') rhetorical = true;
         else if (e.marker === 'resolved') resolved = true;
+        else if (e.marker === 'consult') { consultOn = true; irrealis = true; } // 请问 holds 请
         continue;
       }
       if (e.kind === 'ignore') { mods = []; continue; }
@@ -208,11 +251,18 @@ export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentim
       mods = [];
       let w = e.weight * mult;
       if (e.weight < 0 && mult < 0) w *= r.negatedNegativeFactor;
+      // praise in scare quotes is sarcasm: 服务真是"周到"
+      if (w > 0 && quoted.some(([a, b]) => t.start >= a && t.end <= b)) w = -w * r.scareQuoteFactor;
+      // "停水的问题已经解决了": a problem named before its resolution in the same clause is over
+      if (w < 0 && resolvedAt > t.start) w *= r.resolvedDiscountBefore;
+      if (w < 0 && consultOn) w *= r.consultFactor;
       if (irrealis) w *= w > 0 ? r.irrealisPositive : r.irrealisNegative;
       score += w;
       mine.push({ word: t.word, weight: w });
     }
-    const isQuestion = /[？?]/.test(punct) || /[吗呢]$/.test(clause.trim());
+    // a message often ends on its question without the mark ("…这叫什么服务")
+    const last = !parts.slice(p + 2).some((x, k) => k % 2 === 0 && x.trim());
+    const isQuestion = /[？?]/.test(punct) || /[吗呢]$/.test(clause.trim()) || (last && rhetorical && !punct.trim());
     if (rhetorical && (isQuestion || /[！!]/.test(punct))) {
       score += r.rhetoricalScore;
       mine.push({ word: '(rhetorical)', weight: r.rhetoricalScore });
@@ -227,6 +277,7 @@ export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentim
     if (resolved) for (let k = 0; k < clauseScores.length; k++) if (clauseScores[k] < 0) clauseScores[k] *= r.resolvedDiscountBefore;
     clauseScores.push(score);
     clauseHits.push(mine);
+    if (SENTENCE_END.test(punct)) consultOn = false;
   }
   const raw = clauseScores.reduce((a, b) => a + b, 0);
   for (const h of clauseHits) hits.push(...h);
