@@ -19,7 +19,7 @@ export function NegativeShareChart({ data, height = 260 }: { data: NegativeShare
         <Tooltip formatter={(v, name) => (name === '负面占比' && typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : String(v))} />
         <Legend />
         <Bar yAxisId="n" dataKey="cases" name="工单数" fill="#cbd5e1" radius={[3, 3, 0, 0]} />
-        <Line yAxisId="share" type="monotone" dataKey="share" name="负面占比" stroke="#dc2626" strokeWidth={2} dot={false} connectNulls />
+        <Line yAxisId="share" type="linear" dataKey="share" name="负面占比" stroke="#dc2626" strokeWidth={2} dot={false} connectNulls />
       </ComposedChart>
     </ResponsiveContainer>
   );

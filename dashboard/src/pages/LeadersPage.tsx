@@ -98,7 +98,12 @@ export function LeadersPage() {
             <div className="table-scroll">
               <table className="ranking" data-testid="ranking">
                 <thead><tr>{headers.map((h) => <th key={h}>{t(h)}</th>)}</tr></thead>
-                <tbody><DeptRows rows={ranking.data.ranked} ranked /></tbody>
+                <tbody>
+                  <DeptRows rows={ranking.data.ranked} ranked />
+                  {!ranking.data.ranked.length && (
+                    <tr><td colSpan={headers.length} className="muted empty">本期没有办件量达到 {ranking.data.minVolume} 件的单位，暂不排名</td></tr>
+                  )}
+                </tbody>
               </table>
               {ranking.data.belowMinimum.length > 0 && (
                 <details className="below-min">
@@ -129,11 +134,11 @@ export function LeadersPage() {
           </div>
           {topics.data && topics.data.topics.length > 0 ? (
             <>
-              <TopicVolumeChart data={topics.data.topics.map((x) => ({ name: `${x.district ?? '全市'}·${x.keyword}`, volume: x.volume, previous: x.previous }))} />
+              <TopicVolumeChart data={topics.data.topics.map((x) => ({ name: `${x.district ?? '区县未识别'}·${x.keyword}`, volume: x.volume, previous: x.previous }))} />
               <ol className="topics">
                 {topics.data.topics.map((x) => (
                   <li key={x.key}>
-                    <b>{x.district ?? '全市'} · {x.keywords.join(' / ')}</b>
+                    <b>{x.district ?? '区县未识别'} · {x.keywords.join(' / ')}</b>
                     {x.burst && <span className="tag bad">突增</span>}
                     <span className="muted small">
                       {' '}{x.volume} 条（上期 {x.previous}{x.growth !== null ? `，${x.growth >= 0 ? '+' : ''}${Math.round(x.growth * 100)}%` : ''}）· {x.cases} 件工单，在办 {x.open} · 负面 {pct(x.negativeShare, 0)}{x.topCategory ? ` · ${x.topCategory}` : ''}
