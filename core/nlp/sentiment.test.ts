@@ -50,6 +50,40 @@ describe('lexicon sentiment', () => {
   });
 });
 
+describe('lexicon sentiment: citizen-message rules', () => {
+  it('reads praise in scare quotes as sarcasm', () => {
+    expect(s('这服务真是太好了').label).toBe('positive');
+    expect(s('这服务真是太“好”了').label).toBe('negative');
+    expect(s("窗口办事真'高效'，跑了四趟").label).toBe('negative');
+    // quotes around a name or a neutral phrase change nothing
+    expect(s('“芜湖发布”说明天停水检修').score).toBeCloseTo(s('芜湖发布说明天停水检修').score, 5);
+  });
+  it('reads negated praise as criticism', () => {
+    expect(s('服务一点都不周到').label).toBe('negative');
+    expect(s('处理结果不怎么样').label).toBe('negative');
+    expect(s('服务质量一点没提高').score).toBeLessThan(0);
+  });
+  it('weighs a closing courtesy thanks little', () => {
+    const polite = s('楼道灯坏了两周，麻烦物业看一下，谢谢');
+    expect(polite.label).toBe('negative');
+    // a thanks that is the message, or that is intensified, still counts in full
+    expect(s('谢谢').label).toBe('positive');
+    expect(s('路灯修好了，真的非常感谢！').label).toBe('positive');
+  });
+  it('lets a thanks win over a problem that is already solved', () => {
+    expect(s('之前反映的停水问题已经解决了，谢谢你们').label).toBe('positive');
+    expect(s('停水问题一直没解决').label).toBe('negative');
+  });
+  it('softens problem words in a consultation question', () => {
+    const ask = s('请问下周停水检修具体影响哪些小区？');
+    expect(ask.label).toBe('neutral');
+    expect(s('又停水了，一点通知都没有，太过分了').label).toBe('negative');
+  });
+  it('counts a rhetorical final clause without a question mark', () => {
+    expect(s('说好一周答复，一个月了没人理，凭什么').label).toBe('negative');
+  });
+});
+
 describe('toSentimentLabel', () => {
   it('maps dataset labels', () => {
     expect(toSentimentLabel('1')).toBe('positive');

@@ -200,12 +200,13 @@ export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentim
   let summaryOn = false;
   let consultOn = false;
   const courtesy = new Set(r.courtesy);
+  const resolvedWords = new Set(r.resolved);
   for (let p = 0; p < parts.length; p += 2) {
     const clause = parts[p];
     const punct = parts[p + 1] ?? '';
     if (!clause.trim()) continue;
-    // politeness closing a message that already said something ("…麻烦看一下，谢谢")
-    if (clauseScores.length > 0 && courtesy.has(clause.trim()) && !parts.slice(p + 2).some((x, k) => k % 2 === 0 && x.trim())) {
+    // politeness closing a message that complained or asked so far ("…麻烦看一下，谢谢")
+    if (clauseScores.length > 0 && clauseScores.reduce((a, b) => a + b, 0) <= 0 && courtesy.has(clause.trim()) && !parts.slice(p + 2).some((x, k) => k % 2 === 0 && x.trim())) {
       const tokensC = tokenize(clause, lex);
       let w = 0;
       for (const t of tokensC) if (t.entry.kind === 'word') w += t.entry.weight;
@@ -216,13 +217,14 @@ export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentim
     }
     const tokens = tokenize(clause, lex);
     const quoted = r.scareQuoteFactor ? quotedSpans(clause) : [];
-    const resolvedAt = tokens.find((t) => t.entry.kind === 'marker' && t.entry.marker === 'resolved')?.start ?? -1;
+    // 解决了 / 修好了 are also praise words, so a resolution is found by its word, not its entry kind
+    const resolvedAt = tokens.find((t) => resolvedWords.has(t.word))?.start ?? -1;
+    let resolved = resolvedAt >= 0;
     let score = 0;
     let irrealis = false;
     let contrast = false;
     let concession = false;
     let rhetorical = false;
-    let resolved = false;
     const mine: SentimentHit[] = [];
     let mods: Token[] = [];
     for (const t of tokens) {

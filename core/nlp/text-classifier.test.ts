@@ -7,6 +7,7 @@ import {
   fromJSON,
   loadTextClassifier,
   saveTextClassifier,
+  crossValidatedProbabilities,
   stratifiedFolds,
   trainTextClassifier,
 } from './text-classifier';
@@ -154,5 +155,32 @@ describe('KeyTable', () => {
     expect(t.get(7)).toBe(0);
     expect(t.get(8)).toBe(-1);
     expect(t.add(7, 5)).toBe(5);
+  });
+});
+
+describe('crossValidatedProbabilities', () => {
+  const { texts, labels } = corpus(20);
+  it('gives held-out probabilities on caller folds and a temperature that reproduces them', () => {
+    const folds = stratifiedFolds(labels, 3, 5);
+    const cv = crossValidatedProbabilities(texts, labels, folds, 3, { calibrationFolds: 0 });
+    expect(cv.probabilities).toHaveLength(texts.length);
+    expect(cv.temperature).toBeGreaterThan(0);
+    let right = 0;
+    cv.probabilities.forEach((p, i) => {
+      expect(Object.values(p).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      const best = Object.entries(p).sort((a, b) => b[1] - a[1])[0][0];
+      if (best === labels[i]) right++;
+    });
+    expect(right / texts.length).toBeGreaterThan(0.9);
+  });
+  it('trains with word pairs and negation scope, and keeps its defaults for old model files', () => {
+    const m = trainTextClassifier(texts, labels, { features: { words: true, wordMaxN: 2, wordStopWords: true, negationScope: 3 }, calibrationFolds: 0 });
+    expect(m.predict('学校老师布置的课外作业太多').label).toBe('school');
+    const json = m.toJSON();
+    expect(fromJSON(json).predict('停水好几天了').label).toBe('water');
+    const { wordMaxN: _a, wordStopWords: _b, negationScope: _c, ...old } = json.features;
+    const plain = trainTextClassifier(texts, labels, { calibrationFolds: 0 });
+    const oldFile = { ...plain.toJSON(), features: { ...old, words: false } };
+    expect(fromJSON(oldFile).predictBatch(texts.slice(0, 5))).toEqual(plain.predictBatch(texts.slice(0, 5)));
   });
 });
