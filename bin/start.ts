@@ -1,6 +1,6 @@
 // `npm start`: the whole service in one process. With no DATABASE_URL/REDIS_URL it runs on embedded
 // PGlite and the in-process job runner, and loads demo data on first start (`-- --no-demo` skips it).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../api/app';
@@ -25,11 +25,30 @@ if (unknown.length) {
 const config = getConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL });
 
+/** Newest modification time under a folder (sources of the dashboard). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+// builds the dashboard when there is no build or its sources changed since (a stale build would
+// hide a change); a clean clone has none, so the first start builds it
 async function ensureDashboardBuilt(): Promise<void> {
-  if (existsSync(path.join(DASHBOARD_DIST, 'index.html'))) return;
-  logger.info('building the dashboard (first start)…');
+  const index = path.join(DASHBOARD_DIST, 'index.html');
+  const dashboard = path.join(ROOT, 'dashboard');
+  const sources = Math.max(
+    newestMtime(path.join(dashboard, 'src')),
+    statSync(path.join(dashboard, 'index.html')).mtimeMs,
+    statSync(path.join(dashboard, 'vite.config.ts')).mtimeMs,
+  );
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  logger.info(existsSync(index) ? 'rebuilding the dashboard (sources changed)…' : 'building the dashboard (first start)…');
   const { build } = await import('vite');
-  await build({ configFile: path.join(ROOT, 'dashboard/vite.config.ts'), logLevel: 'warn' });
+  await build({ configFile: path.join(dashboard, 'vite.config.ts'), logLevel: 'warn' });
 }
 
 async function main() {

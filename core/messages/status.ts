@@ -88,7 +88,8 @@ export async function getResidentStatus(sql: Sql, trackingNo: string, code: stri
     repliedAt: c?.repliedAt ?? null,
     reply: c?.reply ?? null,
     rating: c?.rating ?? null,
-    canRate: status === 'closed' || status === 'replied',
+    // the lifecycle takes a rating (回访) once the case is closed (办结), not at the reply
+    canRate: status === 'closed',
     history: events.filter((e) => EVENT_LABELS[e.type]).map((e) => ({ at: e.at, label: EVENT_LABELS[e.type] })),
   };
 }
