@@ -177,7 +177,10 @@ describe('the lifecycle from the API', () => {
   it('staff merge one case into another and split a message back out; the reply reaches every resident', async () => {
     const a = await openTestCase(db.sql, { department: 'urban-mgmt' });
     const b = await openTestCase(db.sql, { department: 'urban-mgmt', message: { channel: 'hotline', body: '赭山路北段路灯一直不亮' } });
-    const merged = await act(b.caseId, 'merge', centre, { intoCaseId: a.caseId, reason: '同一路段路灯' });
+    expect((await act(b.caseId, 'merge', centre, { intoTrackingNo: 'MS2601010009999' })).status).toBe(404);
+    expect((await act(b.caseId, 'merge', centre, {})).status).toBe(400);
+    // staff name the target by its tracking number (受理编号)
+    const merged = await act(b.caseId, 'merge', centre, { intoTrackingNo: a.message.trackingNo, reason: '同一路段路灯' });
     expect(merged.body.status).toBe('merged');
     let d = await detail(a.caseId);
     expect(d.events.at(-1)).toMatchObject({ type: 'merged', data: { fromCaseId: b.caseId } });

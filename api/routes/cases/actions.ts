@@ -6,7 +6,7 @@ import { actOnCase, mergeCases, type ActResult, type CaseServiceDeps } from '../
 import type { CaseAction } from '../../../core/cases/lifecycle';
 import { openCaseForMessage } from '../../../core/cases/open-case';
 import { checkReply } from '../../../core/cases/reply-quality';
-import { getCase } from '../../../core/db/cases';
+import { getCase, getCaseByTrackingNo } from '../../../core/db/cases';
 import { getMessage, listMessagesForCase } from '../../../core/db/messages';
 import { actorOf, requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
@@ -94,10 +94,18 @@ export function caseActionRoutes(deps: AppDeps) {
   });
 
   app.post('/:id/merge', requireStaff(deps, ['admin', 'centre']), validate('param', idParam),
-    validate('json', z.object({ intoCaseId: z.number().int().positive(), reason: reason.optional(), version })), async (c) => {
+    validate('json', z.object({
+      // the target as staff know it (受理编号) or by its internal id
+      intoCaseId: z.number().int().positive().optional(),
+      intoTrackingNo: z.string().trim().regex(/^MS\d{13}$/, 'a tracking number like MS2611230000001').optional(),
+      reason: reason.optional(),
+      version,
+    }).refine((b) => (b.intoCaseId === undefined) !== (b.intoTrackingNo === undefined), { message: 'give intoCaseId or intoTrackingNo', path: ['intoCaseId'] })), async (c) => {
       const { id } = c.req.valid('param');
       const b = c.req.valid('json');
-      const r = await translateErrors(() => mergeCases(svc, id, b.intoCaseId, { actor: actorOf(c.get('staff')), expectedVersion: b.version, reason: b.reason }));
+      const into = b.intoCaseId ?? (await getCaseByTrackingNo(deps.db.sql, b.intoTrackingNo!))?.id;
+      if (!into) throw new ApiError('not_found', `no case with tracking number ${b.intoTrackingNo}`);
+      const r = await translateErrors(() => mergeCases(svc, id, into, { actor: actorOf(c.get('staff')), expectedVersion: b.version, reason: b.reason }));
       return c.json(summary(r));
     });
 

@@ -19,7 +19,7 @@ interface ActionDef {
 }
 
 const FIELD_LABEL: Record<FieldKind, string> = {
-  reason: '理由', note: '备注', workingDays: '延期工作日数', department: '承办单位', intoCaseId: '并入工单号（内部编号）', messageId: '拆分的留言',
+  reason: '理由', note: '备注', workingDays: '延期工作日数', department: '承办单位', intoCaseId: '并入工单（受理编号，或 #内部编号）', messageId: '拆分的留言',
 };
 
 function actionsFor(role: string, ownDept: boolean, d: CaseDetail): ActionDef[] {
@@ -131,7 +131,9 @@ export function CaseActions({ detail, onDone }: { detail: CaseDetail; onDone: ()
       const v = values[f]?.trim();
       if (!v) continue;
       if (f === 'department') body.departmentId = v;
-      else if (f === 'workingDays' || f === 'intoCaseId' || f === 'messageId') body[f] = Number(v);
+      else if (f === 'intoCaseId' && /^MS/i.test(v)) body.intoTrackingNo = v.toUpperCase();
+      else if (f === 'intoCaseId') body.intoCaseId = Number(v.replace(/^#/, ''));
+      else if (f === 'workingDays' || f === 'messageId') body[f] = Number(v);
       else body[f] = v;
     }
     if (a.step !== 'split') body.version = detail.case.version;
