@@ -46,3 +46,22 @@ describe('urgency', () => {
     expect(classifyUrgency('明天计划停电').confidence).toBeLessThan(classifyUrgency('路灯坏了').confidence);
   });
 });
+
+describe('urgency: questions, rescues already over, and less common dangers', () => {
+  it.each([
+    '化工厂旁边冒黑烟，是不是着火了？有没有人管',
+    '隧道里有辆车自燃了，烟很大，快通知消防',
+    '独居老人三天没开门，敲门无回应，屋里有异味',
+    '被电动车撞了，腿一直流血，走不了路',
+    '楼顶的广告牌被风刮得快掉下来了，下面全是行人',
+    '大树被风刮断横在路中间，已经有车被砸',
+    '幼儿园多名孩子呕吐腹泻，疑似食物中毒',
+    '家里老人今天上午外出至今未归，身上没带手机',
+  ])('urgent: %s', (t) => expect(u(t)).toBe('urgent'));
+
+  it.each([
+    '建议每个小区都配一台除颤仪，关键时刻能救命',
+    '感谢社区网格员，我家老人走失，大家找了一晚上终于找到了',
+    '感谢急诊科，我爸突发心梗，抢救及时，已经脱离危险',
+  ])('normal: %s', (t) => expect(u(t)).toBe('normal'));
+});

@@ -100,7 +100,8 @@ export function classifyUrgency(text: string): UrgencyResult {
     const before = cl.slice(0, m.start);
     // the clause itself, plus the clause before for time words that open a sentence ("上周…，停了水")
     const ctx = (m.clause > 0 ? clauses[m.clause - 1] : '') + cl;
-    if (c.negation.test(before)) { setAside.push(`${m.why}:否定`); continue; }
+    // "是不是着火了", "有没有人管" ask; they do not deny
+    if (c.negation.test(before) && !/(是不是|有没有|会不会|能不能|要不要)$/.test(before)) { setAside.push(`${m.why}:否定`); continue; }
     if (c.hypothetical.test(cl)) { setAside.push(`${m.why}:假设`); continue; }
     if (c.planned.test(cl) || (c.planned.test(ctx) && !c.now.test(cl))) { setAside.push(`${m.why}:计划`); continue; }
     if (c.past.test(cl) && !c.now.test(cl)) { setAside.push(`${m.why}:已过去`); continue; }
