@@ -13,7 +13,7 @@ import { detectPii } from './pii';
 import { extractPlace } from './place';
 import { classifyRequestType } from './request-type';
 import { LEXICON_DIR, segment } from './segment';
-import { analyzeSentiment, getSentimentLexicon, type SentimentResult } from './sentiment';
+import { getSentimentLexicon, messageSentiment, type SentimentResult } from './sentiment';
 import { messageAnalysisSchema, type MessageAnalysis, type Prediction } from './types';
 import { classifyUrgency } from './urgency';
 
@@ -97,7 +97,7 @@ export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): Analysi
   const place = safe(() => extractPlace(normalizedText, { address }), null);
   const tokens = safe(() => segment(readText), []);
   const category = safe(() => classifyCategory(readText), UNKNOWN);
-  const lexical = safe(() => analyzeSentiment(readText), { label: 'neutral' as const, confidence: 0, score: 0, hits: [] });
+  const lexical = safe(() => messageSentiment(readText), { label: 'neutral' as const, confidence: 0, score: 0, hits: [] });
   const urgency = safe(() => classifyUrgency(readText), { label: 'normal' as const, confidence: 0, reasons: [] });
   const requestType = safe(
     () => classifyRequestType(readText, { sentimentScore: lexical.score, urgent: urgency.label === 'urgent' }),

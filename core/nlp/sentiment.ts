@@ -420,10 +420,13 @@ export function trainSentimentModel(texts: readonly string[], labels: readonly s
   return { classifier: trainTextClassifier(texts, labels, opts), lexiconWeight: grid[b.g].w, offset: grid[b.g].o };
 }
 
-/** The product's sentiment reader: the lexicon, blended with the shipped model when there is one. */
+/**
+ * A sentiment reader: the lexicon, blended with a trained model when one is given. Without a model
+ * it is the domain-general reader (any Chinese text); citizen messages use `messageSentiment`.
+ */
 export function analyzeSentiment(text: string, opts: { lexicon?: SentimentLexicon; model?: SentimentModel | null } = {}): SentimentResult {
   const lex = lexiconSentiment(text, opts.lexicon);
-  const m = opts.model === undefined ? shippedModel() : opts.model;
+  const m = opts.model ?? null;
   if (!m || typeof text !== 'string' || !text.trim()) return lex;
   const probs = m.classifier.probabilities(text);
   if (Object.values(probs).every((v) => v === 0)) return lex;
@@ -432,4 +435,13 @@ export function analyzeSentiment(text: string, opts: { lexicon?: SentimentLexico
   const label = blendedLabel(probs, score, band);
   const p = label in probs ? probs[label] : Math.max(...Object.values(probs));
   return { label, score, confidence: clamp(p, 0, 1), hits: lex.hits };
+}
+
+/**
+ * The citizen-message reader: the lexicon blended with the shipped model trained on citizen
+ * messages (lexicons/models/sentiment.json). That model knows this domain — complaints, reports,
+ * thanks — and reads other text (product reviews, say) worse than the lexicon alone does.
+ */
+export function messageSentiment(text: string): SentimentResult {
+  return analyzeSentiment(text, { model: shippedModel() });
 }

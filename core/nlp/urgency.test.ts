@@ -65,3 +65,23 @@ describe('urgency: questions, rescues already over, and less common dangers', ()
     '感谢急诊科，我爸突发心梗，抢救及时，已经脱离危险',
   ])('normal: %s', (t) => expect(u(t)).toBe('normal'));
 });
+
+describe('urgency: the trained model adds what the patterns have no words for', () => {
+  it('calls urgent only where no pattern spoke, and never overrides a set-aside hazard', async () => {
+    const { setUrgencyModel } = await import('./urgency');
+    const { trainTextClassifier } = await import('./text-classifier');
+    const texts = ['锅炉一直喷白汽还有尖叫声', '锅炉房喷白汽尖叫声很响', '锅炉喷汽尖叫', '小区绿化不错', '公园环境很好', '路边绿化很好'];
+    const labels = ['urgent', 'urgent', 'urgent', 'normal', 'normal', 'normal'];
+    setUrgencyModel(trainTextClassifier(texts, labels, { minDf: 1 }));
+    try {
+      const r = classifyUrgency('锅炉房那边一直喷白汽，尖叫声很响');
+      expect(r.label).toBe('urgent');
+      expect(r.reasons).toContain('模型判断');
+      expect(u('小区的绿化很好')).toBe('normal');
+      // the patterns set this hazard aside as past; the model does not get to overrule them
+      expect(u('上周锅炉房起火喷白汽，尖叫声很响，后来已经处理好了')).toBe('normal');
+    } finally {
+      setUrgencyModel(null);
+    }
+  });
+});

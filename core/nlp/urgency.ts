@@ -7,6 +7,27 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Urgency } from './types';
 import { LEXICON_DIR } from './segment';
+import { loadTextClassifier, type TextClassifier } from './text-classifier';
+import { existsSync } from 'node:fs';
+
+// A classifier trained on our own labelled messages (lexicons/models/urgency.json) catches dangers
+// the patterns have no words for; it only adds: when the patterns saw a hazard word and set it
+// aside (past, planned, hypothetical, negated, resolved…), the patterns' reading stands.
+export const URGENCY_MODEL_FILE = path.join(LEXICON_DIR, 'models', 'urgency.json');
+let model: TextClassifier | null | undefined;
+function shippedModel(): TextClassifier | null {
+  if (model === undefined) {
+    try {
+      model = existsSync(URGENCY_MODEL_FILE) ? loadTextClassifier(URGENCY_MODEL_FILE) : null;
+    } catch {
+      model = null; // a broken model file must not stop the patterns
+    }
+  }
+  return model;
+}
+export function setUrgencyModel(m: TextClassifier | null): void {
+  model = m;
+}
 
 const configSchema = z.object({
   hazards: z.array(z.tuple([z.string(), z.string()])),
@@ -89,7 +110,7 @@ export function classifyUrgency(text: string): UrgencyResult {
       }
     }
   });
-  if (!mentions.length) return { label: 'normal', confidence: 0.95, reasons: [] };
+  if (!mentions.length) return modelReading(text) ?? { label: 'normal', confidence: 0.95, reasons: [] };
 
   const consult = c.consult.test(text.trim());
   const anyNow = c.now.test(text);
@@ -126,4 +147,13 @@ export function classifyUrgency(text: string): UrgencyResult {
   }
   // hazard words that were all set aside: normal, but not as sure as a message without any
   return { label: 'normal', confidence: 0.7, reasons: setAside };
+}
+
+/** The trained model's reading when it calls a message urgent that no pattern matched. */
+function modelReading(text: string): UrgencyResult | null {
+  const m = shippedModel();
+  if (!m) return null;
+  const p = m.probabilities(text).urgent ?? 0;
+  if (p < 0.5) return null;
+  return { label: 'urgent', confidence: Math.min(0.9, p), reasons: ['模型判断'] };
 }

@@ -10,6 +10,7 @@
 import { readCsvFile } from '../../../core/util/csv';
 import { analyzeMessage } from '../../../core/nlp/analyze';
 import { setRequestTypeModel, REQUEST_TYPE_MODEL_FILE } from '../../../core/nlp/request-type';
+import { setUrgencyModel, URGENCY_MODEL_FILE } from '../../../core/nlp/urgency';
 import { saveSentimentModel, setSentimentModel, trainSentimentModel, SENTIMENT_MODEL_FILE } from '../../../core/nlp/sentiment';
 import { saveTextClassifier, trainTextClassifier } from '../../../core/nlp/text-classifier';
 import { evaluate } from '../../../core/nlp/text-classifier/metrics';
@@ -29,19 +30,25 @@ export async function run(argv: string[]): Promise<number> {
   if (a['no-models']) {
     setRequestTypeModel(null);
     setSentimentModel(null);
+    setUrgencyModel(null);
   }
   if (a.train) {
-    const { rows } = readCsvFile(a.train);
+    // several files may be given, comma-separated (e.g. the seed corpus and our labelled sets)
+    const rows = a.train.split(',').flatMap((f) => readCsvFile(f.trim()).rows);
     const typed = rows.filter((r) => r.text && r.type);
     const rt = trainTextClassifier(typed.map((r) => r.text), typed.map((r) => r.type), { balanced: true, log: (m) => console.error(m) });
     const sent = rows.filter((r) => r.text && r.sentiment);
     const sm = trainSentimentModel(sent.map((r) => r.text), sent.map((r) => r.sentiment), { log: (m) => console.error(m) });
+    const urg = rows.filter((r) => r.text && (r.urgency === 'urgent' || r.urgency === 'normal'));
+    const um = urg.length ? trainTextClassifier(urg.map((r) => r.text), urg.map((r) => r.urgency), { log: (m) => console.error(m) }) : null;
     setRequestTypeModel(rt);
     setSentimentModel(sm);
+    if (um) setUrgencyModel(um);
     if (a.save) {
       saveTextClassifier(rt, REQUEST_TYPE_MODEL_FILE, { quantize: true });
       saveSentimentModel(sm, SENTIMENT_MODEL_FILE);
-      console.error(`saved ${REQUEST_TYPE_MODEL_FILE} and ${SENTIMENT_MODEL_FILE}`);
+      if (um) saveTextClassifier(um, URGENCY_MODEL_FILE, { quantize: true });
+      console.error(`saved ${REQUEST_TYPE_MODEL_FILE}, ${SENTIMENT_MODEL_FILE}${um ? ` and ${URGENCY_MODEL_FILE}` : ''}`);
     }
   }
 

@@ -4,6 +4,8 @@
 //   [--save MODEL.json]           keep the model trained with --train/--split
 //   [--rows odd|even]             use only every other test row (a dev half and a held-out half)
 //   [--errors N]                  print N misread rows to stderr
+//   [--reader messages]           without --train: the citizen-message reader (lexicon + the shipped
+//                                 in-domain model) instead of the domain-general lexicon reader
 // Prints one JSON object on stdout: {"accuracy","balancedAccuracy","macroF1","n",…}.
 //
 // Binary gold labels (1/0): our three-way reader's "neutral" is mapped by the sign of its score,
@@ -13,6 +15,7 @@ import { createRequire } from 'node:module';
 import { readCsvFile } from '../../../core/util/csv';
 import {
   analyzeSentiment,
+  messageSentiment,
   saveSentimentModel,
   toSentimentLabel,
   trainSentimentModel,
@@ -104,6 +107,10 @@ export function peerReader(lexiconFile: string, negationFile?: string): (text: s
 
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv);
+  if (a.reader !== undefined && a.reader !== 'messages' && a.reader !== 'lexicon') {
+    console.error(`eval sentiment: --reader is lexicon (default) or messages, not "${a.reader}"`);
+    return 2;
+  }
   if (!a.test) {
     console.error('usage: eval sentiment --test FILE.csv [--train FILE.csv | --split 0.8 --seed 1] [--text-col text] [--label-col label] [--lexicon WORDS.csv [--negations NEG.csv]] [--save MODEL.json] [--rows odd|even] [--errors N]');
     return 2;
@@ -143,6 +150,9 @@ export async function run(argv: string[]): Promise<number> {
     if (a.save) saveSentimentModel(model, a.save);
     predict = (t) => analyzeSentiment(t, { model });
     method = 'trained';
+  } else if (a.reader === 'messages') {
+    predict = (t): SentimentResult => messageSentiment(t);
+    method = 'messages';
   } else {
     predict = (t): SentimentResult => analyzeSentiment(t);
     method = 'default';
