@@ -64,34 +64,14 @@ export const caseColumns = (sql: Sql) => sql`
   awaiting_designation AS "awaitingDesignation", reopen_count AS "reopenCount", version,
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
-export interface NewCase {
-  trackingNo: string;
-  status: CaseStatus;
-  title: string | null;
-  summary: string;
-  channel: string;
-  category: string | null;
-  categoryConfidence: number | null;
-  requestType: string | null;
-  typeConfidence: number | null;
-  urgency: 'urgent' | 'normal';
-  sentiment: string | null;
-  sentimentScore: number | null;
-  district: string | null;
-  street: string | null;
-  community: string | null;
-  address: string | null;
-  keywords: string[];
-  fingerprint: string | null;
-  needsReview: boolean;
-  departmentCode: string | null;
-  routeRule: string | null;
-  acceptDueAt: Date | null;
-  responseDueAt: Date | null;
-  resolveDueAt: Date | null;
-  dispatchedAt: Date | null;
-  createdAt: Date;
-}
+/** What opening a case writes; the rest of the row starts from the column defaults. */
+export type NewCase = Pick<
+  CaseRow,
+  | 'trackingNo' | 'status' | 'title' | 'summary' | 'channel' | 'category' | 'categoryConfidence' | 'requestType'
+  | 'typeConfidence' | 'urgency' | 'sentiment' | 'sentimentScore' | 'district' | 'street' | 'community' | 'address'
+  | 'keywords' | 'fingerprint' | 'needsReview' | 'departmentCode' | 'routeRule' | 'acceptDueAt' | 'responseDueAt'
+  | 'resolveDueAt' | 'dispatchedAt' | 'createdAt'
+>;
 
 export async function insertCase(sql: Sql, c: NewCase): Promise<CaseRow> {
   const [row] = await sql<CaseRow[]>`
