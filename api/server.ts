@@ -1,4 +1,6 @@
 // Production API process: `npm run start:api` (needs DATABASE_URL and REDIS_URL; workers run apart).
+import { calendarWarnings } from '../core/cases/calendar-coverage';
+import { loadSla } from '../core/cases/sla';
 import { serve } from '@hono/node-server';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +31,7 @@ async function main() {
   const redis = openRedis(config, logger);
   const app = createApp({ db, queue, config, logger, redis, dashboardDir: DASHBOARD_DIST });
   const server = await listen(app, config.HOST, config.PORT);
+  for (const w of calendarWarnings(loadSla().calendar, new Date())) logger.warn(w);
   logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');
   installShutdown(logger, [
     { name: 'http', run: () => new Promise<void>((r) => server.close(() => r())) },

@@ -1,5 +1,7 @@
 // `npm start`: the whole service in one process. With no DATABASE_URL/REDIS_URL it runs on embedded
 // PGlite and the in-process job runner, and loads demo data on first start (`-- --no-demo` skips it).
+import { calendarWarnings } from '../core/cases/calendar-coverage';
+import { loadSla } from '../core/cases/sla';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +83,7 @@ async function main() {
     { name: 'redis', run: async () => redis?.disconnect() },
     { name: 'database', run: () => db.close() },
   );
+  for (const w of calendarWarnings(loadSla().calendar, new Date())) logger.warn(w);
   logger.info(
     { url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}/`, database: db.mode, queue: queue.kind },
     'Minsheng 民声 is running',

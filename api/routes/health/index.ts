@@ -1,5 +1,7 @@
 // GET /health: 200 when the database and the job queue answer, 503 naming what is down.
 import { Hono } from 'hono';
+import { calendarWarnings } from '../../../core/cases/calendar-coverage';
+import { loadSla } from '../../../core/cases/sla';
 import type { AppDeps, AppEnv } from '../../deps';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
@@ -12,6 +14,7 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
 }
 
 export function healthRoutes(deps: AppDeps) {
+  const { calendar } = loadSla();
   return new Hono<AppEnv>().get('/', async (c) => {
     const [database, queue] = await Promise.all([
       within(3000, deps.db.sql`SELECT 1 AS ok`).then(() => true, () => false),
@@ -23,6 +26,8 @@ export function healthRoutes(deps: AppDeps) {
         status: ok ? 'ok' : 'degraded',
         checks: { database: database ? 'up' : 'down', queue: queue ? 'up' : 'down' },
         mode: { database: deps.db.mode, queue: deps.queue.kind },
+        // not a failure, but operators must act before deadlines reach the missing year
+        warnings: calendarWarnings(calendar, new Date()),
       },
       ok ? 200 : 503,
     );

@@ -1,0 +1,41 @@
+// A deadline that would reach a year with no holiday calendar is never guessed: the case is
+// opened and held for the centre, flagged, with the reason in its history; /health warns ahead.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InProcessQueue } from '../core/queue/in-process';
+import { testApp } from './support/app';
+import { openTestCase } from './support/cases';
+import { createTestDatabase, type TestDatabase } from './support/db';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db?.close());
+
+describe('a year missing from the holiday calendar', () => {
+  it('holds dispatch instead of guessing a deadline', async () => {
+    // 建议: 15 working days from late December 2026 end in January 2027, which has no calendar file
+    const { caseId } = await openTestCase(db.sql, { receivedAt: new Date('2026-12-28T10:00:00+08:00'), classification: { requestType: '建议' } });
+    const [c] = await db.sql<{ status: string; needsReview: boolean; resolveDueAt: Date | null; departmentCode: string | null }[]>`
+      SELECT status, needs_review AS "needsReview", resolve_due_at AS "resolveDueAt", department_code AS "departmentCode" FROM cases WHERE id = ${caseId}`;
+    expect(c).toMatchObject({ status: 'received', needsReview: true, resolveDueAt: null });
+    const [held] = await db.sql<{ data: { deadlineProblem: string } }[]>`SELECT data FROM case_events WHERE case_id = ${caseId} AND type = 'dispatch-held'`;
+    expect(held.data.deadlineProblem).toMatch(/2027/);
+  });
+
+  it('a deadline inside the known years is set as usual', async () => {
+    const { caseId } = await openTestCase(db.sql, { receivedAt: new Date('2026-12-01T10:00:00+08:00'), classification: { requestType: '咨询' } });
+    const [c] = await db.sql<{ status: string; resolveDueAt: Date }[]>`SELECT status, resolve_due_at AS "resolveDueAt" FROM cases WHERE id = ${caseId}`;
+    expect(c.status).toBe('dispatched');
+    expect(c.resolveDueAt.toISOString()).toBe('2026-12-04T09:30:00.000Z'); // 3 working days → Fri 12/4 17:30 +08:00
+  });
+
+  it('/health lists the missing years deadlines can reach, without failing', async () => {
+    const queue = new InProcessQueue();
+    const res = await testApp(db, queue).request('/health');
+    const body = (await res.json()) as { warnings: string[] };
+    expect(Array.isArray(body.warnings)).toBe(true);
+    for (const w of body.warnings) expect(w).toMatch(/lexicons\/calendar\/\d{4}\.json/);
+    await queue.close();
+  });
+});
