@@ -1,9 +1,16 @@
 // A deadline that would reach a year with no holiday calendar is never guessed: the case is
 // opened and held for the centre, flagged, with the reason in its history; /health warns ahead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadCalendarYears } from '../core/cases/calendar';
+import { loadSla } from '../core/cases/sla';
 import { InProcessQueue } from '../core/queue/in-process';
+import { dispatchHeldCases } from '../workers/processors/sla';
+import { silentLogger } from './support/app';
 import { testApp } from './support/app';
-import { openTestCase } from './support/cases';
+import { openTestCase, sla } from './support/cases';
 import { createTestDatabase, type TestDatabase } from './support/db';
 
 let db: TestDatabase;
@@ -21,6 +28,28 @@ describe('a year missing from the holiday calendar', () => {
     expect(c).toMatchObject({ status: 'received', needsReview: true, resolveDueAt: null });
     const [held] = await db.sql<{ data: { deadlineProblem: string } }[]>`SELECT data FROM case_events WHERE case_id = ${caseId} AND type = 'dispatch-held'`;
     expect(held.data.deadlineProblem).toMatch(/2027/);
+  });
+
+  it('a held case goes to its department once the year is in the calendar', async () => {
+    const { caseId } = await openTestCase(db.sql, { receivedAt: new Date('2026-12-29T10:00:00+08:00'), classification: { requestType: '举报' } });
+    const queue = new InProcessQueue();
+    const ctx = { db, queue, logger: silentLogger, now: () => new Date('2026-12-30T09:00:00+08:00'), policy: sla.policy };
+    // still no 2027: nothing moves
+    expect(await dispatchHeldCases({ ...ctx, calendar: sla.calendar })).toBe(0);
+    // the State Council's 2027 notice arrives (here a stand-in year with no holidays, for the test only)
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cal-'));
+    for (const y of loadCalendarYears()) writeFileSync(path.join(dir, `${y.year}.json`), JSON.stringify(y));
+    writeFileSync(path.join(dir, '2027.json'), JSON.stringify({ year: 2027, source: { title: 'test stand-in' }, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-01' }], workdays: [] }));
+    const with2027 = loadSla({ calendarDir: dir }).calendar;
+    expect(await dispatchHeldCases({ ...ctx, calendar: with2027 })).toBeGreaterThanOrEqual(1);
+    rmSync(dir, { recursive: true, force: true });
+    const [c] = await db.sql<{ status: string; departmentCode: string; resolveDueAt: Date }[]>`
+      SELECT status, department_code AS "departmentCode", resolve_due_at AS "resolveDueAt" FROM cases WHERE id = ${caseId}`;
+    expect(c.status).toBe('dispatched');
+    expect(c.departmentCode).toBe('urban-mgmt');
+    // 15 working days from receipt (Tue 12/29): 12/30, 12/31, (1/1 holiday), then 13 weekdays from Mon 1/4 → Wed 1/20 17:30
+    expect(c.resolveDueAt.toISOString()).toBe('2027-01-20T09:30:00.000Z');
+    await queue.close();
   });
 
   it('a deadline inside the known years is set as usual', async () => {

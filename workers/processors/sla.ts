@@ -1,7 +1,7 @@
 // The legal clock as jobs: each 'sla-timer' job fires one timer row (催办 / 超期 / 督办) if it is
 // still pending and still describes a live deadline; the periodic 'sla-sweep' fires whatever is
 // already due and re-creates the delayed jobs (and timer rows) a lost Redis or a crash took away.
-import { fireDueTimersInTx, fireTimerInTx, stateOf, type CaseServiceDeps } from '../../core/cases/case-service';
+import { actOnCase, fireDueTimersInTx, fireTimerInTx, stateOf, type CaseServiceDeps } from '../../core/cases/case-service';
 import { desiredTimers } from '../../core/cases/case-timers';
 import type { Sql } from '../../core/db/connect';
 import { getCaseWithLifecycleForUpdate } from '../../core/db/cases';
@@ -37,6 +37,31 @@ export async function slaSweep(ctx: WorkerContext, now: Date = ctx.now()): Promi
   return { synced, fired, enqueued: upcoming.length };
 }
 
+/**
+ * Cases whose dispatch was held because their deadline reached a year with no holiday calendar:
+ * once the year's file is in lexicons/calendar (and the process restarted), they go to the
+ * department the router chose, with deadlines counted from receipt as for any first dispatch.
+ */
+export async function dispatchHeldCases(ctx: WorkerContext, now: Date = ctx.now()): Promise<number> {
+  const deps: CaseServiceDeps = { sql: ctx.db.sql, policy: ctx.policy, calendar: ctx.calendar, queue: ctx.queue, log: ctx.logger };
+  const held = await ctx.db.sql<{ caseId: number; department: string }[]>`
+    SELECT DISTINCT ON (c.id) c.id AS "caseId", e.data ->> 'department' AS department
+    FROM cases c JOIN case_events e ON e.case_id = c.id AND e.type = 'dispatch-held'
+    WHERE c.status = 'received' AND c.department_code IS NULL AND e.data ? 'department'
+    ORDER BY c.id, e.seq DESC LIMIT 200`;
+  let dispatched = 0;
+  for (const h of held) {
+    try {
+      await actOnCase(deps, h.caseId, { type: 'dispatch', departmentId: h.department }, { actor: { role: 'system', id: 'router' }, at: now });
+      dispatched++;
+    } catch (err) {
+      // still no calendar for that year, or staff acted meanwhile: leave it for the centre
+      if ((err as Error).name !== 'CalendarYearMissingError') ctx.logger.warn({ err, caseId: h.caseId }, 'held case not dispatched');
+    }
+  }
+  return dispatched;
+}
+
 export function slaArea(ctx: WorkerContext): WorkerArea {
   const deps: CaseServiceDeps = { sql: ctx.db.sql, policy: ctx.policy, calendar: ctx.calendar, queue: ctx.queue, log: ctx.logger };
   return {
@@ -53,6 +78,8 @@ export function slaArea(ctx: WorkerContext): WorkerArea {
       'sla-sweep': async () => {
         const r = await slaSweep(ctx);
         if (r.synced || r.fired) ctx.logger.info(r, 'sla sweep');
+        const released = await dispatchHeldCases(ctx);
+        if (released) ctx.logger.info({ released }, 'held cases dispatched now that their calendar year is known');
       },
     },
     schedule: { 'sla-sweep': 60_000 },
