@@ -25,6 +25,7 @@ function ensureLoaded(): void {
       const tag = rest.find((f) => !/^\d+$/.test(f));
       if (tag) jieba.insertWord(word, tag);
       else jieba.insertWord(word);
+      dictionaryWords.add(word);
     }
   }
   const stop = path.join(LEXICON_DIR, 'stopwords.txt');
@@ -36,7 +37,18 @@ function ensureLoaded(): void {
 /** Add words at run time (e.g. gazetteer names) so they are never split. */
 export function addWords(words: Iterable<string>): void {
   ensureLoaded();
-  for (const w of words) if (w) jieba.insertWord(w);
+  for (const w of words) {
+    if (!w) continue;
+    jieba.insertWord(w);
+    dictionaryWords.add(w);
+  }
+}
+
+// words we added (user dictionary, gazetteer): known words even where jieba's tagger says 'x'
+const dictionaryWords = new Set<string>();
+export function isDictionaryWord(word: string): boolean {
+  ensureLoaded();
+  return dictionaryWords.has(word);
 }
 
 /** Raw segmentation, every token kept (punctuation and spaces included). Lone surrogates reach
