@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LEXICON_DIR } from '../../core/nlp/segment';
-import { saveTextClassifier, trainTextClassifier } from '../../core/nlp/text-classifier';
+import { fitHeldOutTemperature, saveTextClassifier, trainTextClassifier, withTemperature } from '../../core/nlp/text-classifier';
 import { TRAIN_FLAGS, trainOptionsFromFlags } from '../../core/nlp/text-classifier/options';
 import { readCsvFile } from '../../core/util/csv';
 import { getConfigOrExit } from '../../core/config';
@@ -13,7 +13,7 @@ import { createLogger } from '../../core/logger';
 import { openDatabase } from '../../core/runtime';
 
 const USAGE =
-  'usage: npm run cli -- train <category|type|urgency|sentiment> --data FILE.csv [--text-col text] [--label-col label] [--out FILE] [--quantize] [--with-corrections]';
+  'usage: npm run cli -- train <category|type|urgency|sentiment> --data FILE.csv [--text-col text] [--label-col label] [--out FILE] [--quantize] [--with-corrections] [--calibrate-across]';
 
 // which staff-correction field feeds which target
 const CORRECTION_FIELD: Record<string, LabelField> = { category: 'category', type: 'requestType', urgency: 'urgency', sentiment: 'sentiment' };
@@ -40,6 +40,7 @@ export async function run(argv: string[]): Promise<number> {
       out: { type: 'string' },
       quantize: { type: 'boolean' },
       'with-corrections': { type: 'boolean' },
+      'calibrate-across': { type: 'boolean' },
       ...TRAIN_FLAGS,
     },
   });
@@ -48,11 +49,17 @@ export async function run(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  if (!existsSync(values.data) || !statSync(values.data).isFile()) {
-    console.error(`train: no such file: ${values.data}`);
-    return 1;
+  // several files may be given, comma-separated (e.g. both parts of the seed corpus); they must share the columns
+  const files = values.data.split(',').map((f) => f.trim()).filter(Boolean);
+  for (const f of files) {
+    if (!existsSync(f) || !statSync(f).isFile()) {
+      console.error(`train: no such file: ${f}`);
+      return 1;
+    }
   }
-  const { header, rows } = readCsvFile(values.data);
+  const parts = files.map((f) => readCsvFile(f));
+  const header = parts[0].header.filter((h) => parts.every((p) => p.header.includes(h)));
+  const rows = parts.flatMap((p) => p.rows);
   const textCol = values['text-col'];
   // Without --label-col, a file with a "label" column uses it; otherwise the column named after the target.
   const labelCol = values['label-col'] ?? (header.includes('label') ? 'label' : target);
@@ -79,7 +86,22 @@ export async function run(argv: string[]): Promise<number> {
   }
   const out = values.out ?? path.join(LEXICON_DIR, 'models', `${target}.json`);
   const t0 = performance.now();
-  const model = trainTextClassifier(texts, labels, { ...trainOptionsFromFlags(values), log: (m) => console.error(`train: ${m}`) });
+  let model = trainTextClassifier(texts, labels, { ...trainOptionsFromFlags(values), log: (m) => console.error(`train: ${m}`) });
+  if (values['calibrate-across']) {
+    // confidence fitted across files written apart: each file scored by a model trained on the others
+    if (parts.length < 2) {
+      console.error('train: --calibrate-across needs two or more --data files');
+      return 2;
+    }
+    const pairs = parts.map((p, i) => {
+      const rest = parts.filter((_, j) => j !== i).flatMap((q) => q.rows);
+      const m = trainTextClassifier(rest.map((r) => r[textCol]), rest.map((r) => r[labelCol]), trainOptionsFromFlags(values));
+      return { model: m, texts: p.rows.map((r) => r[textCol]), labels: p.rows.map((r) => r[labelCol]) };
+    });
+    const t = fitHeldOutTemperature(pairs);
+    console.error(`train: temperature ${t.toFixed(4)} fitted across the ${parts.length} files (was ${model.toJSON().temperature.toFixed(4)})`);
+    model = withTemperature(model, t);
+  }
   const ms = performance.now() - t0;
   saveTextClassifier(model, out, { quantize: values.quantize });
   const size = statSync(out).size;

@@ -184,3 +184,24 @@ describe('crossValidatedProbabilities', () => {
     expect(fromJSON(oldFile).predictBatch(texts.slice(0, 5))).toEqual(plain.predictBatch(texts.slice(0, 5)));
   });
 });
+
+describe('held-out temperature', () => {
+  it('is fitted on texts the model did not train on and changes confidence, not labels', async () => {
+    const { fitHeldOutTemperature, trainTextClassifier: train, withTemperature } = await import('./text-classifier');
+    const a = ['路灯不亮晚上很黑', '路灯坏了没人修', '马路上的路灯一直不亮', '公交车太少等很久', '公交线路绕远', '公交站台没有遮雨棚'];
+    const la = ['城建', '城建', '城建', '交通', '交通', '交通'];
+    const b = ['小区路灯坏了一周', '这趟公交车班次太少', '路灯闪个不停', '公交司机开得太猛'];
+    const lb = ['城建', '交通', '城建', '交通'];
+    const m = train(a, la, { minDf: 1, calibrationFolds: 0 });
+    const t = fitHeldOutTemperature([{ model: m, texts: b, labels: lb }]);
+    expect(t).toBeGreaterThan(0);
+    const sharp = withTemperature(m, t);
+    const soft = withTemperature(m, t * 4);
+    for (const x of b) {
+      expect(soft.predict(x).label).toBe(m.predict(x).label);
+      expect(sharp.predict(x).label).toBe(m.predict(x).label);
+      expect(soft.predict(x).confidence).toBeLessThanOrEqual(sharp.predict(x).confidence + 1e-9);
+    }
+    expect(() => fitHeldOutTemperature([{ model: m, texts: ['x'], labels: ['无此类'] }])).toThrow();
+  });
+});

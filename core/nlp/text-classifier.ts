@@ -58,6 +58,8 @@ export interface TextClassifier {
   predictBatch(texts: readonly string[]): Prediction[];
   /** probability of every label (all 0 for text with nothing to read) */
   probabilities(text: string): Record<string, number>;
+  /** raw margins per text, in `labels` order (all 0 for text with nothing to read) */
+  rawMargins(texts: readonly string[]): Float64Array[];
   toJSON(options?: { quantize?: boolean }): TextClassifierJson;
 }
 
@@ -371,6 +373,33 @@ export function stratifiedFolds(labels: readonly string[], k: number, seed: numb
 }
 
 /** Temperature minimising the negative log-likelihood of softmax(margins / T). */
+/**
+ * A confidence temperature fitted on texts the given models did not train on — e.g. one part of a
+ * corpus scored by a model trained on another part, so confidence reflects text written apart from
+ * the training text rather than cross-validation inside it.
+ */
+export function fitHeldOutTemperature(pairs: { model: TextClassifier; texts: readonly string[]; labels: readonly string[] }[]): number {
+  const margins: Float64Array[] = [];
+  const gold: number[] = [];
+  for (const { model, texts, labels } of pairs) {
+    const m = model.rawMargins(texts);
+    labels.forEach((l, i) => {
+      const c = model.labels.indexOf(l);
+      if (c >= 0) {
+        margins.push(m[i]);
+        gold.push(c);
+      }
+    });
+  }
+  if (!margins.length) throw new Error('no held-out texts with known labels to fit a temperature on');
+  return fitTemperature(margins, Int32Array.from(gold));
+}
+
+/** The same model with another confidence temperature (predictions are unchanged). */
+export function withTemperature(model: TextClassifier, temperature: number): TextClassifier {
+  return textClassifierFromJSON({ ...model.toJSON(), temperature });
+}
+
 function fitTemperature(margins: Float64Array[], gold: Int32Array): number {
   const nll = (T: number) => {
     let total = 0;
