@@ -1,5 +1,7 @@
 // `npm start`: the whole service in one process. With no DATABASE_URL/REDIS_URL it runs on embedded
 // PGlite and the in-process job runner, and loads demo data on first start (`-- --no-demo` skips it).
+// Against a real DATABASE_URL it loads no demo data (and so creates no public demo accounts) unless
+// asked with `-- --demo`.
 import { calendarWarnings } from '../core/cases/calendar-coverage';
 import { loadSla } from '../core/cases/sla';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -19,9 +21,9 @@ import { createProcessors, keepSchedules, schedulePeriodic } from '../workers/pr
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--no-demo');
+const unknown = args.filter((a) => a !== '--no-demo' && a !== '--demo');
 if (unknown.length) {
-  console.error(`npm start: unknown option ${unknown.join(' ')} (known: --no-demo)`);
+  console.error(`npm start: unknown option ${unknown.join(' ')} (known: --no-demo, --demo)`);
   process.exit(2);
 }
 const config = getConfigOrExit();
@@ -88,7 +90,8 @@ async function main() {
     { url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}/`, database: db.mode, queue: queue.kind },
     'Minsheng 民声 is running',
   );
-  if (!args.includes('--no-demo') && config.DEMO_MESSAGES > 0) {
+  const wantDemo = args.includes('--demo') || (!config.DATABASE_URL && !args.includes('--no-demo'));
+  if (wantDemo && config.DEMO_MESSAGES > 0) {
     loadDemo({ sql: db.sql, logger, count: config.DEMO_MESSAGES }).catch((err) => {
       logger.error({ err }, 'demo data could not be loaded');
     });

@@ -82,4 +82,19 @@ describe.skipIf(!pgUrl || !redisUrl)('production mode: separate API and worker p
     for (const c of [api, ...workers]) c.kill('SIGTERM');
     expect(await Promise.all(exits)).toEqual([0, 0, 0]);
   }, 180_000);
+
+  it('npm start against the real servers loads no demo data and creates no demo accounts', async () => {
+    const all = spawnProcess('bin/start.ts');
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200, 60_000, 250);
+    await new Promise((r) => setTimeout(r, 1500)); // a demo load, were there one, would have begun
+    const overview = (await (await fetch(`${base}/api/v1/stats/overview`)).json()) as { demo: unknown; messages: { total: number } };
+    expect(overview.demo).toBeNull();
+    expect(overview.messages.total).toBe(12);
+    const centre = await fetch(`${base}/api/v1/cases`, { headers: { authorization: 'Bearer demo-centre' } });
+    expect(centre.status).toBe(401);
+    const exit = new Promise<number | null>((r) => all.once('exit', (code) => r(code)));
+    all.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  }, 120_000);
 });
