@@ -1,12 +1,12 @@
 // 诉求类型 (consultation, help, complaint, report, suggestion, thanks) from cue phrases in
 // lexicons/request-type.json, the message's sentiment, and a trained model when one ships
 // (lexicons/models/request-type.json, trained on labelled messages with `eval analyze --train`).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { REQUEST_TYPES, type Prediction, type RequestType } from './types';
 import { LEXICON_DIR } from './segment';
-import { loadTextClassifier, type TextClassifier } from './text-classifier';
+import { shippedClassifier, type TextClassifier } from './text-classifier';
 
 const configSchema = z.object({
   cues: z.record(z.enum(REQUEST_TYPES), z.array(z.tuple([z.string(), z.number()]))),
@@ -46,19 +46,9 @@ export interface RequestTypeResult extends Prediction {
 }
 
 export const REQUEST_TYPE_MODEL_FILE = path.join(LEXICON_DIR, 'models', 'request-type.json');
-let model: TextClassifier | null | undefined;
-function shippedModel(): TextClassifier | null {
-  if (model === undefined) {
-    try {
-      model = existsSync(REQUEST_TYPE_MODEL_FILE) ? loadTextClassifier(REQUEST_TYPE_MODEL_FILE) : null;
-    } catch {
-      model = null; // the rules still read when a model file is broken
-    }
-  }
-  return model;
-}
+const shipped = shippedClassifier(REQUEST_TYPE_MODEL_FILE);
 export function setRequestTypeModel(m: TextClassifier | null): void {
-  model = m;
+  shipped.set(m);
 }
 
 /** Rule scores only: cue weights, opening bonus, sentiment push. */
@@ -109,7 +99,7 @@ export function classifyRequestType(text: string, opts: { sentimentScore?: numbe
   const { scores, cues } = requestTypeScores(text, opts.sentimentScore ?? 0, opts.urgent ?? false);
   const total = REQUEST_TYPES.reduce((a, t) => a + scores[t], 0);
   const probs = softmax(REQUEST_TYPES.map((t) => scores[t]), 1.2);
-  const m = opts.model === undefined ? shippedModel() : opts.model;
+  const m = opts.model === undefined ? shipped.get() : opts.model;
   let combined = probs;
   if (m) {
     const p = m.probabilities(text);

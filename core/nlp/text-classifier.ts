@@ -2,7 +2,7 @@
 // (+ optional jieba words) → sublinear TF-IDF → L2 norm → one-vs-rest linear SVM trained by dual
 // coordinate descent; confidence is a softmax over the margins with a temperature fitted on
 // held-out folds of the training data, so it behaves like a probability.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Prediction } from './types';
@@ -593,4 +593,27 @@ export function loadTextClassifier(file: string): TextClassifier {
     throw new Error(`cannot read model ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   return textClassifierFromJSON(json);
+}
+
+/**
+ * A classifier shipped in lexicons/models, loaded on first use: null when the file is absent or
+ * unreadable, so the rules it supports still read. Tests and evaluations may put another in place.
+ */
+export function shippedClassifier(file: string): { get(): TextClassifier | null; set(m: TextClassifier | null): void } {
+  let model: TextClassifier | null | undefined;
+  return {
+    get() {
+      if (model === undefined) {
+        try {
+          model = existsSync(file) ? loadTextClassifier(file) : null;
+        } catch {
+          model = null;
+        }
+      }
+      return model;
+    },
+    set(m) {
+      model = m;
+    },
+  };
 }

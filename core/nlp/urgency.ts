@@ -7,26 +7,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Urgency } from './types';
 import { LEXICON_DIR } from './segment';
-import { loadTextClassifier, type TextClassifier } from './text-classifier';
-import { existsSync } from 'node:fs';
+import { shippedClassifier, type TextClassifier } from './text-classifier';
 
 // A classifier trained on our own labelled messages (lexicons/models/urgency.json) catches dangers
 // the patterns have no words for; it only adds: when the patterns saw a hazard word and set it
 // aside (past, planned, hypothetical, negated, resolved…), the patterns' reading stands.
 export const URGENCY_MODEL_FILE = path.join(LEXICON_DIR, 'models', 'urgency.json');
-let model: TextClassifier | null | undefined;
-function shippedModel(): TextClassifier | null {
-  if (model === undefined) {
-    try {
-      model = existsSync(URGENCY_MODEL_FILE) ? loadTextClassifier(URGENCY_MODEL_FILE) : null;
-    } catch {
-      model = null; // a broken model file must not stop the patterns
-    }
-  }
-  return model;
-}
+const shipped = shippedClassifier(URGENCY_MODEL_FILE);
 export function setUrgencyModel(m: TextClassifier | null): void {
-  model = m;
+  shipped.set(m);
 }
 
 const configSchema = z.object({
@@ -151,7 +140,7 @@ export function classifyUrgency(text: string): UrgencyResult {
 
 /** The trained model's reading when it calls a message urgent that no pattern matched. */
 function modelReading(text: string): UrgencyResult | null {
-  const m = shippedModel();
+  const m = shipped.get();
   if (!m) return null;
   const p = m.probabilities(text).urgent ?? 0;
   if (p < 0.5) return null;
