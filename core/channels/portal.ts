@@ -24,10 +24,6 @@ export class RateLimiter implements RateLimit {
   ) {}
 
   async take(key: string): Promise<RateDecision> {
-    return this.takeNow(key);
-  }
-
-  takeNow(key: string): RateDecision {
     const t = this.now();
     const rate = this.limit / this.windowMs;
     const b = this.buckets.get(key) ?? { tokens: this.limit, at: t };

@@ -115,16 +115,6 @@ export async function getMessageByTrackingNo(sql: Sql, trackingNo: string): Prom
   return m;
 }
 
-export async function getMessageByExternalId(sql: Sql, channel: string, externalId: string): Promise<StoredMessage | undefined> {
-  const [m] = await sql<StoredMessage[]>`
-    SELECT ${columns(sql)} FROM messages WHERE channel = ${channel} AND external_id = ${externalId}`;
-  return m;
-}
-
-export async function markMessageFailed(sql: Sql, id: number, error: string): Promise<void> {
-  await sql`UPDATE messages SET state = 'failed', last_error = ${error.slice(0, 2000)}, attempts = attempts + 1 WHERE id = ${id}`;
-}
-
 export async function noteMessageAttempt(sql: Sql, id: number, error: string): Promise<void> {
   await sql`UPDATE messages SET attempts = attempts + 1, last_error = ${error.slice(0, 2000)} WHERE id = ${id}`;
 }

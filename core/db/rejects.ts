@@ -16,10 +16,3 @@ export async function insertReject(sql: Sql, r: RejectInput): Promise<number> {
     RETURNING id`;
   return row.id;
 }
-
-export async function listRejects(sql: Sql, opts: { channel?: string; limit?: number } = {}) {
-  return sql<{ id: number; channel: string; receivedAt: Date; reason: string; raw: string }[]>`
-    SELECT id, channel, received_at AS "receivedAt", reason, raw FROM rejects
-    ${opts.channel ? sql`WHERE channel = ${opts.channel}` : sql``}
-    ORDER BY id DESC LIMIT ${opts.limit ?? 100}`;
-}

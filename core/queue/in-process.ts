@@ -87,10 +87,6 @@ export class InProcessQueue implements JobQueue {
     return false;
   }
 
-  pendingCount(): number {
-    return this.ready.length + this.running + this.timers.size;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.intervals.values()) clearInterval(t);
