@@ -34,11 +34,20 @@ export function createProcessors(deps: WorkerDeps): ProcessorMap {
   return processors;
 }
 
-/** Schedules every area's periodic tasks (idempotent: one schedule per task, also across BullMQ workers). */
-export async function schedulePeriodic(deps: WorkerDeps): Promise<void> {
+/** How often each periodic task runs, as the areas of work declare it. */
+function periodicSchedules(deps: WorkerDeps): [PeriodicTask, number][] {
   const schedules: Partial<Record<PeriodicTask, number>> = {};
   for (const area of buildAreas(deps)) Object.assign(schedules, area.schedule ?? {});
-  for (const [task, every] of Object.entries(schedules)) await deps.queue.every(task as PeriodicTask, every!);
+  return Object.entries(schedules) as [PeriodicTask, number][];
+}
+
+async function assertSchedules(deps: WorkerDeps, schedules: [PeriodicTask, number][]): Promise<void> {
+  for (const [task, every] of schedules) await deps.queue.every(task, every);
+}
+
+/** Schedules every area's periodic tasks (idempotent: one schedule per task, also across BullMQ workers). */
+export async function schedulePeriodic(deps: WorkerDeps): Promise<void> {
+  await assertSchedules(deps, periodicSchedules(deps));
 }
 
 /**
@@ -47,8 +56,9 @@ export async function schedulePeriodic(deps: WorkerDeps): Promise<void> {
  * sweeps rebuild every lost timer from the database, without waiting for a worker restart.
  */
 export function keepSchedules(deps: WorkerDeps, everyMs = 60_000): () => void {
+  const schedules = periodicSchedules(deps); // computed once: the areas' schedules do not change
   const timer = setInterval(() => {
-    schedulePeriodic(deps).catch((err) => deps.logger.warn({ err }, 'could not re-assert periodic schedules'));
+    assertSchedules(deps, schedules).catch((err) => deps.logger.warn({ err }, 'could not re-assert periodic schedules'));
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
