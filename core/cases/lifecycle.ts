@@ -253,6 +253,7 @@ export class IllegalTransitionError extends Error {
 // ---- the transition table ----
 
 type Patch = Partial<CaseState>;
+type Fail = (code: IllegalTransitionCode, details?: Record<string, unknown>) => never;
 interface Step {
   to: CaseStatus;
   event: CaseEventType;
@@ -261,10 +262,13 @@ interface Step {
 }
 interface Rule<A extends CaseAction> {
   from: readonly CaseStatus[];
+  /** who may do it: the one declaration of permissions (staff accounts act through core/auth/permissions' mapping) */
   roles: readonly Role[];
   /** owning department only (when the actor is a department) */
   ownerOnly?: boolean;
-  run(s: CaseState, a: A, ctx: TransitionContext, fail: (code: IllegalTransitionCode, details?: Record<string, unknown>) => never): Step;
+  /** what the state must allow before any input is known (so the actions a user may take now can be listed) */
+  guard?(s: CaseState, ctx: TransitionContext, fail: Fail): void;
+  run(s: CaseState, a: A, ctx: TransitionContext, fail: Fail): Step;
 }
 type Table = { [T in CaseActionType]: Rule<Extract<CaseAction, { type: T }>> };
 
@@ -289,7 +293,7 @@ function startClock(s: CaseState, department: string, ctx: TransitionContext): P
   };
 }
 
-function checkTarget(s: CaseState, dept: string, ctx: TransitionContext, fail: (c: IllegalTransitionCode, d?: Record<string, unknown>) => never): void {
+function checkTarget(s: CaseState, dept: string, ctx: TransitionContext, fail: Fail): void {
   if (dept === s.ownerDepartmentId) fail('SAME_DEPARTMENT', { departmentId: dept });
   if (s.returnedBy.includes(dept) && ctx.actor.role !== 'centre') fail('DEPARTMENT_ALREADY_RETURNED', { departmentId: dept });
 }
@@ -298,8 +302,10 @@ export const TRANSITIONS: Table = {
   dispatch: {
     from: ['received', 'returned'],
     roles: ['staff', 'centre', 'system'],
-    run(s, a, ctx, fail) {
+    guard(s, _ctx, fail) {
       if (s.awaitingDesignation) fail('NEEDS_DESIGNATION', { returnCount: s.returnCount });
+    },
+    run(s, a, ctx, fail) {
       checkTarget(s, a.departmentId, ctx, fail);
       return { to: 'dispatched', event: 'dispatched', patch: startClock(s, a.departmentId, ctx), data: { departmentId: a.departmentId } };
     },
@@ -319,8 +325,10 @@ export const TRANSITIONS: Table = {
   override: {
     from: ACTIVE,
     roles: STAFF,
-    run(s, a, ctx, fail) {
+    guard(s, ctx, fail) {
       if (s.designated && ctx.actor.role !== 'centre') fail('ROLE_NOT_ALLOWED', { designated: true });
+    },
+    run(s, a, ctx, fail) {
       checkTarget(s, a.departmentId, ctx, fail);
       return {
         to: 'dispatched',
@@ -342,11 +350,13 @@ export const TRANSITIONS: Table = {
     from: ['dispatched', 'accepted'],
     roles: ['department'],
     ownerOnly: true,
-    run(s, a, ctx, fail) {
+    guard(s, ctx, fail) {
       if (s.designated) fail('CASE_DESIGNATED');
       if (s.returnCount >= ctx.policy.returns.maxReturns) fail('RETURN_LIMIT_REACHED', { returnCount: s.returnCount });
       const windowEnd = returnWindowEnd(ctx.policy, ctx.calendar, s.dispatchedAt!);
       if (ctx.at.getTime() > windowEnd.getTime()) fail('RETURN_WINDOW_CLOSED', { windowEnd });
+    },
+    run(s, a, ctx) {
       const returnCount = s.returnCount + 1;
       const toCentre = returnCount >= ctx.policy.returns.maxReturns;
       return {
@@ -415,11 +425,13 @@ export const TRANSITIONS: Table = {
     from: ['accepted', 'waiting'],
     roles: ['department'],
     ownerOnly: true,
-    run(s, a, ctx, fail) {
+    guard(s, ctx, fail) {
       if (s.pendingExtension) fail('EXTENSION_PENDING');
       // while paused the clock is stopped, so "before the deadline" is judged at the pause start
       const clock = s.pausedSince ?? ctx.at;
       if (clock.getTime() >= s.deadlines!.resolution.due.getTime()) fail('EXTENSION_TOO_LATE', { due: s.deadlines!.resolution.due });
+    },
+    run(s, a, ctx, fail) {
       const max = ctx.policy.extensions.maxTotalWorkingDays;
       if (s.extensionGrantedWorkingDays + a.workingDays > max) fail('EXTENSION_LIMIT', { granted: s.extensionGrantedWorkingDays, max });
       return {
@@ -433,6 +445,9 @@ export const TRANSITIONS: Table = {
   approveExtension: {
     from: ['accepted', 'waiting'],
     roles: ['centre'],
+    guard(s, _ctx, fail) {
+      if (!s.pendingExtension) fail('NO_PENDING_EXTENSION');
+    },
     run(s, a, ctx, fail) {
       const pending = s.pendingExtension ?? fail('NO_PENDING_EXTENSION');
       const days = a.workingDays ?? pending.workingDays;
@@ -452,6 +467,9 @@ export const TRANSITIONS: Table = {
   refuseExtension: {
     from: ['accepted', 'waiting'],
     roles: ['centre'],
+    guard(s, _ctx, fail) {
+      if (!s.pendingExtension) fail('NO_PENDING_EXTENSION');
+    },
     run(s, a, _ctx, fail) {
       const pending = s.pendingExtension ?? fail('NO_PENDING_EXTENSION');
       return { to: s.status, event: 'extension-refused', patch: { pendingExtension: null }, data: { requested: pending.workingDays, reason: a.reason } };
@@ -480,6 +498,9 @@ export const TRANSITIONS: Table = {
   close: {
     from: ['replied'],
     roles: ['staff', 'centre', 'system'],
+    guard(s, _ctx, fail) {
+      if (!s.reply) fail('NO_REPLY');
+    },
     run(s, _a, ctx, fail) {
       const reply = s.reply ?? fail('NO_REPLY');
       return { to: 'closed', event: 'closed', patch: { closedAt: ctx.at }, data: { onTime: !isLate(s, 'resolution', reply.at) } };
@@ -495,9 +516,11 @@ export const TRANSITIONS: Table = {
   reopen: {
     from: ['rated'],
     roles: ['staff', 'centre', 'system'],
-    run(s, a, ctx, fail) {
+    guard(s, ctx, fail) {
       if (s.rating !== '不满意') fail('NOT_UNSATISFIED', { rating: s.rating });
       if (s.reopenCount >= ctx.policy.reopen.maxTimes) fail('REOPEN_LIMIT', { reopenCount: s.reopenCount });
+    },
+    run(s, a, ctx) {
       const dept = a.departmentId ?? s.ownerDepartmentId!;
       return {
         to: 'dispatched',
@@ -566,9 +589,50 @@ export function createCase(
   return { state, events: [{ type: 'received', fromStatus: null, toStatus: 'received', actor, at: input.receivedAt, data: { classification } }] };
 }
 
+export const CASE_ACTION_TYPES = Object.keys(TRANSITIONS) as CaseActionType[];
+// the table is keyed by type, so the rule of a type takes that type's action
+const ruleOf = (type: CaseActionType) => TRANSITIONS[type] as Rule<CaseAction>;
+
 /** The actions the table would consider in this status for this role (guards may still refuse). */
 export function candidateActions(status: CaseStatus, role: Role): CaseActionType[] {
-  return (Object.keys(TRANSITIONS) as CaseActionType[]).filter((t) => TRANSITIONS[t].from.includes(status) && TRANSITIONS[t].roles.includes(role));
+  return CASE_ACTION_TYPES.filter((t) => TRANSITIONS[t].from.includes(status) && TRANSITIONS[t].roles.includes(role));
+}
+
+/** Whether this actor may do this action on this case at all: its role, and a department only on its own case. */
+function checkPermission(rule: Rule<CaseAction>, state: CaseState, actor: Actor, fail: Fail): void {
+  if (!rule.roles.includes(actor.role)) fail('ROLE_NOT_ALLOWED', { role: actor.role, allowed: rule.roles });
+  if (rule.ownerOnly && actor.role === 'department' && actor.departmentId !== state.ownerDepartmentId) {
+    fail('NOT_OWNER', { departmentId: actor.departmentId });
+  }
+}
+
+/** Everything applyTransition checks before it reads the action's input, in its order. */
+function checkPreconditions(rule: Rule<CaseAction>, state: CaseState, ctx: TransitionContext, fail: Fail): void {
+  if (!rule.from.includes(state.status)) fail('NOT_ALLOWED_IN_STATUS', { allowedFrom: rule.from });
+  checkPermission(rule, state, ctx.actor, fail);
+  rule.guard?.(state, ctx, fail);
+}
+
+function refusalOf(check: (fail: Fail) => void): IllegalTransitionCode | null {
+  try {
+    check((code) => {
+      throw new IllegalTransitionError(code, '', 'received');
+    });
+    return null;
+  } catch (err) {
+    if (err instanceof IllegalTransitionError) return err.code;
+    throw err;
+  }
+}
+
+/** Why this actor may never do `type` on this case (ROLE_NOT_ALLOWED, NOT_OWNER), or null. The API answers these with 403. */
+export function permissionRefusal(state: CaseState, type: CaseActionType, actor: Actor): IllegalTransitionCode | null {
+  return refusalOf((fail) => checkPermission(ruleOf(type), state, actor, fail));
+}
+
+/** Why `type` cannot be done now (status, role, owner, the state's guards), or null when it may be tried: its input may still be refused. */
+export function refusalNow(state: CaseState, type: CaseActionType, ctx: TransitionContext): IllegalTransitionCode | null {
+  return refusalOf((fail) => checkPreconditions(ruleOf(type), state, ctx, fail));
 }
 
 export function applyTransition(state: CaseState, action: CaseAction, ctx: TransitionContext): TransitionResult {
@@ -585,13 +649,8 @@ export function applyTransition(state: CaseState, action: CaseAction, ctx: Trans
   if (!(ctx.at instanceof Date) || Number.isNaN(ctx.at.getTime())) fail('INVALID_ACTION', { at: 'invalid date' });
   if (ctx.at.getTime() < state.lastEventAt.getTime()) fail('TIME_WENT_BACKWARDS', { lastEventAt: state.lastEventAt });
 
-  const rule = TRANSITIONS[a.type] as Rule<CaseAction>;
-  if (!rule.from.includes(state.status)) fail('NOT_ALLOWED_IN_STATUS', { allowedFrom: rule.from });
-  if (!rule.roles.includes(actor.role)) fail('ROLE_NOT_ALLOWED', { role: actor.role, allowed: rule.roles });
-  if (rule.ownerOnly && actor.role === 'department' && actor.departmentId !== state.ownerDepartmentId) {
-    fail('NOT_OWNER', { departmentId: actor.departmentId });
-  }
-
+  const rule = ruleOf(a.type);
+  checkPreconditions(rule, state, { ...ctx, actor }, fail);
   const step = rule.run(state, a, { ...ctx, actor }, fail);
   const next: CaseState = { ...state, ...step.patch, status: step.to, lastEventAt: ctx.at };
   const problems = checkCaseInvariants(next, ctx.policy, ctx.calendar);
