@@ -31,16 +31,18 @@ export function createApp(deps: AppDeps) {
   });
   app.onError(errorHandler(deps.logger));
 
-  app.route('/health', healthRoutes(deps));
-  app.route('/api/v1/messages', messagesRoutes(deps));
-  app.route('/api/v1/messages', residentRoutes(deps));
-  app.route('/api/v1/channels', channelsRoutes(deps));
-  app.route('/api/v1/stats', statsRoutes(deps));
-  app.route('/api/v1/stats', metricsRoutes(deps));
-  app.route('/api/v1/stats', topicsRoutes(deps));
-  app.route('/api/v1/session', sessionRoutes(deps));
-  app.route('/api/v1/cases', casesRoutes(deps));
-  app.route('/api/v1/triage', triageRoutes(deps));
+  // chained, so the routes' types make AppType (the dashboard's typed client)
+  const routes = app
+    .route('/health', healthRoutes(deps))
+    .route('/api/v1/messages', messagesRoutes(deps))
+    .route('/api/v1/messages', residentRoutes(deps))
+    .route('/api/v1/channels', channelsRoutes(deps))
+    .route('/api/v1/stats', statsRoutes(deps))
+    .route('/api/v1/stats', metricsRoutes(deps))
+    .route('/api/v1/stats', topicsRoutes(deps))
+    .route('/api/v1/session', sessionRoutes(deps))
+    .route('/api/v1/cases', casesRoutes(deps))
+    .route('/api/v1/triage', triageRoutes(deps));
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'no such endpoint');
   });
@@ -53,7 +55,9 @@ export function createApp(deps: AppDeps) {
   }
   const onError = errorHandler(deps.logger);
   app.notFound((c) => onError(new ApiError('not_found', 'not found'), c));
-  return app;
+  return routes;
 }
 
 export type App = ReturnType<typeof createApp>;
+/** The API's routes with their inputs and outputs, for Hono's typed client (dashboard/src/api.ts). */
+export type AppType = App;

@@ -2,7 +2,6 @@
 // the bootstrap administrator. Handlers read the user from c.var.staff.
 import { createMiddleware } from 'hono/factory';
 import { ensureAdmin, findStaffByToken, sameSecret, type StaffRole, type StaffUser } from '../core/auth/staff';
-import type { Actor } from '../core/cases/lifecycle';
 import type { AppDeps } from './deps';
 import { ApiError } from './errors';
 
@@ -21,12 +20,4 @@ export function requireStaff(deps: AppDeps, roles?: readonly StaffRole[]) {
     c.set('staff', user);
     await next();
   });
-}
-
-/** The lifecycle's actor for a staff user: admins act as the coordination centre; leaders only read. */
-export function actorOf(user: StaffUser): Actor {
-  const id = `staff:${user.username}`;
-  if (user.role === 'department') return { role: 'department', id, departmentId: user.departmentCode! };
-  if (user.role === 'admin' || user.role === 'centre') return { role: 'centre', id };
-  throw new ApiError('forbidden', '督办领导账号只能查看 (leader accounts are read-only)');
 }

@@ -599,7 +599,7 @@ export function candidateActions(status: CaseStatus, role: Role): CaseActionType
 }
 
 /** Whether this actor may do this action on this case at all: its role, and a department only on its own case. */
-function checkPermission(rule: Rule<CaseAction>, state: CaseState, actor: Actor, fail: Fail): void {
+function checkPermission(rule: Rule<CaseAction>, state: Pick<CaseState, 'ownerDepartmentId'>, actor: Actor, fail: Fail): void {
   if (!rule.roles.includes(actor.role)) fail('ROLE_NOT_ALLOWED', { role: actor.role, allowed: rule.roles });
   if (rule.ownerOnly && actor.role === 'department' && actor.departmentId !== state.ownerDepartmentId) {
     fail('NOT_OWNER', { departmentId: actor.departmentId });
@@ -626,7 +626,7 @@ function refusalOf(check: (fail: Fail) => void): IllegalTransitionCode | null {
 }
 
 /** Why this actor may never do `type` on this case (ROLE_NOT_ALLOWED, NOT_OWNER), or null. The API answers these with 403. */
-export function permissionRefusal(state: CaseState, type: CaseActionType, actor: Actor): IllegalTransitionCode | null {
+export function permissionRefusal(state: Pick<CaseState, 'ownerDepartmentId'>, type: CaseActionType, actor: Actor): IllegalTransitionCode | null {
   return refusalOf((fail) => checkPermission(ruleOf(type), state, actor, fail));
 }
 

@@ -1,129 +1,95 @@
-// Staff actions on a case: one POST per lifecycle step. Bodies are zod-checked here; the state
-// machine decides legality (409 illegal_transition with its code and message in Chinese and English).
+// Staff actions on a case: POST /:id/<route> for every action of core/cases/staff-actions.ts, one
+// handler for all. The declaration picks the lifecycle action and checks the body (400 with Chinese
+// field messages); the lifecycle's table says who may (403); the state machine decides legality
+// (409 illegal_transition with its code and message in Chinese and English). Each answer carries the
+// actions the user may take next and whether the case is still theirs to see.
 import { Hono } from 'hono';
-import { z, type ZodType } from 'zod';
-import { actOnCase, mergeCases, type ActResult, type CaseServiceDeps } from '../../../core/cases/case-service';
-import type { CaseAction } from '../../../core/cases/lifecycle';
+import { z } from 'zod';
+import { canSeeCase } from '../../../core/auth/permissions';
+import type { StaffUser } from '../../../core/auth/staff';
+import { actOnCase, mergeCases, stateOf, type ActResult } from '../../../core/cases/case-service';
+import type { CaseState } from '../../../core/cases/lifecycle';
 import { openCaseForMessage } from '../../../core/cases/open-case';
 import { checkReply } from '../../../core/cases/reply-quality';
-import { getCase, getCaseByTrackingNo } from '../../../core/db/cases';
+import { actionForRoute, permit, STAFF_ACTION_ROUTES, type StaffRequest } from '../../../core/cases/staff-actions';
+import type { Actor } from '../../../core/cases/lifecycle';
+import { getCase, getCaseByTrackingNo, getCaseLifecycle } from '../../../core/db/cases';
 import { getMessage, listMessagesForCase } from '../../../core/db/messages';
-import { actorOf, requireStaff, type StaffEnv } from '../../auth';
+import { requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
-import { ApiError } from '../../errors';
+import { ApiError, validationError } from '../../errors';
 import { validate } from '../../validate';
-import { caseServiceDeps, idParam, translateErrors } from './service';
+import { allowedFor, caseServiceDeps, idParam, translateErrors } from './service';
 
-const reason = z.string().trim().min(2, '请填写理由（至少 2 个字）').max(2000);
-const dept = z.string().trim().min(1).max(100);
-const version = z.number().int().nonnegative().optional();
+const actionParam = idParam.extend({ action: z.string().max(40) });
+const anyBody = z.record(z.string(), z.unknown(), { message: '请求体须为 JSON 对象 (the body must be a JSON object)' });
+const replyText = z.object({ text: z.string({ message: '请填写答复内容' }).trim().min(1, '请填写答复内容').max(20_000, '答复最多 20000 字') });
 
-type Body = Record<string, unknown> & { version?: number };
-type Step = { schema: ZodType<Body>; action: (b: Body, status: string) => CaseAction; departmentMay?: boolean };
-
-const STEPS: Record<string, Step> = {
-  // 派单; on a case already with a department it is an override (改派) and needs a reason
-  dispatch: {
-    schema: z.object({ departmentId: dept, reason: reason.optional(), version }),
-    action: (b, status) =>
-      ['dispatched', 'accepted', 'waiting'].includes(status)
-        ? { type: 'override', departmentId: b.departmentId as string, reason: (b.reason as string | undefined) ?? missing('reason') }
-        : { type: 'dispatch', departmentId: b.departmentId as string },
-  },
-  designate: { schema: z.object({ departmentId: dept, reason: reason.optional(), version }), action: (b) => ({ type: 'designate', departmentId: b.departmentId as string, reason: b.reason as string | undefined }) },
-  accept: { schema: z.object({ version }), action: () => ({ type: 'accept' }), departmentMay: true },
-  return: { schema: z.object({ reason, version }), action: (b) => ({ type: 'return', reason: b.reason as string }), departmentMay: true },
-  contact: { schema: z.object({ note: z.string().max(2000).optional(), version }), action: (b) => ({ type: 'contact', note: b.note as string | undefined }), departmentMay: true },
-  pause: { schema: z.object({ reason, version }), action: (b) => ({ type: 'pause', reason: b.reason as string }), departmentMay: true },
-  resume: { schema: z.object({ note: z.string().max(2000).optional(), version }), action: (b) => ({ type: 'resume', note: b.note as string | undefined }), departmentMay: true },
-  'request-extension': {
-    schema: z.object({ workingDays: z.number().int().min(1).max(250), reason, version }),
-    action: (b) => ({ type: 'requestExtension', workingDays: b.workingDays as number, reason: b.reason as string }),
-    departmentMay: true,
-  },
-  'decide-extension': {
-    schema: z
-      .object({ approve: z.boolean(), workingDays: z.number().int().min(1).max(250).optional(), reason: reason.optional(), version })
-      .refine((b) => b.approve || b.reason, { message: '拒绝延期须填写理由 (a refusal needs a reason)', path: ['reason'] }),
-    action: (b) => (b.approve ? { type: 'approveExtension', workingDays: b.workingDays as number | undefined } : { type: 'refuseExtension', reason: b.reason as string }),
-  },
-  reply: { schema: z.object({ text: z.string().trim().min(1).max(20_000), version }), action: (b) => ({ type: 'reply', text: b.text as string }), departmentMay: true },
-  'reject-reply': { schema: z.object({ reason, version }), action: (b) => ({ type: 'rejectReply', reason: b.reason as string }) },
-  close: { schema: z.object({ version }), action: () => ({ type: 'close' }) },
-};
-
-function missing(field: string): never {
-  throw new ApiError('validation_failed', `${field}: 改派须填写理由 (an override needs a reason)`, [{ field, message: 'required for an override' }]);
-}
-
-async function caseMessages(deps: AppDeps, id: number): Promise<string[]> {
-  return (await listMessagesForCase(deps.db.sql, id)).map((m) => `${m.title ?? ''} ${m.analysis?.maskedText ?? m.body}`);
+function messageTexts(messages: Awaited<ReturnType<typeof listMessagesForCase>>): string[] {
+  return messages.map((m) => `${m.title ?? ''} ${m.analysis?.maskedText ?? m.body}`);
 }
 
 function summary(r: ActResult) {
-  return { caseId: r.caseId, status: r.state.status, version: r.version, ownerDepartmentId: r.state.ownerDepartmentId, deadlines: r.state.deadlines, events: r.events.map((e) => ({ type: e.type, at: e.at, data: e.data })) };
+  return {
+    caseId: r.caseId, status: r.state.status, version: r.version, ownerDepartmentId: r.state.ownerDepartmentId, deadlines: r.state.deadlines,
+    events: r.events.map((e) => ({ type: e.type, at: e.at, data: e.data })),
+  };
 }
 
 export function caseActionRoutes(deps: AppDeps) {
-  const app = new Hono<StaffEnv>();
-  const svc: CaseServiceDeps = caseServiceDeps(deps);
+  const svc = caseServiceDeps(deps);
 
-  for (const [name, step] of Object.entries(STEPS)) {
-    app.post(`/:id/${name}`, requireStaff(deps), validate('param', idParam), validate('json', step.schema), async (c) => {
-      const { id } = c.req.valid('param');
-      const body = c.req.valid('json') as Body;
-      const user = c.get('staff');
-      const row = await getCase(deps.db.sql, id);
-      if (!row) throw new ApiError('not_found', `no case ${id}`);
-      if (user.role === 'department') {
-        if (!step.departmentMay) throw new ApiError('forbidden', '承办单位无权执行此操作 (departments may not do this)');
-        if (row.departmentCode !== user.departmentCode) throw new ApiError('forbidden', '只能办理本单位的工单 (not your department’s case)');
-      }
-      const action = step.action(body, row.status);
-      const result = await translateErrors(() => actOnCase(svc, id, action, { actor: actorOf(user), expectedVersion: body.version }));
-      // reply quality is advice shown beside the result, never a gate
-      const advice = action.type === 'reply' ? checkReply(action.text, await caseMessages(deps, id)) : undefined;
-      return c.json({ ...summary(result), ...(advice ? { replyAdvice: advice } : {}) });
-    });
+  /** What the user may do next on the case, and whether they may still see it (a department that returned a case may not). */
+  async function next(user: StaffUser, caseId: number, state: CaseState) {
+    const messages = await listMessagesForCase(deps.db.sql, caseId);
+    const visible = canSeeCase(user, state.ownerDepartmentId);
+    return { messages, next: { visible, actions: visible ? allowedFor(deps, user, state, messages.length) : [] } };
   }
 
-  app.post('/:id/reply-check', requireStaff(deps), validate('param', idParam), validate('json', z.object({ text: z.string().trim().min(1).max(20_000) })), async (c) => {
-    const { id } = c.req.valid('param');
-    if (!(await getCase(deps.db.sql, id))) throw new ApiError('not_found', `no case ${id}`);
-    return c.json(checkReply(c.req.valid('json').text, await caseMessages(deps, id)));
-  });
+  async function perform(caseId: number, request: Exclude<StaffRequest, { kind: 'split' }>, actor: Actor): Promise<ActResult> {
+    if (request.kind === 'transition') return actOnCase(svc, caseId, request.action, { actor, expectedVersion: request.version });
+    const into = 'caseId' in request.into ? request.into.caseId : (await getCaseByTrackingNo(deps.db.sql, request.into.trackingNo))?.id;
+    if (!into) throw new ApiError('not_found', `没有受理编号为 ${'trackingNo' in request.into ? request.into.trackingNo : ''} 的工单 (no case with that tracking number)`);
+    return mergeCases(svc, caseId, into, { actor, expectedVersion: request.version, reason: request.reason });
+  }
 
-  app.post('/:id/merge', requireStaff(deps, ['admin', 'centre']), validate('param', idParam),
-    validate('json', z.object({
-      // the target as staff know it (受理编号) or by its internal id
-      intoCaseId: z.number().int().positive().optional(),
-      intoTrackingNo: z.string().trim().regex(/^MS\d{13}$/, 'a tracking number like MS2611230000001').optional(),
-      reason: reason.optional(),
-      version,
-    }).refine((b) => (b.intoCaseId === undefined) !== (b.intoTrackingNo === undefined), { message: 'give intoCaseId or intoTrackingNo', path: ['intoCaseId'] })), async (c) => {
+  return new Hono<StaffEnv>()
+    // reply advice while typing: never a gate
+    .post('/:id/reply-check', requireStaff(deps), validate('param', idParam), validate('json', replyText), async (c) => {
       const { id } = c.req.valid('param');
-      const b = c.req.valid('json');
-      const into = b.intoCaseId ?? (await getCaseByTrackingNo(deps.db.sql, b.intoTrackingNo!))?.id;
-      if (!into) throw new ApiError('not_found', `no case with tracking number ${b.intoTrackingNo}`);
-      const r = await translateErrors(() => mergeCases(svc, id, into, { actor: actorOf(c.get('staff')), expectedVersion: b.version, reason: b.reason }));
-      return c.json(summary(r));
-    });
-
-  // 拆分: a wrongly merged message gets its own new case
-  app.post('/:id/split', requireStaff(deps, ['admin', 'centre']), validate('param', idParam),
-    validate('json', z.object({ messageId: z.number().int().positive(), reason })), async (c) => {
-      const { id } = c.req.valid('param');
-      const b = c.req.valid('json');
-      const [row, msg] = await Promise.all([getCase(deps.db.sql, id), getMessage(deps.db.sql, b.messageId)]);
+      if (!(await getCase(deps.db.sql, id))) throw new ApiError('not_found', `no case ${id}`);
+      return c.json(checkReply(c.req.valid('json').text, messageTexts(await listMessagesForCase(deps.db.sql, id))));
+    })
+    .post('/:id/:action', requireStaff(deps), validate('param', actionParam), validate('json', anyBody), async (c) => {
+      const { id, action: route } = c.req.valid('param');
+      if (!STAFF_ACTION_ROUTES.includes(route)) throw new ApiError('not_found', 'no such endpoint');
+      const body = c.req.valid('json');
+      const row = await getCase(deps.db.sql, id);
       if (!row) throw new ApiError('not_found', `no case ${id}`);
-      if (!msg || msg.caseId !== id) throw new ApiError('not_found', `message ${b.messageId} is not on case ${id}`);
-      if (msg.trackingNo === row.trackingNo) throw new ApiError('conflict', '不能拆分工单的首条留言 (the case’s first message cannot be split off)');
+      const action = actionForRoute(route, body, row.status);
+      if (!action) throw new ApiError('not_found', 'no such endpoint');
       const user = c.get('staff');
-      const r = await openCaseForMessage({ ...svc, duplicates: false }, b.messageId, new Date(), {
-        split: { fromCaseId: id, reason: b.reason, actor: { kind: 'centre', id: `staff:${user.username}` } },
-      });
-      return c.json({ caseId: id, newCaseId: r.caseId, messageId: b.messageId }, 201);
-    });
+      const permission = permit(user, action, { ownerDepartmentId: row.departmentCode });
+      if (!permission.ok) throw new ApiError('forbidden', permission.message);
+      const parsed = action.parse(body);
+      if (!parsed.ok) throw validationError(parsed.error, 'body');
+      const request = parsed.request;
 
-  return app;
+      if (request.kind === 'split') {
+        const msg = await getMessage(deps.db.sql, request.messageId);
+        if (!msg || msg.caseId !== id) throw new ApiError('not_found', `message ${request.messageId} is not on case ${id}`);
+        if (msg.trackingNo === row.trackingNo) throw new ApiError('conflict', '不能拆分工单的首条留言 (the case’s first message cannot be split off)');
+        const r = await openCaseForMessage({ ...svc, duplicates: false }, request.messageId, new Date(), {
+          split: { fromCaseId: id, reason: request.reason, actor: { kind: 'centre', id: permission.actor.id } },
+        });
+        const state = stateOf(row, await getCaseLifecycle(deps.db.sql, id), svc);
+        return c.json({ caseId: id, newCaseId: r.caseId, messageId: request.messageId, ...(await next(user, id, state)).next }, 201);
+      }
+
+      const result = await translateErrors(() => perform(id, request, permission.actor));
+      const after = await next(user, id, result.state);
+      // reply quality is advice shown beside the result, never a gate
+      const advice = request.kind === 'transition' && request.action.type === 'reply' ? checkReply(request.action.text, messageTexts(after.messages)) : undefined;
+      return c.json({ ...summary(result), ...after.next, ...(advice ? { replyAdvice: advice } : {}) }, 200);
+    });
 }

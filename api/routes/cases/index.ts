@@ -2,6 +2,7 @@
 // department users see their own department's cases; centre, leaders and admins see all.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { canSeeCase, departmentScope } from '../../../core/auth/permissions';
 import { stateOf } from '../../../core/cases/case-service';
 import { getCase, getCaseLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
 import { listMessagesForCase } from '../../../core/db/messages';
@@ -11,7 +12,7 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 import { caseActionRoutes } from './actions';
-import { caseServiceDeps, idParam } from './service';
+import { allowedFor, caseServiceDeps, idParam } from './service';
 
 const listQuery = z.object({
   status: z
@@ -29,64 +30,61 @@ const listQuery = z.object({
 });
 
 export function casesRoutes(deps: AppDeps) {
-  const app = new Hono<StaffEnv>();
   const staff = requireStaff(deps);
-
-  app.get('/', staff, validate('query', listQuery), async (c) => {
-    const q = c.req.valid('query');
-    const user = c.get('staff');
-    if (user.role === 'department' && q.department && q.department !== user.departmentCode) {
-      throw new ApiError('forbidden', '只能查看本单位的工单 (department users see only their own department’s cases)');
-    }
-    const result = await listCases(deps.db.sql, {
-      status: q.status,
-      departmentCode: user.role === 'department' ? user.departmentCode! : q.department,
-      category: q.category,
-      district: q.district,
-      needsReview: q.needsReview,
-      overdue: q.overdue,
-      q: q.q,
-      limit: q.limit,
-      offset: q.offset,
-    });
-    return c.json(result);
-  });
-
-  app.get('/:id', staff, validate('param', idParam), async (c) => {
-    const { id } = c.req.valid('param');
-    const row = await getCase(deps.db.sql, id);
-    if (!row) throw new ApiError('not_found', `no case ${id}`);
-    const user = c.get('staff');
-    if (user.role === 'department' && row.departmentCode !== user.departmentCode) {
-      throw new ApiError('forbidden', '只能查看本单位的工单 (not your department’s case)');
-    }
-    const [events, messages, timers, stored] = await Promise.all([
-      listCaseEvents(deps.db.sql, id), listMessagesForCase(deps.db.sql, id), listCaseTimers(deps.db.sql, id), getCaseLifecycle(deps.db.sql, id),
-    ]);
-    const state = stateOf(row, stored, caseServiceDeps(deps));
-    return c.json({
-      case: row,
-      deadlines: state.deadlines,
-      lifecycle: {
-        status: state.status, ownerDepartmentId: state.ownerDepartmentId, pausedSince: state.pausedSince, pauses: state.pauses,
-        pendingExtension: state.pendingExtension, extensionGrantedWorkingDays: state.extensionGrantedWorkingDays,
-        returnCount: state.returnCount, returnedBy: state.returnedBy, awaitingDesignation: state.awaitingDesignation,
-        designated: state.designated, reopenCount: state.reopenCount, mergedInto: state.mergedInto,
-      },
-      timers,
-      events,
-      messages: messages.map((m) => ({
-        id: m.id,
-        channel: m.channel,
-        trackingNo: m.trackingNo,
-        receivedAt: m.receivedAt,
-        title: m.title,
-        // public-safe text; clear text is for authorised staff through the message endpoint
-        text: m.analysis?.maskedText ?? m.body,
-      })),
-    });
-  });
-
-  app.route('/', caseActionRoutes(deps));
-  return app;
+  return new Hono<StaffEnv>()
+    .get('/', staff, validate('query', listQuery), async (c) => {
+      const q = c.req.valid('query');
+      const user = c.get('staff');
+      const scope = departmentScope(user);
+      if (scope !== undefined && q.department && q.department !== scope) {
+        throw new ApiError('forbidden', '只能查看本单位的工单 (department users see only their own department’s cases)');
+      }
+      const result = await listCases(deps.db.sql, {
+        status: q.status,
+        departmentCode: scope ?? q.department,
+        category: q.category,
+        district: q.district,
+        needsReview: q.needsReview,
+        overdue: q.overdue,
+        q: q.q,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return c.json(result);
+    })
+    .get('/:id', staff, validate('param', idParam), async (c) => {
+      const { id } = c.req.valid('param');
+      const row = await getCase(deps.db.sql, id);
+      if (!row) throw new ApiError('not_found', `no case ${id}`);
+      const user = c.get('staff');
+      if (!canSeeCase(user, row.departmentCode)) throw new ApiError('forbidden', '只能查看本单位的工单 (not your department’s case)');
+      const [events, messages, timers, stored] = await Promise.all([
+        listCaseEvents(deps.db.sql, id), listMessagesForCase(deps.db.sql, id), listCaseTimers(deps.db.sql, id), getCaseLifecycle(deps.db.sql, id),
+      ]);
+      const state = stateOf(row, stored, caseServiceDeps(deps));
+      return c.json({
+        case: row,
+        deadlines: state.deadlines,
+        lifecycle: {
+          status: state.status, ownerDepartmentId: state.ownerDepartmentId, pausedSince: state.pausedSince, pauses: state.pauses,
+          pendingExtension: state.pendingExtension, extensionGrantedWorkingDays: state.extensionGrantedWorkingDays,
+          returnCount: state.returnCount, returnedBy: state.returnedBy, awaitingDesignation: state.awaitingDesignation,
+          designated: state.designated, reopenCount: state.reopenCount, mergedInto: state.mergedInto,
+        },
+        /** what this user may do now, each with the fields it asks for: the dashboard renders exactly these */
+        actions: allowedFor(deps, user, state, messages.length),
+        timers,
+        events,
+        messages: messages.map((m) => ({
+          id: m.id,
+          channel: m.channel,
+          trackingNo: m.trackingNo,
+          receivedAt: m.receivedAt,
+          title: m.title,
+          // public-safe text; clear text is for authorised staff through the message endpoint
+          text: m.analysis?.maskedText ?? m.body,
+        })),
+      });
+    })
+    .route('/', caseActionRoutes(deps));
 }

@@ -1,7 +1,9 @@
 // What the case routes share: the case service wired to the app, and its errors as API errors.
 import { z } from 'zod';
 import { CaseNotFoundError, VersionConflictError, type CaseServiceDeps } from '../../../core/cases/case-service';
-import { IllegalTransitionError } from '../../../core/cases/lifecycle';
+import type { StaffUser } from '../../../core/auth/staff';
+import { IllegalTransitionError, type CaseState } from '../../../core/cases/lifecycle';
+import { allowedActions, type ActionDescription } from '../../../core/cases/staff-actions';
 import { loadSla } from '../../../core/cases/sla';
 import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
@@ -13,6 +15,12 @@ let sla: ReturnType<typeof loadSla> | null = null;
 export function caseServiceDeps(deps: AppDeps): CaseServiceDeps {
   sla ??= loadSla();
   return { sql: deps.db.sql, policy: sla.policy, calendar: sla.calendar, queue: deps.queue, log: deps.logger };
+}
+
+/** The actions this user may take on the case now (returned with the case and after each action). */
+export function allowedFor(deps: AppDeps, user: StaffUser, state: CaseState, messageCount: number): ActionDescription[] {
+  const { policy, calendar } = caseServiceDeps(deps);
+  return allowedActions(user, state, { policy, calendar, at: new Date(), messageCount });
 }
 
 /** Runs a case-service call, turning its domain errors into the API's. */
