@@ -83,13 +83,13 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await expect.poll(() => drawer.getByTestId('case-message').first().textContent()).toContain('赭山路');
     if (['received', 'returned'].includes(found.items[0].status)) {
       await drawer.getByRole('button', { name: '派单' }).click();
-      await drawer.locator('select[name=department]').selectOption('urban-mgmt');
+      await drawer.locator('select[name=departmentId]').selectOption('urban-mgmt');
       await drawer.getByRole('button', { name: '确认派单' }).click();
       await expect.poll(() => drawer.getByTestId('case-status').textContent()).toBe('已派单');
     }
     // 改派 without a reason: the API's message is shown
     await drawer.getByRole('button', { name: '改派' }).click();
-    await drawer.locator('select[name=department]').selectOption('housing');
+    await drawer.locator('select[name=departmentId]').selectOption('housing');
     await drawer.getByRole('button', { name: '确认改派' }).click();
     await expect.poll(() => drawer.getByTestId('action-error').textContent()).toContain('理由');
     await shot(page, 'case-centre-1280');

@@ -1,5 +1,11 @@
-// The dashboard talks to the API over HTTP only. Staff calls carry the bearer token kept in
-// localStorage; a 401 on a call that sent one means the token is gone, and the session ends.
+// The dashboard talks to the API over HTTP only, through Hono's typed client: the routes, their inputs
+// and their answers are the server's own types (AppType, imported for types only: no server code is
+// bundled). Staff calls carry the bearer token kept in localStorage; a 401 on a call that sent one means
+// the token is gone, and the session ends.
+import { DetailedError, hc, parseResponse, type ClientResponse, type InferRequestType, type InferResponseType } from 'hono/client';
+import { z } from 'zod';
+import type { AppType } from '../../api/app';
+
 const TOKEN_KEY = 'minsheng.token';
 
 export const tokenStore = {
@@ -8,220 +14,81 @@ export const tokenStore = {
   clear: () => localStorage.removeItem(TOKEN_KEY),
 };
 
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
+export const UNAUTHORIZED_EVENT = 'minsheng:unauthorized';
+
+export const client = hc<AppType>(typeof window === 'undefined' ? 'http://localhost/' : window.location.origin, {
+  headers: (): Record<string, string> => {
+    const token = tokenStore.get();
+    return token ? { authorization: `Bearer ${token}` } : {};
+  },
+});
+export const v1 = client.api.v1;
+
+// the API's one error body (api/errors.ts): { error: { code, message, details? } }
+const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.union([z.array(z.object({ field: z.string(), message: z.string() })), z.record(z.string(), z.unknown())]).optional(),
+  }),
+});
 
 export class ApiRequestError extends Error {
-  constructor(readonly status: number, message: string, readonly code?: string, readonly details?: unknown) {
+  constructor(readonly status: number, message: string, readonly code?: string, readonly details?: z.infer<typeof errorBody>['error']['details']) {
     super(message);
   }
   /** field-level messages of a 400, keyed by field name */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
-    if (Array.isArray(this.details)) for (const d of this.details as FieldIssue[]) out[d.field] ??= d.message;
+    if (Array.isArray(this.details)) for (const d of this.details) out[d.field] ??= d.message;
     return out;
   }
 }
 
-export const UNAUTHORIZED_EVENT = 'minsheng:unauthorized';
-
-export async function api<T>(path: string, init?: RequestInit & { json?: unknown }): Promise<T> {
-  const token = tokenStore.get();
-  const headers: Record<string, string> = { ...(init?.headers as Record<string, string> | undefined) };
-  if (init?.json !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(path, {
-    ...init,
-    method: init?.method ?? (init?.json !== undefined ? 'POST' : 'GET'),
-    headers,
-    body: init?.json !== undefined ? JSON.stringify(init.json) : init?.body,
-  });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) {
-    if (res.status === 401 && token) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
-    throw new ApiRequestError(res.status, body?.error?.message ?? `HTTP ${res.status}`, body?.error?.code, body?.error?.details);
+/** Awaits a typed call: its answer (typed by the server's 2xx responses), else an ApiRequestError with the server's message. */
+export async function call<R extends ClientResponse<unknown>>(request: Promise<R>) {
+  try {
+    return await parseResponse(request);
+  } catch (err) {
+    if (!(err instanceof DetailedError)) throw err;
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 0;
+    if (status === 401 && tokenStore.get()) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
+    const body = errorBody.safeParse(err.detail?.data);
+    if (!body.success) throw new ApiRequestError(status, err.message);
+    throw new ApiRequestError(status, body.data.error.message, body.data.error.code, body.data.error.details);
   }
-  return body as T;
 }
 
-export interface Overview {
-  generatedAt: string;
-  messages: { total: number; today: number; pending: number; failed: number; byChannel: Record<string, number> };
-  cases: {
-    total: number;
-    open: number;
-    overdue: number;
-    needsReview: number;
-    byStatus: Record<string, number>;
-    byCategory: { category: string; count: number }[];
-    byDistrict: { district: string; count: number }[];
-    sentiment: Record<string, number>;
-  };
-  daily: { day: string; messages: number; cases: number; negative: number }[];
+/** An error's message for the page (a rejected call is an ApiRequestError; anything else is shown as it is). */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
-export type StaffRole = 'admin' | 'centre' | 'department' | 'leader';
+// ---- the answers the pages show, as the server types them ----
 
-export interface StaffUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: StaffRole;
-  departmentCode: string | null;
-}
-
-export interface Session {
-  user: StaffUser | null;
-  demo: { enabled: boolean; accounts: { token: string; displayName: string; role: StaffRole; departmentCode: string | null; departmentName: string | null }[] };
-  reference: { departments: { code: string; name: string; shortName: string; kind: string }[]; categories: string[]; districts: string[] };
-}
-
-export interface CaseItem {
-  id: number;
-  trackingNo: string;
-  status: string;
-  title: string | null;
-  summary: string;
-  channel: string;
-  category: string | null;
-  categoryConfidence: number | null;
-  requestType: string | null;
-  typeConfidence: number | null;
-  urgency: 'urgent' | 'normal';
-  sentiment: string | null;
-  district: string | null;
-  street: string | null;
-  address: string | null;
-  keywords: string[];
-  departmentCode: string | null;
-  acceptDueAt: string | null;
-  responseDueAt: string | null;
-  resolveDueAt: string | null;
-  dispatchedAt: string | null;
-  acceptedAt: string | null;
-  firstResponseAt: string | null;
-  repliedAt: string | null;
-  closedAt: string | null;
-  rating: string | null;
-  replyText: string | null;
-  pausedAt: string | null;
-  overdue: boolean;
-  escalatedAt: string | null;
-  needsReview: boolean;
-  returnCount: number;
-  reopenCount: number;
-  awaitingDesignation: boolean;
-  mergedInto: number | null;
-  version: number;
-  createdAt: string;
-}
-
-export interface Deadline {
-  kind: string;
-  start: string;
-  due: string;
-  unit: 'hours' | 'workingDays' | string;
-  amount: number;
-  basis: string;
-}
-
-export interface CaseEvent {
-  id: number;
-  seq: number;
-  type: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-  actorKind: string;
-  actorId: string | null;
-  at: string;
-  data: Record<string, unknown>;
-}
-
-export interface CaseDetail {
-  case: CaseItem;
-  deadlines: Partial<Record<'acceptance' | 'response' | 'resolution', Deadline>>;
-  lifecycle: {
-    status: string;
-    ownerDepartmentId: string | null;
-    pausedSince: string | null;
-    pendingExtension: { workingDays: number; reason: string; requestedAt?: string } | null;
-    extensionGrantedWorkingDays: number;
-    returnCount: number;
-    awaitingDesignation: boolean;
-    reopenCount: number;
-    mergedInto: string | null;
-  };
-  timers: { id: number; deadline: string; kind: string; dueAt: string; fireAt: string; state: string; firedAt: string | null }[];
-  events: CaseEvent[];
-  messages: { id: number; channel: string; trackingNo: string; receivedAt: string; title: string | null; text: string }[];
-}
-
-export interface ReplyAdvice {
-  score: number;
-  relevance: number;
-  parts: { greeting: boolean; findings: boolean; measures: boolean; contact: boolean };
-  flags: { code: string; severity: 'warning' | 'info'; zh: string; en: string }[];
-  ok: boolean;
-}
-
-export interface Rate {
-  rate: number | null;
-  numerator: number;
-  denominator: number;
-}
-
-export interface MetricsBlock {
-  volume: number;
-  response: Rate;
-  onTime: Rate;
-  satisfaction: Rate & { ratedShare: number | null; rated: number; closed: number };
-  resolution: Rate;
-  overdueOpen: number;
-}
-
-export interface DepartmentRanking {
-  minVolume: number;
-  rankBy: string;
-  ranked: (MetricsBlock & { rank: number; department: string; name: string | null })[];
-  belowMinimum: (MetricsBlock & { department: string; name: string | null })[];
-}
-
-export interface HotTopic {
-  key: string;
-  district: string | null;
-  keyword: string;
-  keywords: string[];
-  volume: number;
-  cases: number;
-  open: number;
-  previous: number;
-  growth: number | null;
-  burst: boolean;
-  negative: number;
-  negativeShare: number;
-  topCategory: string | null;
-  sampleTitle: string;
-}
-
-export interface HotTopics {
-  days: number;
-  messages: number;
-  topics: HotTopic[];
-}
-
-export interface ResidentStatus {
-  trackingNo: string;
-  receivedAt: string;
-  channel: string;
-  stage: string;
-  stageLabel: string;
-  department: string | null;
-  dueAt: string | null;
-  repliedAt: string | null;
-  reply: string | null;
-  rating: string | null;
-  canRate: boolean;
-  history: { at: string; label: string }[];
-}
+type Ok<T> = InferResponseType<T, 200>;
+export type Session = Ok<typeof v1.session.$get>;
+export type StaffUser = NonNullable<Session['user']>;
+export type StaffRole = StaffUser['role'];
+export type CaseList = Ok<typeof v1.cases.$get>;
+export type CaseListQuery = InferRequestType<typeof v1.cases.$get>['query'];
+export type CaseItem = CaseList['items'][number];
+export type CaseDetail = Ok<(typeof v1.cases)[':id']['$get']>;
+export type CaseEvent = CaseDetail['events'][number];
+/** one action the user may take now, with the fields its form asks for (from the server's declaration) */
+export type AllowedAction = CaseDetail['actions'][number];
+export type ActionField = AllowedAction['fields'][number];
+export type ActionOutcome = InferResponseType<(typeof v1.cases)[':id'][':action']['$post']>;
+export type ReplyAdvice = Ok<(typeof v1.cases)[':id']['reply-check']['$post']>;
+export type Overview = Ok<typeof v1.stats.overview.$get>;
+export type MetricsBlock = Ok<typeof v1.stats.metrics.$get>;
+export type Rate = MetricsBlock['response'];
+export type DepartmentRanking = Ok<typeof v1.stats.departments.$get>;
+export type HotTopics = Ok<typeof v1.stats.topics.$get>;
+export type TriageList = Ok<typeof v1.triage.$get>;
+export type TriageItem = TriageList['items'][number];
+export type Correction = InferRequestType<(typeof v1.triage)[':caseId']['$post']>['json'];
+export type ResidentStatus = Ok<(typeof v1.messages)[':trackingNo']['$get']>;
+export type Accepted = InferResponseType<typeof v1.messages.$post>;
+export type PortalForm = InferRequestType<typeof v1.messages.$post>['json'];
+export type ResidentRating = InferRequestType<(typeof v1.messages)[':trackingNo']['rating']['$post']>['json']['rating'];

@@ -1,7 +1,9 @@
 // The staff session: the token in localStorage, the user the API says it belongs to, demo accounts
 // and the reference lists (departments, categories, districts) every page may need.
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api, tokenStore, UNAUTHORIZED_EVENT, type Session } from './api';
+import { call, messageOf, tokenStore, UNAUTHORIZED_EVENT, v1, type Session } from './api';
+
+const fetchSession = () => call(v1.session.$get());
 
 interface SessionState {
   session: Session | null;
@@ -18,14 +20,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
-      setSession(await api<Session>('/api/v1/session'));
+      setSession(await fetchSession());
       setError(null);
     } catch (err) {
-      setError((err as Error).message);
+      setError(messageOf(err));
       if (tokenStore.get()) {
         // a stale token: drop it and load the anonymous session
         tokenStore.clear();
-        setSession(await api<Session>('/api/v1/session').catch(() => null));
+        setSession(await fetchSession().catch(() => null));
       }
     }
   }, []);
@@ -42,7 +44,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const login = async (token: string) => {
     tokenStore.set(token.trim());
     try {
-      const s = await api<Session>('/api/v1/session');
+      const s = await fetchSession();
       setSession(s);
       setError(null);
     } catch (err) {

@@ -2,6 +2,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { clientAddress, RateLimiter, RedisRateLimiter } from '../../../core/channels/portal';
@@ -44,79 +45,86 @@ function socketAddress(c: Context): string | undefined {
   }
 }
 
+/** The portal form as the route's typed input: malformed JSON is kept as a reject, a bad form is a 400 with field messages. */
+function portalForm(deps: AppDeps) {
+  return createMiddleware<AppEnv, string, { in: { json: z.input<typeof portalFormSchema> }; out: { json: z.output<typeof portalFormSchema> } }>(async (c, next) => {
+    requireJson(c.req.header('content-type'));
+    const raw = await c.req.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (err) {
+      await insertReject(deps.db.sql, { channel: 'portal', raw, contentType: c.req.header('content-type'), reason: `malformed JSON: ${(err as Error).message}` });
+      throw new ApiError('bad_request', `malformed JSON: ${(err as Error).message}`);
+    }
+    const parsed = portalFormSchema.safeParse(json);
+    if (!parsed.success) throw validationError(parsed.error, 'body');
+    c.req.addValidatedData('json', parsed.data);
+    await next();
+  });
+}
+
 export function messagesRoutes(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
   const limiter = deps.redis
     ? new RedisRateLimiter(deps.redis, deps.config.PORTAL_RATE_LIMIT, deps.config.QUEUE_PREFIX)
     : new RateLimiter(deps.config.PORTAL_RATE_LIMIT);
 
-  app.post(
-    '/',
-    // counted before the body is read: a flood of bad submissions is throttled too
-    async (c, next) => {
-      const ip = clientAddress({
-        trustProxy: deps.config.TRUST_PROXY,
-        forwardedFor: c.req.header('x-forwarded-for'),
-        realIp: c.req.header('x-real-ip'),
-        socket: socketAddress(c),
-      });
-      const d = await limiter.take(ip);
-      if (!d.allowed) {
-        throw new ApiError('rate_limited', `提交过于频繁，请 ${d.retryAfterS} 秒后再试 (at most ${deps.config.PORTAL_RATE_LIMIT} submissions a minute per address)`, undefined, {
-          'Retry-After': String(d.retryAfterS),
+  return new Hono<AppEnv>()
+    .post(
+      '/',
+      // counted before the body is read: a flood of bad submissions is throttled too
+      async (c, next) => {
+        const ip = clientAddress({
+          trustProxy: deps.config.TRUST_PROXY,
+          forwardedFor: c.req.header('x-forwarded-for'),
+          realIp: c.req.header('x-real-ip'),
+          socket: socketAddress(c),
         });
-      }
-      await next();
-    },
-    bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError('payload_too_large', 'request body is larger than 64 KiB'); } }),
-    async (c) => {
-      requireJson(c.req.header('content-type'));
-      const raw = await c.req.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch (err) {
-        await insertReject(deps.db.sql, { channel: 'portal', raw, contentType: c.req.header('content-type'), reason: `malformed JSON: ${(err as Error).message}` });
-        throw new ApiError('bad_request', `malformed JSON: ${(err as Error).message}`);
-      }
-      const parsed = portalFormSchema.safeParse(json);
-      if (!parsed.success) throw validationError(parsed.error, 'body');
-      const form = parsed.data;
-      const idempotencyKey = c.req.header('idempotency-key');
-      if (idempotencyKey !== undefined && !/^[\w.:-]{8,128}$/.test(idempotencyKey)) {
-        throw new ApiError('validation_failed', 'Idempotency-Key must be 8-128 letters, digits or . : _ -', [{ field: 'Idempotency-Key', message: 'bad format' }]);
-      }
-      const address = [form.district, form.street, form.address].filter(Boolean).join('') || null;
-      const result = await acceptMessage(
-        { sql: deps.db.sql, queue: deps.queue, onQueueError: (err) => deps.logger.warn({ err }, 'enqueue failed; the sweep will retry') },
-        {
-          channel: 'portal',
-          externalId: idempotencyKey ?? randomUUID(),
-          receivedAt: new Date(),
-          raw,
-          rawContentType: 'application/json',
-          title: form.title,
-          body: form.content,
-          contactName: form.contactName,
-          contactPhone: form.phone,
-          address,
-          location: form.location ? { lat: form.location.lat, lng: form.location.lng, label: form.location.label ?? null } : null,
-          isPublic: form.isPublic,
-        },
-      );
-      return c.json(
-        { trackingNo: result.message.trackingNo, queryCode: result.message.queryCode, status: result.message.state, duplicate: !result.created },
-        result.created ? 201 : 200,
-      );
-    },
-  );
-
-  app.get('/:trackingNo', validate('query', statusQuery), async (c) => {
-    const { code } = c.req.valid('query');
-    const status = await getResidentStatus(deps.db.sql, c.req.param('trackingNo'), code);
-    if (!status) throw new ApiError('not_found', '没有找到该留言，请核对受理编号和查询码 (no message with that tracking number and query code)');
-    return c.json(status);
-  });
-
-  return app;
+        const d = await limiter.take(ip);
+        if (!d.allowed) {
+          throw new ApiError('rate_limited', `提交过于频繁，请 ${d.retryAfterS} 秒后再试 (at most ${deps.config.PORTAL_RATE_LIMIT} submissions a minute per address)`, undefined, {
+            'Retry-After': String(d.retryAfterS),
+          });
+        }
+        await next();
+      },
+      bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError('payload_too_large', 'request body is larger than 64 KiB'); } }),
+      portalForm(deps),
+      async (c) => {
+        const form = c.req.valid('json');
+        const raw = await c.req.text();
+        const idempotencyKey = c.req.header('idempotency-key');
+        if (idempotencyKey !== undefined && !/^[\w.:-]{8,128}$/.test(idempotencyKey)) {
+          throw new ApiError('validation_failed', 'Idempotency-Key must be 8-128 letters, digits or . : _ -', [{ field: 'Idempotency-Key', message: 'bad format' }]);
+        }
+        const address = [form.district, form.street, form.address].filter(Boolean).join('') || null;
+        const result = await acceptMessage(
+          { sql: deps.db.sql, queue: deps.queue, onQueueError: (err) => deps.logger.warn({ err }, 'enqueue failed; the sweep will retry') },
+          {
+            channel: 'portal',
+            externalId: idempotencyKey ?? randomUUID(),
+            receivedAt: new Date(),
+            raw,
+            rawContentType: 'application/json',
+            title: form.title,
+            body: form.content,
+            contactName: form.contactName,
+            contactPhone: form.phone,
+            address,
+            location: form.location ? { lat: form.location.lat, lng: form.location.lng, label: form.location.label ?? null } : null,
+            isPublic: form.isPublic,
+          },
+        );
+        return c.json(
+          { trackingNo: result.message.trackingNo, queryCode: result.message.queryCode, status: result.message.state, duplicate: !result.created },
+          result.created ? 201 : 200,
+        );
+      },
+    )
+    .get('/:trackingNo', validate('query', statusQuery), async (c) => {
+      const { code } = c.req.valid('query');
+      const status = await getResidentStatus(deps.db.sql, c.req.param('trackingNo'), code);
+      if (!status) throw new ApiError('not_found', '没有找到该留言，请核对受理编号和查询码 (no message with that tracking number and query code)');
+      return c.json(status);
+    });
 }

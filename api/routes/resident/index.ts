@@ -23,8 +23,6 @@ const supplementBody = z.object({ code, text: z.string().trim().min(2).max(5000)
 const trackingParam = z.object({ trackingNo: z.string().regex(/^MS\d{13}$/, '受理编号格式不正确') });
 
 export function residentRoutes(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
-
   async function residentCase(trackingNo: string, queryCode: string) {
     const m = await getMessageByTrackingNo(deps.db.sql, trackingNo);
     if (!m || !sameCode(m.queryCode, queryCode)) throw new ApiError('not_found', '没有找到该留言，请核对受理编号和查询码 (no message with that tracking number and query code)');
@@ -32,21 +30,19 @@ export function residentRoutes(deps: AppDeps) {
     return { caseId: m.caseId, actor: { role: 'resident' as const, id: `resident:${trackingNo}` } };
   }
 
-  app.post('/:trackingNo/rating', validate('param', trackingParam), validate('json', ratingBody), async (c) => {
+  return new Hono<AppEnv>()
+    .post('/:trackingNo/rating', validate('param', trackingParam), validate('json', ratingBody), async (c) => {
     const b = c.req.valid('json');
     const { caseId, actor } = await residentCase(c.req.valid('param').trackingNo, b.code);
     const action: CaseAction = { type: 'rate', rating: b.rating, comment: b.comment };
     const r = await translateErrors(() => actOnCase(caseServiceDeps(deps), caseId, action, { actor, resolved: b.resolved ?? null }));
     return c.json({ status: r.state.status, reopened: r.events.some((e) => e.type === 'reopened') });
-  });
-
-  // 补充材料: the paused clock runs again from now
-  app.post('/:trackingNo/supplement', validate('param', trackingParam), validate('json', supplementBody), async (c) => {
+    })
+    // 补充材料: the paused clock runs again from now
+    .post('/:trackingNo/supplement', validate('param', trackingParam), validate('json', supplementBody), async (c) => {
     const b = c.req.valid('json');
     const { caseId, actor } = await residentCase(c.req.valid('param').trackingNo, b.code);
     const r = await translateErrors(() => actOnCase(caseServiceDeps(deps), caseId, { type: 'resume', note: b.text }, { actor }));
     return c.json({ status: r.state.status });
-  });
-
-  return app;
+    });
 }

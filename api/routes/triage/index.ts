@@ -15,17 +15,14 @@ const page = z.object({
 const idParam = z.object({ caseId: z.coerce.number().int().positive() });
 
 export function triageRoutes(deps: AppDeps) {
-  const app = new Hono<StaffEnv>();
-  app.use('*', requireStaff(deps, ['admin', 'centre']));
-
-  app.get('/', validate('query', page), async (c) => {
+  return new Hono<StaffEnv>()
+    .use('*', requireStaff(deps, ['admin', 'centre']))
+    .get('/', validate('query', page), async (c) => {
     const { limit, offset } = c.req.valid('query');
     return c.json(await listTriage(deps.db.sql, limit, offset));
-  });
-
-  app.get('/labels', async (c) => c.json({ counts: await countTrainingLabels(deps.db.sql) }));
-
-  app.post('/:caseId', validate('param', idParam), validate('json', correctionSchema), async (c) => {
+    })
+    .get('/labels', async (c) => c.json({ counts: await countTrainingLabels(deps.db.sql) }))
+    .post('/:caseId', validate('param', idParam), validate('json', correctionSchema), async (c) => {
     const { caseId } = c.req.valid('param');
     try {
       const result = await correctCase(deps.db.sql, caseId, c.req.valid('json'), { username: c.get('staff').username });
@@ -34,6 +31,5 @@ export function triageRoutes(deps: AppDeps) {
       if (err instanceof CorrectionError) throw new ApiError(err.code, err.message);
       throw err;
     }
-  });
-  return app;
+    });
 }

@@ -1,7 +1,9 @@
 // One case in a drawer: masked text of every message on it, deadlines and SLA timers, the event
-// timeline, and the actions the logged-in role may take.
+// timeline, and the actions the server says the logged-in user may take now. After an action the
+// answer's own list is shown at once; a case the user may no longer see (a department's 退单) is not
+// reloaded: the drawer says where it went instead.
 import { useEffect, useState } from 'react';
-import { api, type CaseDetail } from '../api';
+import { call, messageOf, v1, type ActionOutcome, type AllowedAction, type CaseDetail } from '../api';
 import { countdown, fmtTime, OPEN_STATUSES } from '../format';
 import { useT } from '../i18n';
 import { CHANNEL_LABELS, DEADLINE_LABELS, SENTIMENT_LABELS, STATUS_LABELS, TIMER_DEADLINE_LABELS, TIMER_LABELS, URGENCY_LABELS } from '../labels';
@@ -17,14 +19,23 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
   const { t } = useT();
   const { departmentName } = useSession();
   const [detail, setDetail] = useState<CaseDetail | null>(null);
+  const [actions, setActions] = useState<AllowedAction[]>([]);
+  const [gone, setGone] = useState<ActionOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = () =>
-    api<CaseDetail>(`/api/v1/cases/${caseId}`).then(
-      (d) => { setDetail(d); setError(null); },
-      (e: Error) => setError(e.message),
+    call(v1.cases[':id'].$get({ param: { id: String(caseId) } })).then(
+      (d) => { setDetail(d); setActions(d.actions); setError(null); },
+      (e: unknown) => { setDetail(null); setActions([]); setError(messageOf(e)); },
     );
+  const acted = (outcome: ActionOutcome) => {
+    setActions(outcome.actions);
+    onChanged();
+    if (outcome.visible) void load();
+    else { setGone(outcome); setDetail(null); }
+  };
   useEffect(() => {
     setDetail(null);
+    setGone(null);
     void load();
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
@@ -45,6 +56,12 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
           <button className="close" onClick={onClose} aria-label={t('关闭')}>×</button>
         </div>
         {error && <p className="error">{error}</p>}
+        {gone && (
+          <div className="drawer-body" data-testid="case-gone">
+            <span className="status" data-testid="case-status">{'status' in gone ? STATUS_LABELS[gone.status] ?? gone.status : ''}</span>
+            <p>工单已交回协调中心，不再由本单位办理。</p>
+          </div>
+        )}
         {c && detail && (
           <div className="drawer-body">
             <div className="tags">
@@ -69,7 +86,7 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
               <h3>{t('办理时限')}</h3>
               <ul className="deadlines">
                 {(['acceptance', 'response', 'resolution'] as const).map((k) => {
-                  const d = detail.deadlines[k];
+                  const d = detail.deadlines?.[k];
                   if (!d) return null;
                   const done = k === 'acceptance' ? !!c.acceptedAt || !open : k === 'response' ? !!c.firstResponseAt || !open : !open;
                   const cd = countdown(d.due);
@@ -113,7 +130,7 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
               </section>
             )}
 
-            <CaseActions detail={detail} onDone={() => { void load(); onChanged(); }} />
+            <CaseActions detail={detail} actions={actions} onDone={acted} />
 
             <section>
               <h3>{t('办理记录')}</h3>

@@ -1,12 +1,20 @@
 // The case's event history: received, dispatched, accepted, returned, 催办, 超期, 督办, replies, ratings.
+import { z } from 'zod';
 import type { CaseEvent } from '../api';
 import { fmtTime } from '../format';
 import { EVENT_LABELS, EVENT_TONE, TIMER_DEADLINE_LABELS } from '../labels';
 import { useSession } from '../session';
 
+// a correction's record of what changed (core/cases/corrections.ts)
+const changedSchema = z.record(z.string(), z.object({ from: z.string().nullable(), to: z.string() }));
+
 function detailOf(e: CaseEvent, dept: (c: string | null) => string): string {
-  const d = e.data as Record<string, unknown>;
-  const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : null);
+  // event data is free-form per event type: each value is narrowed before use
+  const d = e.data ?? {};
+  const s = (k: string) => {
+    const v = d[k];
+    return typeof v === 'string' ? v : null;
+  };
   switch (e.type) {
     case 'dispatched': case 'designated': case 'overridden':
       return [dept(s('departmentId') ?? s('department')), s('reason')].filter(Boolean).join('：');
@@ -23,7 +31,7 @@ function detailOf(e: CaseEvent, dept: (c: string | null) => string): string {
     case 'merged':
       return d.intoCaseId ? `并入工单 #${d.intoCaseId}` : d.confidence ? `相似度 ${Math.round(Number(d.confidence) * 100)}%` : '';
     case 'relabelled':
-      return Object.entries((d.changed as Record<string, { from: string | null; to: string }>) ?? {}).map(([k, v]) => `${k}: ${v.from ?? '—'} → ${v.to}`).join('，');
+      return Object.entries(changedSchema.catch({}).parse(d.changed)).map(([k, v]) => `${k}: ${v.from ?? '—'} → ${v.to}`).join('，');
     default:
       return d.late === true ? '超时' : '';
   }

@@ -1,7 +1,7 @@
 // 领导驾驶舱: 三率 and on-time rate with numerator/denominator, department ranking with volume
 // beside every rate, the negative share over 30 days, and hot topics with bursts. Public aggregates.
 import { useState } from 'react';
-import { api, type DepartmentRanking, type HotTopics, type MetricsBlock, type Overview, type Rate } from '../api';
+import { call, v1, type DepartmentRanking, type Rate } from '../api';
 import { NegativeShareChart } from '../charts/NegativeShareChart';
 import { TopicVolumeChart } from '../charts/TopicVolumeChart';
 import { pct } from '../format';
@@ -24,7 +24,12 @@ function RateCell({ r }: { r: Rate }) {
   return <td className="num">{pct(r.rate)} <span className="muted small">{r.numerator}/{r.denominator}</span></td>;
 }
 
-function DeptRows({ rows, ranked }: { rows: (MetricsBlock & { department: string; name: string | null; rank?: number })[]; ranked: boolean }) {
+/** the orders the API ranks by (its type checks the keys), with their labels */
+const RANK_BY: [DepartmentRanking['rankBy'], string][] = [['onTime', '按时办结率'], ['response', '响应率'], ['satisfaction', '满意率']];
+
+type DeptRow = DepartmentRanking['ranked'][number] | (DepartmentRanking['belowMinimum'][number] & { rank?: undefined });
+
+function DeptRows({ rows, ranked }: { rows: DeptRow[]; ranked: boolean }) {
   return (
     <>
       {rows.map((d) => (
@@ -47,12 +52,12 @@ function DeptRows({ rows, ranked }: { rows: (MetricsBlock & { department: string
 export function LeadersPage() {
   const { t } = useT();
   const [days, setDays] = useState(30);
-  const [rankBy, setRankBy] = useState('onTime');
+  const [rankBy, setRankBy] = useState<DepartmentRanking['rankBy']>('onTime');
   const [topicDays, setTopicDays] = useState(7);
-  const metrics = usePoll(() => api<MetricsBlock>(`/api/v1/stats/metrics?days=${days}`), 60_000, [days]);
-  const ranking = usePoll(() => api<DepartmentRanking>(`/api/v1/stats/departments?days=${days}&rankBy=${rankBy}`), 60_000, [days, rankBy]);
-  const overview = usePoll(() => api<Overview>('/api/v1/stats/overview'), 60_000);
-  const topics = usePoll(() => api<HotTopics>(`/api/v1/stats/topics?days=${topicDays}&limit=10`), 60_000, [topicDays]);
+  const metrics = usePoll(() => call(v1.stats.metrics.$get({ query: { days: String(days) } })), 60_000, [days]);
+  const ranking = usePoll(() => call(v1.stats.departments.$get({ query: { days: String(days), rankBy } })), 60_000, [days, rankBy]);
+  const overview = usePoll(() => call(v1.stats.overview.$get()), 60_000);
+  const topics = usePoll(() => call(v1.stats.topics.$get({ query: { days: String(topicDays), limit: '10' } })), 60_000, [topicDays]);
   const m = metrics.data;
   const trend = (overview.data?.daily ?? []).map((d) => ({ day: d.day, cases: d.cases, share: d.cases ? d.negative / d.cases : null }));
   const headers = ['排名', '承办单位', '办件量', '响应率', '按时办结率', '满意率', '参评率', '解决率', '超期在办'];
@@ -87,10 +92,8 @@ export function LeadersPage() {
           <div className="card-head">
             <h3>{t('部门排名')}</h3>
             <label className="small">排序
-              <select value={rankBy} onChange={(e) => setRankBy(e.target.value)}>
-                <option value="onTime">按时办结率</option>
-                <option value="response">响应率</option>
-                <option value="satisfaction">满意率</option>
+              <select value={rankBy} onChange={(e) => setRankBy(RANK_BY.find(([k]) => k === e.target.value)?.[0] ?? 'onTime')}>
+                {RANK_BY.map(([k, label]) => <option key={k} value={k}>{label}</option>)}
               </select>
             </label>
           </div>

@@ -1,5 +1,6 @@
 // 员工登录: paste the bearer token; in a demo installation the public demo tokens are listed.
 import { useState } from 'react';
+import { messageOf } from '../api';
 import { ROLE_LABELS } from '../labels';
 import { useT } from '../i18n';
 import { useSession } from '../session';
@@ -17,7 +18,7 @@ export function LoginPage({ next = '#/queue' }: { next?: string }) {
       await login(value);
       window.location.hash = next;
     } catch (err) {
-      setError((err as Error).message);
+      setError(messageOf(err));
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,6 @@
 // 工单队列: filters, urgency and deadline countdown, pagination; a case opens in a drawer (#/queue/<id>).
 import { useState } from 'react';
-import { api, type CaseItem } from '../api';
+import { call, v1, type CaseListQuery } from '../api';
 import { CaseDrawer } from '../components/CaseDrawer';
 import { countdown, fmtShort, OPEN_STATUSES } from '../format';
 import { useT } from '../i18n';
@@ -8,13 +8,13 @@ import { CHANNEL_LABELS, STATUS_LABELS } from '../labels';
 import { useSession } from '../session';
 import { usePoll } from '../usePoll';
 
-const OPEN = `status=${OPEN_STATUSES.join(',')}`;
-const TABS: { key: string; label: string; query: string; centreOnly?: boolean }[] = [
-  { key: 'open', label: '在办', query: OPEN },
-  { key: 'overdue', label: '超期', query: 'overdue=true' },
-  { key: 'review', label: '待复核', query: `needsReview=true&${OPEN}` },
-  { key: 'dispatch', label: '待派单', query: 'status=received,returned', centreOnly: true },
-  { key: 'all', label: '全部', query: '' },
+const OPEN = OPEN_STATUSES.join(',');
+const TABS: { key: string; label: string; query: CaseListQuery; centreOnly?: boolean }[] = [
+  { key: 'open', label: '在办', query: { status: OPEN } },
+  { key: 'overdue', label: '超期', query: { overdue: 'true' } },
+  { key: 'review', label: '待复核', query: { needsReview: 'true', status: OPEN } },
+  { key: 'dispatch', label: '待派单', query: { status: 'received,returned' }, centreOnly: true },
+  { key: 'all', label: '全部', query: {} },
 ];
 const PAGE_SIZE = 25;
 
@@ -32,16 +32,16 @@ export function QueuePage({ params }: { params: string[] }) {
   const [page, setPage] = useState(0);
   const [refresh, setRefresh] = useState(0);
   const isDept = user.role === 'department';
-  const query = [
-    TABS.find((x) => x.key === tab)!.query,
-    category && `category=${encodeURIComponent(category)}`,
-    district && `district=${encodeURIComponent(district)}`,
-    !isDept && department && `department=${encodeURIComponent(department)}`,
-    q && `q=${encodeURIComponent(q)}`,
-    `limit=${PAGE_SIZE}`,
-    `offset=${page * PAGE_SIZE}`,
-  ].filter(Boolean).join('&');
-  const { data, error } = usePoll(() => api<{ total: number; items: CaseItem[] }>(`/api/v1/cases?${query}`), 15_000, [query, refresh]);
+  const query: CaseListQuery = {
+    ...TABS.find((x) => x.key === tab)!.query,
+    ...(category ? { category } : {}),
+    ...(district ? { district } : {}),
+    ...(!isDept && department ? { department } : {}),
+    ...(q ? { q } : {}),
+    limit: String(PAGE_SIZE),
+    offset: String(page * PAGE_SIZE),
+  };
+  const { data, error } = usePoll(() => call(v1.cases.$get({ query })), 15_000, [JSON.stringify(query), refresh]);
   const selected = params[0] ? Number(params[0]) : null;
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
   const reset = <T,>(set: (v: T) => void) => (v: T) => { set(v); setPage(0); };

@@ -1,28 +1,30 @@
 // 进度查询: tracking number + 查询码 → status, department, deadline, history and the reply; rate the
 // reply (回访) once the case is closed; supply information while the case waits on the resident.
 import { useEffect, useState } from 'react';
-import { api, ApiRequestError, type ResidentStatus } from '../api';
+import { call, messageOf, v1, ApiRequestError, type ResidentRating, type ResidentStatus } from '../api';
 import { fmtTime } from '../format';
 import { useT } from '../i18n';
 
-const RATINGS = ['满意', '基本满意', '不满意'] as const;
+const RATINGS: ResidentRating[] = ['满意', '基本满意', '不满意'];
 
 function RateForm({ status, code, onDone }: { status: ResidentStatus; code: string; onDone: () => void }) {
   const { t } = useT();
-  const [rating, setRating] = useState<string>('');
+  const [rating, setRating] = useState<ResidentRating | ''>('');
   const [resolved, setResolved] = useState<string>('');
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setError(null);
+    if (!rating) return;
     try {
-      await api(`/api/v1/messages/${status.trackingNo}/rating`, {
+      await call(v1.messages[':trackingNo'].rating.$post({
+        param: { trackingNo: status.trackingNo },
         json: { code, rating, ...(resolved ? { resolved: resolved === 'yes' } : {}), ...(comment.trim() ? { comment: comment.trim() } : {}) },
-      });
+      }));
       onDone();
     } catch (err) {
-      setError((err as Error).message);
+      setError(messageOf(err));
     }
   };
   return (
@@ -61,11 +63,11 @@ function SupplementForm({ status, code, onDone }: { status: ResidentStatus; code
     e.preventDefault();
     setError(null);
     try {
-      await api(`/api/v1/messages/${status.trackingNo}/supplement`, { json: { code, text } });
+      await call(v1.messages[':trackingNo'].supplement.$post({ param: { trackingNo: status.trackingNo }, json: { code, text } }));
       setText('');
       onDone();
     } catch (err) {
-      setError(err instanceof ApiRequestError ? Object.values(err.fieldErrors())[0] ?? err.message : (err as Error).message);
+      setError(err instanceof ApiRequestError ? Object.values(err.fieldErrors())[0] ?? err.message : messageOf(err));
     }
   };
   return (
@@ -89,10 +91,10 @@ export function StatusPage({ params }: { params: string[] }) {
   const lookup = async () => {
     setError(null);
     try {
-      setResult(await api<ResidentStatus>(`/api/v1/messages/${encodeURIComponent(trackingNo.trim())}?code=${encodeURIComponent(code.trim())}`));
+      setResult(await call(v1.messages[':trackingNo'].$get({ param: { trackingNo: trackingNo.trim() }, query: { code: code.trim() } })));
     } catch (err) {
       setResult(null);
-      setError(err instanceof ApiRequestError ? Object.values(err.fieldErrors())[0] ?? err.message : (err as Error).message);
+      setError(err instanceof ApiRequestError ? Object.values(err.fieldErrors())[0] ?? err.message : messageOf(err));
     }
   };
   useEffect(() => {

@@ -1,14 +1,9 @@
 // 我要留言: the portal form (POST /api/v1/messages); on success the tracking number and 查询码,
 // on 400 the message beside each field.
 import { useState } from 'react';
-import { api, ApiRequestError } from '../api';
+import { call, messageOf, v1, ApiRequestError, type Accepted, type PortalForm } from '../api';
 import { useT } from '../i18n';
 import { useSession } from '../session';
-
-interface Accepted {
-  trackingNo: string;
-  queryCode: string;
-}
 
 const EMPTY = { title: '', content: '', contactName: '', phone: '', district: '', address: '' };
 
@@ -27,15 +22,15 @@ export function SubmitPage() {
     setBusy(true);
     setErrors({});
     setError(null);
-    const body: Record<string, unknown> = { title: form.title, content: form.content, contactName: form.contactName, phone: form.phone, isPublic };
+    const body: PortalForm = { title: form.title, content: form.content, contactName: form.contactName, phone: form.phone, isPublic };
     if (form.district) body.district = form.district;
     if (form.address.trim()) body.address = form.address.trim();
     try {
-      setDone(await api<Accepted>('/api/v1/messages', { json: body }));
+      setDone(await call(v1.messages.$post({ json: body })));
       setForm(EMPTY);
     } catch (err) {
       if (err instanceof ApiRequestError && err.status === 400 && Object.keys(err.fieldErrors()).length) setErrors(err.fieldErrors());
-      else setError((err as Error).message);
+      else setError(messageOf(err));
     } finally {
       setBusy(false);
     }

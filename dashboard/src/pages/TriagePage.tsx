@@ -1,13 +1,11 @@
 // 人工复核: cases the NLP was unsure of, with its predictions and confidence; staff correct or confirm.
 import { useState } from 'react';
-import { api, type CaseItem } from '../api';
+import { call, messageOf, v1, type Correction, type TriageItem } from '../api';
 import { pct } from '../format';
 import { useT } from '../i18n';
-import { CHANNEL_LABELS, REQUEST_TYPES, SENTIMENT_LABELS, URGENCY_LABELS } from '../labels';
+import { CHANNEL_LABELS, oneOf, REQUEST_TYPES, SENTIMENT_LABELS, SENTIMENTS, URGENCIES, URGENCY_LABELS } from '../labels';
 import { useSession } from '../session';
 import { usePoll } from '../usePoll';
-
-type TriageItem = Pick<CaseItem, 'id' | 'trackingNo' | 'status' | 'title' | 'summary' | 'channel' | 'category' | 'categoryConfidence' | 'requestType' | 'typeConfidence' | 'urgency' | 'sentiment' | 'district' | 'departmentCode' | 'createdAt'> & { reviewReasons: string[] | null };
 
 function confClass(c: number | null): string {
   return c === null ? '' : c < 0.5 ? 'low' : c < 0.8 ? 'mid' : 'high';
@@ -16,27 +14,29 @@ function confClass(c: number | null): string {
 function TriageRow({ item, categories, onDone }: { item: TriageItem; categories: string[]; onDone: () => void }) {
   const { t } = useT();
   const { departmentName } = useSession();
-  const [v, setV] = useState({ category: item.category ?? '', requestType: item.requestType ?? '', urgency: item.urgency, sentiment: item.sentiment ?? '' });
+  const [v, setV] = useState({
+    category: item.category ?? '', requestType: oneOf(REQUEST_TYPES, item.requestType), urgency: oneOf(URGENCIES, item.urgency), sentiment: oneOf(SENTIMENTS, item.sentiment),
+  });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async () => {
     setBusy(true);
     setError(null);
     // only what changed is a correction; confirmRest turns the rest into labels too
-    const body: Record<string, unknown> = { confirmRest: true };
+    const body: Correction = { confirmRest: true };
     if (v.category && v.category !== item.category) body.category = v.category;
     if (v.requestType && v.requestType !== item.requestType) body.requestType = v.requestType;
-    if (v.urgency !== item.urgency) body.urgency = v.urgency;
+    if (v.urgency && v.urgency !== item.urgency) body.urgency = v.urgency;
     if (v.sentiment && v.sentiment !== item.sentiment) body.sentiment = v.sentiment;
     try {
-      await api(`/api/v1/triage/${item.id}`, { json: body });
+      await call(v1.triage[':caseId'].$post({ param: { caseId: String(item.id) }, json: body }));
       onDone();
     } catch (err) {
-      setError((err as Error).message);
+      setError(messageOf(err));
       setBusy(false);
     }
   };
-  const changed = v.category !== (item.category ?? '') || v.requestType !== (item.requestType ?? '') || v.urgency !== item.urgency || v.sentiment !== (item.sentiment ?? '');
+  const changed = v.category !== (item.category ?? '') || v.requestType !== oneOf(REQUEST_TYPES, item.requestType) || v.urgency !== oneOf(URGENCIES, item.urgency) || v.sentiment !== oneOf(SENTIMENTS, item.sentiment);
   return (
     <div className="card triage-item" data-testid="triage-item">
       <div className="small muted">
@@ -55,22 +55,22 @@ function TriageRow({ item, categories, onDone }: { item: TriageItem; categories:
         </label>
         <label>
           <span className="label-line">{t('类型')} <span className={`conf ${confClass(item.typeConfidence)}`}>{t('置信度')} {pct(item.typeConfidence, 0)}</span></span>
-          <select value={v.requestType} onChange={(e) => setV({ ...v, requestType: e.target.value })}>
+          <select value={v.requestType ?? ''} onChange={(e) => setV({ ...v, requestType: oneOf(REQUEST_TYPES, e.target.value) })}>
             {!item.requestType && <option value="">—</option>}
             {REQUEST_TYPES.map((c) => <option key={c}>{c}</option>)}
           </select>
         </label>
         <label>
           {t('紧急程度')}
-          <select value={v.urgency} onChange={(e) => setV({ ...v, urgency: e.target.value as 'urgent' | 'normal' })}>
-            {Object.entries(URGENCY_LABELS).map(([k, l]) => <option key={k} value={k}>{l}</option>)}
+          <select value={v.urgency ?? ''} onChange={(e) => setV({ ...v, urgency: oneOf(URGENCIES, e.target.value) ?? v.urgency })}>
+            {URGENCIES.map((k) => <option key={k} value={k}>{URGENCY_LABELS[k]}</option>)}
           </select>
         </label>
         <label>
           {t('情感')}
-          <select value={v.sentiment} onChange={(e) => setV({ ...v, sentiment: e.target.value })}>
+          <select value={v.sentiment ?? ''} onChange={(e) => setV({ ...v, sentiment: oneOf(SENTIMENTS, e.target.value) })}>
             {!item.sentiment && <option value="">—</option>}
-            {['negative', 'neutral', 'positive'].map((k) => <option key={k} value={k}>{SENTIMENT_LABELS[k]}</option>)}
+            {SENTIMENTS.map((k) => <option key={k} value={k}>{SENTIMENT_LABELS[k]}</option>)}
           </select>
         </label>
         <button className="primary" disabled={busy} onClick={() => void submit()}>{changed ? t('更正') : t('确认')}</button>
@@ -85,7 +85,7 @@ export function TriagePage() {
   const { session } = useSession();
   const [page, setPage] = useState(0);
   const [refresh, setRefresh] = useState(0);
-  const { data, error } = usePoll(() => api<{ total: number; items: TriageItem[] }>(`/api/v1/triage?limit=20&offset=${page * 20}`), 30_000, [page, refresh]);
+  const { data, error } = usePoll(() => call(v1.triage.$get({ query: { limit: '20', offset: String(page * 20) } })), 30_000, [page, refresh]);
   return (
     <div>
       <h2>{t('人工复核')} {data && <small className="muted">{t('共')} {data.total} {t('件')}</small>}</h2>
