@@ -40,6 +40,23 @@ async function logout(page: Page) {
 }
 
 interface CaseList { items: { id: number; status: string; departmentCode: string | null }[] }
+interface CaseView { case: { departmentCode: string | null; status: string }; actions: { key: string; label: string; fields: { widget: string }[] }[] }
+
+/** The drawer's action buttons and reply boxes, as action keys, in order. */
+async function renderedActions(page: Page): Promise<string[]> {
+  const drawer = page.getByTestId('case-drawer');
+  await drawer.getByTestId('case-status').waitFor();
+  const actions = drawer.getByTestId('case-actions');
+  if (!(await actions.count())) return [];
+  return actions.locator('[data-action]').evaluateAll((els) => els.map((e) => e.getAttribute('data-action') ?? ''));
+}
+
+/** What the server says this user may do on the case, in the drawer's order (reply boxes after the buttons). */
+async function serverActions(caseId: number, token: string): Promise<string[]> {
+  const { actions } = await service.apiJson<CaseView>(`/api/v1/cases/${caseId}`, token);
+  const reply = (a: CaseView['actions'][number]) => a.fields.some((f) => f.widget === 'reply');
+  return [...actions.filter((a) => !reply(a)), ...actions.filter(reply)].map((a) => a.key);
+}
 interface Metrics { satisfaction: { numerator: number; denominator: number }; response: { numerator: number; denominator: number } }
 
 describe.skipIf(!run)('dashboard in Chromium', () => {
@@ -81,6 +98,8 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     const drawer = page.getByTestId('case-drawer');
     await drawer.getByTestId('case-status').waitFor();
     await expect.poll(() => drawer.getByTestId('case-message').first().textContent()).toContain('赭山路');
+    // the drawer offers exactly what the server lists for this user
+    expect(await renderedActions(page)).toEqual(await serverActions(caseId, centre));
     if (['received', 'returned'].includes(found.items[0].status)) {
       await drawer.getByRole('button', { name: '派单' }).click();
       await drawer.locator('select[name=departmentId]').selectOption('urban-mgmt');
@@ -99,8 +118,11 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     const dept = (await service.apiJson<{ case: { departmentCode: string } }>(`/api/v1/cases/${caseId}`, centre)).case.departmentCode;
     await login(page, `demo-${dept}`);
     await page.goto(`${service.base}/#/queue/${caseId}`);
+    expect(await renderedActions(page)).toEqual(await serverActions(caseId, `demo-${dept}`));
     await drawer.getByRole('button', { name: '签收' }).click();
     await expect.poll(() => drawer.getByTestId('case-status').textContent()).toBe('已签收');
+    await expect.poll(() => renderedActions(page)).toEqual(await serverActions(caseId, `demo-${dept}`));
+    expect(await renderedActions(page)).toContain('reply');
     await drawer.locator('textarea[name=reply]').fill('好的，已处理。');
     await expect.poll(() => drawer.getByTestId('reply-advice').textContent()).toContain('联系方式');
     await drawer.locator('textarea[name=reply]').fill(
@@ -149,6 +171,42 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);
+
+  it('after a department returns a case (退单) the drawer says where it went: no 403, no stale buttons', async () => {
+    const res = await fetch(`${service.base}/api/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: '小区垃圾无人清运', content: '镜湖区赭山街道某小区垃圾三天没人清运，气味很大，请尽快处理。', contactName: '李先生', phone: '13905530002' }),
+    });
+    const { trackingNo } = (await res.json()) as { trackingNo: string };
+    let found: CaseList['items'] = [];
+    await expect.poll(async () => (found = (await service.apiJson<CaseList>(`/api/v1/cases?q=${trackingNo}`, 'demo-centre')).items).length, { timeout: 20_000 }).toBe(1);
+    const caseId = found[0].id;
+    if (!found[0].departmentCode) {
+      const r = await fetch(`${service.base}/api/v1/cases/${caseId}/dispatch`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer demo-centre' }, body: JSON.stringify({ departmentId: 'urban-mgmt' }),
+      });
+      expect(r.status).toBe(200);
+    }
+    const dept = (await service.apiJson<CaseView>(`/api/v1/cases/${caseId}`, 'demo-centre')).case.departmentCode;
+    const { context, page, errors } = await openPage(browser, 1280);
+    await login(page, `demo-${dept}`);
+    await page.goto(`${service.base}/#/queue/${caseId}`);
+    const drawer = page.getByTestId('case-drawer');
+    expect(await renderedActions(page)).toEqual(await serverActions(caseId, `demo-${dept}`));
+    await drawer.getByRole('button', { name: '退单' }).click();
+    await drawer.locator('textarea[name=reason]').fill('不属于本单位职责，应由物业处理');
+    await drawer.getByRole('button', { name: '确认退单' }).click();
+    await expect.poll(() => drawer.getByTestId('case-status').textContent()).toBe('已退单');
+    await drawer.getByTestId('case-gone').waitFor();
+    expect(await drawer.locator('.error').count()).toBe(0);
+    expect(await renderedActions(page)).toEqual([]);
+    await shot(page, 'case-returned-1280');
+    // the centre now sees it back, with 派单 or 指定承办 on offer
+    expect((await service.apiJson<CaseView>(`/api/v1/cases/${caseId}`, 'demo-centre')).case.status).toBe('returned');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 
   it('works on a 390px phone: queue cards, case drawer, leaders and the status page', async () => {
     const { context, page, errors } = await openPage(browser, 390);

@@ -45,7 +45,7 @@ function ReplyBox({ detail, action, onDone }: { detail: CaseDetail; action: Allo
     }
   };
   return (
-    <div className="reply-box">
+    <div className="reply-box" data-action={action.key}>
       <label>
         {t(field.label)}（发送给本工单的每一位留言人）
         <textarea name={action.key} rows={5} maxLength={field.maxLength ?? undefined} value={text} onChange={(e) => setText(e.target.value)} placeholder="您好！经核实……已安排……如有疑问请联系……" />

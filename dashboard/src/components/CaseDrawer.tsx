@@ -31,7 +31,7 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
     setActions(outcome.actions);
     onChanged();
     if (outcome.visible) void load();
-    else { setGone(outcome); setDetail(null); }
+    else setGone(outcome); // the heading stays; the body says where the case went
   };
   useEffect(() => {
     setDetail(null);
@@ -58,11 +58,11 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
         {error && <p className="error">{error}</p>}
         {gone && (
           <div className="drawer-body" data-testid="case-gone">
-            <span className="status" data-testid="case-status">{'status' in gone ? STATUS_LABELS[gone.status] ?? gone.status : ''}</span>
+            {'status' in gone && <span className={`status s-${gone.status}`} data-testid="case-status">{STATUS_LABELS[gone.status] ?? gone.status}</span>}
             <p>工单已交回协调中心，不再由本单位办理。</p>
           </div>
         )}
-        {c && detail && (
+        {c && detail && !gone && (
           <div className="drawer-body">
             <div className="tags">
               <span className={`status s-${c.status}`} data-testid="case-status">{STATUS_LABELS[c.status] ?? c.status}</span>
