@@ -3,7 +3,7 @@
 // core/cases/staff-actions.ts. The actions listed with each case and the API's 403s come from that one
 // place — change the table and both follow (the dashboard renders the list: test/browser-flow.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseActionSchema, TRANSITIONS } from '../core/cases/lifecycle';
+import { caseActionSchema, TRANSITIONS, type CaseStatus } from '../core/cases/lifecycle';
 import { actionForRoute, describeAction, permit, STAFF_ACTION_ROUTES, STAFF_ACTIONS, type ActionDescription, type StaffAction } from '../core/cases/staff-actions';
 import { findStaffByToken } from '../core/auth/staff';
 import { InProcessQueue } from '../core/queue/in-process';
@@ -24,7 +24,7 @@ async function act(caseId: number, route: string, token: string, body: unknown) 
 }
 async function view(caseId: number, token: string) {
   const res = await app.request(`/api/v1/cases/${caseId}`, { headers: auth(token) });
-  return { status: res.status, body: (await res.json()) as { case: { departmentCode: string | null; status: string }; actions: ActionDescription[] } };
+  return { status: res.status, body: (await res.json()) as { case: { departmentCode: string | null; status: CaseStatus }; actions: ActionDescription[] } };
 }
 async function listed(caseId: number, token: string): Promise<string[]> {
   const v = await view(caseId, token);

@@ -32,17 +32,17 @@ export function residentRoutes(deps: AppDeps) {
 
   return new Hono<AppEnv>()
     .post('/:trackingNo/rating', validate('param', trackingParam), validate('json', ratingBody), async (c) => {
-    const b = c.req.valid('json');
-    const { caseId, actor } = await residentCase(c.req.valid('param').trackingNo, b.code);
-    const action: CaseAction = { type: 'rate', rating: b.rating, comment: b.comment };
-    const r = await translateErrors(() => actOnCase(caseServiceDeps(deps), caseId, action, { actor, resolved: b.resolved ?? null }));
-    return c.json({ status: r.state.status, reopened: r.events.some((e) => e.type === 'reopened') });
+      const b = c.req.valid('json');
+      const { caseId, actor } = await residentCase(c.req.valid('param').trackingNo, b.code);
+      const action: CaseAction = { type: 'rate', rating: b.rating, comment: b.comment };
+      const r = await translateErrors(() => actOnCase(caseServiceDeps(deps), caseId, action, { actor, resolved: b.resolved ?? null }));
+      return c.json({ status: r.state.status, reopened: r.events.some((e) => e.type === 'reopened') });
     })
     // 补充材料: the paused clock runs again from now
     .post('/:trackingNo/supplement', validate('param', trackingParam), validate('json', supplementBody), async (c) => {
-    const b = c.req.valid('json');
-    const { caseId, actor } = await residentCase(c.req.valid('param').trackingNo, b.code);
-    const r = await translateErrors(() => actOnCase(caseServiceDeps(deps), caseId, { type: 'resume', note: b.text }, { actor }));
-    return c.json({ status: r.state.status });
+      const b = c.req.valid('json');
+      const { caseId, actor } = await residentCase(c.req.valid('param').trackingNo, b.code);
+      const r = await translateErrors(() => actOnCase(caseServiceDeps(deps), caseId, { type: 'resume', note: b.text }, { actor }));
+      return c.json({ status: r.state.status });
     });
 }

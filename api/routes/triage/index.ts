@@ -18,18 +18,18 @@ export function triageRoutes(deps: AppDeps) {
   return new Hono<StaffEnv>()
     .use('*', requireStaff(deps, ['admin', 'centre']))
     .get('/', validate('query', page), async (c) => {
-    const { limit, offset } = c.req.valid('query');
-    return c.json(await listTriage(deps.db.sql, limit, offset));
+      const { limit, offset } = c.req.valid('query');
+      return c.json(await listTriage(deps.db.sql, limit, offset));
     })
     .get('/labels', async (c) => c.json({ counts: await countTrainingLabels(deps.db.sql) }))
     .post('/:caseId', validate('param', idParam), validate('json', correctionSchema), async (c) => {
-    const { caseId } = c.req.valid('param');
-    try {
-      const result = await correctCase(deps.db.sql, caseId, c.req.valid('json'), { username: c.get('staff').username });
-      return c.json(result);
-    } catch (err) {
-      if (err instanceof CorrectionError) throw new ApiError(err.code, err.message);
-      throw err;
-    }
+      const { caseId } = c.req.valid('param');
+      try {
+        const result = await correctCase(deps.db.sql, caseId, c.req.valid('json'), { username: c.get('staff').username });
+        return c.json(result);
+      } catch (err) {
+        if (err instanceof CorrectionError) throw new ApiError(err.code, err.message);
+        throw err;
+      }
     });
 }
