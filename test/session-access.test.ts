@@ -60,6 +60,13 @@ describe('staff session and case access', () => {
       expect(all.items.map((c) => c.id)).toEqual(expect.arrayContaining([mine, theirs]));
       expect((await app.request(`/api/v1/cases/${theirs}`, auth(token))).status).toBe(200);
     }
+    // the areas a session lists are the ones the API opens: one table (core/auth/permissions STAFF_AREAS)
+    for (const role of ['admin', 'centre', 'department', 'leader'] as const) {
+      const token = await staffToken(db.sql, role, role === 'department' ? 'housing' : null);
+      const me = (await (await app.request('/api/v1/session', auth(token))).json()) as { user: { areas: string[] } };
+      expect(me.user.areas, role).toContain('cases');
+      expect((await app.request('/api/v1/triage', auth(token))).status, role).toBe(me.user.areas.includes('triage') ? 200 : 403);
+    }
     // the aggregates stay public
     for (const p of ['/api/v1/stats/overview', '/api/v1/stats/metrics', '/api/v1/stats/departments', '/api/v1/stats/topics']) {
       expect((await app.request(p)).status).toBe(200);

@@ -1,8 +1,22 @@
-// Who a staff account is to the case lifecycle. Which lifecycle role may do which action is declared
-// once, in core/cases/lifecycle.ts (TRANSITIONS[type].roles and ownerOnly); this file only says which
-// lifecycle role each kind of staff account acts as, and which cases it may see.
+// What each kind of staff account may do. Which lifecycle role may do which case action is declared
+// once, in core/cases/lifecycle.ts (TRANSITIONS[type].roles and ownerOnly); this file says which
+// lifecycle role each kind of account acts as, which cases it may see, and which staff areas it may
+// open (the API guards them, the session lists them, the dashboard shows their pages).
 import type { Actor } from '../cases/lifecycle';
-import type { StaffRole, StaffUser } from './staff';
+import { STAFF_ROLES, type StaffRole, type StaffUser } from './staff';
+
+export const STAFF_AREA_NAMES = ['cases', 'triage'] as const;
+export type StaffArea = (typeof STAFF_AREA_NAMES)[number];
+export const STAFF_AREAS: Record<StaffArea, readonly StaffRole[]> = {
+  /** 工单队列 and case views (department users: their own department's cases) */
+  cases: STAFF_ROLES,
+  /** 人工复核: the NLP's unsure readings and staff corrections */
+  triage: ['admin', 'centre'],
+};
+
+export function areasOf(role: StaffRole): StaffArea[] {
+  return STAFF_AREA_NAMES.filter((a) => STAFF_AREAS[a].includes(role));
+}
 
 /** admins act as the coordination centre (协调中心); leaders (督办领导) only read. */
 export const ACTS_AS = {

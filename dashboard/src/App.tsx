@@ -1,5 +1,5 @@
 import { useEffect, useState, type ComponentType } from 'react';
-import type { StaffRole } from './api';
+import type { StaffArea } from './api';
 import { LangProvider, useT } from './i18n';
 import { ROLE_LABELS } from './labels';
 import { LeadersPage } from './pages/LeadersPage';
@@ -15,14 +15,14 @@ interface PageDef {
   path: string;
   label: string;
   component: ComponentType<{ params: string[] }>;
-  /** staff roles that see it; absent: everyone */
-  roles?: StaffRole[];
+  /** the staff area it shows (the session lists the user's areas); absent: everyone */
+  area?: StaffArea;
 }
 
 const PAGES: PageDef[] = [
   { path: '', label: '总览', component: OverviewPage },
-  { path: 'queue', label: '工单队列', component: QueuePage, roles: ['admin', 'centre', 'department', 'leader'] },
-  { path: 'triage', label: '人工复核', component: TriagePage, roles: ['admin', 'centre'] },
+  { path: 'queue', label: '工单队列', component: QueuePage, area: 'cases' },
+  { path: 'triage', label: '人工复核', component: TriagePage, area: 'triage' },
   { path: 'leaders', label: '领导驾驶舱', component: LeadersPage },
   { path: 'status', label: '进度查询', component: StatusPage },
   { path: 'submit', label: '我要留言', component: SubmitPage },
@@ -44,14 +44,14 @@ function Shell() {
   const { session, logout } = useSession();
   const [first = '', ...params] = useHashPath();
   const user = session?.user ?? null;
-  const visible = PAGES.filter((p) => !p.roles || (user && p.roles.includes(user.role)));
+  const visible = PAGES.filter((p) => !p.area || (user && user.areas.includes(p.area)));
   const page = PAGES.find((p) => p.path === first);
   let body;
   if (first === 'login') body = <LoginPage />;
   else if (!page) body = <OverviewPage />;
-  else if (page.roles && !session) body = <p className="muted">{t('加载中')}</p>;
-  else if (page.roles && !user) body = <LoginPage next={`#/${first}`} />;
-  else if (page.roles && user && !page.roles.includes(user.role)) body = <p className="error">当前账号无权查看此页 (no access)</p>;
+  else if (page.area && !session) body = <p className="muted">{t('加载中')}</p>;
+  else if (page.area && !user) body = <LoginPage next={`#/${first}`} />;
+  else if (page.area && user && !user.areas.includes(page.area)) body = <p className="error">当前账号无权查看此页 (no access)</p>;
   else body = <page.component params={params} />;
   return (
     <div className="app">

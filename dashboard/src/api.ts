@@ -70,6 +70,7 @@ type Ok<T> = InferResponseType<T, 200>;
 export type Session = Ok<typeof v1.session.$get>;
 export type StaffUser = NonNullable<Session['user']>;
 export type StaffRole = StaffUser['role'];
+export type StaffArea = StaffUser['areas'][number];
 export type CaseList = Ok<typeof v1.cases.$get>;
 export type CaseListQuery = InferRequestType<typeof v1.cases.$get>['query'];
 export type CaseItem = CaseList['items'][number];

@@ -5,7 +5,7 @@
 // actions the user may take next and whether the case is still theirs to see.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { canSeeCase } from '../../../core/auth/permissions';
+import { canSeeCase, STAFF_AREAS } from '../../../core/auth/permissions';
 import type { StaffUser } from '../../../core/auth/staff';
 import { actOnCase, mergeCases, stateOf, type ActResult } from '../../../core/cases/case-service';
 import type { CaseState } from '../../../core/cases/lifecycle';
@@ -55,12 +55,12 @@ export function caseActionRoutes(deps: AppDeps) {
 
   return new Hono<StaffEnv>()
     // reply advice while typing: never a gate
-    .post('/:id/reply-check', requireStaff(deps), validate('param', idParam), validate('json', replyText), async (c) => {
+    .post('/:id/reply-check', requireStaff(deps, STAFF_AREAS.cases), validate('param', idParam), validate('json', replyText), async (c) => {
       const { id } = c.req.valid('param');
       if (!(await getCase(deps.db.sql, id))) throw new ApiError('not_found', `no case ${id}`);
       return c.json(checkReply(c.req.valid('json').text, messageTexts(await listMessagesForCase(deps.db.sql, id))));
     })
-    .post('/:id/:action', requireStaff(deps), validate('param', actionParam), validate('json', anyBody), async (c) => {
+    .post('/:id/:action', requireStaff(deps, STAFF_AREAS.cases), validate('param', actionParam), validate('json', anyBody), async (c) => {
       const { id, action: route } = c.req.valid('param');
       if (!STAFF_ACTION_ROUTES.includes(route)) throw new ApiError('not_found', 'no such endpoint');
       const body = c.req.valid('json');

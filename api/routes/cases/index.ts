@@ -2,7 +2,7 @@
 // department users see their own department's cases; centre, leaders and admins see all.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { canSeeCase, departmentScope } from '../../../core/auth/permissions';
+import { canSeeCase, departmentScope, STAFF_AREAS } from '../../../core/auth/permissions';
 import { stateOf } from '../../../core/cases/case-service';
 import { getCase, getCaseLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
 import { listMessagesForCase } from '../../../core/db/messages';
@@ -30,7 +30,7 @@ const listQuery = z.object({
 });
 
 export function casesRoutes(deps: AppDeps) {
-  const staff = requireStaff(deps);
+  const staff = requireStaff(deps, STAFF_AREAS.cases);
   return new Hono<StaffEnv>()
     .get('/', staff, validate('query', listQuery), async (c) => {
       const q = c.req.valid('query');

@@ -2,6 +2,7 @@
 // exist (listed for the login page, their tokens are public) and the reference lists for forms.
 import { Hono } from 'hono';
 import { listDemoAccounts, referenceLists } from '../../../core/auth/session';
+import { areasOf } from '../../../core/auth/permissions';
 import type { StaffUser } from '../../../core/auth/staff';
 import { requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
@@ -16,7 +17,7 @@ export function sessionRoutes(deps: AppDeps) {
     const user = orNull<StaffUser>(c.get('staff'));
     const demoAccounts = await listDemoAccounts(deps.db.sql);
     return c.json({
-      user,
+      user: user ? { ...user, areas: areasOf(user.role) } : null,
       demo: { enabled: demoAccounts.length > 0, accounts: demoAccounts },
       reference: await referenceLists(deps.db.sql),
     });

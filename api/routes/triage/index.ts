@@ -1,6 +1,7 @@
 // 人工复核: the queue of cases the NLP was unsure of, and staff corrections (kept for retraining).
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { STAFF_AREAS } from '../../../core/auth/permissions';
 import { correctCase, CorrectionError, correctionSchema, listTriage } from '../../../core/cases/corrections';
 import { countTrainingLabels } from '../../../core/db/training-labels';
 import { requireStaff, type StaffEnv } from '../../auth';
@@ -16,7 +17,7 @@ const idParam = z.object({ caseId: z.coerce.number().int().positive() });
 
 export function triageRoutes(deps: AppDeps) {
   return new Hono<StaffEnv>()
-    .use('*', requireStaff(deps, ['admin', 'centre']))
+    .use('*', requireStaff(deps, STAFF_AREAS.triage))
     .get('/', validate('query', page), async (c) => {
       const { limit, offset } = c.req.valid('query');
       return c.json(await listTriage(deps.db.sql, limit, offset));
