@@ -1,7 +1,7 @@
 // The case lifecycle made durable: load the case FOR UPDATE, apply the pure transition, write the
 // columns, the state and the events in one transaction (optimistic version), then schedule the SLA
 // timers and the outbox jobs after commit. The API, the workers and the demo loader all act here.
-import type { Sql } from '../db/connect';
+import type { Db, Sql } from '../db/connect';
 import {
   appendCaseEvents,
   getCaseWithLifecycleForUpdate,
@@ -75,8 +75,6 @@ export interface ActResult extends AfterCommit {
   events: CaseEvent[];
 }
 
-const TX = (tx: unknown) => tx as Sql;
-
 /** The stored state, or one rebuilt from the columns for a case opened before states were stored. */
 export function stateOf(row: CaseRow, stored: unknown, deps: Pick<CaseServiceDeps, 'policy' | 'calendar'>): CaseState {
   if (stored) return caseStateSchema.parse(stored);
@@ -137,7 +135,7 @@ export function eventInput(e: CaseEvent, extra: Record<string, unknown> = {}): C
 }
 
 async function persist(
-  tx: Sql,
+  tx: Db,
   deps: CaseServiceDeps,
   row: CaseRow,
   state: CaseState,
@@ -154,7 +152,7 @@ async function persist(
 }
 
 /** Loads, catches the clock up to `at`, transitions, persists. Call inside sql.begin. */
-export async function transitionInTx(tx: Sql, deps: CaseServiceDeps, caseId: number, action: CaseAction, opts: ActOptions): Promise<ActResult> {
+export async function transitionInTx(tx: Db, deps: CaseServiceDeps, caseId: number, action: CaseAction, opts: ActOptions): Promise<ActResult> {
   const at = opts.at ?? new Date();
   // timers that fell due before this action are recorded first, so history reads in order
   await fireDueTimersInTx(tx, deps, caseId, at);
@@ -185,7 +183,7 @@ export async function transitionInTx(tx: Sql, deps: CaseServiceDeps, caseId: num
 
 /** One action on one case, in its own transaction; timers and outbox jobs are scheduled after commit. */
 export async function actOnCase(deps: CaseServiceDeps, caseId: number, action: CaseAction, opts: ActOptions): Promise<ActResult> {
-  const result = await deps.sql.begin((tx) => transitionInTx(TX(tx), deps, caseId, action, opts));
+  const result = await deps.sql.begin((tx) => transitionInTx(tx, deps, caseId, action, opts));
   await afterCommit(deps, result);
   return result;
 }
@@ -228,7 +226,7 @@ export interface OpenCaseOutcome extends AfterCommit {
 }
 
 /** Inserts the case, creates its lifecycle and dispatches it by the routing result. Call inside sql.begin. */
-export async function openCaseInTx(tx: Sql, deps: CaseServiceDeps, input: OpenCaseInput): Promise<OpenCaseOutcome> {
+export async function openCaseInTx(tx: Db, deps: CaseServiceDeps, input: OpenCaseInput): Promise<OpenCaseOutcome> {
   const row = await insertCase(tx, {
     ...input.fields, status: 'received', acceptDueAt: null, responseDueAt: null, resolveDueAt: null, dispatchedAt: null, createdAt: input.receivedAt,
   });
@@ -268,7 +266,7 @@ export async function openCaseInTx(tx: Sql, deps: CaseServiceDeps, input: OpenCa
 // ---- the clock: firing timers ----
 
 /** Fires one timer if it is still pending and still describes a live deadline; returns whether it fired. */
-export async function fireTimerInTx(tx: Sql, deps: CaseServiceDeps, timerId: number, now: Date): Promise<boolean> {
+export async function fireTimerInTx(tx: Db, deps: CaseServiceDeps, timerId: number, now: Date): Promise<boolean> {
   const t = await lockTimer(tx, timerId);
   if (!t || t.state !== 'pending' || t.fireAt.getTime() > now.getTime()) return false;
   const loaded = await getCaseWithLifecycleForUpdate(tx, t.caseId);
@@ -297,7 +295,7 @@ export async function fireTimerInTx(tx: Sql, deps: CaseServiceDeps, timerId: num
 }
 
 /** Fires, in order, every pending timer due by `until` (of one case, or all). */
-export async function fireDueTimersInTx(tx: Sql, deps: CaseServiceDeps, caseId: number | undefined, until: Date): Promise<number> {
+export async function fireDueTimersInTx(tx: Db, deps: CaseServiceDeps, caseId: number | undefined, until: Date): Promise<number> {
   let fired = 0;
   for (const t of await listDueTimers(tx, until, { caseId })) if (await fireTimerInTx(tx, deps, t.id, until)) fired++;
   return fired;
@@ -308,8 +306,7 @@ export async function fireDueTimersInTx(tx: Sql, deps: CaseServiceDeps, caseId: 
 /** Merges `sourceId` into `targetId`: the source's messages (and their residents) move to the target. */
 export async function mergeCases(deps: CaseServiceDeps, sourceId: number, targetId: number, opts: ActOptions & { reason?: string }): Promise<ActResult> {
   const at = opts.at ?? new Date();
-  const result = await deps.sql.begin(async (txRaw) => {
-    const tx = TX(txRaw);
+  const result = await deps.sql.begin(async (tx) => {
     // lock in id order so two opposite merges cannot deadlock
     const locked = await tx<{ id: number; status: string }[]>`
       SELECT id, status FROM cases WHERE id IN (${sourceId}, ${targetId}) ORDER BY id FOR UPDATE`;

@@ -3,7 +3,7 @@
 // labelled data for retraining. A correction of urgency or type also updates the classification the
 // lifecycle uses for deadlines from the next dispatch on; deadlines already given are not moved.
 import { z } from 'zod';
-import type { Sql } from '../db/connect';
+import type { Db, Sql } from '../db/connect';
 import { appendCaseEvents, getCaseForUpdate } from '../db/cases';
 import { upsertTrainingLabel, type LabelField } from '../db/training-labels';
 import { categoryLabels } from '../nlp/category';
@@ -51,8 +51,7 @@ export async function correctCase(
   at: Date = new Date(),
 ): Promise<{ changed: Partial<Record<LabelField, { from: string | null; to: string }>>; labelled: number }> {
   return sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
-    const row = await getCaseForUpdate(t, caseId);
+        const row = await getCaseForUpdate(tx, caseId);
     if (!row) throw new CorrectionError('not_found', `no case ${caseId}`);
     if (row.status === 'merged') throw new CorrectionError('conflict', `case ${caseId} was merged into case ${row.mergedInto}; correct that case`);
     const current: Record<LabelField, { label: string | null; confidence: number | null }> = {
@@ -87,7 +86,7 @@ export async function correctCase(
       }
     }
     await tx`UPDATE cases SET needs_review = false, version = version + 1, updated_at = ${at} WHERE id = ${caseId}`;
-    await appendCaseEvents(t, caseId, [
+    await appendCaseEvents(tx, caseId, [
       {
         type: 'relabelled',
         fromStatus: row.status,
@@ -101,7 +100,7 @@ export async function correctCase(
     const messages = await tx<{ id: number }[]>`SELECT id FROM messages WHERE case_id = ${caseId}`;
     for (const m of messages) {
       for (const [field, label] of Object.entries(labels) as [LabelField, string][]) {
-        await upsertTrainingLabel(t, {
+        await upsertTrainingLabel(tx, {
           messageId: m.id,
           caseId,
           field,

@@ -1,7 +1,7 @@
 // The worker's pipeline for one message: read it (NLP), attach it to an open case about the same
 // problem (合并) or open a case (工单), route it and start its legal clock through the case service.
 // Idempotent: a message that already has a case is left alone.
-import type { Sql } from '../db/connect';
+import type { Db, Sql } from '../db/connect';
 import { appendCaseEvents, OPEN_STATUSES, type CaseRow } from '../db/cases';
 import { getMessage, type StoredMessage } from '../db/messages';
 import { analyzeMessage } from '../nlp/analyze';
@@ -63,7 +63,7 @@ function subjectOf(a: MessageAnalysis, title: string | null): DuplicateSubject {
 }
 
 /** The best open case this message duplicates, if any (same place, within the window, likeness over the bar). */
-async function findDuplicateCase(sql: Sql, msg: StoredMessage, a: MessageAnalysis, policy: DuplicatePolicy) {
+async function findDuplicateCase(sql: Db, msg: StoredMessage, a: MessageAnalysis, policy: DuplicatePolicy) {
   if (!a.place.district && !a.place.street) return null;
   const since = new Date(msg.receivedAt.getTime() - policy.windowDays * 86_400_000);
   // the window runs both ways: workers may process a later report of the same problem first
@@ -101,8 +101,7 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
   const dupPolicy = ctx.duplicates === false || opts.split ? null : ctx.duplicates ?? DEFAULT_DUPLICATE_POLICY;
   const deps: CaseServiceDeps = { sql: ctx.sql, policy: ctx.policy, calendar: ctx.calendar, queue: ctx.queue, log: ctx.log };
 
-  const result = await ctx.sql.begin(async (txRaw) => {
-    const tx = txRaw as unknown as Sql;
+  const result = await ctx.sql.begin(async (tx) => {
     const [locked] = await tx<{ caseId: number | null }[]>`SELECT case_id AS "caseId" FROM messages WHERE id = ${messageId} FOR UPDATE`;
     if (locked?.caseId && !opts.split) return { caseId: locked.caseId, created: false } as OpenCaseResult & { timers?: never };
     if (opts.split && locked?.caseId !== opts.split.fromCaseId) throw new PermanentJobError(`message ${messageId} is not on case ${opts.split.fromCaseId}`);
@@ -166,7 +165,7 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
   return out;
 }
 
-async function markProcessed(tx: Sql, messageId: number, caseId: number, at: Date, analysis: MessageAnalysis): Promise<void> {
+async function markProcessed(tx: Db, messageId: number, caseId: number, at: Date, analysis: MessageAnalysis): Promise<void> {
   await tx`
     UPDATE messages SET case_id = ${caseId}, state = 'processed', processed_at = ${at},
       analysis = ${tx.json(analysis as never)}, attempts = attempts + 1, last_error = NULL

@@ -1,6 +1,6 @@
 // 答复 to residents: one outbox row per message on the case (merged duplicates included), each
 // through the channel the message came in by, with an idempotency key per message and reply.
-import type { Sql } from '../db/connect';
+import type { Db } from '../db/connect';
 import type { CaseRow } from '../db/cases';
 
 export function replyIdempotencyKey(caseId: number, replyAt: Date, messageId: number): string {
@@ -8,7 +8,7 @@ export function replyIdempotencyKey(caseId: number, replyAt: Date, messageId: nu
 }
 
 /** Inserts the rows (a replayed reply inserts nothing new); returns the ids of the rows inserted now. */
-export async function queueReplyToResidents(sql: Sql, c: Pick<CaseRow, 'id' | 'trackingNo'>, text: string, at: Date): Promise<number[]> {
+export async function queueReplyToResidents(sql: Db, c: Pick<CaseRow, 'id' | 'trackingNo'>, text: string, at: Date): Promise<number[]> {
   const messages = await sql<{ id: number; channel: string; trackingNo: string; recipient: string | null; account: string | null }[]>`
     SELECT id, channel, tracking_no AS "trackingNo", coalesce(contact_phone, contact_handle) AS recipient, account
     FROM messages WHERE case_id = ${c.id} ORDER BY received_at, id`;

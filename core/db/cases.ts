@@ -1,5 +1,5 @@
 // Cases (工单) and their append-only event history.
-import type { Sql } from './connect';
+import type { Db } from './connect';
 
 export type CaseStatus = 'received' | 'dispatched' | 'accepted' | 'returned' | 'waiting' | 'replied' | 'closed' | 'rated' | 'merged';
 export const OPEN_STATUSES: CaseStatus[] = ['received', 'dispatched', 'accepted', 'returned', 'waiting'];
@@ -52,7 +52,7 @@ export interface CaseRow {
   updatedAt: Date;
 }
 
-export const caseColumns = (sql: Sql) => sql`
+export const caseColumns = (sql: Db) => sql`
   id, tracking_no AS "trackingNo", status, title, summary, channel, category, category_confidence AS "categoryConfidence",
   request_type AS "requestType", type_confidence AS "typeConfidence", urgency, sentiment, sentiment_score AS "sentimentScore",
   district, street, community, address, keywords, fingerprint, needs_review AS "needsReview",
@@ -73,7 +73,7 @@ export type NewCase = Pick<
   | 'resolveDueAt' | 'dispatchedAt' | 'createdAt'
 >;
 
-export async function insertCase(sql: Sql, c: NewCase): Promise<CaseRow> {
+export async function insertCase(sql: Db, c: NewCase): Promise<CaseRow> {
   const [row] = await sql<CaseRow[]>`
     INSERT INTO cases (tracking_no, status, title, summary, channel, category, category_confidence, request_type,
       type_confidence, urgency, sentiment, sentiment_score, district, street, community, address, keywords, fingerprint,
@@ -103,39 +103,32 @@ export interface CaseEvent extends CaseEventInput {
 }
 
 /** Appends events in order; call inside the transaction that changed the case (the case row is locked there). */
-export async function appendCaseEvents(sql: Sql, caseId: number, events: CaseEventInput[]): Promise<void> {
+export async function appendCaseEvents(sql: Db, caseId: number, events: CaseEventInput[]): Promise<void> {
   if (!events.length) return;
   const [{ next }] = await sql<{ next: number }[]>`SELECT coalesce(max(seq), 0) + 1 AS next FROM case_events WHERE case_id = ${caseId}`;
   const rows = events.map((e, i) => ({
-    case_id: caseId,
-    seq: next + i,
-    type: e.type,
-    from_status: e.fromStatus,
-    to_status: e.toStatus,
-    actor_kind: e.actorKind,
-    actor_id: e.actorId ?? null,
-    at: e.at,
-    data: e.data ?? {},
+    caseId, seq: next + i, type: e.type, fromStatus: e.fromStatus, toStatus: e.toStatus, actorKind: e.actorKind, actorId: e.actorId ?? null, at: e.at, data: e.data ?? {},
   }));
-  await sql`INSERT INTO case_events ${sql(rows as never, 'case_id', 'seq', 'type', 'from_status', 'to_status', 'actor_kind', 'actor_id', 'at', 'data')}`;
+  // the helper's camelCase names become the snake_case columns (connect.ts transform)
+  await sql`INSERT INTO case_events ${sql(rows as never, 'caseId', 'seq', 'type', 'fromStatus', 'toStatus', 'actorKind', 'actorId', 'at', 'data')}`;
 }
 
-export async function getCase(sql: Sql, id: number): Promise<CaseRow | undefined> {
+export async function getCase(sql: Db, id: number): Promise<CaseRow | undefined> {
   const [row] = await sql<CaseRow[]>`SELECT ${caseColumns(sql)} FROM cases WHERE id = ${id}`;
   return row;
 }
 
-export async function getCaseForUpdate(sql: Sql, id: number): Promise<CaseRow | undefined> {
+export async function getCaseForUpdate(sql: Db, id: number): Promise<CaseRow | undefined> {
   const [row] = await sql<CaseRow[]>`SELECT ${caseColumns(sql)} FROM cases WHERE id = ${id} FOR UPDATE`;
   return row;
 }
 
-export async function getCaseByTrackingNo(sql: Sql, trackingNo: string): Promise<CaseRow | undefined> {
+export async function getCaseByTrackingNo(sql: Db, trackingNo: string): Promise<CaseRow | undefined> {
   const [row] = await sql<CaseRow[]>`SELECT ${caseColumns(sql)} FROM cases WHERE tracking_no = ${trackingNo}`;
   return row;
 }
 
-export async function listCaseEvents(sql: Sql, caseId: number): Promise<CaseEvent[]> {
+export async function listCaseEvents(sql: Db, caseId: number): Promise<CaseEvent[]> {
   return sql<CaseEvent[]>`
     SELECT id, case_id AS "caseId", seq, type, from_status AS "fromStatus", to_status AS "toStatus",
       actor_kind AS "actorKind", actor_id AS "actorId", at, data
@@ -154,7 +147,7 @@ export interface CaseFilter {
   offset: number;
 }
 
-export async function listCases(sql: Sql, f: CaseFilter, now = new Date()): Promise<{ total: number; items: CaseRow[] }> {
+export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promise<{ total: number; items: CaseRow[] }> {
   const where = sql`
     WHERE true
     ${f.status?.length ? sql`AND status IN ${sql(f.status)}` : sql``}
@@ -179,20 +172,20 @@ export type CaseStateColumns = Pick<CaseRow,
   | 'resolved' | 'pausedAt' | 'mergedInto' | 'awaitingDesignation' | 'reopenCount' | 'overdue' | 'escalatedAt' | 'needsReview'>;
 
 /** Loads the case and its stored lifecycle state with the row locked (call inside a transaction). */
-export async function getCaseWithLifecycleForUpdate(sql: Sql, id: number): Promise<{ row: CaseRow; lifecycle: unknown } | undefined> {
+export async function getCaseWithLifecycleForUpdate(sql: Db, id: number): Promise<{ row: CaseRow; lifecycle: unknown } | undefined> {
   const [row] = await sql<(CaseRow & { lifecycle: unknown })[]>`SELECT ${caseColumns(sql)}, lifecycle FROM cases WHERE id = ${id} FOR UPDATE`;
   if (!row) return undefined;
   const { lifecycle, ...rest } = row;
   return { row: rest as CaseRow, lifecycle };
 }
 
-export async function getCaseLifecycle(sql: Sql, id: number): Promise<unknown> {
+export async function getCaseLifecycle(sql: Db, id: number): Promise<unknown> {
   const [row] = await sql<{ lifecycle: unknown }[]>`SELECT lifecycle FROM cases WHERE id = ${id}`;
   return row?.lifecycle ?? null;
 }
 
 /** Writes state and columns if the version is still `expectedVersion`; returns the new version, or null on a conflict. */
-export async function writeCaseState(sql: Sql, id: number, expectedVersion: number, c: CaseStateColumns, lifecycle: unknown): Promise<number | null> {
+export async function writeCaseState(sql: Db, id: number, expectedVersion: number, c: CaseStateColumns, lifecycle: unknown): Promise<number | null> {
   const rows = await sql<{ version: number }[]>`
     UPDATE cases SET status = ${c.status}, department_code = ${c.departmentCode}, return_count = ${c.returnCount},
       extension_days = ${c.extensionDays}, accept_due_at = ${c.acceptDueAt}, response_due_at = ${c.responseDueAt},

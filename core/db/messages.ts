@@ -1,6 +1,6 @@
 // Messages as received (受理): stored verbatim before anything else happens to them.
 import { randomInt } from 'node:crypto';
-import type { Sql } from './connect';
+import type { Db } from './connect';
 import type { IncomingMessage } from '../messages/incoming';
 import type { MessageAnalysis } from '../nlp/types';
 
@@ -36,7 +36,7 @@ export function newQueryCode(): string {
   return s;
 }
 
-const columns = (sql: Sql) => sql`
+const columns = (sql: Db) => sql`
   id, channel, external_id AS "externalId", received_at AS "receivedAt", stored_at AS "storedAt",
   title, body, contact_name AS "contactName", contact_phone AS "contactPhone", contact_handle AS "contactHandle",
   account, address, location, is_public AS "isPublic", tracking_no AS "trackingNo", query_code AS "queryCode",
@@ -46,7 +46,7 @@ const columns = (sql: Sql) => sql`
  * Stores a message once per (channel, external id). A repeated delivery returns the stored row
  * with created=false, so every channel can answer a duplicate idempotently.
  */
-export async function insertMessage(sql: Sql, m: IncomingMessage): Promise<{ message: StoredMessage; created: boolean }> {
+export async function insertMessage(sql: Db, m: IncomingMessage): Promise<{ message: StoredMessage; created: boolean }> {
   const inserted = await sql<StoredMessage[]>`
     INSERT INTO messages (channel, external_id, received_at, raw, raw_content_type, title, body,
       contact_name, contact_phone, contact_handle, account, address, location, is_public, tracking_no, query_code)
@@ -65,7 +65,7 @@ export async function insertMessage(sql: Sql, m: IncomingMessage): Promise<{ mes
 }
 
 /** Bulk variant for imports: one round trip per chunk, same idempotency. */
-export async function insertMessages(sql: Sql, items: IncomingMessage[]): Promise<{ created: StoredMessage[]; duplicates: number }> {
+export async function insertMessages(sql: Db, items: IncomingMessage[]): Promise<{ created: StoredMessage[]; duplicates: number }> {
   const created: StoredMessage[] = [];
   let duplicates = 0;
   // 16 parameters a row: stay far below postgres' 65,534-parameter limit
@@ -105,40 +105,40 @@ export async function insertMessages(sql: Sql, items: IncomingMessage[]): Promis
   return { created, duplicates };
 }
 
-export async function getMessage(sql: Sql, id: number): Promise<StoredMessage | undefined> {
+export async function getMessage(sql: Db, id: number): Promise<StoredMessage | undefined> {
   const [m] = await sql<StoredMessage[]>`SELECT ${columns(sql)} FROM messages WHERE id = ${id}`;
   return m;
 }
 
-export async function getMessageByTrackingNo(sql: Sql, trackingNo: string): Promise<StoredMessage | undefined> {
+export async function getMessageByTrackingNo(sql: Db, trackingNo: string): Promise<StoredMessage | undefined> {
   const [m] = await sql<StoredMessage[]>`SELECT ${columns(sql)} FROM messages WHERE tracking_no = ${trackingNo}`;
   return m;
 }
 
-export async function noteMessageAttempt(sql: Sql, id: number, error: string): Promise<void> {
+export async function noteMessageAttempt(sql: Db, id: number, error: string): Promise<void> {
   await sql`UPDATE messages SET attempts = attempts + 1, last_error = ${error.slice(0, 2000)} WHERE id = ${id}`;
 }
 
 /** Messages accepted but not yet turned into a case: the sweep re-enqueues them after a crash. */
-export async function listUnprocessedMessageIds(sql: Sql, olderThan: Date, limit = 1000): Promise<number[]> {
+export async function listUnprocessedMessageIds(sql: Db, olderThan: Date, limit = 1000): Promise<number[]> {
   const rows = await sql<{ id: number }[]>`
     SELECT id FROM messages WHERE state IN ('received', 'processing') AND stored_at < ${olderThan}
     ORDER BY id LIMIT ${limit}`;
   return rows.map((r) => r.id);
 }
 
-export async function listMessagesForCase(sql: Sql, caseId: number): Promise<StoredMessage[]> {
+export async function listMessagesForCase(sql: Db, caseId: number): Promise<StoredMessage[]> {
   return sql<StoredMessage[]>`SELECT ${columns(sql)} FROM messages WHERE case_id = ${caseId} ORDER BY received_at, id`;
 }
 
 /** Stored for the record but not a resident's request (a WeChat subscribe or menu event): no case is opened. */
-export async function markMessageWithoutCase(sql: Sql, id: number, note: string): Promise<void> {
+export async function markMessageWithoutCase(sql: Db, id: number, note: string): Promise<void> {
   await sql`UPDATE messages SET state = 'processed', processed_at = now(), last_error = ${note.slice(0, 2000)}
     WHERE id = ${id} AND state = 'received' AND case_id IS NULL`;
 }
 
 /** The payload exactly as it arrived (a Weibo reply needs the comment's post id from it). */
-export async function getMessageRaw(sql: Sql, id: number): Promise<string | undefined> {
+export async function getMessageRaw(sql: Db, id: number): Promise<string | undefined> {
   const [m] = await sql<{ raw: string }[]>`SELECT raw FROM messages WHERE id = ${id}`;
   return m?.raw;
 }

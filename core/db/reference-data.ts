@@ -1,9 +1,9 @@
 // Reference data the product ships in lexicons/ (departments), written into the database on start.
 import { loadDepartments } from '../cases/routing';
-import type { Sql } from './connect';
+import type { Db } from './connect';
 import { upsertDepartments } from './departments';
 
-export async function seedReferenceData(sql: Sql): Promise<void> {
+export async function seedReferenceData(sql: Db): Promise<void> {
   await upsertDepartments(
     sql,
     loadDepartments().map((d) => ({

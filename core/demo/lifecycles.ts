@@ -3,7 +3,7 @@
 // resident, some extended, some left overdue until 督办. Each case's past is one transaction with
 // the progress marker, so a kill mid-way neither repeats nor skips a case.
 import { setAppState, getAppState } from '../db/app-state';
-import type { Sql } from '../db/connect';
+import type { Db, Sql } from '../db/connect';
 import { fireDueTimersInTx, transitionInTx, type CaseServiceDeps } from '../cases/case-service';
 import { IllegalTransitionError, type Actor, type CaseAction, type Rating } from '../cases/lifecycle';
 import { createRng, type Rng } from './random';
@@ -48,8 +48,7 @@ export async function driveDemoLifecycles(sql: Sql, deps: CaseServiceDeps, opts:
     WHERE id > ${progress.lastCaseId} AND status = 'dispatched' ORDER BY id`;
   let driven = 0;
   for (const c of cases) {
-    await sql.begin(async (txRaw) => {
-      const tx = txRaw as unknown as Sql;
+    await sql.begin(async (tx) => {
       await drive(tx, deps, c, createRng(`${opts.seed}:case:${c.id}`), opts.now, districts, phones);
       // what fell due after the case's last step up to now (overdue, 督办) is recorded too
       await fireDueTimersInTx(tx, deps, c.id, opts.now);
@@ -60,7 +59,7 @@ export async function driveDemoLifecycles(sql: Sql, deps: CaseServiceDeps, opts:
   return driven;
 }
 
-async function drive(tx: Sql, deps: CaseServiceDeps, c: DemoCase, rng: Rng, now: Date, districts: Map<string, string>, phones: Map<string, string | null>) {
+async function drive(tx: Db, deps: CaseServiceDeps, c: DemoCase, rng: Rng, now: Date, districts: Map<string, string>, phones: Map<string, string | null>) {
   let at = new Date(c.createdAt.getTime() + 5 * 60_000);
   let dept = c.departmentCode!;
   const centre: Actor = { role: 'centre', id: 'staff:demo-centre' };

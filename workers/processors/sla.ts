@@ -15,8 +15,7 @@ export async function slaSweep(ctx: WorkerContext, now: Date = ctx.now()): Promi
   const deps: CaseServiceDeps = { sql: ctx.db.sql, policy: ctx.policy, calendar: ctx.calendar, queue: ctx.queue, log: ctx.logger };
   let synced = 0;
   for (const caseId of await listCasesMissingTimers(ctx.db.sql)) {
-    await ctx.db.sql.begin(async (txRaw) => {
-      const tx = txRaw as unknown as Sql;
+    await ctx.db.sql.begin(async (tx) => {
       const loaded = await getCaseWithLifecycleForUpdate(tx, caseId);
       if (!loaded) return;
       await syncCaseTimers(tx, caseId, desiredTimers(stateOf(loaded.row, loaded.lifecycle, deps), ctx.policy, ctx.calendar));
@@ -25,7 +24,7 @@ export async function slaSweep(ctx: WorkerContext, now: Date = ctx.now()): Promi
   }
   let fired = 0;
   for (;;) {
-    const n = await ctx.db.sql.begin((tx) => fireDueTimersInTx(tx as unknown as Sql, deps, undefined, now));
+    const n = await ctx.db.sql.begin((tx) => fireDueTimersInTx(tx, deps, undefined, now));
     fired += n;
     if (n === 0) break;
   }
@@ -70,7 +69,7 @@ export function slaArea(ctx: WorkerContext): WorkerArea {
         const timer = await findTimer(ctx.db.sql, caseId, deadline, kind, new Date(at));
         // no row, or a row that is no longer pending: the deadline moved or the timer already fired
         if (!timer || timer.state !== 'pending') return;
-        const fired = await ctx.db.sql.begin((tx) => fireTimerInTx(tx as unknown as Sql, deps, timer.id, ctx.now()));
+        const fired = await ctx.db.sql.begin((tx) => fireTimerInTx(tx, deps, timer.id, ctx.now()));
         if (fired) ctx.logger.info({ caseId, kind, deadline }, 'sla timer fired');
       },
     },
