@@ -82,3 +82,8 @@ async function startEmbedded(opts: ConnectOptions): Promise<Database> {
     },
   };
 }
+
+/** One round trip: resolves when the database answers. */
+export async function ping(sql: Db): Promise<void> {
+  await sql`SELECT 1`;
+}

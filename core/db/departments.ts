@@ -25,13 +25,13 @@ export async function upsertDepartments(sql: Db, list: Omit<DepartmentRow, 'acti
 
 export async function listDepartments(sql: Db): Promise<DepartmentRow[]> {
   return sql<DepartmentRow[]>`
-    SELECT code, name, short_name AS "shortName", kind, district, leader_title AS "leaderTitle", phone, active
+    SELECT code, name, short_name, kind, district, leader_title, phone, active
     FROM departments ORDER BY kind, code`;
 }
 
 export async function getDepartment(sql: Db, code: string): Promise<DepartmentRow | undefined> {
   const [d] = await sql<DepartmentRow[]>`
-    SELECT code, name, short_name AS "shortName", kind, district, leader_title AS "leaderTitle", phone, active
+    SELECT code, name, short_name, kind, district, leader_title, phone, active
     FROM departments WHERE code = ${code}`;
   return d;
 }

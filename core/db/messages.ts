@@ -37,10 +37,10 @@ export function newQueryCode(): string {
 }
 
 const columns = (sql: Db) => sql`
-  id, channel, external_id AS "externalId", received_at AS "receivedAt", stored_at AS "storedAt",
-  title, body, contact_name AS "contactName", contact_phone AS "contactPhone", contact_handle AS "contactHandle",
-  account, address, location, is_public AS "isPublic", tracking_no AS "trackingNo", query_code AS "queryCode",
-  state, attempts, last_error AS "lastError", case_id AS "caseId", analysis`;
+  id, channel, external_id, received_at, stored_at,
+  title, body, contact_name, contact_phone, contact_handle,
+  account, address, location, is_public, tracking_no, query_code,
+  state, attempts, last_error, case_id, analysis`;
 
 /**
  * Stores a message once per (channel, external id). A repeated delivery returns the stored row
@@ -141,4 +141,41 @@ export async function markMessageWithoutCase(sql: Db, id: number, note: string):
 export async function getMessageRaw(sql: Db, id: number): Promise<string | undefined> {
   const [m] = await sql<{ raw: string }[]>`SELECT raw FROM messages WHERE id = ${id}`;
   return m?.raw;
+}
+
+/** The message's case with the row locked (inside the transaction that attaches it to one). */
+export async function lockMessageCase(sql: Db, id: number): Promise<{ caseId: number | null } | undefined> {
+  const [row] = await sql<{ caseId: number | null }[]>`SELECT case_id FROM messages WHERE id = ${id} FOR UPDATE`;
+  return row;
+}
+
+/** The message now belongs to `caseId`, read as `analysis`. */
+export async function markMessageProcessed(sql: Db, id: number, caseId: number, at: Date, analysis: MessageAnalysis): Promise<void> {
+  await sql`
+    UPDATE messages SET case_id = ${caseId}, state = 'processed', processed_at = ${at},
+      analysis = ${sql.json(analysis as never)}, attempts = attempts + 1, last_error = NULL
+    WHERE id = ${id}`;
+}
+
+/** Moves every message of one case to another (合并); returns the ids moved. */
+export async function moveMessagesToCase(sql: Db, fromCaseId: number, toCaseId: number): Promise<number[]> {
+  const moved = await sql<{ id: number }[]>`UPDATE messages SET case_id = ${toCaseId} WHERE case_id = ${fromCaseId} RETURNING id`;
+  return moved.map((m) => m.id);
+}
+
+export async function listMessageIdsForCase(sql: Db, caseId: number): Promise<number[]> {
+  return (await sql<{ id: number }[]>`SELECT id FROM messages WHERE case_id = ${caseId}`).map((m) => m.id);
+}
+
+/** Who gets the case's reply: every message on it, through the channel it came by, oldest first. */
+export async function listReplyRecipients(sql: Db, caseId: number): Promise<{ id: number; channel: string; trackingNo: string; recipient: string | null; account: string | null }[]> {
+  return sql<{ id: number; channel: string; trackingNo: string; recipient: string | null; account: string | null }[]>`
+    SELECT id, channel, tracking_no, coalesce(contact_phone, contact_handle) AS recipient, account
+    FROM messages WHERE case_id = ${caseId} ORDER BY received_at, id`;
+}
+
+/** Stored messages with no case yet (not failed), in the order received. */
+export async function listMessagesWithoutCase(sql: Db): Promise<{ id: number; receivedAt: Date }[]> {
+  return sql<{ id: number; receivedAt: Date }[]>`
+    SELECT id, received_at FROM messages WHERE case_id IS NULL AND state <> 'failed' ORDER BY received_at, id`;
 }

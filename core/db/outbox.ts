@@ -27,10 +27,10 @@ export interface OutboxRow {
 }
 
 const columns = (sql: Db) => sql`
-  id, idempotency_key AS "idempotencyKey", case_id AS "caseId", message_id AS "messageId", channel, recipient, kind, payload,
-  status, attempts, next_attempt_at AS "nextAttemptAt", locked_until AS "lockedUntil", last_error AS "lastError",
-  provider_ref AS "providerRef", attempt_key AS "attemptKey", attempt_started_at AS "attemptStartedAt",
-  outcome_unknown AS "outcomeUnknown", created_at AS "createdAt", sent_at AS "sentAt"`;
+  id, idempotency_key, case_id, message_id, channel, recipient, kind, payload,
+  status, attempts, next_attempt_at, locked_until, last_error,
+  provider_ref, attempt_key, attempt_started_at,
+  outcome_unknown, created_at, sent_at`;
 
 export interface OutboxInput {
   idempotencyKey: string;
@@ -43,14 +43,26 @@ export interface OutboxInput {
   notBefore?: Date;
 }
 
-/** Inserts once per idempotency key; a repeat returns the existing row with created=false. */
-export async function insertOutbox(sql: Db, o: OutboxInput): Promise<{ row: OutboxRow; created: boolean }> {
-  const [inserted] = await sql<OutboxRow[]>`
-    INSERT INTO outbox (idempotency_key, case_id, message_id, channel, recipient, kind, payload, next_attempt_at)
-    VALUES (${o.idempotencyKey}, ${o.caseId ?? null}, ${o.messageId ?? null}, ${o.channel}, ${o.recipient ?? null}, ${o.kind},
-      ${sql.json(o.payload as never)}, ${o.notBefore ?? new Date()})
+/**
+ * The one writer of the outbox: inserts each row once per idempotency key and returns the rows
+ * inserted now (a replayed key inserts nothing).
+ */
+export async function insertOutboxRows(sql: Db, list: OutboxInput[]): Promise<OutboxRow[]> {
+  if (!list.length) return [];
+  const now = new Date();
+  const rows = list.map((o) => ({
+    idempotencyKey: o.idempotencyKey, caseId: o.caseId ?? null, messageId: o.messageId ?? null, channel: o.channel,
+    recipient: o.recipient ?? null, kind: o.kind, payload: sql.json(o.payload as never), nextAttemptAt: o.notBefore ?? now,
+  }));
+  return sql<OutboxRow[]>`
+    INSERT INTO outbox ${sql(rows as never, 'idempotencyKey', 'caseId', 'messageId', 'channel', 'recipient', 'kind', 'payload', 'nextAttemptAt')}
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING ${columns(sql)}`;
+}
+
+/** Inserts once per idempotency key; a repeat returns the existing row with created=false. */
+export async function insertOutbox(sql: Db, o: OutboxInput): Promise<{ row: OutboxRow; created: boolean }> {
+  const [inserted] = await insertOutboxRows(sql, [o]);
   if (inserted) return { row: inserted, created: true };
   const [existing] = await sql<OutboxRow[]>`SELECT ${columns(sql)} FROM outbox WHERE idempotency_key = ${o.idempotencyKey}`;
   return { row: existing, created: false };
@@ -79,7 +91,7 @@ export async function claimOutbox(sql: Db, id: number, now: Date, leaseMs: numbe
     FROM prev
     WHERE o.id = prev.prev_id
       AND ((o.status = 'pending' AND o.next_attempt_at <= ${now}) OR (o.status = 'sending' AND o.locked_until < ${now}))
-    RETURNING ${columns(sql)}, prev_status AS "prevStatus", prev_key AS "prevKey", prev_started_at AS "prevStartedAt"`;
+    RETURNING ${columns(sql)}, prev_status, prev_key, prev_started_at`;
   if (!row) return undefined;
   const { prevStatus, prevKey, prevStartedAt, ...rest } = row;
   return {

@@ -20,7 +20,7 @@ export interface TimerRow extends TimerSpec {
 }
 
 const cols = (sql: Db) => sql`
-  id, case_id AS "caseId", deadline, kind, due_at AS "dueAt", fire_at AS "fireAt", state, fired_at AS "firedAt"`;
+  id, case_id, deadline, kind, due_at, fire_at, state, fired_at`;
 
 const key = (t: { deadline: string; kind: string; dueAt: Date }) => `${t.deadline}/${t.kind}/${t.dueAt.getTime()}`;
 

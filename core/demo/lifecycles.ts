@@ -3,20 +3,18 @@
 // resident, some extended, some left overdue until 督办. Each case's past is one transaction with
 // the progress marker, so a kill mid-way neither repeats nor skips a case.
 import { setAppState, getAppState } from '../db/app-state';
+import { listDispatchedCasesAfter } from '../db/cases';
+import { listDepartments } from '../db/departments';
 import type { Db, Sql } from '../db/connect';
-import { fireDueTimersInTx, transitionInTx, type CaseServiceDeps } from '../cases/case-service';
+import { transitionInTx } from '../cases/act-on-case';
+import type { CaseServiceDeps } from '../cases/deps';
+import { fireDueTimersInTx } from '../cases/fire-timers';
 import { IllegalTransitionError, type Actor, type CaseAction, type Rating } from '../cases/lifecycle';
-import { createRng, type Rng } from './random';
+import { createRng, type Rng } from '../util/seeded-random';
 
 const HOUR = 3600_000;
 
-interface DemoCase {
-  id: number;
-  title: string | null;
-  district: string | null;
-  departmentCode: string | null;
-  createdAt: Date;
-}
+type DemoCase = Awaited<ReturnType<typeof listDispatchedCasesAfter>>[number];
 
 const MEASURES = [
   '已安排工作人员现场处置，问题已解决',
@@ -40,12 +38,10 @@ function redispatchTarget(c: DemoCase, districts: Map<string, string>, returnedB
 
 export async function driveDemoLifecycles(sql: Sql, deps: CaseServiceDeps, opts: { seed: number; now: Date }): Promise<number> {
   const progress = (await getAppState<{ lastCaseId: number }>(sql, 'demo-lifecycles')) ?? { lastCaseId: 0 };
-  const depts = await sql<{ code: string; district: string | null; phone: string | null }[]>`SELECT code, district, phone FROM departments`;
+  const depts = await listDepartments(sql);
   const districts = new Map(depts.filter((d) => d.district).map((d) => [d.district!, d.code]));
   const phones = new Map(depts.map((d) => [d.code, d.phone]));
-  const cases = await sql<DemoCase[]>`
-    SELECT id, title, district, department_code AS "departmentCode", created_at AS "createdAt" FROM cases
-    WHERE id > ${progress.lastCaseId} AND status = 'dispatched' ORDER BY id`;
+  const cases = await listDispatchedCasesAfter(sql, progress.lastCaseId);
   let driven = 0;
   for (const c of cases) {
     await sql.begin(async (tx) => {

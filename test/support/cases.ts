@@ -2,7 +2,8 @@
 // service with a chosen classification and department, and staff users with known tokens.
 import { randomBytes } from 'node:crypto';
 import { upsertStaffUser, type StaffRole } from '../../core/auth/staff';
-import { openCaseInTx, type CaseServiceDeps } from '../../core/cases/case-service';
+import type { CaseServiceDeps } from '../../core/cases/deps';
+import { openCaseInTx } from '../../core/cases/open-case';
 import { loadSla, type CaseClassification } from '../../core/cases/sla';
 import type { Sql } from '../../core/db/connect';
 import { insertMessage, type StoredMessage } from '../../core/db/messages';

@@ -2,9 +2,11 @@
 // machine decides legality (409 illegal_transition with its code and message in Chinese and English).
 import { Hono } from 'hono';
 import { z, type ZodType } from 'zod';
-import { actOnCase, mergeCases, type ActResult, type CaseServiceDeps } from '../../../core/cases/case-service';
+import { actOnCase } from '../../../core/cases/act-on-case';
+import type { ActResult, CaseServiceDeps } from '../../../core/cases/deps';
+import { mergeCases } from '../../../core/cases/merge-cases';
 import type { CaseAction } from '../../../core/cases/lifecycle';
-import { openCaseForMessage } from '../../../core/cases/open-case';
+import { openCaseForMessage } from '../../../core/cases/open-case-for-message';
 import { checkReply } from '../../../core/cases/reply-quality';
 import { getCase, getCaseByTrackingNo } from '../../../core/db/cases';
 import { getMessage, listMessagesForCase } from '../../../core/db/messages';

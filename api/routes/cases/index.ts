@@ -2,7 +2,7 @@
 // department users see their own department's cases; centre, leaders and admins see all.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { stateOf } from '../../../core/cases/case-service';
+import { stateOf } from '../../../core/cases/case-state';
 import { getCase, getCaseLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
 import { listMessagesForCase } from '../../../core/db/messages';
 import { listCaseTimers } from '../../../core/db/sla-timers';

@@ -1,18 +1,14 @@
 // What the case routes share: the case service wired to the app, and its errors as API errors.
 import { z } from 'zod';
-import { CaseNotFoundError, VersionConflictError, type CaseServiceDeps } from '../../../core/cases/case-service';
+import { CaseNotFoundError, VersionConflictError, type CaseServiceDeps } from '../../../core/cases/deps';
 import { IllegalTransitionError } from '../../../core/cases/lifecycle';
-import { loadSla } from '../../../core/cases/sla';
 import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 
 export const idParam = z.object({ id: z.coerce.number().int().positive() });
 
-let sla: ReturnType<typeof loadSla> | null = null;
-
 export function caseServiceDeps(deps: AppDeps): CaseServiceDeps {
-  sla ??= loadSla();
-  return { sql: deps.db.sql, policy: sla.policy, calendar: sla.calendar, queue: deps.queue, log: deps.logger };
+  return { sql: deps.db.sql, policy: deps.sla.policy, calendar: deps.sla.calendar, queue: deps.queue, log: deps.logger };
 }
 
 /** Runs a case-service call, turning its domain errors into the API's. */

@@ -1,7 +1,8 @@
 // 人工复核: the queue of cases the NLP was unsure of, and staff corrections (kept for retraining).
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { correctCase, CorrectionError, correctionSchema, listTriage } from '../../../core/cases/corrections';
+import { correctCase, CorrectionError, correctionSchema } from '../../../core/cases/corrections';
+import { listTriage } from '../../../core/db/cases';
 import { countTrainingLabels } from '../../../core/db/training-labels';
 import { requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
