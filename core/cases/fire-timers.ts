@@ -3,7 +3,7 @@
 import { appendCaseEvents, getCaseWithLifecycleForUpdate, markCaseEscalated, markCaseOverdue } from '../db/cases';
 import type { Db } from '../db/connect';
 import { getDepartment } from '../db/departments';
-import { listDueTimers, lockTimer, markTimer } from '../db/sla-timers';
+import { listDueTimers, lockTimer, markTimer, syncCaseTimers } from '../db/sla-timers';
 import { DEADLINE_OF_TIMER, desiredTimers, TIMER_EVENT } from './case-timers';
 import { stateOf } from './case-state';
 import type { CaseServiceDeps } from './deps';
@@ -42,4 +42,29 @@ export async function fireDueTimersInTx(tx: Db, deps: Pick<CaseServiceDeps, 'pol
   let fired = 0;
   for (const t of await listDueTimers(tx, until, { caseId })) if (await fireTimerInTx(tx, deps, t.id, until)) fired++;
   return fired;
+}
+
+/** Fires one timer in its own transaction (the delayed 'sla-timer' job). */
+export async function fireTimer(deps: CaseServiceDeps, timerId: number, now: Date): Promise<boolean> {
+  return deps.sql.begin((tx) => fireTimerInTx(tx, deps, timerId, now));
+}
+
+/** Fires every timer due by `until`, one transaction per batch (listDueTimers), until none is left; returns how many fired. */
+export async function fireAllDueTimers(deps: CaseServiceDeps, until: Date): Promise<number> {
+  let fired = 0;
+  for (;;) {
+    const n = await deps.sql.begin((tx) => fireDueTimersInTx(tx, deps, undefined, until));
+    fired += n;
+    if (n === 0) return fired;
+  }
+}
+
+/** Writes the timer rows the case's state calls for (a case opened before timers existed); false when there is no such case. */
+export async function restoreCaseTimers(deps: CaseServiceDeps, caseId: number): Promise<boolean> {
+  return deps.sql.begin(async (tx) => {
+    const loaded = await getCaseWithLifecycleForUpdate(tx, caseId);
+    if (!loaded) return false;
+    await syncCaseTimers(tx, caseId, desiredTimers(stateOf(loaded.row, loaded.lifecycle, deps), deps.policy, deps.calendar));
+    return true;
+  });
 }

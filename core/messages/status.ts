@@ -1,10 +1,12 @@
 // What a resident may see about their own message, found by tracking number + 查询码.
 import { timingSafeEqual } from 'node:crypto';
+import type { CaseStatus } from '../cases/statuses';
 import { getAnsweringCase, listCaseEventTimes } from '../db/cases';
 import type { Db } from '../db/connect';
 import { getMessageByTrackingNo } from '../db/messages';
 
-export const CASE_STATUS_LABELS: Record<string, string> = {
+/** what a resident reads for each case status (every status has one) */
+export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
   received: '已受理',
   dispatched: '已派单',
   accepted: '办理中',
@@ -73,7 +75,7 @@ export async function getResidentStatus(sql: Db, trackingNo: string, code: strin
     receivedAt: m.receivedAt,
     channel: m.channel,
     stage: status,
-    stageLabel: CASE_STATUS_LABELS[status] ?? status,
+    stageLabel: CASE_STATUS_LABELS[status],
     department: c?.department ?? null,
     dueAt: c?.dueAt ?? null,
     repliedAt: c?.repliedAt ?? null,

@@ -3,11 +3,9 @@
 // already due and re-creates the delayed jobs (and timer rows) a lost Redis or a crash took away.
 import { actOnCase } from '../../core/cases/act-on-case';
 import { scheduleTimerJob } from '../../core/cases/after-commit';
-import { stateOf } from '../../core/cases/case-state';
-import { fireDueTimersInTx, fireTimerInTx } from '../../core/cases/fire-timers';
-import { desiredTimers } from '../../core/cases/case-timers';
-import { getCaseWithLifecycleForUpdate, listHeldDispatches } from '../../core/db/cases';
-import { findTimer, listCasesMissingTimers, listUpcomingTimers, syncCaseTimers } from '../../core/db/sla-timers';
+import { fireAllDueTimers, fireTimer, restoreCaseTimers } from '../../core/cases/fire-timers';
+import { listHeldDispatches } from '../../core/db/cases';
+import { findTimer, listCasesMissingTimers, listUpcomingTimers } from '../../core/db/sla-timers';
 import { caseServiceDeps, type WorkerArea, type WorkerContext } from './context';
 
 /** How far ahead the sweep makes sure every pending timer has its delayed job. */
@@ -16,24 +14,10 @@ export const SWEEP_HORIZON_MS = 2 * 3600_000;
 export async function slaSweep(ctx: WorkerContext, now: Date = ctx.now()): Promise<{ synced: number; fired: number; enqueued: number }> {
   const deps = caseServiceDeps(ctx);
   let synced = 0;
-  for (const caseId of await listCasesMissingTimers(ctx.db.sql)) {
-    await ctx.db.sql.begin(async (tx) => {
-      const loaded = await getCaseWithLifecycleForUpdate(tx, caseId);
-      if (!loaded) return;
-      await syncCaseTimers(tx, caseId, desiredTimers(stateOf(loaded.row, loaded.lifecycle, deps), ctx.policy, ctx.calendar));
-      synced++;
-    });
-  }
-  let fired = 0;
-  for (;;) {
-    const n = await ctx.db.sql.begin((tx) => fireDueTimersInTx(tx, deps, undefined, now));
-    fired += n;
-    if (n === 0) break;
-  }
+  for (const caseId of await listCasesMissingTimers(ctx.db.sql)) if (await restoreCaseTimers(deps, caseId)) synced++;
+  const fired = await fireAllDueTimers(deps, now);
   const upcoming = await listUpcomingTimers(ctx.db.sql, now, new Date(now.getTime() + SWEEP_HORIZON_MS));
-  for (const t of upcoming) {
-    await scheduleTimerJob(ctx.queue, t, now.getTime());
-  }
+  for (const t of upcoming) await scheduleTimerJob(ctx.queue, t, now.getTime());
   return { synced, fired, enqueued: upcoming.length };
 }
 
@@ -66,7 +50,7 @@ export function slaArea(ctx: WorkerContext): WorkerArea {
         const timer = await findTimer(ctx.db.sql, caseId, deadline, kind, new Date(at));
         // no row, or a row that is no longer pending: the deadline moved or the timer already fired
         if (!timer || timer.state !== 'pending') return;
-        const fired = await ctx.db.sql.begin((tx) => fireTimerInTx(tx, deps, timer.id, ctx.now()));
+        const fired = await fireTimer(deps, timer.id, ctx.now());
         if (fired) ctx.logger.info({ caseId, kind, deadline }, 'sla timer fired');
       },
     },
