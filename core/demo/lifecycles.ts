@@ -9,7 +9,7 @@ import type { Db, Sql } from '../db/connect';
 import { transitionInTx } from '../cases/act-on-case';
 import type { CaseServiceDeps } from '../cases/deps';
 import { fireDueTimersInTx } from '../cases/fire-timers';
-import { IllegalTransitionError, type Actor, type CaseAction, type Rating } from '../cases/lifecycle';
+import { IllegalTransitionError, RATINGS, type Actor, type CaseAction, type Rating } from '../cases/lifecycle';
 import { createRng, type Rng } from '../util/seeded-random';
 
 const HOUR = 3600_000;
@@ -99,7 +99,8 @@ async function drive(tx: Db, deps: CaseServiceDeps, c: DemoCase, rng: Rng, now: 
   if (!(await step(replyHours, { type: 'reply', text: replyText(c, rng, phones.get(dept) ?? null) }, department()))) return;
   if (!(await step(rng.next() * 20 + 1, { type: 'close' }, centre))) return;
   if (!rng.chance(0.72)) return; // not every resident answers the callback
-  const rating = rng.weighted<Rating>(['满意', '基本满意', '不满意'], late ? [0.35, 0.3, 0.35] : [0.62, 0.26, 0.12]);
+  // weights in RATINGS order: 满意, 基本满意, 不满意
+  const rating = rng.weighted<Rating>(RATINGS, late ? [0.35, 0.3, 0.35] : [0.62, 0.26, 0.12]);
   const resolved = rating === '不满意' ? rng.chance(0.15) : rng.chance(0.93);
   if (!(await step(rng.next() * 48 + 2, { type: 'rate', rating, comment: rating === '不满意' ? '问题没有真正解决' : undefined }, { role: 'resident', id: 'resident:demo' }, { resolved }))) return;
   // 重办 after 不满意: the department takes it again
