@@ -138,7 +138,8 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
     });
     if (opened.deadlineProblem) ctx.log?.warn({ messageId, err: opened.deadlineProblem }, 'deadline not computed: holiday calendar missing');
     if (opts.split) {
-      const from = (await lockCaseStatus(tx, opts.split.fromCaseId))!;
+      const from = await lockCaseStatus(tx, opts.split.fromCaseId);
+      if (!from) throw new PermanentJobError(`case ${opts.split.fromCaseId} does not exist`);
       await appendCaseEvents(tx, opts.split.fromCaseId, [{
         type: 'split', fromStatus: from, toStatus: from, actorKind: opts.split.actor.kind, actorId: opts.split.actor.id, at: dispatchAt,
         data: { messageId, trackingNo: msg.trackingNo, newCaseId: opened.row.id, reason: opts.split.reason },
