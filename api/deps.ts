@@ -1,3 +1,4 @@
+import type { Sla } from '../core/cases/sla';
 import type { Config } from '../core/config';
 import type { Database } from '../core/db/connect';
 import type { Logger } from '../core/logger';
@@ -10,6 +11,8 @@ export interface AppDeps {
   queue: JobQueue;
   config: Config;
   logger: Logger;
+  /** the SLA policy and working calendar, loaded once per process */
+  sla: Sla;
   /** shared state across API processes (rate limits); absent in embedded mode */
   redis?: Redis;
   /** built dashboard to serve at / (absent: API only) */

@@ -26,12 +26,13 @@ async function main() {
     logger.fatal('start:api runs the API alone and needs DATABASE_URL and REDIS_URL; for everything in one process use `npm start`');
     process.exit(78);
   }
+  const sla = loadSla();
   const db = await openDatabase(config, logger);
   const queue = openQueue(config, logger);
   const redis = openRedis(config, logger);
-  const app = createApp({ db, queue, config, logger, redis, dashboardDir: DASHBOARD_DIST });
+  const app = createApp({ db, queue, config, logger, sla, redis, dashboardDir: DASHBOARD_DIST });
   const server = await listen(app, config.HOST, config.PORT);
-  for (const w of calendarWarnings(loadSla().calendar, new Date())) logger.warn(w);
+  for (const w of calendarWarnings(sla.calendar, new Date())) logger.warn(w);
   logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');
   installShutdown(logger, [
     { name: 'http', run: () => new Promise<void>((r) => server.close(() => r())) },

@@ -58,9 +58,10 @@ async function ensureDashboardBuilt(): Promise<void> {
 async function main() {
   const steps: ShutdownStep[] = [];
   const shutdown = installShutdown(logger, steps);
+  const sla = loadSla();
   const db = await openDatabase(config, logger);
   const queue = openQueue(config, logger);
-  const processors = createProcessors({ db, queue, logger, config });
+  const processors = createProcessors({ db, queue, logger, config, sla });
   if (queue instanceof InProcessQueue) {
     queue.register(processors);
   } else {
@@ -70,14 +71,14 @@ async function main() {
     });
     steps.push({ name: 'workers', run: () => workers.close() });
   }
-  await schedulePeriodic({ db, queue, logger, config });
+  await schedulePeriodic({ db, queue, logger, config, sla });
   if (!(queue instanceof InProcessQueue)) {
-    const stopKeeping = keepSchedules({ db, queue, logger, config });
+    const stopKeeping = keepSchedules({ db, queue, logger, config, sla });
     steps.push({ name: 'schedules', run: async () => stopKeeping() });
   }
   await ensureDashboardBuilt();
   const redis = openRedis(config, logger);
-  const app = createApp({ db, queue, config, logger, redis, dashboardDir: DASHBOARD_DIST });
+  const app = createApp({ db, queue, config, logger, sla, redis, dashboardDir: DASHBOARD_DIST });
   const server = await listen(app, config.HOST, config.PORT);
   steps.unshift({ name: 'http', run: () => new Promise<void>((r) => server.close(() => r())) });
   steps.push(
@@ -85,14 +86,14 @@ async function main() {
     { name: 'redis', run: async () => redis?.disconnect() },
     { name: 'database', run: () => db.close() },
   );
-  for (const w of calendarWarnings(loadSla().calendar, new Date())) logger.warn(w);
+  for (const w of calendarWarnings(sla.calendar, new Date())) logger.warn(w);
   logger.info(
     { url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}/`, database: db.mode, queue: queue.kind },
     'Minsheng 民声 is running',
   );
   const wantDemo = args.includes('--demo') || (!config.DATABASE_URL && !args.includes('--no-demo'));
   if (wantDemo && config.DEMO_MESSAGES > 0) {
-    loadDemo({ sql: db.sql, logger, count: config.DEMO_MESSAGES }).catch((err) => {
+    loadDemo({ sql: db.sql, logger, sla, count: config.DEMO_MESSAGES }).catch((err) => {
       logger.error({ err }, 'demo data could not be loaded');
     });
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from './config';
 import { connectDatabase, type Database } from './db/connect';
 import { migrate } from './db/migrate';
+import { loadDepartments } from './cases/routing';
 import { seedReferenceData } from './db/reference-data';
 import type { Logger } from './logger';
 import { Redis } from 'ioredis';
@@ -21,7 +22,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: { migra
     try {
       const applied = await migrate(db.sql, { log: (m) => logger.info(m) });
       if (applied.length) logger.info({ applied }, 'migrations applied');
-      await seedReferenceData(db.sql);
+      await seedReferenceData(db.sql, { departments: loadDepartments() });
     } catch (err) {
       await db.close().catch(() => {});
       throw err;

@@ -5,12 +5,13 @@ import { getMetrics } from '../core/analytics/metrics';
 import { loadDemo } from '../core/demo/load';
 import { silentLogger } from './support/app';
 import { createTestDatabase, type TestDatabase } from './support/db';
+import { sla } from './support/cases';
 
 let db: TestDatabase;
 const now = new Date('2026-11-20T16:00:00+08:00');
 beforeAll(async () => {
   db = await createTestDatabase();
-  await loadDemo({ sql: db.sql, logger: silentLogger, count: 300, now });
+  await loadDemo({ sql: db.sql, logger: silentLogger, count: 300, now, sla });
 }, 240_000);
 afterAll(async () => {
   await db.close();
@@ -48,7 +49,7 @@ describe('demo data', () => {
 
   it('a second start changes nothing', async () => {
     const before = await counts();
-    expect((await loadDemo({ sql: db.sql, logger: silentLogger, count: 300, now })).skipped).toBe(true);
+    expect((await loadDemo({ sql: db.sql, logger: silentLogger, count: 300, now, sla })).skipped).toBe(true);
     expect(await counts()).toEqual(before);
   });
 });

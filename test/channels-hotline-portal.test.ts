@@ -8,6 +8,7 @@ import { postJson, silentLogger, testApp, testConfig } from './support/app';
 import { channelPipeline, hotlinePost } from './support/channels';
 import { createTestDatabase, redisUrlOrNull, uniquePrefix, type TestDatabase } from './support/db';
 import { waitFor } from './support/pipeline';
+import { sla } from './support/cases';
 
 const SECRET = 'hotline-shared-secret-0123456789';
 let db: TestDatabase;
@@ -126,7 +127,7 @@ describe.skipIf(!redisUrl)('production mode: the hotline through BullMQ workers'
   beforeAll(async () => {
     pdb = await createTestDatabase();
     bull = new BullMqQueue(redisConnection(redisUrl!), prefix);
-    workers = startBullMqWorkers(redisConnection(redisUrl!), prefix, createProcessors({ db: pdb, queue: bull, logger: silentLogger, config }), { concurrency: 2, onError: () => {} });
+    workers = startBullMqWorkers(redisConnection(redisUrl!), prefix, createProcessors({ db: pdb, queue: bull, logger: silentLogger, config, sla }), { concurrency: 2, onError: () => {} });
   });
   afterAll(async () => {
     await workers?.close();
@@ -147,7 +148,7 @@ describe.skipIf(!redisUrl)('production mode: the hotline through BullMQ workers'
       return row?.caseId ? row : undefined;
     });
     const { queueOutbox } = await import('../core/outbox/enqueue');
-    const { row } = await queueOutbox({ sql: pdb.sql, queue: bull }, { idempotencyKey: `bull-${m.id}`, caseId: m.caseId, messageId: m.id, channel: 'hotline', kind: 'reply', payload: { trackingNo, text: '已处理' } });
+    const { row } = await queueOutbox({ sql: pdb.sql, queue: bull, log: silentLogger }, { idempotencyKey: `bull-${m.id}`, caseId: m.caseId, messageId: m.id, channel: 'hotline', kind: 'reply', payload: { trackingNo, text: '已处理' } });
     const sent = await waitFor(async () => {
       const [o] = await pdb.sql<{ status: string; providerRef: string | null }[]>`SELECT status, provider_ref AS "providerRef" FROM outbox WHERE id = ${row.id}`;
       return o.status === 'sent' ? o : undefined;

@@ -8,7 +8,7 @@ import { getOutbox } from '../core/db/outbox';
 import { wechatSettings } from '../core/channels/settings';
 import { wechatSignature } from '../core/channels/wechat/signature';
 import type { InProcessQueue } from '../core/queue/in-process';
-import { testApp, testConfig } from './support/app';
+import { silentLogger, testApp, testConfig } from './support/app';
 import { channelPipeline, textXml, wechatPost } from './support/channels';
 import { createTestDatabase, type TestDatabase } from './support/db';
 import { waitFor } from './support/pipeline';
@@ -163,7 +163,7 @@ describe('replies through the customer-service API', () => {
   it('sends the reply once through the fake, caching the token', async () => {
     const m = await caseFromWechat('湾沚区某路段积水严重，车辆无法通行', 'oUser_reply_1');
     const before = fake.sent.length;
-    const { row } = await queueOutbox({ sql: db.sql, queue }, { idempotencyKey: `test-reply-${m.id}`, caseId: m.caseId, messageId: m.id, channel: 'wechat', recipient: 'oUser_reply_1', kind: 'reply', payload: { text: '您好，已安排排水部门处理。' } });
+    const { row } = await queueOutbox({ sql: db.sql, queue, log: silentLogger }, { idempotencyKey: `test-reply-${m.id}`, caseId: m.caseId, messageId: m.id, channel: 'wechat', recipient: 'oUser_reply_1', kind: 'reply', payload: { text: '您好，已安排排水部门处理。' } });
     await queue.drain();
     const sent = await getOutbox(db.sql, row.id);
     expect(sent?.status).toBe('sent');
@@ -172,7 +172,7 @@ describe('replies through the customer-service API', () => {
     expect(fake.sent.at(-1)).toMatchObject({ touser: 'oUser_reply_1', msgtype: 'text' });
     expect(fake.sent.at(-1)?.text?.content).toMatch(/已安排排水部门处理/);
     // the same idempotency key again: no second row, no second send
-    const again = await queueOutbox({ sql: db.sql, queue }, { idempotencyKey: `test-reply-${m.id}`, channel: 'wechat', kind: 'reply', payload: { text: 'x' } });
+    const again = await queueOutbox({ sql: db.sql, queue, log: silentLogger }, { idempotencyKey: `test-reply-${m.id}`, channel: 'wechat', kind: 'reply', payload: { text: 'x' } });
     expect(again.created).toBe(false);
     await queue.drain();
     expect(fake.sent.length).toBe(before + 1);
@@ -183,7 +183,7 @@ describe('replies through the customer-service API', () => {
     const tokensBefore = fake.tokenRequests;
     const sentBefore = fake.sent.length;
     fake.expireTokens();
-    const { row } = await queueOutbox({ sql: db.sql, queue }, { idempotencyKey: `test-expiry-${m.id}`, messageId: m.id, channel: 'wechat', recipient: 'oUser_reply_2', kind: 'reply', payload: { text: '已通知城管。' } });
+    const { row } = await queueOutbox({ sql: db.sql, queue, log: silentLogger }, { idempotencyKey: `test-expiry-${m.id}`, messageId: m.id, channel: 'wechat', recipient: 'oUser_reply_2', kind: 'reply', payload: { text: '已通知城管。' } });
     await queue.drain();
     expect((await getOutbox(db.sql, row.id))?.status).toBe('sent');
     expect(fake.tokenRequests).toBe(tokensBefore + 1);
@@ -192,7 +192,7 @@ describe('replies through the customer-service API', () => {
 
   it('a worker killed after the send and before marking it: the retry does not send again (at most once)', async () => {
     const m = await caseFromWechat('南陵县某小区供暖不热', 'oUser_reply_3');
-    const { row } = await queueOutbox({ sql: db.sql, queue: { ...queue, enqueue: async () => {} } as never }, { idempotencyKey: `test-kill-${m.id}`, messageId: m.id, channel: 'wechat', recipient: 'oUser_reply_3', kind: 'reply', payload: { text: '已转供热公司。' } });
+    const { row } = await queueOutbox({ sql: db.sql, queue: { ...queue, enqueue: async () => {} } as never, log: silentLogger }, { idempotencyKey: `test-kill-${m.id}`, messageId: m.id, channel: 'wechat', recipient: 'oUser_reply_3', kind: 'reply', payload: { text: '已转供热公司。' } });
     const senders = buildSenders({ sql: db.sql, now: () => new Date(), wechat: wechatSettings(config), weibo: null });
     const before = fake.sent.length;
     const t0 = new Date();

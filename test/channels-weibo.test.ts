@@ -10,7 +10,7 @@ import { queueOutbox } from '../core/outbox/enqueue';
 import { sendOutbox } from '../core/outbox/send';
 import { buildSenders } from '../core/outbox/senders';
 import type { InProcessQueue } from '../core/queue/in-process';
-import { testConfig } from './support/app';
+import { silentLogger, testConfig } from './support/app';
 import { channelPipeline } from './support/channels';
 import { createTestDatabase, type TestDatabase } from './support/db';
 import { waitFor } from './support/pipeline';
@@ -108,7 +108,7 @@ describe('Weibo replies by comment', () => {
 
   it('replies under the resident’s comment, once', async () => {
     const id = await messageId('4986000000000002');
-    const { row } = await queueOutbox({ sql: db.sql, queue }, { idempotencyKey: `weibo-reply-${id}`, messageId: id, channel: 'weibo', kind: 'reply', payload: { text: '您好，已转交弋江区城管局核查夜间施工。' } });
+    const { row } = await queueOutbox({ sql: db.sql, queue, log: silentLogger }, { idempotencyKey: `weibo-reply-${id}`, messageId: id, channel: 'weibo', kind: 'reply', payload: { text: '您好，已转交弋江区城管局核查夜间施工。' } });
     await queue.drain();
     const sent = await getOutbox(db.sql, row.id);
     expect(sent?.status).toBe('sent');
@@ -119,7 +119,7 @@ describe('Weibo replies by comment', () => {
 
   it('a worker killed after replying: the next attempt finds the reply and does not post again', async () => {
     const id = await messageId('4986000000000003');
-    const { row } = await queueOutbox({ sql: db.sql, queue: { ...queue, enqueue: async () => {} } as never }, { idempotencyKey: `weibo-kill-${id}`, messageId: id, channel: 'weibo', kind: 'reply', payload: { text: '已通知公交公司维修站台。' } });
+    const { row } = await queueOutbox({ sql: db.sql, queue: { ...queue, enqueue: async () => {} } as never, log: silentLogger }, { idempotencyKey: `weibo-kill-${id}`, messageId: id, channel: 'weibo', kind: 'reply', payload: { text: '已通知公交公司维修站台。' } });
     const senders = buildSenders({ sql: db.sql, now, wechat: null, weibo: weiboSettings(config) });
     const t0 = new Date();
     await expect(sendOutbox({ sql: db.sql, senders, now: () => t0, afterProviderCall: () => { throw new Error('killed'); } }, row.id)).rejects.toThrow('killed');

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type Database } from '../core/db/connect';
 import { migrate } from '../core/db/migrate';
+import { loadDepartments } from '../core/cases/routing';
 import { seedReferenceData } from '../core/db/reference-data';
 import type { InProcessQueue } from '../core/queue/in-process';
 import { postJson, testApp } from './support/app';
@@ -15,7 +16,7 @@ beforeAll(async () => {
   db = await connectDatabase({ dataDir: '', inMemory: true });
   expect(db.mode).toBe('embedded');
   await migrate(db.sql);
-  await seedReferenceData(db.sql);
+  await seedReferenceData(db.sql, { departments: loadDepartments() });
   queue = inProcessPipeline(db);
   app = testApp({ ...db, schema: null }, queue);
 });

@@ -1,5 +1,6 @@
 // Production worker process: `npm run start:worker` (any number of them), consuming BullMQ queues.
 import { getConfigOrExit } from '../core/config';
+import { loadSla } from '../core/cases/sla';
 import { createLogger } from '../core/logger';
 import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
 import { openDatabase, openQueue } from '../core/runtime';
@@ -13,15 +14,16 @@ if (!config.DATABASE_URL || !config.REDIS_URL) {
   process.exit(78);
 }
 try {
+  const sla = loadSla();
   const db = await openDatabase(config, logger);
   const queue = openQueue(config, logger);
-  const processors = createProcessors({ db, queue, logger, config });
+  const processors = createProcessors({ db, queue, logger, config, sla });
   const workers = startBullMqWorkers(redisConnection(config.REDIS_URL), config.QUEUE_PREFIX, processors, {
     concurrency: config.WORKER_CONCURRENCY,
     onError: (err, info) => logger.warn({ err, ...info }, 'worker error'),
   });
-  await schedulePeriodic({ db, queue, logger, config });
-  const stopKeeping = keepSchedules({ db, queue, logger, config });
+  await schedulePeriodic({ db, queue, logger, config, sla });
+  const stopKeeping = keepSchedules({ db, queue, logger, config, sla });
   logger.info({ queues: workers.workers.map((w) => w.name), concurrency: config.WORKER_CONCURRENCY }, 'workers running');
   installShutdown(logger, [
     { name: 'schedules', run: async () => stopKeeping() },

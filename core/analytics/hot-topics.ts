@@ -2,7 +2,9 @@
 // by volume plus the rise over the previous N days (a burst), with a masked sample and the share
 // negative. Volume counts messages, not cases: twenty residents reporting one burst pipe were
 // merged into one case, and that is exactly what makes it hot.
-import type { Sql } from '../db/connect';
+import { isOpenStatus } from '../cases/statuses';
+import { listHotTopicRows, type HotTopicRow as Row } from '../db/analytics';
+import type { Db } from '../db/connect';
 import { maskPii } from '../nlp/pii';
 
 export interface HotTopic {
@@ -47,22 +49,7 @@ export interface HotTopics {
   topics: HotTopic[];
 }
 
-interface Row {
-  messageId: number;
-  receivedAt: Date;
-  caseId: number;
-  status: string;
-  title: string | null;
-  summary: string;
-  category: string | null;
-  district: string | null;
-  street: string | null;
-  community: string | null;
-  keywords: string[];
-  sentiment: string | null;
-}
 
-const OPEN = new Set(['received', 'dispatched', 'accepted', 'returned', 'waiting']);
 // place names say where, not what: the district is already half of the key
 const PLACE_WORD = /(?:街道|社区|[区县市镇乡])$/;
 const BURST_MIN = 3;
@@ -78,21 +65,6 @@ function topicWords(r: Row): string[] {
   return [...new Set(r.keywords.map((k) => k.trim()).filter((k) => k.length >= 2 && !places.has(k) && !PLACE_WORD.test(k) && !GENERIC.has(k)))];
 }
 
-async function loadRows(sql: Sql, from: Date, to: Date): Promise<Row[]> {
-  // a message on a case merged into another counts for the case it joined
-  return sql<Row[]>`
-    WITH RECURSIVE m AS (
-      SELECT id, received_at, case_id FROM messages WHERE received_at >= ${from} AND received_at < ${to} AND case_id IS NOT NULL
-    ), chain AS (
-      SELECT m.id AS message_id, c.id AS case_id, c.merged_into, 0 AS depth FROM m JOIN cases c ON c.id = m.case_id
-      UNION ALL
-      SELECT chain.message_id, c.id, c.merged_into, chain.depth + 1 FROM chain JOIN cases c ON c.id = chain.merged_into WHERE chain.depth < 10
-    )
-    SELECT m.id AS "messageId", m.received_at AS "receivedAt", c.id AS "caseId", c.status, c.title, c.summary, c.category,
-      c.district, c.street, c.community, c.keywords, coalesce(msg.analysis->'sentiment'->>'label', c.sentiment) AS sentiment
-    FROM chain JOIN m ON m.id = chain.message_id JOIN cases c ON c.id = chain.case_id JOIN messages msg ON msg.id = m.id
-    WHERE chain.merged_into IS NULL`;
-}
 
 function most<T>(values: T[]): T | null {
   const counts = new Map<T, number>();
@@ -105,14 +77,14 @@ function most<T>(values: T[]): T | null {
 
 const keyOf = (district: string | null, word: string) => `${district ?? ''}|${word}`;
 
-export async function getHotTopics(sql: Sql, o: HotTopicsOptions): Promise<HotTopics> {
+export async function getHotTopics(sql: Db, o: HotTopicsOptions): Promise<HotTopics> {
   const to = o.now ?? new Date();
   const span = o.days * 86_400_000;
   const from = new Date(to.getTime() - span);
   const previousFrom = new Date(from.getTime() - span);
   const limit = o.limit ?? 10;
   const minVolume = o.minVolume ?? 2;
-  const rows = await loadRows(sql, previousFrom, to);
+  const rows = await listHotTopicRows(sql, previousFrom, to);
   const current = rows.filter((r) => r.receivedAt >= from);
   const words = new Map<number, string[]>(); // per case
   for (const r of rows) if (!words.has(r.caseId)) words.set(r.caseId, topicWords(r));
@@ -161,7 +133,7 @@ export async function getHotTopics(sql: Sql, o: HotTopicsOptions): Promise<HotTo
       keywords: [keyword, ...companions],
       volume: best.length,
       cases: caseIds.length,
-      open: caseIds.filter((id) => OPEN.has(best.find((r) => r.caseId === id)!.status)).length,
+      open: caseIds.filter((id) => isOpenStatus(best.find((r) => r.caseId === id)!.status)).length,
       previous,
       growth: previous ? Math.round(((best.length - previous) / previous) * 1000) / 1000 : null,
       burst: best.length >= BURST_MIN && best.length >= 2 * previous,

@@ -1,7 +1,8 @@
 // What the login page and the dashboard's forms need to know: the demo accounts (their tokens are
 // public, see ensureDemoStaff) and the reference lists (departments, categories, districts).
-import type { Sql } from '../db/connect';
+import type { Db } from '../db/connect';
 import { listDepartments } from '../db/departments';
+import { listDemoStaff } from '../db/staff-users';
 import { loadGazetteer } from '../demo/gazetteer';
 import { categoryLabels } from '../nlp/category';
 import type { StaffRole } from './staff';
@@ -15,11 +16,8 @@ export interface DemoAccount {
 }
 
 /** Active demo accounts; their username is their token (both `demo-…`). */
-export async function listDemoAccounts(sql: Sql): Promise<DemoAccount[]> {
-  return sql<DemoAccount[]>`
-    SELECT u.username AS token, u.display_name AS "displayName", u.role, u.department_code AS "departmentCode", d.short_name AS "departmentName"
-    FROM staff_users u LEFT JOIN departments d ON d.code = u.department_code
-    WHERE u.active AND u.username LIKE 'demo-%' ORDER BY (u.role = 'department'), u.username`;
+export async function listDemoAccounts(sql: Db): Promise<DemoAccount[]> {
+  return listDemoStaff<StaffRole>(sql);
 }
 
 export interface ReferenceLists {
@@ -28,7 +26,7 @@ export interface ReferenceLists {
   districts: string[];
 }
 
-export async function referenceLists(sql: Sql): Promise<ReferenceLists> {
+export async function referenceLists(sql: Db): Promise<ReferenceLists> {
   const departments = (await listDepartments(sql)).filter((d) => d.active).map((d) => ({ code: d.code, name: d.name, shortName: d.shortName, kind: d.kind }));
   return { departments, categories: [...categoryLabels()], districts: loadGazetteer().districts.map((d) => d.name) };
 }

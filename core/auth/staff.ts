@@ -1,8 +1,9 @@
 // Staff users and their bearer API tokens. Only the sha256 of a token is stored; the bootstrap
 // administrator comes from ADMIN_TOKEN, and the demo installation gets one account per role.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Sql } from '../db/connect';
+import type { Db } from '../db/connect';
 import { listDepartments } from '../db/departments';
+import { touchStaffByTokenHash, upsertStaffUserRow } from '../db/staff-users';
 
 export const STAFF_ROLES = ['admin', 'centre', 'department', 'leader'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -25,30 +26,21 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
-const cols = (sql: Sql) => sql`id, username, display_name AS "displayName", role, department_code AS "departmentCode"`;
-
-export async function findStaffByToken(sql: Sql, token: string): Promise<StaffUser | undefined> {
-  const [u] = await sql<StaffUser[]>`
-    UPDATE staff_users SET last_seen_at = now() WHERE token_hash = ${hashToken(token)} AND active RETURNING ${cols(sql)}`;
-  return u;
+export async function findStaffByToken(sql: Db, token: string): Promise<StaffUser | undefined> {
+  return touchStaffByTokenHash<StaffRole>(sql, hashToken(token));
 }
 
 export async function upsertStaffUser(
-  sql: Sql,
+  sql: Db,
   u: { username: string; displayName: string; role: StaffRole; departmentCode: string | null; token: string },
 ): Promise<StaffUser> {
   if (u.role === 'department' && !u.departmentCode) throw new Error(`staff user ${u.username}: a department user needs a department`);
-  const [row] = await sql<StaffUser[]>`
-    INSERT INTO staff_users (username, display_name, role, department_code, token_hash)
-    VALUES (${u.username}, ${u.displayName}, ${u.role}, ${u.departmentCode}, ${hashToken(u.token)})
-    ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, role = EXCLUDED.role,
-      department_code = EXCLUDED.department_code, token_hash = EXCLUDED.token_hash, active = true
-    RETURNING ${cols(sql)}`;
-  return row;
+  const { token, ...rest } = u;
+  return upsertStaffUserRow(sql, { ...rest, tokenHash: hashToken(token) });
 }
 
 /** The administrator named by ADMIN_TOKEN (created or re-keyed when the token changes). */
-export function ensureAdmin(sql: Sql, token: string): Promise<StaffUser> {
+export function ensureAdmin(sql: Db, token: string): Promise<StaffUser> {
   return upsertStaffUser(sql, { username: 'admin', displayName: '系统管理员', role: 'admin', departmentCode: null, token });
 }
 
@@ -56,7 +48,7 @@ export function ensureAdmin(sql: Sql, token: string): Promise<StaffUser> {
  * Demo accounts for the embedded demo: their tokens are public (README, start-up log), so they
  * exist only in an installation that loaded the demo data set.
  */
-export async function ensureDemoStaff(sql: Sql): Promise<{ username: string; role: StaffRole; department: string | null; token: string }[]> {
+export async function ensureDemoStaff(sql: Db): Promise<{ username: string; role: StaffRole; department: string | null; token: string }[]> {
   const out: { username: string; role: StaffRole; department: string | null; token: string }[] = [
     { username: 'demo-centre', role: 'centre', department: null, token: 'demo-centre' },
     { username: 'demo-leader', role: 'leader', department: null, token: 'demo-leader' },

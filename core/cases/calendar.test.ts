@@ -11,7 +11,7 @@ import {
   shanghaiDateKey,
   WorkingCalendar,
 } from './calendar';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../util/seeded-random';
 
 const cal = loadWorkingCalendar(); // default hours 08:30–12:00, 14:00–17:30
 const t = (s: string): Date => {

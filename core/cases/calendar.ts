@@ -2,10 +2,10 @@
 // office hours with a lunch break, all in Asia/Shanghai (fixed UTC+08:00, no DST, no tz library).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { lexiconPath } from '../lexicon-dir';
 
-export const CALENDAR_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lexicons/calendar');
+export const CALENDAR_DIR = lexiconPath('calendar');
 
 const OFFSET_MS = 8 * 3_600_000; // Asia/Shanghai has been UTC+8 all year since 1991
 const DAY_MS = 86_400_000;

@@ -2,12 +2,11 @@
 // bigrams, keywords) only counts within the same place and time window; conflicting places,
 // categories or building numbers veto a merge, because a wrong merge hides a resident's problem.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { lexiconPath } from '../lexicon-dir';
 import { EMPTY_FINGERPRINT, hammingDistance } from '../nlp/fingerprint';
 
-const TOPICS_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lexicons/duplicate-topics.json');
+const TOPICS_FILE = lexiconPath('duplicate-topics.json');
 const topicsSchema = z.object({ version: z.literal(1), topics: z.array(z.object({ name: z.string().min(1), match: z.array(z.string().min(1)).min(1) })) });
 let topics: z.infer<typeof topicsSchema>['topics'] | null = null;
 

@@ -19,7 +19,7 @@ import {
   type CaseState,
   type IllegalTransitionCode,
 } from './lifecycle';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../util/seeded-random';
 import { computeDeadlines, loadSla, type CaseClassification } from './sla';
 
 const { policy, calendar } = loadSla();

@@ -13,18 +13,9 @@ import {
   type Pause,
   type SlaPolicy,
 } from './sla';
+import { CASE_STATUSES, OPEN_STATUSES } from './statuses';
 
-export const CASE_STATUSES = [
-  'received', // 受理
-  'dispatched', // 已派单
-  'accepted', // 已签收
-  'waiting', // 待诉求人补充 (clock paused)
-  'replied', // 已答复
-  'closed', // 已办结
-  'rated', // 已回访
-  'returned', // 已退单, awaiting re-dispatch (or the centre's designation)
-  'merged', // 已合并 into another case (terminal)
-] as const;
+export { CASE_STATUSES, OPEN_STATUSES } from './statuses';
 export const caseStatusSchema = z.enum(CASE_STATUSES);
 export type CaseStatus = z.infer<typeof caseStatusSchema>;
 
@@ -531,7 +522,7 @@ export const TRANSITIONS: Table = {
     },
   },
   merge: {
-    from: ['received', 'dispatched', 'accepted', 'waiting', 'returned'],
+    from: OPEN_STATUSES,
     roles: ['staff', 'centre', 'system'],
     run(s, a, ctx, fail) {
       if (a.intoCaseId === s.id) fail('MERGE_INTO_SELF');

@@ -1,200 +1,63 @@
-// The worker's pipeline for one message: read it (NLP), attach it to an open case about the same
-// problem (合并) or open a case (工单), route it and start its legal clock through the case service.
-// Idempotent: a message that already has a case is left alone.
-import type { Sql } from '../db/connect';
-import { appendCaseEvents, OPEN_STATUSES, type CaseRow } from '../db/cases';
-import { getMessage, type StoredMessage } from '../db/messages';
-import { analyzeMessage } from '../nlp/analyze';
-import type { MessageAnalysis } from '../nlp/types';
-import { PermanentJobError, type JobQueue } from '../queue/contract';
-import type { WorkingCalendar } from './calendar';
-import { afterCommit, openCaseInTx, type CaseServiceDeps } from './case-service';
-import { DEFAULT_DUPLICATE_POLICY, isDuplicate, scoreDuplicate, type DuplicatePolicy, type DuplicateScore, type DuplicateSubject } from './duplicates';
-import { routeCase } from './routing';
-import type { CaseClassification, Deadlines, SlaPolicy } from './sla';
+// Opening a case (受理 → 派单): insert the row, create its lifecycle and dispatch it by the routing
+// result, with its legal clock started at receipt. Runs inside the caller's transaction.
+import { insertCase, type CaseEventInput, type CaseRow, type NewCase } from '../db/cases';
+import type { Db } from '../db/connect';
+import { eventInput, persistCaseState } from './case-state';
+import type { AfterCommit, CaseServiceDeps } from './deps';
+import { applyTransition, createCase, type CaseEvent, type CaseState } from './lifecycle';
+import { computeDeadlines, type CaseClassification } from './sla';
 
-export interface PipelineContext {
-  sql: Sql;
-  policy: SlaPolicy;
-  calendar: WorkingCalendar;
-  queue?: JobQueue;
-  log?: { warn(obj: object, msg: string): void };
-  duplicates?: DuplicatePolicy | false;
+export interface OpenCaseInput {
+  fields: Omit<NewCase, 'status' | 'acceptDueAt' | 'responseDueAt' | 'resolveDueAt' | 'dispatchedAt' | 'createdAt'>;
+  classification: CaseClassification;
+  route: { department: string; ruleId: string; reason: string; confidence: number } | null;
+  receivedAt: Date;
+  dispatchAt: Date;
+  /** recorded between 受理 and 派单 (e.g. the NLP reading) */
+  analysedEvent?: Record<string, unknown>;
+  receivedData?: Record<string, unknown>;
 }
 
-export interface OpenCaseResult {
-  caseId: number;
-  created: boolean;
-  case?: CaseRow;
-  deadlines?: Deadlines | null;
-  /** set when the message joined an open case instead of opening one */
-  merged?: { confidence: number; score: DuplicateScore };
+export interface OpenCaseOutcome extends AfterCommit {
+  row: CaseRow;
+  state: CaseState;
+  deadlineProblem: string | null;
 }
 
-const REQUEST_TYPES = ['咨询', '求助', '投诉', '举报', '建议', '感谢'] as const;
-
-function requestTypeOf(a: MessageAnalysis): (typeof REQUEST_TYPES)[number] {
-  return REQUEST_TYPES.find((x) => x === a.requestType.label) ?? '求助';
-}
-
-/**
- * The subtopic the SLA policy matches (e.g. a utilities outage's 24-hour clock): only what the
- * urgency reader affirmed. "不是停电" yields '停电:否定' and "停电了吗？" '停电:咨询', neither of which is an outage.
- */
-export function subtopicOf(a: MessageAnalysis): string | null {
-  const affirmed = a.urgency.reasons.filter((r) => !/:(否定|咨询)$/.test(r)).map((r) => r.split(':')[0]);
-  return affirmed.length ? affirmed.join(' ') : null;
-}
-
-export function classificationOf(a: MessageAnalysis): CaseClassification {
-  return { urgency: a.urgency.label === 'urgent' ? 'urgent' : 'normal', requestType: requestTypeOf(a), subtopic: subtopicOf(a) };
-}
-
-function subjectOf(a: MessageAnalysis, title: string | null): DuplicateSubject {
-  return {
-    text: `${title ?? ''} ${a.maskedText}`,
-    fingerprint: a.fingerprint,
-    keywords: a.keywords,
-    category: a.category.label,
-    district: a.place.district,
-    street: a.place.street,
-    community: a.place.community,
-  };
-}
-
-/** The best open case this message duplicates, if any (same place, within the window, likeness over the bar). */
-async function findDuplicateCase(sql: Sql, msg: StoredMessage, a: MessageAnalysis, policy: DuplicatePolicy) {
-  if (!a.place.district && !a.place.street) return null;
-  const since = new Date(msg.receivedAt.getTime() - policy.windowDays * 86_400_000);
-  // the window runs both ways: workers may process a later report of the same problem first
-  const until = new Date(msg.receivedAt.getTime() + policy.windowDays * 86_400_000);
-  const candidates = await sql<(DuplicateSubject & { id: number; summary: string; title: string | null })[]>`
-    SELECT id, title, summary, fingerprint, keywords, category, district, street, community FROM cases
-    WHERE status IN ${sql(OPEN_STATUSES)} AND created_at >= ${since} AND created_at <= ${until}
-      AND (${a.place.district}::text IS NOT NULL AND district = ${a.place.district} OR ${a.place.street}::text IS NOT NULL AND street = ${a.place.street})
-    ORDER BY created_at DESC LIMIT 200`;
-  const me = subjectOf(a, msg.title);
-  let best: { id: number; score: DuplicateScore } | null = null;
-  for (const c of candidates) {
-    const score = scoreDuplicate(me, { ...c, text: `${c.title ?? ''} ${c.summary}` });
-    if (isDuplicate(score, policy) && (!best || score.confidence > best.score.confidence)) best = { id: c.id, score };
-  }
-  return best;
-}
-
-export interface OpenOptions {
-  /** split: the message gets its own case even though it has one, and no merge is tried */
-  split?: { fromCaseId: number; reason: string; actor: { kind: 'staff' | 'centre'; id: string } };
-}
-
-/**
- * Turns a stored message into a case. `now` is when the system acts (dispatch time);
- * the legal clock starts at receipt, so a backlog in the workers never shortens the resident's wait.
- */
-export async function openCaseForMessage(ctx: PipelineContext, messageId: number, now: Date = new Date(), opts: OpenOptions = {}): Promise<OpenCaseResult> {
-  const msg = await getMessage(ctx.sql, messageId);
-  if (!msg) throw new PermanentJobError(`message ${messageId} does not exist`);
-  if (msg.caseId && !opts.split) return { caseId: msg.caseId, created: false };
-
-  const analysis = msg.analysis && opts.split ? msg.analysis : analyzeMessage(msg.body, { title: msg.title ?? undefined, address: msg.address ?? undefined });
-  const dispatchAt = now < msg.receivedAt ? msg.receivedAt : now;
-  const dupPolicy = ctx.duplicates === false || opts.split ? null : ctx.duplicates ?? DEFAULT_DUPLICATE_POLICY;
-  const deps: CaseServiceDeps = { sql: ctx.sql, policy: ctx.policy, calendar: ctx.calendar, queue: ctx.queue, log: ctx.log };
-
-  const result = await ctx.sql.begin(async (txRaw) => {
-    const tx = txRaw as unknown as Sql;
-    const [locked] = await tx<{ caseId: number | null }[]>`SELECT case_id AS "caseId" FROM messages WHERE id = ${messageId} FOR UPDATE`;
-    if (locked?.caseId && !opts.split) return { caseId: locked.caseId, created: false } as OpenCaseResult & { timers?: never };
-    if (opts.split && locked?.caseId !== opts.split.fromCaseId) throw new PermanentJobError(`message ${messageId} is not on case ${opts.split.fromCaseId}`);
-
-    if (dupPolicy && (analysis.place.district || analysis.place.street)) {
-      // two near-duplicates processed at the same moment must not both open a case: duplicate
-      // detection and case opening are serialised per district (per street when no district is known)
-      await tx`SELECT pg_advisory_xact_lock(hashtext(${`dup:${analysis.place.district ?? analysis.place.street}`}))`;
-    }
-    const dup = dupPolicy ? await findDuplicateCase(tx, msg, analysis, dupPolicy) : null;
-    if (dup) {
-      const [target] = await tx<{ status: string }[]>`SELECT status FROM cases WHERE id = ${dup.id} FOR UPDATE`;
-      if (target && (OPEN_STATUSES as string[]).includes(target.status)) {
-        await appendCaseEvents(tx, dup.id, [{
-          type: 'merged', fromStatus: target.status, toStatus: target.status, actorKind: 'system', actorId: 'duplicates', at: dispatchAt,
-          data: { messageId, channel: msg.channel, trackingNo: msg.trackingNo, confidence: dup.score.confidence, score: dup.score },
-        }]);
-        await markProcessed(tx, messageId, dup.id, dispatchAt, analysis);
-        return { caseId: dup.id, created: false, merged: { confidence: dup.score.confidence, score: dup.score } };
-      }
-    }
-
-    const route = routeCase({
-      category: analysis.category.label,
-      requestType: analysis.requestType.label,
-      keywords: analysis.keywords,
-      text: `${msg.title ?? ''} ${analysis.normalizedText}`,
-      place: { district: analysis.place.district, street: analysis.place.street, community: analysis.place.community },
-    });
-    const fields = caseFields(msg, analysis, route);
-    if (opts.split) {
-      // the message's own number may already name a case (the one that was merged away)
-      const [{ n }] = await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM cases WHERE tracking_no = ${msg.trackingNo} OR tracking_no LIKE ${msg.trackingNo + '-%'}`;
-      if (n > 0) fields.trackingNo = `${msg.trackingNo}-${n}`;
-    }
-    const opened = await openCaseInTx(tx, deps, {
-      fields,
-      classification: classificationOf(analysis),
-      route,
-      receivedAt: msg.receivedAt,
-      dispatchAt,
-      receivedData: { channel: msg.channel, messageId, ...(opts.split ? { splitFrom: opts.split.fromCaseId } : {}) },
-      analysedEvent: {
-        category: analysis.category, requestType: analysis.requestType, urgency: analysis.urgency,
-        sentiment: analysis.sentiment, place: analysis.place, needsReview: analysis.needsReview, subtopic: subtopicOf(analysis),
-      },
-    });
-    if (opened.deadlineProblem) ctx.log?.warn({ messageId, err: opened.deadlineProblem }, 'deadline not computed: holiday calendar missing');
-    if (opts.split) {
-      const [from] = await tx<{ status: string }[]>`SELECT status FROM cases WHERE id = ${opts.split.fromCaseId} FOR UPDATE`;
-      await appendCaseEvents(tx, opts.split.fromCaseId, [{
-        type: 'split', fromStatus: from.status, toStatus: from.status, actorKind: opts.split.actor.kind, actorId: opts.split.actor.id, at: dispatchAt,
-        data: { messageId, trackingNo: msg.trackingNo, newCaseId: opened.row.id, reason: opts.split.reason },
-      }]);
-    }
-    await markProcessed(tx, messageId, opened.row.id, dispatchAt, analysis);
-    return { caseId: opened.row.id, created: true, case: opened.row, deadlines: opened.state.deadlines, timers: opened.timers };
+/** Inserts the case, creates its lifecycle and dispatches it by the routing result. Call inside sql.begin. */
+export async function openCaseInTx(tx: Db, deps: CaseServiceDeps, input: OpenCaseInput): Promise<OpenCaseOutcome> {
+  const row = await insertCase(tx, {
+    ...input.fields, status: 'received', acceptDueAt: null, responseDueAt: null, resolveDueAt: null, dispatchedAt: null, createdAt: input.receivedAt,
   });
-  if ('timers' in result && result.timers) await afterCommit(deps, { timers: result.timers, outboxIds: [] });
-  const { timers: _t, ...out } = result as OpenCaseResult & { timers?: unknown };
-  return out;
-}
-
-async function markProcessed(tx: Sql, messageId: number, caseId: number, at: Date, analysis: MessageAnalysis): Promise<void> {
-  await tx`
-    UPDATE messages SET case_id = ${caseId}, state = 'processed', processed_at = ${at},
-      analysis = ${tx.json(analysis as never)}, attempts = attempts + 1, last_error = NULL
-    WHERE id = ${messageId}`;
-}
-
-function caseFields(msg: StoredMessage, a: MessageAnalysis, route: ReturnType<typeof routeCase>) {
-  const title = msg.title ?? (a.maskedText.slice(0, 40) || null);
-  return {
-    trackingNo: msg.trackingNo,
-    title,
-    summary: a.maskedText.slice(0, 2000) || '(空白留言)',
-    channel: msg.channel,
-    category: a.category.label,
-    categoryConfidence: a.category.confidence,
-    requestType: a.requestType.label,
-    typeConfidence: a.requestType.confidence,
-    urgency: a.urgency.label === 'urgent' ? ('urgent' as const) : ('normal' as const),
-    sentiment: a.sentiment.label,
-    sentimentScore: a.sentiment.score,
-    district: a.place.district,
-    street: a.place.street,
-    community: a.place.community,
-    address: a.place.address ?? msg.address,
-    keywords: a.keywords,
-    fingerprint: a.fingerprint,
-    needsReview: a.needsReview || !route.department || route.ruleId === 'fallback-centre',
-    departmentCode: null,
-    routeRule: route.ruleId ?? null,
-  };
+  const created = createCase({ id: String(row.id), receivedAt: input.receivedAt, classification: input.classification });
+  let state = created.state;
+  const events: CaseEventInput[] = created.events.map((e) => eventInput(e, input.receivedData ?? {}));
+  if (input.analysedEvent) {
+    events.push({ type: 'analysed', fromStatus: 'received', toStatus: 'received', actorKind: 'system', at: input.dispatchAt, data: input.analysedEvent });
+  }
+  let lifecycleEvents: CaseEvent[] = created.events;
+  let deadlineProblem: string | null = null;
+  if (input.route) {
+    try {
+      // fails before any write when the holiday calendar lacks the year: never guess a deadline
+      computeDeadlines(deps.policy, deps.calendar, input.classification, input.receivedAt);
+      const r = applyTransition(state, { type: 'dispatch', departmentId: input.route.department }, {
+        actor: { role: 'system', id: 'router' }, at: input.dispatchAt, policy: deps.policy, calendar: deps.calendar,
+      });
+      state = r.state;
+      lifecycleEvents = r.events;
+      const d = state.deadlines!;
+      events.push(...r.events.map((e) => eventInput(e, {
+        department: input.route!.department, ruleId: input.route!.ruleId, reason: input.route!.reason, confidence: input.route!.confidence,
+        deadlines: Object.fromEntries(Object.entries(d).map(([k, x]) => [k, { due: x.due, unit: x.unit, amount: x.amount, basis: x.basis }])),
+      })));
+    } catch (err) {
+      if (!(err instanceof Error) || err.name !== 'CalendarYearMissingError') throw err;
+      deadlineProblem = err.message;
+      events.push({ type: 'dispatch-held', fromStatus: 'received', toStatus: 'received', actorKind: 'system', at: input.dispatchAt, data: { department: input.route.department, deadlineProblem } });
+    }
+  }
+  const needsReview = input.fields.needsReview || deadlineProblem !== null || !input.route;
+  const { version, timers } = await persistCaseState(tx, deps, { ...row, needsReview }, state, events, lifecycleEvents, input.dispatchAt);
+  return { row: { ...row, version }, state, deadlineProblem, timers, outboxIds: [] };
 }

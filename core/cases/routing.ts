@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { REQUEST_TYPES } from '../nlp/types';
-import { LEXICON_DIR, districtOfStreet, loadGazetteer, type Gazetteer } from '../demo/gazetteer';
+import { districtOfStreet, loadGazetteer, type Gazetteer } from '../demo/gazetteer';
+import { LEXICON_DIR } from '../lexicon-dir';
 
 export const DEPARTMENT_KINDS = ['city-bureau', 'district', 'utility', 'centre'] as const;
 

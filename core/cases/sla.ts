@@ -2,13 +2,12 @@
 // deadlines per urgency / request type / subtopic, pauses while the resident is awaited, reminders
 // (催办), escalation (督办), extensions (延期) and the return (退单) window.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { REQUEST_TYPES, requestTypeSchema, urgencySchema } from '../nlp/types';
+import { lexiconPath } from '../lexicon-dir';
+import { REQUEST_TYPES, requestTypeSchema, urgencySchema, type RequestType } from '../nlp/types';
 import { addHours, loadWorkingCalendar, officeHoursSchema, WorkingCalendar } from './calendar';
 
-export const SLA_POLICY_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lexicons/sla-policy.json');
+export const SLA_POLICY_FILE = lexiconPath('sla-policy.json');
 
 /** 'hours' run on the wall clock; 'workingDays' end at the close of office hours (see WorkingCalendar.addWorkingDays). */
 export const durationSchema = z.discriminatedUnion('unit', [
@@ -67,6 +66,11 @@ export const caseClassificationSchema = z.object({
 });
 export type CaseClassification = z.infer<typeof caseClassificationSchema>;
 
+/** The request type the policy counts a case's deadlines by: the label read or stored, 求助 when it is none of REQUEST_TYPES. */
+export function slaRequestType(label: string | null): RequestType {
+  return REQUEST_TYPES.find((t) => t === label) ?? '求助';
+}
+
 export const DEADLINE_KINDS = ['acceptance', 'response', 'resolution'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
@@ -116,8 +120,14 @@ export function loadSlaPolicy(file: string = SLA_POLICY_FILE): SlaPolicy {
   return parseSlaPolicy(JSON.parse(readFileSync(file, 'utf8')), file);
 }
 
+/** The SLA policy and the working calendar with its office hours: loaded once per process and passed down. */
+export interface Sla {
+  policy: SlaPolicy;
+  calendar: WorkingCalendar;
+}
+
 /** The policy and a calendar with the policy's office hours, both from lexicons/. */
-export function loadSla(opts: { policyFile?: string; calendarDir?: string } = {}): { policy: SlaPolicy; calendar: WorkingCalendar } {
+export function loadSla(opts: { policyFile?: string; calendarDir?: string } = {}): Sla {
   const policy = loadSlaPolicy(opts.policyFile);
   const h = policy.officeHours;
   const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;

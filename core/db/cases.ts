@@ -1,8 +1,8 @@
 // Cases (工单) and their append-only event history.
-import type { Sql } from './connect';
+import type { Db } from './connect';
+import type { LabelField } from './training-labels';
 
-export type CaseStatus = 'received' | 'dispatched' | 'accepted' | 'returned' | 'waiting' | 'replied' | 'closed' | 'rated' | 'merged';
-export const OPEN_STATUSES: CaseStatus[] = ['received', 'dispatched', 'accepted', 'returned', 'waiting'];
+import { OPEN_STATUSES, type CaseStatus } from '../cases/statuses';
 
 export interface CaseRow {
   id: number;
@@ -52,17 +52,12 @@ export interface CaseRow {
   updatedAt: Date;
 }
 
-export const caseColumns = (sql: Sql) => sql`
-  id, tracking_no AS "trackingNo", status, title, summary, channel, category, category_confidence AS "categoryConfidence",
-  request_type AS "requestType", type_confidence AS "typeConfidence", urgency, sentiment, sentiment_score AS "sentimentScore",
-  district, street, community, address, keywords, fingerprint, needs_review AS "needsReview",
-  department_code AS "departmentCode", route_rule AS "routeRule", return_count AS "returnCount", extension_days AS "extensionDays",
-  accept_due_at AS "acceptDueAt", response_due_at AS "responseDueAt", resolve_due_at AS "resolveDueAt",
-  dispatched_at AS "dispatchedAt", accepted_at AS "acceptedAt", first_response_at AS "firstResponseAt",
-  replied_at AS "repliedAt", closed_at AS "closedAt", rated_at AS "ratedAt", rating, resolved, reply_text AS "replyText",
-  paused_at AS "pausedAt", overdue, escalated_at AS "escalatedAt", merged_into AS "mergedInto",
-  awaiting_designation AS "awaitingDesignation", reopen_count AS "reopenCount", version,
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
+export const caseColumns = (sql: Db) => sql`
+  id, tracking_no, status, title, summary, channel, category, category_confidence, request_type, type_confidence,
+  urgency, sentiment, sentiment_score, district, street, community, address, keywords, fingerprint, needs_review,
+  department_code, route_rule, return_count, extension_days, accept_due_at, response_due_at, resolve_due_at,
+  dispatched_at, accepted_at, first_response_at, replied_at, closed_at, rated_at, rating, resolved, reply_text,
+  paused_at, overdue, escalated_at, merged_into, awaiting_designation, reopen_count, version, created_at, updated_at`;
 
 /** What opening a case writes; the rest of the row starts from the column defaults. */
 export type NewCase = Pick<
@@ -73,7 +68,7 @@ export type NewCase = Pick<
   | 'resolveDueAt' | 'dispatchedAt' | 'createdAt'
 >;
 
-export async function insertCase(sql: Sql, c: NewCase): Promise<CaseRow> {
+export async function insertCase(sql: Db, c: NewCase): Promise<CaseRow> {
   const [row] = await sql<CaseRow[]>`
     INSERT INTO cases (tracking_no, status, title, summary, channel, category, category_confidence, request_type,
       type_confidence, urgency, sentiment, sentiment_score, district, street, community, address, keywords, fingerprint,
@@ -103,42 +98,35 @@ export interface CaseEvent extends CaseEventInput {
 }
 
 /** Appends events in order; call inside the transaction that changed the case (the case row is locked there). */
-export async function appendCaseEvents(sql: Sql, caseId: number, events: CaseEventInput[]): Promise<void> {
+export async function appendCaseEvents(sql: Db, caseId: number, events: CaseEventInput[]): Promise<void> {
   if (!events.length) return;
   const [{ next }] = await sql<{ next: number }[]>`SELECT coalesce(max(seq), 0) + 1 AS next FROM case_events WHERE case_id = ${caseId}`;
   const rows = events.map((e, i) => ({
-    case_id: caseId,
-    seq: next + i,
-    type: e.type,
-    from_status: e.fromStatus,
-    to_status: e.toStatus,
-    actor_kind: e.actorKind,
-    actor_id: e.actorId ?? null,
-    at: e.at,
-    data: e.data ?? {},
+    caseId, seq: next + i, type: e.type, fromStatus: e.fromStatus, toStatus: e.toStatus, actorKind: e.actorKind, actorId: e.actorId ?? null, at: e.at, data: e.data ?? {},
   }));
-  await sql`INSERT INTO case_events ${sql(rows as never, 'case_id', 'seq', 'type', 'from_status', 'to_status', 'actor_kind', 'actor_id', 'at', 'data')}`;
+  // the helper's camelCase names become the snake_case columns (connect.ts transform)
+  await sql`INSERT INTO case_events ${sql(rows as never, 'caseId', 'seq', 'type', 'fromStatus', 'toStatus', 'actorKind', 'actorId', 'at', 'data')}`;
 }
 
-export async function getCase(sql: Sql, id: number): Promise<CaseRow | undefined> {
+export async function getCase(sql: Db, id: number): Promise<CaseRow | undefined> {
   const [row] = await sql<CaseRow[]>`SELECT ${caseColumns(sql)} FROM cases WHERE id = ${id}`;
   return row;
 }
 
-export async function getCaseForUpdate(sql: Sql, id: number): Promise<CaseRow | undefined> {
+export async function getCaseForUpdate(sql: Db, id: number): Promise<CaseRow | undefined> {
   const [row] = await sql<CaseRow[]>`SELECT ${caseColumns(sql)} FROM cases WHERE id = ${id} FOR UPDATE`;
   return row;
 }
 
-export async function getCaseByTrackingNo(sql: Sql, trackingNo: string): Promise<CaseRow | undefined> {
+export async function getCaseByTrackingNo(sql: Db, trackingNo: string): Promise<CaseRow | undefined> {
   const [row] = await sql<CaseRow[]>`SELECT ${caseColumns(sql)} FROM cases WHERE tracking_no = ${trackingNo}`;
   return row;
 }
 
-export async function listCaseEvents(sql: Sql, caseId: number): Promise<CaseEvent[]> {
+export async function listCaseEvents(sql: Db, caseId: number): Promise<CaseEvent[]> {
   return sql<CaseEvent[]>`
-    SELECT id, case_id AS "caseId", seq, type, from_status AS "fromStatus", to_status AS "toStatus",
-      actor_kind AS "actorKind", actor_id AS "actorId", at, data
+    SELECT id, case_id, seq, type, from_status, to_status,
+      actor_kind, actor_id, at, data
     FROM case_events WHERE case_id = ${caseId} ORDER BY seq`;
 }
 
@@ -154,7 +142,7 @@ export interface CaseFilter {
   offset: number;
 }
 
-export async function listCases(sql: Sql, f: CaseFilter, now = new Date()): Promise<{ total: number; items: CaseRow[] }> {
+export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promise<{ total: number; items: CaseRow[] }> {
   const where = sql`
     WHERE true
     ${f.status?.length ? sql`AND status IN ${sql(f.status)}` : sql``}
@@ -179,20 +167,20 @@ export type CaseStateColumns = Pick<CaseRow,
   | 'resolved' | 'pausedAt' | 'mergedInto' | 'awaitingDesignation' | 'reopenCount' | 'overdue' | 'escalatedAt' | 'needsReview'>;
 
 /** Loads the case and its stored lifecycle state with the row locked (call inside a transaction). */
-export async function getCaseWithLifecycleForUpdate(sql: Sql, id: number): Promise<{ row: CaseRow; lifecycle: unknown } | undefined> {
+export async function getCaseWithLifecycleForUpdate(sql: Db, id: number): Promise<{ row: CaseRow; lifecycle: unknown } | undefined> {
   const [row] = await sql<(CaseRow & { lifecycle: unknown })[]>`SELECT ${caseColumns(sql)}, lifecycle FROM cases WHERE id = ${id} FOR UPDATE`;
   if (!row) return undefined;
   const { lifecycle, ...rest } = row;
   return { row: rest as CaseRow, lifecycle };
 }
 
-export async function getCaseLifecycle(sql: Sql, id: number): Promise<unknown> {
+export async function getCaseLifecycle(sql: Db, id: number): Promise<unknown> {
   const [row] = await sql<{ lifecycle: unknown }[]>`SELECT lifecycle FROM cases WHERE id = ${id}`;
   return row?.lifecycle ?? null;
 }
 
 /** Writes state and columns if the version is still `expectedVersion`; returns the new version, or null on a conflict. */
-export async function writeCaseState(sql: Sql, id: number, expectedVersion: number, c: CaseStateColumns, lifecycle: unknown): Promise<number | null> {
+export async function writeCaseState(sql: Db, id: number, expectedVersion: number, c: CaseStateColumns, lifecycle: unknown): Promise<number | null> {
   const rows = await sql<{ version: number }[]>`
     UPDATE cases SET status = ${c.status}, department_code = ${c.departmentCode}, return_count = ${c.returnCount},
       extension_days = ${c.extensionDays}, accept_due_at = ${c.acceptDueAt}, response_due_at = ${c.responseDueAt},
@@ -205,4 +193,137 @@ export async function writeCaseState(sql: Sql, id: number, expectedVersion: numb
     WHERE id = ${id} AND version = ${expectedVersion}
     RETURNING version`;
   return rows[0]?.version ?? null;
+}
+
+// ---- single-purpose writes and locks the case use cases need ----
+
+/** 超期 of the resolution deadline marks the case overdue. */
+export async function markCaseOverdue(sql: Db, id: number): Promise<void> {
+  await sql`UPDATE cases SET overdue = true, updated_at = now() WHERE id = ${id}`;
+}
+
+/** 督办: the first escalation is kept. */
+export async function markCaseEscalated(sql: Db, id: number, at: Date): Promise<void> {
+  await sql`UPDATE cases SET escalated_at = coalesce(escalated_at, ${at}), updated_at = now() WHERE id = ${id}`;
+}
+
+/** Locks the cases in id order (so two opposite merges cannot deadlock); returns those that exist. */
+export async function lockCaseStatuses(sql: Db, ids: number[]): Promise<{ id: number; status: CaseStatus }[]> {
+  return sql<{ id: number; status: CaseStatus }[]>`SELECT id, status FROM cases WHERE id IN ${sql(ids)} ORDER BY id FOR UPDATE`;
+}
+
+/** The case's status with the row locked, or undefined when there is no such case. */
+export async function lockCaseStatus(sql: Db, id: number): Promise<CaseStatus | undefined> {
+  const [row] = await lockCaseStatuses(sql, [id]);
+  return row?.status;
+}
+
+/**
+ * Serialises duplicate detection and case opening for one place (district, else street) until the
+ * transaction ends: two near-duplicates processed at the same moment must not both open a case.
+ */
+export async function lockDuplicateScope(sql: Db, place: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`dup:${place}`}))`;
+}
+
+export type DuplicateCandidate = Pick<CaseRow, 'id' | 'title' | 'summary' | 'fingerprint' | 'keywords' | 'category' | 'district' | 'street' | 'community'>;
+
+/** Open cases created in the window at the same district or street, newest first (at most 200). */
+export async function listDuplicateCandidates(
+  sql: Db,
+  o: { since: Date; until: Date; district: string | null; street: string | null },
+): Promise<DuplicateCandidate[]> {
+  return sql<DuplicateCandidate[]>`
+    SELECT id, title, summary, fingerprint, keywords, category, district, street, community FROM cases
+    WHERE status IN ${sql(OPEN_STATUSES)} AND created_at >= ${o.since} AND created_at <= ${o.until}
+      AND (${o.district}::text IS NOT NULL AND district = ${o.district} OR ${o.street}::text IS NOT NULL AND street = ${o.street})
+    ORDER BY created_at DESC LIMIT 200`;
+}
+
+/** How many cases already carry this tracking number, or a -n suffix of it (split cases). */
+export async function countCasesWithTrackingNo(sql: Db, trackingNo: string): Promise<number> {
+  const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM cases WHERE tracking_no = ${trackingNo} OR tracking_no LIKE ${trackingNo + '-%'}`;
+  return n;
+}
+
+/** Cases whose dispatch was held (no holiday calendar for their deadline's year), with the department the router chose. */
+export async function listHeldDispatches(sql: Db, limit = 200): Promise<{ caseId: number; department: string }[]> {
+  return sql<{ caseId: number; department: string }[]>`
+    SELECT DISTINCT ON (c.id) c.id AS case_id, e.data ->> 'department' AS department
+    FROM cases c JOIN case_events e ON e.case_id = c.id AND e.type = 'dispatch-held'
+    WHERE c.status = 'received' AND c.department_code IS NULL AND e.data ? 'department'
+    ORDER BY c.id, e.seq DESC LIMIT ${limit}`;
+}
+
+/** Dispatched cases after `afterId`, in id order: what the demo loader drives through a past. */
+export async function listDispatchedCasesAfter(sql: Db, afterId: number): Promise<Pick<CaseRow, 'id' | 'title' | 'district' | 'departmentCode' | 'createdAt'>[]> {
+  return sql<Pick<CaseRow, 'id' | 'title' | 'district' | 'departmentCode' | 'createdAt'>[]>`
+    SELECT id, title, district, department_code, created_at FROM cases WHERE id > ${afterId} AND status = 'dispatched' ORDER BY id`;
+}
+
+// ---- corrections (人工复核) ----
+
+/** the column holding the reader's confidence in that label, where there is one */
+const CONFIDENCE_OF: Partial<Record<LabelField, 'categoryConfidence' | 'typeConfidence'>> = { category: 'categoryConfidence', requestType: 'typeConfidence' };
+
+/** A staff correction of one label: the value is set and its confidence (if the label has one) becomes 1. */
+export async function setCaseLabel(sql: Db, id: number, field: LabelField, value: string): Promise<void> {
+  const confidence = CONFIDENCE_OF[field];
+  const set: Record<string, string | number> = { [field]: value, ...(confidence ? { [confidence]: 1 } : {}) };
+  await sql`UPDATE cases SET ${sql(set)} WHERE id = ${id}`;
+}
+
+/** The classification the lifecycle uses for deadlines (from the next dispatch on). */
+export async function setLifecycleClassification(sql: Db, id: number, field: 'urgency' | 'requestType', value: string): Promise<void> {
+  await sql`UPDATE cases SET lifecycle = jsonb_set(lifecycle, ${['classification', field]}, to_jsonb(${value}::text))
+    WHERE id = ${id} AND lifecycle IS NOT NULL`;
+}
+
+export async function markCaseReviewed(sql: Db, id: number, at: Date): Promise<void> {
+  await sql`UPDATE cases SET needs_review = false, version = version + 1, updated_at = ${at} WHERE id = ${id}`;
+}
+
+export interface TriageItem {
+  id: number; trackingNo: string; status: string; title: string | null; summary: string; channel: string;
+  category: string | null; categoryConfidence: number | null; requestType: string | null; typeConfidence: number | null;
+  urgency: string; sentiment: string | null; district: string | null; departmentCode: string | null; createdAt: Date;
+  reviewReasons: string[] | null;
+}
+
+/** The triage queue (人工复核): open cases the NLP was unsure of, least confident first. */
+export async function listTriage(sql: Db, limit: number, offset: number): Promise<{ total: number; items: TriageItem[] }> {
+  const rows = await sql<TriageItem[]>`
+    SELECT c.id, c.tracking_no, c.status, c.title, c.summary, c.channel, c.category, c.category_confidence, c.request_type,
+      c.type_confidence, c.urgency, c.sentiment, c.district, c.department_code, c.created_at,
+      (SELECT array(SELECT jsonb_array_elements_text(m.analysis -> 'reviewReasons'))
+         FROM messages m WHERE m.case_id = c.id AND m.analysis ? 'reviewReasons' ORDER BY m.id LIMIT 1) AS review_reasons
+    FROM cases c
+    WHERE c.needs_review AND c.status NOT IN ('closed', 'rated', 'merged')
+    ORDER BY least(coalesce(c.category_confidence, 0), coalesce(c.type_confidence, 0)) ASC, c.created_at ASC
+    LIMIT ${limit} OFFSET ${offset}`;
+  const [{ total }] = await sql<{ total: number }[]>`
+    SELECT count(*)::int AS total FROM cases WHERE needs_review AND status NOT IN ('closed', 'rated', 'merged')`;
+  return { total, items: [...rows] };
+}
+
+// ---- what a resident may see ----
+
+/** The case that answers for `caseId`: itself, or the case it was merged into (followed up to 10 merges). */
+export async function getAnsweringCase(sql: Db, caseId: number): Promise<
+  { id: number; status: CaseStatus; department: string | null; dueAt: Date | null; repliedAt: Date | null; reply: string | null; rating: string | null } | undefined
+> {
+  const [c] = await sql<{ id: number; status: CaseStatus; department: string | null; dueAt: Date | null; repliedAt: Date | null; reply: string | null; rating: string | null }[]>`
+    WITH RECURSIVE chain AS (
+      SELECT id, merged_into, 0 AS depth FROM cases WHERE id = ${caseId}
+      UNION ALL SELECT c.id, c.merged_into, chain.depth + 1 FROM cases c JOIN chain ON c.id = chain.merged_into WHERE chain.depth < 10
+    )
+    SELECT c.id, c.status, d.name AS department, c.resolve_due_at AS due_at, c.replied_at, c.reply_text AS reply, c.rating
+    FROM chain JOIN cases c ON c.id = chain.id LEFT JOIN departments d ON d.code = c.department_code
+    WHERE chain.merged_into IS NULL LIMIT 1`;
+  return c;
+}
+
+/** The event types and times of these cases, in time order. */
+export async function listCaseEventTimes(sql: Db, caseIds: number[]): Promise<{ type: string; at: Date }[]> {
+  return sql<{ type: string; at: Date }[]>`SELECT type, at FROM case_events WHERE case_id IN ${sql(caseIds)} ORDER BY at, id`;
 }

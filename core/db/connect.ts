@@ -4,7 +4,12 @@ import postgres from 'postgres';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
+/** The pool: what begins transactions. */
 export type Sql = postgres.Sql;
+/** A transaction begun on the pool (the `tx` of `sql.begin`). */
+export type TransactionSql = postgres.TransactionSql;
+/** What every query function in core/db takes: the pool or a transaction, the same queries on either. */
+export type Db = Sql | TransactionSql;
 
 export interface Database {
   sql: Sql;
@@ -25,7 +30,7 @@ export interface ConnectOptions {
   onNotice?: (msg: string) => void;
 }
 
-function sqlOptions(max: number, schema?: string): postgres.Options<Record<string, postgres.PostgresType>> {
+function sqlOptions(max: number, schema?: string): postgres.Options<{}> {
   return {
     max,
     idle_timeout: 30,
@@ -36,13 +41,15 @@ function sqlOptions(max: number, schema?: string): postgres.Options<Record<strin
     types: {
       bigint: { to: 20, from: [20], serialize: (x: number | bigint) => x.toString(), parse: (x: string) => Number(x) },
     },
-    transform: { undefined: null },
+    // result columns come back camelCase (case_id → caseId) and helper column names go out snake_case;
+    // only names: JSONB values keep their keys as stored (postgres.camel would rewrite those too)
+    transform: { undefined: null, column: { from: postgres.toCamel, to: postgres.fromCamel } },
   };
 }
 
 export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const sql = postgres(opts.databaseUrl, sqlOptions(opts.poolMax ?? 10, opts.schema) as postgres.Options<{}>) as unknown as Sql;
+    const sql = postgres(opts.databaseUrl, sqlOptions(opts.poolMax ?? 10, opts.schema));
     return { sql, mode: 'postgres', url: opts.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
   return startEmbedded(opts);
@@ -63,7 +70,7 @@ async function startEmbedded(opts: ConnectOptions): Promise<Database> {
   if (!Number.isInteger(port) || port <= 0) throw new Error(`embedded database: socket server reported no port (${server.getServerConn()})`);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   // PGlite is one session: a pool larger than one connection resets (measured: ECONNRESET).
-  const sql = postgres(url, sqlOptions(1, opts.schema) as postgres.Options<{}>) as unknown as Sql;
+  const sql = postgres(url, sqlOptions(1, opts.schema));
   return {
     sql,
     mode: 'embedded',
@@ -74,4 +81,9 @@ async function startEmbedded(opts: ConnectOptions): Promise<Database> {
       await pg.close();
     },
   };
+}
+
+/** One round trip: resolves when the database answers. */
+export async function ping(sql: Db): Promise<void> {
+  await sql`SELECT 1`;
 }

@@ -1,5 +1,5 @@
 // Departments (承办单位) of the city, loaded from lexicons/departments.json into the database.
-import type { Sql } from './connect';
+import type { Db } from './connect';
 
 export interface DepartmentRow {
   code: string;
@@ -12,7 +12,7 @@ export interface DepartmentRow {
   active: boolean;
 }
 
-export async function upsertDepartments(sql: Sql, list: Omit<DepartmentRow, 'active'>[]): Promise<void> {
+export async function upsertDepartments(sql: Db, list: Omit<DepartmentRow, 'active'>[]): Promise<void> {
   if (!list.length) return;
   const rows = list.map((d) => ({
     code: d.code, name: d.name, short_name: d.shortName, kind: d.kind, district: d.district, leader_title: d.leaderTitle, phone: d.phone,
@@ -23,15 +23,15 @@ export async function upsertDepartments(sql: Sql, list: Omit<DepartmentRow, 'act
       district = EXCLUDED.district, leader_title = EXCLUDED.leader_title, phone = EXCLUDED.phone, updated_at = now()`;
 }
 
-export async function listDepartments(sql: Sql): Promise<DepartmentRow[]> {
+export async function listDepartments(sql: Db): Promise<DepartmentRow[]> {
   return sql<DepartmentRow[]>`
-    SELECT code, name, short_name AS "shortName", kind, district, leader_title AS "leaderTitle", phone, active
+    SELECT code, name, short_name, kind, district, leader_title, phone, active
     FROM departments ORDER BY kind, code`;
 }
 
-export async function getDepartment(sql: Sql, code: string): Promise<DepartmentRow | undefined> {
+export async function getDepartment(sql: Db, code: string): Promise<DepartmentRow | undefined> {
   const [d] = await sql<DepartmentRow[]>`
-    SELECT code, name, short_name AS "shortName", kind, district, leader_title AS "leaderTitle", phone, active
+    SELECT code, name, short_name, kind, district, leader_title, phone, active
     FROM departments WHERE code = ${code}`;
   return d;
 }

@@ -1,6 +1,6 @@
 // Messages as received (受理): stored verbatim before anything else happens to them.
 import { randomInt } from 'node:crypto';
-import type { Sql } from './connect';
+import type { Db } from './connect';
 import type { IncomingMessage } from '../messages/incoming';
 import type { MessageAnalysis } from '../nlp/types';
 
@@ -36,17 +36,17 @@ export function newQueryCode(): string {
   return s;
 }
 
-const columns = (sql: Sql) => sql`
-  id, channel, external_id AS "externalId", received_at AS "receivedAt", stored_at AS "storedAt",
-  title, body, contact_name AS "contactName", contact_phone AS "contactPhone", contact_handle AS "contactHandle",
-  account, address, location, is_public AS "isPublic", tracking_no AS "trackingNo", query_code AS "queryCode",
-  state, attempts, last_error AS "lastError", case_id AS "caseId", analysis`;
+const columns = (sql: Db) => sql`
+  id, channel, external_id, received_at, stored_at,
+  title, body, contact_name, contact_phone, contact_handle,
+  account, address, location, is_public, tracking_no, query_code,
+  state, attempts, last_error, case_id, analysis`;
 
 /**
  * Stores a message once per (channel, external id). A repeated delivery returns the stored row
  * with created=false, so every channel can answer a duplicate idempotently.
  */
-export async function insertMessage(sql: Sql, m: IncomingMessage): Promise<{ message: StoredMessage; created: boolean }> {
+export async function insertMessage(sql: Db, m: IncomingMessage): Promise<{ message: StoredMessage; created: boolean }> {
   const inserted = await sql<StoredMessage[]>`
     INSERT INTO messages (channel, external_id, received_at, raw, raw_content_type, title, body,
       contact_name, contact_phone, contact_handle, account, address, location, is_public, tracking_no, query_code)
@@ -65,7 +65,7 @@ export async function insertMessage(sql: Sql, m: IncomingMessage): Promise<{ mes
 }
 
 /** Bulk variant for imports: one round trip per chunk, same idempotency. */
-export async function insertMessages(sql: Sql, items: IncomingMessage[]): Promise<{ created: StoredMessage[]; duplicates: number }> {
+export async function insertMessages(sql: Db, items: IncomingMessage[]): Promise<{ created: StoredMessage[]; duplicates: number }> {
   const created: StoredMessage[] = [];
   let duplicates = 0;
   // 16 parameters a row: stay far below postgres' 65,534-parameter limit
@@ -105,40 +105,77 @@ export async function insertMessages(sql: Sql, items: IncomingMessage[]): Promis
   return { created, duplicates };
 }
 
-export async function getMessage(sql: Sql, id: number): Promise<StoredMessage | undefined> {
+export async function getMessage(sql: Db, id: number): Promise<StoredMessage | undefined> {
   const [m] = await sql<StoredMessage[]>`SELECT ${columns(sql)} FROM messages WHERE id = ${id}`;
   return m;
 }
 
-export async function getMessageByTrackingNo(sql: Sql, trackingNo: string): Promise<StoredMessage | undefined> {
+export async function getMessageByTrackingNo(sql: Db, trackingNo: string): Promise<StoredMessage | undefined> {
   const [m] = await sql<StoredMessage[]>`SELECT ${columns(sql)} FROM messages WHERE tracking_no = ${trackingNo}`;
   return m;
 }
 
-export async function noteMessageAttempt(sql: Sql, id: number, error: string): Promise<void> {
+export async function noteMessageAttempt(sql: Db, id: number, error: string): Promise<void> {
   await sql`UPDATE messages SET attempts = attempts + 1, last_error = ${error.slice(0, 2000)} WHERE id = ${id}`;
 }
 
 /** Messages accepted but not yet turned into a case: the sweep re-enqueues them after a crash. */
-export async function listUnprocessedMessageIds(sql: Sql, olderThan: Date, limit = 1000): Promise<number[]> {
+export async function listUnprocessedMessageIds(sql: Db, olderThan: Date, limit = 1000): Promise<number[]> {
   const rows = await sql<{ id: number }[]>`
     SELECT id FROM messages WHERE state IN ('received', 'processing') AND stored_at < ${olderThan}
     ORDER BY id LIMIT ${limit}`;
   return rows.map((r) => r.id);
 }
 
-export async function listMessagesForCase(sql: Sql, caseId: number): Promise<StoredMessage[]> {
+export async function listMessagesForCase(sql: Db, caseId: number): Promise<StoredMessage[]> {
   return sql<StoredMessage[]>`SELECT ${columns(sql)} FROM messages WHERE case_id = ${caseId} ORDER BY received_at, id`;
 }
 
 /** Stored for the record but not a resident's request (a WeChat subscribe or menu event): no case is opened. */
-export async function markMessageWithoutCase(sql: Sql, id: number, note: string): Promise<void> {
+export async function markMessageWithoutCase(sql: Db, id: number, note: string): Promise<void> {
   await sql`UPDATE messages SET state = 'processed', processed_at = now(), last_error = ${note.slice(0, 2000)}
     WHERE id = ${id} AND state = 'received' AND case_id IS NULL`;
 }
 
 /** The payload exactly as it arrived (a Weibo reply needs the comment's post id from it). */
-export async function getMessageRaw(sql: Sql, id: number): Promise<string | undefined> {
+export async function getMessageRaw(sql: Db, id: number): Promise<string | undefined> {
   const [m] = await sql<{ raw: string }[]>`SELECT raw FROM messages WHERE id = ${id}`;
   return m?.raw;
+}
+
+/** The message's case with the row locked (inside the transaction that attaches it to one). */
+export async function lockMessageCase(sql: Db, id: number): Promise<{ caseId: number | null } | undefined> {
+  const [row] = await sql<{ caseId: number | null }[]>`SELECT case_id FROM messages WHERE id = ${id} FOR UPDATE`;
+  return row;
+}
+
+/** The message now belongs to `caseId`, read as `analysis`. */
+export async function markMessageProcessed(sql: Db, id: number, caseId: number, at: Date, analysis: MessageAnalysis): Promise<void> {
+  await sql`
+    UPDATE messages SET case_id = ${caseId}, state = 'processed', processed_at = ${at},
+      analysis = ${sql.json(analysis as never)}, attempts = attempts + 1, last_error = NULL
+    WHERE id = ${id}`;
+}
+
+/** Moves every message of one case to another (合并); returns the ids moved. */
+export async function moveMessagesToCase(sql: Db, fromCaseId: number, toCaseId: number): Promise<number[]> {
+  const moved = await sql<{ id: number }[]>`UPDATE messages SET case_id = ${toCaseId} WHERE case_id = ${fromCaseId} RETURNING id`;
+  return moved.map((m) => m.id);
+}
+
+export async function listMessageIdsForCase(sql: Db, caseId: number): Promise<number[]> {
+  return (await sql<{ id: number }[]>`SELECT id FROM messages WHERE case_id = ${caseId}`).map((m) => m.id);
+}
+
+/** Who gets the case's reply: every message on it, through the channel it came by, oldest first. */
+export async function listReplyRecipients(sql: Db, caseId: number): Promise<{ id: number; channel: string; trackingNo: string; recipient: string | null; account: string | null }[]> {
+  return sql<{ id: number; channel: string; trackingNo: string; recipient: string | null; account: string | null }[]>`
+    SELECT id, channel, tracking_no, coalesce(contact_phone, contact_handle) AS recipient, account
+    FROM messages WHERE case_id = ${caseId} ORDER BY received_at, id`;
+}
+
+/** Stored messages with no case yet (not failed), in the order received. */
+export async function listMessagesWithoutCase(sql: Db): Promise<{ id: number; receivedAt: Date }[]> {
+  return sql<{ id: number; receivedAt: Date }[]>`
+    SELECT id, received_at FROM messages WHERE case_id IS NULL AND state <> 'failed' ORDER BY received_at, id`;
 }

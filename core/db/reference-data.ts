@@ -1,12 +1,24 @@
-// Reference data the product ships in lexicons/ (departments), written into the database on start.
-import { loadDepartments } from '../cases/routing';
-import type { Sql } from './connect';
-import { upsertDepartments } from './departments';
+// Reference data the product ships (departments), written into the database on start. The caller
+// passes the data in, loaded and validated from lexicons/ (core/cases/routing.ts loadDepartments).
+import type { Db } from './connect';
+import { upsertDepartments, type DepartmentRow } from './departments';
 
-export async function seedReferenceData(sql: Sql): Promise<void> {
+/** A department as lexicons/departments.json declares it. */
+export interface ShippedDepartment {
+  code: string;
+  name: string;
+  shortName: string;
+  kind: DepartmentRow['kind'];
+  district?: string;
+  /** 分管领导, stored as the department's leader title */
+  supervisor: string;
+  phone: string;
+}
+
+export async function seedReferenceData(sql: Db, data: { departments: ShippedDepartment[] }): Promise<void> {
   await upsertDepartments(
     sql,
-    loadDepartments().map((d) => ({
+    data.departments.map((d) => ({
       code: d.code,
       name: d.name,
       shortName: d.shortName,

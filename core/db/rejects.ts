@@ -1,5 +1,5 @@
 // Payloads that could not be parsed or validated: kept with the reason, never dropped.
-import type { Sql } from './connect';
+import type { Db } from './connect';
 
 export interface RejectInput {
   channel: string;
@@ -9,7 +9,7 @@ export interface RejectInput {
   details?: Record<string, unknown>;
 }
 
-export async function insertReject(sql: Sql, r: RejectInput): Promise<number> {
+export async function insertReject(sql: Db, r: RejectInput): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
     INSERT INTO rejects (channel, raw, content_type, reason, details)
     VALUES (${r.channel}, ${r.raw}, ${r.contentType ?? null}, ${r.reason.slice(0, 2000)}, ${sql.json((r.details ?? {}) as never)})

@@ -1,5 +1,5 @@
 // SLA timer rows (催办 / 超期 / 督办): what the delayed jobs and the periodic sweep fire from.
-import type { Sql } from './connect';
+import type { Db } from './connect';
 
 export type TimerDeadline = 'accept' | 'response' | 'resolve';
 export type TimerKind = 'remind' | 'overdue' | 'escalate';
@@ -19,8 +19,8 @@ export interface TimerRow extends TimerSpec {
   firedAt: Date | null;
 }
 
-const cols = (sql: Sql) => sql`
-  id, case_id AS "caseId", deadline, kind, due_at AS "dueAt", fire_at AS "fireAt", state, fired_at AS "firedAt"`;
+const cols = (sql: Db) => sql`
+  id, case_id, deadline, kind, due_at, fire_at, state, fired_at`;
 
 const key = (t: { deadline: string; kind: string; dueAt: Date }) => `${t.deadline}/${t.kind}/${t.dueAt.getTime()}`;
 
@@ -28,7 +28,7 @@ const key = (t: { deadline: string; kind: string; dueAt: Date }) => `${t.deadlin
  * Makes the case's pending timers exactly `wanted`: missing rows are inserted, pending rows no
  * longer wanted are cancelled, fired rows are left alone. Returns the wanted rows still pending.
  */
-export async function syncCaseTimers(sql: Sql, caseId: number, wanted: TimerSpec[]): Promise<TimerRow[]> {
+export async function syncCaseTimers(sql: Db, caseId: number, wanted: TimerSpec[]): Promise<TimerRow[]> {
   const existing = await sql<TimerRow[]>`SELECT ${cols(sql)} FROM sla_timers WHERE case_id = ${caseId}`;
   const want = new Set(wanted.map(key));
   const stale = existing.filter((t) => t.state === 'pending' && !want.has(key(t))).map((t) => t.id);
@@ -43,28 +43,28 @@ export async function syncCaseTimers(sql: Sql, caseId: number, wanted: TimerSpec
     SELECT ${cols(sql)} FROM sla_timers WHERE case_id = ${caseId} AND state = 'pending' ORDER BY fire_at, id`;
 }
 
-export async function listCaseTimers(sql: Sql, caseId: number): Promise<TimerRow[]> {
+export async function listCaseTimers(sql: Db, caseId: number): Promise<TimerRow[]> {
   return sql<TimerRow[]>`SELECT ${cols(sql)} FROM sla_timers WHERE case_id = ${caseId} ORDER BY fire_at, id`;
 }
 
-export async function findTimer(sql: Sql, caseId: number, deadline: TimerDeadline, kind: TimerKind, dueAt: Date): Promise<TimerRow | undefined> {
+export async function findTimer(sql: Db, caseId: number, deadline: TimerDeadline, kind: TimerKind, dueAt: Date): Promise<TimerRow | undefined> {
   const [row] = await sql<TimerRow[]>`
     SELECT ${cols(sql)} FROM sla_timers
     WHERE case_id = ${caseId} AND deadline = ${deadline} AND kind = ${kind} AND due_at = ${dueAt}`;
   return row;
 }
 
-export async function lockTimer(sql: Sql, id: number): Promise<TimerRow | undefined> {
+export async function lockTimer(sql: Db, id: number): Promise<TimerRow | undefined> {
   const [row] = await sql<TimerRow[]>`SELECT ${cols(sql)} FROM sla_timers WHERE id = ${id} FOR UPDATE`;
   return row;
 }
 
-export async function markTimer(sql: Sql, id: number, state: 'fired' | 'cancelled', at: Date): Promise<void> {
+export async function markTimer(sql: Db, id: number, state: 'fired' | 'cancelled', at: Date): Promise<void> {
   await sql`UPDATE sla_timers SET state = ${state}, fired_at = ${state === 'fired' ? at : null} WHERE id = ${id}`;
 }
 
 /** Pending timers due by `until` on cases that are not waiting on the resident (the clock is stopped there). */
-export async function listDueTimers(sql: Sql, until: Date, opts: { caseId?: number; limit?: number } = {}): Promise<TimerRow[]> {
+export async function listDueTimers(sql: Db, until: Date, opts: { caseId?: number; limit?: number } = {}): Promise<TimerRow[]> {
   return sql<TimerRow[]>`
     SELECT ${cols(sql)} FROM sla_timers t
     WHERE t.state = 'pending' AND t.fire_at <= ${until}
@@ -74,14 +74,14 @@ export async function listDueTimers(sql: Sql, until: Date, opts: { caseId?: numb
 }
 
 /** Pending timers firing between from and until: the sweep makes sure each has its delayed job. */
-export async function listUpcomingTimers(sql: Sql, from: Date, until: Date, limit = 5000): Promise<TimerRow[]> {
+export async function listUpcomingTimers(sql: Db, from: Date, until: Date, limit = 5000): Promise<TimerRow[]> {
   return sql<TimerRow[]>`
     SELECT ${cols(sql)} FROM sla_timers WHERE state = 'pending' AND fire_at > ${from} AND fire_at <= ${until}
     ORDER BY fire_at LIMIT ${limit}`;
 }
 
 /** Open cases with deadlines whose resolution timers were never written (e.g. opened before timers existed). */
-export async function listCasesMissingTimers(sql: Sql, limit = 500): Promise<number[]> {
+export async function listCasesMissingTimers(sql: Db, limit = 500): Promise<number[]> {
   const rows = await sql<{ id: number }[]>`
     SELECT c.id FROM cases c
     WHERE c.status IN ('dispatched', 'accepted', 'waiting') AND c.resolve_due_at IS NOT NULL

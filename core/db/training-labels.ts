@@ -1,5 +1,5 @@
 // Labelled data from staff corrections, for retraining the NLP models.
-import type { Sql } from './connect';
+import type { Db } from './connect';
 
 export const LABEL_FIELDS = ['category', 'requestType', 'urgency', 'sentiment'] as const;
 export type LabelField = (typeof LABEL_FIELDS)[number];
@@ -14,7 +14,7 @@ export interface TrainingLabelInput {
   staffUsername: string | null;
 }
 
-export async function upsertTrainingLabel(sql: Sql, l: TrainingLabelInput): Promise<void> {
+export async function upsertTrainingLabel(sql: Db, l: TrainingLabelInput): Promise<void> {
   await sql`
     INSERT INTO training_labels (message_id, case_id, field, label, predicted_label, predicted_confidence, staff_username)
     VALUES (${l.messageId}, ${l.caseId}, ${l.field}, ${l.label}, ${l.predictedLabel}, ${l.predictedConfidence}, ${l.staffUsername})
@@ -23,7 +23,7 @@ export async function upsertTrainingLabel(sql: Sql, l: TrainingLabelInput): Prom
 }
 
 /** The corrected labels for one field with the message text they apply to (title + body, as the model reads it). */
-export async function listTrainingLabels(sql: Sql, field: LabelField): Promise<{ text: string; label: string }[]> {
+export async function listTrainingLabels(sql: Db, field: LabelField): Promise<{ text: string; label: string }[]> {
   const rows = await sql<{ text: string; label: string }[]>`
     SELECT concat_ws(' ', m.title, m.body) AS text, l.label
     FROM training_labels l JOIN messages m ON m.id = l.message_id
@@ -31,7 +31,7 @@ export async function listTrainingLabels(sql: Sql, field: LabelField): Promise<{
   return [...rows];
 }
 
-export async function countTrainingLabels(sql: Sql): Promise<Record<string, number>> {
+export async function countTrainingLabels(sql: Db): Promise<Record<string, number>> {
   const rows = await sql<{ field: string; n: number }[]>`SELECT field, count(*)::int AS n FROM training_labels GROUP BY field`;
   return Object.fromEntries(rows.map((r) => [r.field, r.n]));
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { channelSchema } from '../messages/incoming';
-import { LEXICON_DIR } from './gazetteer';
+import { LEXICON_DIR } from '../lexicon-dir';
 
 export const accountSchema = z.object({
   channel: channelSchema,

@@ -2,7 +2,7 @@
 // assembled from interchangeable phrases so the duplicates are paraphrases, as real ones are.
 import type { Channel } from '../messages/incoming';
 import type { RequestType, SentimentLabel, Urgency } from '../nlp/types';
-import type { Rng } from './random';
+import type { Rng } from '../util/seeded-random';
 import type { Category } from './seed-corpus';
 
 export interface BurstPlace {

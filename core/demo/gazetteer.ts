@@ -1,10 +1,9 @@
 // The demo city's place gazetteer (lexicons/places/wuhu.json): schema, loader and lookups.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { LEXICON_DIR } from '../lexicon-dir';
 
-export const LEXICON_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lexicons');
 
 const name = z.string().min(2).max(30);
 const uniqueList = (suffix: RegExp | null) =>

@@ -7,7 +7,7 @@ import { loadAccounts, type Account } from './accounts';
 import { BURSTS, type BurstPlace, type BurstSpec } from './bursts';
 import { loadGazetteer, type Gazetteer, type GazetteerDistrict, type GazetteerStreet } from './gazetteer';
 import { hotlineOrderJson, portalFormJson, weiboCommentJson, wechatTextXml, chinaTime } from './payloads';
-import { createRng, hash32, type Rng } from './random';
+import { createRng, hash32, type Rng } from '../util/seeded-random';
 import { CATEGORIES, loadSeedMessages, type Category, type SeedMessage } from './seed-corpus';
 
 export interface GenerateDemoOptions {
@@ -41,6 +41,8 @@ const CATEGORY_SHARE: Record<Category, number> = {
 };
 /** urban districts get more messages, as they have more people */
 const DISTRICT_WEIGHT: Record<string, number> = { 镜湖区: 5, 弋江区: 3.5, 鸠江区: 4, 湾沚区: 1.5, 繁昌区: 1.2, 南陵县: 1.2, 无为市: 1.8 };
+/** the urban districts: those weighted by their population above the rest */
+const URBAN_WEIGHT = 3;
 
 // residents' local hour of day (0-23), per channel: the hotline works office hours, social media peaks at night
 const HOURS: Record<Channel, number[]> = {
@@ -139,7 +141,7 @@ export function generateDemoDataset(opts: GenerateDemoOptions): DemoDataset {
     return now - rng.int(1, Math.max(1, Math.floor((now - windowStart) / 1000) - 1)) * 1000;
   };
 
-  const urbanDistricts = g.districts.filter((d) => ['镜湖区', '弋江区', '鸠江区'].includes(d.name));
+  const urbanDistricts = g.districts.filter((d) => (DISTRICT_WEIGHT[d.name] ?? 0) >= URBAN_WEIGHT);
   const pickDistrict = (rng: Rng): GazetteerDistrict => rng.weighted(g.districts, g.districts.map((d) => DISTRICT_WEIGHT[d.name] ?? 1));
 
   interface Draft { channel: Channel; at: number; text: string; title: string | null; labels: DemoLabels; road: string | null }

@@ -3,20 +3,18 @@
 // resident, some extended, some left overdue until 督办. Each case's past is one transaction with
 // the progress marker, so a kill mid-way neither repeats nor skips a case.
 import { setAppState, getAppState } from '../db/app-state';
-import type { Sql } from '../db/connect';
-import { fireDueTimersInTx, transitionInTx, type CaseServiceDeps } from '../cases/case-service';
-import { IllegalTransitionError, type Actor, type CaseAction, type Rating } from '../cases/lifecycle';
-import { createRng, type Rng } from './random';
+import { listDispatchedCasesAfter } from '../db/cases';
+import { listDepartments } from '../db/departments';
+import type { Db, Sql } from '../db/connect';
+import { transitionInTx } from '../cases/act-on-case';
+import type { CaseServiceDeps } from '../cases/deps';
+import { fireDueTimersInTx } from '../cases/fire-timers';
+import { IllegalTransitionError, RATINGS, type Actor, type CaseAction, type Rating } from '../cases/lifecycle';
+import { createRng, type Rng } from '../util/seeded-random';
 
 const HOUR = 3600_000;
 
-interface DemoCase {
-  id: number;
-  title: string | null;
-  district: string | null;
-  departmentCode: string | null;
-  createdAt: Date;
-}
+type DemoCase = Awaited<ReturnType<typeof listDispatchedCasesAfter>>[number];
 
 const MEASURES = [
   '已安排工作人员现场处置，问题已解决',
@@ -40,16 +38,13 @@ function redispatchTarget(c: DemoCase, districts: Map<string, string>, returnedB
 
 export async function driveDemoLifecycles(sql: Sql, deps: CaseServiceDeps, opts: { seed: number; now: Date }): Promise<number> {
   const progress = (await getAppState<{ lastCaseId: number }>(sql, 'demo-lifecycles')) ?? { lastCaseId: 0 };
-  const depts = await sql<{ code: string; district: string | null; phone: string | null }[]>`SELECT code, district, phone FROM departments`;
+  const depts = await listDepartments(sql);
   const districts = new Map(depts.filter((d) => d.district).map((d) => [d.district!, d.code]));
   const phones = new Map(depts.map((d) => [d.code, d.phone]));
-  const cases = await sql<DemoCase[]>`
-    SELECT id, title, district, department_code AS "departmentCode", created_at AS "createdAt" FROM cases
-    WHERE id > ${progress.lastCaseId} AND status = 'dispatched' ORDER BY id`;
+  const cases = await listDispatchedCasesAfter(sql, progress.lastCaseId);
   let driven = 0;
   for (const c of cases) {
-    await sql.begin(async (txRaw) => {
-      const tx = txRaw as unknown as Sql;
+    await sql.begin(async (tx) => {
       await drive(tx, deps, c, createRng(`${opts.seed}:case:${c.id}`), opts.now, districts, phones);
       // what fell due after the case's last step up to now (overdue, 督办) is recorded too
       await fireDueTimersInTx(tx, deps, c.id, opts.now);
@@ -60,7 +55,7 @@ export async function driveDemoLifecycles(sql: Sql, deps: CaseServiceDeps, opts:
   return driven;
 }
 
-async function drive(tx: Sql, deps: CaseServiceDeps, c: DemoCase, rng: Rng, now: Date, districts: Map<string, string>, phones: Map<string, string | null>) {
+async function drive(tx: Db, deps: CaseServiceDeps, c: DemoCase, rng: Rng, now: Date, districts: Map<string, string>, phones: Map<string, string | null>) {
   let at = new Date(c.createdAt.getTime() + 5 * 60_000);
   let dept = c.departmentCode!;
   const centre: Actor = { role: 'centre', id: 'staff:demo-centre' };
@@ -104,7 +99,8 @@ async function drive(tx: Sql, deps: CaseServiceDeps, c: DemoCase, rng: Rng, now:
   if (!(await step(replyHours, { type: 'reply', text: replyText(c, rng, phones.get(dept) ?? null) }, department()))) return;
   if (!(await step(rng.next() * 20 + 1, { type: 'close' }, centre))) return;
   if (!rng.chance(0.72)) return; // not every resident answers the callback
-  const rating = rng.weighted<Rating>(['满意', '基本满意', '不满意'], late ? [0.35, 0.3, 0.35] : [0.62, 0.26, 0.12]);
+  // weights in RATINGS order: 满意, 基本满意, 不满意
+  const rating = rng.weighted<Rating>(RATINGS, late ? [0.35, 0.3, 0.35] : [0.62, 0.26, 0.12]);
   const resolved = rating === '不满意' ? rng.chance(0.15) : rng.chance(0.93);
   if (!(await step(rng.next() * 48 + 2, { type: 'rate', rating, comment: rating === '不满意' ? '问题没有真正解决' : undefined }, { role: 'resident', id: 'resident:demo' }, { resolved }))) return;
   // 重办 after 不满意: the department takes it again

@@ -5,9 +5,9 @@
 // duplicates nor loses anything.
 import type { Sql } from '../db/connect';
 import { getAppState, initAppState, setAppState } from '../db/app-state';
-import { insertMessages } from '../db/messages';
-import { openCaseForMessage } from '../cases/open-case';
-import { loadSla } from '../cases/sla';
+import { insertMessages, listMessagesWithoutCase } from '../db/messages';
+import { openCaseForMessage } from '../cases/open-case-for-message';
+import type { Sla } from '../cases/sla';
 import { ensureDemoStaff } from '../auth/staff';
 import { generateDemoMessages } from './generate';
 import { driveDemoLifecycles } from './lifecycles';
@@ -23,6 +23,7 @@ export interface DemoState {
 export async function loadDemo(opts: {
   sql: Sql;
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  sla: Sla;
   count: number;
   seed?: number;
   now?: Date;
@@ -44,12 +45,10 @@ export async function loadDemo(opts: {
   const started = Date.now();
   const messages = generateDemoMessages({ seed: state.seed, count: state.count, now: new Date(state.anchor), days: 30 });
   messages.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
-  const { policy, calendar } = loadSla();
-  const ctx = { sql: opts.sql, policy, calendar };
+  const ctx = { sql: opts.sql, policy: opts.sla.policy, calendar: opts.sla.calendar };
   // the system dispatches a few minutes after receipt, as it would have on that day
   const openPending = async () => {
-    const pending = await opts.sql<{ id: number; receivedAt: Date }[]>`
-      SELECT id, received_at AS "receivedAt" FROM messages WHERE case_id IS NULL AND state <> 'failed' ORDER BY received_at, id`;
+    const pending = await listMessagesWithoutCase(opts.sql);
     for (const m of pending) await openCaseForMessage(ctx, m.id, new Date(Math.min(m.receivedAt.getTime() + 3 * 60_000, Date.now())));
     return pending.length;
   };

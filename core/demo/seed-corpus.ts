@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { readCsvFile } from '../util/csv';
 import { requestTypeSchema, sentimentLabelSchema, urgencySchema } from '../nlp/types';
-import { LEXICON_DIR } from './gazetteer';
+import { LEXICON_DIR } from '../lexicon-dir';
 
 /** 一级分类: the seven first-level categories of the city's classification. */
 export const CATEGORIES = ['城乡建设', '劳动和社会保障', '教育文体', '商贸旅游', '环境保护', '卫生计生', '交通运输'] as const;

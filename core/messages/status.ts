@@ -1,8 +1,12 @@
 // What a resident may see about their own message, found by tracking number + 查询码.
 import { timingSafeEqual } from 'node:crypto';
-import type { Sql } from '../db/connect';
+import type { CaseStatus } from '../cases/statuses';
+import { getAnsweringCase, listCaseEventTimes } from '../db/cases';
+import type { Db } from '../db/connect';
+import { getMessageByTrackingNo } from '../db/messages';
 
-export const CASE_STATUS_LABELS: Record<string, string> = {
+/** what a resident reads for each case status (every status has one) */
+export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
   received: '已受理',
   dispatched: '已派单',
   accepted: '办理中',
@@ -51,10 +55,8 @@ const EVENT_LABELS: Record<string, string> = {
   merged: '与相同诉求合并办理',
 };
 
-export async function getResidentStatus(sql: Sql, trackingNo: string, code: string): Promise<ResidentStatus | null> {
-  const [m] = await sql<{ trackingNo: string; queryCode: string; receivedAt: Date; channel: string; state: string; caseId: number | null }[]>`
-    SELECT tracking_no AS "trackingNo", query_code AS "queryCode", received_at AS "receivedAt", channel, state, case_id AS "caseId"
-    FROM messages WHERE tracking_no = ${trackingNo}`;
+export async function getResidentStatus(sql: Db, trackingNo: string, code: string): Promise<ResidentStatus | null> {
+  const m = await getMessageByTrackingNo(sql, trackingNo);
   if (!m || !sameCode(m.queryCode, code)) return null;
   if (!m.caseId) {
     return {
@@ -65,24 +67,15 @@ export async function getResidentStatus(sql: Sql, trackingNo: string, code: stri
     };
   }
   // a merged case is answered through the case it joined
-  const [c] = await sql<{ id: number; status: string; department: string | null; dueAt: Date | null; repliedAt: Date | null; reply: string | null; rating: string | null }[]>`
-    WITH RECURSIVE chain AS (
-      SELECT id, merged_into, 0 AS depth FROM cases WHERE id = ${m.caseId}
-      UNION ALL SELECT c.id, c.merged_into, chain.depth + 1 FROM cases c JOIN chain ON c.id = chain.merged_into WHERE chain.depth < 10
-    )
-    SELECT c.id, c.status, d.name AS department, c.resolve_due_at AS "dueAt", c.replied_at AS "repliedAt",
-      c.reply_text AS reply, c.rating
-    FROM chain JOIN cases c ON c.id = chain.id LEFT JOIN departments d ON d.code = c.department_code
-    WHERE chain.merged_into IS NULL LIMIT 1`;
-  const events = await sql<{ type: string; at: Date }[]>`
-    SELECT type, at FROM case_events WHERE case_id IN (${m.caseId}, ${c?.id ?? m.caseId}) ORDER BY at, id`;
+  const c = await getAnsweringCase(sql, m.caseId);
+  const events = await listCaseEventTimes(sql, [m.caseId, c?.id ?? m.caseId]);
   const status = c?.status ?? 'received';
   return {
     trackingNo: m.trackingNo,
     receivedAt: m.receivedAt,
     channel: m.channel,
     stage: status,
-    stageLabel: CASE_STATUS_LABELS[status] ?? status,
+    stageLabel: CASE_STATUS_LABELS[status],
     department: c?.department ?? null,
     dueAt: c?.dueAt ?? null,
     repliedAt: c?.repliedAt ?? null,

@@ -13,8 +13,15 @@ export const queueDefinitions = {
   },
   /** send one outbox row (reply or notice) through its channel */
   'send-outbox': {
-    schema: z.object({ outboxId: id }),
-    jobId: (d: { outboxId: number }) => `out-${d.outboxId}`,
+    schema: z.object({
+      outboxId: id,
+      /** the row's attempts when the job was made: one job per attempt (BullMQ keeps finished ids, so a retry needs a fresh one) */
+      attempts: z.number().int().nonnegative().optional(),
+      /** set by the outbox sweep: one job per sweep round, so a finished job of the same attempt cannot hide a row that is due */
+      sweepRound: z.number().int().nonnegative().optional(),
+    }),
+    jobId: (d: { outboxId: number; attempts?: number; sweepRound?: number }) =>
+      `out-${d.outboxId}-${d.attempts ?? 0}${d.sweepRound === undefined ? '' : `-s${d.sweepRound}`}`,
     attempts: 8,
   },
   /** one SLA timer firing: reminder, overdue or escalation for one deadline */

@@ -17,6 +17,7 @@ import { openDatabase, openQueue } from '../../core/runtime';
 import { createProcessors, schedulePeriodic } from '../../workers/processors/index';
 import { freePort } from './net';
 import { waitFor } from './pipeline';
+import { sla } from './cases';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -55,11 +56,11 @@ export async function startService(opts: { demoMessages: number }): Promise<Runn
   const logger = createLogger({ level: 'silent' });
   const db = await openDatabase(config, logger);
   const queue = openQueue(config, logger) as InProcessQueue;
-  queue.register(createProcessors({ db, queue, logger, config }));
-  await schedulePeriodic({ db, queue, logger, config });
+  queue.register(createProcessors({ db, queue, logger, config, sla }));
+  await schedulePeriodic({ db, queue, logger, config, sla });
   const port = await freePort();
-  const server = await listen(createApp({ db, queue, config, logger, dashboardDir }), '127.0.0.1', port);
-  await loadDemo({ sql: db.sql, logger, count: opts.demoMessages });
+  const server = await listen(createApp({ db, queue, config, logger, dashboardDir, sla }), '127.0.0.1', port);
+  await loadDemo({ sql: db.sql, logger, count: opts.demoMessages, sla });
   await waitFor(async () => (await getAppState<{ done: boolean }>(db.sql, 'demo'))?.done, 120_000, 250);
   const base = `http://127.0.0.1:${port}`;
   return {

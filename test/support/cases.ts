@@ -2,7 +2,8 @@
 // service with a chosen classification and department, and staff users with known tokens.
 import { randomBytes } from 'node:crypto';
 import { upsertStaffUser, type StaffRole } from '../../core/auth/staff';
-import { openCaseInTx, type CaseServiceDeps } from '../../core/cases/case-service';
+import type { CaseServiceDeps } from '../../core/cases/deps';
+import { openCaseInTx } from '../../core/cases/open-case';
 import { loadSla, type CaseClassification } from '../../core/cases/sla';
 import type { Sql } from '../../core/db/connect';
 import { insertMessage, type StoredMessage } from '../../core/db/messages';
@@ -30,7 +31,7 @@ export async function openTestCase(
   const { message } = await insertMessage(sql, incoming({ receivedAt, ...opts.message }));
   const department = opts.department === undefined ? 'urban-mgmt' : opts.department;
   const caseId = await sql.begin(async (tx) => {
-    const opened = await openCaseInTx(tx as unknown as Sql, serviceDeps(sql), {
+    const opened = await openCaseInTx(tx, serviceDeps(sql), {
       fields: {
         trackingNo: message.trackingNo, title: message.title, summary: message.body, channel: message.channel, category: '城乡建设',
         categoryConfidence: 0.9, requestType: opts.classification?.requestType ?? '投诉', typeConfidence: 0.9, urgency: opts.classification?.urgency ?? 'normal',

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { connectDatabase, type Database } from '../../core/db/connect';
 import { migrate } from '../../core/db/migrate';
+import { loadDepartments } from '../../core/cases/routing';
 import { seedReferenceData } from '../../core/db/reference-data';
 
 export interface TestDatabase extends Database {
@@ -23,7 +24,7 @@ export async function createTestDatabase(opts: { seed?: boolean } = {}): Promise
     db = await connectDatabase({ dataDir: '', inMemory: true });
   }
   await migrate(db.sql);
-  if (opts.seed !== false) await seedReferenceData(db.sql);
+  if (opts.seed !== false) await seedReferenceData(db.sql, { departments: loadDepartments() });
   const close = db.close;
   return {
     ...db,

@@ -1,6 +1,5 @@
 // The job processors: plain functions over the job's data, the same in BullMQ workers and the
 // embedded in-process runner. Each area of work contributes its processors and periodic tasks.
-import { loadSla } from '../../core/cases/sla';
 import type { ProcessorMap } from '../../core/queue/contract';
 import type { PeriodicTask, WorkerArea, WorkerContext, WorkerDeps } from './context';
 import { channelsArea } from './channels';
@@ -13,7 +12,7 @@ export type { WorkerDeps } from './context';
 const AREAS: ((ctx: WorkerContext) => WorkerArea)[] = [messagesArea, slaArea, outboxArea, channelsArea];
 
 function buildAreas(deps: WorkerDeps): WorkerArea[] {
-  const { policy, calendar } = loadSla();
+  const { policy, calendar } = deps.sla;
   const ctx: WorkerContext = { ...deps, now: deps.now ?? (() => new Date()), policy, calendar };
   return AREAS.map((make) => make(ctx));
 }

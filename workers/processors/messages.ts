@@ -1,11 +1,11 @@
 // Messages → cases: the NLP pipeline job and the sweep that re-enqueues anything a lost job left behind.
-import { openCaseForMessage } from '../../core/cases/open-case';
+import { openCaseForMessage } from '../../core/cases/open-case-for-message';
 import { listUnprocessedMessageIds, noteMessageAttempt } from '../../core/db/messages';
 import { isPermanent } from '../../core/queue/contract';
-import type { WorkerArea, WorkerContext } from './context';
+import { caseServiceDeps, type WorkerArea, type WorkerContext } from './context';
 
 export function messagesArea(ctx: WorkerContext): WorkerArea {
-  const pipeline = { sql: ctx.db.sql, policy: ctx.policy, calendar: ctx.calendar, queue: ctx.queue, log: ctx.logger };
+  const pipeline = caseServiceDeps(ctx);
   return {
     processors: {
       'process-message': async ({ messageId }, job) => {

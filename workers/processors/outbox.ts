@@ -32,7 +32,7 @@ export function outboxArea(ctx: WorkerContext): WorkerArea {
         const due = await listDueOutboxIds(ctx.db.sql, now);
         // a fresh job id per sweep round: a finished job with the attempt's id must not hide a due row
         const round = Math.floor(now.getTime() / OUTBOX_SWEEP_MS);
-        for (const r of due) await ctx.queue.enqueue('send-outbox', { outboxId: r.id }, { jobId: `out-${r.id}-${r.attempts}-s${round}` });
+        for (const r of due) await ctx.queue.enqueue('send-outbox', { outboxId: r.id, attempts: r.attempts, sweepRound: round });
         if (due.length) ctx.logger.info({ count: due.length }, 'outbox sweep queued due rows');
       },
     },

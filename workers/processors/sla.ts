@@ -1,39 +1,23 @@
 // The legal clock as jobs: each 'sla-timer' job fires one timer row (催办 / 超期 / 督办) if it is
 // still pending and still describes a live deadline; the periodic 'sla-sweep' fires whatever is
 // already due and re-creates the delayed jobs (and timer rows) a lost Redis or a crash took away.
-import { actOnCase, fireDueTimersInTx, fireTimerInTx, stateOf, type CaseServiceDeps } from '../../core/cases/case-service';
-import { desiredTimers } from '../../core/cases/case-timers';
-import type { Sql } from '../../core/db/connect';
-import { getCaseWithLifecycleForUpdate } from '../../core/db/cases';
-import { findTimer, listCasesMissingTimers, listUpcomingTimers, syncCaseTimers } from '../../core/db/sla-timers';
-import type { WorkerArea, WorkerContext } from './context';
+import { actOnCase } from '../../core/cases/act-on-case';
+import { scheduleTimerJob } from '../../core/cases/after-commit';
+import { fireAllDueTimers, fireTimer, restoreCaseTimers } from '../../core/cases/fire-timers';
+import { listHeldDispatches } from '../../core/db/cases';
+import { findTimer, listCasesMissingTimers, listUpcomingTimers } from '../../core/db/sla-timers';
+import { caseServiceDeps, type WorkerArea, type WorkerContext } from './context';
 
 /** How far ahead the sweep makes sure every pending timer has its delayed job. */
 export const SWEEP_HORIZON_MS = 2 * 3600_000;
 
 export async function slaSweep(ctx: WorkerContext, now: Date = ctx.now()): Promise<{ synced: number; fired: number; enqueued: number }> {
-  const deps: CaseServiceDeps = { sql: ctx.db.sql, policy: ctx.policy, calendar: ctx.calendar, queue: ctx.queue, log: ctx.logger };
+  const deps = caseServiceDeps(ctx);
   let synced = 0;
-  for (const caseId of await listCasesMissingTimers(ctx.db.sql)) {
-    await ctx.db.sql.begin(async (txRaw) => {
-      const tx = txRaw as unknown as Sql;
-      const loaded = await getCaseWithLifecycleForUpdate(tx, caseId);
-      if (!loaded) return;
-      await syncCaseTimers(tx, caseId, desiredTimers(stateOf(loaded.row, loaded.lifecycle, deps), ctx.policy, ctx.calendar));
-      synced++;
-    });
-  }
-  let fired = 0;
-  for (;;) {
-    const n = await ctx.db.sql.begin((tx) => fireDueTimersInTx(tx as unknown as Sql, deps, undefined, now));
-    fired += n;
-    if (n === 0) break;
-  }
+  for (const caseId of await listCasesMissingTimers(ctx.db.sql)) if (await restoreCaseTimers(deps, caseId)) synced++;
+  const fired = await fireAllDueTimers(deps, now);
   const upcoming = await listUpcomingTimers(ctx.db.sql, now, new Date(now.getTime() + SWEEP_HORIZON_MS));
-  for (const t of upcoming) {
-    // same data, same job id: an existing job is left as it is
-    await ctx.queue.enqueue('sla-timer', { caseId: t.caseId, kind: t.kind, deadline: t.deadline, at: t.dueAt.toISOString() }, { delayMs: Math.max(0, t.fireAt.getTime() - now.getTime()) });
-  }
+  for (const t of upcoming) await scheduleTimerJob(ctx.queue, t, now.getTime());
   return { synced, fired, enqueued: upcoming.length };
 }
 
@@ -43,12 +27,8 @@ export async function slaSweep(ctx: WorkerContext, now: Date = ctx.now()): Promi
  * department the router chose, with deadlines counted from receipt as for any first dispatch.
  */
 export async function dispatchHeldCases(ctx: WorkerContext, now: Date = ctx.now()): Promise<number> {
-  const deps: CaseServiceDeps = { sql: ctx.db.sql, policy: ctx.policy, calendar: ctx.calendar, queue: ctx.queue, log: ctx.logger };
-  const held = await ctx.db.sql<{ caseId: number; department: string }[]>`
-    SELECT DISTINCT ON (c.id) c.id AS "caseId", e.data ->> 'department' AS department
-    FROM cases c JOIN case_events e ON e.case_id = c.id AND e.type = 'dispatch-held'
-    WHERE c.status = 'received' AND c.department_code IS NULL AND e.data ? 'department'
-    ORDER BY c.id, e.seq DESC LIMIT 200`;
+  const deps = caseServiceDeps(ctx);
+  const held = await listHeldDispatches(ctx.db.sql);
   let dispatched = 0;
   for (const h of held) {
     try {
@@ -63,14 +43,14 @@ export async function dispatchHeldCases(ctx: WorkerContext, now: Date = ctx.now(
 }
 
 export function slaArea(ctx: WorkerContext): WorkerArea {
-  const deps: CaseServiceDeps = { sql: ctx.db.sql, policy: ctx.policy, calendar: ctx.calendar, queue: ctx.queue, log: ctx.logger };
+  const deps = caseServiceDeps(ctx);
   return {
     processors: {
       'sla-timer': async ({ caseId, kind, deadline, at }) => {
         const timer = await findTimer(ctx.db.sql, caseId, deadline, kind, new Date(at));
         // no row, or a row that is no longer pending: the deadline moved or the timer already fired
         if (!timer || timer.state !== 'pending') return;
-        const fired = await ctx.db.sql.begin((tx) => fireTimerInTx(tx as unknown as Sql, deps, timer.id, ctx.now()));
+        const fired = await fireTimer(deps, timer.id, ctx.now());
         if (fired) ctx.logger.info({ caseId, kind, deadline }, 'sla timer fired');
       },
     },

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { canSeeCase, departmentScope, STAFF_AREAS } from '../../../core/auth/permissions';
-import { stateOf } from '../../../core/cases/case-service';
+import { stateOf } from '../../../core/cases/case-state';
 import { getCase, getCaseLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
 import { listMessagesForCase } from '../../../core/db/messages';
 import { listCaseTimers } from '../../../core/db/sla-timers';

@@ -1,20 +1,16 @@
 // What the case routes share: the case service wired to the app, and its errors as API errors.
 import { z } from 'zod';
-import { CaseNotFoundError, VersionConflictError, type CaseServiceDeps } from '../../../core/cases/case-service';
+import { CaseNotFoundError, VersionConflictError, type CaseServiceDeps } from '../../../core/cases/deps';
 import type { StaffUser } from '../../../core/auth/staff';
 import { IllegalTransitionError, type CaseState } from '../../../core/cases/lifecycle';
 import { allowedActions, type ActionDescription } from '../../../core/cases/staff-actions';
-import { loadSla } from '../../../core/cases/sla';
 import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 
 export const idParam = z.object({ id: z.coerce.number().int().positive() });
 
-let sla: ReturnType<typeof loadSla> | null = null;
-
 export function caseServiceDeps(deps: AppDeps): CaseServiceDeps {
-  sla ??= loadSla();
-  return { sql: deps.db.sql, policy: sla.policy, calendar: sla.calendar, queue: deps.queue, log: deps.logger };
+  return { sql: deps.db.sql, policy: deps.sla.policy, calendar: deps.sla.calendar, queue: deps.queue, log: deps.logger };
 }
 
 /** The actions this user may take on the case now (returned with the case and after each action). */

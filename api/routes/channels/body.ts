@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ZodError } from 'zod';
-import { rejectPayload } from '../../../core/channels/intake';
+import { rejectPayload } from '../../../core/messages/intake';
 import type { AppDeps } from '../../deps';
 import { ApiError, zodIssues } from '../../errors';
 

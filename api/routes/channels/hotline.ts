@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { hotlineSignatureValid } from '../../../core/channels/hotline/signature';
 import { hotlineOrderSchema, hotlineOrderToIncoming } from '../../../core/channels/hotline/order';
-import { intakeMessage } from '../../../core/channels/intake';
+import { acceptMessage } from '../../../core/messages/intake';
 import { timestampProblem } from '../../../core/channels/settings';
 import type { AppDeps, AppEnv } from '../../deps';
 import { limitBody, rejectAndThrow, requireConfigured, requireContentType, unauthorized } from './body';
@@ -33,7 +33,7 @@ export function hotlineRoutes(deps: AppDeps, now: () => Date) {
     }
     const parsed = hotlineOrderSchema.safeParse(json);
     if (!parsed.success) return rejectAndThrow(deps, c, 'hotline', raw, 'invalid work order', parsed.error);
-    const { message, created } = await intakeMessage(intake, hotlineOrderToIncoming(parsed.data, raw));
+    const { message, created } = await acceptMessage(intake, hotlineOrderToIncoming(parsed.data, raw));
     return c.json({ trackingNo: message.trackingNo, queryCode: message.queryCode, orderNo: message.externalId, duplicate: !created }, created ? 201 : 200);
   });
 

@@ -2,7 +2,7 @@
 // The message is stored before `success` goes back; the pipeline runs later on the queue.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { intakeMessage, intakeRecordOnly } from '../../../core/channels/intake';
+import { acceptMessage, acceptRecordOnly } from '../../../core/messages/intake';
 import { timestampProblem, wechatSettings } from '../../../core/channels/settings';
 import { WechatCrypto, WechatCryptoError } from '../../../core/channels/wechat/crypto';
 import { mapWechatMessage, WechatMessageError } from '../../../core/channels/wechat/message';
@@ -108,7 +108,7 @@ export function wechatRoutes(deps: AppDeps, now: () => Date) {
       throw err;
     }
     const stored =
-      mapped.kind === 'event' ? await intakeRecordOnly(intake, mapped.incoming, `WeChat event ${mapped.event}: no case`) : await intakeMessage(intake, mapped.incoming);
+      mapped.kind === 'event' ? await acceptRecordOnly(intake, mapped.incoming, `WeChat event ${mapped.event}: no case`) : await acceptMessage(intake, mapped.incoming);
     deps.logger.debug({ messageId: stored.message.id, created: stored.created }, 'wechat message stored');
     // WeChat wants exactly "success" (or a passive reply); anything else shows the resident an error
     return c.text('success');

@@ -1,7 +1,7 @@
 // GET /health: 200 when the database and the job queue answer, 503 naming what is down.
 import { Hono } from 'hono';
 import { calendarWarnings } from '../../../core/cases/calendar-coverage';
-import { loadSla } from '../../../core/cases/sla';
+import { ping } from '../../../core/db/connect';
 import type { AppDeps, AppEnv } from '../../deps';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
@@ -14,10 +14,10 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
 }
 
 export function healthRoutes(deps: AppDeps) {
-  const { calendar } = loadSla();
+  const { calendar } = deps.sla;
   return new Hono<AppEnv>().get('/', async (c) => {
     const [database, queue] = await Promise.all([
-      within(3000, deps.db.sql`SELECT 1 AS ok`).then(() => true, () => false),
+      within(3000, ping(deps.db.sql)).then(() => true, () => false),
       within(3000, deps.queue.healthy()).catch(() => false),
     ]);
     const ok = database && queue;

@@ -2,7 +2,7 @@
 // the case) and supply the information a paused case waits for.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { actOnCase } from '../../../core/cases/case-service';
+import { actOnCase } from '../../../core/cases/act-on-case';
 import { RATINGS, type CaseAction } from '../../../core/cases/lifecycle';
 import { getMessageByTrackingNo } from '../../../core/db/messages';
 import { sameCode } from '../../../core/messages/status';

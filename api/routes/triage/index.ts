@@ -2,7 +2,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { STAFF_AREAS } from '../../../core/auth/permissions';
-import { correctCase, CorrectionError, correctionSchema, listTriage } from '../../../core/cases/corrections';
+import { correctCase, CorrectionError, correctionSchema } from '../../../core/cases/corrections';
+import { listTriage } from '../../../core/db/cases';
 import { countTrainingLabels } from '../../../core/db/training-labels';
 import { requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';

@@ -1,4 +1,5 @@
-// A small seeded PRNG (mulberry32) so demo data is the same for the same seed on every machine.
+// The one seeded PRNG (mulberry32): demo data, property tests and anything else that must replay
+// exactly for the same seed on every machine.
 
 export interface Rng {
   /** uniform in [0, 1) */
@@ -20,15 +21,20 @@ export function hash32(s: string): number {
   return h >>> 0;
 }
 
-export function createRng(seed: number | string): Rng {
-  let a = (typeof seed === 'number' ? seed : hash32(seed)) >>> 0;
-  const next = () => {
+/** Uniform numbers in [0, 1), the same sequence for the same seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function createRng(seed: number | string): Rng {
+  const next = seededRandom(typeof seed === 'number' ? seed : hash32(seed));
   const rng: Rng = {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),

@@ -1,0 +1,26 @@
+// After a case transaction commits: the delayed SLA timer jobs and the outbox sends it made due.
+import type { TimerRow } from '../db/sla-timers';
+import { scheduleSend } from '../outbox/enqueue';
+import type { JobQueue } from '../queue/contract';
+import type { AfterCommit, CaseServiceDeps } from './deps';
+
+/** The delayed job that fires one timer row (same row, same job id: an existing job is left as it is). */
+export async function scheduleTimerJob(queue: JobQueue, t: Pick<TimerRow, 'caseId' | 'kind' | 'deadline' | 'dueAt' | 'fireAt'>, now: number): Promise<void> {
+  await queue.enqueue(
+    'sla-timer',
+    { caseId: t.caseId, kind: t.kind, deadline: t.deadline, at: t.dueAt.toISOString() },
+    { delayMs: Math.max(0, t.fireAt.getTime() - now) },
+  );
+}
+
+/** Enqueues the delayed timer jobs and the outbox sends. A failure here loses nothing: the sweeps rebuild both from the database. */
+export async function afterCommit(deps: CaseServiceDeps, work: AfterCommit): Promise<void> {
+  if (!deps.queue) return;
+  const now = Date.now();
+  try {
+    for (const t of work.timers) await scheduleTimerJob(deps.queue, t, now);
+    for (const outboxId of work.outboxIds) await scheduleSend(deps.queue, outboxId, 0);
+  } catch (err) {
+    deps.log?.warn({ err }, 'could not enqueue after commit; the sweeps will');
+  }
+}
