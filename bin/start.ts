@@ -15,16 +15,28 @@ import { createLogger } from '../core/logger';
 import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
 import { InProcessQueue } from '../core/queue/in-process';
 import { openDatabase, openQueue, openRedis } from '../core/runtime';
+import { parseCommandArgs, UsageError } from '../core/util/args';
 import { installShutdown, type ShutdownStep } from '../core/shutdown';
 import { createProcessors, keepSchedules, schedulePeriodic } from '../workers/processors/index';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--no-demo' && a !== '--demo');
-if (unknown.length) {
-  console.error(`npm start: unknown option ${unknown.join(' ')} (known: --no-demo, --demo)`);
+const USAGE = 'usage: npm start [-- --demo | --no-demo]';
+let args: { demo?: boolean; 'no-demo'?: boolean; help?: boolean };
+try {
+  args = parseCommandArgs({
+    args: process.argv.slice(2),
+    options: { demo: { type: 'boolean' }, 'no-demo': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  }).values;
+  if (args.demo && args['no-demo']) throw new UsageError('give one of --demo and --no-demo (--demo 与 --no-demo 只能给一个)');
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  console.error(`npm start: ${err.message}\n${USAGE}`);
   process.exit(2);
+}
+if (args.help) {
+  console.error(USAGE);
+  process.exit(0);
 }
 const config = getConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL });
@@ -90,7 +102,7 @@ async function main() {
     { url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}/`, database: db.mode, queue: queue.kind },
     'Minsheng 民声 is running',
   );
-  const wantDemo = args.includes('--demo') || (!config.DATABASE_URL && !args.includes('--no-demo'));
+  const wantDemo = args.demo || (!config.DATABASE_URL && !args['no-demo']);
   if (wantDemo && config.DEMO_MESSAGES > 0) {
     loadDemo({ sql: db.sql, logger, count: config.DEMO_MESSAGES }).catch((err) => {
       logger.error({ err }, 'demo data could not be loaded');
