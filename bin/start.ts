@@ -4,7 +4,7 @@
 // asked with `-- --demo`.
 import { calendarWarnings } from '../core/cases/calendar-coverage';
 import { loadSla } from '../core/cases/sla';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../api/app';
@@ -16,6 +16,7 @@ import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
 import { InProcessQueue } from '../core/queue/in-process';
 import { openDatabase, openQueue, openRedis } from '../core/runtime';
 import { parseCommandArgs, UsageError } from '../core/util/args';
+import { withDirLock } from '../core/util/dir-lock';
 import { installShutdown, type ShutdownStep } from '../core/shutdown';
 import { createProcessors, keepSchedules, schedulePeriodic } from '../workers/processors/index';
 
@@ -52,19 +53,32 @@ function newestMtime(dir: string): number {
 }
 
 // builds the dashboard when there is no build or its sources changed since (a stale build would
-// hide a change); a clean clone has none, so the first start builds it
+// hide a change); a clean clone has none, so the first start builds it. Several processes may start
+// at once in one checkout (two test runs side by side): one builds, under a lock, into a folder of
+// its own that then replaces dashboard/dist; the others wait and find the build fresh.
 async function ensureDashboardBuilt(): Promise<void> {
   const index = path.join(DASHBOARD_DIST, 'index.html');
   const dashboard = path.join(ROOT, 'dashboard');
-  const sources = Math.max(
-    newestMtime(path.join(dashboard, 'src')),
-    statSync(path.join(dashboard, 'index.html')).mtimeMs,
-    statSync(path.join(dashboard, 'vite.config.ts')).mtimeMs,
-  );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  logger.info(existsSync(index) ? 'rebuilding the dashboard (sources changed)…' : 'building the dashboard (first start)…');
-  const { build } = await import('vite');
-  await build({ configFile: path.join(dashboard, 'vite.config.ts'), logLevel: 'warn' });
+  const fresh = () => {
+    const sources = Math.max(
+      newestMtime(path.join(dashboard, 'src')),
+      statSync(path.join(dashboard, 'index.html')).mtimeMs,
+      statSync(path.join(dashboard, 'vite.config.ts')).mtimeMs,
+    );
+    return existsSync(index) && statSync(index).mtimeMs >= sources;
+  };
+  if (fresh()) return;
+  await withDirLock(path.join(dashboard, '.build-lock'), async () => {
+    if (fresh()) return; // built by another process while this one waited
+    logger.info(existsSync(index) ? 'rebuilding the dashboard (sources changed)…' : 'building the dashboard (first start)…');
+    const { build } = await import('vite');
+    const outDir = path.join(dashboard, `.dist-${process.pid}`);
+    await build({ configFile: path.join(dashboard, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const old = path.join(dashboard, `.dist-old-${process.pid}`);
+    if (existsSync(DASHBOARD_DIST)) renameSync(DASHBOARD_DIST, old);
+    renameSync(outDir, DASHBOARD_DIST);
+    rmSync(old, { recursive: true, force: true });
+  });
 }
 
 async function main() {

@@ -7,18 +7,21 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
+import { allowFor, WAIT_MS } from './support/pipeline';
 
 const run = browserAvailable();
 let service: RunningService;
 let browser: Browser;
 const SHOTS = shotsDir();
+const DEMO = 60;
 
 beforeAll(async () => {
   if (!run) return;
   mkdirSync(SHOTS, { recursive: true });
-  service = await startService({ demoMessages: 60 });
+  service = await startService({ demoMessages: DEMO });
   browser = await launchChromium();
-}, 180_000);
+  // from the work: a dashboard build (some 10 s idle), the demo load, a browser start
+}, allowFor(1, 10_000) + allowFor(DEMO, 50) + WAIT_MS);
 afterAll(async () => {
   await browser?.close();
   await service?.stop();
