@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { freePort } from './support/net';
 import { allowFor, WAIT_MS, waitFor } from './support/pipeline';
+import { deleteRedisPrefix } from './support/redis';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 // limits from the work, for a loaded 2-core machine (no speed is checked): a process start some 5 s
@@ -40,6 +41,7 @@ describe.skipIf(!pgUrl || !redisUrl)('production mode: separate API and worker p
     const admin = postgres(pgUrl!, { max: 1, onnotice: () => {} });
     await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
+    await deleteRedisPrefix(redisUrl!, prefix);
   });
 
   function spawnProcess(script: string): ChildProcess {

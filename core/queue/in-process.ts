@@ -66,6 +66,11 @@ export class InProcessQueue implements JobQueue {
     return !this.closed;
   }
 
+  /** Jobs waiting, delayed (a retry included) or running: BullMQ's waiting + delayed + active. */
+  get pending(): number {
+    return this.known.size;
+  }
+
   private intervals = new Map<string, { timer: NodeJS.Timeout; everyMs: number }>();
   private fired = 0;
   /**
