@@ -112,12 +112,12 @@ async function main() {
     { name: 'database', run: () => db.close() },
   );
   for (const w of calendarWarnings(loadSla().calendar, new Date())) logger.warn(w);
+  const demo = (args.demo || (!config.DATABASE_URL && !args['no-demo'])) && config.DEMO_MESSAGES > 0;
   logger.info(
-    { url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}/`, database: db.mode, queue: queue.kind },
+    { url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}/`, database: db.mode, queue: queue.kind, demo },
     'Minsheng 民声 is running',
   );
-  const wantDemo = args.demo || (!config.DATABASE_URL && !args['no-demo']);
-  if (wantDemo && config.DEMO_MESSAGES > 0) {
+  if (demo) {
     loadDemo({ sql: db.sql, logger, count: config.DEMO_MESSAGES }).catch((err) => {
       logger.error({ err }, 'demo data could not be loaded');
     });

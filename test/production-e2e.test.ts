@@ -44,13 +44,28 @@ describe.skipIf(!pgUrl || !redisUrl)('production mode: separate API and worker p
     await deleteRedisPrefix(redisUrl!, prefix);
   });
 
-  function spawnProcess(script: string): ChildProcess {
+  /** Starts a process; with `log`, its info-level JSON log lines are collected there. */
+  function spawnProcess(script: string, log?: object[]): ChildProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl!, QUEUE_PREFIX: prefix, PORT: String(port), LOG_LEVEL: 'warn', PORTAL_RATE_LIMIT: '1000' },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl!, QUEUE_PREFIX: prefix, PORT: String(port), LOG_LEVEL: log ? 'info' : 'warn', PORTAL_RATE_LIMIT: '1000' },
+      stdio: ['ignore', log ? 'pipe' : 'ignore', 'pipe'],
     });
     child.stderr?.on('data', () => {});
+    if (log) {
+      let rest = '';
+      child.stdout?.on('data', (d: Buffer) => {
+        const lines = (rest + d.toString()).split('\n');
+        rest = lines.pop()!;
+        for (const line of lines) {
+          try {
+            log.push(JSON.parse(line) as object);
+          } catch {
+            // not a log line
+          }
+        }
+      });
+    }
     children.push(child);
     return child;
   }
@@ -91,10 +106,13 @@ describe.skipIf(!pgUrl || !redisUrl)('production mode: separate API and worker p
   }, START_MS + PIPELINE_MS + 2 * WAIT_MS);
 
   it('npm start against the real servers loads no demo data and creates no demo accounts', async () => {
-    const all = spawnProcess('bin/start.ts');
+    const log: { msg?: string; demo?: boolean }[] = [];
+    const all = spawnProcess('bin/start.ts', log);
     const base = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200, START_MS, 250, 'npm start answers /health');
-    await new Promise((r) => setTimeout(r, 1500)); // a demo load, were there one, would have begun
+    // the start-up line says whether a demo load was started; without one nothing below can change later
+    const running = await waitFor(async () => log.find((l) => l.msg === 'Minsheng 民声 is running'), WAIT_MS, 50, 'the start-up log line');
+    expect(running.demo).toBe(false);
     const overview = (await (await fetch(`${base}/api/v1/stats/overview`)).json()) as { demo: unknown; messages: { total: number } };
     expect(overview.demo).toBeNull();
     expect(overview.messages.total).toBe(POSTS);
