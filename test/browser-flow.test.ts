@@ -70,7 +70,7 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await expect.poll(async () => {
       await page.getByRole('button', { name: '查询', exact: true }).click();
       return page.getByTestId('resident-stage').textContent();
-    }, { timeout: 20_000 }).not.toBe('已受理');
+    }, { timeout: WAIT_MS }).not.toBe('已受理');
 
     // the centre logs in and opens the case from the queue
     const centre = 'demo-centre';
