@@ -20,7 +20,7 @@ export class CsvFormatError extends Error {
   }
 }
 
-function describe(err: unknown, source: string): never {
+function rethrowClearly(err: unknown, source: string): never {
   if (err instanceof CsvError) {
     const e = err as CsvError & { lines?: number; record?: unknown[]; index?: number };
     const line = typeof e.lines === 'number' ? e.lines : undefined;
@@ -53,7 +53,7 @@ export function parseCsv(text: string, source = 'CSV'): string[][] {
       record_delimiter: ['\r\n', '\n', '\r'],
     }) as string[][];
   } catch (err) {
-    describe(err, source);
+    rethrowClearly(err, source);
   }
 }
 
