@@ -2,7 +2,19 @@
 import { getConfigOrExit } from '../core/config';
 import { createLogger } from '../core/logger';
 import { openDatabase } from '../core/runtime';
+import { parseCommandArgs, UsageError } from '../core/util/args';
 
+const USAGE = 'usage: npm run migrate (no options; DATABASE_URL or DATA_DIR says which database)';
+try {
+  if (parseCommandArgs({ args: process.argv.slice(2), options: { help: { type: 'boolean', short: 'h' } } }).values.help) {
+    console.error(USAGE);
+    process.exit(0);
+  }
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  console.error(`migrate: ${err.message}\n${USAGE}`);
+  process.exit(2);
+}
 const config = getConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'minsheng-migrate' });
 try {

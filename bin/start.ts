@@ -4,7 +4,7 @@
 // asked with `-- --demo`.
 import { calendarWarnings } from '../core/cases/calendar-coverage';
 import { loadSla } from '../core/cases/sla';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../api/app';
@@ -15,16 +15,29 @@ import { createLogger } from '../core/logger';
 import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
 import { InProcessQueue } from '../core/queue/in-process';
 import { openDatabase, openQueue, openRedis } from '../core/runtime';
+import { parseCommandArgs, UsageError } from '../core/util/args';
+import { withDirLock } from '../core/util/dir-lock';
 import { installShutdown, type ShutdownStep } from '../core/shutdown';
 import { createProcessors, keepSchedules, schedulePeriodic } from '../workers/processors/index';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--no-demo' && a !== '--demo');
-if (unknown.length) {
-  console.error(`npm start: unknown option ${unknown.join(' ')} (known: --no-demo, --demo)`);
+const USAGE = 'usage: npm start [-- --demo | --no-demo]';
+let args: { demo?: boolean; 'no-demo'?: boolean; help?: boolean };
+try {
+  args = parseCommandArgs({
+    args: process.argv.slice(2),
+    options: { demo: { type: 'boolean' }, 'no-demo': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  }).values;
+  if (args.demo && args['no-demo']) throw new UsageError('give one of --demo and --no-demo (--demo 与 --no-demo 只能给一个)');
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  console.error(`npm start: ${err.message}\n${USAGE}`);
   process.exit(2);
+}
+if (args.help) {
+  console.error(USAGE);
+  process.exit(0);
 }
 const config = getConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL });
@@ -40,19 +53,32 @@ function newestMtime(dir: string): number {
 }
 
 // builds the dashboard when there is no build or its sources changed since (a stale build would
-// hide a change); a clean clone has none, so the first start builds it
+// hide a change); a clean clone has none, so the first start builds it. Several processes may start
+// at once in one checkout (two test runs side by side): one builds, under a lock, into a folder of
+// its own that then replaces dashboard/dist; the others wait and find the build fresh.
 async function ensureDashboardBuilt(): Promise<void> {
   const index = path.join(DASHBOARD_DIST, 'index.html');
   const dashboard = path.join(ROOT, 'dashboard');
-  const sources = Math.max(
-    newestMtime(path.join(dashboard, 'src')),
-    statSync(path.join(dashboard, 'index.html')).mtimeMs,
-    statSync(path.join(dashboard, 'vite.config.ts')).mtimeMs,
-  );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  logger.info(existsSync(index) ? 'rebuilding the dashboard (sources changed)…' : 'building the dashboard (first start)…');
-  const { build } = await import('vite');
-  await build({ configFile: path.join(dashboard, 'vite.config.ts'), logLevel: 'warn' });
+  const fresh = () => {
+    const sources = Math.max(
+      newestMtime(path.join(dashboard, 'src')),
+      statSync(path.join(dashboard, 'index.html')).mtimeMs,
+      statSync(path.join(dashboard, 'vite.config.ts')).mtimeMs,
+    );
+    return existsSync(index) && statSync(index).mtimeMs >= sources;
+  };
+  if (fresh()) return;
+  await withDirLock(path.join(dashboard, '.build-lock'), async () => {
+    if (fresh()) return; // built by another process while this one waited
+    logger.info(existsSync(index) ? 'rebuilding the dashboard (sources changed)…' : 'building the dashboard (first start)…');
+    const { build } = await import('vite');
+    const outDir = path.join(dashboard, `.dist-${process.pid}`);
+    await build({ configFile: path.join(dashboard, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const old = path.join(dashboard, `.dist-old-${process.pid}`);
+    if (existsSync(DASHBOARD_DIST)) renameSync(DASHBOARD_DIST, old);
+    renameSync(outDir, DASHBOARD_DIST);
+    rmSync(old, { recursive: true, force: true });
+  });
 }
 
 async function main() {
@@ -87,12 +113,12 @@ async function main() {
     { name: 'database', run: () => db.close() },
   );
   for (const w of calendarWarnings(sla.calendar, new Date())) logger.warn(w);
+  const demo = (args.demo || (!config.DATABASE_URL && !args['no-demo'])) && config.DEMO_MESSAGES > 0;
   logger.info(
-    { url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}/`, database: db.mode, queue: queue.kind },
+    { url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}/`, database: db.mode, queue: queue.kind, demo },
     'Minsheng 民声 is running',
   );
-  const wantDemo = args.includes('--demo') || (!config.DATABASE_URL && !args.includes('--no-demo'));
-  if (wantDemo && config.DEMO_MESSAGES > 0) {
+  if (demo) {
     loadDemo({ sql: db.sql, logger, sla, count: config.DEMO_MESSAGES }).catch((err) => {
       logger.error({ err }, 'demo data could not be loaded');
     });

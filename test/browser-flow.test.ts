@@ -7,18 +7,21 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
+import { allowFor, WAIT_MS } from './support/pipeline';
 
 const run = browserAvailable();
 let service: RunningService;
 let browser: Browser;
 const SHOTS = shotsDir();
+const DEMO = 60;
 
 beforeAll(async () => {
   if (!run) return;
   mkdirSync(SHOTS, { recursive: true });
-  service = await startService({ demoMessages: 60 });
+  service = await startService({ demoMessages: DEMO });
   browser = await launchChromium();
-}, 180_000);
+  // from the work: a dashboard build (some 10 s idle), the demo load, a browser start
+}, allowFor(1, 10_000) + allowFor(DEMO, 50) + WAIT_MS);
 afterAll(async () => {
   await browser?.close();
   await service?.stop();
@@ -84,7 +87,7 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await expect.poll(async () => {
       await page.getByRole('button', { name: '查询', exact: true }).click();
       return page.getByTestId('resident-stage').textContent();
-    }, { timeout: 20_000 }).not.toBe('已受理');
+    }, { timeout: WAIT_MS }).not.toBe('已受理');
 
     // the centre logs in and opens the case from the queue
     const centre = 'demo-centre';

@@ -1,6 +1,6 @@
 // A deadline that would reach a year with no holiday calendar is never guessed: the case is
 // opened and held for the centre, flagged, with the reason in its history; /health warns ahead.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,12 +59,34 @@ describe('a year missing from the holiday calendar', () => {
     expect(c.resolveDueAt.toISOString()).toBe('2026-12-04T09:30:00.000Z'); // 3 working days → Fri 12/4 17:30 +08:00
   });
 
+  // /health reads the wall clock; the clock is set (only Date is faked, timers and I/O run as usual) so
+  // the test asserts the same thing on any day of the year: early December of the last calendar year
+  // reaches into the next, missing one; mid-year of a known year reaches nothing missing.
   it('/health lists the missing years deadlines can reach, without failing', async () => {
+    const known = sla.calendar.years;
+    const missing = Math.max(...known) + 1;
     const queue = new InProcessQueue();
-    const res = await testApp(db, queue).request('/health');
-    const body = (await res.json()) as { warnings: string[] };
-    expect(Array.isArray(body.warnings)).toBe(true);
-    for (const w of body.warnings) expect(w).toMatch(/lexicons\/calendar\/\d{4}\.json/);
-    await queue.close();
+    const app = testApp(db, queue);
+    const health = async (at: string) => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date(at));
+      try {
+        const res = await app.request('/health');
+        expect(res.status).toBe(200);
+        return (await res.json()) as { status: string; warnings: string[] };
+      } finally {
+        vi.useRealTimers();
+      }
+    };
+    try {
+      const december = await health(`${missing - 1}-12-01T10:00:00+08:00`);
+      expect(december.status).toBe('ok');
+      expect(december.warnings).toHaveLength(1);
+      for (const w of december.warnings) expect(w).toMatch(/lexicons\/calendar\/\d{4}\.json/);
+      expect(december.warnings[0]).toContain(`lexicons/calendar/${missing}.json`);
+      expect((await health(`${missing - 1}-06-01T10:00:00+08:00`)).warnings).toEqual([]);
+    } finally {
+      await queue.close();
+    }
   });
 });

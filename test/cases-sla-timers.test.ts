@@ -12,7 +12,7 @@ import { slaSweep } from '../workers/processors/sla';
 import { silentLogger } from './support/app';
 import { openTestCase, serviceDeps, sla } from './support/cases';
 import { createTestDatabase, redisUrlOrNull, uniquePrefix, type TestDatabase } from './support/db';
-import { waitFor } from './support/pipeline';
+import { WAIT_MS, waitFor } from './support/pipeline';
 
 let db: TestDatabase;
 beforeEach(async () => {
@@ -152,11 +152,11 @@ describe.skipIf(!redisUrlOrNull())('SLA timers after Redis loses its data while 
       await waitFor(async () => {
         const done = await queue.queue('periodic').getJobs(['completed', 'active', 'waiting']);
         return done.some((j) => j.id?.startsWith('sla-sweep-restored-')) || undefined;
-      }, 30_000, 200);
-      await waitFor(async () => ((await jobIds()).length >= before.length ? true : undefined), 30_000, 200);
+      }, WAIT_MS, 200, 'the restored sweep ran');
+      await waitFor(async () => ((await jobIds()).length >= before.length ? true : undefined), WAIT_MS, 200, 'the delayed jobs are rebuilt');
       expect(await jobIds()).toEqual(before);
       // the schedule itself is back too (the keeper checks every 300 ms here)
-      expect(await waitFor(async () => queue.queue('periodic').getJobScheduler('every-sla-sweep'), 10_000, 100)).toBeTruthy();
+      expect(await waitFor(async () => queue.queue('periodic').getJobScheduler('every-sla-sweep'), WAIT_MS, 100, 'the schedule is back')).toBeTruthy();
     } finally {
       stopKeeping();
       await workers.close();
@@ -165,5 +165,5 @@ describe.skipIf(!redisUrlOrNull())('SLA timers after Redis loses its data while 
       if (left.length) await redis.del(...left);
       redis.disconnect();
     }
-  });
+  }, 4 * WAIT_MS);
 });

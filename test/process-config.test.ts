@@ -10,7 +10,8 @@ function run(script: string, env: Record<string, string>) {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     encoding: 'utf8',
-    timeout: 30_000,
+    // a tsx start is a second or two idle and much more on a loaded machine: the limit only catches a hang
+    timeout: 120_000,
   });
 }
 

@@ -6,10 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from './support/net';
-import { waitFor } from './support/pipeline';
+import { allowFor, WAIT_MS, waitFor } from './support/pipeline';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DEMO = 300;
+// limits from the work, for a loaded 2-core machine (no speed is checked): a start (migrations, and
+// on a fresh clone the first dashboard build) is some 5 s idle; one demo message some 50 ms
+const START_MS = allowFor(1, 5_000);
+const DEMO_MS = allowFor(DEMO, 50);
 
 function start(dataDir: string, port: number): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), DEMO_MESSAGES: String(DEMO), LOG_LEVEL: 'warn' };
@@ -45,12 +49,12 @@ describe('npm start (embedded)', () => {
     const base = `http://127.0.0.1:${port}`;
     const first = start(dataDir, port);
     children.push(first);
-    await waitFor(() => getJson(`${base}/health`), 60_000, 250);
+    await waitFor(() => getJson(`${base}/health`), START_MS, 250, 'first start: /health');
     // kill it hard while the demo is still loading
     await waitFor(async () => {
       const o = await getJson<Overview>(`${base}/api/v1/stats/overview`);
       return o && o.messages.total > 0 ? o : undefined;
-    }, 60_000, 50);
+    }, WAIT_MS, 50, 'the demo load has begun');
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
 
@@ -59,12 +63,12 @@ describe('npm start (embedded)', () => {
     const health = await waitFor(async () => {
       const res = await fetch(`${base}/health`).catch(() => undefined);
       return res?.status === 200 ? res : undefined;
-    }, 60_000, 250);
+    }, START_MS, 250, 'second start: /health');
     expect(health.status).toBe(200);
     const done = await waitFor(async () => {
       const o = await getJson<Overview>(`${base}/api/v1/stats/overview`);
       return o?.demo?.done ? o : undefined;
-    }, 120_000, 500);
+    }, DEMO_MS, 500, `the demo load of ${DEMO} messages is done`);
     // every generated message stored exactly once (the unique key forbids more) and each on a case;
     // near-duplicates join an open case, so there are somewhat fewer cases than messages
     expect(done.messages.total).toBe(DEMO);
@@ -78,5 +82,5 @@ describe('npm start (embedded)', () => {
     expect(await page.text()).toContain('<div id="root">');
     second.kill('SIGTERM');
     await new Promise((r) => second.once('exit', r));
-  }, 300_000);
+  }, 2 * START_MS + DEMO_MS + 2 * WAIT_MS);
 });

@@ -39,7 +39,8 @@ describe('deadline command', () => {
     await expect(run(['--from', '2026-12-30T10:00:00+08:00', '--working-days', '3'])).rejects.toThrow(/2027/);
   });
 
-  it('through the CLI dispatcher: exit 1 and the year on stderr', () => {
+  // two tsx starts, a second or two each idle and much more on a loaded machine
+  it('through the CLI dispatcher: exit 1 and the year on stderr', { timeout: 2 * 60_000 }, () => {
     const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
     const ok = spawnSync(tsx, ['bin/cli.ts', 'deadline', '--from', '2025-09-30T16:00:00+08:00', '--working-days', '1'], { cwd: root, encoding: 'utf8' });
     expect(ok.status).toBe(0);

@@ -4,22 +4,23 @@
 // DATABASE_URL (and REDIS_URL) when set — run it beside the running service — or to the embedded
 // database in DATA_DIR, which only one process may open: stop `npm start` first. Imported messages
 // are queued; in embedded mode the service's message sweep picks them up when it next runs.
-import { parseArgs } from 'node:util';
 import { importRows, readHotlineFile, readMessagesCsv } from '../../core/channels/import';
 import { getConfigOrExit } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { channelSchema } from '../../core/messages/incoming';
 import { openDatabase, openQueue } from '../../core/runtime';
+import { parseCommandArgs, UsageError, withUsage } from '../../core/util/args';
 
 const USAGE = `usage: import hotline FILE.(csv|json)
        import messages FILE.csv [--channel portal] [--text-col content] [--title-col C] [--id-col C] [--time-col C]
                                 [--name-col C] [--phone-col C] [--address-col C]`;
 
-export async function run(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
+export const run = withUsage('import', USAGE, async (argv) => {
+  const { positionals, values } = parseCommandArgs({
     args: argv,
     allowPositionals: true,
     options: {
+      help: { type: 'boolean', short: 'h' },
       channel: { type: 'string' },
       'text-col': { type: 'string' },
       'title-col': { type: 'string' },
@@ -30,12 +31,20 @@ export async function run(argv: string[]): Promise<number> {
       'address-col': { type: 'string' },
     },
   });
-  const [kind, file] = positionals;
-  if (!file || (kind !== 'hotline' && kind !== 'messages')) {
+  if (values.help) {
     console.error(USAGE);
-    return 2;
+    return 0;
   }
-  const channel = kind === 'hotline' ? 'hotline' : channelSchema.parse(values.channel ?? 'portal');
+  const [kind, file, ...extra] = positionals;
+  if (kind !== 'hotline' && kind !== 'messages') {
+    throw new UsageError(kind ? `unknown kind "${kind}" (未知的导入类型 "${kind}"; hotline | messages)` : 'what to import is missing (缺少导入类型: hotline | messages)');
+  }
+  if (!file) throw new UsageError('FILE is missing (缺少要导入的文件)');
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}" (多余的参数 "${extra[0]}")`);
+  if (kind === 'hotline' && values.channel !== undefined) throw new UsageError('--channel is for "import messages" only (--channel 只用于 import messages)');
+  const channelArg = channelSchema.safeParse(values.channel ?? 'portal');
+  if (!channelArg.success) throw new UsageError(`unknown channel "${values.channel}" (未知渠道; ${channelSchema.options.join(' | ')})`);
+  const channel = kind === 'hotline' ? 'hotline' : channelArg.data;
   const rows =
     kind === 'hotline'
       ? readHotlineFile(file)
@@ -66,4 +75,4 @@ export async function run(argv: string[]): Promise<number> {
     await queue.close();
     await db.close();
   }
-}
+});

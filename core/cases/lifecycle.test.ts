@@ -335,8 +335,15 @@ function randomMove(rnd: () => number, state: CaseState, allTypes: CaseActionTyp
   return { actor: actorFor(rnd, ROLES[Math.floor(rnd() * ROLES.length)], state), type: allTypes[Math.floor(rnd() * allTypes.length)] };
 }
 
+// Sized by count: RUNS cases of at most MAX_STEPS actions each, so the same walk (same seed, same
+// assertions) runs on any machine. Its time limit follows from that work, with an allowance per action
+// (about 2 ms) some fifteen times what one costs on an idle core, so a loaded 2-core machine passes too.
+const RUNS = 1000;
+const MAX_STEPS = 60;
+const MS_PER_ACTION = 2;
+
 describe('lifecycle properties (seeded)', () => {
-  it('random legal and illegal sequences keep every invariant', () => {
+  it('random legal and illegal sequences keep every invariant', { timeout: RUNS * MAX_STEPS * MS_PER_ACTION }, () => {
     const rnd = seededRandom(12345);
     const allTypes = Object.keys(TRANSITIONS) as CaseActionType[];
     const seenEvents = new Set<string>();
@@ -346,7 +353,7 @@ describe('lifecycle properties (seeded)', () => {
     let refusedCount = 0;
     const start0 = t('2025-01-02T00:00').getTime();
 
-    for (let run = 0; run < 1000; run++) {
+    for (let run = 0; run < RUNS; run++) {
       const receivedAt = new Date(start0 + Math.floor(rnd() * 540) * 86_400_000 + Math.floor(rnd() * 86_400_000));
       const cls: CaseClassification = {
         urgency: rnd() < 0.15 ? 'urgent' : 'normal',
@@ -357,7 +364,7 @@ describe('lifecycle properties (seeded)', () => {
       let now = receivedAt.getTime();
 
       let afterEnd = 0;
-      for (let step = 0; step < 60; step++) {
+      for (let step = 0; step < MAX_STEPS; step++) {
         // a finished case (merged, or rated without 不满意) still gets a few actions, all of which must be refused
         const finished = state.status === 'merged' || (state.status === 'rated' && (state.rating !== '不满意' || state.reopenCount >= policy.reopen.maxTimes));
         if (finished && ++afterEnd > 3) break;

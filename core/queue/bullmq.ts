@@ -135,8 +135,10 @@ export function startBullMqWorkers(
       { connection, prefix, concurrency: opts.concurrency, autorun: true },
     );
     worker.on('error', (err) => opts.onError(err, { queue: name }));
+    // final: no try follows, because the attempts are used up or the error is permanent (BullMQ fails
+    // an UnrecoverableError at once, with attempts left)
     worker.on('failed', (job, err) =>
-      opts.onError(err, { queue: name, jobId: job?.id, final: job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true }),
+      opts.onError(err, { queue: name, jobId: job?.id, final: !job || isPermanent(err) || job.attemptsMade >= (job.opts.attempts ?? 1) }),
     );
     workers.push(worker);
   }

@@ -14,6 +14,9 @@ import {
 } from './contract';
 
 interface PendingJob {
+  /** `${queue}:${jobId}`: job ids are unique per queue, as in BullMQ */
+  key: string;
+  /** the job id the processor sees (the same id BullMQ gives it) */
   id: string;
   queue: QueueName;
   data: unknown;
@@ -52,23 +55,38 @@ export class InProcessQueue implements JobQueue {
   async enqueue<Q extends QueueName>(queue: Q, data: JobData<Q>, opts: EnqueueOptions = {}): Promise<void> {
     if (this.closed) throw new Error('job queue is closed');
     const parsed = parseJobData(queue, data);
-    const id = `${queue}:${opts.jobId ?? jobIdFor(queue, parsed)}`;
-    if (this.known.has(id) || this.completedSet.has(id)) return; // same id, same job: BullMQ semantics
-    this.known.add(id);
-    this.schedule({ id, queue, data: parsed, attempt: 1, runAt: Date.now() + Math.max(0, opts.delayMs ?? 0) });
+    const id = opts.jobId ?? jobIdFor(queue, parsed);
+    const key = `${queue}:${id}`;
+    if (this.known.has(key) || this.completedSet.has(key)) return; // same id, same job: BullMQ semantics
+    this.known.add(key);
+    this.schedule({ key, id, queue, data: parsed, attempt: 1, runAt: Date.now() + Math.max(0, opts.delayMs ?? 0) });
   }
 
   async healthy(): Promise<boolean> {
     return !this.closed;
   }
 
-  private intervals = new Map<string, NodeJS.Timeout>();
+  /** Jobs waiting, delayed (a retry included) or running: BullMQ's waiting + delayed + active. */
+  get pending(): number {
+    return this.known.size;
+  }
+
+  private intervals = new Map<string, { timer: NodeJS.Timeout; everyMs: number }>();
+  private fired = 0;
+  /**
+   * As BullMQ's job schedulers: the first run is due at once, then one every `everyMs`; declaring the
+   * same schedule again changes nothing, a new interval replaces the old one (and starts at once).
+   */
   async every(task: JobData<'periodic'>['task'], everyMs: number): Promise<void> {
-    clearInterval(this.intervals.get(task));
-    const fire = () => void this.enqueue('periodic', { task }, { jobId: `${task}-${Date.now()}` }).catch(() => {});
+    if (this.closed) throw new Error('job queue is closed');
+    const current = this.intervals.get(task);
+    if (current?.everyMs === everyMs) return;
+    if (current) clearInterval(current.timer);
+    const fire = () => void this.enqueue('periodic', { task }, { jobId: `every-${task}-${++this.fired}` }).catch(() => {});
     const timer = setInterval(fire, everyMs);
     timer.unref?.();
-    this.intervals.set(task, timer);
+    this.intervals.set(task, { timer, everyMs });
+    fire();
   }
 
   /** Resolves when nothing is waiting or running (delayed jobs further than `horizonMs` ignored). */
@@ -89,7 +107,7 @@ export class InProcessQueue implements JobQueue {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.intervals.values()) clearInterval(t);
+    for (const { timer } of this.intervals.values()) clearInterval(timer);
     this.intervals.clear();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
@@ -109,14 +127,14 @@ export class InProcessQueue implements JobQueue {
     }
     // setTimeout caps at ~24.8 days; re-arm for longer delays
     const step = Math.min(delay, 2 ** 31 - 1);
-    this.delayedRunAt.set(job.id, job.runAt);
+    this.delayedRunAt.set(job.key, job.runAt);
     const timer = setTimeout(() => {
-      this.timers.delete(job.id);
-      this.delayedRunAt.delete(job.id);
+      this.timers.delete(job.key);
+      this.delayedRunAt.delete(job.key);
       if (!this.closed) this.schedule(job);
     }, step);
     timer.unref?.();
-    this.timers.set(job.id, timer);
+    this.timers.set(job.key, timer);
   }
 
   private pump(): void {
@@ -147,13 +165,13 @@ export class InProcessQueue implements JobQueue {
     try {
       await processor(job.data, { id: job.id, queue: job.queue, attempt: job.attempt });
       this.stats.completed++;
-      this.finish(job.id);
+      this.finish(job.key);
     } catch (err) {
       const final = isPermanent(err) || job.attempt >= maxAttempts;
       this.opts.onError?.(err, { id: job.id, queue: job.queue, attempt: job.attempt, final });
       if (final || this.closed) {
         this.stats.failed++;
-        this.finish(job.id);
+        this.finish(job.key);
         return;
       }
       this.stats.retried++;
@@ -161,10 +179,10 @@ export class InProcessQueue implements JobQueue {
     }
   }
 
-  private finish(id: string): void {
-    this.known.delete(id);
-    this.completedSet.add(id);
-    this.completed.push(id);
+  private finish(key: string): void {
+    this.known.delete(key);
+    this.completedSet.add(key);
+    this.completed.push(key);
     const keep = this.opts.rememberCompleted ?? 1000;
     while (this.completed.length > keep) this.completedSet.delete(this.completed.shift()!);
   }

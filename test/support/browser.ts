@@ -16,7 +16,7 @@ import { InProcessQueue } from '../../core/queue/in-process';
 import { openDatabase, openQueue } from '../../core/runtime';
 import { createProcessors, schedulePeriodic } from '../../workers/processors/index';
 import { freePort } from './net';
-import { waitFor } from './pipeline';
+import { allowFor, waitFor } from './pipeline';
 import { sla } from './cases';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -61,7 +61,7 @@ export async function startService(opts: { demoMessages: number }): Promise<Runn
   const port = await freePort();
   const server = await listen(createApp({ db, queue, config, logger, dashboardDir, sla }), '127.0.0.1', port);
   await loadDemo({ sql: db.sql, logger, count: opts.demoMessages, sla });
-  await waitFor(async () => (await getAppState<{ done: boolean }>(db.sql, 'demo'))?.done, 120_000, 250);
+  await waitFor(async () => (await getAppState<{ done: boolean }>(db.sql, 'demo'))?.done, allowFor(opts.demoMessages, 50), 250, 'the demo load is done');
   const base = `http://127.0.0.1:${port}`;
   return {
     base,
@@ -83,14 +83,19 @@ export async function startService(opts: { demoMessages: number }): Promise<Runn
 /** A page at a viewport width whose console errors and page errors are collected. */
 export async function openPage(browser: Browser, width: number): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  // Playwright's 30 s default is for an idle machine; a loaded 2-core one can take longer to render
+  context.setDefaultTimeout(90_000);
+  context.setDefaultNavigationTimeout(90_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   return { context, page, errors };
 }
 
-/** Screenshots go to BROWSER_SHOTS_DIR (default: a temp folder kept after the run). */
+/**
+ * Screenshots go to BROWSER_SHOTS_DIR (default: a temp folder kept after the run, one per test
+ * process so two runs side by side do not write the same files).
+ */
 export function shotsDir(): string {
-  const dir = process.env.BROWSER_SHOTS_DIR ?? path.join(os.tmpdir(), 'minsheng-browser-shots');
-  return dir;
+  return process.env.BROWSER_SHOTS_DIR ?? path.join(os.tmpdir(), 'minsheng-browser-shots', String(process.pid));
 }
