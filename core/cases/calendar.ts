@@ -26,6 +26,8 @@ export const calendarYearSchema = z
       document: z.string().min(1).optional(),
       published: dateKeySchema.optional(),
       note: z.string().optional(),
+      /** computed by core/cases/provisional-calendar.ts, not announced: deadlines on it are provisional */
+      provisional: z.boolean().optional(),
     }),
     /** inclusive ranges of days off (放假), whatever weekday they fall on */
     holidays: z.array(z.object({ name: z.string().min(1), from: dateKeySchema, to: dateKeySchema })).min(1),
