@@ -19,3 +19,9 @@ export function calendarWarnings(calendar: Pick<WorkingCalendar, 'isProvisionalY
       ` import the State Council notice with \`npm run cli -- calendar import FILE\` and they are counted again / ${y}年节假日安排尚未公布，期限暂按法定节假日推算`,
   );
 }
+
+/** The short note staff and residents see beside a provisional deadline (null when it is not provisional). */
+export function provisionalNote(years: readonly number[]): string | null {
+  if (!years.length) return null;
+  return `暂定：${years.map((y) => `${y}年`).join('、')}节假日安排尚未公布，期限按法定节假日推算`;
+}
