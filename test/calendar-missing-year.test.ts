@@ -50,20 +50,29 @@ describe('a year missing from the holiday calendar', () => {
   });
 
   it('the API shows the provisional mark on the case and in the list', async () => {
-    const { caseId } = await openTestCase(db.sql, { receivedAt: new Date('2026-12-28T11:00:00+08:00'), classification: { requestType: '举报' } });
-    const { caseId: plain } = await openTestCase(db.sql, { receivedAt: new Date('2026-12-01T10:00:00+08:00'), classification: { requestType: '咨询' } });
+    const { caseId, message } = await openTestCase(db.sql, { receivedAt: new Date('2026-12-28T11:00:00+08:00'), classification: { requestType: '举报' } });
+    const { caseId: plain, message: plainMessage } = await openTestCase(db.sql, { receivedAt: new Date('2026-12-01T10:00:00+08:00'), classification: { requestType: '咨询' } });
     const queue = new InProcessQueue();
     try {
       const app = testApp(db, queue);
       const headers = { authorization: `Bearer ${await staffToken(db.sql, 'centre')}` };
       const one = (await (await app.request(`/api/v1/cases/${caseId}`, { headers })).json()) as {
-        case: { provisional: boolean; provisionalYears: number[] }; deadlines: { resolution: { provisionalYears?: number[] }; acceptance: { provisionalYears?: number[] } };
+        case: { provisional: boolean; provisionalYears: number[] }; provisionalNote: string | null;
+        deadlines: { resolution: { provisionalYears?: number[] }; acceptance: { provisionalYears?: number[] } };
       };
       expect(one.case).toMatchObject({ provisional: true, provisionalYears: [2027] });
+      expect(one.provisionalNote).toBe('暂定：2027年节假日安排尚未公布，期限按法定节假日推算');
       expect(one.deadlines.resolution.provisionalYears).toEqual([2027]);
       expect(one.deadlines.acceptance.provisionalYears).toBeUndefined();
       const other = (await (await app.request(`/api/v1/cases/${plain}`, { headers })).json()) as { case: { provisional: boolean; provisionalYears: number[] } };
       expect(other.case).toMatchObject({ provisional: false, provisionalYears: [] });
+      // the resident, with tracking number and 查询码
+      const resident = async (m: typeof message, code = m.queryCode) => app.request(`/api/v1/messages/${m.trackingNo}/deadline?code=${code}`);
+      const mine = await resident(message);
+      expect(mine.status).toBe(200);
+      expect(await mine.json()).toMatchObject({ provisional: true, provisionalYears: [2027], note: '暂定：2027年节假日安排尚未公布，期限按法定节假日推算' });
+      expect(await (await resident(plainMessage)).json()).toMatchObject({ provisional: false, provisionalYears: [], note: null });
+      expect((await resident(message, message.queryCode === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA')).status).toBe(404);
       const list = (await (await app.request('/api/v1/cases?limit=200', { headers })).json()) as { items: { id: number; provisional: boolean }[] };
       expect(list.items.find((i) => i.id === caseId)?.provisional).toBe(true);
       expect(list.items.find((i) => i.id === plain)?.provisional).toBe(false);
