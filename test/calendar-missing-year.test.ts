@@ -9,7 +9,8 @@ import path from 'node:path';
 import { CALENDAR_DIR } from '../core/cases/calendar';
 import { loadSla } from '../core/cases/sla';
 import { InProcessQueue } from '../core/queue/in-process';
-import { calendarSweep } from '../workers/processors/sla';
+import { appendCaseEvents } from '../core/db/cases';
+import { calendarSweep, dispatchHeldCases } from '../workers/processors/sla';
 import { silentLogger, testApp } from './support/app';
 import { openTestCase, sla, staffToken } from './support/cases';
 import { createTestDatabase, type TestDatabase } from './support/db';
@@ -139,6 +140,28 @@ describe('a year missing from the holiday calendar', () => {
     } finally {
       await queue.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a case held by the former rule is dispatched by the sweep, on the provisional calendar', async () => {
+    // as the former code left it: received, no department, a dispatch-held event naming the router's choice
+    const receivedAt = new Date('2026-12-29T10:00:00+08:00');
+    const { caseId } = await openTestCase(db.sql, { receivedAt, department: null, classification: { requestType: '举报' } });
+    await appendCaseEvents(db.sql, caseId, [{
+      type: 'dispatch-held', fromStatus: 'received', toStatus: 'received', actorKind: 'system', at: receivedAt,
+      data: { department: 'urban-mgmt', deadlineProblem: 'no holiday calendar for 2027' },
+    }]);
+    const queue = new InProcessQueue();
+    try {
+      const ctx = { db, queue, logger: silentLogger, now: () => new Date('2026-12-30T09:00:00+08:00'), policy: sla.policy, calendar: sla.calendar };
+      expect(await dispatchHeldCases(ctx)).toBeGreaterThanOrEqual(1);
+      const c = await caseRow(caseId);
+      expect(c).toMatchObject({ status: 'dispatched', departmentCode: 'urban-mgmt', provisional: true, provisionalYears: [2027] });
+      // counted from receipt: 12/30, 12/31, (1/1–1/3), 13 weekdays from Mon 1/4 → Wed 1/20 17:30
+      expect(c.resolveDueAt!.toISOString()).toBe('2027-01-20T09:30:00.000Z');
+      expect(await dispatchHeldCases(ctx)).toBe(0);
+    } finally {
+      await queue.close();
     }
   });
 

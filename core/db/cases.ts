@@ -253,6 +253,19 @@ export async function countCasesWithTrackingNo(sql: Db, trackingNo: string): Pro
 }
 
 /**
+ * Cases held by the former rule (a 'dispatch-held' event: no holiday file for the deadline's year),
+ * still undispatched, with the department the router chose: the SLA sweep releases them now that the
+ * calendar never lacks a year.
+ */
+export async function listHeldDispatches(sql: Db, limit = 200): Promise<{ caseId: number; department: string }[]> {
+  return sql<{ caseId: number; department: string }[]>`
+    SELECT DISTINCT ON (c.id) c.id AS case_id, e.data ->> 'department' AS department
+    FROM cases c JOIN case_events e ON e.case_id = c.id AND e.type = 'dispatch-held'
+    WHERE c.status = 'received' AND c.department_code IS NULL AND e.data ? 'department'
+    ORDER BY c.id, e.seq DESC LIMIT ${limit}`;
+}
+
+/**
  * Cases with live deadlines counted through one of `years` on the provisional calendar, which now
  * have their official file: the SLA sweep counts them again (oldest first, a batch at a time).
  */

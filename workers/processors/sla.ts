@@ -3,10 +3,12 @@
 // already due and re-creates the delayed jobs (and timer rows) a lost Redis or a crash took away.
 // It also notices a new or changed holiday file in lexicons/calendar and counts again the deadlines
 // that were counted on the provisional calendar of a year that is official now.
+import { actOnCase } from '../../core/cases/act-on-case';
 import { scheduleTimerJob } from '../../core/cases/after-commit';
 import { refreshWorkingCalendar } from '../../core/cases/calendar';
 import { fireAllDueTimers, fireTimer, restoreCaseTimers } from '../../core/cases/fire-timers';
 import { recomputeProvisionalDeadlines } from '../../core/cases/recompute-deadlines';
+import { listHeldDispatches } from '../../core/db/cases';
 import { findTimer, listCasesMissingTimers, listUpcomingTimers } from '../../core/db/sla-timers';
 import { caseServiceDeps, type WorkerArea, type WorkerContext } from './context';
 
@@ -42,6 +44,25 @@ export async function calendarSweep(ctx: WorkerContext, now: Date = ctx.now()): 
   return { nowOfficial, ...r };
 }
 
+/**
+ * Cases held for a missing calendar before provisional calendars existed: they go to the department
+ * the router chose, with deadlines counted from receipt as for any first dispatch (provisional where
+ * they reach a year with no file). Staff who acted meanwhile win: such a case is left alone.
+ */
+export async function dispatchHeldCases(ctx: WorkerContext, now: Date = ctx.now()): Promise<number> {
+  const deps = caseServiceDeps(ctx);
+  let dispatched = 0;
+  for (const h of await listHeldDispatches(ctx.db.sql)) {
+    try {
+      await actOnCase(deps, h.caseId, { type: 'dispatch', departmentId: h.department }, { actor: { role: 'system', id: 'router' }, at: now });
+      dispatched++;
+    } catch (err) {
+      ctx.logger.warn({ err, caseId: h.caseId }, 'held case not dispatched; it waits in 待派单 for the centre');
+    }
+  }
+  return dispatched;
+}
+
 export function slaArea(ctx: WorkerContext): WorkerArea {
   const deps = caseServiceDeps(ctx);
   return {
@@ -58,6 +79,8 @@ export function slaArea(ctx: WorkerContext): WorkerArea {
       'sla-sweep': async () => {
         const r = await slaSweep(ctx);
         if (r.synced || r.fired) ctx.logger.info(r, 'sla sweep');
+        const released = await dispatchHeldCases(ctx);
+        if (released) ctx.logger.info({ released }, 'cases held for a missing calendar dispatched on the provisional calendar');
         const cal = await calendarSweep(ctx);
         if (cal.recomputed || cal.failed) ctx.logger.info(cal, 'provisional deadlines recomputed on the official holiday calendar');
       },
