@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
-import { openTestCase } from './support/cases';
+import { loadCalendarYears, WorkingCalendar } from '../core/cases/calendar';
+import { recomputeCaseDeadlines } from '../core/cases/recompute-deadlines';
+import { openTestCase, sla } from './support/cases';
 import { allowFor } from './support/pipeline';
 
 const run = browserAvailable();
@@ -57,6 +59,22 @@ describe.runIf(run)('provisional deadlines in the browser', () => {
       } finally {
         await resident.context.close();
       }
+
+      // the official 2027 arrives (a stand-in that gives Mon 1/4 off too): the recount is in the history and the note goes
+      const official = new WorkingCalendar({
+        years: [...loadCalendarYears(), { year: 2027, source: { title: 'test stand-in' }, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-04' }], workdays: [] }],
+        officeHours: { open: '08:30', close: '17:30', lunch: { start: '12:00', end: '14:00' } },
+      });
+      expect(await recomputeCaseDeadlines({ sql: service.sql, policy: sla.policy, calendar: official }, caseId, new Date())).toEqual({ changed: true });
+      // closed and opened again, the drawer loads the case afresh
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'detached' });
+      await page.locator(`tr[data-case-id="${caseId}"]`).click();
+      await drawer.getByTestId('case-status').waitFor();
+      await expect.poll(() => drawer.getByTestId('case-timeline').textContent()).toContain('按正式节假日安排重算时限');
+      expect(await drawer.getByTestId('case-timeline').textContent()).toContain('办结时限 2027/01/19 17:30 → 2027/01/20 17:30');
+      expect(await drawer.getByTestId('provisional-note').count()).toBe(0);
+      await shot(page, 'drawer-recounted');
       expect(errors).toEqual([]);
     } finally {
       await context.close();
