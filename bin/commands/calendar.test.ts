@@ -74,6 +74,12 @@ describe('calendar command', () => {
     expect(loadCalendarYears(dir).map((y) => y.year)).toEqual([2025, 2026]);
   });
 
+  it('status lists the official years', async () => {
+    const { out } = capture();
+    expect(await run(['status', '--dir', dir])).toBe(0);
+    expect(JSON.parse(out.at(-1)!)).toMatchObject({ official: [2025, 2026] });
+  });
+
   it('wrong usage returns 2', async () => {
     const { err } = capture();
     expect(await run([])).toBe(2);

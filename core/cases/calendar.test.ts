@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import {
   loadCalendarYears,
   loadWorkingCalendar,
   parseShanghai,
+  refreshWorkingCalendar,
   shanghaiDateKey,
   WorkingCalendar,
 } from './calendar';
@@ -240,5 +241,36 @@ describe('formatting and parsing', () => {
     expect(parseShanghai('2026-02-12T10:00:00+0800')?.toISOString()).toBe('2026-02-12T02:00:00.000Z');
     expect(parseShanghai('2026-02-30')).toBeNull();
     expect(parseShanghai('tomorrow')).toBeNull();
+  });
+});
+
+describe('refreshWorkingCalendar', () => {
+  it('swaps in a new or changed year file, and keeps the calendar when the folder does not validate', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cal-refresh-'));
+    for (const y of loadCalendarYears()) writeFileSync(path.join(dir, `${y.year}.json`), JSON.stringify(y));
+    const live = loadWorkingCalendar({ dir });
+    expect(refreshWorkingCalendar(live)).toEqual({ changed: false, nowOfficial: [] });
+    expect(live.isProvisionalYear(2027)).toBe(true);
+    expect(live.isWorkday('2027-01-04')).toBe(true); // provisional: 元旦 is Fri 1/1 to Sun 1/3
+    writeFileSync(path.join(dir, '2027.json'), JSON.stringify({ year: 2027, source: { title: 'stand-in' }, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-04' }], workdays: [] }));
+    expect(refreshWorkingCalendar(live)).toEqual({ changed: true, nowOfficial: [2027] });
+    expect(live.isWorkday('2027-01-04')).toBe(false);
+    // a corrected file for a year already official: changed, nothing newly official
+    writeFileSync(path.join(dir, '2027.json'), JSON.stringify({ year: 2027, source: { title: 'stand-in' }, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-03' }], workdays: [] }));
+    expect(refreshWorkingCalendar(live)).toEqual({ changed: true, nowOfficial: [] });
+    expect(live.isWorkday('2027-01-04')).toBe(true);
+    // a broken file: the error names it and the calendar stays as it was
+    writeFileSync(path.join(dir, '2028.json'), JSON.stringify({ year: 2028, source: { title: 'x' }, holidays: [], workdays: [] }));
+    expect(() => refreshWorkingCalendar(live)).toThrow(/2028\.json: holidays/);
+    expect(live.years).toEqual([2025, 2026, 2027]);
+    expect(live.isProvisionalYear(2028)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a file marked provisional is refused in the folder', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cal-prov-'));
+    writeFileSync(path.join(dir, '2027.json'), JSON.stringify({ year: 2027, source: { title: 'x', provisional: true }, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-01' }], workdays: [] }));
+    expect(() => loadCalendarYears(dir)).toThrow(/source\.provisional/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
