@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CALENDAR_DIR } from '../core/cases/calendar';
+import { actOnCase } from '../core/cases/act-on-case';
+import { CALENDAR_DIR, loadCalendarYears, WorkingCalendar } from '../core/cases/calendar';
 import { loadSla } from '../core/cases/sla';
 import { InProcessQueue } from '../core/queue/in-process';
 import { appendCaseEvents } from '../core/db/cases';
@@ -141,6 +142,20 @@ describe('a year missing from the holiday calendar', () => {
       await queue.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('an action on a case not yet recounted counts it again first, in the same transaction', async () => {
+    const calendar = new WorkingCalendar({ years: loadCalendarYears(), officeHours: { open: '08:30', close: '17:30', lunch: { start: '12:00', end: '14:00' } } });
+    const deps = { sql: db.sql, policy: sla.policy, calendar };
+    const { caseId } = await openTestCase(db.sql, { receivedAt: new Date('2026-12-29T10:00:00+08:00'), classification: { requestType: '举报' }, deps });
+    expect((await caseRow(caseId)).resolveDueAt!.toISOString()).toBe('2027-01-20T09:30:00.000Z');
+    // the official year is in this process's calendar; the sweep has not run yet
+    calendar.setYears([...loadCalendarYears(), STAND_IN_2027]);
+    const r = await actOnCase(deps, caseId, { type: 'accept' }, { actor: { role: 'department', id: 'clerk', departmentId: 'urban-mgmt' }, at: new Date('2026-12-30T09:00:00+08:00') });
+    expect(r.state.deadlines!.resolution.due.toISOString()).toBe('2027-01-21T09:30:00.000Z');
+    expect(await caseRow(caseId)).toMatchObject({ status: 'accepted', provisional: false });
+    const types = (await db.sql<{ type: string }[]>`SELECT type FROM case_events WHERE case_id = ${caseId} ORDER BY seq`).map((e) => e.type);
+    expect(types.slice(-2)).toEqual(['deadlines-recomputed', 'accepted']);
   });
 
   it('a case held by the former rule is dispatched by the sweep, on the provisional calendar', async () => {
