@@ -6,7 +6,7 @@ import { CalendarYearMissingError } from './calendar';
 import { eventInput, persistCaseState } from './case-state';
 import type { AfterCommit, CaseServiceDeps } from './deps';
 import { applyTransition, createCase, type CaseEvent, type CaseState } from './lifecycle';
-import { computeDeadlines, type CaseClassification } from './sla';
+import type { CaseClassification } from './sla';
 
 export interface OpenCaseInput {
   fields: Omit<NewCase, 'status' | 'acceptDueAt' | 'responseDueAt' | 'resolveDueAt' | 'dispatchedAt' | 'createdAt'>;

@@ -79,10 +79,11 @@ export function slaArea(ctx: WorkerContext): WorkerArea {
       'sla-sweep': async () => {
         const r = await slaSweep(ctx);
         if (r.synced || r.fired) ctx.logger.info(r, 'sla sweep');
-        const released = await dispatchHeldCases(ctx);
-        if (released) ctx.logger.info({ released }, 'cases held for a missing calendar dispatched on the provisional calendar');
+        // the calendar first, so that released cases are counted on the newest one
         const cal = await calendarSweep(ctx);
         if (cal.recomputed || cal.failed) ctx.logger.info(cal, 'provisional deadlines recomputed on the official holiday calendar');
+        const released = await dispatchHeldCases(ctx);
+        if (released) ctx.logger.info({ released }, 'cases held for a missing calendar dispatched on the provisional calendar');
       },
     },
     schedule: { 'sla-sweep': 60_000 },
