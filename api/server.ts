@@ -1,5 +1,6 @@
 // Production API process: `npm run start:api` (needs DATABASE_URL and REDIS_URL; workers run apart).
 import { calendarWarnings } from '../core/cases/calendar-coverage';
+import { refreshWorkingCalendar } from '../core/cases/calendar';
 import { loadSla } from '../core/cases/sla';
 import { serve } from '@hono/node-server';
 import path from 'node:path';
@@ -33,9 +34,20 @@ async function main() {
   const app = createApp({ db, queue, config, logger, sla, redis, dashboardDir: DASHBOARD_DIST });
   const server = await listen(app, config.HOST, config.PORT);
   for (const w of calendarWarnings(sla.calendar, new Date())) logger.warn(w);
+  // the workers' SLA sweep recounts provisional deadlines when a holiday file arrives; this process
+  // only needs to count new deadlines on it too
+  const calendarCheck = setInterval(() => {
+    try {
+      if (refreshWorkingCalendar(sla.calendar).changed) logger.info({ years: sla.calendar.years }, 'holiday calendar reloaded');
+    } catch (err) {
+      logger.error({ err }, 'holiday calendar folder changed but does not validate; keeping the calendar loaded before');
+    }
+  }, 60_000);
+  calendarCheck.unref();
   logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'api listening');
   installShutdown(logger, [
     { name: 'http', run: () => new Promise<void>((r) => server.close(() => r())) },
+    { name: 'calendar', run: async () => clearInterval(calendarCheck) },
     { name: 'queue', run: () => queue.close() },
     { name: 'redis', run: async () => redis?.disconnect() },
     { name: 'database', run: () => db.close() },

@@ -1,4 +1,6 @@
-// `npm run cli -- deadline --from <ISO time> (--working-days N | --hours N)`: prints {"due": "...+08:00"}.
+// `npm run cli -- deadline --from <ISO time> (--working-days N | --hours N)`: prints {"due": "...+08:00"},
+// with "provisional": true and the years when working days were counted through a year that has no
+// State Council file yet (the provisional calendar of core/cases/provisional-calendar.ts).
 import { formatShanghai, parseShanghai } from '../../core/cases/calendar';
 import { loadSla } from '../../core/cases/sla';
 import { parseCommandArgs, UsageError, withUsage } from '../../core/util/args';
@@ -6,7 +8,8 @@ import { parseCommandArgs, UsageError, withUsage } from '../../core/util/args';
 const USAGE = `usage: npm run cli -- deadline --from <ISO time, e.g. 2026-02-12T10:00:00+08:00> (--working-days N | --hours H)
   --working-days N  ends at the close of office hours on the Nth working day after the day of --from
   --hours H         wall-clock hours (urgent cases)
-  a time without an offset is read as Asia/Shanghai (+08:00)`;
+  a time without an offset is read as Asia/Shanghai (+08:00)
+  a year without lexicons/calendar/<year>.json is counted on its statutory holidays: the output says "provisional": true`;
 
 /** The parsed arguments, or null for --help. Bad arguments throw UsageError. */
 function readArgs(argv: string[]): { from: Date; workingDays?: number; hours?: number } | null {
@@ -37,11 +40,13 @@ export const run = withUsage('deadline', USAGE, async (argv) => {
     return 0;
   }
   const { calendar } = loadSla();
-  // a missing calendar year throws CalendarYearMissingError naming the year; the dispatcher prints it and exits 1
+  // outside 2025–2100 with no file, CalendarYearMissingError names the year; the dispatcher prints it and exits 1
   const due = args.workingDays !== undefined ? calendar.addWorkingDays(args.from, args.workingDays) : calendar.addHours(args.from, args.hours!);
-  // wall-clock arithmetic needs no calendar, but a time in an unannounced year is refused all the same
+  // wall-clock arithmetic needs no calendar, but a time in a year no rule can count is refused all the same
   calendar.isWorkday(args.from);
   calendar.isWorkday(due);
-  console.log(JSON.stringify({ due: formatShanghai(due) }));
+  // hours run on the wall clock: only a working-day count reads the (provisional) holidays
+  const provisionalYears = args.workingDays !== undefined ? calendar.provisionalYearsBetween(args.from, due) : [];
+  console.log(JSON.stringify({ due: formatShanghai(due), ...(provisionalYears.length ? { provisional: true, provisionalYears } : {}) }));
   return 0;
 });

@@ -8,6 +8,7 @@ import { eventInput, persistCaseState, stateOf } from './case-state';
 import { CaseNotFoundError, VersionConflictError, type ActOptions, type ActResult, type CaseServiceDeps } from './deps';
 import { fireDueTimersInTx } from './fire-timers';
 import { applyTransition, IllegalTransitionError, type CaseAction } from './lifecycle';
+import { recountState } from './recompute-deadlines';
 import { queueReplyToResidents } from './reply-outbox';
 
 /** Loads, catches the clock up to `at`, transitions, persists. Call inside sql.begin. */
@@ -19,7 +20,10 @@ export async function transitionInTx(tx: Db, deps: CaseServiceDeps, caseId: numb
   if (!loaded) throw new CaseNotFoundError(caseId);
   const { row } = loaded;
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== row.version) throw new VersionConflictError(caseId, opts.expectedVersion, row.version);
-  const before = stateOf(row, loaded.lifecycle, deps);
+  // a case counted on a provisional year that is official now is counted again first (the sweep
+  // does the same within a minute): the action sees, and the invariants check, the official dues
+  const recount = recountState(stateOf(row, loaded.lifecycle, deps), deps.calendar, at);
+  const before = recount?.state ?? stateOf(row, loaded.lifecycle, deps);
   const ctx = { actor: opts.actor, at, policy: deps.policy, calendar: deps.calendar };
   let { state, events } = applyTransition(before, action, ctx);
   const outboxIds: number[] = [];
@@ -35,7 +39,10 @@ export async function transitionInTx(tx: Db, deps: CaseServiceDeps, caseId: numb
     }
   }
   // the 回访 answer to 'resolved?' lives with the rating, so 解决率 survives a reopen
-  const inputs = events.map((e) => eventInput(e, e.type === 'rated' ? { resolved: opts.resolved ?? null } : {}));
+  const inputs = [
+    ...(recount ? [recount.event] : []),
+    ...events.map((e) => eventInput(e, e.type === 'rated' ? { resolved: opts.resolved ?? null } : {})),
+  ];
   const { version, timers } = await persistCaseState(tx, deps, row, state, inputs, events, at, opts.resolved);
   return { caseId, state, version, events, timers, outboxIds };
 }

@@ -1,17 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { calendarWarnings, missingCalendarYears } from './calendar-coverage';
+import { loadCalendarYears, WorkingCalendar } from './calendar';
+import { calendarWarnings, provisionalCalendarYears } from './calendar-coverage';
 
 describe('calendar coverage', () => {
-  const cal = { years: [2025, 2026] };
-  it('is quiet while the horizon stays inside known years', () => {
-    expect(missingCalendarYears(cal, new Date('2026-06-01T00:00:00+08:00'))).toEqual([]);
+  const cal = new WorkingCalendar({ years: loadCalendarYears() }); // 2025 and 2026 official
+  it('is quiet while the horizon stays inside official years', () => {
+    expect(provisionalCalendarYears(cal, new Date('2026-06-01T00:00:00+08:00'))).toEqual([]);
+    expect(calendarWarnings(cal, new Date('2026-06-01T00:00:00+08:00'))).toEqual([]);
   });
-  it('names the next year once deadlines can reach it', () => {
-    expect(missingCalendarYears(cal, new Date('2026-11-23T10:00:00+08:00'))).toEqual([2027]);
-    expect(calendarWarnings(cal, new Date('2026-11-23T10:00:00+08:00'))[0]).toMatch(/2027\.json/);
+  it('names the next year as provisional once deadlines can reach it', () => {
+    expect(provisionalCalendarYears(cal, new Date('2026-11-23T10:00:00+08:00'))).toEqual([2027]);
+    const [w] = calendarWarnings(cal, new Date('2026-11-23T10:00:00+08:00'));
+    expect(w).toMatch(/2027\.json/);
+    expect(w).toMatch(/provisional/);
+    expect(w).toContain('calendar import');
+    expect(w).not.toMatch(/held/);
   });
   it('counts the year in Shanghai time', () => {
     // 2026-12-31T17:00Z is already 2027-01-01 in Shanghai
-    expect(missingCalendarYears(cal, new Date('2026-12-31T17:00:00Z'), 0)).toEqual([2027]);
+    expect(provisionalCalendarYears(cal, new Date('2026-12-31T17:00:00Z'), 0)).toEqual([2027]);
+  });
+  it('a year with its official file is not provisional', () => {
+    const with2027 = new WorkingCalendar({ years: [...loadCalendarYears(), { year: 2027, source: { title: 'stand-in' }, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-01' }], workdays: [] }] });
+    expect(provisionalCalendarYears(with2027, new Date('2026-11-23T10:00:00+08:00'))).toEqual([]);
   });
 });

@@ -1,19 +1,27 @@
-// Warns ahead of time when the holiday calendar will not cover the deadlines about to be set:
-// a missing year holds dispatch (we never guess holidays), so operators must add the State
-// Council's arrangement (lexicons/calendar/YYYY.json) before deadlines reach it.
+// Says ahead of time which years the deadlines about to be set will be counted on the provisional
+// calendar (no State Council file yet in lexicons/calendar): cases are dispatched as usual, their
+// deadlines marked 暂定, and counted again once the file is imported.
 import { shanghaiDateKey, type WorkingCalendar } from './calendar';
 
-/** Years a deadline set between now and now + horizonDays could fall in, that the calendar lacks. */
-export function missingCalendarYears(calendar: Pick<WorkingCalendar, 'years'>, now: Date, horizonDays = 60): number[] {
+/** Years a deadline set between now and now + horizonDays could fall in, that have no official file. */
+export function provisionalCalendarYears(calendar: Pick<WorkingCalendar, 'isProvisionalYear'>, now: Date, horizonDays = 60): number[] {
   const first = Number(shanghaiDateKey(now).slice(0, 4));
   const last = Number(shanghaiDateKey(new Date(now.getTime() + horizonDays * 86_400_000)).slice(0, 4));
-  const missing: number[] = [];
-  for (let y = first; y <= last; y++) if (!calendar.years.includes(y)) missing.push(y);
-  return missing;
+  const out: number[] = [];
+  for (let y = first; y <= last; y++) if (calendar.isProvisionalYear(y)) out.push(y);
+  return out;
 }
 
-export function calendarWarnings(calendar: Pick<WorkingCalendar, 'years'>, now: Date, horizonDays = 60): string[] {
-  return missingCalendarYears(calendar, now, horizonDays).map(
-    (y) => `holiday calendar for ${y} is missing (lexicons/calendar/${y}.json): cases whose deadlines reach ${y} are held for the centre instead of dispatched / ${y}年节假日安排尚未录入`,
+export function calendarWarnings(calendar: Pick<WorkingCalendar, 'isProvisionalYear'>, now: Date, horizonDays = 60): string[] {
+  return provisionalCalendarYears(calendar, now, horizonDays).map(
+    (y) =>
+      `holiday calendar for ${y} is provisional (no lexicons/calendar/${y}.json yet): deadlines reaching ${y} are counted on the statutory holidays and marked provisional;` +
+      ` import the State Council notice with \`npm run cli -- calendar import FILE\` and they are counted again / ${y}年节假日安排尚未公布，期限暂按法定节假日推算`,
   );
+}
+
+/** The short note staff and residents see beside a provisional deadline (null when it is not provisional). */
+export function provisionalNote(years: readonly number[]): string | null {
+  if (!years.length) return null;
+  return `暂定：${years.map((y) => `${y}年`).join('、')}节假日安排尚未公布，期限按法定节假日推算`;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import {
   loadCalendarYears,
   loadWorkingCalendar,
   parseShanghai,
+  refreshWorkingCalendar,
   shanghaiDateKey,
   WorkingCalendar,
 } from './calendar';
@@ -121,21 +122,52 @@ describe('addWorkingDays: close of office hours on the Nth working day after the
     expect(f(cal.addWorkingDays(t('2025-12-30T10:00'), 3))).toBe('2026-01-05T17:30:00+08:00');
   });
 
-  it('refuses a year without a calendar, naming it', () => {
-    expect(() => cal.addWorkingDays(t('2026-12-30T10:00'), 3)).toThrow(CalendarYearMissingError);
-    expect(() => cal.addWorkingDays(t('2026-12-30T10:00'), 3)).toThrow(/2027/);
-    expect(() => cal.isWorkday('2027-01-04')).toThrow(/2027/);
-    expect(() => cal.addWorkingDays(t('2024-12-31T10:00'), 1)).toThrow(/2024/);
+  it('a strict calendar (provisional: false) refuses a year without a file, naming it', () => {
+    const strict = new WorkingCalendar({ years: loadCalendarYears(), provisional: false });
+    expect(() => strict.addWorkingDays(t('2026-12-30T10:00'), 3)).toThrow(CalendarYearMissingError);
+    expect(() => strict.addWorkingDays(t('2026-12-30T10:00'), 3)).toThrow(/2027/);
+    expect(() => strict.isWorkday('2027-01-04')).toThrow(/2027/);
     const err = (() => {
       try {
-        cal.isWorkday(t('2027-03-01T10:00'));
+        strict.isWorkday(t('2027-03-01T10:00'));
       } catch (e) {
         return e;
       }
     })();
     expect(err).toBeInstanceOf(CalendarYearMissingError);
     expect((err as CalendarYearMissingError).year).toBe(2027);
-    expect(f(cal.addWorkingDays(t('2026-12-29T10:00'), 2))).toBe('2026-12-31T17:30:00+08:00'); // still inside 2026
+    expect(f(strict.addWorkingDays(t('2026-12-29T10:00'), 2))).toBe('2026-12-31T17:30:00+08:00'); // still inside 2026
+    expect(strict.isProvisionalYear(2027)).toBe(false);
+  });
+
+  it('counts a year without a file on the provisional calendar, and says so', () => {
+    // 12/31 Thu; 2027: 元旦 Fri 1/1 joins the weekend (1/1–1/3 off); Mon 1/4, Tue 1/5
+    expect(f(cal.addWorkingDays(t('2026-12-30T10:00'), 3))).toBe('2027-01-05T17:30:00+08:00');
+    expect(cal.isWorkday('2027-01-04')).toBe(true);
+    expect(cal.describeDay('2027-01-01')).toBe('元旦');
+    expect(cal.years).toEqual([2025, 2026]);
+    expect(cal.isProvisionalYear(2026)).toBe(false);
+    expect(cal.isProvisionalYear(2027)).toBe(true);
+    expect(cal.provisionalYearsBetween(t('2026-12-30T10:00'), t('2027-01-05T17:30'))).toEqual([2027]);
+    expect(cal.provisionalYearsBetween(t('2026-12-01T10:00'), t('2026-12-31T17:30'))).toEqual([]);
+    expect(cal.provisionalYearsBetween(t('2027-12-30T10:00'), t('2028-01-05T17:30'))).toEqual([2027, 2028]);
+  });
+
+  it('still refuses a year no rule counts (before 2025 or after 2100), naming it', () => {
+    expect(() => cal.addWorkingDays(t('2024-12-31T10:00'), 1)).toThrow(CalendarYearMissingError);
+    expect(() => cal.addWorkingDays(t('2024-12-31T10:00'), 1)).toThrow(/2024/);
+    expect(() => cal.isWorkday('2101-01-04')).toThrow(/2101/);
+    expect(cal.isProvisionalYear(2024)).toBe(false);
+    expect(cal.isProvisionalYear(2101)).toBe(false);
+  });
+
+  it('an official year replaces the provisional one in place', () => {
+    const live = new WorkingCalendar({ years: loadCalendarYears() });
+    expect(f(live.addWorkingDays(t('2026-12-31T10:00'), 1))).toBe('2027-01-04T17:30:00+08:00');
+    live.setYears([...loadCalendarYears(), { year: 2027, source: { title: 'stand-in' }, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-04' }], workdays: [] }]);
+    expect(live.isProvisionalYear(2027)).toBe(false);
+    expect(live.years).toEqual([2025, 2026, 2027]);
+    expect(f(live.addWorkingDays(t('2026-12-31T10:00'), 1))).toBe('2027-01-05T17:30:00+08:00');
   });
 
   it('rejects non-positive or fractional N', () => {
@@ -209,5 +241,36 @@ describe('formatting and parsing', () => {
     expect(parseShanghai('2026-02-12T10:00:00+0800')?.toISOString()).toBe('2026-02-12T02:00:00.000Z');
     expect(parseShanghai('2026-02-30')).toBeNull();
     expect(parseShanghai('tomorrow')).toBeNull();
+  });
+});
+
+describe('refreshWorkingCalendar', () => {
+  it('swaps in a new or changed year file, and keeps the calendar when the folder does not validate', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cal-refresh-'));
+    for (const y of loadCalendarYears()) writeFileSync(path.join(dir, `${y.year}.json`), JSON.stringify(y));
+    const live = loadWorkingCalendar({ dir });
+    expect(refreshWorkingCalendar(live)).toEqual({ changed: false, nowOfficial: [] });
+    expect(live.isProvisionalYear(2027)).toBe(true);
+    expect(live.isWorkday('2027-01-04')).toBe(true); // provisional: 元旦 is Fri 1/1 to Sun 1/3
+    writeFileSync(path.join(dir, '2027.json'), JSON.stringify({ year: 2027, source: { title: 'stand-in' }, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-04' }], workdays: [] }));
+    expect(refreshWorkingCalendar(live)).toEqual({ changed: true, nowOfficial: [2027] });
+    expect(live.isWorkday('2027-01-04')).toBe(false);
+    // a corrected file for a year already official: changed, nothing newly official
+    writeFileSync(path.join(dir, '2027.json'), JSON.stringify({ year: 2027, source: { title: 'stand-in' }, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-03' }], workdays: [] }));
+    expect(refreshWorkingCalendar(live)).toEqual({ changed: true, nowOfficial: [] });
+    expect(live.isWorkday('2027-01-04')).toBe(true);
+    // a broken file: the error names it and the calendar stays as it was
+    writeFileSync(path.join(dir, '2028.json'), JSON.stringify({ year: 2028, source: { title: 'x' }, holidays: [], workdays: [] }));
+    expect(() => refreshWorkingCalendar(live)).toThrow(/2028\.json: holidays/);
+    expect(live.years).toEqual([2025, 2026, 2027]);
+    expect(live.isProvisionalYear(2028)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a file marked provisional is refused in the folder', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cal-prov-'));
+    writeFileSync(path.join(dir, '2027.json'), JSON.stringify({ year: 2027, source: { title: 'x', provisional: true }, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-01' }], workdays: [] }));
+    expect(() => loadCalendarYears(dir)).toThrow(/source\.provisional/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,9 +1,13 @@
 // The working-day clock: official holidays and 调休 make-up workdays (one lexicon file per year),
 // office hours with a lunch break, all in Asia/Shanghai (fixed UTC+08:00, no DST, no tz library).
+// A year without an official file is filled with the provisional year (provisional-calendar.ts),
+// and the calendar says which years those are, so every deadline counted on one is marked provisional.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { lexiconPath } from '../lexicon-dir';
+import { provisionalCalendarYear } from './provisional-calendar';
 
 export const CALENDAR_DIR = lexiconPath('calendar');
 
@@ -26,6 +30,8 @@ export const calendarYearSchema = z
       document: z.string().min(1).optional(),
       published: dateKeySchema.optional(),
       note: z.string().optional(),
+      /** computed by core/cases/provisional-calendar.ts, not announced: deadlines on it are provisional */
+      provisional: z.boolean().optional(),
     }),
     /** inclusive ranges of days off (放假), whatever weekday they fall on */
     holidays: z.array(z.object({ name: z.string().min(1), from: dateKeySchema, to: dateKeySchema })).min(1),
@@ -70,11 +76,15 @@ export type OfficeHoursInput = z.input<typeof officeHoursSchema>;
 /** Anhui government offices: 08:30–12:00 and 14:00–17:30 (7 working hours). */
 export const DEFAULT_OFFICE_HOURS: OfficeHoursInput = { open: '08:30', close: '17:30', lunch: { start: '12:00', end: '14:00' } };
 
+/** Years a provisional calendar can stand in for: those under the 2024 revision of the holiday rules. */
+export const PROVISIONAL_YEARS = { first: 2025, last: 2100 } as const;
+
+/** Only for a year outside PROVISIONAL_YEARS with no file: no rule to count its holidays by. */
 export class CalendarYearMissingError extends Error {
   constructor(readonly year: number) {
     super(
-      `no holiday calendar for ${year} (lexicons/calendar/${year}.json); add it once the State Council announces ${year}'s holidays` +
-        ` / ${year}年节假日安排尚未录入`,
+      `no holiday calendar for ${year} (lexicons/calendar/${year}.json), and ${year} is outside the years a provisional calendar covers ` +
+        `(${PROVISIONAL_YEARS.first}–${PROVISIONAL_YEARS.last}) / ${year}年节假日安排无法推算`,
     );
     this.name = 'CalendarYearMissingError';
   }
@@ -91,6 +101,15 @@ function dayIndexOfKey(key: string): number {
 }
 function keyOfDayIndex(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+function yearOfDayIndex(day: number): number {
+  return new Date(day * DAY_MS).getUTCFullYear();
+}
+function addYear(cal: CalendarYear, holidays: Map<string, string>, workdays: Map<string, string>): void {
+  for (const h of cal.holidays) {
+    for (let d = dayIndexOfKey(h.from); d <= dayIndexOfKey(h.to); d++) holidays.set(keyOfDayIndex(d), h.name);
+  }
+  for (const w of cal.workdays) workdays.set(w.date, w.for);
 }
 function weekdayOfDayIndex(day: number): number {
   return new Date(day * DAY_MS).getUTCDay(); // 0 = Sunday
@@ -141,31 +160,71 @@ export function addHours(t: Date, hours: number): Date {
 export interface WorkingCalendarOptions {
   years: CalendarYear[];
   officeHours?: OfficeHoursInput;
+  /** fill years without a file from provisionalCalendarYear (default true); false: such years throw CalendarYearMissingError */
+  provisional?: boolean;
 }
 
 export class WorkingCalendar {
   readonly officeHours: OfficeHours;
-  readonly years: readonly number[];
-  private readonly holidays = new Map<string, string>();
-  private readonly workdays = new Map<string, string>();
+  private official: number[] = [];
+  /** years filled with the provisional calendar so far (filled on first use) */
+  private readonly filled = new Set<number>();
+  private readonly fillProvisional: boolean;
+  private holidays = new Map<string, string>();
+  private workdays = new Map<string, string>();
   /** working periods of a day as [startMinute, endMinute) */
   private readonly periods: Array<[number, number]>;
+  /** what the official years were read from (set by loadWorkingCalendar; refreshWorkingCalendar compares it) */
+  source: { dir: string; fingerprint: string } | null = null;
 
   constructor(opts: WorkingCalendarOptions) {
     this.officeHours = officeHoursSchema.parse(opts.officeHours ?? DEFAULT_OFFICE_HOURS);
-    const years = new Set<number>();
-    for (const raw of opts.years) {
-      const cal = calendarYearSchema.parse(raw);
-      if (years.has(cal.year)) throw new Error(`calendar year ${cal.year} given twice`);
-      years.add(cal.year);
-      for (const h of cal.holidays) {
-        for (let d = dayIndexOfKey(h.from); d <= dayIndexOfKey(h.to); d++) this.holidays.set(keyOfDayIndex(d), h.name);
-      }
-      for (const w of cal.workdays) this.workdays.set(w.date, w.for);
-    }
-    this.years = [...years].sort((a, b) => a - b);
+    this.fillProvisional = opts.provisional ?? true;
+    this.setYears(opts.years);
     const { open, close, lunch } = this.officeHours;
     this.periods = lunch ? [[open, lunch.start], [lunch.end, close]] : [[open, close]];
+  }
+
+  /** The official (announced) years; a year given with source.provisional counts as provisional. */
+  get years(): readonly number[] {
+    return this.official;
+  }
+
+  /**
+   * Replaces the official years in place (every holder of this calendar sees the change at once):
+   * a year that was provisional and now has its file is counted on the file from here on.
+   */
+  setYears(raw: CalendarYear[]): void {
+    const holidays = new Map<string, string>();
+    const workdays = new Map<string, string>();
+    const years = new Set<number>();
+    const provisional: number[] = [];
+    for (const input of raw) {
+      const cal = calendarYearSchema.parse(input);
+      if (years.has(cal.year)) throw new Error(`calendar year ${cal.year} given twice`);
+      years.add(cal.year);
+      if (cal.source.provisional) provisional.push(cal.year);
+      addYear(cal, holidays, workdays);
+    }
+    this.holidays = holidays;
+    this.workdays = workdays;
+    this.filled.clear();
+    for (const y of provisional) this.filled.add(y);
+    this.official = [...years].filter((y) => !this.filled.has(y)).sort((a, b) => a - b);
+  }
+
+  /** Is this year counted on the provisional calendar (no official file)? Years with no rule at all are not. */
+  isProvisionalYear(year: number): boolean {
+    if (this.official.includes(year)) return false;
+    return this.filled.has(year) || (this.fillProvisional && year >= PROVISIONAL_YEARS.first && year <= PROVISIONAL_YEARS.last);
+  }
+
+  /** The provisional years among the Shanghai-local years from a to b (inclusive), ascending. */
+  provisionalYearsBetween(a: Date, b: Date): number[] {
+    const [from, to] = [yearOfDayIndex(dayIndexOf(a)), yearOfDayIndex(dayIndexOf(b))].sort((x, y) => x - y);
+    const out: number[] = [];
+    for (let y = from; y <= to; y++) if (this.isProvisionalYear(y)) out.push(y);
+    return out;
   }
 
   /** Working minutes in one full working day (420 with the default hours). */
@@ -257,8 +316,11 @@ export class WorkingCalendar {
   }
 
   private requireYear(day: number): void {
-    const year = Number(keyOfDayIndex(day).slice(0, 4));
-    if (!this.years.includes(year)) throw new CalendarYearMissingError(year);
+    const year = yearOfDayIndex(day);
+    if (this.official.includes(year) || this.filled.has(year)) return;
+    if (!this.isProvisionalYear(year)) throw new CalendarYearMissingError(year);
+    addYear(provisionalCalendarYear(year), this.holidays, this.workdays);
+    this.filled.add(year);
   }
 
   private isWorkdayIndex(day: number): boolean {
@@ -271,27 +333,63 @@ export class WorkingCalendar {
   }
 }
 
+const YEAR_FILE = /^\d{4}\.json$/;
+
+/** The first problem of a year file's content, as "field: message" (for loaders and `calendar import`). */
+export function parseCalendarYear(json: unknown, source: string): CalendarYear {
+  const parsed = calendarYearSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(`${source}: ${first?.path.join('.') || '(root)'}: ${first?.message}`);
+  }
+  return parsed.data;
+}
+
 /** Reads and validates every lexicons/calendar/<year>.json; the file name must match its year. */
 export function loadCalendarYears(dir: string = CALENDAR_DIR): CalendarYear[] {
-  const files = readdirSync(dir).filter((f) => /^\d{4}\.json$/.test(f)).sort();
-  return files.map((f) => {
+  return readCalendarDir(dir).years;
+}
+
+function readCalendarDir(dir: string): { years: CalendarYear[]; fingerprint: string } {
+  const files = readdirSync(dir).filter((f) => YEAR_FILE.test(f)).sort();
+  const hash = createHash('sha256');
+  const years = files.map((f) => {
     const file = path.join(dir, f);
+    const text = readFileSync(file, 'utf8');
+    hash.update(`${f}\0${text}\0`);
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
+      json = JSON.parse(text);
     } catch (err) {
       throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
     }
-    const parsed = calendarYearSchema.safeParse(json);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      throw new Error(`${file}: ${first?.path.join('.') || '(root)'}: ${first?.message}`);
-    }
-    if (`${parsed.data.year}.json` !== f) throw new Error(`${file}: says year ${parsed.data.year}`);
-    return parsed.data;
+    const year = parseCalendarYear(json, file);
+    if (`${year.year}.json` !== f) throw new Error(`${file}: says year ${year.year}`);
+    if (year.source.provisional) throw new Error(`${file}: source.provisional: a file in the calendar folder must be an announced year`);
+    return year;
   });
+  return { years, fingerprint: hash.digest('hex') };
 }
 
 export function loadWorkingCalendar(opts: { dir?: string; officeHours?: OfficeHoursInput } = {}): WorkingCalendar {
-  return new WorkingCalendar({ years: loadCalendarYears(opts.dir), officeHours: opts.officeHours });
+  const dir = opts.dir ?? CALENDAR_DIR;
+  const { years, fingerprint } = readCalendarDir(dir);
+  const calendar = new WorkingCalendar({ years, officeHours: opts.officeHours });
+  calendar.source = { dir, fingerprint };
+  return calendar;
+}
+
+/**
+ * Re-reads the folder a calendar was loaded from when its year files changed (names or content) and
+ * swaps the years in place. Returns the years that were provisional and are now official. A folder
+ * that no longer validates throws and leaves the calendar as it was.
+ */
+export function refreshWorkingCalendar(calendar: WorkingCalendar): { changed: boolean; nowOfficial: number[] } {
+  if (!calendar.source) return { changed: false, nowOfficial: [] };
+  const { years, fingerprint } = readCalendarDir(calendar.source.dir);
+  if (fingerprint === calendar.source.fingerprint) return { changed: false, nowOfficial: [] };
+  const before = new Set(calendar.years);
+  calendar.setYears(years);
+  calendar.source = { dir: calendar.source.dir, fingerprint };
+  return { changed: true, nowOfficial: calendar.years.filter((y) => !before.has(y)) };
 }

@@ -12,7 +12,7 @@ import { syncCaseTimers, type TimerRow } from '../db/sla-timers';
 import { desiredTimers } from './case-timers';
 import { VersionConflictError, type CaseServiceDeps } from './deps';
 import { applyTransition, caseStateSchema, createCase, type CaseEvent, type CaseState } from './lifecycle';
-import { slaRequestType, type CaseClassification } from './sla';
+import { provisionalYearsOf, slaRequestType, type CaseClassification } from './sla';
 
 /** The stored state, or one rebuilt from the columns for a case opened before states were stored. */
 export function stateOf(row: CaseRow, stored: unknown, deps: Pick<CaseServiceDeps, 'policy' | 'calendar'>): CaseState {
@@ -65,6 +65,7 @@ export function columnsOf(s: CaseState, prev: Pick<CaseRow, 'overdue' | 'escalat
     escalatedAt: newClock ? null : prev.escalatedAt,
     // a case nobody can move on without staff (returned, awaiting designation) is flagged for review
     needsReview: s.status === 'returned' || (s.status === 'received' && !s.ownerDepartmentId) ? true : staffDecided ? false : prev.needsReview,
+    provisionalYears: provisionalYearsOf(s.deadlines),
   };
 }
 

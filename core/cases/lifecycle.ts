@@ -7,6 +7,7 @@ import {
   caseClassificationSchema,
   computeDeadlines,
   deadlinesSchema,
+  extendDeadline,
   returnWindowEnd,
   type CaseClassification,
   type Deadlines,
@@ -174,7 +175,9 @@ export type CaseEventType =
   | 'closed'
   | 'rated'
   | 'reopened'
-  | 'merged';
+  | 'merged'
+  /** the official holiday file of a provisional year arrived: the deadlines counted on it were counted again (recompute-deadlines.ts) */
+  | 'deadlines-recomputed';
 
 export interface CaseEvent {
   type: CaseEventType;
@@ -446,7 +449,7 @@ export const TRANSITIONS: Table = {
       const max = ctx.policy.extensions.maxTotalWorkingDays;
       if (s.extensionGrantedWorkingDays + days > max) fail('EXTENSION_LIMIT', { granted: s.extensionGrantedWorkingDays, max });
       const d = s.deadlines!;
-      const resolution = { ...d.resolution, due: ctx.calendar.addWorkingDays(d.resolution.due, days) };
+      const resolution = extendDeadline(ctx.calendar, d.resolution, days);
       return {
         to: s.status,
         event: 'extension-approved',

@@ -136,7 +136,7 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
         sentiment: analysis.sentiment, place: analysis.place, needsReview: analysis.needsReview, subtopic: subtopicOf(analysis),
       },
     });
-    if (opened.deadlineProblem) ctx.log?.warn({ messageId, err: opened.deadlineProblem }, 'deadline not computed: holiday calendar missing');
+    if (opened.deadlineProblem) ctx.log?.warn({ messageId, err: opened.deadlineProblem }, 'not dispatched: no holiday calendar can count the receipt year');
     if (opts.split) {
       const from = await lockCaseStatus(tx, opts.split.fromCaseId);
       if (!from) throw new PermanentJobError(`case ${opts.split.fromCaseId} does not exist`);

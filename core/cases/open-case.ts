@@ -2,10 +2,11 @@
 // result, with its legal clock started at receipt. Runs inside the caller's transaction.
 import { insertCase, type CaseEventInput, type CaseRow, type NewCase } from '../db/cases';
 import type { Db } from '../db/connect';
+import { CalendarYearMissingError } from './calendar';
 import { eventInput, persistCaseState } from './case-state';
 import type { AfterCommit, CaseServiceDeps } from './deps';
 import { applyTransition, createCase, type CaseEvent, type CaseState } from './lifecycle';
-import { computeDeadlines, type CaseClassification } from './sla';
+import type { CaseClassification } from './sla';
 
 export interface OpenCaseInput {
   fields: Omit<NewCase, 'status' | 'acceptDueAt' | 'responseDueAt' | 'resolveDueAt' | 'dispatchedAt' | 'createdAt'>;
@@ -21,6 +22,7 @@ export interface OpenCaseInput {
 export interface OpenCaseOutcome extends AfterCommit {
   row: CaseRow;
   state: CaseState;
+  /** set only when the receipt year has no calendar at all (outside 2025–2100): the case was not dispatched */
   deadlineProblem: string | null;
 }
 
@@ -39,8 +41,8 @@ export async function openCaseInTx(tx: Db, deps: CaseServiceDeps, input: OpenCas
   let deadlineProblem: string | null = null;
   if (input.route) {
     try {
-      // fails before any write when the holiday calendar lacks the year: never guess a deadline
-      computeDeadlines(deps.policy, deps.calendar, input.classification, input.receivedAt);
+      // the calendar never lacks a year from 2025 to 2100: a provisional one stands in until the
+      // State Council's file arrives, and the deadlines say so (provisionalYears)
       const r = applyTransition(state, { type: 'dispatch', departmentId: input.route.department }, {
         actor: { role: 'system', id: 'router' }, at: input.dispatchAt, policy: deps.policy, calendar: deps.calendar,
       });
@@ -49,12 +51,16 @@ export async function openCaseInTx(tx: Db, deps: CaseServiceDeps, input: OpenCas
       const d = state.deadlines!;
       events.push(...r.events.map((e) => eventInput(e, {
         department: input.route!.department, ruleId: input.route!.ruleId, reason: input.route!.reason, confidence: input.route!.confidence,
-        deadlines: Object.fromEntries(Object.entries(d).map(([k, x]) => [k, { due: x.due, unit: x.unit, amount: x.amount, basis: x.basis }])),
+        deadlines: Object.fromEntries(Object.entries(d).map(([k, x]) => [k, {
+          due: x.due, unit: x.unit, amount: x.amount, basis: x.basis, ...(x.provisionalYears ? { provisionalYears: x.provisionalYears } : {}),
+        }])),
       })));
     } catch (err) {
-      if (!(err instanceof Error) || err.name !== 'CalendarYearMissingError') throw err;
+      // a safety for receipt times outside 2025–2100 only (an import of old messages dated 2024):
+      // no rule counts that year's holidays, so the case waits in 待派单 for the centre
+      if (!(err instanceof CalendarYearMissingError)) throw err;
       deadlineProblem = err.message;
-      events.push({ type: 'dispatch-held', fromStatus: 'received', toStatus: 'received', actorKind: 'system', at: input.dispatchAt, data: { department: input.route.department, deadlineProblem } });
+      events.push({ type: 'not-dispatched', fromStatus: 'received', toStatus: 'received', actorKind: 'system', at: input.dispatchAt, data: { department: input.route.department, deadlineProblem } });
     }
   }
   const needsReview = input.fields.needsReview || deadlineProblem !== null || !input.route;

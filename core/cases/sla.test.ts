@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatShanghai as f, parseShanghai } from './calendar';
+import { formatShanghai as f, loadCalendarYears, parseShanghai, WorkingCalendar } from './calendar';
 import {
   applyPauses,
   computeDeadlines,
@@ -9,6 +9,8 @@ import {
   extendDeadline,
   loadSla,
   parseSlaPolicy,
+  provisionalYearsOf,
+  recountDeadlines,
   reminderAt,
   remainingAt,
   returnWindowEnd,
@@ -184,5 +186,49 @@ describe('reminders and escalation', () => {
     expect(f(returnWindowEnd(policy, calendar, t('2026-02-13T16:00')))).toBe('2026-02-14T17:30:00+08:00');
     // +10: 2/14, 2/24–2/28, 3/2–3/5
     expect(f(extendDeadline(calendar, working('2026-02-12T10:00', '2026-02-13T17:30'), 10).due)).toBe('2026-03-05T17:30:00+08:00');
+  });
+});
+
+describe('provisional deadlines', () => {
+  const cls = { urgency: 'normal' as const, requestType: '举报' as const, subtopic: null };
+  const STAND_IN_2027 = { year: 2027, source: { title: 'stand-in' }, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-04' }], workdays: [] };
+
+  it('marks the deadlines counted through a year without a file, and only those', () => {
+    const d = computeDeadlines(policy, calendar, cls, t('2026-12-29T10:00'));
+    expect(d.acceptance.provisionalYears).toBeUndefined(); // 12/30
+    expect(d.response.provisionalYears).toBeUndefined(); // 12/31
+    expect(d.resolution.provisionalYears).toEqual([2027]);
+    expect(provisionalYearsOf(d)).toEqual([2027]);
+    expect(provisionalYearsOf(computeDeadlines(policy, calendar, cls, t('2026-03-02T10:00')))).toEqual([]);
+    // urgent deadlines run on the wall clock: never provisional
+    expect(provisionalYearsOf(computeDeadlines(policy, calendar, { ...cls, urgency: 'urgent' }, t('2027-03-02T10:00')))).toEqual([]);
+  });
+
+  it('a pause or an extension that carries a deadline into such a year marks it', () => {
+    const d = working('2026-12-21T10:00', '2026-12-24T17:30');
+    expect(applyPauses(d, [{ from: t('2026-12-22T10:00'), to: t('2027-01-05T10:00') }], calendar).provisionalYears).toEqual([2027]);
+    expect(applyPauses(d, [{ from: t('2026-12-22T10:00'), to: t('2026-12-23T10:00') }], calendar).provisionalYears).toBeUndefined();
+    expect(extendDeadline(calendar, d, 10).provisionalYears).toEqual([2027]);
+    expect(extendDeadline(calendar, d, 2).provisionalYears).toBeUndefined(); // 12/28
+  });
+
+  it('recounts on the official year: the due moves, the mark goes, pauses and extensions are kept', () => {
+    const live = new WorkingCalendar({ years: loadCalendarYears() });
+    const old = computeDeadlines(policy, live, cls, t('2026-12-29T10:00'));
+    expect(f(old.resolution.due)).toBe('2027-01-20T17:30:00+08:00');
+    const pauses = [{ from: t('2027-01-05T10:00'), to: t('2027-01-06T10:00') }];
+    const paused = { ...old, resolution: applyPauses(extendDeadline(live, old.resolution, 2), pauses, live) };
+    expect(f(paused.resolution.due)).toBe('2027-01-25T17:30:00+08:00'); // +2 working days, +1 paused day
+
+    live.setYears([...loadCalendarYears(), STAND_IN_2027]);
+    const plain = recountDeadlines(live, old, { pauses: [], extensionWorkingDays: 0 });
+    expect(f(plain.resolution.due)).toBe('2027-01-21T17:30:00+08:00'); // Mon 1/4 is off in the stand-in
+    expect(plain.resolution.provisionalYears).toBeUndefined();
+    expect(plain.acceptance).toEqual(old.acceptance); // never provisional: kept as it was
+    const again = recountDeadlines(live, paused, { pauses, extensionWorkingDays: 2 });
+    expect(f(again.resolution.due)).toBe('2027-01-26T17:30:00+08:00');
+    expect(provisionalYearsOf(again)).toEqual([]);
+    // the rule that set each deadline is kept (its unit, amount and basis), whatever the policy says now
+    expect(again.resolution).toMatchObject({ unit: 'workingDays', amount: 15, basis: 'requestType:举报' });
   });
 });

@@ -87,6 +87,8 @@ export interface Deadline {
   basis: string;
   /** set when a shorter later deadline capped this one (acceptance never after response, response never after resolution) */
   cappedBy?: DeadlineKind;
+  /** the years without an official holiday file this deadline was counted through (暂定); absent when none */
+  provisionalYears?: number[];
 }
 export type Deadlines = Record<DeadlineKind, Deadline>;
 
@@ -99,6 +101,7 @@ export const deadlineSchema = z.object({
   amount: z.number().positive(),
   basis: z.string(),
   cappedBy: z.enum(DEADLINE_KINDS).optional(),
+  provisionalYears: z.array(z.number().int()).min(1).optional(),
 });
 export const deadlinesSchema = z.object({ acceptance: deadlineSchema, response: deadlineSchema, resolution: deadlineSchema });
 
@@ -168,12 +171,31 @@ export function deadlineRules(policy: SlaPolicy, cls: CaseClassification): Recor
   };
 }
 
+/**
+ * Marks a new deadline with the provisional years its due was counted through (start to due).
+ * Wall-clock (hours) arithmetic reads no calendar, so only working-day counting makes one provisional
+ * (and, below, pauses and extensions counted in working days).
+ */
+function markProvisional(calendar: WorkingCalendar, d: Deadline): Deadline {
+  if (d.unit !== 'workingDays') return d;
+  const years = calendar.provisionalYearsBetween(d.start, d.due);
+  return years.length ? { ...d, provisionalYears: years } : d;
+}
+
+/** The provisional years of all of a case's deadlines (the case's 暂定 mark). */
+export function provisionalYearsOf(deadlines: Deadlines | null): number[] {
+  if (!deadlines) return [];
+  const years = new Set<number>();
+  for (const k of DEADLINE_KINDS) for (const y of deadlines[k].provisionalYears ?? []) years.add(y);
+  return [...years].sort((a, b) => a - b);
+}
+
 /** Acceptance, first-response and resolution deadlines for a clock started at startAt (dispatch). */
 export function computeDeadlines(policy: SlaPolicy, calendar: WorkingCalendar, cls: CaseClassification, startAt: Date): Deadlines {
   const rules = deadlineRules(policy, cls);
   const make = (kind: DeadlineKind): Deadline => {
     const { duration, basis } = rules[kind];
-    return { kind, start: startAt, due: dueAfter(calendar, startAt, duration), unit: duration.unit, amount: duration.amount, basis };
+    return markProvisional(calendar, { kind, start: startAt, due: dueAfter(calendar, startAt, duration), unit: duration.unit, amount: duration.amount, basis });
   };
   const resolution = make('resolution');
   const response = capAt(make('response'), resolution);
@@ -181,9 +203,40 @@ export function computeDeadlines(policy: SlaPolicy, calendar: WorkingCalendar, c
   return { acceptance, response, resolution };
 }
 
+/**
+ * The same deadlines counted again on the calendar as it is now (after an official year replaced a
+ * provisional one): each from its own start, unit and amount (the rule that set it, whatever the
+ * policy or classification says today), capped as computeDeadlines caps, then the dispatch's pauses
+ * and its granted extension applied. Deadlines with no provisional year are kept as they are.
+ * Pauses are replayed before the extension: their real order is not in the state, and the two
+ * commute except when an extension's close-of-day rounding meets a pause.
+ */
+export function recountDeadlines(
+  calendar: WorkingCalendar,
+  old: Deadlines,
+  dispatch: { pauses: readonly Pause[]; extensionWorkingDays: number },
+): Deadlines {
+  const raw = (kind: DeadlineKind): Deadline => {
+    const { provisionalYears: _p, cappedBy: _c, ...d } = old[kind];
+    return markProvisional(calendar, { ...d, due: dueAfter(calendar, d.start, { unit: d.unit, amount: d.amount } as Duration) });
+  };
+  const resolution0 = raw('resolution');
+  const response0 = capAt(raw('response'), resolution0);
+  const acceptance = capAt(raw('acceptance'), response0);
+  const response = applyPauses(response0, dispatch.pauses, calendar);
+  let resolution = applyPauses(resolution0, dispatch.pauses, calendar);
+  if (dispatch.extensionWorkingDays > 0) resolution = extendDeadline(calendar, resolution, dispatch.extensionWorkingDays);
+  const fresh: Deadlines = { acceptance, response, resolution };
+  const out = { ...old };
+  for (const k of DEADLINE_KINDS) if (old[k].provisionalYears) out[k] = fresh[k];
+  return out;
+}
+
 function capAt(d: Deadline, limit: Deadline): Deadline {
   if (d.due.getTime() <= limit.due.getTime()) return d;
-  return { ...d, due: limit.due, cappedBy: limit.cappedBy ?? limit.kind };
+  // the capped due is the limit's: it is as provisional as the limit is
+  const { provisionalYears: _own, ...rest } = d;
+  return { ...rest, due: limit.due, cappedBy: limit.cappedBy ?? limit.kind, ...(limit.provisionalYears ? { provisionalYears: limit.provisionalYears } : {}) };
 }
 
 /** Time from a to b in the deadline's own unit, as minutes: working minutes for working days, wall-clock minutes for hours. */
@@ -207,7 +260,7 @@ export function remainingAt(calendar: WorkingCalendar, deadline: Pick<Deadline, 
  * resumed when it ends. Pauses that start at or after the due time change nothing (the case was
  * already overdue). Pauses are applied in order and must not overlap; the due never moves earlier.
  */
-export function applyPauses<D extends Pick<Deadline, 'due' | 'unit'>>(deadline: D, pauses: readonly Pause[], calendar: WorkingCalendar): D {
+export function applyPauses<D extends Pick<Deadline, 'due' | 'unit'> & Partial<Pick<Deadline, 'provisionalYears'>>>(deadline: D, pauses: readonly Pause[], calendar: WorkingCalendar): D {
   const sorted = [...pauses].sort((a, b) => a.from.getTime() - b.from.getTime());
   let due = deadline.due;
   let last = -Infinity;
@@ -220,7 +273,10 @@ export function applyPauses<D extends Pick<Deadline, 'due' | 'unit'>>(deadline: 
     const moved = addMinutesIn(calendar, deadline.unit, p.to, left);
     if (moved.getTime() > due.getTime()) due = moved;
   }
-  return { ...deadline, due };
+  if (deadline.unit !== 'workingDays' || due === deadline.due) return { ...deadline, due };
+  // working minutes were counted from the pause to the new due: those years may be provisional
+  const years = new Set([...(deadline.provisionalYears ?? []), ...calendar.provisionalYearsBetween(sorted[0].from, due)]);
+  return years.size ? { ...deadline, due, provisionalYears: [...years].sort((a, b) => a - b) } : { ...deadline, due };
 }
 
 /**
@@ -273,6 +329,8 @@ export function returnWindowEnd(policy: SlaPolicy, calendar: WorkingCalendar, di
 }
 
 /** An approved extension (延期) of N working days moves the due to the close of the Nth working day after it. */
-export function extendDeadline<D extends Pick<Deadline, 'due'>>(calendar: WorkingCalendar, deadline: D, workingDays: number): D {
-  return { ...deadline, due: calendar.addWorkingDays(deadline.due, workingDays) };
+export function extendDeadline<D extends Pick<Deadline, 'due'> & Partial<Pick<Deadline, 'provisionalYears'>>>(calendar: WorkingCalendar, deadline: D, workingDays: number): D {
+  const due = calendar.addWorkingDays(deadline.due, workingDays);
+  const years = new Set([...(deadline.provisionalYears ?? []), ...calendar.provisionalYearsBetween(deadline.due, due)]);
+  return years.size ? { ...deadline, due, provisionalYears: [...years].sort((a, b) => a - b) } : { ...deadline, due };
 }

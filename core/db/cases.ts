@@ -47,6 +47,10 @@ export interface CaseRow {
   mergedInto: number | null;
   awaitingDesignation: boolean;
   reopenCount: number;
+  /** years without an official holiday file the deadlines were counted through (暂定); empty when none */
+  provisionalYears: number[];
+  /** provisionalYears is not empty (a generated column) */
+  provisional: boolean;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -57,7 +61,7 @@ export const caseColumns = (sql: Db) => sql`
   urgency, sentiment, sentiment_score, district, street, community, address, keywords, fingerprint, needs_review,
   department_code, route_rule, return_count, extension_days, accept_due_at, response_due_at, resolve_due_at,
   dispatched_at, accepted_at, first_response_at, replied_at, closed_at, rated_at, rating, resolved, reply_text,
-  paused_at, overdue, escalated_at, merged_into, awaiting_designation, reopen_count, version, created_at, updated_at`;
+  paused_at, overdue, escalated_at, merged_into, awaiting_designation, reopen_count, provisional_years, provisional, version, created_at, updated_at`;
 
 /** What opening a case writes; the rest of the row starts from the column defaults. */
 export type NewCase = Pick<
@@ -164,7 +168,8 @@ export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promi
 export type CaseStateColumns = Pick<CaseRow,
   | 'status' | 'departmentCode' | 'returnCount' | 'extensionDays' | 'acceptDueAt' | 'responseDueAt' | 'resolveDueAt'
   | 'dispatchedAt' | 'acceptedAt' | 'firstResponseAt' | 'repliedAt' | 'replyText' | 'closedAt' | 'ratedAt' | 'rating'
-  | 'resolved' | 'pausedAt' | 'mergedInto' | 'awaitingDesignation' | 'reopenCount' | 'overdue' | 'escalatedAt' | 'needsReview'>;
+  | 'resolved' | 'pausedAt' | 'mergedInto' | 'awaitingDesignation' | 'reopenCount' | 'overdue' | 'escalatedAt' | 'needsReview'
+  | 'provisionalYears'>;
 
 /** Loads the case and its stored lifecycle state with the row locked (call inside a transaction). */
 export async function getCaseWithLifecycleForUpdate(sql: Db, id: number): Promise<{ row: CaseRow; lifecycle: unknown } | undefined> {
@@ -189,6 +194,7 @@ export async function writeCaseState(sql: Db, id: number, expectedVersion: numbe
       closed_at = ${c.closedAt}, rated_at = ${c.ratedAt}, rating = ${c.rating}, resolved = ${c.resolved},
       paused_at = ${c.pausedAt}, merged_into = ${c.mergedInto}, awaiting_designation = ${c.awaitingDesignation},
       reopen_count = ${c.reopenCount}, overdue = ${c.overdue}, escalated_at = ${c.escalatedAt}, needs_review = ${c.needsReview},
+      provisional_years = ${c.provisionalYears}::integer[],
       lifecycle = ${sql.json(lifecycle as never)}, version = version + 1, updated_at = now()
     WHERE id = ${id} AND version = ${expectedVersion}
     RETURNING version`;
@@ -246,13 +252,30 @@ export async function countCasesWithTrackingNo(sql: Db, trackingNo: string): Pro
   return n;
 }
 
-/** Cases whose dispatch was held (no holiday calendar for their deadline's year), with the department the router chose. */
+/**
+ * Cases held by the former rule (a 'dispatch-held' event: no holiday file for the deadline's year),
+ * still undispatched, with the department the router chose: the SLA sweep releases them now that the
+ * calendar never lacks a year.
+ */
 export async function listHeldDispatches(sql: Db, limit = 200): Promise<{ caseId: number; department: string }[]> {
   return sql<{ caseId: number; department: string }[]>`
     SELECT DISTINCT ON (c.id) c.id AS case_id, e.data ->> 'department' AS department
     FROM cases c JOIN case_events e ON e.case_id = c.id AND e.type = 'dispatch-held'
     WHERE c.status = 'received' AND c.department_code IS NULL AND e.data ? 'department'
     ORDER BY c.id, e.seq DESC LIMIT ${limit}`;
+}
+
+/**
+ * Cases with live deadlines counted through one of `years` on the provisional calendar, which now
+ * have their official file: the SLA sweep counts them again (oldest first, a batch at a time).
+ */
+export async function listCasesWithProvisionalYears(sql: Db, years: readonly number[], limit = 200): Promise<number[]> {
+  if (!years.length) return [];
+  const rows = await sql<{ id: number }[]>`
+    SELECT id FROM cases
+    WHERE provisional AND provisional_years && ${[...years]}::integer[] AND status IN ('dispatched', 'accepted', 'waiting', 'replied')
+    ORDER BY id LIMIT ${limit}`;
+  return rows.map((r) => r.id);
 }
 
 /** Dispatched cases after `afterId`, in id order: what the demo loader drives through a past. */
@@ -308,16 +331,23 @@ export async function listTriage(sql: Db, limit: number, offset: number): Promis
 
 // ---- what a resident may see ----
 
+export interface AnsweringCase {
+  id: number; status: CaseStatus; department: string | null; dueAt: Date | null; repliedAt: Date | null; reply: string | null; rating: string | null;
+  /** the due is 暂定: counted through these years on the provisional holiday calendar */
+  provisionalYears: number[];
+}
+
 /** The case that answers for `caseId`: itself, or the case it was merged into (followed up to 10 merges). */
 export async function getAnsweringCase(sql: Db, caseId: number): Promise<
-  { id: number; status: CaseStatus; department: string | null; dueAt: Date | null; repliedAt: Date | null; reply: string | null; rating: string | null } | undefined
+  AnsweringCase | undefined
 > {
-  const [c] = await sql<{ id: number; status: CaseStatus; department: string | null; dueAt: Date | null; repliedAt: Date | null; reply: string | null; rating: string | null }[]>`
+  const [c] = await sql<AnsweringCase[]>`
     WITH RECURSIVE chain AS (
       SELECT id, merged_into, 0 AS depth FROM cases WHERE id = ${caseId}
       UNION ALL SELECT c.id, c.merged_into, chain.depth + 1 FROM cases c JOIN chain ON c.id = chain.merged_into WHERE chain.depth < 10
     )
-    SELECT c.id, c.status, d.name AS department, c.resolve_due_at AS due_at, c.replied_at, c.reply_text AS reply, c.rating
+    SELECT c.id, c.status, d.name AS department, c.resolve_due_at AS due_at, c.replied_at, c.reply_text AS reply, c.rating,
+      c.provisional_years
     FROM chain JOIN cases c ON c.id = chain.id LEFT JOIN departments d ON d.code = c.department_code
     WHERE chain.merged_into IS NULL LIMIT 1`;
   return c;

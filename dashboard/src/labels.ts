@@ -32,6 +32,7 @@ export const EVENT_LABELS: Record<string, string> = {
   returned: '退单', contacted: '联系诉求人', paused: '暂停（待补充）', resumed: '恢复办理', 'extension-requested': '申请延期',
   'extension-approved': '批准延期', 'extension-refused': '拒绝延期', replied: '答复', 'reply-rejected': '答复被驳回', closed: '办结',
   rated: '回访评价', reopened: '重办', merged: '合并', split: '拆分', relabelled: '人工更正', reminded: '催办', overdue: '超期', escalated: '督办',
+  'deadlines-recomputed': '按正式节假日安排重算时限', 'not-dispatched': '未派单（无法计算时限）',
 };
 export const EVENT_TONE: Record<string, 'bad' | 'warn' | 'good' | undefined> = {
   overdue: 'bad', escalated: 'bad', reminded: 'warn', returned: 'warn', reopened: 'bad', 'reply-rejected': 'warn',

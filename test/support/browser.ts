@@ -9,6 +9,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createApp } from '../../api/app';
 import { listen } from '../../api/server';
 import { getAppState } from '../../core/db/app-state';
+import type { Sql } from '../../core/db/connect';
 import { loadConfig } from '../../core/config';
 import { loadDemo } from '../../core/demo/load';
 import { createLogger } from '../../core/logger';
@@ -43,6 +44,8 @@ export async function buildDashboard(outDir: string): Promise<void> {
 export interface RunningService {
   base: string;
   tmp: string;
+  /** the service's database, for a test that sets up a case the UI cannot make (e.g. one received on a chosen day) */
+  sql: Sql;
   /** staff API call with a bearer token */
   apiJson<T>(pathname: string, token?: string): Promise<T>;
   stop(): Promise<void>;
@@ -66,6 +69,7 @@ export async function startService(opts: { demoMessages: number }): Promise<Runn
   return {
     base,
     tmp,
+    sql: db.sql,
     async apiJson<T>(pathname: string, token?: string) {
       const res = await fetch(base + pathname, { headers: token ? { authorization: `Bearer ${token}` } : {} });
       if (!res.ok) throw new Error(`${pathname}: HTTP ${res.status} ${await res.text()}`);

@@ -25,13 +25,17 @@ export function incoming(over: Partial<IncomingMessage> = {}): IncomingMessage {
 
 export async function openTestCase(
   sql: Sql,
-  opts: { department?: string | null; classification?: Partial<CaseClassification>; receivedAt?: Date; dispatchAt?: Date; message?: Partial<IncomingMessage> } = {},
+  opts: {
+    department?: string | null; classification?: Partial<CaseClassification>; receivedAt?: Date; dispatchAt?: Date; message?: Partial<IncomingMessage>;
+    /** another policy or calendar than lexicons/ (e.g. a calendar read from a temporary folder) */
+    deps?: CaseServiceDeps;
+  } = {},
 ): Promise<{ caseId: number; message: StoredMessage }> {
   const receivedAt = opts.receivedAt ?? new Date(Date.now() - 60_000);
   const { message } = await insertMessage(sql, incoming({ receivedAt, ...opts.message }));
   const department = opts.department === undefined ? 'urban-mgmt' : opts.department;
   const caseId = await sql.begin(async (tx) => {
-    const opened = await openCaseInTx(tx, serviceDeps(sql), {
+    const opened = await openCaseInTx(tx, opts.deps ?? serviceDeps(sql), {
       fields: {
         trackingNo: message.trackingNo, title: message.title, summary: message.body, channel: message.channel, category: '城乡建设',
         categoryConfidence: 0.9, requestType: opts.classification?.requestType ?? '投诉', typeConfidence: 0.9, urgency: opts.classification?.urgency ?? 'normal',

@@ -1,9 +1,13 @@
 // The legal clock as jobs: each 'sla-timer' job fires one timer row (催办 / 超期 / 督办) if it is
 // still pending and still describes a live deadline; the periodic 'sla-sweep' fires whatever is
 // already due and re-creates the delayed jobs (and timer rows) a lost Redis or a crash took away.
+// It also notices a new or changed holiday file in lexicons/calendar and counts again the deadlines
+// that were counted on the provisional calendar of a year that is official now.
 import { actOnCase } from '../../core/cases/act-on-case';
 import { scheduleTimerJob } from '../../core/cases/after-commit';
+import { refreshWorkingCalendar } from '../../core/cases/calendar';
 import { fireAllDueTimers, fireTimer, restoreCaseTimers } from '../../core/cases/fire-timers';
+import { recomputeProvisionalDeadlines } from '../../core/cases/recompute-deadlines';
 import { listHeldDispatches } from '../../core/db/cases';
 import { findTimer, listCasesMissingTimers, listUpcomingTimers } from '../../core/db/sla-timers';
 import { caseServiceDeps, type WorkerArea, type WorkerContext } from './context';
@@ -22,21 +26,38 @@ export async function slaSweep(ctx: WorkerContext, now: Date = ctx.now()): Promi
 }
 
 /**
- * Cases whose dispatch was held because their deadline reached a year with no holiday calendar:
- * once the year's file is in lexicons/calendar (and the process restarted), they go to the
- * department the router chose, with deadlines counted from receipt as for any first dispatch.
+ * Re-reads the calendar folder when its files changed (one process's calendar object is shared by
+ * everything in it, so the swap reaches all of it), then counts again every live provisional
+ * deadline of a year that is official now. A folder that no longer validates is logged and the
+ * calendar kept; the recount runs every time, so a restart or a failure loses nothing.
+ */
+export async function calendarSweep(ctx: WorkerContext, now: Date = ctx.now()): Promise<{ nowOfficial: number[]; recomputed: number; moved: number; failed: number }> {
+  let nowOfficial: number[] = [];
+  try {
+    const r = refreshWorkingCalendar(ctx.calendar);
+    nowOfficial = r.nowOfficial;
+    if (r.changed) ctx.logger.info({ years: ctx.calendar.years, nowOfficial }, 'holiday calendar reloaded');
+  } catch (err) {
+    ctx.logger.error({ err }, 'holiday calendar folder changed but does not validate; keeping the calendar loaded before');
+  }
+  const r = await recomputeProvisionalDeadlines(caseServiceDeps(ctx), now);
+  return { nowOfficial, ...r };
+}
+
+/**
+ * Cases held for a missing calendar before provisional calendars existed: they go to the department
+ * the router chose, with deadlines counted from receipt as for any first dispatch (provisional where
+ * they reach a year with no file). Staff who acted meanwhile win: such a case is left alone.
  */
 export async function dispatchHeldCases(ctx: WorkerContext, now: Date = ctx.now()): Promise<number> {
   const deps = caseServiceDeps(ctx);
-  const held = await listHeldDispatches(ctx.db.sql);
   let dispatched = 0;
-  for (const h of held) {
+  for (const h of await listHeldDispatches(ctx.db.sql)) {
     try {
       await actOnCase(deps, h.caseId, { type: 'dispatch', departmentId: h.department }, { actor: { role: 'system', id: 'router' }, at: now });
       dispatched++;
     } catch (err) {
-      // still no calendar for that year, or staff acted meanwhile: leave it for the centre
-      if ((err as Error).name !== 'CalendarYearMissingError') ctx.logger.warn({ err, caseId: h.caseId }, 'held case not dispatched');
+      ctx.logger.warn({ err, caseId: h.caseId }, 'held case not dispatched; it waits in 待派单 for the centre');
     }
   }
   return dispatched;
@@ -58,8 +79,11 @@ export function slaArea(ctx: WorkerContext): WorkerArea {
       'sla-sweep': async () => {
         const r = await slaSweep(ctx);
         if (r.synced || r.fired) ctx.logger.info(r, 'sla sweep');
+        // the calendar first, so that released cases are counted on the newest one
+        const cal = await calendarSweep(ctx);
+        if (cal.recomputed || cal.failed) ctx.logger.info(cal, 'provisional deadlines recomputed on the official holiday calendar');
         const released = await dispatchHeldCases(ctx);
-        if (released) ctx.logger.info({ released }, 'held cases dispatched now that their calendar year is known');
+        if (released) ctx.logger.info({ released }, 'cases held for a missing calendar dispatched on the provisional calendar');
       },
     },
     schedule: { 'sla-sweep': 60_000 },

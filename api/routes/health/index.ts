@@ -26,7 +26,7 @@ export function healthRoutes(deps: AppDeps) {
         status: ok ? 'ok' : 'degraded',
         checks: { database: database ? 'up' : 'down', queue: queue ? 'up' : 'down' },
         mode: { database: deps.db.mode, queue: deps.queue.kind },
-        // not a failure, but operators must act before deadlines reach the missing year
+        // not a failure: deadlines reaching these years are provisional until the State Council's file is imported
         warnings: calendarWarnings(calendar, new Date()),
       },
       ok ? 200 : 503,

@@ -93,11 +93,13 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
                   return (
                     <li key={k}>
                       <b>{DEADLINE_LABELS[k]}</b> {fmtTime(d.due)} <span className="muted">（{basis(d)}）</span>{' '}
+                      {d.provisionalYears && <span className="tag warn" title={detail.provisionalNote ?? undefined}>暂定</span>}{' '}
                       {done ? <span className="muted">已完成</span> : <span className={cd.late ? 'late' : cd.soon ? 'soon' : ''}>{cd.text}</span>}
                     </li>
                   );
                 })}
               </ul>
+              {detail.provisionalNote && <p className="advice warn small" data-testid="provisional-note">{detail.provisionalNote}</p>}
               {detail.timers.length > 0 && (
                 <p className="small muted timers" title="✓ 已触发；橙色为待触发">
                   {detail.timers.map((tm) => (

@@ -2,11 +2,22 @@
 import { z } from 'zod';
 import type { CaseEvent } from '../api';
 import { fmtTime } from '../format';
-import { EVENT_LABELS, EVENT_TONE, TIMER_DEADLINE_LABELS } from '../labels';
+import { DEADLINE_LABELS, EVENT_LABELS, EVENT_TONE, TIMER_DEADLINE_LABELS } from '../labels';
 import { useSession } from '../session';
 
 // a correction's record of what changed (core/cases/corrections.ts)
 const changedSchema = z.record(z.string(), z.object({ from: z.string().nullable(), to: z.string() }));
+
+// a recount on the official holiday calendar: the dues before and after (core/cases/recompute-deadlines.ts)
+const duesSchema = z.record(z.string(), z.object({ due: z.string() }));
+
+function recounted(d: Record<string, unknown>): string {
+  const before = duesSchema.catch({}).parse(d.before);
+  const after = duesSchema.catch({}).parse(d.after);
+  const moved = Object.keys(after).filter((k) => before[k] && before[k].due !== after[k].due);
+  if (!moved.length) return '时限不变';
+  return moved.map((k) => `${DEADLINE_LABELS[k] ?? k} ${fmtTime(before[k].due)} → ${fmtTime(after[k].due)}`).join('，');
+}
 
 function detailOf(e: CaseEvent, dept: (c: string | null) => string): string {
   // event data is free-form per event type: each value is narrowed before use
@@ -30,6 +41,8 @@ function detailOf(e: CaseEvent, dept: (c: string | null) => string): string {
       return `${TIMER_DEADLINE_LABELS[s('deadline') ?? ''] ?? ''}时限 ${fmtTime(s('dueAt'))}`;
     case 'merged':
       return d.intoCaseId ? `并入工单 #${d.intoCaseId}` : d.confidence ? `相似度 ${Math.round(Number(d.confidence) * 100)}%` : '';
+    case 'deadlines-recomputed':
+      return recounted(d);
     case 'relabelled':
       return Object.entries(changedSchema.catch({}).parse(d.changed)).map(([k, v]) => `${k}: ${v.from ?? '—'} → ${v.to}`).join('，');
     default:

@@ -86,14 +86,19 @@ export function StatusPage({ params }: { params: string[] }) {
   const [trackingNo, setTrackingNo] = useState(params[0] ?? '');
   const [code, setCode] = useState(params[1] ?? '');
   const [result, setResult] = useState<ResidentStatus | null>(null);
+  // 暂定: the deadline was counted on the statutory holidays of a year whose arrangement is not announced
+  const [provisional, setProvisional] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const lookup = async () => {
     setError(null);
     try {
-      setResult(await call(v1.messages[':trackingNo'].$get({ param: { trackingNo: trackingNo.trim() }, query: { code: code.trim() } })));
+      const req = { param: { trackingNo: trackingNo.trim() }, query: { code: code.trim() } };
+      setResult(await call(v1.messages[':trackingNo'].$get(req)));
+      setProvisional((await call(v1.messages[':trackingNo'].deadline.$get(req)).catch(() => null))?.note ?? null);
     } catch (err) {
       setResult(null);
+      setProvisional(null);
       setError(err instanceof ApiRequestError ? Object.values(err.fieldErrors())[0] ?? err.message : messageOf(err));
     }
   };
@@ -122,6 +127,7 @@ export function StatusPage({ params }: { params: string[] }) {
             {result.dueAt && (<><dt>办理时限</dt><dd>{fmtTime(result.dueAt)}</dd></>)}
             {result.rating && (<><dt>您的评价</dt><dd>{result.rating}</dd></>)}
           </dl>
+          {result.dueAt && provisional && <p className="advice warn small" data-testid="provisional-note">{provisional}</p>}
           {result.reply && (
             <div className="reply" data-testid="resident-reply">
               <b>{t('答复')}</b>{result.repliedAt && <span className="muted small"> {fmtTime(result.repliedAt)}</span>}
