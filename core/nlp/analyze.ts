@@ -15,7 +15,7 @@ import { classifyRequestType } from './request-type';
 import { LEXICON_DIR, segment } from './segment';
 import { getSentimentLexicon, messageSentiment, type SentimentResult } from './sentiment';
 import { messageAnalysisSchema, type MessageAnalysis, type Prediction } from './types';
-import { classifyUrgency } from './urgency';
+import { readUrgency } from './urgency';
 
 /** Longer input is cut here (head kept) before anything reads it; the cut is reported. */
 export const MAX_ANALYSED_CHARS = 20000;
@@ -52,11 +52,18 @@ export interface AnalyzeOptions {
 
 const UNKNOWN: Prediction = { label: 'unknown', confidence: 0 };
 
+const reported = new Set<string>();
 function safe<T>(fn: () => T, fallback: T): T {
   try {
     return fn();
-  } catch {
-    return fallback; // a reader's failure degrades its own field, never the whole analysis
+  } catch (err) {
+    // a reader's failure degrades its own field, never the whole analysis — but it is never silent
+    const msg = err instanceof Error ? err.message : String(err);
+    if (!reported.has(msg)) {
+      reported.add(msg);
+      console.error(`[minsheng nlp] a reader failed and its field is unknown: ${msg}`);
+    }
+    return fallback;
   }
 }
 
@@ -98,7 +105,7 @@ export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): Analysi
   const tokens = safe(() => segment(readText), []);
   const category = safe(() => classifyCategory(readText), UNKNOWN);
   const lexical = safe(() => messageSentiment(readText), { label: 'neutral' as const, confidence: 0, score: 0, hits: [] });
-  const urgency = safe(() => classifyUrgency(readText), { label: 'normal' as const, confidence: 0, reasons: [] });
+  const urgency = safe(() => readUrgency(readText), { label: 'normal' as const, confidence: 0, reasons: [] });
   const requestType = safe(
     () => classifyRequestType(readText, { sentimentScore: lexical.score, urgent: urgency.label === 'urgent' }),
     UNKNOWN,

@@ -1,4 +1,4 @@
-// `npm run --silent cli -- eval cv --data FILE.csv [--folds 5] [--seed 1] [--baseline]`: stratified
+// `npm run --silent cli -- eval cv --data FILE.csv [--folds 5] [--seed 1] [--baseline] [--extra SEED.csv]`: stratified
 // k-fold cross-validation of our classifier and, with --baseline, of the Python peer on the very
 // same fold files. One line per fold, then one JSON summary as the last stdout line.
 import { spawnSync } from 'node:child_process';
@@ -14,9 +14,9 @@ import { readLabelledCsv, toCsv } from '../../../core/util/csv';
 import { trainAndScore } from './classify';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const DEFAULT_BASELINE = path.resolve(repoRoot, '../shared/bench/baseline_classify.py');
+export const DEFAULT_BASELINE = path.resolve(repoRoot, '../shared/bench/baseline_classify.py');
 
-interface FoldScore {
+export interface FoldScore {
   macroF1: number;
   accuracy: number;
   trainMs: number;
@@ -32,7 +32,7 @@ function summarise(runs: FoldScore[]) {
   };
 }
 
-function runBaseline(python: string, script: string, trainFile: string, testFile: string, textCol: string, labelCol: string): FoldScore {
+export function runBaseline(python: string, script: string, trainFile: string, testFile: string, textCol: string, labelCol: string): FoldScore {
   const r = spawnSync(python, [script, trainFile, testFile, '--text-col', textCol, '--label-col', labelCol], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.error) throw new Error(`baseline: cannot run ${python}: ${r.error.message}`);
   const last = r.stdout.trim().split('\n').pop() ?? '';
@@ -53,6 +53,9 @@ export async function run(argv: string[]): Promise<number> {
       baseline: { type: 'boolean' },
       'baseline-script': { type: 'string' },
       python: { type: 'string', default: '/usr/bin/python3' },
+      // extra labelled rows (e.g. the seed corpus) added to every fold's training, never to its test
+      extra: { type: 'string' },
+      'extra-label-col': { type: 'string' },
       ...TRAIN_FLAGS,
     },
   });
@@ -64,7 +67,21 @@ export async function run(argv: string[]): Promise<number> {
   }
   const textCol = values['text-col'];
   const labelCol = values['label-col'];
-  const { texts, labels } = readLabelledCsv(values.data, textCol, labelCol);
+  const data = readLabelledCsv(values.data, textCol, labelCol);
+  // a blank label (e.g. annotators disagreed) leaves the row out
+  const keep = data.labels.map((l, i) => (l?.trim() ? i : -1)).filter((i) => i >= 0);
+  const texts = keep.map((i) => data.texts[i]);
+  const labels = keep.map((i) => data.labels[i].trim());
+  const extra = { texts: [] as string[], labels: [] as string[] };
+  for (const f of (values.extra ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const e = readLabelledCsv(f, textCol, values['extra-label-col'] ?? labelCol);
+    e.labels.forEach((l, i) => {
+      if (l?.trim()) {
+        extra.texts.push(e.texts[i]);
+        extra.labels.push(l.trim());
+      }
+    });
+  }
   const options = trainOptionsFromFlags(values);
   const script = path.resolve(values['baseline-script'] ?? DEFAULT_BASELINE);
   if (values.baseline && !existsSync(script)) {
@@ -81,7 +98,8 @@ export async function run(argv: string[]): Promise<number> {
         const idx = texts.map((_, i) => i).filter((i) => (folds[i] === f) === inTest);
         return { texts: idx.map((i) => texts[i]), labels: idx.map((i) => labels[i]) };
       };
-      const train = pick(false);
+      const own = pick(false);
+      const train = { texts: [...own.texts, ...extra.texts], labels: [...own.labels, ...extra.labels] };
       const test = pick(true);
       console.error(`fold ${f + 1}/${k}: train ${train.texts.length}, test ${test.texts.length}`);
       const { perClass: _perClass, ...score } = trainAndScore(train, test, options);
