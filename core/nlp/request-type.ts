@@ -56,7 +56,20 @@ export function setRequestTypeModel(m: TextClassifier | null | undefined): void 
 
 /** The reader's settings kept in the model's meta: how much the cue patterns count where they
  * spoke (0–1), and the confidence calibration fitted on held-out folds. */
-const readerMetaSchema = z.object({ ruleWeight: z.number().min(0).max(1).default(0.5), calibration: plattSchema.nullable().default(null) });
+const readerMetaSchema = z.object({
+  ruleWeight: z.number().min(0).max(1).default(0.5),
+  /** added to each type's log-probability (REQUEST_TYPES order), fitted for macro-F1 on held-out folds */
+  classOffsets: z.array(z.number()).length(REQUEST_TYPES.length).nullable().default(null),
+  calibration: plattSchema.nullable().default(null),
+});
+
+/** Probabilities with per-type log offsets, renormalised. */
+export function applyOffsets(p: readonly number[], offsets: readonly number[] | null): number[] {
+  if (!offsets) return [...p];
+  const q = p.map((x, i) => Math.max(x, 1e-9) * Math.exp(offsets[i] ?? 0));
+  const s = q.reduce((a, b) => a + b, 0);
+  return q.map((x) => x / s);
+}
 export function requestTypeReaderMeta(m: TextClassifier): z.infer<typeof readerMetaSchema> {
   return readerMetaSchema.parse(m.meta);
 }
@@ -129,7 +142,7 @@ export function classifyRequestType(text: string, opts: { sentimentScore?: numbe
     // With no cue at all the model alone decides; otherwise the cues have their trained say.
     const meta = requestTypeReaderMeta(m);
     platt = meta.calibration;
-    combined = blendRequestType(rule, m.probabilities(text), meta.ruleWeight);
+    combined = applyOffsets(blendRequestType(rule, m.probabilities(text), meta.ruleWeight), meta.classOffsets);
   }
   let best = 0;
   for (let i = 1; i < combined.length; i++) if (combined[i] > combined[best]) best = i;

@@ -5,7 +5,8 @@
 //                              readers on K−1 folds of --test, read the held-out fold, K times
 //   [--extra FILES]            labelled rows added to the training of every fold (e.g. the seed corpus)
 //   [--baseline]               with --cv: the scikit-learn peer trained and tested on the same folds
-//   [--train FILES [--save]]   train the readers on labelled files first (and ship them)
+//   [--train FILES [--fit-on FILES] [--save]]  train the readers on labelled files first (and ship
+//                              them); settings and calibration fitted on the --fit-on files' rows only
 //   [--no-models]              rules and lexicons only, ignoring shipped models
 //   [--fields type,urgency,sentiment]  only these readers are trained and scored
 //   [--rows odd|even]          every other row only
@@ -132,6 +133,7 @@ export async function run(argv: string[]): Promise<number> {
         'peer-lexicon': { type: 'string' },
         negations: { type: 'string' },
         fields: { type: 'string', default: FIELDS.join(',') },
+        'fit-on': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -161,7 +163,8 @@ export async function run(argv: string[]): Promise<number> {
 
   if (k) {
     // stratified on urgency first (few urgent rows), then type, so every fold has some of each
-    const extra = values.extra ? readRows(values.extra).map(only) : [];
+    // extra rows train every fold but fit no setting or calibration (those are fitted on the file's own rows)
+    const extra = values.extra ? readRows(values.extra).map((r) => ({ ...only(r), fit: false })) : [];
     const strata = rows.map((r) => (r.urgency === 'urgent' ? 'urgent' : r.type || 'none'));
     const folds = stratifiedFolds(strata, k, Number(values.seed));
     const peerRuns: Record<string, FoldScore[]> = {};
@@ -214,7 +217,14 @@ export async function run(argv: string[]): Promise<number> {
     let restore: (() => void) | null = null;
     if (values['no-models']) restore = useReaders({ requestType: null, urgency: null, sentiment: null });
     if (values.train) {
-      const readers: Readers = trainReaders(readRows(values.train), { log });
+      // --train FILES: every row trains; with --fit-on FILES, settings and calibration are fitted only on the rows from those files
+      const fitOn = new Set((values['fit-on'] ?? '').split(',').map((f) => f.trim()).filter(Boolean));
+      const trainRows = values.train
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean)
+        .flatMap((f) => readRows(f).map((r) => ({ ...r, fit: fitOn.size ? fitOn.has(f) : true })));
+      const readers: Readers = trainReaders(trainRows, { log });
       restore = useReaders(readers);
       if (values.save) {
         if (readers.requestType) saveTextClassifier(readers.requestType, MODEL_FILES.requestType, { quantize: true });

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stratifiedFolds } from '../../../core/nlp/text-classifier';
-import { meanStd } from '../../../core/nlp/text-classifier/metrics';
+import { evaluate, meanStd } from '../../../core/nlp/text-classifier/metrics';
+import { confusion, reliability, reviewQueue } from '../../../core/nlp/calibration';
+import { nlpThresholds } from '../../../core/nlp/analyze';
 import { TRAIN_FLAGS, trainOptionsFromFlags } from '../../../core/nlp/text-classifier/options';
 import { readLabelledCsv, toCsv } from '../../../core/util/csv';
 import { trainAndScore } from './classify';
@@ -91,6 +93,9 @@ export async function run(argv: string[]): Promise<number> {
   const folds = stratifiedFolds(labels, k, seed);
   const dir = values.baseline ? mkdtempSync(path.join(tmpdir(), 'minsheng-cv-')) : '';
   const ours: FoldScore[] = [];
+  const pooledGold: string[] = [];
+  const pooledPred: string[] = [];
+  const pooledConf: number[] = [];
   const peer: FoldScore[] = [];
   try {
     for (let f = 0; f < k; f++) {
@@ -102,8 +107,11 @@ export async function run(argv: string[]): Promise<number> {
       const train = { texts: [...own.texts, ...extra.texts], labels: [...own.labels, ...extra.labels] };
       const test = pick(true);
       console.error(`fold ${f + 1}/${k}: train ${train.texts.length}, test ${test.texts.length}`);
-      const { perClass: _perClass, ...score } = trainAndScore(train, test, options);
+      const { perClass: _perClass, confusion: _confusion, predicted, confidences, ece: _ece, reliability: _rel, review: _review, ...score } = trainAndScore(train, test, options);
+      pooledConf.push(...(confidences ?? []));
       ours.push(score);
+      pooledGold.push(...test.labels);
+      pooledPred.push(...(predicted ?? []));
       let line = `fold ${f + 1}\tours macroF1 ${score.macroF1.toFixed(4)} acc ${score.accuracy.toFixed(4)} train ${score.trainMs} ms ${score.classifyPerSec}/s`;
       if (values.baseline) {
         const asRows = (d: typeof train) => d.texts.map((t, i) => ({ [textCol]: t, [labelCol]: d.labels[i] }));
@@ -120,7 +128,11 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
-  const summary: Record<string, unknown> = { folds: k, seed, ours: summarise(ours) };
+  // every text was held out once: per-class figures and the confusion matrix over all of them
+  const pooled = evaluate(pooledGold, pooledPred);
+  const correct = pooledGold.map((g, i) => g === pooledPred[i]);
+  const cal = reliability(pooledConf, correct);
+  const summary: Record<string, unknown> = { folds: k, seed, ours: { ...summarise(ours), pooled: { macroF1: pooled.macroF1, accuracy: pooled.accuracy, perClass: pooled.perClass, confusion: confusion(pooledGold, pooledPred), ece: cal.ece, reliability: cal.table, review: reviewQueue(pooledConf, correct, nlpThresholds().category) } } };
   if (values.baseline) {
     summary.peer = summarise(peer);
     summary.macroF1Delta = Math.round((summary.ours as ReturnType<typeof summarise>).macroF1.mean * 10000 - (summary.peer as ReturnType<typeof summarise>).macroF1.mean * 10000) / 10000;
