@@ -42,6 +42,8 @@ export const URGENCY_TRAIN: TrainOptions = { balanced: true, C: 1 };
 export const URGENCY_L2 = 3;
 /** weight of rows marked fit: false in the urgency regression (our short texts beside real messages) */
 export const URGENCY_EXTRA_WEIGHT = 0.1;
+/** the urgency threshold maximises F-beta on held-out rows: beta > 1 favours recall */
+export const URGENCY_BETA = 2;
 
 const RULE_WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5];
 const OFFSET_GRID = [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.5];
@@ -120,7 +122,7 @@ export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: Read
   return withMeta(model, { ruleWeight: best.w, classOffsets: offsets, calibration, trainedOn: texts.length });
 }
 
-/** Held-out P(urgent) → the threshold with the best F2 (recall counts four times precision). */
+/** Held-out P(urgent) → the threshold with the best F-beta (URGENCY_BETA). */
 function chooseThreshold(p: readonly number[], urgent: readonly boolean[]): number {
   const cands = [...new Set(p.map((x) => Math.round(x * 1000) / 1000))].sort((a, b) => a - b);
   let best = { t: 0.5, f: -1 };
@@ -135,7 +137,8 @@ function chooseThreshold(p: readonly number[], urgent: readonly boolean[]): numb
     });
     const prec = tp + fp ? tp / (tp + fp) : 0;
     const rec = pos ? tp / pos : 0;
-    const f = prec + rec ? (5 * prec * rec) / (4 * prec + rec) : 0;
+    const b2 = URGENCY_BETA * URGENCY_BETA;
+    const f = prec + rec ? ((1 + b2) * prec * rec) / (b2 * prec + rec) : 0;
     if (f > best.f) best = { t, f };
   }
   return best.t;
@@ -212,8 +215,8 @@ export function trainReaders(rows: readonly LabelledMessage[], o: ReaderTrainOpt
   };
 }
 
-/** Puts readers in place for analyzeMessage (null: that reader's rules/lexicon alone); returns a function that puts the shipped ones back. */
-export function useReaders(r: Readers): () => void {
+/** Puts readers in place for analyzeMessage (null: that reader's rules/lexicon alone; undefined: the shipped one); returns a function that puts the shipped ones back. */
+export function useReaders(r: { [K in keyof Readers]: Readers[K] | undefined }): () => void {
   setRequestTypeModel(r.requestType);
   setUrgencyReader(r.urgency);
   setSentimentModel(r.sentiment);

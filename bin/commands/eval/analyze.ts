@@ -7,6 +7,8 @@
 //   [--baseline]               with --cv: the scikit-learn peer trained and tested on the same folds
 //   [--train FILES [--fit-on FILES] [--save]]  train the readers on labelled files first (and ship
 //                              them); settings and calibration fitted on the --fit-on files' rows only
+//   [--compare FILES [--fit-on FILES]]  the shipped readers beside readers trained on FILES (a city's
+//                              history export and staff corrections so far), both read --test
 //   [--no-models]              rules and lexicons only, ignoring shipped models
 //   [--fields type,urgency,sentiment]  only these readers are trained and scored
 //   [--rows odd|even]          every other row only
@@ -134,6 +136,7 @@ export async function run(argv: string[]): Promise<number> {
         negations: { type: 'string' },
         fields: { type: 'string', default: FIELDS.join(',') },
         'fit-on': { type: 'string' },
+        compare: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -161,6 +164,28 @@ export async function run(argv: string[]): Promise<number> {
   const c = collected();
   const out: Record<string, unknown> = {};
 
+  if (values.compare) {
+    const brief = (x: Collected) => Object.fromEntries(FIELDS.filter((f) => x.gold[f].length).map((f) => {
+      const fig = figures(x, f);
+      return [f, { macroF1: fig.macroF1, accuracy: fig.accuracy, n: fig.n, ece: fig.ece, ...(f === 'urgency' ? { urgentRecall: fig.urgentRecall, urgentPrecision: fig.urgentPrecision } : {}) }];
+    }));
+    read(rows, c, null);
+    out.shipped = brief(c);
+    const fitOn = new Set((values['fit-on'] ?? '').split(',').map((f) => f.trim()).filter(Boolean));
+    const trainRows = values.compare.split(',').map((f) => f.trim()).filter(Boolean).flatMap((f) => readRows(f).map((r) => ({ ...only(r), fit: fitOn.size ? fitOn.has(f) : true })));
+    const trained = trainReaders(trainRows, { log });
+    // a reader the city's files hold no labels for stays the shipped one
+    const restore = useReaders({ requestType: trained.requestType ?? undefined, urgency: trained.urgency ?? undefined, sentiment: trained.sentiment ?? undefined });
+    const city = collected();
+    try {
+      read(rows, city, null);
+    } finally {
+      restore();
+    }
+    out.cityTrained = { ...brief(city), trainRows: trainRows.length };
+    console.log(JSON.stringify(out));
+    return 0;
+  }
   if (k) {
     // stratified on urgency first (few urgent rows), then type, so every fold has some of each
     // extra rows train every fold but fit no setting or calibration (those are fitted on the file's own rows)
