@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { classifyCategory } from './category';
+import { classifyEnglish, detectLanguage, englishSentiment, englishTokens } from './english';
 import { EMPTY_FINGERPRINT, simhash } from './fingerprint';
 import { extractKeywords } from './keywords';
 import { hanRatio, normalizeText } from './normalize';
@@ -39,6 +40,8 @@ export function nlpThresholds(): NlpThresholds {
 export const analysisDetailSchema = messageAnalysisSchema.extend({
   urls: z.array(z.string()),
   truncated: z.boolean(),
+  /** zh, en (read by the English readers) or other */
+  language: z.enum(['zh', 'en', 'other']),
   /** why the message is queued for review: the predictions under their thresholds */
   reviewReasons: z.array(z.string()),
   pii: z.array(z.object({ kind: z.string(), start: z.number(), end: z.number(), masked: z.string() })),
@@ -94,6 +97,7 @@ export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): Analysi
       needsReview: true,
       urls,
       truncated,
+      language: 'other',
       reviewReasons: ['empty'],
     };
   }
@@ -101,6 +105,8 @@ export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): Analysi
   // Readers see the text with personal data masked: a phone number is not a topic, and masks
   // keep rules from reading digits as dates or counts.
   const readText = pii.maskedText;
+  const language = detectLanguage(normalizedText);
+  if (language === 'en') return readEnglish(normalizedText, pii, urls, truncated, address);
   const place = safe(() => extractPlace(normalizedText, { address }), null);
   const tokens = safe(() => segment(readText), []);
   const category = safe(() => classifyCategory(readText), UNKNOWN);
@@ -140,6 +146,40 @@ export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): Analysi
     needsReview: reviewReasons.length > 0,
     urls,
     truncated,
+    language,
+    reviewReasons,
+  };
+}
+
+/** An English message: natural's tokenizer, stemmer and AFINN sentiment, and classifiers from our English seed set. */
+function readEnglish(normalizedText: string, pii: ReturnType<typeof detectPii>, urls: string[], truncated: boolean, address: string | undefined): AnalysisDetail {
+  const readText = pii.maskedText;
+  const en = safe(() => classifyEnglish(readText), { category: UNKNOWN, requestType: UNKNOWN });
+  const s = safe(() => englishSentiment(readText), { label: 'neutral' as const, score: 0, confidence: 0 });
+  const urgency = safe(() => readUrgency(readText), { label: 'normal' as const, confidence: 0, reasons: [] });
+  const place = safe(() => extractPlace(normalizedText, { address }), null);
+  const th = nlpThresholds();
+  const reviewReasons: string[] = ['script']; // our English readers learnt from a few dozen messages: staff read these
+  if (en.category.confidence < th.category) reviewReasons.push('category');
+  if (en.requestType.confidence < th.requestType) reviewReasons.push('requestType');
+  if (s.confidence < th.sentiment) reviewReasons.push('sentiment');
+  if (truncated) reviewReasons.push('truncated');
+  return {
+    normalizedText,
+    maskedText: pii.maskedText,
+    pii: pii.spans.map((x) => ({ kind: x.kind, start: x.start, end: x.end, masked: x.masked })),
+    tokens: safe(() => englishTokens(readText), []),
+    category: en.category,
+    requestType: en.requestType,
+    urgency: { label: urgency.label, confidence: urgency.confidence, reasons: urgency.reasons },
+    sentiment: { label: s.label, confidence: s.confidence, score: s.score },
+    place: place ? stripPlace(place) : { district: null, street: null, community: null, address: address ?? null, confidence: 0 },
+    keywords: [],
+    fingerprint: safe(() => simhash(readText), EMPTY_FINGERPRINT),
+    needsReview: true,
+    urls,
+    truncated,
+    language: 'en',
     reviewReasons,
   };
 }
