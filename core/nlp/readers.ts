@@ -41,11 +41,11 @@ export const URGENCY_TRAIN: TrainOptions = { balanced: true, C: 1 };
 /** L2 penalty of the urgency regression */
 export const URGENCY_L2 = 3;
 /** weight of rows marked fit: false in the urgency regression (our short texts beside real messages) */
-export const URGENCY_EXTRA_WEIGHT = 0.1;
+export const URGENCY_EXTRA_WEIGHT = 0.3;
 /** the urgency threshold maximises F-beta on held-out rows: beta > 1 favours recall */
 export const URGENCY_BETA = 2;
 
-const RULE_WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5];
+const RULE_WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 const OFFSET_GRID = [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.5];
 
 function macroF1(gold: readonly string[], pred: readonly string[]): number {
