@@ -34,8 +34,18 @@ export function fitPlatt(confidences: readonly number[], correct: readonly boole
   let a = 1;
   let b = 0;
   const lambda = 1e-3;
+  const loss = (a: number, b: number) => {
+    let l = 0.5 * lambda * (a - 1) * (a - 1);
+    for (let i = 0; i < n; i++) {
+      const z = a * x[i] + b;
+      // log(1 + e^z) − t·z, computed without overflow
+      l += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - t[i] * z;
+    }
+    return l;
+  };
+  let current = loss(a, b);
   for (let it = 0; it < 100; it++) {
-    let ga = lambda * (a - 1), gb = 0, haa = lambda, hab = 0, hbb = 1e-9;
+    let ga = lambda * (a - 1), gb = 0, haa = lambda, hab = 0, hbb = 1e-6;
     for (let i = 0; i < n; i++) {
       const p = sigmoid(a * x[i] + b);
       const d = p - t[i];
@@ -47,12 +57,23 @@ export function fitPlatt(confidences: readonly number[], correct: readonly boole
       hbb += w;
     }
     const det = haa * hbb - hab * hab;
-    if (Math.abs(det) < 1e-12) break;
-    const da = (hbb * ga - hab * gb) / det;
-    const db = (haa * gb - hab * ga) / det;
+    let da = Math.abs(det) > 1e-12 ? (hbb * ga - hab * gb) / det : ga;
+    let db = Math.abs(det) > 1e-12 ? (haa * gb - hab * ga) / det : gb;
+    // backtracking: a Newton step on a nearly flat direction can overshoot wildly
+    let step = 1;
+    let next = loss(a - da, b - db);
+    while (!(next <= current) && step > 1e-6) {
+      step /= 2;
+      next = loss(a - step * da, b - step * db);
+    }
+    if (!(next <= current)) break;
+    da *= step;
+    db *= step;
     a -= da;
     b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+    const gain = current - next;
+    current = next;
+    if (Math.abs(da) + Math.abs(db) < 1e-9 || gain < 1e-10) break;
   }
   return { a: Math.round(a * 1e6) / 1e6, b: Math.round(b * 1e6) / 1e6 };
 }
