@@ -159,8 +159,9 @@ export async function run(argv: string[]): Promise<number> {
   // a field left out is neither trained nor scored
   const only = (r: LabelledMessage): LabelledMessage => ({ text: r.text, ...Object.fromEntries(FIELDS.filter((f) => fields.has(f)).map((f) => [f, r[f]])) });
   const peer = values['peer-lexicon'] ? peerReader(values['peer-lexicon'], values.negations) : null;
-  let rows = readRows(values.test).map(only);
-  if (values.rows) rows = rows.filter((_, i) => (i % 2 === 1) === (values.rows === 'odd'));
+  let full = readRows(values.test);
+  if (values.rows) full = full.filter((_, i) => (i % 2 === 1) === (values.rows === 'odd'));
+  const rows = full.map(only);
   const c = collected();
   const out: Record<string, unknown> = {};
 
@@ -190,7 +191,8 @@ export async function run(argv: string[]): Promise<number> {
     // stratified on urgency first (few urgent rows), then type, so every fold has some of each
     // extra rows train every fold but fit no setting or calibration (those are fitted on the file's own rows)
     const extra = values.extra ? readRows(values.extra).map((r) => ({ ...only(r), fit: false })) : [];
-    const strata = rows.map((r) => (r.urgency === 'urgent' ? 'urgent' : r.type || 'none'));
+    // (from all the file's labels, so that --fields picks readers, not other folds)
+    const strata = full.map((r) => (r.urgency === 'urgent' ? 'urgent' : r.type || 'none'));
     const folds = stratifiedFolds(strata, k, Number(values.seed));
     const peerRuns: Record<string, FoldScore[]> = {};
     const oursByFold: Record<string, number[]> = {};
