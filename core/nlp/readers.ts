@@ -41,7 +41,7 @@ export const URGENCY_TRAIN: TrainOptions = { balanced: true, C: 1 };
 /** L2 penalty of the urgency regression */
 export const URGENCY_L2 = 3;
 /** weight of rows marked fit: false in the urgency regression (our short texts beside real messages) */
-export const URGENCY_EXTRA_WEIGHT = 0.3;
+export const URGENCY_EXTRA_WEIGHT = 1;
 /** the urgency threshold maximises F-beta on held-out rows: beta > 1 favours recall */
 export const URGENCY_BETA = 2;
 
