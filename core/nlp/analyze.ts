@@ -14,7 +14,7 @@ import { detectPii } from './pii';
 import { extractPlace } from './place';
 import { classifyRequestType } from './request-type';
 import { LEXICON_DIR, segment } from './segment';
-import { getSentimentLexicon, messageSentiment, type SentimentResult } from './sentiment';
+import { getSentimentLexicon, lexiconSentiment, messageSentiment, type SentimentResult } from './sentiment';
 import { messageAnalysisSchema, type MessageAnalysis, type Prediction } from './types';
 import { readUrgency } from './urgency';
 
@@ -113,7 +113,8 @@ export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): Analysi
   const lexical = safe(() => messageSentiment(readText), { label: 'neutral' as const, confidence: 0, score: 0, hits: [] });
   const urgency = safe(() => readUrgency(readText), { label: 'normal' as const, confidence: 0, reasons: [] });
   const requestType = safe(
-    () => classifyRequestType(readText, { sentimentScore: lexical.score, urgent: urgency.label === 'urgent' }),
+    // the cues' sentiment push reads the lexicon's score, as when the reader was trained (readers.ts)
+    () => classifyRequestType(readText, { sentimentScore: lexiconSentiment(readText).score, urgent: urgency.label === 'urgent' }),
     UNKNOWN,
   );
   const sentiment = withTypePrior(lexical, requestType);
