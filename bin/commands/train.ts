@@ -1,9 +1,15 @@
-// `npm run cli -- train <category|type|sentiment|…> --data FILE.csv [--text-col text] [--label-col label] [--out FILE]`
-// trains a text classifier; the target name only picks the default label column and output path.
+// `npm run cli -- train category --data FILE.csv [--text-col text] [--label-col label] [--out FILE]`
+// trains a text classifier (the target name picks the default label column and output path);
+// `train type|urgency|sentiment|readers --data FILES [--fit-on FILES] [--with-corrections]` trains
+// the message readers (see trainReaderTarget) into lexicons/models/.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LEXICON_DIR } from '../../core/nlp/segment';
+import { MODEL_FILES } from '../../core/nlp/models';
+import { trainRequestTypeReader, trainSentimentReader, trainUrgencyReader, type LabelledMessage } from '../../core/nlp/readers';
+import { saveSentimentModel } from '../../core/nlp/sentiment';
+import { saveUrgencyReader } from '../../core/nlp/urgency';
 import { fitHeldOutTemperature, saveTextClassifier, trainTextClassifier, withTemperature } from '../../core/nlp/text-classifier';
 import { TRAIN_FLAGS, trainOptionsFromFlags } from '../../core/nlp/text-classifier/options';
 import { readCsvFile } from '../../core/util/csv';
@@ -13,7 +19,13 @@ import { createLogger } from '../../core/logger';
 import { openDatabase } from '../../core/runtime';
 
 const USAGE =
-  'usage: npm run cli -- train <category|type|urgency|sentiment> --data FILE.csv [--text-col text] [--label-col label] [--out FILE] [--quantize] [--with-corrections] [--calibrate-across]';
+  'usage: npm run cli -- train <category|type|urgency|sentiment|readers> --data FILE.csv[,FILE2.csv] [--fit-on FILE.csv] [--text-col text] [--label-col label] [--out FILE] [--quantize] [--with-corrections] [--calibrate-across]';
+
+// type, urgency and sentiment are readers (cues or patterns + classifier + fitted settings), trained
+// from columns text and type / urgency / sentiment; `readers` trains all three from one file
+const READER_TARGETS = { type: ['type'], urgency: ['urgency'], sentiment: ['sentiment'], readers: ['type', 'urgency', 'sentiment'] } as const;
+type ReaderField = 'type' | 'urgency' | 'sentiment';
+const READER_FILE: Record<ReaderField, string> = { type: MODEL_FILES.requestType, urgency: MODEL_FILES.urgency, sentiment: MODEL_FILES.sentiment };
 
 // which staff-correction field feeds which target
 const CORRECTION_FIELD: Record<string, LabelField> = { category: 'category', type: 'requestType', urgency: 'urgency', sentiment: 'sentiment' };
@@ -41,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       quantize: { type: 'boolean' },
       'with-corrections': { type: 'boolean' },
       'calibrate-across': { type: 'boolean' },
+      'fit-on': { type: 'string' },
       ...TRAIN_FLAGS,
     },
   });
@@ -57,6 +70,7 @@ export async function run(argv: string[]): Promise<number> {
       return 1;
     }
   }
+  if (target in READER_TARGETS) return trainReaderTarget(target as keyof typeof READER_TARGETS, files, values);
   const parts = files.map((f) => readCsvFile(f));
   const header = parts[0].header.filter((h) => parts.every((p) => p.header.includes(h)));
   const rows = parts.flatMap((p) => p.rows);
@@ -106,5 +120,64 @@ export async function run(argv: string[]): Promise<number> {
   saveTextClassifier(model, out, { quantize: values.quantize });
   const size = statSync(out).size;
   console.error(`train: ${target}: ${texts.length} rows, labels ${model.labels.join(' / ')}, ${ms.toFixed(0)} ms → ${out} (${(size / 1024).toFixed(0)} KiB)`);
+  return 0;
+}
+
+/**
+ * Trains request type, urgency and/or sentiment readers from labelled files (a city's history
+ * export, our seed corpus…) plus, with --with-corrections, the staff corrections so far. Settings
+ * and calibration are fitted on the --fit-on files and the corrections (the city's own messages);
+ * without --fit-on on every row.
+ */
+async function trainReaderTarget(
+  target: keyof typeof READER_TARGETS,
+  files: string[],
+  values: { 'fit-on'?: string; 'with-corrections'?: boolean; out?: string; 'text-col': string },
+): Promise<number> {
+  const fields = READER_TARGETS[target] as readonly ReaderField[];
+  if (values.out && fields.length > 1) {
+    console.error('train: --out names one model file; `train readers` writes the three shipped ones');
+    return 2;
+  }
+  const fitOn = new Set((values['fit-on'] ?? '').split(',').map((f) => f.trim()).filter(Boolean));
+  for (const f of fitOn) {
+    if (!files.includes(f)) {
+      console.error(`train: --fit-on ${f} is not one of the --data files`);
+      return 2;
+    }
+  }
+  const textCol = values['text-col'];
+  const rows: LabelledMessage[] = [];
+  for (const f of files) {
+    const { header, rows: part } = readCsvFile(f);
+    if (!header.includes(textCol) || !fields.some((c) => header.includes(c))) {
+      console.error(`train: ${f} needs a "${textCol}" column and one of ${fields.join(', ')} (columns: ${header.join(', ')})`);
+      return 1;
+    }
+    for (const r of part) rows.push({ text: r[textCol] ?? '', type: r.type?.trim(), urgency: r.urgency?.trim(), sentiment: r.sentiment?.trim(), fit: fitOn.size ? fitOn.has(f) : true });
+  }
+  if (values['with-corrections']) {
+    for (const field of fields) {
+      const extra = await correctionsFor(CORRECTION_FIELD[field === 'type' ? 'type' : field]);
+      for (const e of extra) rows.push({ text: e.text, [field]: e.label, fit: true });
+      console.error(`train: ${extra.length} staff corrections of ${field} added`);
+    }
+  }
+  const only = (f: ReaderField) => rows.map((r) => ({ text: r.text, fit: r.fit, [f]: r[f] }));
+  const t0 = performance.now();
+  for (const field of fields) {
+    const n = rows.filter((r) => r[field]).length;
+    if (!n) {
+      console.error(`train: no rows labelled ${field}`);
+      return 1;
+    }
+    const out = values.out ?? READER_FILE[field];
+    const log = (m: string) => console.error(`train: ${m}`);
+    if (field === 'type') saveTextClassifier(trainRequestTypeReader(only(field), { log }), out, { quantize: true });
+    else if (field === 'urgency') saveUrgencyReader(trainUrgencyReader(only(field), { log }), out);
+    else saveSentimentModel(trainSentimentReader(only(field), { log }), out);
+    console.error(`train: ${field}: ${n} rows → ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB)`);
+  }
+  console.error(`train: ${target} in ${(performance.now() - t0).toFixed(0)} ms`);
   return 0;
 }

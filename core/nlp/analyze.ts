@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { classifyCategory } from './category';
+import { classifyEnglish, detectLanguage, englishSentiment, englishTokens } from './english';
 import { EMPTY_FINGERPRINT, simhash } from './fingerprint';
 import { extractKeywords } from './keywords';
 import { hanRatio, normalizeText } from './normalize';
@@ -13,9 +14,9 @@ import { detectPii } from './pii';
 import { extractPlace } from './place';
 import { classifyRequestType } from './request-type';
 import { LEXICON_DIR, segment } from './segment';
-import { getSentimentLexicon, messageSentiment, type SentimentResult } from './sentiment';
+import { getSentimentLexicon, lexiconSentiment, messageSentiment, type SentimentResult } from './sentiment';
 import { messageAnalysisSchema, type MessageAnalysis, type Prediction } from './types';
-import { classifyUrgency } from './urgency';
+import { readUrgency } from './urgency';
 
 /** Longer input is cut here (head kept) before anything reads it; the cut is reported. */
 export const MAX_ANALYSED_CHARS = 20000;
@@ -39,6 +40,8 @@ export function nlpThresholds(): NlpThresholds {
 export const analysisDetailSchema = messageAnalysisSchema.extend({
   urls: z.array(z.string()),
   truncated: z.boolean(),
+  /** zh, en (read by the English readers) or other */
+  language: z.enum(['zh', 'en', 'other']),
   /** why the message is queued for review: the predictions under their thresholds */
   reviewReasons: z.array(z.string()),
   pii: z.array(z.object({ kind: z.string(), start: z.number(), end: z.number(), masked: z.string() })),
@@ -52,11 +55,18 @@ export interface AnalyzeOptions {
 
 const UNKNOWN: Prediction = { label: 'unknown', confidence: 0 };
 
+const reported = new Set<string>();
 function safe<T>(fn: () => T, fallback: T): T {
   try {
     return fn();
-  } catch {
-    return fallback; // a reader's failure degrades its own field, never the whole analysis
+  } catch (err) {
+    // a reader's failure degrades its own field, never the whole analysis — but it is never silent
+    const msg = err instanceof Error ? err.message : String(err);
+    if (!reported.has(msg)) {
+      reported.add(msg);
+      console.error(`[minsheng nlp] a reader failed and its field is unknown: ${msg}`);
+    }
+    return fallback;
   }
 }
 
@@ -87,6 +97,7 @@ export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): Analysi
       needsReview: true,
       urls,
       truncated,
+      language: 'other',
       reviewReasons: ['empty'],
     };
   }
@@ -94,13 +105,16 @@ export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): Analysi
   // Readers see the text with personal data masked: a phone number is not a topic, and masks
   // keep rules from reading digits as dates or counts.
   const readText = pii.maskedText;
+  const language = detectLanguage(normalizedText);
+  if (language === 'en') return readEnglish(normalizedText, pii, urls, truncated, address);
   const place = safe(() => extractPlace(normalizedText, { address }), null);
   const tokens = safe(() => segment(readText), []);
   const category = safe(() => classifyCategory(readText), UNKNOWN);
   const lexical = safe(() => messageSentiment(readText), { label: 'neutral' as const, confidence: 0, score: 0, hits: [] });
-  const urgency = safe(() => classifyUrgency(readText), { label: 'normal' as const, confidence: 0, reasons: [] });
+  const urgency = safe(() => readUrgency(readText), { label: 'normal' as const, confidence: 0, reasons: [] });
   const requestType = safe(
-    () => classifyRequestType(readText, { sentimentScore: lexical.score, urgent: urgency.label === 'urgent' }),
+    // the cues' sentiment push reads the lexicon's score, as when the reader was trained (readers.ts)
+    () => classifyRequestType(readText, { sentimentScore: lexiconSentiment(readText).score, urgent: urgency.label === 'urgent' }),
     UNKNOWN,
   );
   const sentiment = withTypePrior(lexical, requestType);
@@ -133,6 +147,40 @@ export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): Analysi
     needsReview: reviewReasons.length > 0,
     urls,
     truncated,
+    language,
+    reviewReasons,
+  };
+}
+
+/** An English message: natural's tokenizer, stemmer and AFINN sentiment, and classifiers from our English seed set. */
+function readEnglish(normalizedText: string, pii: ReturnType<typeof detectPii>, urls: string[], truncated: boolean, address: string | undefined): AnalysisDetail {
+  const readText = pii.maskedText;
+  const en = safe(() => classifyEnglish(readText), { category: UNKNOWN, requestType: UNKNOWN });
+  const s = safe(() => englishSentiment(readText), { label: 'neutral' as const, score: 0, confidence: 0 });
+  const urgency = safe(() => readUrgency(readText), { label: 'normal' as const, confidence: 0, reasons: [] });
+  const place = safe(() => extractPlace(normalizedText, { address }), null);
+  const th = nlpThresholds();
+  const reviewReasons: string[] = ['script']; // our English readers learnt from a few dozen messages: staff read these
+  if (en.category.confidence < th.category) reviewReasons.push('category');
+  if (en.requestType.confidence < th.requestType) reviewReasons.push('requestType');
+  if (s.confidence < th.sentiment) reviewReasons.push('sentiment');
+  if (truncated) reviewReasons.push('truncated');
+  return {
+    normalizedText,
+    maskedText: pii.maskedText,
+    pii: pii.spans.map((x) => ({ kind: x.kind, start: x.start, end: x.end, masked: x.masked })),
+    tokens: safe(() => englishTokens(readText), []),
+    category: en.category,
+    requestType: en.requestType,
+    urgency: { label: urgency.label, confidence: urgency.confidence, reasons: urgency.reasons },
+    sentiment: { label: s.label, confidence: s.confidence, score: s.score },
+    place: place ? stripPlace(place) : { district: null, street: null, community: null, address: address ?? null, confidence: 0 },
+    keywords: [],
+    fingerprint: safe(() => simhash(readText), EMPTY_FINGERPRINT),
+    needsReview: true,
+    urls,
+    truncated,
+    language: 'en',
     reviewReasons,
   };
 }

@@ -1,24 +1,23 @@
 // 留言分类: the message category (城乡建设, 劳动和社会保障, 教育文体, 商贸旅游, 环境保护, 卫生计生,
 // 交通运输 in the shipped model) from lexicons/models/category.json, loaded on first use. The labels
 // are whatever the model was trained on (`npm run cli -- train category --data FILE.csv`).
-import path from 'node:path';
-import { LEXICON_DIR } from './segment';
+import { MODEL_FILES, shippedModel } from './models';
 import { loadTextClassifier, type TextClassifier } from './text-classifier';
 import type { Prediction } from './types';
 
-export const CATEGORY_MODEL_FILE = path.join(LEXICON_DIR, 'models', 'category.json');
-
-let model: TextClassifier | undefined;
+export const CATEGORY_MODEL_FILE = MODEL_FILES.category;
+const shipped = shippedModel(CATEGORY_MODEL_FILE, loadTextClassifier);
 
 /** The shipped model, read once; a missing or broken file is a deployment error, so it throws. */
 export function categoryModel(): TextClassifier {
-  model ??= loadTextClassifier(CATEGORY_MODEL_FILE);
-  return model;
+  const m = shipped.get();
+  if (!m) throw new Error('no category model in place');
+  return m;
 }
 
 /** Replace the model (tests, or a model trained at run time); undefined goes back to the shipped one. */
 export function setCategoryModel(m: TextClassifier | undefined): void {
-  model = m;
+  shipped.set(m);
 }
 
 export function categoryLabels(): readonly string[] {

@@ -6,6 +6,7 @@
 import { loadGazetteer, type Gazetteer } from '../demo/gazetteer';
 import type { Place } from './types';
 import { addWords } from './segment';
+import { fuzzyPlaceHits, type FuzzyName } from './fuzzy-place';
 
 type Level = 'district' | 'street' | 'community' | 'road' | 'landmark';
 
@@ -18,6 +19,8 @@ interface Target {
 
 interface PlaceIndex {
   names: Map<string, Target[]>;
+  /** district, street and community names for fuzzy matching (one target each; shared names left out) */
+  fuzzy: FuzzyName<Target>[];
   maxLen: number;
   city: string;
 }
@@ -28,6 +31,8 @@ export interface PlaceMatch {
   end: number;
   level: Level;
   targets: Target[];
+  /** matched a mistyped name (the gazetteer's name is `name`) */
+  fuzzy?: { name: string; distance: number; similarity: number };
 }
 
 export interface PlaceResult extends Place {
@@ -60,7 +65,11 @@ export function buildPlaceIndex(g: Gazetteer): PlaceIndex {
   for (const l of g.landmarks) add(l.name, { level: 'landmark', district: l.district, street: l.street, community: null });
   let maxLen = 1;
   for (const k of names.keys()) maxLen = Math.max(maxLen, k.length);
-  return { names, maxLen, city: g.city };
+  const fuzzy: FuzzyName<Target>[] = [];
+  for (const [name, targets] of names) {
+    if (targets.length === 1 && (targets[0].level === 'district' || targets[0].level === 'street' || targets[0].level === 'community')) fuzzy.push({ name, target: targets[0] });
+  }
+  return { names, fuzzy, maxLen, city: g.city };
 }
 
 function placeIndex(): PlaceIndex | null {
@@ -71,7 +80,7 @@ function placeIndex(): PlaceIndex | null {
     // Gazetteer names become words so segmentation (keywords, classifiers) keeps them whole.
     addWords([...index.names.keys()].filter((n) => n.length >= 3));
   } catch {
-    index = { names: new Map(), maxLen: 1, city: '' }; // no gazetteer: no places, never a crash
+    index = { names: new Map(), fuzzy: [], maxLen: 1, city: '' }; // no gazetteer: no places, never a crash
   }
   return index;
 }
@@ -110,6 +119,30 @@ export function findPlaceMatches(text: string, idx: PlaceIndex | null = placeInd
   return out;
 }
 
+/** Mistyped district, street and community names beside the exact matches (see fuzzy-place.ts):
+ * only where no exact match covers the text, and only inside a district named as written, if any. */
+function withFuzzy(text: string, exact: PlaceMatch[], idx: PlaceIndex): PlaceMatch[] {
+  const hits = fuzzyPlaceHits(text, idx.fuzzy, idx.names);
+  if (!hits.length) return exact;
+  const districts = new Set(exact.filter((m) => m.level === 'district').flatMap((m) => m.targets.map((t) => t.district)));
+  const mentioned = new Set(exact.flatMap((m) => m.targets.map((t) => t.district)));
+  const anchors = exact.filter((m) => m.level === 'district' || m.level === 'street' || m.level === 'community');
+  const fuzzy: PlaceMatch[] = hits
+    .filter((h) => !exact.some((m) => m.start < h.end && h.start < m.end))
+    .map((h) => {
+      if (!h.alternatives.length) return h;
+      // 戈江区 is one edit from 弋江区 and from 鸠江区: the other places named decide, or nothing does
+      const fits = [{ name: h.name, target: h.target }, ...h.alternatives].filter((a) => mentioned.has(a.target.district));
+      return fits.length === 1 ? { ...h, name: fits[0].name, target: fits[0].target, alternatives: [] } : null;
+    })
+    .filter((h): h is NonNullable<typeof h> => h !== null)
+    .filter((h) => !districts.size || districts.has(h.target.district))
+    // a mistyped name only fills in: it must agree with every district, street and community named as written
+    .filter((h) => anchors.every((a) => a.targets.some((t) => t.district === h.target.district && (!t.street || !h.target.street || t.street === h.target.street))))
+    .map((h) => ({ text: h.text, start: h.start, end: h.end, level: h.target.level, targets: [h.target], fuzzy: { name: h.name, distance: h.distance, similarity: Math.round(h.similarity * 1000) / 1000 } }));
+  return [...exact, ...fuzzy].sort((a, b) => a.start - b.start);
+}
+
 const ADDRESS_TAIL =
   /^(?:[\u4e00-\u9fa5A-Za-z0-9]{0,10}?(?:小区|花园|家园|新村|公寓|大厦|广场|苑|府|庭|城|湾|村|组|号院|中学|小学|学校|医院|市场|菜场|工地|公园))?(?:[0-9一二三四五六七八九十百]+(?:栋|幢|号楼|单元|室|号|楼|层|组))*/;
 
@@ -140,12 +173,13 @@ function emptyPlace(address: string | null = null): PlaceResult {
  * Reads the place of a message. `address` (a form field or the hotline's address box) is read
  * first and wins over places mentioned in passing in the text.
  */
-export function extractPlace(text: string, opts: { address?: string } = {}): PlaceResult {
+export function extractPlace(text: string, opts: { address?: string; /** false: exact names only */ fuzzy?: boolean } = {}): PlaceResult {
   const idx = placeIndex();
   if (!idx) return emptyPlace();
   const fromField = typeof opts.address === 'string' && opts.address.trim() ? opts.address.trim() : null;
-  const fieldMatches = fromField ? findPlaceMatches(fromField, idx) : [];
-  const textMatches = typeof text === 'string' ? findPlaceMatches(text, idx) : [];
+  const fz = (t: string, m: PlaceMatch[]) => (opts.fuzzy === false ? m : withFuzzy(t, m, idx));
+  const fieldMatches = fromField ? fz(fromField, findPlaceMatches(fromField, idx)) : [];
+  const textMatches = typeof text === 'string' ? fz(text, findPlaceMatches(text, idx)) : [];
   const matches = fieldMatches.length ? fieldMatches : textMatches;
   if (!matches.length) return emptyPlace(fromField);
 
@@ -184,6 +218,7 @@ export function extractPlace(text: string, opts: { address?: string } = {}): Pla
   let confidence = { district: 0.95, street: 0.9, community: 0.85, landmark: 0.8, road: 0.7 }[best];
   confidence *= top / totalVotes; // other districts mentioned: less sure
   if (street && streetSure < 1) confidence *= 0.85;
+  if (matches.some((m) => m.fuzzy)) confidence *= 0.8; // read from a mistyped name
   const address = fromField ?? addressSpan(text, textMatches);
   return {
     district,

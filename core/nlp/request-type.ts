@@ -6,7 +6,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { REQUEST_TYPES, type Prediction, type RequestType } from './types';
 import { LEXICON_DIR } from './segment';
-import { shippedClassifier, type TextClassifier } from './text-classifier';
+import { calibrate, plattSchema } from './calibration';
+import { MODEL_FILES, shippedModel } from './models';
+import { loadTextClassifier, type TextClassifier } from './text-classifier';
 
 const configSchema = z.object({
   cues: z.record(z.enum(REQUEST_TYPES), z.array(z.tuple([z.string(), z.number()]))),
@@ -45,10 +47,31 @@ export interface RequestTypeResult extends Prediction {
   cues: string[];
 }
 
-export const REQUEST_TYPE_MODEL_FILE = path.join(LEXICON_DIR, 'models', 'request-type.json');
-const shipped = shippedClassifier(REQUEST_TYPE_MODEL_FILE);
-export function setRequestTypeModel(m: TextClassifier | null): void {
+export const REQUEST_TYPE_MODEL_FILE = MODEL_FILES.requestType;
+const shipped = shippedModel(REQUEST_TYPE_MODEL_FILE, loadTextClassifier);
+/** Put another model in place (null: cue patterns alone; undefined: the shipped file). */
+export function setRequestTypeModel(m: TextClassifier | null | undefined): void {
   shipped.set(m);
+}
+
+/** The reader's settings kept in the model's meta: how much the cue patterns count where they
+ * spoke (0–1), and the confidence calibration fitted on held-out folds. */
+const readerMetaSchema = z.object({
+  ruleWeight: z.number().min(0).max(1).default(0.5),
+  /** added to each type's log-probability (REQUEST_TYPES order), fitted for macro-F1 on held-out folds */
+  classOffsets: z.array(z.number()).length(REQUEST_TYPES.length).nullable().default(null),
+  calibration: plattSchema.nullable().default(null),
+});
+
+/** Probabilities with per-type log offsets, renormalised. */
+export function applyOffsets(p: readonly number[], offsets: readonly number[] | null): number[] {
+  if (!offsets) return [...p];
+  const q = p.map((x, i) => Math.max(x, 1e-9) * Math.exp(offsets[i] ?? 0));
+  const s = q.reduce((a, b) => a + b, 0);
+  return q.map((x) => x / s);
+}
+export function requestTypeReaderMeta(m: TextClassifier): z.infer<typeof readerMetaSchema> {
+  return readerMetaSchema.parse(m.meta);
 }
 
 /** Rule scores only: cue weights, opening bonus, sentiment push. */
@@ -93,21 +116,33 @@ const softmax = (xs: number[], t: number): number[] => {
   return e.map((x) => x / s);
 };
 
+/** The cue patterns' reading as probabilities (softmax of the cue scores) and their total weight (0: no cue spoke). */
+export function ruleProbabilities(text: string, sentimentScore = 0, urgent = false): { probs: number[]; total: number; scores: Record<RequestType, number>; cues: string[] } {
+  const { scores, cues } = requestTypeScores(text, sentimentScore, urgent);
+  const total = REQUEST_TYPES.reduce((a, t) => a + scores[t], 0);
+  return { probs: softmax(REQUEST_TYPES.map((t) => scores[t]), 1.2), total, scores, cues };
+}
+
+/** Cue probabilities and model probabilities blended as the reader does (in REQUEST_TYPES order). */
+export function blendRequestType(rule: { probs: number[]; total: number }, model: Record<string, number> | null, ruleWeight: number): number[] {
+  if (!model || !Object.values(model).some((v) => v > 0)) return rule.probs;
+  const a = rule.total > 0 ? 1 - ruleWeight : 1;
+  return REQUEST_TYPES.map((t, i) => (1 - a) * rule.probs[i] + a * (model[t] ?? 0));
+}
+
 export function classifyRequestType(text: string, opts: { sentimentScore?: number; urgent?: boolean; model?: TextClassifier | null } = {}): RequestTypeResult {
   const empty = Object.fromEntries(REQUEST_TYPES.map((t) => [t, 0])) as Record<RequestType, number>;
   if (typeof text !== 'string' || !/[\p{L}\p{N}]/u.test(text)) return { label: 'unknown', confidence: 0, scores: empty, cues: [] };
-  const { scores, cues } = requestTypeScores(text, opts.sentimentScore ?? 0, opts.urgent ?? false);
-  const total = REQUEST_TYPES.reduce((a, t) => a + scores[t], 0);
-  const probs = softmax(REQUEST_TYPES.map((t) => scores[t]), 1.2);
+  const rule = ruleProbabilities(text, opts.sentimentScore ?? 0, opts.urgent ?? false);
+  const { scores, cues, total } = rule;
   const m = opts.model === undefined ? shipped.get() : opts.model;
-  let combined = probs;
+  let combined = rule.probs;
+  let platt = null;
   if (m) {
-    const p = m.probabilities(text);
-    if (Object.values(p).some((v) => v > 0)) {
-      // With no cue at all the model alone decides; otherwise both have an equal say.
-      const a = total > 0 ? 0.5 : 1;
-      combined = REQUEST_TYPES.map((t, i) => (1 - a) * probs[i] + a * (p[t] ?? 0));
-    }
+    // With no cue at all the model alone decides; otherwise the cues have their trained say.
+    const meta = requestTypeReaderMeta(m);
+    platt = meta.calibration;
+    combined = applyOffsets(blendRequestType(rule, m.probabilities(text), meta.ruleWeight), meta.classOffsets);
   }
   let best = 0;
   for (let i = 1; i < combined.length; i++) if (combined[i] > combined[best]) best = i;
@@ -118,5 +153,5 @@ export function classifyRequestType(text: string, opts: { sentimentScore?: numbe
     const label = /[？?吗]/.test(text) ? c.fallback.question : s < -0.2 ? c.fallback.negative : s > 0.2 ? c.fallback.positive : c.fallback.default;
     return { label, confidence: 0.3, scores, cues };
   }
-  return { label: REQUEST_TYPES[best], confidence: Math.round(combined[best] * 1000) / 1000, scores, cues };
+  return { label: REQUEST_TYPES[best], confidence: Math.round(calibrate(combined[best], platt) * 1000) / 1000, scores, cues };
 }

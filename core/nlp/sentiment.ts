@@ -10,6 +10,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { SentimentLabel } from './types';
 import { LEXICON_DIR } from './segment';
+import { calibrate, plattSchema, type Platt } from './calibration';
+import { MODEL_FILES, shippedModel } from './models';
 import { crossValidatedProbabilities, stratifiedFolds, textClassifierFromJSON, trainTextClassifier, type TextClassifier, type TrainOptions } from './text-classifier';
 
 export interface SentimentHit {
@@ -299,7 +301,7 @@ function labelFromScore(score: number, band: number, anyHit: boolean): { label: 
 // ---------------------------------------------------------------------------------------------
 // trained model, blended with the lexicon when one ships
 
-export const SENTIMENT_MODEL_FILE = path.join(LEXICON_DIR, 'models', 'sentiment.json');
+export const SENTIMENT_MODEL_FILE = MODEL_FILES.sentiment;
 
 /** A trained classifier plus how much the lexicon score adds to its P(positive) − P(negative). */
 export interface SentimentModel {
@@ -307,6 +309,8 @@ export interface SentimentModel {
   lexiconWeight: number;
   /** added to the blended score: moves the decision point when the classes are unbalanced */
   offset?: number;
+  /** maps the confidence in the label read onto observed accuracy (fitted on held-out folds) */
+  calibration?: Platt | null;
 }
 
 const modelFileSchema = z.object({
@@ -314,34 +318,25 @@ const modelFileSchema = z.object({
   version: z.literal(1),
   lexiconWeight: z.number(),
   offset: z.number().default(0),
+  calibration: plattSchema.nullable().default(null),
   classifier: z.unknown(),
 });
 
 export function saveSentimentModel(m: SentimentModel, file = SENTIMENT_MODEL_FILE): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  writeFileSync(file, JSON.stringify({ format: 'minsheng/sentiment-model', version: 1, lexiconWeight: m.lexiconWeight, offset: m.offset ?? 0, classifier: m.classifier.toJSON({ quantize: true }) }) + '\n');
+  writeFileSync(file, JSON.stringify({ format: 'minsheng/sentiment-model', version: 1, lexiconWeight: m.lexiconWeight, offset: m.offset ?? 0, calibration: m.calibration ?? null, classifier: m.classifier.toJSON({ quantize: true }) }) + '\n');
 }
 
 export function loadSentimentModel(file = SENTIMENT_MODEL_FILE): SentimentModel {
   const j = modelFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  return { classifier: textClassifierFromJSON(j.classifier), lexiconWeight: j.lexiconWeight, offset: j.offset };
+  return { classifier: textClassifierFromJSON(j.classifier), lexiconWeight: j.lexiconWeight, offset: j.offset, calibration: j.calibration };
 }
 
-let model: SentimentModel | null | undefined;
-function shippedModel(): SentimentModel | null {
-  if (model === undefined) {
-    try {
-      model = existsSync(SENTIMENT_MODEL_FILE) ? loadSentimentModel() : null;
-    } catch {
-      model = null; // a broken model file must not stop message analysis; the lexicon still reads
-    }
-  }
-  return model;
-}
+const shipped = shippedModel(SENTIMENT_MODEL_FILE, loadSentimentModel);
 
-/** Use a model (or none) instead of the shipped file; for tests and evaluation. */
-export function setSentimentModel(m: SentimentModel | null): void {
-  model = m;
+/** Use a model (or none) instead of the shipped file; for tests and evaluation (undefined: the shipped file). */
+export function setSentimentModel(m: SentimentModel | null | undefined): void {
+  shipped.set(m);
 }
 
 /** Maps dataset labels (1/0, pos/neg, 正面/负面…) onto ours; null for anything else. */
@@ -434,7 +429,7 @@ export function analyzeSentiment(text: string, opts: { lexicon?: SentimentLexico
   const band = (opts.lexicon ?? getSentimentLexicon()).rules.neutralBand;
   const label = blendedLabel(probs, score, band);
   const p = label in probs ? probs[label] : Math.max(...Object.values(probs));
-  return { label, score, confidence: clamp(p, 0, 1), hits: lex.hits };
+  return { label, score, confidence: clamp(calibrate(p, m.calibration), 0, 1), hits: lex.hits };
 }
 
 /**
@@ -443,5 +438,5 @@ export function analyzeSentiment(text: string, opts: { lexicon?: SentimentLexico
  * thanks — and reads other text (product reviews, say) worse than the lexicon alone does.
  */
 export function messageSentiment(text: string): SentimentResult {
-  return analyzeSentiment(text, { model: shippedModel() });
+  return analyzeSentiment(text, { model: shipped.get() });
 }

@@ -2,7 +2,7 @@
 // (+ optional jieba words) → sublinear TF-IDF → L2 norm → one-vs-rest linear SVM trained by dual
 // coordinate descent; confidence is a softmax over the margins with a temperature fitted on
 // held-out folds of the training data, so it behaves like a probability.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Prediction } from './types';
@@ -61,6 +61,8 @@ export interface TextClassifier {
   /** raw margins per text, in `labels` order (all 0 for text with nothing to read) */
   rawMargins(texts: readonly string[]): Float64Array[];
   toJSON(options?: { quantize?: boolean }): TextClassifierJson;
+  /** what training recorded (examples, label counts…) and what readers keep with the model */
+  readonly meta: Record<string, unknown>;
 }
 
 const featureSchema = z.object({
@@ -113,6 +115,10 @@ class LinearTextClassifier implements TextClassifier {
   private counts: Int32Array;
   private touched = new Int32Array(4096);
   private scores: Float64Array;
+
+  get meta(): Record<string, unknown> {
+    return this.m.meta ?? {};
+  }
 
   constructor(private readonly m: ModelParts) {
     this.labels = m.labels;
@@ -395,6 +401,12 @@ export function fitHeldOutTemperature(pairs: { model: TextClassifier; texts: rea
   return fitTemperature(margins, Int32Array.from(gold));
 }
 
+/** The same model with more entries in its meta (a reader's settings kept with its weights). */
+export function withMeta(model: TextClassifier, meta: Record<string, unknown>): TextClassifier {
+  const j = model.toJSON();
+  return textClassifierFromJSON({ ...j, meta: { ...j.meta, ...meta } });
+}
+
 /** The same model with another confidence temperature (predictions are unchanged). */
 export function withTemperature(model: TextClassifier, temperature: number): TextClassifier {
   return textClassifierFromJSON({ ...model.toJSON(), temperature });
@@ -593,27 +605,4 @@ export function loadTextClassifier(file: string): TextClassifier {
     throw new Error(`cannot read model ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   return textClassifierFromJSON(json);
-}
-
-/**
- * A classifier shipped in lexicons/models, loaded on first use: null when the file is absent or
- * unreadable, so the rules it supports still read. Tests and evaluations may put another in place.
- */
-export function shippedClassifier(file: string): { get(): TextClassifier | null; set(m: TextClassifier | null): void } {
-  let model: TextClassifier | null | undefined;
-  return {
-    get() {
-      if (model === undefined) {
-        try {
-          model = existsSync(file) ? loadTextClassifier(file) : null;
-        } catch {
-          model = null;
-        }
-      }
-      return model;
-    },
-    set(m) {
-      model = m;
-    },
-  };
 }

@@ -4,6 +4,8 @@
 import { parseArgs } from 'node:util';
 import { loadTextClassifier, trainTextClassifier, type TextClassifier } from '../../../core/nlp/text-classifier';
 import { evaluate } from '../../../core/nlp/text-classifier/metrics';
+import { confusion, reliability, reviewQueue } from '../../../core/nlp/calibration';
+import { nlpThresholds } from '../../../core/nlp/analyze';
 import { TRAIN_FLAGS, trainOptionsFromFlags } from '../../../core/nlp/text-classifier/options';
 import { readLabelledCsv } from '../../../core/util/csv';
 
@@ -27,7 +29,8 @@ export async function run(argv: string[]): Promise<number> {
   const result = values.model
     ? score(loadTextClassifier(values.model), test, 0)
     : trainAndScore(readLabelledCsv(values.train!, values['text-col'], values['label-col']), test, trainOptionsFromFlags(values));
-  console.log(JSON.stringify(result));
+  const { predicted: _predicted, confidences: _confidences, ...shown } = result;
+  console.log(JSON.stringify(shown));
   return 0;
 }
 
@@ -37,6 +40,14 @@ export interface ScoredRun {
   trainMs: number;
   classifyPerSec: number;
   perClass: ReturnType<typeof evaluate>['perClass'];
+  /** gold label → predicted label → count */
+  confusion: Record<string, Record<string, number>>;
+  /** the predicted label of every test text, in order */
+  predicted?: string[];
+  confidences?: number[];
+  ece: number;
+  reliability: ReturnType<typeof reliability>['table'];
+  review: ReturnType<typeof reviewQueue>;
 }
 
 /** Train, then classify the test texts from raw text (featurisation included in the rate). */
@@ -52,8 +63,12 @@ export function trainAndScore(
 
 function score(model: TextClassifier, test: { texts: string[]; labels: string[] }, trainMs: number): ScoredRun {
   const t1 = performance.now();
-  const predicted = model.predictBatch(test.texts).map((p) => p.label);
+  const predictions = model.predictBatch(test.texts);
   const t2 = performance.now();
+  const predicted = predictions.map((p) => p.label);
+  const confidences = predictions.map((p) => p.confidence);
+  const correct = predicted.map((p, i) => p === test.labels[i]);
+  const cal = reliability(confidences, correct);
   const scores = evaluate(test.labels, predicted);
   return {
     macroF1: scores.macroF1,
@@ -61,5 +76,11 @@ function score(model: TextClassifier, test: { texts: string[]; labels: string[] 
     trainMs: Math.round(trainMs),
     classifyPerSec: Math.round(test.texts.length / ((t2 - t1) / 1000)),
     perClass: scores.perClass,
+    confusion: confusion(test.labels, predicted),
+    ece: cal.ece,
+    reliability: cal.table,
+    review: reviewQueue(confidences, correct, nlpThresholds().category),
+    predicted,
+    confidences,
   };
 }

@@ -11,6 +11,7 @@
 // Binary gold labels (1/0): our three-way reader's "neutral" is mapped by the sign of its score,
 // with a score of exactly 0 (no sentiment words found) counted as positive — see `binaryLabel`.
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { readCsvFile } from '../../../core/util/csv';
 import {
@@ -24,26 +25,6 @@ import {
 import { evaluate } from '../../../core/nlp/text-classifier/metrics';
 import { parseCsv } from '../../../core/util/csv';
 import { seededRandom } from '../../../core/nlp/linear/sparse';
-
-export interface Args {
-  [key: string]: string | undefined;
-}
-
-export function parseArgs(argv: string[]): Args {
-  const out: Args = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) throw new Error(`unexpected argument "${a}"`);
-    const eq = a.indexOf('=');
-    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
-    else {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) out[a.slice(2)] = 'true';
-      else { out[a.slice(2)] = next; i++; }
-    }
-  }
-  return out;
-}
 
 /** Mean of per-class recall over the gold classes. */
 export function balancedAccuracy(gold: readonly string[], pred: readonly string[]): number {
@@ -105,8 +86,18 @@ export function peerReader(lexiconFile: string, negationFile?: string): (text: s
   };
 }
 
+const OPTIONS = Object.fromEntries(
+  ['test', 'train', 'text-col', 'label-col', 'split', 'seed', 'lexicon', 'negations', 'save', 'rows', 'errors', 'reader'].map((k) => [k, { type: 'string' as const }]),
+);
+
 export async function run(argv: string[]): Promise<number> {
-  const a = parseArgs(argv);
+  let a: Record<string, string | undefined>;
+  try {
+    a = parseArgs({ args: argv, options: OPTIONS }).values as Record<string, string | undefined>;
+  } catch (err) {
+    console.error(`eval sentiment: ${err instanceof Error ? err.message : String(err)}`);
+    return 2;
+  }
   if (a.reader !== undefined && a.reader !== 'messages' && a.reader !== 'lexicon') {
     console.error(`eval sentiment: --reader is lexicon (default) or messages, not "${a.reader}"`);
     return 2;

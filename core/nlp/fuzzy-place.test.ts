@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { fuzzyPlaceHits } from './fuzzy-place';
+import { extractPlace } from './place';
+
+describe('mistyped place names', () => {
+  it('finds a name one edit away before its suffix, and says when two fit equally', () => {
+    const names = [{ name: '弋江区', target: 'y' }, { name: '鸠江区', target: 'j' }, { name: '赭山街道', target: 'z' }];
+    const [hit] = fuzzyPlaceHits('家住赫山街道', names, new Set<string>());
+    expect(hit).toMatchObject({ text: '赫山街道', name: '赭山街道', distance: 1, alternatives: [] });
+    const [tie] = fuzzyPlaceHits('戈江区路灯坏了', names, new Set<string>());
+    expect(tie.alternatives.map((a) => a.name)).toEqual(['鸠江区']);
+    expect(fuzzyPlaceHits('小区门口路灯坏了', names, new Set<string>())).toEqual([]);
+  });
+  it('lets the places written right decide between equal fits, and never overrides them', () => {
+    expect(extractPlace('我住在戈江区中南街道，路灯坏了', { fuzzy: false }).district).toBe('弋江区'); // the street alone says so
+    const p = extractPlace('我住在戈江区，中南街道的路灯坏了');
+    expect(p).toMatchObject({ district: '弋江区', street: '中南街道' });
+    expect(p.matches.some((m) => m.fuzzy?.name === '弋江区')).toBe(true);
+    expect(extractPlace('戈江区的路灯坏了').district).toBeNull(); // 弋江区 or 鸠江区: not a guess
+    expect(extractPlace('家住弋江区中男街道银湖花园')).toMatchObject({ district: '弋江区', street: '中南街道' });
+    expect(extractPlace('家住弋江区中男街道银湖花园', { fuzzy: false }).street).toBeNull();
+  });
+});

@@ -1,0 +1,228 @@
+// Training the trainable readers — request type, urgency, sentiment — from labelled messages
+// (columns text, type, urgency, sentiment; a blank cell leaves that row out of that reader), as
+// `eval analyze --train/--cv` and `train readers` do. Each reader's settings (how much the request
+// type cues count, the urgency threshold) and its confidence calibration are fitted on held-out
+// folds of the training rows alone, so the confidence a reader gives means what it says.
+import { fitPlatt } from './calibration';
+import { applyOffsets, blendRequestType, ruleProbabilities, setRequestTypeModel } from './request-type';
+import { lexiconSentiment, analyzeSentiment, setSentimentModel, trainSentimentModel, toSentimentLabel, type SentimentModel } from './sentiment';
+import { crossValidatedProbabilities, stratifiedFolds, trainTextClassifier, withMeta, type TextClassifier, type TrainOptions } from './text-classifier';
+import { REQUEST_TYPES } from './types';
+import { trainLogistic } from './linear/logistic';
+import { classifyUrgency, setUrgencyReader, URGENCY_FEATURES, urgencyFeatures, urgencyProbability, urgencySideConfidence, type UrgencyReader } from './urgency';
+
+export interface LabelledMessage {
+  text: string;
+  type?: string;
+  urgency?: string;
+  sentiment?: string;
+  /** false: train on the row but fit no setting or calibration on it (e.g. our own seed corpus
+   * beside real messages — settings are fitted on the messages the reader is for) */
+  fit?: boolean;
+}
+
+export interface Readers {
+  requestType: TextClassifier | null;
+  urgency: UrgencyReader | null;
+  sentiment: SentimentModel | null;
+}
+
+export interface ReaderTrainOptions {
+  /** inner folds for the settings and the calibration */
+  folds?: number;
+  seed?: number;
+  log?: (message: string) => void;
+}
+
+/** Request type classifier settings, chosen by cross-validation on the annotated real messages. */
+export const REQUEST_TYPE_TRAIN: TrainOptions = { balanced: true, C: 0.5, features: { prefixChars: 40 } };
+/** Urgency reader's classifier settings. */
+export const URGENCY_TRAIN: TrainOptions = { balanced: true, C: 1 };
+/** L2 penalty of the urgency regression */
+export const URGENCY_L2 = 3;
+/** weight of rows marked fit: false in the urgency regression (our short texts beside real messages) */
+export const URGENCY_EXTRA_WEIGHT = 1;
+/** the urgency threshold maximises F-beta on held-out rows: beta > 1 favours recall */
+export const URGENCY_BETA = 2;
+
+const RULE_WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+const OFFSET_GRID = [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.5];
+
+function macroF1(gold: readonly string[], pred: readonly string[]): number {
+  const labels = [...new Set([...gold, ...pred])];
+  let sum = 0;
+  for (const l of labels) {
+    let tp = 0, fp = 0, fn = 0;
+    gold.forEach((g, i) => {
+      if (g === l && pred[i] === l) tp++;
+      else if (pred[i] === l) fp++;
+      else if (g === l) fn++;
+    });
+    sum += tp ? (2 * tp) / (2 * tp + fp + fn) : 0;
+  }
+  return labels.length ? sum / labels.length : 0;
+}
+
+/** The rows settings and calibration are fitted on: all unless some are marked fit: false (and then at least those not marked). */
+function fitIndices(rows: readonly LabelledMessage[]): number[] {
+  const idx = rows.map((_, i) => i).filter((i) => rows[i].fit !== false);
+  return idx.length ? idx : rows.map((_, i) => i);
+}
+
+const argmax = (xs: readonly number[]) => xs.reduce((b, x, i) => (x > xs[b] ? i : b), 0);
+
+export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: ReaderTrainOptions = {}): TextClassifier {
+  const keep = rows.filter((r) => r.text && (REQUEST_TYPES as readonly string[]).includes(r.type?.trim() ?? ''));
+  const texts = keep.map((r) => r.text);
+  const labels = keep.map((r) => r.type!.trim());
+  const k = o.folds ?? 5;
+  const folds = stratifiedFolds(labels, k, (o.seed ?? 1) + 31);
+  const cv = crossValidatedProbabilities(texts, labels, folds, k, REQUEST_TYPE_TRAIN);
+  const rules = texts.map((t) => ruleProbabilities(t, lexiconSentiment(t).score, classifyUrgency(t).label === 'urgent'));
+  const fitRows = fitIndices(keep);
+  const fitLabels = fitRows.map((i) => labels[i]);
+  let best = { w: 0, f1: -1, conf: [] as number[], correct: [] as boolean[] };
+  for (const w of RULE_WEIGHTS) {
+    const conf: number[] = [];
+    const pred = texts.map((_, i) => {
+      const p = blendRequestType(rules[i], cv.probabilities[i], w);
+      const b = argmax(p);
+      conf.push(p[b]);
+      return REQUEST_TYPES[b];
+    });
+    const f1 = macroF1(fitLabels, fitRows.map((i) => pred[i]));
+    if (f1 > best.f1 + 1e-9) best = { w, f1, conf, correct: pred.map((p, i) => p === labels[i]) };
+  }
+  // per-type offsets on the log-probabilities, by coordinate ascent on held-out macro-F1: the
+  // linear model leans to the big class (投诉); what the writer mainly wants is often a smaller one
+  const blended = texts.map((_, i) => blendRequestType(rules[i], cv.probabilities[i], best.w));
+  const offsets = REQUEST_TYPES.map(() => 0);
+  const predictWith = (off: number[]) => fitRows.map((i) => REQUEST_TYPES[argmax(applyOffsets(blended[i], off))]);
+  let f1 = macroF1(fitLabels, predictWith(offsets));
+  for (let round = 0; round < 3; round++) {
+    for (let c = 0; c < REQUEST_TYPES.length; c++) {
+      for (const d of OFFSET_GRID) {
+        const trial = offsets.map((x, j) => (j === c ? d : x));
+        const f = macroF1(fitLabels, predictWith(trial));
+        if (f > f1 + 1e-9) { f1 = f; offsets[c] = d; }
+      }
+    }
+  }
+  const conf: number[] = [];
+  const correct: boolean[] = [];
+  fitRows.forEach((i) => {
+    const q = applyOffsets(blended[i], offsets);
+    const b = argmax(q);
+    conf.push(q[b]);
+    correct.push(REQUEST_TYPES[b] === labels[i]);
+  });
+  const calibration = fitPlatt(conf, correct);
+  o.log?.(`request type: ${texts.length} rows, cue weight ${best.w} (held-out macro-F1 ${best.f1.toFixed(4)}, ${f1.toFixed(4)} with offsets ${offsets.join(' ')}), calibration a=${calibration.a} b=${calibration.b}`);
+  const model = trainTextClassifier(texts, labels, { ...REQUEST_TYPE_TRAIN, calibrationFolds: 0, temperature: cv.temperature });
+  return withMeta(model, { ruleWeight: best.w, classOffsets: offsets, calibration, trainedOn: texts.length });
+}
+
+/** Held-out P(urgent) → the threshold with the best F-beta (URGENCY_BETA). */
+function chooseThreshold(p: readonly number[], urgent: readonly boolean[]): number {
+  const cands = [...new Set(p.map((x) => Math.round(x * 1000) / 1000))].sort((a, b) => a - b);
+  let best = { t: 0.5, f: -1 };
+  const pos = urgent.filter(Boolean).length;
+  for (const t of cands) {
+    let tp = 0, fp = 0;
+    p.forEach((x, i) => {
+      if (x >= t) {
+        if (urgent[i]) tp++;
+        else fp++;
+      }
+    });
+    const prec = tp + fp ? tp / (tp + fp) : 0;
+    const rec = pos ? tp / pos : 0;
+    const b2 = URGENCY_BETA * URGENCY_BETA;
+    const f = prec + rec ? ((1 + b2) * prec * rec) / (b2 * prec + rec) : 0;
+    if (f > best.f) best = { t, f };
+  }
+  return best.t;
+}
+
+export function trainUrgencyReader(rows: readonly LabelledMessage[], o: ReaderTrainOptions = {}): UrgencyReader {
+  const keep = rows.filter((r) => r.text && (r.urgency === 'urgent' || r.urgency === 'normal'));
+  const texts = keep.map((r) => r.text);
+  const labels = keep.map((r) => r.urgency!);
+  const y: number[] = labels.map((l) => (l === 'urgent' ? 1 : 0));
+  const k = o.folds ?? 5;
+  const folds = stratifiedFolds(labels, k, (o.seed ?? 1) + 43);
+  // the n-gram classifier's held-out P(urgent) is the stacking feature, so the regression learns how far to trust it
+  const cv = crossValidatedProbabilities(texts, labels, folds, k, URGENCY_TRAIN);
+  const rules = texts.map((t) => classifyUrgency(t));
+  const X = texts.map((t, i) => urgencyFeatures(t, rules[i], cv.probabilities[i].urgent ?? 0));
+  const pos = y.reduce((a, b) => a + b, 0);
+  // balanced: the few urgent rows weigh as much as all the normal ones
+  const sw0 = y.map((v) => (v ? (y.length - pos) / Math.max(pos, 1) : 1));
+  // rows marked fit: false (our own short texts) count less than the real messages the reader is for
+  const extraW = URGENCY_EXTRA_WEIGHT;
+  const sw = sw0.map((w, i) => (keep[i].fit === false ? w * extraW : w));
+  // held-out P(urgent) of the regression itself, for the threshold and the calibration
+  const p = new Array<number>(texts.length).fill(0);
+  for (let f = 0; f < k; f++) {
+    const tr = texts.map((_, i) => i).filter((i) => folds[i] !== f);
+    const lr = trainLogistic(tr.map((i) => X[i]), tr.map((i) => y[i]), { l2: URGENCY_L2, sampleWeights: tr.map((i) => sw[i]) });
+    texts.forEach((_, i) => {
+      if (folds[i] === f) p[i] = urgencyProbability(lr, X[i]);
+    });
+  }
+  const fitRows = fitIndices(keep);
+  const fp = fitRows.map((i) => p[i]);
+  const urgent = fitRows.map((i) => y[i] === 1);
+  const threshold = chooseThreshold(fp, urgent);
+  const calibration = fitPlatt(fp.map((x) => urgencySideConfidence(x, threshold)), fp.map((x, i) => x >= threshold === urgent[i]));
+  const lr = trainLogistic(X, y, { l2: URGENCY_L2, sampleWeights: sw });
+  o.log?.(`urgency: ${texts.length} rows (${pos} urgent), threshold ${threshold}, weights ${URGENCY_FEATURES.map((n, j) => `${n}=${lr.weights[j].toFixed(2)}`).join(' ')}`);
+  const classifier = trainTextClassifier(texts, labels, { ...URGENCY_TRAIN, calibrationFolds: 0, temperature: cv.temperature });
+  return { classifier, weights: lr.weights, bias: lr.bias, threshold, calibration };
+}
+
+export function trainSentimentReader(rows: readonly LabelledMessage[], o: ReaderTrainOptions = {}): SentimentModel {
+  const keep = rows.filter((r) => r.text && toSentimentLabel(r.sentiment ?? ''));
+  const texts = keep.map((r) => r.text);
+  const labels = keep.map((r) => toSentimentLabel(r.sentiment!)!);
+  const k = Math.min(o.folds ?? 5, 3);
+  const folds = stratifiedFolds(labels, k, (o.seed ?? 1) + 59);
+  const conf: number[] = [];
+  const correct: boolean[] = [];
+  for (let f = 0; f < k; f++) {
+    const tr = texts.map((_, i) => i).filter((i) => folds[i] !== f);
+    const te = texts.map((_, i) => i).filter((i) => folds[i] === f);
+    const m = trainSentimentModel(tr.map((i) => texts[i]), tr.map((i) => labels[i]), { calibrationFolds: 0 });
+    for (const i of te) {
+      if (keep[i].fit === false) continue;
+      const r = analyzeSentiment(texts[i], { model: m });
+      conf.push(r.confidence);
+      correct.push(r.label === labels[i]);
+    }
+  }
+  const calibration = fitPlatt(conf, correct);
+  const model = trainSentimentModel(texts, labels, { log: o.log ? (m) => o.log!(`sentiment: ${m}`) : undefined });
+  o.log?.(`sentiment: ${texts.length} rows, calibration a=${calibration.a} b=${calibration.b}`);
+  return { ...model, calibration };
+}
+
+export function trainReaders(rows: readonly LabelledMessage[], o: ReaderTrainOptions = {}): Readers {
+  const has = (f: 'type' | 'urgency' | 'sentiment') => rows.some((r) => r[f]?.trim());
+  return {
+    requestType: has('type') ? trainRequestTypeReader(rows, o) : null,
+    urgency: has('urgency') ? trainUrgencyReader(rows, o) : null,
+    sentiment: has('sentiment') ? trainSentimentReader(rows, o) : null,
+  };
+}
+
+/** Puts readers in place for analyzeMessage (null: that reader's rules/lexicon alone; undefined: the shipped one); returns a function that puts the shipped ones back. */
+export function useReaders(r: { [K in keyof Readers]: Readers[K] | undefined }): () => void {
+  setRequestTypeModel(r.requestType);
+  setUrgencyReader(r.urgency);
+  setSentimentModel(r.sentiment);
+  return () => {
+    setRequestTypeModel(undefined);
+    setUrgencyReader(undefined);
+    setSentimentModel(undefined);
+  };
+}
