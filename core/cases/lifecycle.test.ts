@@ -453,3 +453,18 @@ describe('lifecycle properties (seeded)', () => {
     expect(refusedCount).toBeGreaterThan(5000);
   });
 });
+
+describe('a corrected classification keeps the running clock', () => {
+  it('a case dispatched as urgent and corrected to normal in triage can still be worked', () => {
+    const urgent: CaseClassification = { urgency: 'urgent', requestType: '求助' };
+    const { state } = play(fresh('2026-03-02T09:00', urgent), [['2026-03-02T09:05', system, { type: 'dispatch', departmentId: 'water' }]]);
+    // what a 人工复核 correction writes: the classification changes, the deadlines given stay
+    const corrected: CaseState = { ...state, classification: { urgency: 'normal', requestType: '投诉' } };
+    const r = applyTransition(corrected, { type: 'accept' }, { actor: dept('water'), at: t('2026-03-02T09:20'), policy, calendar });
+    expect(r.state.status).toBe('accepted');
+    expect(r.state.deadlines).toEqual(state.deadlines);
+    // a re-dispatch restarts the clock: then the deadlines follow the corrected classification
+    const again = applyTransition(r.state, { type: 'override', departmentId: 'housing', reason: '改派住建' }, { actor: centre, at: t('2026-03-02T10:00'), policy, calendar });
+    expect(again.state.deadlines!.resolution.due.getTime()).toBeGreaterThan(state.deadlines!.resolution.due.getTime());
+  });
+});

@@ -647,13 +647,21 @@ export function applyTransition(state: CaseState, action: CaseAction, ctx: Trans
   checkPreconditions(rule, state, { ...ctx, actor }, fail);
   const step = rule.run(state, a, { ...ctx, actor }, fail);
   const next: CaseState = { ...state, ...step.patch, status: step.to, lastEventAt: ctx.at };
-  const problems = checkCaseInvariants(next, ctx.policy, ctx.calendar);
+  // the deadlines are measured against the policy only when this step set them from it: after a triage
+  // correction of the classification, or a policy edit, a running clock keeps the deadlines it was given
+  const clockRestarted = next.clockStartedAt?.getTime() !== state.clockStartedAt?.getTime();
+  const problems = checkCaseInvariants(next, ctx.policy, ctx.calendar, { deadlineFloor: clockRestarted });
   if (problems.length) throw new Error(`case ${state.id}: ${a.type} would break invariants: ${problems.join('; ')}`);
   return { state: next, events: [{ type: step.event, fromStatus: state.status, toStatus: step.to, actor, at: ctx.at, data: step.data ?? {} }] };
 }
 
 /** What must hold of every case state; returns the violations (empty when sound). */
-export function checkCaseInvariants(s: CaseState, policy: SlaPolicy, calendar: WorkingCalendar): string[] {
+export function checkCaseInvariants(
+  s: CaseState,
+  policy: SlaPolicy,
+  calendar: WorkingCalendar,
+  opts: { /** no deadline earlier than the policy gives the case's classification now */ deadlineFloor?: boolean } = {},
+): string[] {
   const out: string[] = [];
   const owned = OWNED_STATUSES.includes(s.status);
   if (owned && !s.ownerDepartmentId) out.push(`${s.status} case has no owner department`);
@@ -669,7 +677,7 @@ export function checkCaseInvariants(s: CaseState, policy: SlaPolicy, calendar: W
   if (s.clockStartedAt && s.dispatchedAt && (s.clockStartedAt < s.receivedAt || s.clockStartedAt > s.dispatchedAt)) {
     out.push('the clock started before receipt or after dispatch');
   }
-  if (s.deadlines && s.clockStartedAt) {
+  if ((opts.deadlineFloor ?? true) && s.deadlines && s.clockStartedAt) {
     const min = computeDeadlines(policy, calendar, s.classification, s.clockStartedAt);
     for (const k of ['acceptance', 'response', 'resolution'] as const) {
       if (s.deadlines[k].due.getTime() < min[k].due.getTime()) out.push(`${k} deadline earlier than the policy allows`);

@@ -82,3 +82,10 @@ describe('provisional holiday calendar', () => {
     expect(() => provisionalCalendarYear(2024)).toThrow(/2025/);
   });
 });
+
+describe('provisional make-up days', () => {
+  it('a third make-up day on one side goes to the nearest free weekend day (2028 劳动节: Sun Apr 23, not Sat Apr 22)', () => {
+    const labour = provisionalCalendarYear(2028).workdays.filter((w) => w.for === '劳动节').map((w) => w.date);
+    expect(labour).toEqual(['2028-04-23', '2028-04-29', '2028-05-06']);
+  });
+});

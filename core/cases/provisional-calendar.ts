@@ -106,23 +106,16 @@ export function provisionalCalendarYear(year: number): CalendarYear {
     let weekdaysOff = 0;
     for (let day = b.from; day <= b.to; day++) if (!isWeekend(day)) weekdaysOff++;
     const owed = weekdaysOff - b.statutory;
-    // candidates by side, nearest first; before the holiday a make-up never touches it
-    const beforeSide = (skip: number) => nth(b.from - 2, -1, skip);
-    const afterSide = (skip: number) => nth(b.to + 1, 1, skip);
-    const nth = (start: number, step: 1 | -1, skip: number): number | null => {
-      let seen = 0;
-      for (let day = start; day >= first - 1 && day <= last + 1; day += step) {
-        if (free(day)) {
-          if (seen === skip) return day;
-          seen++;
-        }
-      }
+    // the nearest free weekend day on each side (days already taken are no longer free); before the
+    // holiday a make-up never touches it
+    const nearest = (start: number, step: 1 | -1): number | null => {
+      for (let day = start; day >= first - 1 && day <= last + 1; day += step) if (free(day)) return day;
       return null;
     };
     const taken = { before: 0, after: 0 };
     for (let i = 0; i < owed; i++) {
-      const before = beforeSide(taken.before);
-      const after = afterSide(taken.after);
+      const before = nearest(b.from - 2, -1);
+      const after = nearest(b.to + 1, 1);
       let pick: 'before' | 'after' | null;
       if (before === null || after === null) pick = before !== null ? 'before' : after !== null ? 'after' : null;
       else if (owed === 1) pick = b.from - before <= after - b.to ? 'before' : 'after';
