@@ -150,7 +150,7 @@ export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promi
   const where = sql`
     WHERE true
     ${f.status?.length ? sql`AND status IN ${sql(f.status)}` : sql``}
-    ${f.departmentCode ? sql`AND department_code = ${f.departmentCode}` : sql``}
+    ${f.departmentCode !== undefined ? sql`AND department_code = ${f.departmentCode}` : sql``}
     ${f.category ? sql`AND category = ${f.category}` : sql``}
     ${f.district ? sql`AND district = ${f.district}` : sql``}
     ${f.needsReview !== undefined ? sql`AND needs_review = ${f.needsReview}` : sql``}

@@ -1,6 +1,7 @@
 // What a resident may see about their own message, found by tracking number + 查询码.
 import { timingSafeEqual } from 'node:crypto';
 import type { CaseStatus } from '../cases/statuses';
+import type { CaseEventType } from '../cases/lifecycle';
 import { getAnsweringCase, listCaseEventTimes } from '../db/cases';
 import type { Db } from '../db/connect';
 import { getMessageByTrackingNo } from '../db/messages';
@@ -39,15 +40,19 @@ export function sameCode(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-const EVENT_LABELS: Record<string, string> = {
-  received: '留言已受理',
+const RECEIVED = '留言已受理';
+// typed by the lifecycle's event names, so a misspelt key no longer hides a line from residents
+const EVENT_LABELS: Partial<Record<CaseEventType, string>> = {
+  received: RECEIVED,
   dispatched: '已派发至承办单位',
-  redispatched: '已重新派发',
+  overridden: '已重新派发',
+  designated: '已重新派发',
   accepted: '承办单位已签收',
   returned: '承办单位退回，重新派单',
   paused: '等待您补充信息',
   resumed: '已收到补充信息，继续办理',
-  extension_approved: '办理期限已延长',
+  'extension-approved': '办理期限已延长',
+  'deadlines-recomputed': '办理期限已按正式节假日安排更新',
   replied: '承办单位已答复',
   closed: '已办结',
   rated: '已收到您的评价',
@@ -63,7 +68,7 @@ export async function getResidentStatus(sql: Db, trackingNo: string, code: strin
       trackingNo: m.trackingNo, receivedAt: m.receivedAt, channel: m.channel,
       stage: 'received', stageLabel: CASE_STATUS_LABELS.received, department: null, dueAt: null,
       repliedAt: null, reply: null, rating: null, canRate: false,
-      history: [{ at: m.receivedAt, label: EVENT_LABELS.received }],
+      history: [{ at: m.receivedAt, label: RECEIVED }],
     };
   }
   // a merged case is answered through the case it joined
@@ -83,6 +88,9 @@ export async function getResidentStatus(sql: Db, trackingNo: string, code: strin
     rating: c?.rating ?? null,
     // the lifecycle takes a rating (回访) once the case is closed (办结), not at the reply
     canRate: status === 'closed',
-    history: events.filter((e) => EVENT_LABELS[e.type]).map((e) => ({ at: e.at, label: EVENT_LABELS[e.type] })),
+    history: events.flatMap((e) => {
+      const label = EVENT_LABELS[e.type as CaseEventType];
+      return label ? [{ at: e.at, label }] : [];
+    }),
   };
 }
