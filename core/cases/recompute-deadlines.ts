@@ -36,13 +36,14 @@ export function recountState(before: CaseState, calendar: WorkingCalendar, at: D
 
 /** Counts one case's provisional deadlines again; null when it has none left to count (or no such case). */
 export async function recomputeCaseDeadlinesInTx(tx: Db, deps: CaseServiceDeps, caseId: number, at: Date): Promise<(AfterCommit & { changed: boolean }) | null> {
-  // timers that fell due on the old deadlines before now are recorded first, as for any action
-  await fireDueTimersInTx(tx, deps, caseId, at);
   const loaded = await getCaseWithLifecycleForUpdate(tx, caseId);
   if (!loaded) return null;
   const r = recountState(stateOf(loaded.row, loaded.lifecycle, deps), deps.calendar, at);
   if (!r) return null;
   const { timers } = await persistCaseState(tx, deps, loaded.row, r.state, [r.event], [], r.state.lastEventAt);
+  // the recount first, then what fell due: a timer of an old provisional due that the official
+  // calendar moved later must not fire (persisting cancelled it); one due on the new dues fires now
+  await fireDueTimersInTx(tx, deps, caseId, at);
   return { timers, outboxIds: [], changed: r.changed };
 }
 

@@ -77,11 +77,12 @@ export function slaArea(ctx: WorkerContext): WorkerArea {
     },
     periodic: {
       'sla-sweep': async () => {
-        const r = await slaSweep(ctx);
-        if (r.synced || r.fired) ctx.logger.info(r, 'sla sweep');
-        // the calendar first, so that released cases are counted on the newest one
+        // the calendar first: a timer due on a provisional deadline that the official calendar moves
+        // later must not fire before the recount, and released cases are counted on the newest calendar
         const cal = await calendarSweep(ctx);
         if (cal.recomputed || cal.failed) ctx.logger.info(cal, 'provisional deadlines recomputed on the official holiday calendar');
+        const r = await slaSweep(ctx);
+        if (r.synced || r.fired) ctx.logger.info(r, 'sla sweep');
         const released = await dispatchHeldCases(ctx);
         if (released) ctx.logger.info({ released }, 'cases held for a missing calendar dispatched on the provisional calendar');
       },
