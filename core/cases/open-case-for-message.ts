@@ -1,7 +1,7 @@
 // The worker's pipeline for one message: read it (NLP), attach it to an open case about the same
 // problem (合并) or open a case (工单), route it and start its legal clock through the case service.
 // Idempotent: a message that already has a case is left alone.
-import { appendCaseEvents, countCasesWithTrackingNo, listDuplicateCandidates, lockCaseStatus, lockDuplicateScope, type CaseRow } from '../db/cases';
+import { appendCaseEvents, countCasesWithTrackingNo, listDuplicateCandidates, lockCaseStatus, lockDuplicateScope } from '../db/cases';
 import type { Db } from '../db/connect';
 import { getMessage, lockMessageCase, markMessageProcessed, type StoredMessage } from '../db/messages';
 import { analyzeMessage } from '../nlp/analyze';
@@ -22,7 +22,6 @@ export interface PipelineContext extends CaseServiceDeps {
 export interface OpenCaseResult {
   caseId: number;
   created: boolean;
-  case?: CaseRow;
   deadlines?: Deadlines | null;
   /** set when the message joined an open case instead of opening one */
   merged?: { confidence: number; score: DuplicateScore };
@@ -146,7 +145,7 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
       }]);
     }
     await markMessageProcessed(tx, messageId, opened.row.id, dispatchAt, analysis);
-    return { caseId: opened.row.id, created: true, case: opened.row, deadlines: opened.state.deadlines, timers: opened.timers };
+    return { caseId: opened.row.id, created: true, deadlines: opened.state.deadlines, timers: opened.timers };
   });
   if ('timers' in result && result.timers) await afterCommit(deps, { timers: result.timers, outboxIds: [] });
   const { timers: _t, ...out } = result as OpenCaseResult & { timers?: unknown };

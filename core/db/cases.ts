@@ -172,11 +172,17 @@ export type CaseStateColumns = Pick<CaseRow,
   | 'provisionalYears'>;
 
 /** Loads the case and its stored lifecycle state with the row locked (call inside a transaction). */
-export async function getCaseWithLifecycleForUpdate(sql: Db, id: number): Promise<{ row: CaseRow; lifecycle: unknown } | undefined> {
-  const [row] = await sql<(CaseRow & { lifecycle: unknown })[]>`SELECT ${caseColumns(sql)}, lifecycle FROM cases WHERE id = ${id} FOR UPDATE`;
+/** The row and its stored lifecycle state from one snapshot (the version matches the state). */
+export async function getCaseWithLifecycle(sql: Db, id: number, opts: { forUpdate?: boolean } = {}): Promise<{ row: CaseRow; lifecycle: unknown } | undefined> {
+  const [row] = await sql<(CaseRow & { lifecycle: unknown })[]>`
+    SELECT ${caseColumns(sql)}, lifecycle FROM cases WHERE id = ${id} ${opts.forUpdate ? sql`FOR UPDATE` : sql``}`;
   if (!row) return undefined;
   const { lifecycle, ...rest } = row;
   return { row: rest as CaseRow, lifecycle };
+}
+
+export function getCaseWithLifecycleForUpdate(sql: Db, id: number): Promise<{ row: CaseRow; lifecycle: unknown } | undefined> {
+  return getCaseWithLifecycle(sql, id, { forUpdate: true });
 }
 
 export async function getCaseLifecycle(sql: Db, id: number): Promise<unknown> {

@@ -1,6 +1,8 @@
-// A lock between processes on one machine: a directory created atomically (mkdir fails when it
-// exists), holding the owner's pid. A lock whose owner is gone (killed mid-build) is taken over.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// A lock between processes on one machine: a directory holding the owner's pid, made in a private
+// folder and renamed into place (rename onto an existing lock fails), so a lock never exists without
+// its pid. A lock whose owner is gone (killed mid-build) is moved aside under a unique name first,
+// so that of two processes taking it over only one removes it, and only the dead owner's.
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 function alive(pid: number): boolean {
@@ -12,23 +14,44 @@ function alive(pid: number): boolean {
   }
 }
 
-function tryTake(lockDir: string): boolean {
+function ownerOf(dir: string): number | null {
   try {
-    mkdirSync(lockDir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    let owner = NaN;
-    try {
-      owner = Number(readFileSync(path.join(lockDir, 'pid'), 'utf8'));
-    } catch {
-      // the owner has made the folder but not yet written its pid: it is alive
-      return false;
-    }
-    if (Number.isInteger(owner) && !alive(owner)) rmSync(lockDir, { recursive: true, force: true });
-    return false;
+    const pid = Number(readFileSync(path.join(dir, 'pid'), 'utf8'));
+    return Number.isInteger(pid) ? pid : null;
+  } catch {
+    return null;
   }
-  writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
-  return true;
+}
+
+function tryTake(lockDir: string): boolean {
+  const mine = mkdtempSync(`${lockDir}.new-`);
+  writeFileSync(path.join(mine, 'pid'), String(process.pid));
+  try {
+    renameSync(mine, lockDir);
+    return true;
+  } catch (err) {
+    rmSync(mine, { recursive: true, force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+  }
+  const owner = ownerOf(lockDir);
+  if (owner === null || alive(owner)) return false;
+  // the owner is dead: move its lock aside; put back a lock that turns out not to be that owner's
+  const aside = `${lockDir}.stale-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(lockDir, aside);
+  } catch {
+    return false; // another process moved it first
+  }
+  if (ownerOf(aside) === owner) rmSync(aside, { recursive: true, force: true });
+  else {
+    try {
+      renameSync(aside, lockDir);
+    } catch {
+      rmSync(aside, { recursive: true, force: true });
+    }
+  }
+  return false;
 }
 
 /** Runs `fn` holding the lock; waits (polling) while another live process holds it. */
@@ -37,6 +60,7 @@ export async function withDirLock<T>(lockDir: string, fn: () => Promise<T>, poll
   try {
     return await fn();
   } finally {
-    rmSync(lockDir, { recursive: true, force: true });
+    // release only a lock that is still ours
+    if (ownerOf(lockDir) === process.pid) rmSync(lockDir, { recursive: true, force: true });
   }
 }

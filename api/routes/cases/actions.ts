@@ -14,6 +14,7 @@ import type { CaseState } from '../../../core/cases/lifecycle';
 import { mergeCases } from '../../../core/cases/merge-cases';
 import { openCaseForMessage } from '../../../core/cases/open-case-for-message';
 import { checkReply } from '../../../core/cases/reply-quality';
+import { PermanentJobError } from '../../../core/queue/contract';
 import { actionForRoute, permit, STAFF_ACTION_ROUTES, type StaffRequest } from '../../../core/cases/staff-actions';
 import type { Actor } from '../../../core/cases/lifecycle';
 import { getCase, getCaseByTrackingNo, getCaseLifecycle } from '../../../core/db/cases';
@@ -82,8 +83,13 @@ export function caseActionRoutes(deps: AppDeps) {
         const msg = await getMessage(deps.db.sql, request.messageId);
         if (!msg || msg.caseId !== id) throw new ApiError('not_found', `message ${request.messageId} is not on case ${id}`);
         if (msg.trackingNo === row.trackingNo) throw new ApiError('conflict', '不能拆分工单的首条留言 (the case’s first message cannot be split off)');
+        const splitBy = permission.actor.role === 'staff' ? 'staff' : 'centre';
         const r = await openCaseForMessage({ ...svc, duplicates: false }, request.messageId, new Date(), {
-          split: { fromCaseId: id, reason: request.reason, actor: { kind: 'centre', id: permission.actor.id } },
+          split: { fromCaseId: id, reason: request.reason, actor: { kind: splitBy, id: permission.actor.id } },
+        }).catch((err: unknown) => {
+          // a concurrent split or merge moved the message meanwhile
+          if (err instanceof PermanentJobError) throw new ApiError('conflict', `该留言已不在此工单上，请刷新后重试 / ${err.message}`);
+          throw err;
         });
         const state = stateOf(row, await getCaseLifecycle(deps.db.sql, id), svc);
         return c.json({ caseId: id, newCaseId: r.caseId, messageId: request.messageId, ...(await next(user, id, state)).next }, 201);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { canSeeCase, departmentScope, STAFF_AREAS } from '../../../core/auth/permissions';
 import { provisionalNote } from '../../../core/cases/calendar-coverage';
 import { stateOf } from '../../../core/cases/case-state';
-import { getCase, getCaseLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
+import { getCaseWithLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
 import { listMessagesForCase } from '../../../core/db/messages';
 import { listCaseTimers } from '../../../core/db/sla-timers';
 import { requireStaff, type StaffEnv } from '../../auth';
@@ -55,14 +55,16 @@ export function casesRoutes(deps: AppDeps) {
     })
     .get('/:id', staff, validate('param', idParam), async (c) => {
       const { id } = c.req.valid('param');
-      const row = await getCase(deps.db.sql, id);
-      if (!row) throw new ApiError('not_found', `no case ${id}`);
+      const loaded = await getCaseWithLifecycle(deps.db.sql, id);
+      if (!loaded) throw new ApiError('not_found', `no case ${id}`);
+      const { row } = loaded;
       const user = c.get('staff');
       if (!canSeeCase(user, row.departmentCode)) throw new ApiError('forbidden', '只能查看本单位的工单 (not your department’s case)');
-      const [events, messages, timers, stored] = await Promise.all([
-        listCaseEvents(deps.db.sql, id), listMessagesForCase(deps.db.sql, id), listCaseTimers(deps.db.sql, id), getCaseLifecycle(deps.db.sql, id),
+      const [events, messages, timers] = await Promise.all([
+        listCaseEvents(deps.db.sql, id), listMessagesForCase(deps.db.sql, id), listCaseTimers(deps.db.sql, id),
       ]);
-      const state = stateOf(row, stored, caseServiceDeps(deps));
+      // row and state from one snapshot: the version the dashboard sends back belongs to these actions
+      const state = stateOf(row, loaded.lifecycle, caseServiceDeps(deps));
       return c.json({
         case: row,
         deadlines: state.deadlines,
