@@ -1,6 +1,8 @@
 // Staff reads need a token; department users see only their department's cases; GET /session
 // says who a token is and lists the demo accounts only where they exist.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPEN_STATUSES } from '../core/cases/statuses';
+import { REQUEST_TYPES } from '../core/nlp/types';
 import { ensureDemoStaff } from '../core/auth/staff';
 import { InProcessQueue } from '../core/queue/in-process';
 import { testApp } from './support/app';
@@ -24,12 +26,17 @@ afterAll(async () => {
 
 describe('staff session and case access', () => {
   it('answers who a token is, and lists demo accounts only once they exist', async () => {
-    let s = (await (await app.request('/api/v1/session')).json()) as { user: unknown; demo: { enabled: boolean; accounts: unknown[] }; reference: { departments: { code: string }[]; categories: string[]; districts: string[] } };
+    let s = (await (await app.request('/api/v1/session')).json()) as { user: unknown; demo: { enabled: boolean; accounts: unknown[] }; reference: { departments: { code: string }[]; categories: string[]; districts: string[]; requestTypes: string[]; urgencies: string[]; sentiments: string[]; openStatuses: string[] } };
     expect(s.user).toBeNull();
     expect(s.demo).toEqual({ enabled: false, accounts: [] });
     expect(s.reference.departments.map((d) => d.code)).toContain('housing');
     expect(s.reference.districts).toContain('镜湖区');
     expect(s.reference.categories.length).toBeGreaterThan(3);
+    // the one list of each, so the dashboard keeps no copy
+    expect(s.reference.openStatuses).toEqual([...OPEN_STATUSES]);
+    expect(s.reference.requestTypes).toEqual([...REQUEST_TYPES]);
+    expect(s.reference.urgencies).toEqual(['urgent', 'normal']);
+    expect(s.reference.sentiments).toEqual(['negative', 'neutral', 'positive']);
     expect((await app.request('/api/v1/session', auth('no-such-token'))).status).toBe(401);
 
     await ensureDemoStaff(db.sql);

@@ -5,6 +5,8 @@ import { listDepartments } from '../db/departments';
 import { listDemoStaff } from '../db/staff-users';
 import { loadGazetteer } from '../demo/gazetteer';
 import { categoryLabels } from '../nlp/category';
+import { OPEN_STATUSES, type CaseStatus } from '../cases/statuses';
+import { REQUEST_TYPES, sentimentLabelSchema, urgencySchema, type RequestType, type SentimentLabel, type Urgency } from '../nlp/types';
 import type { StaffRole } from './staff';
 
 export interface DemoAccount {
@@ -24,9 +26,22 @@ export interface ReferenceLists {
   departments: { code: string; name: string; shortName: string; kind: string }[];
   categories: string[];
   districts: string[];
+  /** the one list of each, sent so the dashboard keeps no copy */
+  requestTypes: RequestType[];
+  urgencies: Urgency[];
+  sentiments: SentimentLabel[];
+  openStatuses: CaseStatus[];
 }
 
 export async function referenceLists(sql: Db): Promise<ReferenceLists> {
   const departments = (await listDepartments(sql)).filter((d) => d.active).map((d) => ({ code: d.code, name: d.name, shortName: d.shortName, kind: d.kind }));
-  return { departments, categories: [...categoryLabels()], districts: loadGazetteer().districts.map((d) => d.name) };
+  return {
+    departments,
+    categories: [...categoryLabels()],
+    districts: loadGazetteer().districts.map((d) => d.name),
+    requestTypes: [...REQUEST_TYPES],
+    urgencies: [...urgencySchema.options],
+    sentiments: [...sentimentLabelSchema.options],
+    openStatuses: [...OPEN_STATUSES],
+  };
 }

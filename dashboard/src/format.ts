@@ -30,5 +30,3 @@ export function countdown(dueIso: string | null, now = Date.now()): { text: stri
 export function pct(rate: number | null | undefined, digits = 1): string {
   return rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(digits)}%`;
 }
-
-export const OPEN_STATUSES = ['received', 'dispatched', 'accepted', 'returned', 'waiting'];

@@ -1,10 +1,3 @@
-import type { Correction } from './api';
-
-// the values a correction may carry: the server's types check these lists
-type RequestType = NonNullable<Correction['requestType']>;
-type Urgency = NonNullable<Correction['urgency']>;
-type Sentiment = NonNullable<Correction['sentiment']>;
-
 export const CHANNEL_LABELS: Record<string, string> = { wechat: '微信', weibo: '微博', portal: '留言板', hotline: '12345热线' };
 export const STATUS_LABELS: Record<string, string> = {
   received: '已受理', dispatched: '已派单', accepted: '已签收', returned: '已退单', waiting: '待补充',
@@ -12,9 +5,6 @@ export const STATUS_LABELS: Record<string, string> = {
 };
 export const SENTIMENT_LABELS: Record<string, string> = { negative: '负面', neutral: '中性', positive: '正面', unknown: '未知' };
 export const URGENCY_LABELS: Record<string, string> = { urgent: '紧急', normal: '一般' };
-export const REQUEST_TYPES: RequestType[] = ['咨询', '求助', '投诉', '举报', '建议', '感谢'];
-export const URGENCIES: Urgency[] = ['urgent', 'normal'];
-export const SENTIMENTS: Sentiment[] = ['negative', 'neutral', 'positive'];
 
 /** The member of `list` that `v` names (a select's value), if any. */
 export function oneOf<T extends string>(list: readonly T[], v: string | null | undefined): T | undefined {

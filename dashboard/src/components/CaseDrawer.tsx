@@ -4,7 +4,7 @@
 // reloaded: the drawer says where it went instead.
 import { useEffect, useState } from 'react';
 import { call, messageOf, v1, type ActionOutcome, type AllowedAction, type CaseDetail } from '../api';
-import { countdown, fmtTime, OPEN_STATUSES } from '../format';
+import { countdown, fmtTime } from '../format';
 import { useT } from '../i18n';
 import { CHANNEL_LABELS, DEADLINE_LABELS, SENTIMENT_LABELS, STATUS_LABELS, TIMER_DEADLINE_LABELS, TIMER_LABELS, URGENCY_LABELS } from '../labels';
 import { useSession } from '../session';
@@ -17,7 +17,7 @@ function basis(d: { unit: string; amount: number }): string {
 
 export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onClose: () => void; onChanged: () => void }) {
   const { t } = useT();
-  const { departmentName } = useSession();
+  const { session, departmentName } = useSession();
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [actions, setActions] = useState<AllowedAction[]>([]);
   const [gone, setGone] = useState<ActionOutcome | null>(null);
@@ -44,7 +44,7 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
   }, [caseId]);
 
   const c = detail?.case;
-  const open = c ? OPEN_STATUSES.includes(c.status) : false;
+  const open = c ? (session?.reference.openStatuses ?? []).includes(c.status) : false;
   return (
     <div className="drawer-backdrop" onClick={onClose}>
       <aside className="drawer" onClick={(e) => e.stopPropagation()} aria-label="工单详情" data-testid="case-drawer">

@@ -2,17 +2,17 @@
 import { useState } from 'react';
 import { call, v1, type CaseListQuery } from '../api';
 import { CaseDrawer } from '../components/CaseDrawer';
-import { countdown, fmtShort, OPEN_STATUSES } from '../format';
+import { countdown, fmtShort } from '../format';
 import { useT } from '../i18n';
 import { CHANNEL_LABELS, STATUS_LABELS } from '../labels';
 import { useSession } from '../session';
 import { usePoll } from '../usePoll';
 
-const OPEN = OPEN_STATUSES.join(',');
-const TABS: { key: string; label: string; query: CaseListQuery; centreOnly?: boolean }[] = [
-  { key: 'open', label: '在办', query: { status: OPEN } },
+// the open statuses come with the session (the server's one list)
+const tabs = (open: string): { key: string; label: string; query: CaseListQuery; centreOnly?: boolean }[] => [
+  { key: 'open', label: '在办', query: { status: open } },
   { key: 'overdue', label: '超期', query: { overdue: 'true' } },
-  { key: 'review', label: '待复核', query: { needsReview: 'true', status: OPEN } },
+  { key: 'review', label: '待复核', query: { needsReview: 'true', status: open } },
   { key: 'dispatch', label: '待派单', query: { status: 'received,returned' }, centreOnly: true },
   { key: 'all', label: '全部', query: {} },
 ];
@@ -23,6 +23,7 @@ export function QueuePage({ params }: { params: string[] }) {
   const { session, departmentName } = useSession();
   const user = session!.user!;
   const ref = session!.reference;
+  const TABS = tabs(ref.openStatuses.join(','));
   const [tab, setTab] = useState('open');
   const [category, setCategory] = useState('');
   const [district, setDistrict] = useState('');
@@ -85,7 +86,7 @@ export function QueuePage({ params }: { params: string[] }) {
         </thead>
         <tbody>
           {data?.items.map((c) => {
-            const open = OPEN_STATUSES.includes(c.status);
+            const open = ref.openStatuses.includes(c.status);
             const d = countdown(c.resolveDueAt);
             return (
               <tr key={c.id} className={`${c.urgency === 'urgent' ? 'urgent' : ''} ${c.id === selected ? 'selected' : ''}`} onClick={() => { window.location.hash = `#/queue/${c.id}`; }} data-case-id={c.id}>

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { call, messageOf, v1, type Correction, type TriageItem } from '../api';
 import { pct } from '../format';
 import { useT } from '../i18n';
-import { CHANNEL_LABELS, oneOf, REQUEST_TYPES, SENTIMENT_LABELS, SENTIMENTS, URGENCIES, URGENCY_LABELS } from '../labels';
+import { CHANNEL_LABELS, oneOf, SENTIMENT_LABELS, URGENCY_LABELS } from '../labels';
 import { useSession } from '../session';
 import { usePoll } from '../usePoll';
 
@@ -13,7 +13,9 @@ function confClass(c: number | null): string {
 
 function TriageRow({ item, categories, onDone }: { item: TriageItem; categories: string[]; onDone: () => void }) {
   const { t } = useT();
-  const { departmentName } = useSession();
+  const { session, departmentName } = useSession();
+  // the server's lists, sent with the session
+  const { requestTypes: REQUEST_TYPES, urgencies: URGENCIES, sentiments: SENTIMENTS } = session!.reference;
   const [v, setV] = useState({
     category: item.category ?? '', requestType: oneOf(REQUEST_TYPES, item.requestType), urgency: oneOf(URGENCIES, item.urgency), sentiment: oneOf(SENTIMENTS, item.sentiment),
   });
