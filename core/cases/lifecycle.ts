@@ -1,6 +1,7 @@
 // The case (工单) state machine: an explicit transition table, pure. applyTransition never mutates
 // its input; it returns the next state and the event records to append, or throws IllegalTransitionError.
 import { z } from 'zod';
+import { departmentIdField, noteField, reasonField, replyTextField, workingDaysField } from './action-fields';
 import type { WorkingCalendar } from './calendar';
 import {
   applyPauses,
@@ -38,8 +39,8 @@ export const actorSchema = z.discriminatedUnion('role', [
 export type Actor = z.infer<typeof actorSchema>;
 export type Role = Actor['role'];
 
-const reason = z.string().trim().min(2).max(2000);
-const departmentId = z.string().trim().min(1).max(100);
+const reason = reasonField();
+const departmentId = departmentIdField;
 
 export const caseActionSchema = z.discriminatedUnion('type', [
   /** 派单 by staff or the router */
@@ -53,17 +54,17 @@ export const caseActionSchema = z.discriminatedUnion('type', [
   /** 退单 */
   z.object({ type: z.literal('return'), reason }),
   /** first contact with the resident (counts as the first response) */
-  z.object({ type: z.literal('contact'), note: z.string().max(2000).optional() }),
+  z.object({ type: z.literal('contact'), note: noteField.optional() }),
   /** waiting on the resident: the clock stops */
   z.object({ type: z.literal('pause'), reason }),
-  z.object({ type: z.literal('resume'), note: z.string().max(2000).optional() }),
+  z.object({ type: z.literal('resume'), note: noteField.optional() }),
   /** 延期申请 */
-  z.object({ type: z.literal('requestExtension'), workingDays: z.number().int().positive(), reason }),
+  z.object({ type: z.literal('requestExtension'), workingDays: workingDaysField, reason }),
   /** the centre may approve fewer days than asked */
-  z.object({ type: z.literal('approveExtension'), workingDays: z.number().int().positive().optional() }),
+  z.object({ type: z.literal('approveExtension'), workingDays: workingDaysField.optional() }),
   z.object({ type: z.literal('refuseExtension'), reason }),
   /** 答复 */
-  z.object({ type: z.literal('reply'), text: z.string().trim().min(1).max(20_000) }),
+  z.object({ type: z.literal('reply'), text: replyTextField }),
   /** the centre sends an inadequate reply back (审核退回) */
   z.object({ type: z.literal('rejectReply'), reason }),
   /** 办结 */

@@ -5,6 +5,7 @@
 // The API's routes and 403s, the list of actions returned with each case, and the dashboard's buttons and
 // forms are all made from STAFF_ACTIONS: to add an action, add a declaration here.
 import { z } from 'zod';
+import { departmentIdField, noteField, reasonField, replyTextField, workingDaysField } from './action-fields';
 import { actorFor, canSeeCase } from '../auth/permissions';
 import type { StaffUser } from '../auth/staff';
 import type { WorkingCalendar } from './calendar';
@@ -27,16 +28,11 @@ export const WIDGETS = ['text', 'textarea', 'number', 'department', 'message', '
 export type Widget = (typeof WIDGETS)[number];
 const label = (title: string, widget: Widget) => ({ title, widget });
 
-const reason = (what = '理由') =>
-  z.string({ message: `请填写${what}` }).trim().min(2, `${what}至少 2 个字`).max(2000, `${what}最多 2000 字`).meta(label(what, 'textarea'));
-const note = z.string({ message: '备注须为文字' }).trim().max(2000, '备注最多 2000 字').optional().meta(label('备注', 'textarea'));
-const departmentId = z.string({ message: '请选择承办单位' }).trim().min(1, '请选择承办单位').max(100, '单位代码过长').meta(label('承办单位', 'department'));
-const workingDays = z
-  .number({ message: '请填写工作日数（数字）' })
-  .int('工作日数须为整数')
-  .min(1, '至少 1 个工作日')
-  .max(250, '最多 250 个工作日')
-  .meta(label('延期工作日数', 'number'));
+// the fields' limits and messages are the lifecycle's (action-fields.ts); here they get a label and a widget
+const reason = (what = '理由') => reasonField(what).meta(label(what, 'textarea'));
+const note = noteField.optional().meta(label('备注', 'textarea'));
+const departmentId = departmentIdField.meta(label('承办单位', 'department'));
+const workingDays = workingDaysField.meta(label('延期工作日数', 'number'));
 const version = z.object({ version: z.number({ message: 'version 须为数字' }).int('version 须为整数').nonnegative('version 不能为负').optional() });
 
 // ---- declarations ----
@@ -152,7 +148,7 @@ export const STAFF_ACTIONS: readonly StaffAction[] = [
   }),
   transition({
     key: 'reply', label: '答复', tone: 'primary', does: 'reply',
-    input: z.object({ text: z.string({ message: '请填写答复内容' }).trim().min(1, '请填写答复内容').max(20_000, '答复最多 20000 字').meta(label('答复', 'reply')) }),
+    input: z.object({ text: replyTextField.meta(label('答复', 'reply')) }),
     toAction: (b) => ({ type: 'reply', text: b.text }),
   }),
   transition({ key: 'reject-reply', label: '驳回答复', tone: 'danger', does: 'rejectReply', input: z.object({ reason: reason('驳回理由') }), toAction: (b) => ({ type: 'rejectReply', reason: b.reason }) }),
