@@ -35,6 +35,7 @@ export const portalFormSchema = z
   })
   .strict();
 
+const trackingParam = z.object({ trackingNo: z.string().regex(/^MS\d{13}$/, '受理编号格式不正确 (MS followed by 13 digits)') });
 const statusQuery = z.object({ code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, '查询码为 6 位字母或数字') });
 
 function socketAddress(c: Context): string | undefined {
@@ -121,9 +122,9 @@ export function messagesRoutes(deps: AppDeps) {
         );
       },
     )
-    .get('/:trackingNo', validate('query', statusQuery), async (c) => {
+    .get('/:trackingNo', validate('param', trackingParam), validate('query', statusQuery), async (c) => {
       const { code } = c.req.valid('query');
-      const status = await getResidentStatus(deps.db.sql, c.req.param('trackingNo'), code);
+      const status = await getResidentStatus(deps.db.sql, c.req.valid('param').trackingNo, code);
       if (!status) throw new ApiError('not_found', '没有找到该留言，请核对受理编号和查询码 (no message with that tracking number and query code)');
       return c.json(status);
     });

@@ -1,0 +1,75 @@
+// Hostile input at the edges (issue 13): what PostgreSQL cannot store, deep or huge XML, dates
+// centuries away, unsigned safe-mode posts. Each answer is a 4xx saying why, never a 500, and
+// what is refused changes nothing but the rejects table (unsigned posts not even that).
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WechatCrypto } from '../core/channels/wechat/crypto';
+import { wechatSignature } from '../core/channels/wechat/signature';
+import type { InProcessQueue } from '../core/queue/in-process';
+import { postJson, testApp, testConfig } from './support/app';
+import { channelPipeline, hotlinePost, nowSeconds, textXml, wechatPost } from './support/channels';
+import { createTestDatabase, type TestDatabase } from './support/db';
+
+const SECRET = 'hotline-shared-secret-0123456789';
+const TOKEN = 'minsheng-wechat-token';
+const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
+
+let db: TestDatabase;
+let queue: InProcessQueue;
+let app: ReturnType<typeof testApp>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const config = testConfig({ HOTLINE_WEBHOOK_SECRET: SECRET, WECHAT_TOKEN: TOKEN, WECHAT_ENCODING_AES_KEY: AES_KEY, PORTAL_RATE_LIMIT: '1000' });
+  queue = channelPipeline(db, config);
+  app = testApp(db, queue, config);
+});
+afterAll(async () => {
+  await queue?.close();
+  await db?.close();
+});
+
+const count = async (table: 'messages' | 'rejects') => (await db.sql.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string; details?: unknown } }).error;
+const form = { title: '路灯不亮', content: '坏了\u0000了，赭山路的路灯一直不亮', contactName: '王女士', phone: '13805531234' };
+const order = (orderNo: string, extra: Record<string, unknown> = {}) => ({
+  orderNo,
+  callTime: new Date(Date.now() - 3_600_000).toISOString(),
+  callerPhone: '13905531234',
+  content: '来电人反映镜湖区某小区下水道堵塞，污水外溢。',
+  ...extra,
+});
+
+describe('F1: text PostgreSQL cannot store is cleaned once, where it enters', () => {
+  it('portal: NUL and a lone surrogate in the form are stored without them', async () => {
+    const res = await postJson(app, '/api/v1/messages', { ...form, title: '路灯\uD800不亮' });
+    expect(res.status).toBe(201);
+    const { trackingNo } = (await res.json()) as { trackingNo: string };
+    const [m] = await db.sql<{ body: string; title: string }[]>`SELECT body, title FROM messages WHERE tracking_no = ${trackingNo}`;
+    expect(m.body).toBe('坏了了，赭山路的路灯一直不亮');
+    expect(m.title).toBe('路灯\uFFFD不亮');
+  });
+
+  it('hotline: NUL in the content and the caller name', async () => {
+    const res = await hotlinePost(app, order('WH-NUL-1', { callerName: '钱\u0000先生', content: '下水道\u0000堵塞，污水外溢，请处理。' }), { secret: SECRET });
+    expect(res.status).toBe(201);
+    const [m] = await db.sql<{ body: string; contactName: string }[]>`SELECT body, contact_name AS "contactName" FROM messages WHERE external_id = 'WH-NUL-1'`;
+    expect(m).toEqual({ body: '下水道堵塞，污水外溢，请处理。', contactName: '钱先生' });
+  });
+
+  it('a reject whose raw bytes hold a NUL is still kept', async () => {
+    const before = await count('rejects');
+    const res = await app.request('/api/v1/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title": "坏\u0000' });
+    expect(res.status).toBe(400);
+    expect(await count('rejects')).toBe(before + 1);
+    const bad = await hotlinePost(app, { ...order('WH-NUL-2'), callTime: '\u0000' }, { secret: SECRET });
+    expect(bad.status).toBe(400);
+    expect(await count('rejects')).toBe(before + 2);
+  });
+
+  it('a NUL in a tracking number is a 400 naming the field, not a database error', async () => {
+    const res = await app.request(`/api/v1/messages/MS26120${encodeURIComponent('\u0000')}000001?code=ABCDEF`);
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).message).toMatch(/trackingNo/);
+  });
+});
