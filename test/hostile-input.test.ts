@@ -73,3 +73,21 @@ describe('F1: text PostgreSQL cannot store is cleaned once, where it enters', ()
     expect((await errorOf(res)).message).toMatch(/trackingNo/);
   });
 });
+
+describe('F2: WeChat XML depth and size are bounded before parsing', () => {
+  const deep = (n: number) => `<xml><ToUserName>${'<a>'.repeat(n)}x${'</a>'.repeat(n)}</ToUserName></xml>`;
+
+  it('a signed plaintext post nested 150 deep: 400 kept as a reject', async () => {
+    const before = await count('rejects');
+    const res = await wechatPost(app, deep(150), { token: TOKEN });
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).message).toMatch(/nested deeper/);
+    expect(await count('rejects')).toBe(before + 1);
+  });
+
+  it('a signed safe-mode message whose decrypted XML is nested 150 deep: 400', async () => {
+    const res = await wechatPost(app, deep(150), { token: TOKEN, aesKey: AES_KEY });
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).message).toMatch(/nested deeper/);
+  });
+});
