@@ -91,3 +91,40 @@ describe('F2: WeChat XML depth and size are bounded before parsing', () => {
     expect((await errorOf(res)).message).toMatch(/nested deeper/);
   });
 });
+
+describe('F3/F11: every date bounded to a sane window, a 400 naming the field', () => {
+  it('stats from/to centuries away', async () => {
+    for (const path of ['/api/v1/stats/metrics', '/api/v1/stats/departments']) {
+      for (const [field, value] of [['from', '0000-01-01T00:00:00Z'], ['to', '+275760-09-13T00:00:00Z'], ['from', '1969-12-31T00:00:00Z']]) {
+        const res = await app.request(`${path}?${field}=${encodeURIComponent(value)}`);
+        expect(res.status, `${path} ${field}=${value}`).toBe(400);
+        expect(((await errorOf(res)).details as { field: string }[]).map((d) => d.field)).toContain(field);
+      }
+    }
+    expect((await app.request(`/api/v1/stats/metrics?from=${encodeURIComponent(new Date(Date.now() - 7 * 86_400_000).toISOString())}`)).status).toBe(200);
+  });
+
+  it('hotline callTime before 2000 or more than a day ahead: 400 on callTime, kept as a reject, no message', async () => {
+    const ahead = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    for (const [i, callTime] of ['0000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', '1696-05-01 08:00', '2243-01-01 08:00', ahead, -1].entries()) {
+      const before = await count('rejects');
+      const res = await hotlinePost(app, order(`WH-TIME-${i}`, { callTime }), { secret: SECRET });
+      expect(res.status, String(callTime)).toBe(400);
+      const issues = ((await errorOf(res)).details as { issues: { field: string }[] }).issues;
+      expect(issues.map((x) => x.field)).toEqual(['callTime']);
+      expect(await count('rejects')).toBe(before + 1);
+    }
+    const [{ n }] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages WHERE external_id LIKE 'WH-TIME-%'`;
+    expect(n).toBe(0);
+    // within the window, a call from a minute ago is taken
+    expect((await hotlinePost(app, order('WH-TIME-ok', { callTime: new Date(Date.now() - 60_000).toISOString() }), { secret: SECRET })).status).toBe(201);
+  });
+
+  it('WeChat CreateTime 999999999999 or 0: 400 naming CreateTime', async () => {
+    for (const createTime of [999_999_999_999, 0]) {
+      const res = await wechatPost(app, textXml({ msgId: String(8_100_000_000 + createTime % 7), content: '你好，路灯坏了', createTime }), { token: TOKEN });
+      expect(res.status).toBe(400);
+      expect((await errorOf(res)).message).toMatch(/CreateTime/);
+    }
+  });
+});
