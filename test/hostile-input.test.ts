@@ -128,3 +128,39 @@ describe('F3/F11: every date bounded to a sane window, a 400 naming the field', 
     }
   });
 });
+
+describe('F5: safe mode checks msg_signature before anything is parsed or stored', () => {
+  const envelope = (encrypt: string) => `<xml><ToUserName><![CDATA[gh_5a1f0c9e7d21]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
+  const post = (body: string, q: Record<string, string>) =>
+    app.request(`/api/v1/channels/wechat?${new URLSearchParams({ timestamp: nowSeconds(), nonce: '4242', encrypt_type: 'aes', ...q })}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body,
+    });
+
+  it('unsigned, wrongly signed, malformed or deep posts answer 4xx and store nothing at all', async () => {
+    const before = { messages: await count('messages'), rejects: await count('rejects') };
+    const encrypt = new WechatCrypto(AES_KEY).encrypt(textXml({ msgId: '8200000001', content: '未签名的消息' }), '');
+    const big = envelope(randomBytes(40_000).toString('base64'));
+    const cases: [string, Record<string, string>, number][] = [
+      [envelope(encrypt), {}, 401],
+      [big, {}, 401],
+      [envelope(encrypt), { msg_signature: 'f'.repeat(40) }, 401],
+      [big, { msg_signature: 'f'.repeat(40) }, 401],
+      ['<xml><Encrypt>not closed', { msg_signature: 'f'.repeat(40) }, 400],
+      [`<xml>${'<a>'.repeat(200)}${'</a>'.repeat(200)}</xml>`, { msg_signature: 'f'.repeat(40) }, 400],
+      ['<xml><ToUserName>x</ToUserName></xml>', { msg_signature: 'f'.repeat(40) }, 400],
+    ];
+    for (const [body, q, status] of cases) expect((await post(body, q)).status).toBe(status);
+    expect({ messages: await count('messages'), rejects: await count('rejects') }).toEqual(before);
+  });
+
+  it('a signed safe-mode post whose ciphertext does not decrypt is kept as a reject', async () => {
+    const before = await count('rejects');
+    const ts = nowSeconds();
+    const bogus = randomBytes(64).toString('base64');
+    const res = await post(envelope(bogus), { timestamp: ts, msg_signature: wechatSignature(TOKEN, ts, '4242', bogus) });
+    expect(res.status).toBe(400);
+    expect(await count('rejects')).toBe(before + 1);
+  });
+});
