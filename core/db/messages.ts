@@ -179,3 +179,14 @@ export async function listMessagesWithoutCase(sql: Db): Promise<{ id: number; re
   return sql<{ id: number; receivedAt: Date }[]>`
     SELECT id, received_at FROM messages WHERE case_id IS NULL AND state <> 'failed' ORDER BY received_at, id`;
 }
+
+/** What a public sample may be taken from: the messages among `ids` their senders marked public (公开), oldest first. */
+export async function listPublicSampleSources(
+  sql: Db,
+  ids: number[],
+): Promise<{ id: number; title: string | null; body: string; contactName: string | null; address: string | null }[]> {
+  if (!ids.length) return [];
+  return sql<{ id: number; title: string | null; body: string; contactName: string | null; address: string | null }[]>`
+    SELECT id, title, left(body, 400) AS body, contact_name, address FROM messages
+    WHERE id = ANY(${sql.array(ids)}::bigint[]) AND is_public ORDER BY received_at, id`;
+}
