@@ -82,10 +82,19 @@ export class RedisRateLimiter implements RateLimit {
   }
 }
 
-/** The client address: the socket's, or the proxy's X-Forwarded-For / X-Real-IP when TRUST_PROXY is set. */
+// addresses of our own network: the proxies in front of the API (loopback, RFC 1918, link-local, ULA)
+const INTERNAL = /^(?:127\.|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|169\.254\.|::1$|f[cd][0-9a-f]{2}:|fe80:|::ffff:(?:127|10)\.)/i;
+
+/**
+ * The client address: the socket's, or, when TRUST_PROXY is set, the right-most X-Forwarded-For
+ * hop that is not one of our own proxies. Each proxy appends the address it saw, so entries to the
+ * left of that are whatever the client wrote and prove nothing (the left-most is freely spoofed).
+ */
 export function clientAddress(opts: { trustProxy: boolean; forwardedFor?: string; realIp?: string; socket?: string }): string {
   if (opts.trustProxy) {
-    const forwarded = opts.forwardedFor?.split(',')[0]?.trim() || opts.realIp?.trim();
+    const hops = (opts.forwardedFor ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+    for (let i = hops.length - 1; i >= 0; i--) if (!INTERNAL.test(hops[i])) return hops[i];
+    const forwarded = hops.at(-1) || opts.realIp?.trim();
     if (forwarded) return forwarded;
   }
   return opts.socket || 'unknown';
