@@ -164,3 +164,30 @@ describe('F5: safe mode checks msg_signature before anything is parsed or stored
     expect(await count('rejects')).toBe(before + 1);
   });
 });
+
+describe('F13: an Idempotency-Key is bound to the body and the caller', () => {
+  it('a replay with another body, or from another address, gets 409 and none of the first answer', async () => {
+    const proxied = testApp(db, queue, testConfig({ TRUST_PROXY: '1', PORTAL_RATE_LIMIT: '1000' }));
+    const key = `idem-${randomBytes(6).toString('hex')}`;
+    const first = { ...form, content: '赭山路路灯一直不亮，晚上很黑' };
+    const from = (ip: string) => ({ 'Idempotency-Key': key, 'x-forwarded-for': ip });
+    const a = await postJson(proxied, '/api/v1/messages', first, from('203.0.113.5'));
+    expect(a.status).toBe(201);
+    const { trackingNo, queryCode } = (await a.json()) as { trackingNo: string; queryCode: string };
+
+    const again = await postJson(proxied, '/api/v1/messages', first, from('203.0.113.5'));
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { trackingNo: string }).trackingNo).toBe(trackingNo);
+
+    for (const [body, ip] of [[{ ...first, content: '我想看看别人的查询码是多少' }, '203.0.113.5'], [first, '198.51.100.77'], [{ ...first, phone: '13900000000' }, '198.51.100.77']] as const) {
+      const res = await postJson(proxied, '/api/v1/messages', body, from(ip));
+      expect(res.status).toBe(409);
+      const text = await res.text();
+      expect(text).not.toContain(trackingNo);
+      expect(text).not.toContain(queryCode);
+      expect(text).toMatch(/Idempotency-Key/);
+    }
+    const [{ n }] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages WHERE external_id = ${key}`;
+    expect(n).toBe(1);
+  });
+});

@@ -46,15 +46,15 @@ const columns = (sql: Db) => sql`
  * Stores a message once per (channel, external id). A repeated delivery returns the stored row
  * with created=false, so every channel can answer a duplicate idempotently.
  */
-export async function insertMessage(sql: Db, m: IncomingMessage): Promise<{ message: StoredMessage; created: boolean }> {
+export async function insertMessage(sql: Db, m: IncomingMessage, opts: { submitter?: string | null } = {}): Promise<{ message: StoredMessage; created: boolean }> {
   const inserted = await sql<StoredMessage[]>`
     INSERT INTO messages (channel, external_id, received_at, raw, raw_content_type, title, body,
-      contact_name, contact_phone, contact_handle, account, address, location, is_public, tracking_no, query_code)
+      contact_name, contact_phone, contact_handle, account, address, location, is_public, tracking_no, query_code, submitter)
     VALUES (${m.channel}, ${m.externalId}, ${m.receivedAt}, ${m.raw}, ${m.rawContentType}, ${m.title}, ${m.body},
       ${m.contactName}, ${m.contactPhone}, ${m.contactHandle}, ${m.account}, ${m.address},
       ${m.location ? sql.json(m.location) : null}, ${m.isPublic},
       'MS' || to_char(${m.receivedAt}::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYMMDD') || lpad(nextval('tracking_seq')::text, 7, '0'),
-      ${newQueryCode()})
+      ${newQueryCode()}, ${opts.submitter ?? null})
     ON CONFLICT (channel, external_id) DO NOTHING
     RETURNING ${columns(sql)}`;
   if (inserted.length) return { message: inserted[0], created: true };
@@ -107,6 +107,12 @@ export async function insertMessages(sql: Db, items: IncomingMessage[]): Promise
 
 export async function getMessage(sql: Db, id: number): Promise<StoredMessage | undefined> {
   const [m] = await sql<StoredMessage[]>`SELECT ${columns(sql)} FROM messages WHERE id = ${id}`;
+  return m;
+}
+
+/** What binds a repeated delivery to the first one: the body as stored and who sent it. */
+export async function getDeliveryBinding(sql: Db, id: number): Promise<{ raw: string; submitter: string | null } | undefined> {
+  const [m] = await sql<{ raw: string; submitter: string | null }[]>`SELECT raw, submitter FROM messages WHERE id = ${id}`;
   return m;
 }
 

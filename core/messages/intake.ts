@@ -22,9 +22,9 @@ export interface IntakeResult {
 }
 
 /** A resident's message: stored, then queued for the pipeline (the message sweep covers a queue outage). */
-export async function acceptMessage(deps: IntakeDeps, input: IncomingMessageInput): Promise<IntakeResult> {
+export async function acceptMessage(deps: IntakeDeps, input: IncomingMessageInput, opts: { submitter?: string | null } = {}): Promise<IntakeResult> {
   const incoming = incomingMessageSchema.parse(input);
-  const { message, created } = await insertMessage(deps.sql, incoming);
+  const { message, created } = await insertMessage(deps.sql, incoming, opts);
   let enqueued = false;
   if (message.state !== 'processed') {
     try {

@@ -3,11 +3,13 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { clientAddress, RateLimiter, RedisRateLimiter } from '../../../core/channels/portal';
+import { getDeliveryBinding } from '../../../core/db/messages';
 import { insertReject } from '../../../core/db/rejects';
 import { acceptMessage } from '../../../core/messages/intake';
+import { storableText } from '../../../core/messages/storable';
 import { getResidentStatus } from '../../../core/messages/status';
 import type { AppDeps, AppEnv } from '../../deps';
 import { ApiError, validationError } from '../../errors';
@@ -66,6 +68,11 @@ function portalForm(deps: AppDeps) {
 }
 
 export function messagesRoutes(deps: AppDeps) {
+  const caller = (c: Context) =>
+    clientAddress({ trustProxy: deps.config.TRUST_PROXY, forwardedFor: c.req.header('x-forwarded-for'), realIp: c.req.header('x-real-ip'), socket: socketAddress(c) });
+  // who sent it, kept as a keyed hash: enough to tell callers apart, never their address
+  const submitterOf = (c: Context) => createHmac('sha256', deps.config.AUTH_SECRET ?? 'minsheng-portal-submitter').update(caller(c)).digest('hex').slice(0, 32);
+
   const limiter = deps.redis
     ? new RedisRateLimiter(deps.redis, deps.config.PORTAL_RATE_LIMIT, deps.config.QUEUE_PREFIX)
     : new RateLimiter(deps.config.PORTAL_RATE_LIMIT);
@@ -75,13 +82,7 @@ export function messagesRoutes(deps: AppDeps) {
       '/',
       // counted before the body is read: a flood of bad submissions is throttled too
       async (c, next) => {
-        const ip = clientAddress({
-          trustProxy: deps.config.TRUST_PROXY,
-          forwardedFor: c.req.header('x-forwarded-for'),
-          realIp: c.req.header('x-real-ip'),
-          socket: socketAddress(c),
-        });
-        const d = await limiter.take(ip);
+        const d = await limiter.take(caller(c));
         if (!d.allowed) {
           throw new ApiError('rate_limited', `提交过于频繁，请 ${d.retryAfterS} 秒后再试 (at most ${deps.config.PORTAL_RATE_LIMIT} submissions a minute per address)`, undefined, {
             'Retry-After': String(d.retryAfterS),
@@ -98,6 +99,7 @@ export function messagesRoutes(deps: AppDeps) {
         if (idempotencyKey !== undefined && !/^[\w.:-]{8,128}$/.test(idempotencyKey)) {
           throw new ApiError('validation_failed', 'Idempotency-Key must be 8-128 letters, digits or . : _ -', [{ field: 'Idempotency-Key', message: 'bad format' }]);
         }
+        const submitter = submitterOf(c);
         const address = [form.district, form.street, form.address].filter(Boolean).join('') || null;
         const result = await acceptMessage(
           { sql: deps.db.sql, queue: deps.queue, onQueueError: (err) => deps.logger.warn({ err }, 'enqueue failed; the sweep will retry') },
@@ -115,7 +117,18 @@ export function messagesRoutes(deps: AppDeps) {
             location: form.location ? { lat: form.location.lat, lng: form.location.lng, label: form.location.label ?? null } : null,
             isPublic: form.isPublic,
           },
+          { submitter },
         );
+        if (!result.created && idempotencyKey !== undefined) {
+          // a replay answers with the first submission's tracking number and 查询码 only to the
+          // caller that made it, with the same body: anything else is a key reused, not a retry
+          const first = await getDeliveryBinding(deps.db.sql, result.message.id);
+          if (!first || first.submitter !== submitter || first.raw !== storableText(raw)) {
+            throw new ApiError('conflict', '该 Idempotency-Key 已用于另一条留言，请换一个 (the Idempotency-Key was used for a different submission)', [
+              { field: 'Idempotency-Key', message: 'already used with another body or by another caller' },
+            ]);
+          }
+        }
         return c.json(
           { trackingNo: result.message.trackingNo, queryCode: result.message.queryCode, status: result.message.state, duplicate: !result.created },
           result.created ? 201 : 200,
