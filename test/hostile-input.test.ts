@@ -191,3 +191,54 @@ describe('F13: an Idempotency-Key is bound to the body and the caller', () => {
     expect(n).toBe(1);
   });
 });
+
+describe('F12: 查询码 attempts limited per tracking number and per address; tracking numbers not sequential', () => {
+  const submit = async (target: ReturnType<typeof testApp>, i: number) => {
+    const res = await postJson(target, '/api/v1/messages', { ...form, content: `赭山路路灯第${i}盏不亮了，请维修` }, { 'x-forwarded-for': `192.0.2.${(i % 200) + 1}` });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { trackingNo: string; queryCode: string };
+  };
+  const wrongCode = (code: string) => (code === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA');
+
+  it('ten wrong codes on one tracking number lock it (429 with Retry-After) for every address and every resident route', async () => {
+    const proxied = testApp(db, queue, testConfig({ TRUST_PROXY: '1', PORTAL_RATE_LIMIT: '1000' }));
+    const { trackingNo, queryCode } = await submit(proxied, 1);
+    const status = (code: string, ip: string) => proxied.request(`/api/v1/messages/${trackingNo}?code=${code}`, { headers: { 'x-forwarded-for': ip } });
+    expect((await status(queryCode, '203.0.113.20')).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await status(wrongCode(queryCode), `198.51.100.${i + 1}`)).status).toBe(404);
+    const locked = await status(wrongCode(queryCode), '198.51.100.99');
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(120); // a minute or two, not hours
+    expect((await postJson(proxied, `/api/v1/messages/${trackingNo}/rating`, { code: wrongCode(queryCode), rating: '满意' }, { 'x-forwarded-for': '198.51.100.98' })).status).toBe(429);
+    // a right answer never spent a token: a resident who checks often is never the one locked out
+    const other = await submit(proxied, 2);
+    for (let i = 0; i < 15; i++) expect((await proxied.request(`/api/v1/messages/${other.trackingNo}?code=${other.queryCode}`)).status).toBe(200);
+  });
+
+  it('thirty wrong codes from one address lock that address, on any tracking number', async () => {
+    const proxied = testApp(db, queue, testConfig({ TRUST_PROXY: '1', PORTAL_RATE_LIMIT: '1000' }));
+    const targets = await Promise.all([3, 4, 5, 6].map((i) => submit(proxied, i)));
+    const codes: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const t = targets[i % targets.length];
+      codes.push((await proxied.request(`/api/v1/messages/${t.trackingNo}?code=${wrongCode(t.queryCode)}`, { headers: { 'x-forwarded-for': '203.0.113.66' } })).status);
+    }
+    expect(codes.slice(0, 30).every((s) => s === 404)).toBe(true);
+    expect(codes[30]).toBe(429);
+    // another address is not affected
+    expect((await proxied.request(`/api/v1/messages/${targets[0].trackingNo}?code=${targets[0].queryCode}`, { headers: { 'x-forwarded-for': '203.0.113.67' } })).status).toBe(200);
+  });
+
+  it('tracking numbers keep the MSyymmdd form and are not a sequence', async () => {
+    const proxied = testApp(db, queue, testConfig({ TRUST_PROXY: '1', PORTAL_RATE_LIMIT: '1000' }));
+    const numbers: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const { trackingNo } = await submit(proxied, 100 + i);
+      expect(trackingNo).toMatch(/^MS\d{13}$/);
+      numbers.push(Number(trackingNo.slice(8)));
+    }
+    const steps = numbers.slice(1).map((n, i) => n - numbers[i]);
+    expect(steps.filter((d) => Math.abs(d) <= 12).length).toBeLessThan(3);
+  });
+});

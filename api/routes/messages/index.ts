@@ -1,11 +1,10 @@
 // The portal message board (留言板) form and the resident's status check.
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { createHmac, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { clientAddress, RateLimiter, RedisRateLimiter } from '../../../core/channels/portal';
+import { makeRateLimiter } from '../../../core/channels/portal';
 import { getDeliveryBinding } from '../../../core/db/messages';
 import { insertReject } from '../../../core/db/rejects';
 import { acceptMessage } from '../../../core/messages/intake';
@@ -14,6 +13,7 @@ import { getResidentStatus } from '../../../core/messages/status';
 import type { AppDeps, AppEnv } from '../../deps';
 import { ApiError, validationError } from '../../errors';
 import { requireJson, validate } from '../../validate';
+import { callerAddress, withCodeAttempt } from './caller';
 
 const phone = z
   .string()
@@ -40,14 +40,6 @@ export const portalFormSchema = z
 const trackingParam = z.object({ trackingNo: z.string().regex(/^MS\d{13}$/, '受理编号格式不正确 (MS followed by 13 digits)') });
 const statusQuery = z.object({ code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, '查询码为 6 位字母或数字') });
 
-function socketAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined; // in-process requests (tests) have no socket
-  }
-}
-
 /** The portal form as the route's typed input: malformed JSON is kept as a reject, a bad form is a 400 with field messages. */
 function portalForm(deps: AppDeps) {
   return createMiddleware<AppEnv, string, { in: { json: z.input<typeof portalFormSchema> }; out: { json: z.output<typeof portalFormSchema> } }>(async (c, next) => {
@@ -68,14 +60,19 @@ function portalForm(deps: AppDeps) {
 }
 
 export function messagesRoutes(deps: AppDeps) {
-  const caller = (c: Context) =>
-    clientAddress({ trustProxy: deps.config.TRUST_PROXY, forwardedFor: c.req.header('x-forwarded-for'), realIp: c.req.header('x-real-ip'), socket: socketAddress(c) });
+  const caller = (c: Context) => callerAddress(c, deps);
   // who sent it, kept as a keyed hash: enough to tell callers apart, never their address
   const submitterOf = (c: Context) => createHmac('sha256', deps.config.AUTH_SECRET ?? 'minsheng-portal-submitter').update(caller(c)).digest('hex').slice(0, 32);
 
-  const limiter = deps.redis
-    ? new RedisRateLimiter(deps.redis, deps.config.PORTAL_RATE_LIMIT, deps.config.QUEUE_PREFIX)
-    : new RateLimiter(deps.config.PORTAL_RATE_LIMIT);
+  // shared through Redis; while Redis is down each process limits on its own (never fails closed)
+  const limiter = makeRateLimiter({
+    redis: deps.redis,
+    prefix: deps.config.QUEUE_PREFIX,
+    name: 'portal',
+    limit: deps.config.PORTAL_RATE_LIMIT,
+    windowMs: 60_000,
+    onFailover: (err) => deps.logger.warn({ err }, 'rate limiter: Redis unavailable, limiting in this process'),
+  });
 
   return new Hono<AppEnv>()
     .post(
@@ -137,7 +134,8 @@ export function messagesRoutes(deps: AppDeps) {
     )
     .get('/:trackingNo', validate('param', trackingParam), validate('query', statusQuery), async (c) => {
       const { code } = c.req.valid('query');
-      const status = await getResidentStatus(deps.db.sql, c.req.valid('param').trackingNo, code);
+      const { trackingNo } = c.req.valid('param');
+      const status = await withCodeAttempt(c, deps, trackingNo, () => getResidentStatus(deps.db.sql, trackingNo, code));
       if (!status) throw new ApiError('not_found', '没有找到该留言，请核对受理编号和查询码 (no message with that tracking number and query code)');
       return c.json(status);
     });
