@@ -146,6 +146,12 @@ export async function noteMessageAttempt(sql: Db, id: number, error: string): Pr
   await sql`UPDATE messages SET attempts = attempts + 1, last_error = ${error.slice(0, 2000)} WHERE id = ${id}`;
 }
 
+/** A message that can never be processed (a permanent error): parked as failed with the reason, for staff to see. */
+export async function markMessageFailed(sql: Db, id: number, error: string): Promise<void> {
+  await sql`UPDATE messages SET state = 'failed', attempts = attempts + 1, last_error = ${error.slice(0, 2000)}
+    WHERE id = ${id} AND state IN ('received', 'processing') AND case_id IS NULL`;
+}
+
 /** Messages accepted but not yet turned into a case: the sweep re-enqueues them after a crash. */
 export async function listUnprocessedMessageIds(sql: Db, olderThan: Date, limit = 1000): Promise<number[]> {
   const rows = await sql<{ id: number }[]>`
