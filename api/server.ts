@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getConfigOrExit } from '../core/config';
 import { createLogger } from '../core/logger';
+import { installPostgresCrashGuard } from '../core/db/postgres-crash-guard';
 import { openDatabase, openQueue, openRedis } from '../core/runtime';
 import { installShutdown } from '../core/shutdown';
 import { createApp } from './app';
@@ -52,6 +53,7 @@ async function main() {
     logger.fatal('start:api runs the API alone and needs DATABASE_URL and REDIS_URL; for everything in one process use `npm start`');
     process.exit(78);
   }
+  installPostgresCrashGuard(logger);
   const sla = loadSla();
   const db = await openDatabase(config, logger);
   const queue = openQueue(config, logger);
