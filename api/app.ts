@@ -2,6 +2,7 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppDeps, AppEnv } from './deps';
@@ -17,8 +18,33 @@ import { statsRoutes } from './routes/stats';
 import { topicsRoutes } from './routes/topics';
 import { triageRoutes } from './routes/triage';
 
+/**
+ * On every answer, errors included: the dashboard may load only its own scripts and talk only to
+ * this origin (a staff token sits in localStorage: an injected script must have nowhere to run or
+ * send it), no page may frame it, no type sniffing, and no Referer (status-page URLs carry the 查询码).
+ * Inline styles stay allowed: React and recharts set style attributes.
+ */
+export const securityHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+  xFrameOptions: 'DENY',
+  referrerPolicy: 'no-referrer',
+  xContentTypeOptions: 'nosniff',
+});
+
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
+  app.use('*', securityHeaders);
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   app.use('*', async (c, next) => {
     const start = performance.now();

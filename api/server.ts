@@ -7,15 +7,42 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getConfigOrExit } from '../core/config';
 import { createLogger } from '../core/logger';
+import { installPostgresCrashGuard } from '../core/db/postgres-crash-guard';
 import { openDatabase, openQueue, openRedis } from '../core/runtime';
 import { installShutdown } from '../core/shutdown';
 import { createApp } from './app';
 
 export const DASHBOARD_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dashboard/dist');
 
-export function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<ReturnType<typeof serve>> {
+/**
+ * How long a client may take (Node's defaults are 60 s for headers and 300 s for the request, checked
+ * every 30 s): a request whose headers or body do not arrive in time is answered 408 and its
+ * connection closed, so slow or incomplete uploads cannot hold connections for minutes. Every
+ * payload here is at most 64 KiB; 20 s is plenty on a poor mobile link.
+ */
+export const SERVER_TIMEOUTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 20_000, checkEveryMs: 1_000, keepAliveTimeoutMs: 5_000 };
+
+export function listen(
+  app: ReturnType<typeof createApp>,
+  host: string,
+  port: number,
+  timeouts: typeof SERVER_TIMEOUTS = SERVER_TIMEOUTS,
+): Promise<ReturnType<typeof serve>> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server));
+    const server = serve(
+      {
+        fetch: app.fetch,
+        hostname: host,
+        port,
+        serverOptions: {
+          headersTimeout: timeouts.headersTimeoutMs,
+          requestTimeout: timeouts.requestTimeoutMs,
+          connectionsCheckingInterval: timeouts.checkEveryMs,
+          keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+        },
+      },
+      () => resolve(server),
+    );
     server.once('error', reject);
   });
 }
@@ -27,6 +54,7 @@ async function main() {
     logger.fatal('start:api runs the API alone and needs DATABASE_URL and REDIS_URL; for everything in one process use `npm start`');
     process.exit(78);
   }
+  installPostgresCrashGuard(logger);
   const sla = loadSla();
   const db = await openDatabase(config, logger);
   const queue = openQueue(config, logger);

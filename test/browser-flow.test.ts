@@ -229,4 +229,54 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('a resident retrying after a lost answer stores one message (Idempotency-Key); the CSP blocks nothing the dashboard needs', async () => {
+    const { context, page, errors } = await openPage(browser, 1280);
+    const blocked: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
+    });
+    const keys: string[] = [];
+    let lose = true;
+    await page.route('**/api/v1/messages', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (!lose) return route.continue();
+      lose = false;
+      await route.fetch(); // the server stores it and answers; the answer is lost on the way back
+      await route.abort('connectionreset');
+    });
+    await page.goto(`${service.base}/#/submit`);
+    await page.locator('input[name=title]').fill('弋江区路口信号灯故障');
+    await page.locator('textarea[name=content]').fill('弋江区中山南路与九华路路口的信号灯坏了两天，车辆乱行很危险，请尽快修复。');
+    await page.locator('input[name=contactName]').fill('赵先生');
+    await page.locator('input[name=phone]').fill('13905539999');
+    await page.getByRole('button', { name: '提交' }).click();
+    await expect.poll(() => keys.length).toBe(1);
+    await page.getByRole('button', { name: '提交' }).click(); // the resident tries again
+    const trackingNo = (await page.getByTestId('tracking-no').textContent())!.trim();
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[\w.:-]{8,128}$/);
+    expect(keys[1]).toBe(keys[0]);
+    // the same key answered the second try as a repeat of the first: one message
+    await page.unroute('**/api/v1/messages');
+    const again = await page.evaluate(
+      async ([key]) => {
+        const r = await fetch('/api/v1/messages', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'Idempotency-Key': key },
+          body: JSON.stringify({ title: '弋江区路口信号灯故障', content: '弋江区中山南路与九华路路口的信号灯坏了两天，车辆乱行很危险，请尽快修复。', contactName: '赵先生', phone: '13905539999', isPublic: true }),
+        });
+        return { status: r.status, body: (await r.json()) as { trackingNo: string; duplicate: boolean } };
+      },
+      [keys[0]],
+    );
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ trackingNo, duplicate: true });
+    await page.goto(`${service.base}/#/leaders`);
+    await page.getByTestId('rates').waitFor();
+    expect(blocked).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

@@ -85,6 +85,33 @@ describe('hot topics', () => {
     expect(wide.topics.find((t) => t.district === '镜湖区')!.volume).toBe(LAMPS.length);
   });
 
+  it('F9: samples come only from public messages, names, addresses and numbers masked before the cut', async () => {
+    const id = '340202199001011231';
+    // the ID number straddles the 60-character cut: masked first, no fragment of it survives
+    const head = '联系人周美玲弋江区中山南路100号下水道堵塞，污水外溢';
+    const title = head + '臭'.repeat(52 - head.length) + `身份证${id}`;
+    const post = (body: Record<string, unknown>) => postJson(app, '/api/v1/messages', { contactName: '周美玲', phone: '13905530002', ...body });
+    for (const i of [1, 2, 3]) {
+      expect((await post({ title, content: `弋江区中山南路下水道堵塞，污水外溢第${i}天了，臭味很大，请尽快疏通` })).status).toBe(201);
+    }
+    for (const i of [1, 2, 3]) {
+      const res = await post({ title: '钱文斌来电：繁昌区电梯困人', content: `繁昌区某小区电梯又困人了第${i}次，钱文斌来电反映，请尽快检修电梯`, contactName: '钱文斌', isPublic: false });
+      expect(res.status).toBe(201);
+    }
+    await queue.drain();
+    await waitFor(async () => (await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM messages WHERE case_id IS NULL`)[0].n === 0);
+    const res = await app.request('/api/v1/stats/topics?days=7&limit=50&minVolume=2');
+    const { topics } = (await res.json()) as { topics: { district: string | null; sampleTitle: string }[] };
+    const drain = topics.find((t) => t.district === '弋江区');
+    expect(drain).toBeDefined();
+    expect(drain!.sampleTitle).toContain('下水道');
+    const lift = topics.find((t) => t.district === '繁昌区');
+    expect(lift).toBeDefined();
+    expect(lift!.sampleTitle).not.toMatch(/电梯困人|钱/);
+    const text = JSON.stringify(topics);
+    for (const leak of ['周美玲', '美玲', '钱文斌', '100号', id.slice(0, 8), '1390553']) expect(text).not.toContain(leak);
+  });
+
   it('is public over HTTP, with the query checked', async () => {
     const res = await app.request('/api/v1/stats/topics?days=7&limit=5');
     expect(res.status).toBe(200);

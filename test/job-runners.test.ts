@@ -169,6 +169,36 @@ describe.each([inProcess, bullmq])('job runner: $name', (runner) => {
     ]);
   });
 
+  test('a job that failed for good runs again when enqueued with retryFailed, from its first attempt', { timeout: testTimeout(2 * SLACK_MS) }, async () => {
+    const tries: number[] = [];
+    let broken = true;
+    const { queue, failures, pending } = start({
+      // periodic jobs have one attempt: the first failure is final
+      periodic: async (_d, job) => {
+        tries.push(job.attempt);
+        if (broken) throw new Error('sweep failed');
+      },
+    });
+    await queue.enqueue('periodic', { task: 'message-sweep' }, { jobId: 'kept-failed' });
+    await waitFor(async () => failures.length >= 1 && (await pending()) === 0, SLACK_MS, 20);
+    // the failed job is kept under its id: a plain enqueue is a no-op, as for a finished job
+    await queue.enqueue('periodic', { task: 'message-sweep' }, { jobId: 'kept-failed' });
+    await queue.enqueue('periodic', { task: 'outbox-sweep' }, { jobId: 'later' });
+    await waitFor(async () => tries.length >= 2, SLACK_MS, 20);
+    expect(tries).toEqual([1, 1]);
+    broken = false;
+    await queue.enqueue('periodic', { task: 'message-sweep' }, { jobId: 'kept-failed' });
+    await queue.enqueue('periodic', { task: 'message-sweep' }, { jobId: 'kept-failed', retryFailed: true });
+    await waitFor(async () => tries.length >= 3, SLACK_MS, 20);
+    expect(tries).toEqual([1, 1, 1]);
+    await waitFor(async () => (await pending()) === 0, SLACK_MS, 20);
+    // it succeeded now: retryFailed on a finished job that did not fail is a no-op
+    await queue.enqueue('periodic', { task: 'message-sweep' }, { jobId: 'kept-failed', retryFailed: true });
+    await queue.enqueue('periodic', { task: 'outbox-sweep' }, { jobId: 'last' });
+    await waitFor(async () => tries.length >= 4, SLACK_MS, 20);
+    expect(tries).toHaveLength(4);
+  });
+
   test('a permanent error is not retried; an exhausted job fails for good; other jobs go on', { timeout: testTimeout(2 * SLACK_MS) }, async () => {
     const tries: string[] = [];
     const { queue, failures, pending } = start(

@@ -3,6 +3,7 @@ import { getConfigOrExit } from '../core/config';
 import { loadSla } from '../core/cases/sla';
 import { createLogger } from '../core/logger';
 import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
+import { installPostgresCrashGuard } from '../core/db/postgres-crash-guard';
 import { openDatabase, openQueue } from '../core/runtime';
 import { installShutdown } from '../core/shutdown';
 import { createProcessors, keepSchedules, schedulePeriodic } from './processors/index';
@@ -13,6 +14,8 @@ if (!config.DATABASE_URL || !config.REDIS_URL) {
   logger.fatal('start:worker needs DATABASE_URL and REDIS_URL; for everything in one process use `npm start`');
   process.exit(78);
 }
+// a PostgreSQL restart must not kill the worker (an upstream postgres.js bug throws from a timer)
+installPostgresCrashGuard(logger);
 try {
   const sla = loadSla();
   const db = await openDatabase(config, logger);

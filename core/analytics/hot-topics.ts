@@ -5,6 +5,7 @@
 import { isOpenStatus } from '../cases/statuses';
 import { listHotTopicRows, type HotTopicRow as Row } from '../db/analytics';
 import type { Db } from '../db/connect';
+import { listPublicSampleSources } from '../db/messages';
 import { maskPii } from '../nlp/pii';
 
 export interface HotTopic {
@@ -27,7 +28,7 @@ export interface HotTopic {
   negative: number;
   negativeShare: number;
   topCategory: string | null;
-  /** masked title of the topic's largest case */
+  /** a public message of the topic (its largest case first), names, addresses and numbers masked, then cut */
   sampleTitle: string;
 }
 
@@ -66,6 +67,30 @@ function topicWords(r: Row): string[] {
 }
 
 
+const SAMPLE_CHARS = 60;
+// who is speaking: 联系人周美玲 / 来电人：钱文斌 — the 1–3 characters after it are the name
+const NAME_AFTER = /(联系人|来电人|投诉人|反映人|举报人|咨询人|当事人|姓名)([:：\s]*)([\u4e00-\u9fff])[\u4e00-\u9fff]{0,2}/g;
+// 钱文斌来电：… at the start of a sentence
+const NAME_BEFORE = /(^|[，。；：！？,.;:!?\s])([\u4e00-\u9fff]{2,3})(?=来电|来信|致电|反映|投诉)/g;
+const NOT_A_NAME = new Set(['市民', '居民', '群众', '业主', '网友', '住户', '村民', '家长', '老人', '商户', '学生', '我们', '有人', '本人', '今天', '昨天', '多次', '多人', '再次']);
+// house numbers: 中山南路100号 keeps the road (where, in public) and loses the door (whose)
+const HOUSE_NUMBER = /[0-9０-９一二三四五六七八九十百零〇]+(?:号楼|号院|号|栋|幢|单元|室|户|层)/g;
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A message's text as the public may see it: PII masked first, then names and addresses, then cut. */
+export function publicSample(text: string, known: { contactName?: string | null; address?: string | null } = {}): string {
+  let t = maskPii(text);
+  const name = known.contactName?.trim();
+  if (name && name.length >= 2) t = t.replace(new RegExp(escapeRe(name), 'g'), `${name[0]}**`);
+  const address = known.address?.trim();
+  if (address && address.length >= 4) t = t.replace(new RegExp(escapeRe(address), 'g'), '[地址]');
+  t = t
+    .replace(NAME_AFTER, (_m, intro: string, sep: string, surname: string) => `${intro}${sep}${surname}**`)
+    .replace(NAME_BEFORE, (m, lead: string, who: string) => (NOT_A_NAME.has(who) ? m : `${lead}${who[0]}**`))
+    .replace(HOUSE_NUMBER, '*号');
+  return [...t].slice(0, SAMPLE_CHARS).join('');
+}
+
 function most<T>(values: T[]): T | null {
   const counts = new Map<T, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -99,6 +124,8 @@ export async function getHotTopics(sql: Db, o: HotTopicsOptions): Promise<HotTop
   // so one cluster of cases is never shown again under each of its other keywords
   let pool = current;
   const topics: HotTopic[] = [];
+  /** per topic key: its messages, the largest case's first (where the sample comes from) */
+  const sampleOrder = new Map<string, number[]>();
   while (pool.length && topics.length < limit * 3) {
     const groups = new Map<string, Row[]>();
     for (const r of pool) {
@@ -125,7 +152,6 @@ export async function getHotTopics(sql: Db, o: HotTopicsOptions): Promise<HotTop
     const previous = previousByKey.get(bestKey) ?? 0;
     const negative = best.filter((r) => r.sentiment === 'negative').length;
     const largest = most(best.map((r) => r.caseId))!;
-    const sample = best.find((r) => r.caseId === largest)!;
     topics.push({
       key: bestKey,
       district: best[0].district,
@@ -140,13 +166,23 @@ export async function getHotTopics(sql: Db, o: HotTopicsOptions): Promise<HotTop
       negative,
       negativeShare: Math.round((negative / best.length) * 1000) / 1000,
       topCategory: most(best.map((r) => r.category).filter((c): c is string => !!c && c !== 'unknown')),
-      sampleTitle: maskPii((sample.title ?? sample.summary).slice(0, 60)),
+      sampleTitle: '',
     });
+    sampleOrder.set(bestKey, [...best.filter((r) => r.caseId === largest), ...best.filter((r) => r.caseId !== largest)].map((r) => r.messageId));
     const taken = new Set(best.map((r) => r.messageId));
     pool = pool.filter((r) => !taken.has(r.messageId));
   }
   // volume plus the rise over the previous window: a new burst outranks a steady topic of equal size
   const score = (t: HotTopic) => t.volume + Math.max(0, t.volume - t.previous);
   topics.sort((a, b) => score(b) - score(a) || b.volume - a.volume || a.key.localeCompare(b.key));
-  return { days: o.days, from, to, previousFrom, messages: current.length, topics: topics.slice(0, limit) };
+  const shown = topics.slice(0, limit);
+  // samples only from messages their senders marked public; a topic of private messages shows none
+  for (const t of shown) {
+    const order = sampleOrder.get(t.key) ?? [];
+    const sources = await listPublicSampleSources(sql, order.slice(0, 200));
+    const byId = new Map(sources.map((m) => [m.id, m]));
+    const pick = order.map((id) => byId.get(id)).find(Boolean);
+    t.sampleTitle = pick ? publicSample(pick.title ?? pick.body, pick) : `${t.keyword}相关留言（均未公开）`;
+  }
+  return { days: o.days, from, to, previousFrom, messages: current.length, topics: shown };
 }

@@ -36,6 +36,27 @@ export function newQueryCode(): string {
   return s;
 }
 
+/**
+ * The 7 digits after MSyymmdd: random, not a sequence, so one tracking number says nothing about
+ * the next. Ten million a day; the rare collision is retried with new digits.
+ */
+export function newTrackingSuffix(): string {
+  return String(randomInt(10_000_000)).padStart(7, '0');
+}
+const trackingCollision = (err: unknown) =>
+  (err as { code?: string }).code === '23505' && /tracking_no/.test(String((err as { constraint_name?: string }).constraint_name ?? (err as Error).message));
+
+/** Runs an insert that draws tracking numbers again until they are unique (five tries). */
+async function withFreshTrackingNumbers<T>(insert: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await insert();
+    } catch (err) {
+      if (attempt >= 5 || !trackingCollision(err)) throw err;
+    }
+  }
+}
+
 const columns = (sql: Db) => sql`
   id, channel, external_id, received_at, stored_at,
   title, body, contact_name, contact_phone, contact_handle,
@@ -46,17 +67,17 @@ const columns = (sql: Db) => sql`
  * Stores a message once per (channel, external id). A repeated delivery returns the stored row
  * with created=false, so every channel can answer a duplicate idempotently.
  */
-export async function insertMessage(sql: Db, m: IncomingMessage): Promise<{ message: StoredMessage; created: boolean }> {
-  const inserted = await sql<StoredMessage[]>`
+export async function insertMessage(sql: Db, m: IncomingMessage, opts: { submitter?: string | null } = {}): Promise<{ message: StoredMessage; created: boolean }> {
+  const inserted = await withFreshTrackingNumbers(() => sql<StoredMessage[]>`
     INSERT INTO messages (channel, external_id, received_at, raw, raw_content_type, title, body,
-      contact_name, contact_phone, contact_handle, account, address, location, is_public, tracking_no, query_code)
+      contact_name, contact_phone, contact_handle, account, address, location, is_public, tracking_no, query_code, submitter)
     VALUES (${m.channel}, ${m.externalId}, ${m.receivedAt}, ${m.raw}, ${m.rawContentType}, ${m.title}, ${m.body},
       ${m.contactName}, ${m.contactPhone}, ${m.contactHandle}, ${m.account}, ${m.address},
       ${m.location ? sql.json(m.location) : null}, ${m.isPublic},
-      'MS' || to_char(${m.receivedAt}::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYMMDD') || lpad(nextval('tracking_seq')::text, 7, '0'),
-      ${newQueryCode()})
+      'MS' || to_char(${m.receivedAt}::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYMMDD') || ${newTrackingSuffix()},
+      ${newQueryCode()}, ${opts.submitter ?? null})
     ON CONFLICT (channel, external_id) DO NOTHING
-    RETURNING ${columns(sql)}`;
+    RETURNING ${columns(sql)}`);
   if (inserted.length) return { message: inserted[0], created: true };
   const [existing] = await sql<StoredMessage[]>`
     SELECT ${columns(sql)} FROM messages WHERE channel = ${m.channel} AND external_id = ${m.externalId}`;
@@ -88,17 +109,17 @@ export async function insertMessages(sql: Db, items: IncomingMessage[]): Promise
       is_public: m.isPublic,
       query_code: newQueryCode(),
     }));
-    const res = await sql<StoredMessage[]>`
+    const res = await withFreshTrackingNumbers(() => sql<StoredMessage[]>`
       INSERT INTO messages (channel, external_id, received_at, raw, raw_content_type, title, body, contact_name,
         contact_phone, contact_handle, account, address, location, is_public, query_code, tracking_no)
       SELECT r.channel, r.external_id, r.received_at::timestamptz, r.raw, r.raw_content_type, r.title, r.body, r.contact_name,
         r.contact_phone, r.contact_handle, r.account, r.address, r.location::jsonb, r.is_public::boolean, r.query_code,
-        'MS' || to_char(r.received_at::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYMMDD') || lpad(nextval('tracking_seq')::text, 7, '0')
-      FROM jsonb_to_recordset(${sql.json(rows)}) AS r(channel text, external_id text, received_at text, raw text,
+        'MS' || to_char(r.received_at::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYMMDD') || r.tracking_suffix
+      FROM jsonb_to_recordset(${sql.json(rows.map((r) => ({ ...r, tracking_suffix: newTrackingSuffix() })))}) AS r(channel text, external_id text, received_at text, raw text,
         raw_content_type text, title text, body text, contact_name text, contact_phone text, contact_handle text,
-        account text, address text, location text, is_public boolean, query_code text)
+        account text, address text, location text, is_public boolean, query_code text, tracking_suffix text)
       ON CONFLICT (channel, external_id) DO NOTHING
-      RETURNING ${columns(sql)}`;
+      RETURNING ${columns(sql)}`);
     created.push(...res);
     duplicates += chunk.length - res.length;
   }
@@ -110,6 +131,12 @@ export async function getMessage(sql: Db, id: number): Promise<StoredMessage | u
   return m;
 }
 
+/** What binds a repeated delivery to the first one: the body as stored and who sent it. */
+export async function getDeliveryBinding(sql: Db, id: number): Promise<{ raw: string; submitter: string | null } | undefined> {
+  const [m] = await sql<{ raw: string; submitter: string | null }[]>`SELECT raw, submitter FROM messages WHERE id = ${id}`;
+  return m;
+}
+
 export async function getMessageByTrackingNo(sql: Db, trackingNo: string): Promise<StoredMessage | undefined> {
   const [m] = await sql<StoredMessage[]>`SELECT ${columns(sql)} FROM messages WHERE tracking_no = ${trackingNo}`;
   return m;
@@ -117,6 +144,12 @@ export async function getMessageByTrackingNo(sql: Db, trackingNo: string): Promi
 
 export async function noteMessageAttempt(sql: Db, id: number, error: string): Promise<void> {
   await sql`UPDATE messages SET attempts = attempts + 1, last_error = ${error.slice(0, 2000)} WHERE id = ${id}`;
+}
+
+/** A message that can never be processed (a permanent error): parked as failed with the reason, for staff to see. */
+export async function markMessageFailed(sql: Db, id: number, error: string): Promise<void> {
+  await sql`UPDATE messages SET state = 'failed', attempts = attempts + 1, last_error = ${error.slice(0, 2000)}
+    WHERE id = ${id} AND state IN ('received', 'processing') AND case_id IS NULL`;
 }
 
 /** Messages accepted but not yet turned into a case: the sweep re-enqueues them after a crash. */
@@ -178,4 +211,15 @@ export async function listReplyRecipients(sql: Db, caseId: number): Promise<{ id
 export async function listMessagesWithoutCase(sql: Db): Promise<{ id: number; receivedAt: Date }[]> {
   return sql<{ id: number; receivedAt: Date }[]>`
     SELECT id, received_at FROM messages WHERE case_id IS NULL AND state <> 'failed' ORDER BY received_at, id`;
+}
+
+/** What a public sample may be taken from: the messages among `ids` their senders marked public (公开), oldest first. */
+export async function listPublicSampleSources(
+  sql: Db,
+  ids: number[],
+): Promise<{ id: number; title: string | null; body: string; contactName: string | null; address: string | null }[]> {
+  if (!ids.length) return [];
+  return sql<{ id: number; title: string | null; body: string; contactName: string | null; address: string | null }[]>`
+    SELECT id, title, left(body, 400) AS body, contact_name, address FROM messages
+    WHERE id = ANY(${sql.array(ids)}::bigint[]) AND is_public ORDER BY received_at, id`;
 }

@@ -12,6 +12,39 @@ export interface IntakeDeps {
   queue: JobQueue;
   /** the queue could not take the job now (the message sweep will) */
   onQueueError?: (err: unknown) => void;
+  /** how long the answer may wait for the queue; default ENQUEUE_WAIT_MS */
+  enqueueWaitMs?: number;
+}
+
+/**
+ * The longest a resident's answer waits for the queue. A queue that is down (Redis unreachable:
+ * BullMQ holds the command until it reconnects) must not hold the request: the message is stored,
+ * the answer goes out, and the message sweep enqueues it later.
+ */
+export const ENQUEUE_WAIT_MS = 2_000;
+
+class EnqueueTimeout extends Error {
+  constructor(ms: number) {
+    super(`the queue did not take the job within ${ms} ms; the message sweep will enqueue it`);
+    this.name = 'EnqueueTimeout';
+  }
+}
+
+/** Enqueues the message's job, waiting at most `enqueueWaitMs`; false when the queue did not take it in time. */
+async function enqueueBounded(deps: IntakeDeps, messageId: number): Promise<boolean> {
+  const ms = deps.enqueueWaitMs ?? ENQUEUE_WAIT_MS;
+  const pending = deps.queue.enqueue('process-message', { messageId });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([pending, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new EnqueueTimeout(ms)), ms)))]);
+    return true;
+  } catch (err) {
+    pending.catch(() => {}); // it may still land when the queue comes back: the job id makes that harmless
+    deps.onQueueError?.(err);
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface IntakeResult {
@@ -22,29 +55,19 @@ export interface IntakeResult {
 }
 
 /** A resident's message: stored, then queued for the pipeline (the message sweep covers a queue outage). */
-export async function acceptMessage(deps: IntakeDeps, input: IncomingMessageInput): Promise<IntakeResult> {
+export async function acceptMessage(deps: IntakeDeps, input: IncomingMessageInput, opts: { submitter?: string | null } = {}): Promise<IntakeResult> {
   const incoming = incomingMessageSchema.parse(input);
-  const { message, created } = await insertMessage(deps.sql, incoming);
-  let enqueued = false;
-  if (message.state !== 'processed') {
-    try {
-      await deps.queue.enqueue('process-message', { messageId: message.id });
-      enqueued = true;
-    } catch (err) {
-      deps.onQueueError?.(err);
-    }
-  }
+  const { message, created } = await insertMessage(deps.sql, incoming, opts);
+  const enqueued = message.state !== 'processed' && message.state !== 'failed' ? await enqueueBounded(deps, message.id) : false;
   return { message, created, enqueued };
 }
 
-/** Bulk intake for imports and the demo: chunked inserts, then one job per new message. */
-export async function acceptMessages(
-  deps: { sql: Db; queue: JobQueue },
-  inputs: IncomingMessageInput[],
-): Promise<{ created: StoredMessage[]; duplicates: number }> {
+/** Bulk intake for imports, the Weibo poller and the demo: chunked inserts, then one job per new message. */
+export async function acceptMessages(deps: IntakeDeps, inputs: IncomingMessageInput[]): Promise<{ created: StoredMessage[]; duplicates: number }> {
   const items = inputs.map((i) => incomingMessageSchema.parse(i));
   const result = await insertMessages(deps.sql, items);
-  for (const m of result.created) await deps.queue.enqueue('process-message', { messageId: m.id });
+  // stored is safe: once the queue does not take a job in time, the sweep enqueues the rest
+  for (const m of result.created) if (!(await enqueueBounded(deps, m.id))) break;
   return result;
 }
 

@@ -51,8 +51,16 @@ export class BullMqQueue implements JobQueue {
 
   async enqueue<Q extends QueueName>(name: Q, data: JobData<Q>, opts: EnqueueOptions = {}): Promise<void> {
     const parsed = parseJobData(name, data);
+    const jobId = opts.jobId ?? jobIdFor(name, parsed);
+    if (opts.retryFailed) {
+      const kept = await this.queue(name).getJob(jobId);
+      if (kept && (await kept.isFailed())) {
+        await kept.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        return;
+      }
+    }
     await this.queue(name).add(name, parsed, {
-      jobId: opts.jobId ?? jobIdFor(name, parsed),
+      jobId,
       delay: opts.delayMs && opts.delayMs > 0 ? Math.round(opts.delayMs) : undefined,
       attempts: queueDefinitions[name].attempts,
       backoff: { type: 'exponential', delay: BACKOFF_BASE_MS },

@@ -67,6 +67,11 @@ export interface EnqueueOptions {
   delayMs?: number;
   /** override the data-derived id (rarely needed) */
   jobId?: string;
+  /**
+   * a job of the same id that failed for good (attempts used up) runs again, from its first
+   * attempt; without this a kept failed job makes the enqueue a no-op, as a waiting or finished one does
+   */
+  retryFailed?: boolean;
 }
 
 /** The producer side, the same for BullMQ and the in-process runner. */

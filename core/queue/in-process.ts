@@ -39,6 +39,8 @@ export class InProcessQueue implements JobQueue {
   private known = new Set<string>(); // waiting, delayed or running
   private completed: string[] = [];
   private completedSet = new Set<string>();
+  /** the finished ids that failed for good (a subset of completedSet) */
+  private failedSet = new Set<string>();
   private running = 0;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -57,6 +59,10 @@ export class InProcessQueue implements JobQueue {
     const parsed = parseJobData(queue, data);
     const id = opts.jobId ?? jobIdFor(queue, parsed);
     const key = `${queue}:${id}`;
+    if (opts.retryFailed && this.failedSet.has(key)) {
+      this.failedSet.delete(key);
+      this.completedSet.delete(key);
+    }
     if (this.known.has(key) || this.completedSet.has(key)) return; // same id, same job: BullMQ semantics
     this.known.add(key);
     this.schedule({ key, id, queue, data: parsed, attempt: 1, runAt: Date.now() + Math.max(0, opts.delayMs ?? 0) });
@@ -172,6 +178,7 @@ export class InProcessQueue implements JobQueue {
       if (final || this.closed) {
         this.stats.failed++;
         this.finish(job.key);
+        this.failedSet.add(job.key);
         return;
       }
       this.stats.retried++;
@@ -184,6 +191,10 @@ export class InProcessQueue implements JobQueue {
     this.completedSet.add(key);
     this.completed.push(key);
     const keep = this.opts.rememberCompleted ?? 1000;
-    while (this.completed.length > keep) this.completedSet.delete(this.completed.shift()!);
+    while (this.completed.length > keep) {
+      const gone = this.completed.shift()!;
+      this.completedSet.delete(gone);
+      this.failedSet.delete(gone);
+    }
   }
 }

@@ -1,6 +1,6 @@
 // Messages → cases: the NLP pipeline job and the sweep that re-enqueues anything a lost job left behind.
 import { openCaseForMessage } from '../../core/cases/open-case-for-message';
-import { listUnprocessedMessageIds, noteMessageAttempt } from '../../core/db/messages';
+import { listUnprocessedMessageIds, markMessageFailed, noteMessageAttempt } from '../../core/db/messages';
 import { isPermanent } from '../../core/queue/contract';
 import { caseServiceDeps, type WorkerArea, type WorkerContext } from './context';
 
@@ -13,17 +13,21 @@ export function messagesArea(ctx: WorkerContext): WorkerArea {
           const r = await openCaseForMessage(pipeline, messageId, ctx.now());
           if (r.created) ctx.logger.debug({ messageId, caseId: r.caseId }, 'case opened');
         } catch (err) {
-          if (!isPermanent(err)) await noteMessageAttempt(ctx.db.sql, messageId, String((err as Error).message)).catch(() => {});
+          // a permanent error parks the message as failed, with the reason, where staff see it;
+          // any other is counted, and once the job's attempts are used up the sweep tries again
+          const note = isPermanent(err) ? markMessageFailed : noteMessageAttempt;
+          await note(ctx.db.sql, messageId, String((err as Error).message)).catch(() => {});
           ctx.logger.warn({ err, messageId, attempt: job.attempt }, 'processing failed');
           throw err;
         }
       },
     },
     periodic: {
-      // messages stored while the queue was unreachable, or whose job was lost with Redis
+      // messages stored while the queue was unreachable, whose job was lost with Redis, or whose
+      // job used up its attempts (kept failed for days under its fixed id: retried, not skipped)
       'message-sweep': async () => {
         const ids = await listUnprocessedMessageIds(ctx.db.sql, new Date(ctx.now().getTime() - 60_000));
-        for (const messageId of ids) await ctx.queue.enqueue('process-message', { messageId });
+        for (const messageId of ids) await ctx.queue.enqueue('process-message', { messageId }, { retryFailed: true });
         if (ids.length) ctx.logger.info({ count: ids.length }, 'message sweep re-enqueued unprocessed messages');
       },
     },

@@ -19,6 +19,7 @@ import { actionForRoute, permit, STAFF_ACTION_ROUTES, type StaffRequest } from '
 import type { Actor } from '../../../core/cases/lifecycle';
 import { getCase, getCaseByTrackingNo, getCaseLifecycle } from '../../../core/db/cases';
 import { getMessage, listMessagesForCase } from '../../../core/db/messages';
+import { maskPii } from '../../../core/nlp/pii';
 import { requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
 import { ApiError, validationError } from '../../errors';
@@ -61,8 +62,13 @@ export function caseActionRoutes(deps: AppDeps) {
     // reply advice while typing: never a gate
     .post('/:id/reply-check', requireStaff(deps, STAFF_AREAS.cases), validate('param', idParam), validate('json', replyText), async (c) => {
       const { id } = c.req.valid('param');
-      if (!(await getCase(deps.db.sql, id))) throw new ApiError('not_found', `no case ${id}`);
-      return c.json(checkReply(c.req.valid('json').text, messageTexts(await listMessagesForCase(deps.db.sql, id))));
+      const row = await getCase(deps.db.sql, id);
+      if (!row) throw new ApiError('not_found', `no case ${id}`);
+      // only who may reply may test a reply, and on masked text: never an oracle for a resident's number
+      const permission = permit(c.get('staff'), actionForRoute('reply', {}, row.status)!, { ownerDepartmentId: row.departmentCode });
+      if (!permission.ok) throw new ApiError('forbidden', permission.message);
+      const masked = (await listMessagesForCase(deps.db.sql, id)).map((m) => `${maskPii(m.title ?? '')} ${m.analysis?.maskedText ?? maskPii(m.body)}`);
+      return c.json(checkReply(maskPii(c.req.valid('json').text), masked));
     })
     .post('/:id/:action', requireStaff(deps, STAFF_AREAS.cases), validate('param', actionParam), validate('json', anyBody), async (c) => {
       const { id, action: route } = c.req.valid('param');

@@ -84,8 +84,17 @@ export function wechatRoutes(deps: AppDeps, now: () => Date) {
 
     let fields: Record<string, string>;
     if (q.encrypt_type === 'aes' || q.msg_signature) {
-      const envelope = await readXml(raw);
-      if (!envelope.Encrypt) return rejectAndThrow(deps, c, 'wechat', raw, 'safe-mode message without an <Encrypt> element');
+      // nothing is stored before msg_signature holds: an unsigned or wrongly signed envelope is
+      // answered and forgotten (kept as a reject it would let anyone fill the disk)
+      if (!q.msg_signature) throw unauthorized('msg_signature is missing');
+      let envelope: Record<string, string>;
+      try {
+        envelope = parseWechatXml(raw);
+      } catch (err) {
+        if (err instanceof WechatXmlError) throw new ApiError('bad_request', err.message);
+        throw err;
+      }
+      if (!envelope.Encrypt) throw new ApiError('bad_request', 'safe-mode message without an <Encrypt> element');
       checkSignature(wechatSignature(s.token, q.timestamp, q.nonce, envelope.Encrypt), q.msg_signature, 'msg_signature');
       let inner: string;
       try {

@@ -1,17 +1,19 @@
 // The portal message board (留言板) form and the resident's status check.
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { clientAddress, RateLimiter, RedisRateLimiter } from '../../../core/channels/portal';
+import { makeRateLimiter } from '../../../core/channels/portal';
+import { getDeliveryBinding } from '../../../core/db/messages';
 import { insertReject } from '../../../core/db/rejects';
 import { acceptMessage } from '../../../core/messages/intake';
+import { storableText } from '../../../core/messages/storable';
 import { getResidentStatus } from '../../../core/messages/status';
 import type { AppDeps, AppEnv } from '../../deps';
 import { ApiError, validationError } from '../../errors';
 import { requireJson, validate } from '../../validate';
+import { callerAddress, withCodeAttempt } from './caller';
 
 const phone = z
   .string()
@@ -35,15 +37,8 @@ export const portalFormSchema = z
   })
   .strict();
 
+const trackingParam = z.object({ trackingNo: z.string().regex(/^MS\d{13}$/, '受理编号格式不正确 (MS followed by 13 digits)') });
 const statusQuery = z.object({ code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, '查询码为 6 位字母或数字') });
-
-function socketAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined; // in-process requests (tests) have no socket
-  }
-}
 
 /** The portal form as the route's typed input: malformed JSON is kept as a reject, a bad form is a 400 with field messages. */
 function portalForm(deps: AppDeps) {
@@ -65,22 +60,26 @@ function portalForm(deps: AppDeps) {
 }
 
 export function messagesRoutes(deps: AppDeps) {
-  const limiter = deps.redis
-    ? new RedisRateLimiter(deps.redis, deps.config.PORTAL_RATE_LIMIT, deps.config.QUEUE_PREFIX)
-    : new RateLimiter(deps.config.PORTAL_RATE_LIMIT);
+  const caller = (c: Context) => callerAddress(c, deps);
+  // who sent it, kept as a keyed hash: enough to tell callers apart, never their address
+  const submitterOf = (c: Context) => createHmac('sha256', deps.config.AUTH_SECRET ?? 'minsheng-portal-submitter').update(caller(c)).digest('hex').slice(0, 32);
+
+  // shared through Redis; while Redis is down each process limits on its own (never fails closed)
+  const limiter = makeRateLimiter({
+    redis: deps.redis,
+    prefix: deps.config.QUEUE_PREFIX,
+    name: 'portal',
+    limit: deps.config.PORTAL_RATE_LIMIT,
+    windowMs: 60_000,
+    onFailover: (err) => deps.logger.warn({ err }, 'rate limiter: Redis unavailable, limiting in this process'),
+  });
 
   return new Hono<AppEnv>()
     .post(
       '/',
       // counted before the body is read: a flood of bad submissions is throttled too
       async (c, next) => {
-        const ip = clientAddress({
-          trustProxy: deps.config.TRUST_PROXY,
-          forwardedFor: c.req.header('x-forwarded-for'),
-          realIp: c.req.header('x-real-ip'),
-          socket: socketAddress(c),
-        });
-        const d = await limiter.take(ip);
+        const d = await limiter.take(caller(c));
         if (!d.allowed) {
           throw new ApiError('rate_limited', `提交过于频繁，请 ${d.retryAfterS} 秒后再试 (at most ${deps.config.PORTAL_RATE_LIMIT} submissions a minute per address)`, undefined, {
             'Retry-After': String(d.retryAfterS),
@@ -97,6 +96,7 @@ export function messagesRoutes(deps: AppDeps) {
         if (idempotencyKey !== undefined && !/^[\w.:-]{8,128}$/.test(idempotencyKey)) {
           throw new ApiError('validation_failed', 'Idempotency-Key must be 8-128 letters, digits or . : _ -', [{ field: 'Idempotency-Key', message: 'bad format' }]);
         }
+        const submitter = submitterOf(c);
         const address = [form.district, form.street, form.address].filter(Boolean).join('') || null;
         const result = await acceptMessage(
           { sql: deps.db.sql, queue: deps.queue, onQueueError: (err) => deps.logger.warn({ err }, 'enqueue failed; the sweep will retry') },
@@ -114,16 +114,28 @@ export function messagesRoutes(deps: AppDeps) {
             location: form.location ? { lat: form.location.lat, lng: form.location.lng, label: form.location.label ?? null } : null,
             isPublic: form.isPublic,
           },
+          { submitter },
         );
+        if (!result.created && idempotencyKey !== undefined) {
+          // a replay answers with the first submission's tracking number and 查询码 only to the
+          // caller that made it, with the same body: anything else is a key reused, not a retry
+          const first = await getDeliveryBinding(deps.db.sql, result.message.id);
+          if (!first || first.submitter !== submitter || first.raw !== storableText(raw)) {
+            throw new ApiError('conflict', '该 Idempotency-Key 已用于另一条留言，请换一个 (the Idempotency-Key was used for a different submission)', [
+              { field: 'Idempotency-Key', message: 'already used with another body or by another caller' },
+            ]);
+          }
+        }
         return c.json(
           { trackingNo: result.message.trackingNo, queryCode: result.message.queryCode, status: result.message.state, duplicate: !result.created },
           result.created ? 201 : 200,
         );
       },
     )
-    .get('/:trackingNo', validate('query', statusQuery), async (c) => {
+    .get('/:trackingNo', validate('param', trackingParam), validate('query', statusQuery), async (c) => {
       const { code } = c.req.valid('query');
-      const status = await getResidentStatus(deps.db.sql, c.req.param('trackingNo'), code);
+      const { trackingNo } = c.req.valid('param');
+      const status = await withCodeAttempt(c, deps, trackingNo, () => getResidentStatus(deps.db.sql, trackingNo, code));
       if (!status) throw new ApiError('not_found', '没有找到该留言，请核对受理编号和查询码 (no message with that tracking number and query code)');
       return c.json(status);
     });

@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { getDepartmentRanking, getMetrics } from '../../../core/analytics/metrics';
 import type { AppDeps, AppEnv } from '../../deps';
 import { ApiError } from '../../errors';
-import { validate } from '../../validate';
+import { boundedDateTime, validate } from '../../validate';
 
 const period = z.object({
-  from: z.string().datetime({ offset: true }).optional(),
-  to: z.string().datetime({ offset: true }).optional(),
+  from: boundedDateTime().optional(),
+  to: boundedDateTime().optional(),
   days: z.coerce.number().int().min(1).max(366).default(30),
 });
 const rankingQuery = period.extend({

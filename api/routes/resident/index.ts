@@ -11,6 +11,8 @@ import { sameCode } from '../../../core/messages/status';
 import type { AppDeps, AppEnv } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
+import type { Context } from 'hono';
+import { withCodeAttempt } from '../messages/caller';
 import { caseServiceDeps, translateErrors } from '../cases/service';
 
 const code = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, '查询码为 6 位字母或数字');
@@ -26,9 +28,12 @@ const codeQuery = z.object({ code });
 const trackingParam = z.object({ trackingNo: z.string().regex(/^MS\d{13}$/, '受理编号格式不正确') });
 
 export function residentRoutes(deps: AppDeps) {
-  async function residentCase(trackingNo: string, queryCode: string) {
-    const m = await getMessageByTrackingNo(deps.db.sql, trackingNo);
-    if (!m || !sameCode(m.queryCode, queryCode)) throw new ApiError('not_found', '没有找到该留言，请核对受理编号和查询码 (no message with that tracking number and query code)');
+  async function residentCase(c: Context, trackingNo: string, queryCode: string) {
+    const m = await withCodeAttempt(c, deps, trackingNo, async () => {
+      const found = await getMessageByTrackingNo(deps.db.sql, trackingNo);
+      return found && sameCode(found.queryCode, queryCode) ? found : null;
+    });
+    if (!m) throw new ApiError('not_found', '没有找到该留言，请核对受理编号和查询码 (no message with that tracking number and query code)');
     if (!m.caseId) throw new ApiError('conflict', '留言尚未生成工单，请稍后再试 (the message has no case yet)');
     return { caseId: m.caseId, actor: { role: 'resident' as const, id: `resident:${trackingNo}` } };
   }
@@ -44,7 +49,7 @@ export function residentRoutes(deps: AppDeps) {
     })
     .post('/:trackingNo/rating', validate('param', trackingParam), validate('json', ratingBody), async (c) => {
       const b = c.req.valid('json');
-      const { caseId, actor } = await residentCase(c.req.valid('param').trackingNo, b.code);
+      const { caseId, actor } = await residentCase(c, c.req.valid('param').trackingNo, b.code);
       const action: CaseAction = { type: 'rate', rating: b.rating, comment: b.comment };
       const r = await translateErrors(() => actOnCase(caseServiceDeps(deps), caseId, action, { actor, resolved: b.resolved ?? null }));
       return c.json({ status: r.state.status, reopened: r.events.some((e) => e.type === 'reopened') });
@@ -52,7 +57,7 @@ export function residentRoutes(deps: AppDeps) {
     // 补充材料: the paused clock runs again from now
     .post('/:trackingNo/supplement', validate('param', trackingParam), validate('json', supplementBody), async (c) => {
       const b = c.req.valid('json');
-      const { caseId, actor } = await residentCase(c.req.valid('param').trackingNo, b.code);
+      const { caseId, actor } = await residentCase(c, c.req.valid('param').trackingNo, b.code);
       const r = await translateErrors(() => actOnCase(caseServiceDeps(deps), caseId, { type: 'resume', note: b.text }, { actor }));
       return c.json({ status: r.state.status });
     });

@@ -1,6 +1,6 @@
 // A 12345 work order (工单) from the call centre, by webhook or in the daily export, mapped to an IncomingMessage.
 import { z } from 'zod';
-import type { IncomingMessageInput } from '../../messages/incoming';
+import { messageTimeProblem, type IncomingMessageInput } from '../../messages/incoming';
 
 const optionalText = (max: number) =>
   z
@@ -25,6 +25,12 @@ export const flexibleTime = z
     }
     if (Number.isNaN(d.getTime())) {
       ctx.addIssue({ code: 'custom', message: 'must be ISO 8601, "YYYY-MM-DD HH:mm[:ss]" (UTC+8) or Unix time' });
+      return z.NEVER;
+    }
+    // an order dated centuries away would sit in `received` forever (the clock cannot run backwards)
+    const problem = messageTimeProblem(d);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem });
       return z.NEVER;
     }
     return d;

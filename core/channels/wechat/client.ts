@@ -34,13 +34,31 @@ export class WechatClient {
     this.key = `wechat:access-token:${settings.appId ?? 'default'}`;
   }
 
-  async accessToken(opts: { refresh?: boolean } = {}): Promise<string> {
+  /** the token fetch under way: concurrent sends wait for it instead of each asking WeChat */
+  private inflight: Promise<string> | null = null;
+
+  /**
+   * The cached token, or a fresh one. `refresh` forces a new one unless the token WeChat refused
+   * (`stale`) was already replaced meanwhile: seventeen sends that hit an expired token together
+   * make one fetch, not seventeen (each fetch also invalidates the token the others just got).
+   */
+  async accessToken(opts: { refresh?: boolean; stale?: string } = {}): Promise<string> {
+    if (this.inflight) return this.inflight;
     const t = this.now().getTime();
+    if (opts.refresh && opts.stale && this.memo && this.memo.token !== opts.stale && this.memo.expiresAt - REFRESH_MARGIN_MS > t) return this.memo.token;
     if (!opts.refresh) {
       if (this.memo && this.memo.expiresAt - REFRESH_MARGIN_MS > t) return this.memo.token;
       const stored = cachedToken.safeParse(await getAppState(this.sql, this.key));
       if (stored.success && stored.data.expiresAt - REFRESH_MARGIN_MS > t) return (this.memo = stored.data).token;
+      if (this.inflight) return this.inflight; // another call started the fetch while we read the cache
     }
+    this.inflight = this.fetchToken(t).finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  private async fetchToken(t: number): Promise<string> {
     const { appId, appSecret, apiBase } = this.settings;
     if (!appId || !appSecret) throw new NotDeliveredError('WECHAT_APP_ID and WECHAT_APP_SECRET are needed to send replies', true);
     const url = `${apiBase}/cgi-bin/token?grant_type=client_credential&appid=${encodeURIComponent(appId)}&secret=${encodeURIComponent(appSecret)}`;
@@ -73,7 +91,7 @@ export class WechatClient {
       const { errcode, errmsg, msgid } = parsed.data;
       if (errcode === 0) return { providerRef: msgid !== undefined ? `wechat:msgid:${msgid}` : `wechat:custom:${openid}:${this.now().toISOString()}` };
       if (TOKEN_ERRORS.has(errcode) && round === 0) {
-        token = await this.accessToken({ refresh: true });
+        token = await this.accessToken({ refresh: true, stale: token });
         continue;
       }
       throw new NotDeliveredError(`custom/send: WeChat errcode ${errcode} ${errmsg ?? ''}`.trim(), PERMANENT_ERRORS.has(errcode));

@@ -1,11 +1,17 @@
 // A pushed WeChat message (普通消息 or 事件推送) mapped to the IncomingMessage every channel produces.
 import { z } from 'zod';
-import type { IncomingMessageInput } from '../../messages/incoming';
+import { messageTimeProblem, type IncomingMessageInput } from '../../messages/incoming';
 
 const base = z.object({
   ToUserName: z.string().min(1),
   FromUserName: z.string().min(1),
-  CreateTime: z.string().regex(/^\d{1,12}$/, 'CreateTime must be Unix seconds'),
+  CreateTime: z
+    .string()
+    .regex(/^\d{1,12}$/, 'CreateTime must be Unix seconds')
+    .superRefine((v, ctx) => {
+      const problem = messageTimeProblem(new Date(Number(v) * 1000));
+      if (problem && /^\d+$/.test(v)) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   MsgType: z.string().min(1),
 });
 

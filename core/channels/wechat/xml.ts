@@ -10,8 +10,28 @@ export class WechatXmlError extends Error {
   }
 }
 
+/** WeChat's documents are <xml> with flat children, a few with one nested block: 8 levels is plenty. */
+export const MAX_XML_DEPTH = 8;
+/** the channel body limit: a decrypted message is never larger than the envelope that carried it */
+export const MAX_XML_CHARS = 64 * 1024;
+
+// start tags, end tags, and what may hide a '<' (CDATA, comments, processing instructions)
+const TOKEN = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<(\/?)[A-Za-z_][^\s/>]*[^>]*?(\/?)>/g;
+
+/** Size and nesting bounded before any parser sees the text (the parser itself throws past 100 levels). */
+function checkBounds(text: string): void {
+  if (text.length > MAX_XML_CHARS) throw new WechatXmlError(`XML is larger than ${MAX_XML_CHARS / 1024} KiB`);
+  let depth = 0;
+  for (const m of text.matchAll(TOKEN)) {
+    if (m[1] === undefined) continue; // CDATA, comment, PI
+    if (m[1] === '/') depth--;
+    else if (m[2] !== '/' && ++depth > MAX_XML_DEPTH) throw new WechatXmlError(`malformed XML: elements nested deeper than ${MAX_XML_DEPTH} levels`);
+  }
+}
+
 /** The <xml> root's children as strings; throws WechatXmlError on anything else. */
 export function parseWechatXml(text: string): Record<string, string> {
+  checkBounds(text);
   // WeChat never sends a DTD; refusing one rules out entity-expansion tricks
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new WechatXmlError('malformed XML: DOCTYPE/ENTITY declarations are not accepted');
   const valid = XMLValidator.validate(text);

@@ -1,5 +1,5 @@
 // A Weibo comment (on one of the city's posts, or mentioning the account) as an IncomingMessage.
-import type { IncomingMessageInput } from '../../messages/incoming';
+import { messageTimeProblem, type IncomingMessageInput } from '../../messages/incoming';
 import type { WeiboComment } from './client';
 
 /** Weibo writes "Wed Jun 01 00:50:25 +0800 2011" */
@@ -10,10 +10,12 @@ export function parseWeiboTime(s: string): Date | null {
 }
 
 export function weiboCommentToIncoming(c: WeiboComment, accountUid: string, now: Date): IncomingMessageInput {
+  const at = parseWeiboTime(c.created_at);
   return {
     channel: 'weibo',
     externalId: c.idstr,
-    receivedAt: parseWeiboTime(c.created_at) ?? now,
+    // a time outside the sane window (a clock gone wrong) would refuse the whole page: the poll time stands in
+    receivedAt: at && !messageTimeProblem(at, now) ? at : now,
     // one item of the API's answer; the precise ids are the *idstr fields
     raw: JSON.stringify(c),
     rawContentType: 'application/json',

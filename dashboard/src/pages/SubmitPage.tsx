@@ -1,9 +1,14 @@
 // 我要留言: the portal form (POST /api/v1/messages); on success the tracking number and 查询码,
 // on 400 the message beside each field.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { call, messageOf, v1, ApiRequestError, type Accepted, type PortalForm } from '../api';
 import { useT } from '../i18n';
 import { useSession } from '../session';
+
+/** A key for one submission (crypto.randomUUID needs https; getRandomValues does not). */
+function newIdempotencyKey(): string {
+  return `portal-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
 
 const EMPTY = { title: '', content: '', contactName: '', phone: '', district: '', address: '' };
 
@@ -16,6 +21,9 @@ export function SubmitPage() {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<Accepted | null>(null);
   const [busy, setBusy] = useState(false);
+  // one Idempotency-Key per submission: a retry of the same form after a lost answer is answered
+  // with the first tracking number instead of storing the message twice; an edited form is a new one
+  const attempt = useRef<{ key: string; body: string } | null>(null);
   const set = (k: keyof typeof EMPTY) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) => setForm({ ...form, [k]: e.target.value });
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -25,8 +33,11 @@ export function SubmitPage() {
     const body: PortalForm = { title: form.title, content: form.content, contactName: form.contactName, phone: form.phone, isPublic };
     if (form.district) body.district = form.district;
     if (form.address.trim()) body.address = form.address.trim();
+    const text = JSON.stringify(body);
+    if (attempt.current?.body !== text) attempt.current = { key: newIdempotencyKey(), body: text };
     try {
-      setDone(await call(v1.messages.$post({ json: body })));
+      setDone(await call(v1.messages.$post({ json: body }, { headers: { 'Idempotency-Key': attempt.current.key } })));
+      attempt.current = null;
       setForm(EMPTY);
     } catch (err) {
       if (err instanceof ApiRequestError && err.status === 400 && Object.keys(err.fieldErrors()).length) setErrors(err.fieldErrors());
