@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { LEXICON_DIR } from '../../core/nlp/segment';
+import { shippedPath } from '../../core/shipped/store';
 import { MODEL_FILES } from '../../core/nlp/models';
 import { trainRequestTypeReader, trainSentimentReader, trainUrgencyReader, type LabelledMessage } from '../../core/nlp/readers';
 import { saveSentimentModel } from '../../core/nlp/sentiment';
@@ -98,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     console.error(`train: ${extra.length} staff corrections added to ${rows.length} rows`);
   }
-  const out = values.out ?? path.join(LEXICON_DIR, 'models', `${target}.json`);
+  const out = values.out ?? shippedPath('models', `${target}.json`);
   const t0 = performance.now();
   let model = trainTextClassifier(texts, labels, { ...trainOptionsFromFlags(values), log: (m) => console.error(`train: ${m}`) });
   if (values['calibrate-across']) {
