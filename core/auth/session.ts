@@ -3,7 +3,7 @@
 import type { Db } from '../db/connect';
 import { listDepartments } from '../db/departments';
 import { listDemoStaff } from '../db/staff-users';
-import { loadGazetteer } from '../demo/gazetteer';
+import { loadGazetteer } from '../places/gazetteer';
 import { categoryLabels } from '../nlp/category';
 import type { StaffRole } from './staff';
 

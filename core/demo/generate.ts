@@ -5,7 +5,7 @@ import { incomingMessageSchema, type Channel, type IncomingMessage } from '../me
 import type { RequestType, SentimentLabel, Urgency } from '../nlp/types';
 import { loadAccounts, type Account } from './accounts';
 import { BURSTS, type BurstPlace, type BurstSpec } from './bursts';
-import { loadGazetteer, type Gazetteer, type GazetteerDistrict, type GazetteerStreet } from './gazetteer';
+import { loadGazetteer, type Gazetteer, type GazetteerDistrict, type GazetteerStreet } from '../places/gazetteer';
 import { hotlineOrderJson, portalFormJson, weiboCommentJson, wechatTextXml, chinaTime } from './payloads';
 import { createRng, hash32, type Rng } from '../util/seeded-random';
 import { CATEGORIES, loadSeedMessages, type Category, type SeedMessage } from './seed-corpus';

@@ -6,7 +6,7 @@
 // our seed corpus the places the fuzzy matcher adds to messages where exact names found none.
 // Last stdout line: one JSON object.
 import { parseArgs } from 'node:util';
-import { loadGazetteer } from '../../../core/demo/gazetteer';
+import { loadGazetteer } from '../../../core/places/gazetteer';
 import { loadSeedMessages } from '../../../core/demo/seed-corpus';
 import { seededRandom } from '../../../core/nlp/linear/sparse';
 import { extractPlace } from '../../../core/nlp/place';
