@@ -1,11 +1,11 @@
 // Production API process: `npm run start:api` (needs DATABASE_URL and REDIS_URL; workers run apart).
 import { calendarWarnings } from '../core/cases/calendar-coverage';
 import { refreshWorkingCalendar } from '../core/cases/calendar';
-import { loadSla } from '../core/cases/sla';
 import { serve } from '@hono/node-server';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getConfigOrExit } from '../core/config';
+import { loadShippedOrExit } from '../core/shipped/index';
 import { createLogger } from '../core/logger';
 import { openDatabase, openQueue, openRedis } from '../core/runtime';
 import { installShutdown } from '../core/shutdown';
@@ -27,11 +27,12 @@ async function main() {
     logger.fatal('start:api runs the API alone and needs DATABASE_URL and REDIS_URL; for everything in one process use `npm start`');
     process.exit(78);
   }
-  const sla = loadSla();
-  const db = await openDatabase(config, logger);
+  const shipped = loadShippedOrExit(config);
+  const { sla } = shipped;
+  const db = await openDatabase(config, logger, { departments: shipped.departments });
   const queue = openQueue(config, logger);
   const redis = openRedis(config, logger);
-  const app = createApp({ db, queue, config, logger, sla, redis, dashboardDir: DASHBOARD_DIST });
+  const app = createApp({ db, queue, config, logger, shipped, redis, dashboardDir: DASHBOARD_DIST });
   const server = await listen(app, config.HOST, config.PORT);
   for (const w of calendarWarnings(sla.calendar, new Date())) logger.warn(w);
   // the workers' SLA sweep recounts provisional deadlines when a holiday file arrives; this process

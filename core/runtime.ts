@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from './config';
 import { connectDatabase, type Database } from './db/connect';
 import { migrate } from './db/migrate';
-import { loadDepartments } from './cases/routing';
+import type { Department } from './cases/routing';
 import { seedReferenceData } from './db/reference-data';
 import type { Logger } from './logger';
 import { Redis } from 'ioredis';
@@ -11,18 +11,19 @@ import { BullMqQueue, redisConnection } from './queue/bullmq';
 import type { JobQueue } from './queue/contract';
 import { InProcessQueue } from './queue/in-process';
 
-export async function openDatabase(config: Config, logger: Logger, opts: { migrate?: boolean } = {}): Promise<Database> {
+/** Opens the database; unless told not to, migrates it and seeds the reference data (departments, from the shipped data). */
+export async function openDatabase(config: Config, logger: Logger, opts: { migrate: false } | { departments: Department[] }): Promise<Database> {
   const db = await connectDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: path.resolve(config.DATA_DIR),
     poolMax: config.DATABASE_POOL_MAX,
   });
   logger.info({ mode: db.mode, url: db.mode === 'embedded' ? db.url : undefined }, 'database connected');
-  if (opts.migrate !== false) {
+  if ('departments' in opts) {
     try {
       const applied = await migrate(db.sql, { log: (m) => logger.info(m) });
       if (applied.length) logger.info({ applied }, 'migrations applied');
-      await seedReferenceData(db.sql, { departments: loadDepartments() });
+      await seedReferenceData(db.sql, { departments: opts.departments });
     } catch (err) {
       await db.close().catch(() => {});
       throw err;

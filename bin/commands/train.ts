@@ -17,6 +17,7 @@ import { getConfigOrExit } from '../../core/config';
 import { listTrainingLabels, type LabelField } from '../../core/db/training-labels';
 import { createLogger } from '../../core/logger';
 import { openDatabase } from '../../core/runtime';
+import { loadDepartments } from '../../core/cases/routing';
 
 const USAGE =
   'usage: npm run cli -- train <category|type|urgency|sentiment|readers> --data FILE.csv[,FILE2.csv] [--fit-on FILE.csv] [--text-col text] [--label-col label] [--out FILE] [--quantize] [--with-corrections] [--calibrate-across]';
@@ -33,7 +34,7 @@ const CORRECTION_FIELD: Record<string, LabelField> = { category: 'category', typ
 /** Staff corrections from the service's database (DATABASE_URL, or the embedded one in DATA_DIR while the service is stopped). */
 async function correctionsFor(field: LabelField): Promise<{ text: string; label: string }[]> {
   const config = getConfigOrExit();
-  const db = await openDatabase(config, createLogger({ level: 'warn', name: 'minsheng-train' }));
+  const db = await openDatabase(config, createLogger({ level: 'warn', name: 'minsheng-train' }), { departments: loadDepartments() }); // not every shipped file: training may be replacing a model
   try {
     return await listTrainingLabels(db.sql, field);
   } finally {

@@ -3,7 +3,7 @@
 import type { Db } from '../db/connect';
 import { listDepartments } from '../db/departments';
 import { listDemoStaff } from '../db/staff-users';
-import { loadGazetteer } from '../places/gazetteer';
+import type { Gazetteer } from '../places/gazetteer';
 import { categoryLabels } from '../nlp/category';
 import type { StaffRole } from './staff';
 
@@ -26,7 +26,7 @@ export interface ReferenceLists {
   districts: string[];
 }
 
-export async function referenceLists(sql: Db): Promise<ReferenceLists> {
+export async function referenceLists(sql: Db, gazetteer: Gazetteer): Promise<ReferenceLists> {
   const departments = (await listDepartments(sql)).filter((d) => d.active).map((d) => ({ code: d.code, name: d.name, shortName: d.shortName, kind: d.kind }));
-  return { departments, categories: [...categoryLabels()], districts: loadGazetteer().districts.map((d) => d.name) };
+  return { departments, categories: [...categoryLabels()], districts: gazetteer.districts.map((d) => d.name) };
 }

@@ -4,6 +4,7 @@
 // and every use throws an error naming the file, never a silent fallback.
 // Tests and evaluations may put another model in place (or none, where a reader allows it).
 import { existsSync } from 'node:fs';
+import { ZodError } from 'zod';
 import { registerShipped, shippedPath } from '../shipped/store';
 
 /** The model files in the shipped folder in use (lexicons/models/ unless configured otherwise). */
@@ -59,7 +60,8 @@ export function shippedModel<T>(file: string | (() => string), load: (file: stri
         model = load(f);
         return model;
       } catch (err) {
-        failure = new ModelFileError(f, err instanceof Error ? err.message : String(err));
+        const first = err instanceof ZodError ? err.issues[0] : undefined;
+        failure = new ModelFileError(f, first ? `${first.path.join('.') || '(root)'}: ${first.message}` : err instanceof Error ? err.message : String(err));
         console.error(`[minsheng nlp] ${failure.message}`);
         throw failure;
       }
