@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { loadGazetteer } from '../../../core/places/gazetteer';
 import { loadSeedMessages } from '../../../core/demo/seed-corpus';
-import { seededRandom } from '../../../core/nlp/linear/sparse';
+import { seededRandom } from '../../../core/util/seeded-random';
 import { extractPlace } from '../../../core/nlp/place';
 
 const MUTATIONS = ['substitute', 'drop-suffix', 'extra', 'swap'] as const;
