@@ -4,10 +4,7 @@ import { refreshWorkingCalendar } from '../core/cases/calendar';
 import { serve } from '@hono/node-server';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getConfigOrExit } from '../core/config';
-import { loadShippedOrExit } from '../core/shipped/index';
-import { createLogger } from '../core/logger';
-import { openDatabase, openQueue, openRedis } from '../core/runtime';
+import { openDatabase, openQueue, openRedis, serviceProcess } from '../core/runtime';
 import { installShutdown } from '../core/shutdown';
 import { createApp } from './app';
 
@@ -21,13 +18,10 @@ export function listen(app: ReturnType<typeof createApp>, host: string, port: nu
 }
 
 async function main() {
-  const config = getConfigOrExit();
-  const logger = createLogger({ level: config.LOG_LEVEL, name: 'minsheng-api' });
-  if (!config.DATABASE_URL || !config.REDIS_URL) {
-    logger.fatal('start:api runs the API alone and needs DATABASE_URL and REDIS_URL; for everything in one process use `npm start`');
-    process.exit(78);
-  }
-  const shipped = loadShippedOrExit(config);
+  const { config, logger, shipped } = serviceProcess(
+    'minsheng-api',
+    'start:api runs the API alone and needs DATABASE_URL and REDIS_URL; for everything in one process use `npm start`',
+  );
   const { sla } = shipped;
   const db = await openDatabase(config, logger, { departments: shipped.departments });
   const queue = openQueue(config, logger);

@@ -1,11 +1,12 @@
 // Opening the process's database and job queue from the configuration (used by every entry point).
 import path from 'node:path';
-import type { Config } from './config';
+import { getConfigOrExit, type Config } from './config';
 import { connectDatabase, type Database } from './db/connect';
 import { migrate } from './db/migrate';
 import type { Department } from './cases/routing';
 import { seedReferenceData } from './db/reference-data';
-import type { Logger } from './logger';
+import { createLogger, type Logger } from './logger';
+import { loadShippedOrExit, type Shipped } from './shipped/index';
 import { Redis } from 'ioredis';
 import { BullMqQueue, redisConnection } from './queue/bullmq';
 import type { JobQueue } from './queue/contract';
@@ -30,6 +31,20 @@ export async function openDatabase(config: Config, logger: Logger, opts: { migra
     }
   }
   return db;
+}
+
+/**
+ * The start of a production process that runs apart (start:api, start:worker): its configuration and
+ * logger, a stop when DATABASE_URL or REDIS_URL is missing (`needs` says why), then the shipped data.
+ */
+export function serviceProcess(name: string, needs: string): { config: Config & { DATABASE_URL: string; REDIS_URL: string }; logger: Logger; shipped: Shipped } {
+  const config = getConfigOrExit();
+  const logger = createLogger({ level: config.LOG_LEVEL, name });
+  if (!config.DATABASE_URL || !config.REDIS_URL) {
+    logger.fatal(needs);
+    process.exit(78);
+  }
+  return { config: { ...config, DATABASE_URL: config.DATABASE_URL, REDIS_URL: config.REDIS_URL }, logger, shipped: loadShippedOrExit(config) };
 }
 
 export function openQueue(config: Config, logger: Logger): JobQueue {

@@ -1,19 +1,10 @@
 // Production worker process: `npm run start:worker` (any number of them), consuming BullMQ queues.
-import { getConfigOrExit } from '../core/config';
-import { loadShippedOrExit } from '../core/shipped/index';
-import { createLogger } from '../core/logger';
 import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
-import { openDatabase, openQueue } from '../core/runtime';
+import { openDatabase, openQueue, serviceProcess } from '../core/runtime';
 import { installShutdown } from '../core/shutdown';
 import { createProcessors, keepSchedules, schedulePeriodic } from './processors/index';
 
-const config = getConfigOrExit();
-const logger = createLogger({ level: config.LOG_LEVEL, name: 'minsheng-worker' });
-if (!config.DATABASE_URL || !config.REDIS_URL) {
-  logger.fatal('start:worker needs DATABASE_URL and REDIS_URL; for everything in one process use `npm start`');
-  process.exit(78);
-}
-const shipped = loadShippedOrExit(config);
+const { config, logger, shipped } = serviceProcess('minsheng-worker', 'start:worker needs DATABASE_URL and REDIS_URL; for everything in one process use `npm start`');
 try {
   const { sla } = shipped;
   const db = await openDatabase(config, logger, { departments: shipped.departments });

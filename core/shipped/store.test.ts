@@ -5,7 +5,7 @@ import { sourceFiles as files, sourceLines } from '../../test/support/sources';
 
 const insideLoader = (f: string) => f.startsWith(`core${path.sep}shipped${path.sep}`);
 // code (not comments) that resolves the folder: a path literal starting at lexicons/, or the old constants
-const NAMES_THE_FOLDER = /['"`](?:\.{1,2}\/)*lexicons(?:\/|['"`])|\bLEXICON_DIR\b(?!:)|\blexicon-dir\b|\bDEFAULT_LEXICON_DIR\b|\blexiconPath\b/;
+const NAMES_THE_FOLDER = /['"`](?:\.{1,2}\/)*lexicons(?:\/|['"`])|(?<![.\w])LEXICON_DIR\b(?!:)|\blexicon-dir\b|\bDEFAULT_LEXICON_DIR\b|\blexiconPath\b/;
 // files that name a path in the shipped folder through shippedPath() without reading it: the model
 // files (read by shippedModel, checked by loadShipped), the training/demo seed CSVs, the calendar
 // folder's default for `calendar import`, and where `train` writes a model
