@@ -70,13 +70,19 @@ let loaded: Shipped | undefined;
 export function loadShipped(opts: { dir?: string } = {}): Shipped {
   const dir = path.resolve(opts.dir ?? currentLexiconDir());
   if (loaded?.dir === dir) return loaded;
+  const before = currentLexiconDir();
   useLexiconDir(dir);
-  loadRegistered();
-  const data = { departments: loadDepartments(), routing: loadRoutingTable(), gazetteer: loadGazetteer(), accounts: loadAccounts() };
-  crossCheck(data);
-  const sla = loadSla();
-  loaded = { dir, sla, ...data, router: createRouter(data.routing, data.departments, data.gazetteer) };
-  return loaded;
+  try {
+    loadRegistered();
+    const data = { departments: loadDepartments(), routing: loadRoutingTable(), gazetteer: loadGazetteer(), accounts: loadAccounts() };
+    crossCheck(data);
+    const sla = loadSla();
+    loaded = { dir, sla, ...data, router: createRouter(data.routing, data.departments, data.gazetteer) };
+    return loaded;
+  } catch (err) {
+    useLexiconDir(before); // a folder that does not load is not used
+    throw err;
+  }
 }
 
 /** For an entry point: the shipped data from the configured folder (LEXICON_DIR, default lexicons/),

@@ -70,3 +70,12 @@ describe('loadShipped', () => {
     expect((err as Error).message).toMatch(/duplicate-topics\.json: file is missing/);
   });
 });
+
+describe('a folder that does not load', () => {
+  it('is not used: the shipped files are read from the folder before', () => {
+    const dir = brokenCopy('routing.json', (j) => ((j.rules[0].department = 'nowhere'), j));
+    expect(() => loadShipped({ dir })).toThrow(/rules\.0\.department/);
+    expect(loadShipped().dir).toBe(DEFAULT_LEXICON_DIR);
+    expect(loadShipped().routing.rules[0].department).not.toBe('nowhere');
+  });
+});
