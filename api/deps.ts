@@ -1,8 +1,8 @@
-import type { Sla } from '../core/cases/sla';
 import type { Config } from '../core/config';
 import type { Database } from '../core/db/connect';
 import type { Logger } from '../core/logger';
 import type { Redis } from 'ioredis';
+import type { Shipped } from '../core/shipped/index';
 import type { JobQueue } from '../core/queue/contract';
 
 /** What the API needs from its process; tests pass their own. */
@@ -11,8 +11,8 @@ export interface AppDeps {
   queue: JobQueue;
   config: Config;
   logger: Logger;
-  /** the SLA policy and working calendar, loaded once per process */
-  sla: Sla;
+  /** the shipped data (lexicons/: SLA policy and working calendar, routing, places…), loaded and checked once per process */
+  shipped: Shipped;
   /** shared state across API processes (rate limits); absent in embedded mode */
   redis?: Redis;
   /** built dashboard to serve at / (absent: API only) */

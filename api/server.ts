@@ -1,14 +1,10 @@
 // Production API process: `npm run start:api` (needs DATABASE_URL and REDIS_URL; workers run apart).
 import { calendarWarnings } from '../core/cases/calendar-coverage';
 import { refreshWorkingCalendar } from '../core/cases/calendar';
-import { loadSla } from '../core/cases/sla';
 import { serve } from '@hono/node-server';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getConfigOrExit } from '../core/config';
-import { createLogger } from '../core/logger';
-import { installPostgresCrashGuard } from '../core/db/postgres-crash-guard';
-import { openDatabase, openQueue, openRedis } from '../core/runtime';
+import { openDatabase, openQueue, openRedis, serviceProcess } from '../core/runtime';
 import { installShutdown } from '../core/shutdown';
 import { createApp } from './app';
 
@@ -48,18 +44,15 @@ export function listen(
 }
 
 async function main() {
-  const config = getConfigOrExit();
-  const logger = createLogger({ level: config.LOG_LEVEL, name: 'minsheng-api' });
-  if (!config.DATABASE_URL || !config.REDIS_URL) {
-    logger.fatal('start:api runs the API alone and needs DATABASE_URL and REDIS_URL; for everything in one process use `npm start`');
-    process.exit(78);
-  }
-  installPostgresCrashGuard(logger);
-  const sla = loadSla();
-  const db = await openDatabase(config, logger);
+  const { config, logger, shipped } = serviceProcess(
+    'minsheng-api',
+    'start:api runs the API alone and needs DATABASE_URL and REDIS_URL; for everything in one process use `npm start`',
+  );
+  const { sla } = shipped;
+  const db = await openDatabase(config, logger, { departments: shipped.departments });
   const queue = openQueue(config, logger);
   const redis = openRedis(config, logger);
-  const app = createApp({ db, queue, config, logger, sla, redis, dashboardDir: DASHBOARD_DIST });
+  const app = createApp({ db, queue, config, logger, shipped, redis, dashboardDir: DASHBOARD_DIST });
   const server = await listen(app, config.HOST, config.PORT);
   for (const w of calendarWarnings(sla.calendar, new Date())) logger.warn(w);
   // the workers' SLA sweep recounts provisional deadlines when a holiday file arrives; this process

@@ -4,6 +4,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getConfigOrExit } from '../core/config';
+import { useLexiconDir } from '../core/shipped/store';
 import { describeArgsError, isParseArgsError, parseCommandArgs, UsageError } from '../core/util/args';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -38,6 +40,10 @@ if (!available.includes(name) || !existsSync(file)) {
   console.error(`cli: unknown command "${name}" (未知命令 "${name}"); commands: ${available.join(', ')}`);
   process.exit(2);
 }
+// the shipped data of every command comes from the configured folder (LEXICON_DIR), set before the
+// command's modules name their files
+const config = getConfigOrExit();
+if (config.LEXICON_DIR) useLexiconDir(config.LEXICON_DIR);
 const mod = (await import(file)) as { run: (argv: string[]) => Promise<number | void> };
 try {
   const code = await mod.run(rest);

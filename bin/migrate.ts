@@ -2,6 +2,7 @@
 import { getConfigOrExit } from '../core/config';
 import { createLogger } from '../core/logger';
 import { openDatabase } from '../core/runtime';
+import { loadShippedOrExit } from '../core/shipped/index';
 import { parseCommandArgs, UsageError } from '../core/util/args';
 
 const USAGE = 'usage: npm run migrate (no options; DATABASE_URL or DATA_DIR says which database)';
@@ -18,7 +19,7 @@ try {
 const config = getConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'minsheng-migrate' });
 try {
-  const db = await openDatabase(config, logger);
+  const db = await openDatabase(config, logger, { departments: loadShippedOrExit(config).departments });
   await db.close();
   logger.info('database is up to date');
 } catch (err) {

@@ -3,13 +3,13 @@
 // Against a real DATABASE_URL it loads no demo data (and so creates no public demo accounts) unless
 // asked with `-- --demo`.
 import { calendarWarnings } from '../core/cases/calendar-coverage';
-import { loadSla } from '../core/cases/sla';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../api/app';
 import { DASHBOARD_DIST, listen } from '../api/server';
 import { getConfigOrExit } from '../core/config';
+import { loadShippedOrExit } from '../core/shipped/index';
 import { loadDemo } from '../core/demo/load';
 import { createLogger } from '../core/logger';
 import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
@@ -41,6 +41,8 @@ if (args.help) {
 }
 const config = getConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL });
+// every shipped file, read and checked before anything starts
+const shipped = loadShippedOrExit(config);
 
 /** Newest modification time under a folder (sources of the dashboard). */
 function newestMtime(dir: string): number {
@@ -84,10 +86,10 @@ async function ensureDashboardBuilt(): Promise<void> {
 async function main() {
   const steps: ShutdownStep[] = [];
   const shutdown = installShutdown(logger, steps);
-  const sla = loadSla();
-  const db = await openDatabase(config, logger);
+  const { sla } = shipped;
+  const db = await openDatabase(config, logger, { departments: shipped.departments });
   const queue = openQueue(config, logger);
-  const processors = createProcessors({ db, queue, logger, config, sla });
+  const processors = createProcessors({ db, queue, logger, config, shipped });
   if (queue instanceof InProcessQueue) {
     queue.register(processors);
   } else {
@@ -97,14 +99,14 @@ async function main() {
     });
     steps.push({ name: 'workers', run: () => workers.close() });
   }
-  await schedulePeriodic({ db, queue, logger, config, sla });
+  await schedulePeriodic({ db, queue, logger, config, shipped });
   if (!(queue instanceof InProcessQueue)) {
-    const stopKeeping = keepSchedules({ db, queue, logger, config, sla });
+    const stopKeeping = keepSchedules({ db, queue, logger, config, shipped });
     steps.push({ name: 'schedules', run: async () => stopKeeping() });
   }
   await ensureDashboardBuilt();
   const redis = openRedis(config, logger);
-  const app = createApp({ db, queue, config, logger, sla, redis, dashboardDir: DASHBOARD_DIST });
+  const app = createApp({ db, queue, config, logger, shipped, redis, dashboardDir: DASHBOARD_DIST });
   const server = await listen(app, config.HOST, config.PORT);
   steps.unshift({ name: 'http', run: () => new Promise<void>((r) => server.close(() => r())) });
   steps.push(
@@ -119,7 +121,7 @@ async function main() {
     'Minsheng 民声 is running',
   );
   if (demo) {
-    loadDemo({ sql: db.sql, logger, sla, count: config.DEMO_MESSAGES }).catch((err) => {
+    loadDemo({ sql: db.sql, logger, shipped, count: config.DEMO_MESSAGES }).catch((err) => {
       logger.error({ err }, 'demo data could not be loaded');
     });
   }

@@ -30,6 +30,8 @@ export const configSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i, 'letters, digits, : _ - only').default('minsheng'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** the folder of shipped data (dictionary, gazetteer, routing, SLA policy, calendars, models…); default lexicons/ */
+  LEXICON_DIR: optionalString,
   /** number of demo messages generated on first embedded start */
   DEMO_MESSAGES: z.coerce.number().int().min(0).max(100_000).default(800),
   /** secret for signing staff sessions; generated and kept in DATA_DIR when absent in embedded mode */

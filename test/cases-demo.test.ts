@@ -5,7 +5,7 @@ import { getMetrics } from '../core/analytics/metrics';
 import { loadDemo } from '../core/demo/load';
 import { silentLogger } from './support/app';
 import { createTestDatabase, type TestDatabase } from './support/db';
-import { sla } from './support/cases';
+import { shipped } from './support/cases';
 import { allowFor } from './support/pipeline';
 
 let db: TestDatabase;
@@ -13,7 +13,7 @@ const now = new Date('2026-11-20T16:00:00+08:00');
 const DEMO = 300;
 beforeAll(async () => {
   db = await createTestDatabase();
-  await loadDemo({ sql: db.sql, logger: silentLogger, count: DEMO, now, sla });
+  await loadDemo({ sql: db.sql, logger: silentLogger, count: DEMO, now, shipped });
 }, allowFor(DEMO, 50)); // from the work: some 50 ms a message idle
 afterAll(async () => {
   await db.close();
@@ -51,7 +51,7 @@ describe('demo data', () => {
 
   it('a second start changes nothing', async () => {
     const before = await counts();
-    expect((await loadDemo({ sql: db.sql, logger: silentLogger, count: 300, now, sla })).skipped).toBe(true);
+    expect((await loadDemo({ sql: db.sql, logger: silentLogger, count: 300, now, shipped })).skipped).toBe(true);
     expect(await counts()).toEqual(before);
   });
 });

@@ -10,7 +10,7 @@ import { InProcessQueue } from '../core/queue/in-process';
 import { createProcessors, keepSchedules, schedulePeriodic } from '../workers/processors/index';
 import { slaSweep } from '../workers/processors/sla';
 import { silentLogger } from './support/app';
-import { openTestCase, serviceDeps, sla } from './support/cases';
+import { openTestCase, serviceDeps, shipped, sla } from './support/cases';
 import { createTestDatabase, redisUrlOrNull, uniquePrefix, type TestDatabase } from './support/db';
 import { WAIT_MS, waitFor } from './support/pipeline';
 
@@ -70,7 +70,7 @@ describe('SLA timers', () => {
     expect(newResolve.dueAt.getTime()).toBeGreaterThan(oldResolve.dueAt.getTime());
     expect(timers.find((t) => t.id === oldResolve.id)!.state).toBe('cancelled');
     // a stale job (the old due time) finds no pending timer and does nothing
-    const processors = createProcessors({ db, queue, logger: silentLogger, sla });
+    const processors = createProcessors({ db, queue, logger: silentLogger, shipped });
     await processors['sla-timer']!({ caseId, kind: 'overdue', deadline: 'resolve', at: oldResolve.dueAt.toISOString() }, { id: 'x', queue: 'sla-timer', attempt: 1 });
     expect(await eventTypes(caseId)).not.toContain('overdue:resolve');
     await queue.close();
@@ -88,7 +88,7 @@ describe.skipIf(!redisUrlOrNull())('SLA timers on BullMQ', () => {
     const old = await openTestCase(db.sql, { receivedAt: new Date('2026-02-12T10:00:00+08:00'), department: 'housing' });
 
     let queue = new BullMqQueue(connection, prefix);
-    let workers = startBullMqWorkers(connection, prefix, createProcessors({ db, queue, logger: silentLogger, sla }), { concurrency: 2, onError: () => {} });
+    let workers = startBullMqWorkers(connection, prefix, createProcessors({ db, queue, logger: silentLogger, shipped }), { concurrency: 2, onError: () => {} });
     await slaSweep(ctxFor(queue));
     const jobIds = async (q: BullMqQueue) => (await q.queue('sla-timer').getDelayed()).map((j) => j.id).sort();
     const before = await jobIds(queue);
@@ -105,7 +105,7 @@ describe.skipIf(!redisUrlOrNull())('SLA timers on BullMQ', () => {
 
     // a new worker process: the periodic sweep rebuilds the delayed jobs from the database
     queue = new BullMqQueue(connection, prefix);
-    workers = startBullMqWorkers(connection, prefix, createProcessors({ db, queue, logger: silentLogger, sla }), { concurrency: 2, onError: () => {} });
+    workers = startBullMqWorkers(connection, prefix, createProcessors({ db, queue, logger: silentLogger, shipped }), { concurrency: 2, onError: () => {} });
     await queue.enqueue('periodic', { task: 'sla-sweep' }, { jobId: 'sweep-after-flush' });
     await waitFor(async () => (await jobIds(queue)).length === before.length || undefined);
     expect(await jobIds(queue)).toEqual(before);
@@ -133,7 +133,7 @@ describe.skipIf(!redisUrlOrNull())('SLA timers after Redis loses its data while 
     const connection = redisConnection(url);
     const { caseId } = await openTestCase(db.sql, { department: 'grid', classification: { urgency: 'urgent' } });
     const queue = new BullMqQueue(connection, prefix);
-    const deps = { db, queue, logger: silentLogger, sla };
+    const deps = { db, queue, logger: silentLogger, shipped };
     const workers = startBullMqWorkers(connection, prefix, createProcessors(deps), { concurrency: 2, onError: () => {} });
     const stopKeeping = keepSchedules(deps, 300);
     const redis = new Redis(url);

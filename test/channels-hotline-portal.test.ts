@@ -8,7 +8,7 @@ import { postJson, silentLogger, testApp, testConfig } from './support/app';
 import { channelPipeline, hotlinePost } from './support/channels';
 import { createTestDatabase, redisUrlOrNull, uniquePrefix, type TestDatabase } from './support/db';
 import { waitFor } from './support/pipeline';
-import { sla } from './support/cases';
+import { shipped } from './support/cases';
 
 const SECRET = 'hotline-shared-secret-0123456789';
 let db: TestDatabase;
@@ -127,7 +127,7 @@ describe.skipIf(!redisUrl)('production mode: the hotline through BullMQ workers'
   beforeAll(async () => {
     pdb = await createTestDatabase();
     bull = new BullMqQueue(redisConnection(redisUrl!), prefix);
-    workers = startBullMqWorkers(redisConnection(redisUrl!), prefix, createProcessors({ db: pdb, queue: bull, logger: silentLogger, config, sla }), { concurrency: 2, onError: () => {} });
+    workers = startBullMqWorkers(redisConnection(redisUrl!), prefix, createProcessors({ db: pdb, queue: bull, logger: silentLogger, config, shipped }), { concurrency: 2, onError: () => {} });
   });
   afterAll(async () => {
     await workers?.close();

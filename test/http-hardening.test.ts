@@ -9,7 +9,7 @@ import { createApp } from '../api/app';
 import { listen, SERVER_TIMEOUTS } from '../api/server';
 import { InProcessQueue } from '../core/queue/in-process';
 import { silentLogger, testConfig } from './support/app';
-import { sla } from './support/cases';
+import { shipped } from './support/cases';
 import { createTestDatabase, type TestDatabase } from './support/db';
 import { freePort } from './support/net';
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
   queue = new InProcessQueue();
   const dashboardDir = mkdtempSync(path.join(tmpdir(), 'ms-dash-'));
   writeFileSync(path.join(dashboardDir, 'index.html'), '<!doctype html><div id="root"></div>');
-  app = createApp({ db, queue, config: testConfig(), logger: silentLogger, sla, dashboardDir });
+  app = createApp({ db, queue, config: testConfig(), logger: silentLogger, shipped, dashboardDir });
 });
 afterAll(async () => {
   await queue?.close();

@@ -5,7 +5,7 @@ import { createProcessors } from '../workers/processors/index';
 import { postJson, silentLogger, testApp } from './support/app';
 import { createTestDatabase, redisUrlOrNull, uniquePrefix, type TestDatabase } from './support/db';
 import { waitFor } from './support/pipeline';
-import { sla } from './support/cases';
+import { shipped } from './support/cases';
 
 const redisUrl = redisUrlOrNull();
 
@@ -18,7 +18,7 @@ describe.skipIf(!redisUrl)('production mode: BullMQ workers', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     queue = new BullMqQueue(redisConnection(redisUrl!), prefix);
-    workers = startBullMqWorkers(redisConnection(redisUrl!), prefix, createProcessors({ db, queue, logger: silentLogger, sla }), {
+    workers = startBullMqWorkers(redisConnection(redisUrl!), prefix, createProcessors({ db, queue, logger: silentLogger, shipped }), {
       concurrency: 2,
       onError: () => {},
     });

@@ -5,7 +5,7 @@ import { acceptMessage } from '../core/messages/intake';
 import { InProcessQueue } from '../core/queue/in-process';
 import { createProcessors } from '../workers/processors/index';
 import { silentLogger } from './support/app';
-import { incoming, sla } from './support/cases';
+import { incoming, shipped } from './support/cases';
 import { createTestDatabase, type TestDatabase } from './support/db';
 import { waitFor } from './support/pipeline';
 
@@ -15,7 +15,7 @@ let queue: InProcessQueue;
 beforeAll(async () => {
   db = await createTestDatabase();
   queue = new InProcessQueue({ concurrency: 2 });
-  queue.register(createProcessors({ db, queue, logger: silentLogger, sla }));
+  queue.register(createProcessors({ db, queue, logger: silentLogger, shipped }));
 });
 afterAll(async () => {
   await queue?.close();

@@ -7,7 +7,7 @@ import { queueOutbox } from '../core/outbox/enqueue';
 import { InProcessQueue } from '../core/queue/in-process';
 import { createProcessors } from '../workers/processors/index';
 import { silentLogger } from './support/app';
-import { sla } from './support/cases';
+import { shipped } from './support/cases';
 import { createTestDatabase, type TestDatabase } from './support/db';
 
 let db: TestDatabase;
@@ -34,7 +34,7 @@ describe('outbox enqueue failure', () => {
 
     // the worker's outbox sweep queues the row that has no job
     const queue = new InProcessQueue({ concurrency: 1 });
-    const processors = createProcessors({ db, queue, logger: silentLogger, sla });
+    const processors = createProcessors({ db, queue, logger: silentLogger, shipped });
     const sent: number[] = [];
     queue.register({ 'send-outbox': async ({ outboxId }) => void sent.push(outboxId) });
     await processors.periodic!({ task: 'outbox-sweep' }, { id: 'sweep', queue: 'periodic', attempt: 1 });

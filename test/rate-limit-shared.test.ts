@@ -6,7 +6,7 @@ import { createApp } from '../api/app';
 import { InProcessQueue } from '../core/queue/in-process';
 import { postJson, silentLogger, testConfig } from './support/app';
 import { createTestDatabase, redisUrlOrNull, uniquePrefix, type TestDatabase } from './support/db';
-import { sla } from './support/cases';
+import { shipped } from './support/cases';
 
 const redisUrl = redisUrlOrNull();
 
@@ -31,7 +31,7 @@ describe.skipIf(!redisUrl)('portal rate limit shared through Redis', () => {
 
   it('counts submissions from one address across two API instances', async () => {
     const config = testConfig({ PORTAL_RATE_LIMIT: '3', TRUST_PROXY: '1', QUEUE_PREFIX: prefix });
-    const [a, b] = [0, 1].map(() => createApp({ db, queue, config, logger: silentLogger, redis, sla }));
+    const [a, b] = [0, 1].map(() => createApp({ db, queue, config, logger: silentLogger, redis, shipped }));
     const form = { title: '咨询户籍办理', content: '请问芜湖市户口迁入需要准备哪些材料，在哪里办理？', contactName: '孙先生', phone: '13705530002' };
     const ip = { 'x-forwarded-for': '192.0.2.44' };
     const statuses = [];

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app';
 import { BullMqQueue, redisConnection } from '../core/queue/bullmq';
 import { postJson, silentLogger, testConfig } from './support/app';
-import { sla } from './support/cases';
+import { shipped } from './support/cases';
 import { hotlinePost, textXml, wechatPost } from './support/channels';
 import { createTestDatabase, type TestDatabase } from './support/db';
 import { freePort } from './support/net';
@@ -37,7 +37,7 @@ beforeAll(async () => {
   redis.on('error', () => {});
   queue = new BullMqQueue(redisConnection(url), 'mstest-outage');
   const config = testConfig({ PORTAL_RATE_LIMIT: '3', HOTLINE_WEBHOOK_SECRET: SECRET, WECHAT_TOKEN: TOKEN, TRUST_PROXY: '1' });
-  app = createApp({ db, queue, config, logger: silentLogger, sla, redis });
+  app = createApp({ db, queue, config, logger: silentLogger, shipped, redis });
 });
 afterAll(async () => {
   redis?.disconnect();

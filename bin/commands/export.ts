@@ -6,6 +6,7 @@ import { getConfigOrExit } from '../../core/config';
 import { LABEL_FIELDS, listTrainingLabels, type LabelField } from '../../core/db/training-labels';
 import { createLogger } from '../../core/logger';
 import { openDatabase } from '../../core/runtime';
+import { loadShippedOrExit } from '../../core/shipped/index';
 import { parseCommandArgs, UsageError, withUsage } from '../../core/util/args';
 import { toCsv } from '../../core/util/csv';
 
@@ -28,7 +29,8 @@ export const run = withUsage('export', USAGE, async (argv) => {
   if (!(LABEL_FIELDS as readonly string[]).includes(values.field)) {
     throw new UsageError(`unknown field "${values.field}" (未知字段 "${values.field}")`);
   }
-  const db = await openDatabase(getConfigOrExit(), createLogger({ level: 'warn', name: 'minsheng-export' }));
+  const config = getConfigOrExit();
+  const db = await openDatabase(config, createLogger({ level: 'warn', name: 'minsheng-export' }), { departments: loadShippedOrExit(config).departments });
   try {
     const rows = await listTrainingLabels(db.sql, values.field as LabelField);
     const csv = toCsv(['text', 'label'], rows);

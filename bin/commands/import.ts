@@ -9,6 +9,7 @@ import { getConfigOrExit } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { channelSchema } from '../../core/messages/incoming';
 import { openDatabase, openQueue } from '../../core/runtime';
+import { loadShippedOrExit } from '../../core/shipped/index';
 import { parseCommandArgs, UsageError, withUsage } from '../../core/util/args';
 
 const USAGE = `usage: import hotline FILE.(csv|json)
@@ -63,7 +64,7 @@ export const run = withUsage('import', USAGE, async (argv) => {
   const config = getConfigOrExit();
   // the summary owns stdout: the logger stays quiet
   const logger = createLogger({ level: 'silent' });
-  const db = await openDatabase(config, logger);
+  const db = await openDatabase(config, logger, { departments: loadShippedOrExit(config).departments });
   const queue = openQueue(config, logger);
   try {
     const summary = await importRows({ sql: db.sql, queue }, channel, rows, (done, total, ms) => {

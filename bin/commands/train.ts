@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { LEXICON_DIR } from '../../core/nlp/segment';
+import { shippedPath } from '../../core/shipped/store';
 import { MODEL_FILES } from '../../core/nlp/models';
 import { trainRequestTypeReader, trainSentimentReader, trainUrgencyReader, type LabelledMessage } from '../../core/nlp/readers';
 import { saveSentimentModel } from '../../core/nlp/sentiment';
@@ -17,6 +17,7 @@ import { getConfigOrExit } from '../../core/config';
 import { listTrainingLabels, type LabelField } from '../../core/db/training-labels';
 import { createLogger } from '../../core/logger';
 import { openDatabase } from '../../core/runtime';
+import { loadDepartments } from '../../core/cases/routing';
 
 const USAGE =
   'usage: npm run cli -- train <category|type|urgency|sentiment|readers> --data FILE.csv[,FILE2.csv] [--fit-on FILE.csv] [--text-col text] [--label-col label] [--out FILE] [--quantize] [--with-corrections] [--calibrate-across]';
@@ -33,7 +34,7 @@ const CORRECTION_FIELD: Record<string, LabelField> = { category: 'category', typ
 /** Staff corrections from the service's database (DATABASE_URL, or the embedded one in DATA_DIR while the service is stopped). */
 async function correctionsFor(field: LabelField): Promise<{ text: string; label: string }[]> {
   const config = getConfigOrExit();
-  const db = await openDatabase(config, createLogger({ level: 'warn', name: 'minsheng-train' }));
+  const db = await openDatabase(config, createLogger({ level: 'warn', name: 'minsheng-train' }), { departments: loadDepartments() }); // not every shipped file: training may be replacing a model
   try {
     return await listTrainingLabels(db.sql, field);
   } finally {
@@ -98,7 +99,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     console.error(`train: ${extra.length} staff corrections added to ${rows.length} rows`);
   }
-  const out = values.out ?? path.join(LEXICON_DIR, 'models', `${target}.json`);
+  const out = values.out ?? shippedPath('models', `${target}.json`);
   const t0 = performance.now();
   let model = trainTextClassifier(texts, labels, { ...trainOptionsFromFlags(values), log: (m) => console.error(`train: ${m}`) });
   if (values['calibrate-across']) {

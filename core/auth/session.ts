@@ -3,7 +3,7 @@
 import type { Db } from '../db/connect';
 import { listDepartments } from '../db/departments';
 import { listDemoStaff } from '../db/staff-users';
-import { loadGazetteer } from '../demo/gazetteer';
+import type { Gazetteer } from '../places/gazetteer';
 import { categoryLabels } from '../nlp/category';
 import { OPEN_STATUSES, type CaseStatus } from '../cases/statuses';
 import { REQUEST_TYPES, sentimentLabelSchema, urgencySchema, type RequestType, type SentimentLabel, type Urgency } from '../nlp/types';
@@ -33,12 +33,12 @@ export interface ReferenceLists {
   openStatuses: CaseStatus[];
 }
 
-export async function referenceLists(sql: Db): Promise<ReferenceLists> {
+export async function referenceLists(sql: Db, gazetteer: Gazetteer): Promise<ReferenceLists> {
   const departments = (await listDepartments(sql)).filter((d) => d.active).map((d) => ({ code: d.code, name: d.name, shortName: d.shortName, kind: d.kind }));
   return {
     departments,
     categories: [...categoryLabels()],
-    districts: loadGazetteer().districts.map((d) => d.name),
+    districts: gazetteer.districts.map((d) => d.name),
     requestTypes: [...REQUEST_TYPES],
     urgencies: [...urgencySchema.options],
     sentiments: [...sentimentLabelSchema.options],

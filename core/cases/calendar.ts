@@ -3,13 +3,11 @@
 // A year without an official file is filled with the provisional year (provisional-calendar.ts),
 // and the calendar says which years those are, so every deadline counted on one is marked provisional.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import { lexiconPath } from '../lexicon-dir';
+import { readFolder, shippedPath } from '../shipped/store';
 import { provisionalCalendarYear } from './provisional-calendar';
 
-export const CALENDAR_DIR = lexiconPath('calendar');
+export const CALENDAR_DIR = shippedPath('calendar');
 
 const OFFSET_MS = 8 * 3_600_000; // Asia/Shanghai has been UTC+8 all year since 1991
 const DAY_MS = 86_400_000;
@@ -346,16 +344,13 @@ export function parseCalendarYear(json: unknown, source: string): CalendarYear {
 }
 
 /** Reads and validates every lexicons/calendar/<year>.json; the file name must match its year. */
-export function loadCalendarYears(dir: string = CALENDAR_DIR): CalendarYear[] {
+export function loadCalendarYears(dir: string = shippedPath('calendar')): CalendarYear[] {
   return readCalendarDir(dir).years;
 }
 
 function readCalendarDir(dir: string): { years: CalendarYear[]; fingerprint: string } {
-  const files = readdirSync(dir).filter((f) => YEAR_FILE.test(f)).sort();
   const hash = createHash('sha256');
-  const years = files.map((f) => {
-    const file = path.join(dir, f);
-    const text = readFileSync(file, 'utf8');
+  const years = readFolder(dir, YEAR_FILE).map(({ name: f, file, text }) => {
     hash.update(`${f}\0${text}\0`);
     let json: unknown;
     try {
@@ -372,7 +367,7 @@ function readCalendarDir(dir: string): { years: CalendarYear[]; fingerprint: str
 }
 
 export function loadWorkingCalendar(opts: { dir?: string; officeHours?: OfficeHoursInput } = {}): WorkingCalendar {
-  const dir = opts.dir ?? CALENDAR_DIR;
+  const dir = opts.dir ?? shippedPath('calendar');
   const { years, fingerprint } = readCalendarDir(dir);
   const calendar = new WorkingCalendar({ years, officeHours: opts.officeHours });
   calendar.source = { dir, fingerprint };

@@ -1,19 +1,16 @@
 // 合并: is a new message the same problem as an open case? Text likeness (SimHash, content
 // bigrams, keywords) only counts within the same place and time window; conflicting places,
 // categories or building numbers veto a merge, because a wrong merge hides a resident's problem.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { lexiconPath } from '../lexicon-dir';
+import { shippedJson } from '../shipped/store';
 import { EMPTY_FINGERPRINT, hammingDistance } from '../nlp/fingerprint';
 
-const TOPICS_FILE = lexiconPath('duplicate-topics.json');
 const topicsSchema = z.object({ version: z.literal(1), topics: z.array(z.object({ name: z.string().min(1), match: z.array(z.string().min(1)).min(1) })) });
-let topics: z.infer<typeof topicsSchema>['topics'] | null = null;
+const shippedTopics = shippedJson('duplicate-topics.json', topicsSchema);
 
 /** The problem objects a text talks about (路灯, 井盖, 停水 …), from lexicons/duplicate-topics.json. */
 export function topicsOf(text: string): Set<string> {
-  topics ??= topicsSchema.parse(JSON.parse(readFileSync(TOPICS_FILE, 'utf8'))).topics;
-  return new Set(topics.filter((t) => t.match.some((m) => text.includes(m))).map((t) => t.name));
+  return new Set(shippedTopics().topics.filter((t) => t.match.some((m) => text.includes(m))).map((t) => t.name));
 }
 
 export interface DuplicateSubject {

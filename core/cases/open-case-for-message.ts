@@ -11,11 +11,13 @@ import { afterCommit } from './after-commit';
 import type { CaseServiceDeps } from './deps';
 import { DEFAULT_DUPLICATE_POLICY, isDuplicate, scoreDuplicate, type DuplicatePolicy, type DuplicateScore, type DuplicateSubject } from './duplicates';
 import { openCaseInTx } from './open-case';
-import { routeCase } from './routing';
+import { routeCase, type Router } from './routing';
 import { slaRequestType, type CaseClassification, type Deadlines } from './sla';
 import { isOpenStatus } from './statuses';
 
 export interface PipelineContext extends CaseServiceDeps {
+  /** the router of the shipped data (absent: the one built from lexicons/ on first use) */
+  router?: Router;
   duplicates?: DuplicatePolicy | false;
 }
 
@@ -110,7 +112,7 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
       }
     }
 
-    const route = routeCase({
+    const route = (ctx.router?.route ?? routeCase)({
       category: analysis.category.label,
       requestType: analysis.requestType.label,
       keywords: analysis.keywords,

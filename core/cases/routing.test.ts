@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadGazetteer } from '../demo/gazetteer';
+import { loadGazetteer } from '../places/gazetteer';
 import {
   createRouter, departmentsFileSchema, loadDepartments, loadRoutingTable, routeCase, ruleSpecificity, routingTableSchema,
   type RouteInput,

@@ -1,12 +1,10 @@
 // 派单: picks the department for a case from the routing table (lexicons/routing.json) and the
 // department list (lexicons/departments.json). The most specific matching rule wins; when no
 // rule matches, the case goes to the district government of its place (属地), then to the centre.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { REQUEST_TYPES } from '../nlp/types';
-import { districtOfStreet, loadGazetteer, type Gazetteer } from '../demo/gazetteer';
-import { LEXICON_DIR } from '../lexicon-dir';
+import { districtOfStreet, loadGazetteer, type Gazetteer } from '../places/gazetteer';
+import { readJsonFile, shippedJson } from '../shipped/store';
 
 export const DEPARTMENT_KINDS = ['city-bureau', 'district', 'utility', 'centre'] as const;
 
@@ -160,12 +158,17 @@ export function createRouter(table: RoutingTable, departments: Department[], gaz
   return { route, rules, departments };
 }
 
-export function loadDepartments(file = path.join(LEXICON_DIR, 'departments.json')): Department[] {
-  return departmentsFileSchema.parse(JSON.parse(readFileSync(file, 'utf8'))).departments;
+const shippedDepartments = shippedJson('departments.json', departmentsFileSchema);
+const shippedRouting = shippedJson('routing.json', routingTableSchema);
+
+/** lexicons/departments.json (read once), or another file's. */
+export function loadDepartments(file?: string): Department[] {
+  return (file === undefined ? shippedDepartments() : readJsonFile(file, departmentsFileSchema)).departments;
 }
 
-export function loadRoutingTable(file = path.join(LEXICON_DIR, 'routing.json')): RoutingTable {
-  return routingTableSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+/** lexicons/routing.json (read once), or another file's. */
+export function loadRoutingTable(file?: string): RoutingTable {
+  return file === undefined ? shippedRouting() : readJsonFile(file, routingTableSchema);
 }
 
 let defaultRouter: Router | null = null;

@@ -1,13 +1,12 @@
 // SLA policy (办理时限) as data, and the deadline arithmetic built on the working calendar:
 // deadlines per urgency / request type / subtopic, pauses while the resident is awaited, reminders
 // (催办), escalation (督办), extensions (延期) and the return (退单) window.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { lexiconPath } from '../lexicon-dir';
+import { readJsonFile, shippedJson, shippedPath } from '../shipped/store';
 import { REQUEST_TYPES, requestTypeSchema, urgencySchema, type RequestType } from '../nlp/types';
 import { addHours, loadWorkingCalendar, officeHoursSchema, WorkingCalendar } from './calendar';
 
-export const SLA_POLICY_FILE = lexiconPath('sla-policy.json');
+export const SLA_POLICY_FILE = shippedPath('sla-policy.json');
 
 /** 'hours' run on the wall clock; 'workingDays' end at the close of office hours (see WorkingCalendar.addWorkingDays). */
 export const durationSchema = z.discriminatedUnion('unit', [
@@ -119,8 +118,11 @@ export function parseSlaPolicy(json: unknown, source = 'sla policy'): SlaPolicy 
   return parsed.data;
 }
 
-export function loadSlaPolicy(file: string = SLA_POLICY_FILE): SlaPolicy {
-  return parseSlaPolicy(JSON.parse(readFileSync(file, 'utf8')), file);
+const shippedPolicy = shippedJson('sla-policy.json', slaPolicySchema);
+
+/** lexicons/sla-policy.json (read once), or another file's. */
+export function loadSlaPolicy(file?: string): SlaPolicy {
+  return file === undefined ? shippedPolicy() : readJsonFile(file, slaPolicySchema);
 }
 
 /** The SLA policy and the working calendar with its office hours: loaded once per process and passed down. */

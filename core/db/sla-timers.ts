@@ -1,8 +1,11 @@
 // SLA timer rows (催办 / 超期 / 督办): what the delayed jobs and the periodic sweep fire from.
 import type { Db } from './connect';
 
-export type TimerDeadline = 'accept' | 'response' | 'resolve';
-export type TimerKind = 'remind' | 'overdue' | 'escalate';
+/** the deadlines a timer watches and what it does when it fires: the table's values and the sla-timer job's */
+export const TIMER_DEADLINES = ['accept', 'response', 'resolve'] as const;
+export const TIMER_KINDS = ['remind', 'overdue', 'escalate'] as const;
+export type TimerDeadline = (typeof TIMER_DEADLINES)[number];
+export type TimerKind = (typeof TIMER_KINDS)[number];
 
 export interface TimerSpec {
   deadline: TimerDeadline;

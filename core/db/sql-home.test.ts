@@ -1,27 +1,11 @@
 // Where SQL may be written: only in core/db (named functions per entity), with the column
 // transform of connect.ts instead of hand-written camelCase aliases, and one transaction type.
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles as files, sourceLines } from '../../test/support/sources';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-    const rel = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...sources(rel));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) out.push(rel);
-  }
-  return out;
-}
-
-const files = ['core', 'api', 'workers', 'bin'].flatMap(sources);
 const hits = (re: RegExp, keep: (file: string) => boolean) =>
-  files.filter(keep).flatMap((f) =>
-    readFileSync(path.join(ROOT, f), 'utf8').split('\n').flatMap((line, i) => (re.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
-  );
+  files.filter(keep).flatMap((f) => sourceLines(f).flatMap(([n, line]) => (re.test(line) ? [`${f}:${n}: ${line.trim()}`] : [])));
 const outsideDb = (f: string) => !f.startsWith(`core${path.sep}db${path.sep}`);
 
 describe('SQL lives in core/db', () => {

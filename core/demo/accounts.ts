@@ -1,9 +1,7 @@
 // The city's official accounts per channel (lexicons/accounts.json): where residents write to.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { channelSchema } from '../messages/incoming';
-import { LEXICON_DIR } from '../lexicon-dir';
+import { readJsonFile, shippedJson } from '../shipped/store';
 
 export const accountSchema = z.object({
   channel: channelSchema,
@@ -33,6 +31,9 @@ export const accountsFileSchema = z.object({
   }
 });
 
-export function loadAccounts(file = path.join(LEXICON_DIR, 'accounts.json')): Account[] {
-  return accountsFileSchema.parse(JSON.parse(readFileSync(file, 'utf8'))).accounts;
+const shippedAccounts = shippedJson('accounts.json', accountsFileSchema);
+
+/** lexicons/accounts.json (read once), or another file's. */
+export function loadAccounts(file?: string): Account[] {
+  return (file === undefined ? shippedAccounts() : readJsonFile(file, accountsFileSchema)).accounts;
 }

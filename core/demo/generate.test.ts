@@ -3,7 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { CHANNELS, incomingMessageSchema } from '../messages/incoming';
 import { REQUEST_TYPES } from '../nlp/types';
 import { routeCase } from '../cases/routing';
-import { loadGazetteer } from './gazetteer';
+import { loadGazetteer } from '../places/gazetteer';
 import { generateDemoDataset, generateDemoMessages } from './generate';
 import { CATEGORIES } from './seed-corpus';
 

@@ -5,7 +5,7 @@ import { incomingMessageSchema, type Channel, type IncomingMessage } from '../me
 import type { RequestType, SentimentLabel, Urgency } from '../nlp/types';
 import { loadAccounts, type Account } from './accounts';
 import { BURSTS, type BurstPlace, type BurstSpec } from './bursts';
-import { loadGazetteer, type Gazetteer, type GazetteerDistrict, type GazetteerStreet } from './gazetteer';
+import { loadGazetteer, type Gazetteer, type GazetteerDistrict, type GazetteerStreet } from '../places/gazetteer';
 import { hotlineOrderJson, portalFormJson, weiboCommentJson, wechatTextXml, chinaTime } from './payloads';
 import { createRng, hash32, type Rng } from '../util/seeded-random';
 import { CATEGORIES, loadSeedMessages, type Category, type SeedMessage } from './seed-corpus';
@@ -16,6 +16,9 @@ export interface GenerateDemoOptions {
   /** the end of the demo window; messages fall in the `days` days before it */
   now: Date;
   days?: number;
+  /** the places and accounts messages are written about and to (default: the shipped ones) */
+  gazetteer?: Gazetteer;
+  accounts?: Account[];
 }
 
 /** What the generator meant each message to be: the answer key for tests and evaluation. */
@@ -88,8 +91,8 @@ export function generateDemoDataset(opts: GenerateDemoOptions): DemoDataset {
   // (channel, text, resident, id) never depends on the clock, only when it arrived does
   const rngAt = (i: number) => createRng(`minsheng-demo:${seed}:${i}`);
   const clockAt = (i: number) => createRng(`minsheng-demo-clock:${seed}:${i}`);
-  const g = loadGazetteer();
-  const accounts = loadAccounts();
+  const g = opts.gazetteer ?? loadGazetteer();
+  const accounts = opts.accounts ?? loadAccounts();
   const seedRows = loadSeedMessages();
   const relocate = makeRelocator(g);
   const seedPart = hash32(`ids:${seed}`) % 100_000;

@@ -7,7 +7,7 @@ import type { Sql } from '../db/connect';
 import { getAppState, initAppState, setAppState } from '../db/app-state';
 import { insertMessages, listMessagesWithoutCase } from '../db/messages';
 import { openCaseForMessage } from '../cases/open-case-for-message';
-import type { Sla } from '../cases/sla';
+import type { Shipped } from '../shipped/index';
 import { ensureDemoStaff } from '../auth/staff';
 import { generateDemoMessages } from './generate';
 import { driveDemoLifecycles } from './lifecycles';
@@ -23,7 +23,7 @@ export interface DemoState {
 export async function loadDemo(opts: {
   sql: Sql;
   logger: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
-  sla: Sla;
+  shipped: Shipped;
   count: number;
   seed?: number;
   now?: Date;
@@ -43,9 +43,9 @@ export async function loadDemo(opts: {
     done: false,
   });
   const started = Date.now();
-  const messages = generateDemoMessages({ seed: state.seed, count: state.count, now: new Date(state.anchor), days: 30 });
+  const messages = generateDemoMessages({ seed: state.seed, count: state.count, now: new Date(state.anchor), days: 30, gazetteer: opts.shipped.gazetteer, accounts: opts.shipped.accounts });
   messages.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
-  const ctx = { sql: opts.sql, policy: opts.sla.policy, calendar: opts.sla.calendar };
+  const ctx = { sql: opts.sql, policy: opts.shipped.sla.policy, calendar: opts.shipped.sla.calendar, router: opts.shipped.router };
   // the system dispatches a few minutes after receipt, as it would have on that day
   const openPending = async () => {
     const pending = await listMessagesWithoutCase(opts.sql);

@@ -1,10 +1,9 @@
 // The hand-written seed corpus (lexicons/seed/messages.csv): labelled resident messages that
 // train the shipped default category model and feed the demo generator.
-import path from 'node:path';
 import { z } from 'zod';
 import { readCsvFile } from '../util/csv';
 import { requestTypeSchema, sentimentLabelSchema, urgencySchema } from '../nlp/types';
-import { LEXICON_DIR } from '../lexicon-dir';
+import { shippedPath } from '../shipped/store';
 
 /** 一级分类: the seven first-level categories of the city's classification. */
 export const CATEGORIES = ['城乡建设', '劳动和社会保障', '教育文体', '商贸旅游', '环境保护', '卫生计生', '交通运输'] as const;
@@ -20,7 +19,7 @@ export const seedMessageSchema = z.object({
 });
 export type SeedMessage = z.infer<typeof seedMessageSchema>;
 
-export const SEED_FILE = path.join(LEXICON_DIR, 'seed/messages.csv');
+export const SEED_FILE = shippedPath('seed', 'messages.csv');
 
 export function loadSeedMessages(file = SEED_FILE): SeedMessage[] {
   const { header, rows } = readCsvFile(file);

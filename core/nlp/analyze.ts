@@ -2,8 +2,6 @@
 // category, request type, urgency, sentiment, place, keywords and fingerprint. Synchronous and
 // total: every input (empty, huge, emoji only, broken UTF-16, not even a string) gets a defined
 // result, and a message any reader is unsure about is flagged for the human triage queue.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { classifyCategory } from './category';
 import { classifyEnglish, detectLanguage, englishSentiment, englishTokens } from './english';
@@ -13,7 +11,8 @@ import { hanRatio, normalizeText } from './normalize';
 import { detectPii } from './pii';
 import { extractPlace } from './place';
 import { classifyRequestType } from './request-type';
-import { LEXICON_DIR, segment } from './segment';
+import { segment } from './segment';
+import { shippedJson } from '../shipped/store';
 import { getSentimentLexicon, lexiconSentiment, messageSentiment, type SentimentResult } from './sentiment';
 import { messageAnalysisSchema, type MessageAnalysis, type Prediction } from './types';
 import { readUrgency } from './urgency';
@@ -31,10 +30,8 @@ const thresholdsSchema = z.object({
 });
 export type NlpThresholds = z.infer<typeof thresholdsSchema>;
 
-let thresholds: NlpThresholds | null = null;
-export function nlpThresholds(): NlpThresholds {
-  return (thresholds ??= thresholdsSchema.parse(JSON.parse(readFileSync(path.join(LEXICON_DIR, 'nlp-thresholds.json'), 'utf8'))));
-}
+/** lexicons/nlp-thresholds.json */
+export const nlpThresholds: () => NlpThresholds = shippedJson('nlp-thresholds.json', thresholdsSchema);
 
 /** MessageAnalysis plus what the readers saw, for staff screens and debugging. */
 export const analysisDetailSchema = messageAnalysisSchema.extend({

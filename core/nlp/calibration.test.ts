@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibrate, confusion, fitPlatt, reliability, reviewQueue } from './calibration';
-import { seededRandom } from './linear/sparse';
+import { seededRandom } from '../util/seeded-random';
 import { logisticProbability, trainLogistic } from './linear/logistic';
 
 describe('calibration', () => {

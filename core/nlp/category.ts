@@ -6,7 +6,7 @@ import { loadTextClassifier, type TextClassifier } from './text-classifier';
 import type { Prediction } from './types';
 
 export const CATEGORY_MODEL_FILE = MODEL_FILES.category;
-const shipped = shippedModel(CATEGORY_MODEL_FILE, loadTextClassifier);
+const shipped = shippedModel(() => MODEL_FILES.category, loadTextClassifier);
 
 /** The shipped model, read once; a missing or broken file is a deployment error, so it throws. */
 export function categoryModel(): TextClassifier {

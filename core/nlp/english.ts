@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { readCsvFile } from '../util/csv';
 import { hanRatio } from './normalize';
-import { LEXICON_DIR } from './segment';
+import { shippedPath } from '../shipped/store';
 import { trainTextClassifier, type TextClassifier } from './text-classifier';
 import type { Prediction, SentimentLabel } from './types';
 
@@ -75,7 +75,7 @@ export function englishSentiment(text: string): EnglishSentiment {
   return { label, score: Math.round(score * 1000) / 1000, confidence: Math.round(Math.min(0.9, 0.5 + Math.abs(score) * 0.5) * 1000) / 1000 };
 }
 
-export const ENGLISH_SEED_FILE = path.join(LEXICON_DIR, 'seed', 'english.csv');
+export const ENGLISH_SEED_FILE = shippedPath('seed', 'english.csv');
 
 interface EnglishModels {
   category: TextClassifier;

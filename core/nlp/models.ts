@@ -1,19 +1,27 @@
-// Every shipped model file of the readers is named and read here, and only here (lexicons/models/).
-// A model is read once, on first use. A missing or broken file is a deployment error: it is logged
-// once with the file's path and every use throws an error naming the file, never a silent fallback.
+// Every shipped model file of the readers is named here (lexicons/models/) and read through the
+// shipped-file loader (core/shipped): once, at start-up in the services (loadShipped) or on first use
+// elsewhere. A missing or broken file is a deployment error: it is logged once with the file's path
+// and every use throws an error naming the file, never a silent fallback.
 // Tests and evaluations may put another model in place (or none, where a reader allows it).
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { LEXICON_DIR } from './segment';
+import { ZodError } from 'zod';
+import { registerShipped, shippedPath } from '../shipped/store';
 
-export const MODEL_DIR = path.join(LEXICON_DIR, 'models');
-
+/** The model files in the shipped folder in use (lexicons/models/ unless configured otherwise). */
 export const MODEL_FILES = {
-  category: path.join(MODEL_DIR, 'category.json'),
-  requestType: path.join(MODEL_DIR, 'request-type.json'),
-  urgency: path.join(MODEL_DIR, 'urgency.json'),
-  sentiment: path.join(MODEL_DIR, 'sentiment.json'),
-} as const;
+  get category() {
+    return shippedPath('models', 'category.json');
+  },
+  get requestType() {
+    return shippedPath('models', 'request-type.json');
+  },
+  get urgency() {
+    return shippedPath('models', 'urgency.json');
+  },
+  get sentiment() {
+    return shippedPath('models', 'sentiment.json');
+  },
+};
 
 export class ModelFileError extends Error {
   constructor(
@@ -33,21 +41,27 @@ export interface ShippedModel<T> {
   readonly file: string;
 }
 
-/** A shipped model read by `load` from `file` on first use. */
-export function shippedModel<T>(file: string, load: (file: string) => T): ShippedModel<T> {
+/** A model read by `load` from `file` on first use. A file given as a function is a shipped model:
+ * its path is taken when it is read (the shipped folder in use) and loadShipped reads it at start-up. */
+export function shippedModel<T>(file: string | (() => string), load: (file: string) => T): ShippedModel<T> {
   let model: T | null | undefined;
   let failure: ModelFileError | undefined;
-  return {
-    file,
+  const fileNow = () => (typeof file === 'string' ? file : file());
+  const holder: ShippedModel<T> = {
+    get file() {
+      return fileNow();
+    },
     get() {
       if (model !== undefined) return model;
       if (failure) throw failure;
+      const f = fileNow();
       try {
-        if (!existsSync(file)) throw new Error('file is missing');
-        model = load(file);
+        if (!existsSync(f)) throw new Error('file is missing');
+        model = load(f);
         return model;
       } catch (err) {
-        failure = new ModelFileError(file, err instanceof Error ? err.message : String(err));
+        const first = err instanceof ZodError ? err.issues[0] : undefined;
+        failure = new ModelFileError(f, first ? `${first.path.join('.') || '(root)'}: ${first.message}` : err instanceof Error ? err.message : String(err));
         console.error(`[minsheng nlp] ${failure.message}`);
         throw failure;
       }
@@ -57,4 +71,20 @@ export function shippedModel<T>(file: string, load: (file: string) => T): Shippe
       failure = undefined;
     },
   };
+  if (typeof file === 'function') {
+    let overridden = false;
+    const set = holder.set;
+    holder.set = (m) => {
+      overridden = m !== undefined;
+      set(m);
+    };
+    registerShipped({
+      name: 'model',
+      load: () => void (overridden ? null : holder.get()),
+      reset: () => {
+        if (!overridden) set(undefined);
+      },
+    });
+  }
+  return holder;
 }

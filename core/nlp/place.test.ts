@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractPlace, setGazetteer } from './place';
 import { segment } from './segment';
-import { loadGazetteer } from '../demo/gazetteer';
+import { loadGazetteer } from '../places/gazetteer';
 
 describe('place extraction (Wuhu gazetteer)', () => {
   it('reads district, street and community, keeping the address as written', () => {

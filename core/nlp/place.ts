@@ -3,7 +3,7 @@
 // longest match; roads and landmarks map to their street and district; a road shared by
 // several streets or districts lowers the confidence instead of guessing silently. The address
 // as the resident wrote it is kept verbatim.
-import { loadGazetteer, type Gazetteer } from '../demo/gazetteer';
+import { loadGazetteer, type Gazetteer } from '../places/gazetteer';
 import type { Place } from './types';
 import { addWords } from './segment';
 import { fuzzyPlaceHits, type FuzzyName } from './fuzzy-place';
@@ -74,14 +74,10 @@ export function buildPlaceIndex(g: Gazetteer): PlaceIndex {
 
 function placeIndex(): PlaceIndex | null {
   if (index) return index;
-  try {
-    const g = loadGazetteer();
-    index = buildPlaceIndex(g);
-    // Gazetteer names become words so segmentation (keywords, classifiers) keeps them whole.
-    addWords([...index.names.keys()].filter((n) => n.length >= 3));
-  } catch {
-    index = { names: new Map(), fuzzy: [], maxLen: 1, city: '' }; // no gazetteer: no places, never a crash
-  }
+  // a missing or broken gazetteer throws, naming the file and the field (the services check it at start-up)
+  index = buildPlaceIndex(loadGazetteer());
+  // Gazetteer names become words so segmentation (keywords, classifiers) keeps them whole.
+  addWords([...index.names.keys()].filter((n) => n.length >= 3));
   return index;
 }
 

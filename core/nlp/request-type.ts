@@ -1,11 +1,9 @@
 // 诉求类型 (consultation, help, complaint, report, suggestion, thanks) from cue phrases in
 // lexicons/request-type.json, the message's sentiment, and a trained model when one ships
 // (lexicons/models/request-type.json, trained on labelled messages with `eval analyze --train`).
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import { REQUEST_TYPES, type Prediction, type RequestType } from './types';
-import { LEXICON_DIR } from './segment';
+import { shippedJson } from '../shipped/store';
 import { calibrate, plattSchema } from './calibration';
 import { MODEL_FILES, shippedModel } from './models';
 import { loadTextClassifier, type TextClassifier } from './text-classifier';
@@ -31,10 +29,11 @@ interface Compiled {
   fallback: z.infer<typeof configSchema>['fallback'];
 }
 
+const shippedConfig = shippedJson('request-type.json', configSchema);
 let compiled: Compiled | null = null;
 function config(): Compiled {
   if (compiled) return compiled;
-  const c = configSchema.parse(JSON.parse(readFileSync(path.join(LEXICON_DIR, 'request-type.json'), 'utf8')));
+  const c = shippedConfig();
   const cues: Compiled['cues'] = [];
   for (const type of REQUEST_TYPES) for (const [src, weight] of c.cues[type] ?? []) cues.push({ type, re: new RegExp(src, 'g'), weight, source: src });
   compiled = { cues, openingChars: c.openingChars, openingBonus: c.openingBonus, courtesy: new RegExp(c.courtesyClosing), sentimentBoost: c.sentimentBoost, urgentBoost: c.urgentBoost, fallback: c.fallback };
@@ -48,7 +47,7 @@ export interface RequestTypeResult extends Prediction {
 }
 
 export const REQUEST_TYPE_MODEL_FILE = MODEL_FILES.requestType;
-const shipped = shippedModel(REQUEST_TYPE_MODEL_FILE, loadTextClassifier);
+const shipped = shippedModel(() => MODEL_FILES.requestType, loadTextClassifier);
 /** Put another model in place (null: cue patterns alone; undefined: the shipped file). */
 export function setRequestTypeModel(m: TextClassifier | null | undefined): void {
   shipped.set(m);

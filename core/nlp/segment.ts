@@ -1,14 +1,14 @@
 // Chinese word segmentation: nodejieba with Minsheng's own user dictionary and stop words.
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
+import { shippedList } from '../shipped/store';
 
 const require = createRequire(import.meta.url);
 const jieba: { cut(text: string, hmm?: boolean): string[]; insertWord(word: string, tag?: string): boolean; load(opts: Record<string, string>): void } =
   require('nodejieba');
 
-export const LEXICON_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lexicons');
+/** lexicons/userdict.txt ("word [freq] [tag]") and lexicons/stopwords.txt, read by the shipped-file loader */
+export const shippedUserDict = shippedList('userdict.txt', { optional: true });
+export const shippedStopWords = shippedList('stopwords.txt', { optional: true });
 
 let loaded = false;
 let stopWords: Set<string> = new Set();
@@ -16,22 +16,16 @@ let stopWords: Set<string> = new Set();
 function ensureLoaded(): void {
   if (loaded) return;
   loaded = true;
-  const userDict = path.join(LEXICON_DIR, 'userdict.txt');
-  if (existsSync(userDict)) {
-    // "word [freq] [tag]": nodejieba's insertWord takes no frequency, so only the tag is kept.
-    for (const line of readFileSync(userDict, 'utf8').split('\n')) {
-      const [word, ...rest] = line.trim().split(/\s+/);
-      if (!word || word.startsWith('#')) continue;
-      const tag = rest.find((f) => !/^\d+$/.test(f));
-      if (tag) jieba.insertWord(word, tag);
-      else jieba.insertWord(word);
-      dictionaryWords.add(word);
-    }
+  // "word [freq] [tag]": nodejieba's insertWord takes no frequency, so only the tag is kept.
+  for (const line of shippedUserDict()) {
+    const [word, ...rest] = line.split(/\s+/);
+    if (!word) continue;
+    const tag = rest.find((f) => !/^\d+$/.test(f));
+    if (tag) jieba.insertWord(word, tag);
+    else jieba.insertWord(word);
+    dictionaryWords.add(word);
   }
-  const stop = path.join(LEXICON_DIR, 'stopwords.txt');
-  if (existsSync(stop)) {
-    stopWords = new Set(readFileSync(stop, 'utf8').split('\n').map((w) => w.trim()).filter((w) => w && !w.startsWith('#')));
-  }
+  stopWords = new Set(shippedStopWords());
 }
 
 /** Add words at run time (e.g. gazetteer names) so they are never split. */

@@ -5,11 +5,11 @@
 // Words are found by forward maximum matching against every list at once (sentiment words,
 // negations, degree adverbs, markers and an ignore list), not by jieba: this keeps fused forms
 // like 不错 / 不好意思 / 差不多 whole without depending on the segmenter's dictionary.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { SentimentLabel } from './types';
-import { LEXICON_DIR } from './segment';
+import { shippedJson, shippedList } from '../shipped/store';
 import { calibrate, plattSchema, type Platt } from './calibration';
 import { MODEL_FILES, shippedModel } from './models';
 import { crossValidatedProbabilities, stratifiedFolds, textClassifierFromJSON, trainTextClassifier, type TextClassifier, type TrainOptions } from './text-classifier';
@@ -78,12 +78,9 @@ export interface SentimentLexicon {
   rules: SentimentRules;
 }
 
-function readList(file: string): [string, number][] {
-  if (!existsSync(file)) return [];
+function weighted(lines: string[]): [string, number][] {
   const out: [string, number][] = [];
-  for (const raw of readFileSync(file, 'utf8').split('\n')) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
+  for (const line of lines) {
     const [word, w] = line.split(/[\s,]+/);
     const n = w === undefined ? 1 : Number(w);
     if (word && Number.isFinite(n)) out.push([word, n]);
@@ -121,20 +118,26 @@ export function buildSentimentLexicon(src: LexiconSources, base: SentimentRules 
   return { entries, maxLen, rules };
 }
 
-function loadRules(dir = path.join(LEXICON_DIR, 'sentiment')): SentimentRules {
-  return rulesSchema.parse(JSON.parse(readFileSync(path.join(dir, 'rules.json'), 'utf8')));
-}
+// lexicons/sentiment/: the word lists ("word [weight]" a line) and rules.json, read by the shipped-file loader
+const loadRules = shippedJson('sentiment/rules.json', rulesSchema);
+const SHIPPED_LISTS = {
+  positive: shippedList('sentiment/positive.txt', { optional: true }),
+  negative: shippedList('sentiment/negative.txt', { optional: true }),
+  negation: shippedList('sentiment/negation.txt', { optional: true }),
+  degree: shippedList('sentiment/degree.txt', { optional: true }),
+  ignore: shippedList('sentiment/ignore.txt', { optional: true }),
+};
 
-export function loadSentimentLexicon(dir = path.join(LEXICON_DIR, 'sentiment')): SentimentLexicon {
+export function loadSentimentLexicon(): SentimentLexicon {
   return buildSentimentLexicon(
     {
-      positive: readList(path.join(dir, 'positive.txt')),
-      negative: readList(path.join(dir, 'negative.txt')),
-      negation: readList(path.join(dir, 'negation.txt')),
-      degree: readList(path.join(dir, 'degree.txt')),
-      ignore: readList(path.join(dir, 'ignore.txt')).map(([w]) => w),
+      positive: weighted(SHIPPED_LISTS.positive()),
+      negative: weighted(SHIPPED_LISTS.negative()),
+      negation: weighted(SHIPPED_LISTS.negation()),
+      degree: weighted(SHIPPED_LISTS.degree()),
+      ignore: weighted(SHIPPED_LISTS.ignore()).map(([w]) => w),
     },
-    loadRules(dir),
+    loadRules(),
   );
 }
 
@@ -332,7 +335,7 @@ export function loadSentimentModel(file = SENTIMENT_MODEL_FILE): SentimentModel 
   return { classifier: textClassifierFromJSON(j.classifier), lexiconWeight: j.lexiconWeight, offset: j.offset, calibration: j.calibration };
 }
 
-const shipped = shippedModel(SENTIMENT_MODEL_FILE, loadSentimentModel);
+const shipped = shippedModel(() => MODEL_FILES.sentiment, loadSentimentModel);
 
 /** Use a model (or none) instead of the shipped file; for tests and evaluation (undefined: the shipped file). */
 export function setSentimentModel(m: SentimentModel | null | undefined): void {

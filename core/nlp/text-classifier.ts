@@ -9,7 +9,8 @@ import type { Prediction } from './types';
 import { decodeF32, decodeF64, decodeQ8, encodeF32, encodeF64, encodeQ8 } from './linear/codec';
 import { DEFAULT_FEATURES, type FeatureConfig, extractKeys, hasContent, truncate } from './linear/features';
 import { KeyTable } from './linear/key-table';
-import { type Csr, seededRandom } from './linear/sparse';
+import type { Csr } from './linear/sparse';
+import { seededRandom } from '../util/seeded-random';
 import { type SvmOptions, trainOneVsRest } from './linear/svm';
 import { cut, segment } from './segment';
 

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Urgency } from './types';
-import { LEXICON_DIR } from './segment';
+import { shippedJson } from '../shipped/store';
 import { calibrate, plattSchema, type Platt } from './calibration';
 import { MODEL_FILES, shippedModel } from './models';
 import { textClassifierFromJSON, type TextClassifier } from './text-classifier';
@@ -49,10 +49,11 @@ interface Compiled {
   householdOnly: RegExp;
 }
 
+const shippedConfig = shippedJson('urgency.json', configSchema);
 let compiled: Compiled | null = null;
 function config(): Compiled {
   if (compiled) return compiled;
-  const c = configSchema.parse(JSON.parse(readFileSync(path.join(LEXICON_DIR, 'urgency.json'), 'utf8')));
+  const c = shippedConfig();
   compiled = {
     hazards: c.hazards.map(([re, why]) => [new RegExp(re, 'g'), why]),
     outages: c.outages.map(([re, why]) => [new RegExp(re, 'g'), why]),
@@ -245,7 +246,7 @@ export function saveUrgencyReader(r: UrgencyReader, file: string, meta?: Record<
   writeFileSync(file, JSON.stringify(j) + '\n');
 }
 
-const shippedReader = shippedModel(URGENCY_MODEL_FILE, loadUrgencyReader);
+const shippedReader = shippedModel(() => MODEL_FILES.urgency, loadUrgencyReader);
 /** Put another reader in place (null: the patterns alone; undefined: the shipped file). */
 export function setUrgencyReader(r: UrgencyReader | null | undefined): void {
   shippedReader.set(r);

@@ -5,6 +5,7 @@ import {
   BACKOFF_BASE_MS,
   isPermanent,
   jobIdFor,
+  periodicJobIds,
   parseJobData,
   queueDefinitions,
   QUEUE_NAMES,
@@ -71,7 +72,7 @@ export class BullMqQueue implements JobQueue {
 
   async every(task: JobData<'periodic'>['task'], everyMs: number): Promise<void> {
     const q = this.queue('periodic');
-    const id = `every-${task}`;
+    const id = periodicJobIds.schedule(task);
     // a schedule that is missing although we set it before means Redis lost its data: run the
     // task at once as well, so a flush costs no sweep interval
     const missing = this.scheduled.has(task) && !(await q.getJobScheduler(id));
@@ -81,7 +82,7 @@ export class BullMqQueue implements JobQueue {
       { name: 'periodic', data: { task }, opts: { attempts: 1, removeOnComplete: REMOVE_ON_COMPLETE, removeOnFail: REMOVE_ON_FAIL } },
     );
     this.scheduled.add(task);
-    if (missing) await this.enqueue('periodic', { task }, { jobId: `${task}-restored-${Date.now()}` });
+    if (missing) await this.enqueue('periodic', { task }, { jobId: periodicJobIds.restored(task, Date.now()) });
   }
 
   async healthy(): Promise<boolean> {

@@ -1,6 +1,7 @@
 // The job contract shared by producers (api, cli) and consumers (workers): queue names,
 // zod payload schemas, job ids derived from the data (idempotent enqueue), and job options.
 import { z } from 'zod';
+import { TIMER_DEADLINES, TIMER_KINDS } from '../db/sla-timers';
 
 const id = z.number().int().positive();
 
@@ -28,8 +29,8 @@ export const queueDefinitions = {
   'sla-timer': {
     schema: z.object({
       caseId: id,
-      kind: z.enum(['remind', 'overdue', 'escalate']),
-      deadline: z.enum(['accept', 'response', 'resolve']),
+      kind: z.enum(TIMER_KINDS),
+      deadline: z.enum(TIMER_DEADLINES),
       /** the due time the timer was computed for: a stale timer (deadline moved) does nothing */
       at: z.string().datetime({ offset: true }),
     }),
@@ -57,6 +58,14 @@ export const REMOVE_ON_FAIL = { count: 5000, age: 7 * 24 * 3600 };
 export function parseJobData<Q extends QueueName>(queue: Q, data: unknown): JobData<Q> {
   return queueDefinitions[queue].schema.parse(data) as JobData<Q>;
 }
+
+/** The ids of periodic runs, one scheme for both runners: the schedule's own id, one run of it
+ * (in-process), and a run made up at once for a schedule Redis lost (BullMQ). */
+export const periodicJobIds = {
+  schedule: (task: JobData<'periodic'>['task']) => `every-${task}`,
+  run: (task: JobData<'periodic'>['task'], n: number) => `every-${task}-${n}`,
+  restored: (task: JobData<'periodic'>['task'], at: number) => `${task}-restored-${at}`,
+};
 
 export function jobIdFor<Q extends QueueName>(queue: Q, data: JobData<Q>): string {
   return (queueDefinitions[queue].jobId as (d: JobData<Q>) => string)(data);

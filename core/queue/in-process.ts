@@ -4,6 +4,7 @@ import {
   BACKOFF_BASE_MS,
   isPermanent,
   jobIdFor,
+  periodicJobIds,
   parseJobData,
   queueDefinitions,
   type EnqueueOptions,
@@ -88,7 +89,7 @@ export class InProcessQueue implements JobQueue {
     const current = this.intervals.get(task);
     if (current?.everyMs === everyMs) return;
     if (current) clearInterval(current.timer);
-    const fire = () => void this.enqueue('periodic', { task }, { jobId: `every-${task}-${++this.fired}` }).catch(() => {});
+    const fire = () => void this.enqueue('periodic', { task }, { jobId: periodicJobIds.run(task, ++this.fired) }).catch(() => {});
     const timer = setInterval(fire, everyMs);
     timer.unref?.();
     this.intervals.set(task, { timer, everyMs });

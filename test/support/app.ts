@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import type { JobQueue } from '../../core/queue/contract';
 import type { TestDatabase } from './db';
-import { sla } from './cases';
+import { shipped } from './cases';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', ...overrides });
@@ -13,7 +13,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export const silentLogger = createLogger({ level: 'silent' });
 
 export function testApp(db: TestDatabase, queue: JobQueue, config: Config = testConfig()) {
-  return createApp({ db, queue, config, logger: silentLogger, sla });
+  return createApp({ db, queue, config, logger: silentLogger, shipped });
 }
 
 export function postJson(app: ReturnType<typeof createApp>, path: string, body: unknown, headers: Record<string, string> = {}) {

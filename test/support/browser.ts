@@ -18,7 +18,7 @@ import { openDatabase, openQueue } from '../../core/runtime';
 import { createProcessors, schedulePeriodic } from '../../workers/processors/index';
 import { freePort } from './net';
 import { allowFor, waitFor } from './pipeline';
-import { sla } from './cases';
+import { shipped } from './cases';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -57,13 +57,13 @@ export async function startService(opts: { demoMessages: number }): Promise<Runn
   await buildDashboard(dashboardDir);
   const config = loadConfig({ DATA_DIR: path.join(tmp, 'data'), LOG_LEVEL: 'silent', DEMO_MESSAGES: String(opts.demoMessages), PORTAL_RATE_LIMIT: '100' });
   const logger = createLogger({ level: 'silent' });
-  const db = await openDatabase(config, logger);
+  const db = await openDatabase(config, logger, { departments: shipped.departments });
   const queue = openQueue(config, logger) as InProcessQueue;
-  queue.register(createProcessors({ db, queue, logger, config, sla }));
-  await schedulePeriodic({ db, queue, logger, config, sla });
+  queue.register(createProcessors({ db, queue, logger, config, shipped }));
+  await schedulePeriodic({ db, queue, logger, config, shipped });
   const port = await freePort();
-  const server = await listen(createApp({ db, queue, config, logger, dashboardDir, sla }), '127.0.0.1', port);
-  await loadDemo({ sql: db.sql, logger, count: opts.demoMessages, sla });
+  const server = await listen(createApp({ db, queue, config, logger, dashboardDir, shipped }), '127.0.0.1', port);
+  await loadDemo({ sql: db.sql, logger, count: opts.demoMessages, shipped });
   await waitFor(async () => (await getAppState<{ done: boolean }>(db.sql, 'demo'))?.done, allowFor(opts.demoMessages, 50), 250, 'the demo load is done');
   const base = `http://127.0.0.1:${port}`;
   return {

@@ -4,12 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { upsertStaffUser, type StaffRole } from '../../core/auth/staff';
 import type { CaseServiceDeps } from '../../core/cases/deps';
 import { openCaseInTx } from '../../core/cases/open-case';
-import { loadSla, type CaseClassification } from '../../core/cases/sla';
+import type { CaseClassification } from '../../core/cases/sla';
+import { loadShipped } from '../../core/shipped/index';
 import type { Sql } from '../../core/db/connect';
 import { insertMessage, type StoredMessage } from '../../core/db/messages';
 import type { IncomingMessage } from '../../core/messages/incoming';
 
-export const sla = loadSla();
+/** the shipped data, as the entry points load it */
+export const shipped = loadShipped();
+export const sla = shipped.sla;
 
 export function serviceDeps(sql: Sql): CaseServiceDeps {
   return { sql, policy: sla.policy, calendar: sla.calendar };

@@ -8,13 +8,13 @@ import { wechatSignature } from '../../core/channels/wechat/signature';
 import { InProcessQueue } from '../../core/queue/in-process';
 import { createProcessors } from '../../workers/processors/index';
 import { silentLogger, type testApp } from './app';
-import { sla } from './cases';
+import { shipped } from './cases';
 
 type App = ReturnType<typeof testApp>;
 
 export function channelPipeline(db: Database, config: Config, opts: { now?: () => Date } = {}) {
   const queue = new InProcessQueue({ concurrency: 2 });
-  queue.register(createProcessors({ db, queue, logger: silentLogger, config, now: opts.now, sla }));
+  queue.register(createProcessors({ db, queue, logger: silentLogger, config, now: opts.now, shipped }));
   return queue;
 }
 

@@ -3,11 +3,11 @@ import { InProcessQueue } from '../../core/queue/in-process';
 import { createProcessors } from '../../workers/processors/index';
 import type { Database } from '../../core/db/connect';
 import { silentLogger } from './app';
-import { sla } from './cases';
+import { shipped } from './cases';
 
 export function inProcessPipeline(db: Database, opts: { now?: () => Date } = {}) {
   const queue = new InProcessQueue({ concurrency: 2 });
-  queue.register(createProcessors({ db, queue, logger: silentLogger, now: opts.now, sla }));
+  queue.register(createProcessors({ db, queue, logger: silentLogger, now: opts.now, shipped }));
   return queue;
 }
 

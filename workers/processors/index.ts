@@ -12,8 +12,8 @@ export type { WorkerDeps } from './context';
 const AREAS: ((ctx: WorkerContext) => WorkerArea)[] = [messagesArea, slaArea, outboxArea, channelsArea];
 
 function buildAreas(deps: WorkerDeps): WorkerArea[] {
-  const { policy, calendar } = deps.sla;
-  const ctx: WorkerContext = { ...deps, now: deps.now ?? (() => new Date()), policy, calendar };
+  const { shipped, ...rest } = deps;
+  const ctx: WorkerContext = { ...rest, now: deps.now ?? (() => new Date()), policy: shipped.sla.policy, calendar: shipped.sla.calendar, router: shipped.router };
   return AREAS.map((make) => make(ctx));
 }
 

@@ -5,7 +5,7 @@ import { isPermanent } from '../../core/queue/contract';
 import { caseServiceDeps, type WorkerArea, type WorkerContext } from './context';
 
 export function messagesArea(ctx: WorkerContext): WorkerArea {
-  const pipeline = caseServiceDeps(ctx);
+  const pipeline = { ...caseServiceDeps(ctx), router: ctx.router };
   return {
     processors: {
       'process-message': async ({ messageId }, job) => {

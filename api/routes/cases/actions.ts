@@ -90,7 +90,7 @@ export function caseActionRoutes(deps: AppDeps) {
         if (!msg || msg.caseId !== id) throw new ApiError('not_found', `message ${request.messageId} is not on case ${id}`);
         if (msg.trackingNo === row.trackingNo) throw new ApiError('conflict', '不能拆分工单的首条留言 (the case’s first message cannot be split off)');
         const splitBy = permission.actor.role === 'staff' ? 'staff' : 'centre';
-        const r = await openCaseForMessage({ ...svc, duplicates: false }, request.messageId, new Date(), {
+        const r = await openCaseForMessage({ ...svc, router: deps.shipped.router, duplicates: false }, request.messageId, new Date(), {
           split: { fromCaseId: id, reason: request.reason, actor: { kind: splitBy, id: permission.actor.id } },
         }).catch((err: unknown) => {
           // a concurrent split or merge moved the message meanwhile

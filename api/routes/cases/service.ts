@@ -10,7 +10,7 @@ import { ApiError } from '../../errors';
 export const idParam = z.object({ id: z.coerce.number().int().positive() });
 
 export function caseServiceDeps(deps: AppDeps): CaseServiceDeps {
-  return { sql: deps.db.sql, policy: deps.sla.policy, calendar: deps.sla.calendar, queue: deps.queue, log: deps.logger };
+  return { sql: deps.db.sql, policy: deps.shipped.sla.policy, calendar: deps.shipped.sla.calendar, queue: deps.queue, log: deps.logger };
 }
 
 /** The actions this user may take on the case now (returned with the case and after each action). */

@@ -14,7 +14,7 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
 }
 
 export function healthRoutes(deps: AppDeps) {
-  const { calendar } = deps.sla;
+  const { calendar } = deps.shipped.sla;
   return new Hono<AppEnv>().get('/', async (c) => {
     const [database, queue] = await Promise.all([
       within(3000, ping(deps.db.sql)).then(() => true, () => false),

@@ -19,7 +19,7 @@ export function sessionRoutes(deps: AppDeps) {
     return c.json({
       user: user ? { ...user, areas: areasOf(user.role) } : null,
       demo: { enabled: demoAccounts.length > 0, accounts: demoAccounts },
-      reference: await referenceLists(deps.db.sql),
+      reference: await referenceLists(deps.db.sql, deps.shipped.gazetteer),
     });
   });
 }

@@ -6,9 +6,9 @@
 // our seed corpus the places the fuzzy matcher adds to messages where exact names found none.
 // Last stdout line: one JSON object.
 import { parseArgs } from 'node:util';
-import { loadGazetteer } from '../../../core/demo/gazetteer';
+import { loadGazetteer } from '../../../core/places/gazetteer';
 import { loadSeedMessages } from '../../../core/demo/seed-corpus';
-import { seededRandom } from '../../../core/nlp/linear/sparse';
+import { seededRandom } from '../../../core/util/seeded-random';
 import { extractPlace } from '../../../core/nlp/place';
 
 const MUTATIONS = ['substitute', 'drop-suffix', 'extra', 'swap'] as const;

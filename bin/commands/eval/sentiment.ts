@@ -24,7 +24,7 @@ import {
 } from '../../../core/nlp/sentiment';
 import { evaluate } from '../../../core/nlp/text-classifier/metrics';
 import { parseCsv } from '../../../core/util/csv';
-import { seededRandom } from '../../../core/nlp/linear/sparse';
+import { seededRandom } from '../../../core/util/seeded-random';
 
 /** Mean of per-class recall over the gold classes. */
 export function balancedAccuracy(gold: readonly string[], pred: readonly string[]): number {

@@ -2,7 +2,8 @@
 // shrinking (Hsieh et al. 2008; liblinear's solver 1). With no upper bound on alpha (L2 loss) only
 // the lower-bound shrinking test applies. Each row of X is assumed L2-normalised or
 // at least small; a constant bias feature is appended implicitly and regularised like liblinear.
-import { type Csr, seededRandom, shuffleInPlace } from './sparse';
+import { type Csr, shuffleInPlace } from './sparse';
+import { seededRandom } from '../../util/seeded-random';
 
 export interface SvmOptions {
   C: number;

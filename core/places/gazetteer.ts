@@ -1,9 +1,7 @@
-// The demo city's place gazetteer (lexicons/places/wuhu.json): schema, loader and lookups.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+// The city's place gazetteer (lexicons/places/wuhu.json): schema, loader and lookups. Production
+// data: places are read by the NLP, routing and staff sessions.
 import { z } from 'zod';
-import { LEXICON_DIR } from '../lexicon-dir';
-
+import { readJsonFile, shippedJson } from '../shipped/store';
 
 const name = z.string().min(2).max(30);
 const uniqueList = (suffix: RegExp | null) =>
@@ -46,13 +44,12 @@ export type Gazetteer = z.infer<typeof gazetteerSchema>;
 export type GazetteerDistrict = z.infer<typeof districtSchema>;
 export type GazetteerStreet = z.infer<typeof streetSchema>;
 
-let cached: Gazetteer | null = null;
+export const GAZETTEER_FILE = 'places/wuhu.json';
+const shipped = shippedJson(GAZETTEER_FILE, gazetteerSchema);
 
-export function loadGazetteer(file = path.join(LEXICON_DIR, 'places/wuhu.json')): Gazetteer {
-  if (cached && file === path.join(LEXICON_DIR, 'places/wuhu.json')) return cached;
-  const parsed = gazetteerSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  if (file === path.join(LEXICON_DIR, 'places/wuhu.json')) cached = parsed;
-  return parsed;
+/** The shipped gazetteer (read once), or another file's. */
+export function loadGazetteer(file?: string): Gazetteer {
+  return file === undefined ? shipped() : readJsonFile(file, gazetteerSchema);
 }
 
 /** The district a street belongs to, for messages that name only a street or community. */
