@@ -49,7 +49,7 @@ const RULE_WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 /** L2 penalties tried for the stacked request type reader (chosen on held-out folds) */
 const STACK_L2 = [0.3, 1, 3];
 /** weight of rows marked fit: false in the stacked request type reader */
-export let STACK_EXTRA_WEIGHT = Number(process.env.STACK_EXTRA ?? 0.2);
+export const STACK_EXTRA_WEIGHT = 0.2;
 const OFFSET_GRID = [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.5];
 
 function macroF1(gold: readonly string[], pred: readonly string[]): number {
