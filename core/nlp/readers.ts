@@ -4,7 +4,7 @@
 // type cues count, the urgency threshold) and its confidence calibration are fitted on held-out
 // folds of the training rows alone, so the confidence a reader gives means what it says.
 import { fitPlatt } from './calibration';
-import { applyOffsets, blendRequestType, ruleProbabilities, setRequestTypeModel } from './request-type';
+import { applyOffsets, blendRequestType, requestTypeStackFeatures, ruleProbabilities, setRequestTypeModel, stackProbabilities } from './request-type';
 import { lexiconSentiment, analyzeSentiment, setSentimentModel, trainSentimentModel, toSentimentLabel, type SentimentModel } from './sentiment';
 import { crossValidatedProbabilities, stratifiedFolds, trainTextClassifier, withMeta, type TextClassifier, type TrainOptions } from './text-classifier';
 import { REQUEST_TYPES } from './types';
@@ -46,6 +46,10 @@ export const URGENCY_EXTRA_WEIGHT = 1;
 export const URGENCY_BETA = 2;
 
 const RULE_WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+/** L2 penalties tried for the stacked request type reader (chosen on held-out folds) */
+const STACK_L2 = [0.3, 1, 3];
+/** weight of rows marked fit: false in the stacked request type reader */
+export const STACK_EXTRA_WEIGHT = 0.2;
 const OFFSET_GRID = [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.5];
 
 function macroF1(gold: readonly string[], pred: readonly string[]): number {
@@ -93,14 +97,55 @@ export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: Read
     const f1 = macroF1(fitLabels, fitRows.map((i) => pred[i]));
     if (f1 > best.f1 + 1e-9) best = { w, f1, conf, correct: pred.map((p, i) => p === labels[i]) };
   }
+  // the stacked reader: a one-vs-rest logistic regression per type over the n-gram model's
+  // held-out probabilities and the cue scores of the whole text, its title and its closing
+  // sentences, fitted (class-balanced) on the real rows only; its own held-out reading, by the
+  // same folds, decides whether it replaces the fixed blend
+  const sentiments = texts.map((t) => lexiconSentiment(t).score);
+  const urgentFlags = texts.map((t) => classifyUrgency(t).label === 'urgent');
+  const X = texts.map((t, i) => requestTypeStackFeatures(t, cv.probabilities[i], sentiments[i], urgentFlags[i]));
+  const fitStack = (idx: readonly number[], l2: number) => {
+    const counts = new Map<string, number>();
+    for (const i of idx) counts.set(labels[i], (counts.get(labels[i]) ?? 0) + 1);
+    const sw = idx.map((i) => (idx.length / (counts.size * counts.get(labels[i])!)) * (keep[i].fit === false ? STACK_EXTRA_WEIGHT : 1));
+    const weights: number[][] = [];
+    const bias: number[] = [];
+    for (const t of REQUEST_TYPES) {
+      if (!counts.has(t)) { weights.push(X[0].map(() => 0)); bias.push(-10); continue; }
+      const lr = trainLogistic(idx.map((i) => X[i]), idx.map((i) => (labels[i] === t ? 1 : 0)), { l2, sampleWeights: sw, iterations: 25 });
+      weights.push(lr.weights);
+      bias.push(lr.bias);
+    }
+    return { weights, bias };
+  };
+  // our own rows (fit: false) join the stack's training at a small weight, so a type the real rows
+  // barely hold (感谢) is still known to it; it is judged on the real rows alone
+  const stackRows = STACK_EXTRA_WEIGHT > 0 ? texts.map((_, i) => i) : fitRows;
+  let stackBest: { l2: number; f1: number; probs: number[][] } = { l2: 0, f1: -1, probs: [] };
+  for (const l2 of STACK_L2) {
+    const probs: number[][] = texts.map(() => []);
+    for (let f = 0; f < k; f++) {
+      const tr = stackRows.filter((i) => folds[i] !== f);
+      const te = fitRows.filter((i) => folds[i] === f);
+      if (!tr.length || !te.length) continue;
+      const st = fitStack(tr, l2);
+      for (const i of te) probs[i] = stackProbabilities(st, X[i]);
+    }
+    const f = macroF1(fitLabels, fitRows.map((i) => REQUEST_TYPES[argmax(probs[i].length ? probs[i] : [1])]));
+    if (f > stackBest.f1 + 1e-9) stackBest = { l2, f1: f, probs };
+  }
+  const useStack = stackBest.f1 > best.f1 + 1e-9;
   // per-type offsets on the log-probabilities, by coordinate ascent on held-out macro-F1: the
-  // linear model leans to the big class (投诉); what the writer mainly wants is often a smaller one
-  const blended = texts.map((_, i) => blendRequestType(rules[i], cv.probabilities[i], best.w));
+  // linear model leans to the big class (投诉); what the writer mainly wants is often a smaller
+  // one. A type no fitted row has keeps offset 0 (nothing to fit it on).
+  const blended = texts.map((_, i) => (useStack && stackBest.probs[i].length ? stackBest.probs[i] : blendRequestType(rules[i], cv.probabilities[i], best.w)));
   const offsets = REQUEST_TYPES.map(() => 0);
   const predictWith = (off: number[]) => fitRows.map((i) => REQUEST_TYPES[argmax(applyOffsets(blended[i], off))]);
   let f1 = macroF1(fitLabels, predictWith(offsets));
+  const present = new Set(fitLabels);
   for (let round = 0; round < 3; round++) {
     for (let c = 0; c < REQUEST_TYPES.length; c++) {
+      if (!present.has(REQUEST_TYPES[c])) continue;
       for (const d of OFFSET_GRID) {
         const trial = offsets.map((x, j) => (j === c ? d : x));
         const f = macroF1(fitLabels, predictWith(trial));
@@ -108,6 +153,7 @@ export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: Read
       }
     }
   }
+  const stack = useStack ? fitStack(stackRows, stackBest.l2) : null;
   const conf: number[] = [];
   const correct: boolean[] = [];
   fitRows.forEach((i) => {
@@ -117,9 +163,9 @@ export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: Read
     correct.push(REQUEST_TYPES[b] === labels[i]);
   });
   const calibration = fitPlatt(conf, correct);
-  o.log?.(`request type: ${texts.length} rows, cue weight ${best.w} (held-out macro-F1 ${best.f1.toFixed(4)}, ${f1.toFixed(4)} with offsets ${offsets.join(' ')}), calibration a=${calibration.a} b=${calibration.b}`);
+  o.log?.(`request type: ${texts.length} rows, cue weight ${best.w} (held-out macro-F1 ${best.f1.toFixed(4)}), stacked l2 ${stackBest.l2} (${stackBest.f1.toFixed(4)})${useStack ? ' used' : ' not used'}, ${f1.toFixed(4)} with offsets ${offsets.join(' ')}, calibration a=${calibration.a} b=${calibration.b}`);
   const model = trainTextClassifier(texts, labels, { ...REQUEST_TYPE_TRAIN, calibrationFolds: 0, temperature: cv.temperature });
-  return withMeta(model, { ruleWeight: best.w, classOffsets: offsets, calibration, trainedOn: texts.length });
+  return withMeta(model, { ruleWeight: best.w, classOffsets: offsets, calibration, stack, trainedOn: texts.length });
 }
 
 /** Held-out P(urgent) → the threshold with the best F-beta (URGENCY_BETA). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRequestType } from './request-type';
+import { classifyRequestType, closingText, requestTypeStackFeatures, stackProbabilities } from './request-type';
+import { REQUEST_TYPES } from './types';
 
 const t = (text: string, sentimentScore = 0) => classifyRequestType(text, { sentimentScore, model: null }).label;
 
@@ -27,5 +28,32 @@ describe('request type', () => {
     const r = classifyRequestType('路灯坏了', { model: null });
     expect(r.confidence).toBeGreaterThanOrEqual(0);
     expect(r.confidence).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('request type: the stacked reader reads the title and the closing sentences', () => {
+  it('takes the last two sentences, courtesy closing left out', () => {
+    expect(closingText('我家门口的路灯坏了三个月。晚上出门很不方便。希望尽快修好！谢谢！')).toBe('晚上出门很不方便。希望尽快修好');
+  });
+  it('gives the closing request its own cue scores', () => {
+    const story = '小区门口的公交站离得很远。老人每天要走二十分钟才能坐上车。下雨天更难。';
+    const a = requestTypeStackFeatures(story + '建议增设一个站点。', null);
+    const b = requestTypeStackFeatures('建议增设一个站点。' + story, null);
+    const n = REQUEST_TYPES.length;
+    const suggestion = REQUEST_TYPES.indexOf('建议');
+    // the same words: the request counts in the closing features only where it closes the message
+    expect(a[n + suggestion]).toBeGreaterThan(0);
+    expect(a[3 * n + suggestion]).toBeGreaterThan(0);
+    expect(b[3 * n + suggestion]).toBe(0);
+    expect(b[2 * n + suggestion]).toBeGreaterThan(0);
+  });
+  it('turns one-vs-rest scores into probabilities that sum to one', () => {
+    const x = requestTypeStackFeatures('请问居住证怎么办理？', { 咨询: 0.9, 投诉: 0.1 });
+    // each type's regression reads only the n-gram model's log-probability of that type
+    const w = REQUEST_TYPES.map((_, c) => x.map((_, j) => (j === c ? 10 : 0)));
+    const p = stackProbabilities({ weights: w, bias: REQUEST_TYPES.map(() => 0) }, x);
+    expect(p.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 9);
+    expect(p.indexOf(Math.max(...p))).toBe(REQUEST_TYPES.indexOf('咨询'));
+    expect(p[REQUEST_TYPES.indexOf('投诉')]).toBeGreaterThan(p[REQUEST_TYPES.indexOf('求助')]);
   });
 });

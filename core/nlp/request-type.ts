@@ -60,6 +60,9 @@ const readerMetaSchema = z.object({
   /** added to each type's log-probability (REQUEST_TYPES order), fitted for macro-F1 on held-out folds */
   classOffsets: z.array(z.number()).length(REQUEST_TYPES.length).nullable().default(null),
   calibration: plattSchema.nullable().default(null),
+  /** a one-vs-rest logistic regression per type (REQUEST_TYPES order) over requestTypeStackFeatures,
+   * fitted on held-out folds of real messages; when present it replaces the fixed blend */
+  stack: z.object({ weights: z.array(z.array(z.number())), bias: z.array(z.number()) }).nullable().default(null),
 });
 
 /** Probabilities with per-type log offsets, renormalised. */
@@ -129,6 +132,59 @@ export function blendRequestType(rule: { probs: number[]; total: number }, model
   return REQUEST_TYPES.map((t, i) => (1 - a) * rule.probs[i] + a * (model[t] ?? 0));
 }
 
+/** Where the writer says what they want: the title (the text opens with the subject line) and
+ * the closing sentences (after the story) — the annotators decided by what the writer mainly
+ * wants, and that is mostly said there rather than in the account of what happened. */
+export const STACK_OPENING = 30;
+const SENTENCE = /[^。！？!?\n]+[。！？!?\n]*/g;
+export function closingText(text: string): string {
+  const c = config();
+  const body = text.replace(c.courtesy, '');
+  const t = body.length >= 10 ? body : text;
+  const sentences = t.match(SENTENCE) ?? [t];
+  const last = sentences.slice(-2).join('');
+  return last.length > 120 ? last.slice(-120) : last;
+}
+
+const STACK_SIGNS: RegExp[] = [
+  /[？?]/, // a question in the closing sentences
+  /(建议|提议|希望|恳请|呼吁)[^。！？]{0,20}(增设|增加|开通|设置|修建|新建|规划|延长|优化|完善|出台|改为|调整|考虑)/, // a measure proposed
+  /(请|恳请|请求|希望)[^。！？]{0,12}(帮|帮助|帮忙|解决|救助|协调)/, // help asked for
+  /(查处|严查|依法|调查|取缔|处理|打击)[^。！？]{0,6}/, // an offender to be investigated
+  /(违法|违规|非法|无证|私自|偷|骗)/, // wrongdoing named
+];
+
+/** Features of the stacked reader for one message: the n-gram model's log-probabilities, the cue
+ * scores of the whole text, of its opening (title) and of its closing sentences, a few signs read
+ * in the closing sentences, and the length. */
+export function requestTypeStackFeatures(text: string, model: Record<string, number> | null, sentimentScore = 0, urgent = false): number[] {
+  const all = requestTypeScores(text, sentimentScore, urgent).scores;
+  const open = requestTypeScores(text.slice(0, STACK_OPENING)).scores;
+  const closing = closingText(text);
+  const close = requestTypeScores(closing).scores;
+  const sq = (x: number) => Math.min(3, x) / 3;
+  const f: number[] = [];
+  for (const t of REQUEST_TYPES) f.push(Math.log(Math.max(model?.[t] ?? 0, 1e-3)) / 3);
+  for (const t of REQUEST_TYPES) f.push(sq(all[t] / 2));
+  for (const t of REQUEST_TYPES) f.push(sq(open[t] / 2));
+  for (const t of REQUEST_TYPES) f.push(sq(close[t] / 2));
+  for (const re of STACK_SIGNS) f.push(re.test(closing) ? 1 : 0);
+  f.push(Math.min(1, text.length / 600), Math.max(-1, Math.min(1, sentimentScore)));
+  return f;
+}
+
+/** The stacked reader's probabilities (REQUEST_TYPES order), one-vs-rest renormalised. */
+export function stackProbabilities(stack: { weights: number[][]; bias: number[] }, x: readonly number[]): number[] {
+  const p = REQUEST_TYPES.map((_, c) => {
+    let z = stack.bias[c] ?? -10;
+    const w = stack.weights[c] ?? [];
+    for (let j = 0; j < x.length; j++) z += (w[j] ?? 0) * x[j];
+    return 1 / (1 + Math.exp(-z));
+  });
+  const s = p.reduce((a, b) => a + b, 0) || 1;
+  return p.map((x) => x / s);
+}
+
 export function classifyRequestType(text: string, opts: { sentimentScore?: number; urgent?: boolean; model?: TextClassifier | null } = {}): RequestTypeResult {
   const empty = Object.fromEntries(REQUEST_TYPES.map((t) => [t, 0])) as Record<RequestType, number>;
   if (typeof text !== 'string' || !/[\p{L}\p{N}]/u.test(text)) return { label: 'unknown', confidence: 0, scores: empty, cues: [] };
@@ -141,7 +197,11 @@ export function classifyRequestType(text: string, opts: { sentimentScore?: numbe
     // With no cue at all the model alone decides; otherwise the cues have their trained say.
     const meta = requestTypeReaderMeta(m);
     platt = meta.calibration;
-    combined = applyOffsets(blendRequestType(rule, m.probabilities(text), meta.ruleWeight), meta.classOffsets);
+    const probs = m.probabilities(text);
+    combined = applyOffsets(
+      meta.stack ? stackProbabilities(meta.stack, requestTypeStackFeatures(text, probs, opts.sentimentScore ?? 0, opts.urgent ?? false)) : blendRequestType(rule, probs, meta.ruleWeight),
+      meta.classOffsets,
+    );
   }
   let best = 0;
   for (let i = 1; i < combined.length; i++) if (combined[i] > combined[best]) best = i;

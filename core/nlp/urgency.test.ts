@@ -85,3 +85,16 @@ describe('urgency: the trained model adds what the patterns have no words for', 
     }
   });
 });
+
+describe('urgency: signs of a danger present at the time of writing', () => {
+  it('marks a danger said to be there now, and an outage still on, apart from a past one', async () => {
+    const { URGENCY_FEATURES, urgencyFeatures } = await import('./urgency');
+    const f = (text: string, name: (typeof URGENCY_FEATURES)[number]) => urgencyFeatures(text, classifyUrgency(text), 0.5)[URGENCY_FEATURES.indexOf(name)];
+    expect(f('我父亲现在在医院抢救，已经欠下十几万医药费', 'lifeNow')).toBe(1);
+    expect(f('这几天井水有很重的异味，村里人都不敢喝', 'presentDanger')).toBe(1);
+    expect(f('前年井水有过异味，后来换了管子', 'presentDanger')).toBe(0);
+    expect(f('物业欠费，整栋楼被停水了，老人只能下楼提水', 'outageNow')).toBe(1);
+    expect(f('停水三天无人过问', 'outageNow')).toBe(1);
+    expect(f('去年夏天停过一次水', 'outageNow')).toBe(0);
+  });
+});

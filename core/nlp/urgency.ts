@@ -182,11 +182,13 @@ export const URGENCY_FEATURES = [
   'asidePast', 'asidePlanned', 'asideFeared', 'asideNegated', 'asideResolved', 'asideChronic', 'asideConsult', 'asideHousehold',
   'outageOngoing', 'structural', 'lifeSafety', 'pastYear', 'hazards',
   'hazardOpening', 'outageOpening', 'structuralOpening', 'firstMention', 'mentionDensity',
-  'chronicOutage', 'questionOpening', 'roadHole', 'waterQuality', 'lifeNow',
+  'chronicOutage', 'questionOpening', 'roadHole', 'waterQuality', 'lifeNow', 'presentDanger', 'outageNow',
 ] as const;
 
 /** Where the title usually sits: what a message opens with is what it is about. */
 const OPENING = 40;
+/** the n-gram P(urgent) enters as its log-odds divided by this: with a few dozen urgent rows it overfits fast, so it is kept small against the L2 penalty */
+const NGRAM_SCALE = 3;
 
 const OUTAGES = new Set(['停水', '停电', '停气', '停暖']);
 const ASIDE: Record<string, (typeof URGENCY_FEATURES)[number]> = {
@@ -203,9 +205,13 @@ const SIGNS = {
   pastYear: /(19|20)\d\d年|去年|前年|多年前|当年|那年/,
   chronicOutage: /(经常|频繁|老是|总是|时常|多次|长期|动不动|隔三差五|三天两头|每年|每到)[^。！？]{0,10}(停水|停电|断水|断电|停气|没水|没电|水压)|(停水|停电|断电|断水)[^。！？]{0,4}(频繁|频发|不断|多次|次数)/,
   questionOpening: /^[^。！？]{0,30}(请问|是否|能否|可否|怎么办|如何|吗[？?]|呢[？?])/,
-  roadHole: /(大坑|深坑|坑洼|塌了个|路面[^，。]{0,4}(塌|坑|陷))/,
+  roadHole: /(大坑|深坑|坑洼|塌了个|到处是坑|路面[^，。]{0,4}(塌|坑|陷))/,
   waterQuality: /(水质|自来水|井水|饮用水)[^。]{0,24}(气味|异味|发黄|浑浊|毒|臭)/,
-  lifeNow: /(正在|现在|目前)[^。]{0,8}(抢救|重症|ICU|icu)|生命垂危|命悬一线|危在旦夕/,
+  lifeNow: /(正在|现在|目前)[^。]{0,8}(抢救|重症|ICU|icu)|(医院|住院)抢救|生命垂危|命悬一线|危在旦夕/,
+  // a danger said to be there at the time of writing, in everyday words
+  presentDanger: /(现在|目前|正在|这段时间|近一周|近几天|连日|如今|这几天)[^。！？]{0,20}(抢救|昏迷|瘫痪|大坑|坑洼|气味|异味|有毒|漏电|冒烟|塌|裂)/,
+  // an outage on at the time of writing ("…而停水了", "停水三天无人过问")
+  outageNow: /(而|已经|已|又|突然|被)(停水|停电|断水|断电|停气)了|(停水|停电|断水|断电)[^，。！？]{0,6}(无人过问|没人管|无人管|至今)/,
 }
 
 export interface UrgencyReader {
@@ -256,7 +262,7 @@ export function setUrgencyReader(r: UrgencyReader | null | undefined): void {
 export function urgencyFeatures(text: string, rules: UrgencyResult, ngramP: number): number[] {
   const f: Record<string, number> = Object.fromEntries(URGENCY_FEATURES.map((n) => [n, 0]));
   const q = Math.min(1 - 1e-3, Math.max(1e-3, ngramP));
-  f.ngram = Math.log(q / (1 - q)) / 3;
+  f.ngram = Math.log(q / (1 - q)) / NGRAM_SCALE;
   const n = text.length;
   const long = n >= 150, petition = n >= 400;
   f.lenMedium = n >= 60 && !long ? 1 : 0;
