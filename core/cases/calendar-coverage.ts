@@ -21,6 +21,14 @@ export function calendarWarnings(calendar: Pick<WorkingCalendar, 'isProvisionalY
 }
 
 /** The short note staff and residents see beside a provisional deadline (null when it is not provisional). */
+/**
+ * The years of `years` that are still provisional on `calendar` (a case closed before its year's file
+ * arrived keeps the years it was counted on, but its note must not outlive the file).
+ */
+export function stillProvisional(years: readonly number[], calendar: WorkingCalendar): number[] {
+  return years.filter((y) => calendar.isProvisionalYear(y));
+}
+
 export function provisionalNote(years: readonly number[]): string | null {
   if (!years.length) return null;
   return `暂定：${years.map((y) => `${y}年`).join('、')}节假日安排尚未公布，期限按法定节假日推算`;

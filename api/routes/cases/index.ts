@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { canSeeCase, departmentScope, STAFF_AREAS } from '../../../core/auth/permissions';
-import { provisionalNote } from '../../../core/cases/calendar-coverage';
+import { provisionalNote, stillProvisional } from '../../../core/cases/calendar-coverage';
 import { stateOf } from '../../../core/cases/case-state';
 import { getCaseWithLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
 import { listMessagesForCase } from '../../../core/db/messages';
@@ -69,7 +69,7 @@ export function casesRoutes(deps: AppDeps) {
         case: row,
         deadlines: state.deadlines,
         /** 暂定: the deadlines were counted through a year with no State Council file yet (row.provisionalYears) */
-        provisionalNote: provisionalNote(row.provisionalYears),
+        provisionalNote: provisionalNote(stillProvisional(row.provisionalYears, deps.shipped.sla.calendar)),
         lifecycle: {
           status: state.status, ownerDepartmentId: state.ownerDepartmentId, pausedSince: state.pausedSince, pauses: state.pauses,
           pendingExtension: state.pendingExtension, extensionGrantedWorkingDays: state.extensionGrantedWorkingDays,

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { actOnCase } from '../../../core/cases/act-on-case';
-import { provisionalNote } from '../../../core/cases/calendar-coverage';
+import { provisionalNote, stillProvisional } from '../../../core/cases/calendar-coverage';
 import { getAnsweringCase } from '../../../core/db/cases';
 import { RATINGS, type CaseAction } from '../../../core/cases/lifecycle';
 import { getMessageByTrackingNo } from '../../../core/db/messages';
@@ -44,7 +44,7 @@ export function residentRoutes(deps: AppDeps) {
       const m = await getMessageByTrackingNo(deps.db.sql, c.req.valid('param').trackingNo);
       if (!m || !sameCode(m.queryCode, c.req.valid('query').code)) throw new ApiError('not_found', '没有找到该留言，请核对受理编号和查询码 (no message with that tracking number and query code)');
       const answering = m.caseId ? await getAnsweringCase(deps.db.sql, m.caseId) : undefined;
-      const years = answering?.provisionalYears ?? [];
+      const years = stillProvisional(answering?.provisionalYears ?? [], deps.shipped.sla.calendar);
       return c.json({ dueAt: answering?.dueAt ?? null, provisional: years.length > 0, provisionalYears: years, note: provisionalNote(years) });
     })
     .post('/:trackingNo/rating', validate('param', trackingParam), validate('json', ratingBody), async (c) => {
