@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CALENDAR_DIR, loadCalendarYears, loadWorkingCalendar } from '../../core/cases/calendar';
+import { captureConsole } from '../../test/support/console';
 import { run } from './calendar';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,13 +23,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 });
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  return { out, err };
-}
+const capture = captureConsole;
 const input = (name: string, json: unknown) => {
   const file = path.join(work, name);
   writeFileSync(file, typeof json === 'string' ? json : JSON.stringify(json));
