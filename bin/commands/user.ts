@@ -34,8 +34,8 @@ export async function readPassword(prompt: string, input: Readable & { isTTY?: b
     }
     return text.split(/\r?\n/)[0];
   }
+  input.setRawMode(true); // before the prompt: nothing typed after it is echoed
   output.write(prompt);
-  input.setRawMode(true);
   input.resume();
   try {
     return await new Promise<string>((resolve, reject) => {

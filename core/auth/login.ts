@@ -3,7 +3,7 @@
 // be guessed without the HttpOnly cookie, and dies with the session.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/connect';
-import { insertSession, revokeSession, touchSession } from '../db/sessions';
+import { insertSession, purgeEndedSessions, revokeSession, touchSession } from '../db/sessions';
 import { getStaffUserByName, recordFailedLogin, recordSuccessfulLogin } from '../db/staff-users';
 import { dummyHash, verifyPassword } from './passwords';
 import { hashToken, type StaffRole, type StaffUser } from './staff';
@@ -45,6 +45,7 @@ export async function loginWithPassword(sql: Db, name: string, password: string,
     return { ok: false, reason: 'bad_credentials', userKnown: true };
   }
   await recordSuccessfulLogin(sql, u.id);
+  await purgeEndedSessions(sql, u.id);
   const sessionToken = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now + SESSION_MAX_AGE_S * 1000);
   const { id } = await insertSession(sql, { userId: u.id, tokenHash: hashToken(sessionToken), expiresAt, ip: meta.ip, userAgent: meta.userAgent });

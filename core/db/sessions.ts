@@ -38,3 +38,8 @@ export async function revokeSession(sql: Db, id: number): Promise<void> {
 export async function revokeUserSessions(sql: Db, userId: number, exceptId?: number): Promise<void> {
   await sql`UPDATE staff_sessions SET revoked_at = now() WHERE user_id = ${userId} AND revoked_at IS NULL AND id <> ${exceptId ?? 0}`;
 }
+
+/** Forgets the user's sessions that ended more than 30 days ago (run at each login, so the table stays the size of its live sessions). */
+export async function purgeEndedSessions(sql: Db, userId: number): Promise<void> {
+  await sql`DELETE FROM staff_sessions WHERE user_id = ${userId} AND (expires_at < now() - interval '30 days' OR revoked_at < now() - interval '30 days')`;
+}
