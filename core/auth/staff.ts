@@ -5,7 +5,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/connect';
 import { listDepartments } from '../db/departments';
 import {
-  getStaffUserByName, insertApiToken, insertStaffUserRow, listStaffAccounts, replaceNamedApiToken, revokeUserApiTokens,
+  getStaffUserByName, insertApiToken, insertStaffUserRow, listStaffAccounts, replaceNamedApiToken,
   setPasswordHash, setPasswordHashIfNone, setStaffActive, touchStaffByTokenHash, upsertStaffUserRow, type ApiTokenRow, type StaffAccountRow,
 } from '../db/staff-users';
 import { revokeUserSessions } from '../db/sessions';
@@ -141,10 +141,6 @@ export async function upsertStaffUser(
 /** The administrator named by ADMIN_TOKEN (created, or re-keyed when the token changes). */
 export function ensureAdmin(sql: Db, token: string): Promise<StaffUser> {
   return upsertStaffUser(sql, { username: 'admin', displayName: '系统管理员', role: 'admin', departmentCode: null, token });
-}
-
-export async function revokeAllTokensOf(sql: Db, username: string): Promise<void> {
-  await revokeUserApiTokens(sql, (await userNamed(sql, username)).id);
 }
 
 /**
