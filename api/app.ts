@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppDeps, AppEnv } from './deps';
 import { ApiError, errorHandler } from './errors';
+import { adminRoutes } from './routes/admin';
+import { authRoutes } from './routes/auth';
 import { casesRoutes } from './routes/cases';
 import { channelsRoutes } from './routes/channels';
 import { healthRoutes } from './routes/health';
@@ -67,6 +69,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/v1/stats', metricsRoutes(deps))
     .route('/api/v1/stats', topicsRoutes(deps))
     .route('/api/v1/session', sessionRoutes(deps))
+    .route('/api/v1/auth', authRoutes(deps))
+    .route('/api/v1/admin', adminRoutes(deps))
     .route('/api/v1/cases', casesRoutes(deps))
     .route('/api/v1/triage', triageRoutes(deps));
   app.all('/api/*', () => {

@@ -29,9 +29,11 @@ afterAll(async () => {
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: page.viewportSize()!.width > 1000 });
 
-async function login(page: Page, token: string) {
+/** a demo account: its password is its name (public, demo only) */
+async function login(page: Page, name: string) {
   await page.goto(`${service.base}/#/login`);
-  await page.locator('input[name=token]').fill(token);
+  await page.locator('input[name=name]').fill(name);
+  await page.locator('input[name=password]').fill(name);
   await page.getByRole('button', { name: '登录', exact: true }).click();
   await page.getByTestId('current-user').waitFor();
 }
@@ -124,6 +126,10 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     expect(await renderedActions(page)).toEqual(await serverActions(caseId, `demo-${dept}`));
     await drawer.getByRole('button', { name: '签收' }).click();
     await expect.poll(() => drawer.getByTestId('case-status').textContent()).toBe('已签收');
+    // 联系诉求人: the department sees the resident's number on a click (and the read is audited)
+    await drawer.getByTestId('show-contact').click();
+    await expect.poll(() => drawer.getByTestId('contact').first().textContent()).toContain('13905531234');
+    expect(await drawer.getByTestId('contact').first().textContent()).toContain('王女士');
     await expect.poll(() => renderedActions(page)).toEqual(await serverActions(caseId, `demo-${dept}`));
     expect(await renderedActions(page)).toContain('reply');
     await drawer.locator('textarea[name=reply]').fill('好的，已处理。');
@@ -159,6 +165,10 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
 
     // the leaders' page shows the API's rates, with numerator and denominator
     const metrics = await service.apiJson<Metrics>('/api/v1/stats/metrics?days=30');
+    // the public sees the city's rates; the per-department ranking is for staff
+    await page.goto(`${service.base}/#/leaders`);
+    await page.getByTestId('ranking-staff-only').waitFor();
+    await login(page, 'demo-leader');
     await page.goto(`${service.base}/#/leaders`);
     const sat = page.getByTestId('rate-satisfaction');
     await expect.poll(() => sat.textContent()).toContain(`${metrics.satisfaction.numerator} / ${metrics.satisfaction.denominator}`);

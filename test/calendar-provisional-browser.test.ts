@@ -37,7 +37,8 @@ describe.runIf(run)('provisional deadlines in the browser', () => {
     const { page, errors, context } = await openPage(browser, 1280);
     try {
       await page.goto(`${service.base}/#/login`);
-      await page.locator('input[name=token]').fill('demo-centre');
+      await page.locator('input[name=name]').fill('demo-centre');
+      await page.locator('input[name=password]').fill('demo-centre'); // a public demo account
       await page.getByRole('button', { name: '登录', exact: true }).click();
       await page.getByTestId('current-user').waitFor();
       await page.locator('input[type=search]').fill(message.trackingNo);

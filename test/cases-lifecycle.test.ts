@@ -169,7 +169,7 @@ describe('the lifecycle from the API', () => {
     const { caseId } = await openTestCase(db.sql, { department: 'housing' });
     const res = await postJson(adminApp, `/api/v1/cases/${caseId}/dispatch`, { departmentId: 'urban-mgmt', reason: '改派城管' }, auth('admin-token-0123456789'));
     expect(res.status).toBe(200);
-    const [u] = await db.sql<{ tokenHash: string }[]>`SELECT token_hash AS "tokenHash" FROM staff_users WHERE username = 'admin'`;
+    const [u] = await db.sql<{ tokenHash: string }[]>`SELECT t.token_hash FROM api_tokens t JOIN staff_users u ON u.id = t.user_id WHERE u.username = 'admin'`;
     expect(u.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(u.tokenHash).not.toContain('admin-token');
   });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDepartmentRanking, getMetrics } from '../core/analytics/metrics';
 import { appendCaseEvents } from '../core/db/cases';
 import { testApp } from './support/app';
+import { staffToken } from './support/cases';
 import { createTestDatabase, type TestDatabase } from './support/db';
 import { InProcessQueue } from '../core/queue/in-process';
 
@@ -76,7 +77,9 @@ describe('metrics', () => {
   it('serves both over HTTP', async () => {
     const queue = new InProcessQueue();
     const app = testApp(db, queue);
-    const res = await app.request(`/api/v1/stats/departments?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}&minVolume=20`);
+    const res = await app.request(`/api/v1/stats/departments?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}&minVolume=20`, {
+      headers: { authorization: `Bearer ${await staffToken(db.sql, 'leader')}` }, // the ranking is for staff
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { ranked: unknown[] }).ranked).toHaveLength(1);
     const bad = await app.request('/api/v1/stats/metrics?days=0');

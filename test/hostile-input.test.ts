@@ -9,6 +9,7 @@ import type { InProcessQueue } from '../core/queue/in-process';
 import { postJson, testApp, testConfig } from './support/app';
 import { channelPipeline, hotlinePost, nowSeconds, textXml, wechatPost } from './support/channels';
 import { createTestDatabase, type TestDatabase } from './support/db';
+import { staffToken } from './support/cases';
 
 const SECRET = 'hotline-shared-secret-0123456789';
 const TOKEN = 'minsheng-wechat-token';
@@ -94,9 +95,10 @@ describe('F2: WeChat XML depth and size are bounded before parsing', () => {
 
 describe('F3/F11: every date bounded to a sane window, a 400 naming the field', () => {
   it('stats from/to centuries away', async () => {
+    const leader = { headers: { authorization: `Bearer ${await staffToken(db.sql, 'leader')}` } }; // the ranking is for staff
     for (const path of ['/api/v1/stats/metrics', '/api/v1/stats/departments']) {
       for (const [field, value] of [['from', '0000-01-01T00:00:00Z'], ['to', '+275760-09-13T00:00:00Z'], ['from', '1969-12-31T00:00:00Z']]) {
-        const res = await app.request(`${path}?${field}=${encodeURIComponent(value)}`);
+        const res = await app.request(`${path}?${field}=${encodeURIComponent(value)}`, leader);
         expect(res.status, `${path} ${field}=${value}`).toBe(400);
         expect(((await errorOf(res)).details as { field: string }[]).map((d) => d.field)).toContain(field);
       }

@@ -74,9 +74,11 @@ describe('staff session and case access', () => {
       expect(me.user.areas, role).toContain('cases');
       expect((await app.request('/api/v1/triage', auth(token))).status, role).toBe(me.user.areas.includes('triage') ? 200 : 403);
     }
-    // the aggregates stay public
-    for (const p of ['/api/v1/stats/overview', '/api/v1/stats/metrics', '/api/v1/stats/departments', '/api/v1/stats/topics']) {
+    // the aggregates stay public; the per-department ranking (超期在办 by office) is for staff
+    for (const p of ['/api/v1/stats/overview', '/api/v1/stats/metrics', '/api/v1/stats/topics']) {
       expect((await app.request(p)).status).toBe(200);
     }
+    expect((await app.request('/api/v1/stats/departments')).status).toBe(401);
+    expect((await app.request('/api/v1/stats/departments', auth(await staffToken(db.sql, 'leader')))).status).toBe(200);
   });
 });

@@ -5,13 +5,15 @@
 import type { Actor } from '../cases/lifecycle';
 import { STAFF_ROLES, type StaffRole, type StaffUser } from './staff';
 
-export const STAFF_AREA_NAMES = ['cases', 'triage'] as const;
+export const STAFF_AREA_NAMES = ['cases', 'triage', 'admin'] as const;
 export type StaffArea = (typeof STAFF_AREA_NAMES)[number];
 export const STAFF_AREAS: Record<StaffArea, readonly StaffRole[]> = {
   /** 工单队列 and case views (department users: their own department's cases) */
   cases: STAFF_ROLES,
   /** 人工复核: the NLP's unsure readings and staff corrections */
   triage: ['admin', 'centre'],
+  /** 系统管理: accounts, API tokens, the audit trail */
+  admin: ['admin'],
 };
 
 export function areasOf(role: StaffRole): StaffArea[] {

@@ -1,5 +1,5 @@
-// What the login page and the dashboard's forms need to know: the demo accounts (their tokens are
-// public, see ensureDemoStaff) and the reference lists (departments, categories, districts).
+// What the login page and the dashboard's forms need to know: the demo accounts (their passwords and
+// tokens are public, see ensureDemoStaff) and the reference lists (departments, categories, districts).
 import type { Db } from '../db/connect';
 import { listDepartments } from '../db/departments';
 import { listDemoStaff } from '../db/staff-users';
@@ -10,6 +10,9 @@ import { REQUEST_TYPES, sentimentLabelSchema, urgencySchema, type RequestType, t
 import type { StaffRole } from './staff';
 
 export interface DemoAccount {
+  /** the account's name, which is also its password and its bearer token (all public) */
+  name: string;
+  password: string;
   token: string;
   displayName: string;
   role: StaffRole;
@@ -17,9 +20,9 @@ export interface DemoAccount {
   departmentName: string | null;
 }
 
-/** Active demo accounts; their username is their token (both `demo-…`). */
+/** Active demo accounts; their username is their password and their token (all `demo-…`). */
 export async function listDemoAccounts(sql: Db): Promise<DemoAccount[]> {
-  return listDemoStaff<StaffRole>(sql);
+  return (await listDemoStaff<StaffRole>(sql)).map((a) => ({ ...a, name: a.token, password: a.token }));
 }
 
 export interface ReferenceLists {

@@ -31,8 +31,11 @@ export async function loadDemo(opts: {
   // the demo accounts' tokens are public: they exist only where the demo data set is loaded
   const staff = await ensureDemoStaff(opts.sql);
   opts.logger.info(
-    { centre: 'demo-centre', leader: 'demo-leader', departments: `demo-<department code>, e.g. ${staff.find((u) => u.role === 'department')?.token}` },
-    'demo staff tokens (Authorization: Bearer <token>)',
+    {
+      admin: 'demo-admin', centre: 'demo-centre', leader: 'demo-leader', departments: `demo-<department code>, e.g. ${staff.find((u) => u.role === 'department')?.username}`,
+      passwords: 'the same as the name (public: demo only)',
+    },
+    'demo staff accounts: log in with name and password, or send Authorization: Bearer <name>',
   );
   const existing = await getAppState<DemoState>(opts.sql, 'demo');
   if (existing?.done) return { loaded: 0, skipped: true };

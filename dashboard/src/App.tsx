@@ -2,6 +2,7 @@ import { useEffect, useState, type ComponentType } from 'react';
 import type { StaffArea } from './api';
 import { LangProvider, useT } from './i18n';
 import { ROLE_LABELS } from './labels';
+import { AdminPage } from './pages/AdminPage';
 import { LeadersPage } from './pages/LeadersPage';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
@@ -26,6 +27,7 @@ const PAGES: PageDef[] = [
   { path: 'leaders', label: '领导驾驶舱', component: LeadersPage },
   { path: 'status', label: '进度查询', component: StatusPage },
   { path: 'submit', label: '我要留言', component: SubmitPage },
+  { path: 'admin', label: '系统管理', component: AdminPage, area: 'admin' },
 ];
 
 function useHashPath(): string[] {
@@ -73,7 +75,7 @@ function Shell() {
           {user ? (
             <>
               <span className="user" title={ROLE_LABELS[user.role]} data-testid="current-user">{user.displayName}</span>
-              <button className="link" onClick={() => { logout(); window.location.hash = '#/'; }}>{t('退出')}</button>
+              <button className="link" onClick={() => { void logout().then(() => { window.location.hash = '#/'; }); }}>{t('退出')}</button>
             </>
           ) : (
             <a href="#/login">{t('员工登录')}</a>

@@ -1,26 +1,29 @@
 // The dashboard talks to the API over HTTP only, through Hono's typed client: the routes, their inputs
 // and their answers are the server's own types (AppType, imported for types only: no server code is
-// bundled). Staff calls carry the bearer token kept in localStorage; a 401 on a call that sent one means
-// the token is gone, and the session ends.
+// bundled). Staff are recognised by the HttpOnly session cookie that POST /api/v1/auth/login sets (no
+// script can read it); every state-changing call also sends the session's CSRF token in X-CSRF-Token,
+// which the page holds in memory only (from the login answer or GET /api/v1/session). A 401 means the
+// session is gone, and the page forgets the user.
 import { DetailedError, hc, parseResponse, type ClientResponse, type InferRequestType, type InferResponseType } from 'hono/client';
 import { z } from 'zod';
 import type { AppType } from '../../api/app';
 
-const TOKEN_KEY = 'minsheng.token';
+let csrfToken: string | null = null;
 
-export const tokenStore = {
-  get: (): string | null => localStorage.getItem(TOKEN_KEY),
-  set: (t: string) => localStorage.setItem(TOKEN_KEY, t),
-  clear: () => localStorage.removeItem(TOKEN_KEY),
+/** the CSRF token of the current session (null: nobody logged in) */
+export const csrfStore = {
+  get: (): string | null => csrfToken,
+  set: (t: string | null) => {
+    csrfToken = t;
+  },
 };
 
 export const UNAUTHORIZED_EVENT = 'minsheng:unauthorized';
 
 export const client = hc<AppType>(typeof window === 'undefined' ? 'http://localhost/' : window.location.origin, {
-  headers: (): Record<string, string> => {
-    const token = tokenStore.get();
-    return token ? { authorization: `Bearer ${token}` } : {};
-  },
+  // same origin: the browser sends the session cookie itself
+  init: { credentials: 'same-origin' },
+  headers: (): Record<string, string> => (csrfToken ? { 'x-csrf-token': csrfToken } : {}),
 });
 export const v1 = client.api.v1;
 
@@ -52,7 +55,7 @@ export async function call<R extends ClientResponse<unknown>>(request: Promise<R
   } catch (err) {
     if (!(err instanceof DetailedError)) throw err;
     const status = typeof err.statusCode === 'number' ? err.statusCode : 0;
-    if (status === 401 && tokenStore.get()) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
+    if (status === 401 && csrfToken) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     const body = errorBody.safeParse(err.detail?.data);
     if (!body.success) throw new ApiRequestError(status, err.message);
     throw new ApiRequestError(status, body.data.error.message, body.data.error.code, body.data.error.details);
@@ -92,4 +95,13 @@ export type Correction = InferRequestType<(typeof v1.triage)[':caseId']['$post']
 export type ResidentStatus = Ok<(typeof v1.messages)[':trackingNo']['$get']>;
 export type Accepted = InferResponseType<typeof v1.messages.$post>;
 export type PortalForm = InferRequestType<typeof v1.messages.$post>['json'];
+export type CaseContacts = Ok<(typeof v1.cases)[':id']['contact']['$get']>;
+export type LoginAnswer = Ok<typeof v1.auth.login.$post>;
+export type StaffAccount = Ok<typeof v1.admin.users.$get>['items'][number];
+export type ApiTokenItem = Ok<typeof v1.admin.tokens.$get>['items'][number];
+export type AuditPage = Ok<typeof v1.admin.audit.$get>;
+export type AuditItem = AuditPage['items'][number];
+export type AuditQuery = InferRequestType<typeof v1.admin.audit.$get>['query'];
+export type NewAccount = InferRequestType<typeof v1.admin.users.$post>['json'];
+export type NewToken = InferRequestType<typeof v1.admin.tokens.$post>['json'];
 export type ResidentRating = InferRequestType<(typeof v1.messages)[':trackingNo']['rating']['$post']>['json']['rating'];

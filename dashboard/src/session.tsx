@@ -1,15 +1,20 @@
-// The staff session: the token in localStorage, the user the API says it belongs to, demo accounts
-// and the reference lists (departments, categories, districts) every page may need.
+// The staff session: the user GET /api/v1/session says the session cookie belongs to, its CSRF token
+// (kept in memory for the API client), demo accounts and the reference lists (departments,
+// categories, districts) every page may need. Login and logout go through /api/v1/auth.
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { call, messageOf, tokenStore, UNAUTHORIZED_EVENT, v1, type Session } from './api';
+import { call, csrfStore, messageOf, UNAUTHORIZED_EVENT, v1, type Session } from './api';
 
-const fetchSession = () => call(v1.session.$get());
+const fetchSession = async () => {
+  const s = await call(v1.session.$get());
+  csrfStore.set(s.csrfToken);
+  return s;
+};
 
 interface SessionState {
   session: Session | null;
   error: string | null;
-  login: (token: string) => Promise<void>;
-  logout: () => void;
+  login: (name: string, password: string) => Promise<void>;
+  logout: () => Promise<void>;
   departmentName: (code: string | null) => string;
 }
 
@@ -24,37 +29,28 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setError(null);
     } catch (err) {
       setError(messageOf(err));
-      if (tokenStore.get()) {
-        // a stale token: drop it and load the anonymous session
-        tokenStore.clear();
-        setSession(await fetchSession().catch(() => null));
-      }
     }
   }, []);
   useEffect(() => {
     void load();
     const onUnauthorized = () => {
-      tokenStore.clear();
+      csrfStore.set(null);
       void load();
     };
     window.addEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
     return () => window.removeEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
   }, [load]);
 
-  const login = async (token: string) => {
-    tokenStore.set(token.trim());
-    try {
-      const s = await fetchSession();
-      setSession(s);
-      setError(null);
-    } catch (err) {
-      tokenStore.clear();
-      throw err;
-    }
+  const login = async (name: string, password: string) => {
+    const answer = await call(v1.auth.login.$post({ json: { name: name.trim(), password } }));
+    csrfStore.set(answer.csrfToken);
+    setSession(await fetchSession());
+    setError(null);
   };
-  const logout = () => {
-    tokenStore.clear();
-    setSession((s) => (s ? { ...s, user: null } : s));
+  const logout = async () => {
+    await call(v1.auth.logout.$post()).catch(() => undefined); // an ended session is logged out already
+    csrfStore.set(null);
+    setSession((s) => (s ? { ...s, user: null, via: null, csrfToken: null } : s));
   };
   const departmentName = (code: string | null) => {
     if (!code) return '—';

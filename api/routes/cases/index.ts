@@ -13,6 +13,7 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 import { caseActionRoutes } from './actions';
+import { caseContactRoutes } from './contact';
 import { allowedFor, caseServiceDeps, idParam } from './service';
 
 const listQuery = z.object({
@@ -91,5 +92,6 @@ export function casesRoutes(deps: AppDeps) {
         })),
       });
     })
+    .route('/', caseContactRoutes(deps))
     .route('/', caseActionRoutes(deps));
 }

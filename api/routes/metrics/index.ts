@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { getDepartmentRanking, getMetrics } from '../../../core/analytics/metrics';
+import { requireStaff } from '../../auth';
 import type { AppDeps, AppEnv } from '../../deps';
 import { ApiError } from '../../errors';
 import { boundedDateTime, validate } from '../../validate';
@@ -27,7 +28,8 @@ function window(q: z.infer<typeof period>) {
 export function metricsRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/metrics', validate('query', period), async (c) => c.json(await getMetrics(deps.db.sql, window(c.req.valid('query')))))
-    .get('/departments', validate('query', rankingQuery), async (c) => {
+    // per-department 超期在办 and rates name and shame single offices: staff only (README, Who may read what)
+    .get('/departments', requireStaff(deps), validate('query', rankingQuery), async (c) => {
       const q = c.req.valid('query');
       return c.json(await getDepartmentRanking(deps.db.sql, { ...window(q), minVolume: q.minVolume, rankBy: q.rankBy }));
     });

@@ -10,6 +10,7 @@ import { CHANNEL_LABELS, DEADLINE_LABELS, SENTIMENT_LABELS, STATUS_LABELS, TIMER
 import { useSession } from '../session';
 import { CaseActions } from './CaseActions';
 import { CaseTimeline } from './CaseTimeline';
+import { ContactPanel } from './ContactPanel';
 
 function basis(d: { unit: string; amount: number }): string {
   return d.unit === 'hours' ? `${d.amount} 小时` : `${d.amount} 个工作日`;
@@ -131,6 +132,8 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
                 {c.rating && <p><b>回访评价：</b>{c.rating}</p>}
               </section>
             )}
+
+            <ContactPanel caseId={caseId} />
 
             <CaseActions detail={detail} actions={actions} onDone={acted} />
 

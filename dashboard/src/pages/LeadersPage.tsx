@@ -7,6 +7,7 @@ import { TopicVolumeChart } from '../charts/TopicVolumeChart';
 import { pct } from '../format';
 import { useT } from '../i18n';
 import { usePoll } from '../usePoll';
+import { useSession } from '../session';
 
 function RateCard({ label, rate, note, testId }: { label: string; rate: Rate; note?: string; testId: string }) {
   const tone = rate.rate === null ? '' : rate.rate >= 0.9 ? 'good' : rate.rate >= 0.7 ? '' : 'bad';
@@ -55,7 +56,9 @@ export function LeadersPage() {
   const [rankBy, setRankBy] = useState<DepartmentRanking['rankBy']>('onTime');
   const [topicDays, setTopicDays] = useState(7);
   const metrics = usePoll(() => call(v1.stats.metrics.$get({ query: { days: String(days) } })), 60_000, [days]);
-  const ranking = usePoll(() => call(v1.stats.departments.$get({ query: { days: String(days), rankBy } })), 60_000, [days, rankBy]);
+  // the per-department ranking (超期在办 by office) is for staff: the public sees the city's figures only
+  const staff = !!useSession().session?.user;
+  const ranking = usePoll(() => (staff ? call(v1.stats.departments.$get({ query: { days: String(days), rankBy } })) : Promise.resolve(null)), 60_000, [days, rankBy, staff]);
   const overview = usePoll(() => call(v1.stats.overview.$get()), 60_000);
   const topics = usePoll(() => call(v1.stats.topics.$get({ query: { days: String(topicDays), limit: '10' } })), 60_000, [topicDays]);
   const m = metrics.data;
@@ -97,6 +100,7 @@ export function LeadersPage() {
               </select>
             </label>
           </div>
+          {!staff && <p className="muted" data-testid="ranking-staff-only">部门排名仅对工作人员开放，请<a href="#/login">登录</a>后查看。</p>}
           {ranking.data && (
             <div className="table-scroll">
               <table className="ranking" data-testid="ranking">

@@ -1,4 +1,5 @@
-// 员工登录: paste the bearer token; in a demo installation the public demo tokens are listed.
+// 员工登录: name and password (the session lives in an HttpOnly cookie); in a demo installation the
+// public demo accounts are listed, and a click logs in as one.
 import { useState } from 'react';
 import { messageOf } from '../api';
 import { ROLE_LABELS } from '../labels';
@@ -8,14 +9,16 @@ import { useSession } from '../session';
 export function LoginPage({ next = '#/queue' }: { next?: string }) {
   const { t } = useT();
   const { session, login } = useSession();
-  const [token, setToken] = useState('');
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (value: string) => {
+  const submit = async (n: string, p: string) => {
     setBusy(true);
     setError(null);
     try {
-      await login(value);
+      await login(n, p);
+      setPassword('');
       window.location.hash = next;
     } catch (err) {
       setError(messageOf(err));
@@ -28,10 +31,14 @@ export function LoginPage({ next = '#/queue' }: { next?: string }) {
     <div className="card narrow">
       <h2>{t('员工登录')}</h2>
       {session?.user && <p className="muted">已登录为 {session.user.displayName}。</p>}
-      <form className="form" onSubmit={(e) => { e.preventDefault(); void submit(token); }}>
+      <form className="form" onSubmit={(e) => { e.preventDefault(); void submit(name, password); }}>
         <label>
-          {t('令牌')} (API token)
-          <input name="token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="粘贴您的访问令牌" required minLength={6} />
+          {t('用户名')}
+          <input name="name" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} required maxLength={64} />
+        </label>
+        <label>
+          {t('密码')}
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required maxLength={200} />
         </label>
         <button type="submit" disabled={busy}>{t('登录')}</button>
       </form>
@@ -39,12 +46,12 @@ export function LoginPage({ next = '#/queue' }: { next?: string }) {
       {demo?.enabled && (
         <div className="demo-accounts">
           <h3>{t('演示账号')}</h3>
-          <p className="muted small">本系统载入了演示数据，以下演示令牌是公开的，点击即可登录。</p>
+          <p className="muted small">本系统载入了演示数据，以下演示账号是公开的（密码与用户名相同），点击即可登录。</p>
           <ul>
             {demo.accounts.map((a) => (
-              <li key={a.token}>
-                <button className="link" onClick={() => void submit(a.token)} data-token={a.token}>
-                  <code>{a.token}</code>
+              <li key={a.name}>
+                <button className="link" onClick={() => void submit(a.name, a.password)} data-account={a.name}>
+                  <code>{a.name}</code>
                 </button>
                 <span className="muted"> {a.departmentName ?? ROLE_LABELS[a.role]}</span>
               </li>

@@ -1,0 +1,236 @@
+// 系统管理 (admins): staff accounts (add, disable/enable, reset password), API tokens for
+// integrations (made, shown once, revoked) and the audit trail, searchable and paged.
+import { useEffect, useState, type FormEvent } from 'react';
+import { call, messageOf, v1, type ApiTokenItem, type AuditItem, type NewAccount, type StaffAccount } from '../api';
+import { fmtTime } from '../format';
+import { ROLE_LABELS } from '../labels';
+import { useSession } from '../session';
+
+const ROLES = ['admin', 'centre', 'department', 'leader'] as const;
+const SCOPES = ['read', 'write', 'admin'] as const;
+
+function Users({ onChange }: { onChange: () => void }) {
+  const { session, departmentName } = useSession();
+  const [items, setItems] = useState<StaffAccount[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [form, setForm] = useState<NewAccount>({ name: '', displayName: '', role: 'centre', departmentCode: null, password: '' });
+  const load = () => call(v1.admin.users.$get()).then((r) => setItems(r.items), (e: unknown) => setError(messageOf(e)));
+  useEffect(() => void load(), []);
+  const run = async (what: () => Promise<unknown>, done: string) => {
+    try {
+      await what();
+      setNotice(done);
+      setError(null);
+      await load();
+      onChange();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      await call(v1.admin.users.$post({ json: { ...form, departmentCode: form.role === 'department' ? form.departmentCode : null } }));
+      setForm({ ...form, name: '', displayName: '', password: '' });
+    }, `已创建 ${form.name}`);
+  };
+  const reset = (u: StaffAccount) =>
+    run(async () => {
+      const r = await call(v1.admin.users[':id']['reset-password'].$post({ param: { id: String(u.id) }, json: {} }));
+      if ('password' in r && r.password) setNotice(`${u.username} 的新密码（仅显示一次）：${r.password}`);
+    }, `${u.username} 的密码已重置`);
+  return (
+    <section className="card wide" data-testid="admin-users">
+      <h3>用户</h3>
+      {error && <p className="error" role="alert">{error}</p>}
+      {notice && <p className="advice" data-testid="admin-notice">{notice}</p>}
+      <div className="table-scroll">
+        <table className="ranking">
+          <thead><tr><th>用户名</th><th>姓名</th><th>角色</th><th>单位</th><th>状态</th><th>最近登录</th><th /></tr></thead>
+          <tbody>
+            {items.map((u) => (
+              <tr key={u.id} data-user={u.username}>
+                <td className="mono">{u.username}</td>
+                <td>{u.displayName}</td>
+                <td>{ROLE_LABELS[u.role] ?? u.role}</td>
+                <td>{departmentName(u.departmentCode)}</td>
+                <td>{!u.active ? '已停用' : u.lockedUntil && new Date(u.lockedUntil) > new Date() ? '已锁定' : u.hasPassword ? '正常' : '仅令牌'}</td>
+                <td>{u.lastLoginAt ? fmtTime(u.lastLoginAt) : '—'}</td>
+                <td>
+                  {u.active ? (
+                    <button className="link" disabled={u.id === session?.user?.id} onClick={() => void run(() => call(v1.admin.users[':id'].disable.$post({ param: { id: String(u.id) } })), `已停用 ${u.username}`)}>停用</button>
+                  ) : (
+                    <button className="link" onClick={() => void run(() => call(v1.admin.users[':id'].enable.$post({ param: { id: String(u.id) } })), `已启用 ${u.username}`)}>启用</button>
+                  )}{' '}
+                  <button className="link" onClick={() => void reset(u)}>重置密码</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form className="form inline" onSubmit={add} data-testid="add-user">
+        <h4>新建用户</h4>
+        <label>用户名<input name="name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required /></label>
+        <label>姓名<input name="displayName" value={form.displayName ?? ''} onChange={(e) => setForm({ ...form, displayName: e.target.value })} /></label>
+        <label>角色
+          <select name="role" value={form.role} onChange={(e) => setForm({ ...form, role: ROLES.find((r) => r === e.target.value) ?? 'centre' })}>
+            {ROLES.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
+          </select>
+        </label>
+        {form.role === 'department' && (
+          <label>单位
+            <select name="departmentCode" value={form.departmentCode ?? ''} onChange={(e) => setForm({ ...form, departmentCode: e.target.value || null })} required>
+              <option value="">请选择</option>
+              {session?.reference.departments.filter((d) => d.kind !== 'centre').map((d) => <option key={d.code} value={d.code}>{d.shortName}</option>)}
+            </select>
+          </label>
+        )}
+        <label>初始密码<input name="password" type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} required minLength={8} /></label>
+        <button type="submit">创建</button>
+      </form>
+    </section>
+  );
+}
+
+function Tokens({ users }: { users: number }) {
+  const [items, setItems] = useState<ApiTokenItem[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [made, setMade] = useState<string | null>(null);
+  const [user, setUser] = useState('');
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<(typeof SCOPES)[number][]>(['read']);
+  const [days, setDays] = useState('90');
+  const load = () => call(v1.admin.tokens.$get()).then((r) => setItems(r.items), (e: unknown) => setError(messageOf(e)));
+  useEffect(() => void load(), [users]);
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const r = await call(v1.admin.tokens.$post({ json: { user, name, scopes, expiresInDays: days ? Number(days) : null } }));
+      setMade(r.token);
+      setError(null);
+      await load();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  const revoke = async (id: number) => {
+    try {
+      await call(v1.admin.tokens[':id'].revoke.$post({ param: { id: String(id) } }));
+      await load();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  return (
+    <section className="card wide" data-testid="admin-tokens">
+      <h3>接口令牌</h3>
+      {error && <p className="error" role="alert">{error}</p>}
+      {made && <p className="advice">新令牌（仅显示一次，请妥善保存）：<code data-testid="new-token">{made}</code></p>}
+      <div className="table-scroll">
+        <table className="ranking">
+          <thead><tr><th>#</th><th>用户</th><th>用途</th><th>权限</th><th>有效期至</th><th>最近使用</th><th /></tr></thead>
+          <tbody>
+            {items.map((t) => (
+              <tr key={t.id}>
+                <td>{t.id}</td><td className="mono">{t.username}</td><td>{t.name}</td><td>{t.scopes.join(', ')}</td>
+                <td>{t.expiresAt ? fmtTime(t.expiresAt) : '长期'}</td><td>{t.lastUsedAt ? fmtTime(t.lastUsedAt) : '—'}</td>
+                <td>{t.revokedAt ? <span className="muted">已吊销</span> : <button className="link" onClick={() => void revoke(t.id)}>吊销</button>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form className="form inline" onSubmit={(e) => void add(e)}>
+        <h4>新建令牌</h4>
+        <label>所属用户<input value={user} onChange={(e) => setUser(e.target.value)} required /></label>
+        <label>用途<input value={name} onChange={(e) => setName(e.target.value)} required /></label>
+        <fieldset>
+          <legend>权限</legend>
+          {SCOPES.map((s) => (
+            <label key={s} className="check">
+              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} /> {s}
+            </label>
+          ))}
+        </fieldset>
+        <label>有效天数<input type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} /></label>
+        <button type="submit">生成</button>
+      </form>
+    </section>
+  );
+}
+
+const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00+08:00`).toISOString() : undefined);
+
+function Audit({ refresh }: { refresh: number }) {
+  const [filter, setFilter] = useState({ actor: '', action: '', caseId: '', from: '', to: '' });
+  const [items, setItems] = useState<AuditItem[]>([]);
+  const [next, setNext] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const query = (before?: number) => ({
+    ...(filter.actor ? { actor: filter.actor } : {}),
+    ...(filter.action ? { action: filter.action } : {}),
+    ...(filter.caseId ? { caseId: filter.caseId } : {}),
+    ...(filter.from ? { from: dayStart(filter.from) } : {}),
+    ...(filter.to ? { to: new Date(new Date(dayStart(filter.to)!).getTime() + 86_400_000).toISOString() } : {}),
+    limit: '50',
+    ...(before ? { before: String(before) } : {}),
+  });
+  const load = async (before?: number) => {
+    try {
+      const r = await call(v1.admin.audit.$get({ query: query(before) }));
+      setItems(before ? [...items, ...r.items] : r.items);
+      setNext(r.next);
+      setError(null);
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  useEffect(() => void load(), [refresh]);
+  const field = (k: keyof typeof filter, label: string, type = 'text') => (
+    <label>{label}<input name={k} type={type} value={filter[k]} onChange={(e) => setFilter({ ...filter, [k]: e.target.value })} /></label>
+  );
+  return (
+    <section className="card wide" data-testid="admin-audit">
+      <h3>审计日志</h3>
+      <form className="form inline" onSubmit={(e) => { e.preventDefault(); void load(); }}>
+        {field('actor', '操作人')}
+        {field('action', '操作（如 contact.read、case.*）')}
+        {field('caseId', '工单编号', 'number')}
+        {field('from', '起', 'date')}
+        {field('to', '止', 'date')}
+        <button type="submit">查询</button>
+      </form>
+      {error && <p className="error" role="alert">{error}</p>}
+      <div className="table-scroll">
+        <table className="ranking">
+          <thead><tr><th>时间</th><th>操作人</th><th>角色</th><th>操作</th><th>工单</th><th>地址</th><th>请求编号</th><th>详情</th></tr></thead>
+          <tbody>
+            {items.map((a) => (
+              <tr key={a.id} data-action={a.action}>
+                <td>{fmtTime(a.at)}</td><td className="mono">{a.actor}</td><td>{a.actorRole ? ROLE_LABELS[a.actorRole] ?? a.actorRole : '—'}</td>
+                <td className="mono">{a.action}</td><td>{a.caseId ?? '—'}</td><td className="mono">{a.ip ?? '—'}</td>
+                <td className="mono small">{a.requestId?.slice(0, 8) ?? '—'}</td><td className="mono small">{JSON.stringify(a.detail)}</td>
+              </tr>
+            ))}
+            {!items.length && <tr><td colSpan={8} className="muted empty">没有记录</td></tr>}
+          </tbody>
+        </table>
+      </div>
+      {next && <button onClick={() => void load(next)}>更多</button>}
+    </section>
+  );
+}
+
+export function AdminPage() {
+  const [changes, setChanges] = useState(0);
+  return (
+    <div className="admin">
+      <div className="page-head"><h2>系统管理</h2></div>
+      <Users onChange={() => setChanges((n) => n + 1)} />
+      <Tokens users={changes} />
+      <Audit refresh={changes} />
+    </div>
+  );
+}
