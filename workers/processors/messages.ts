@@ -2,16 +2,19 @@
 import { openCaseForMessage } from '../../core/cases/open-case-for-message';
 import { listUnprocessedMessageIds, markMessageFailed, noteMessageAttempt } from '../../core/db/messages';
 import { isPermanent } from '../../core/queue/contract';
+import { alertsAfterMessage } from './alerts';
 import { caseServiceDeps, type WorkerArea, type WorkerContext } from './context';
 
 export function messagesArea(ctx: WorkerContext): WorkerArea {
   const pipeline = { ...caseServiceDeps(ctx), router: ctx.router };
+  const afterMessage = alertsAfterMessage(ctx);
   return {
     processors: {
       'process-message': async ({ messageId }, job) => {
         try {
           const r = await openCaseForMessage(pipeline, messageId, ctx.now());
           if (r.created) ctx.logger.debug({ messageId, caseId: r.caseId }, 'case opened');
+          await afterMessage(messageId);
         } catch (err) {
           // a permanent error parks the message as failed, with the reason, where staff see it;
           // any other is counted, and once the job's attempts are used up the sweep tries again

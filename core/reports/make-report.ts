@@ -1,0 +1,113 @@
+// 舆情日报 and 周报: the figures of one day (or one Monday–Sunday week, Beijing time) gathered from
+// the analytics (hot topics, 三率 by department), the alerts and the message counts, kept with their
+// HTML in PostgreSQL; the scheduled job makes yesterday's and last week's once, the CLI any on demand.
+import { getHotTopics, type HotTopic } from '../analytics/hot-topics';
+import { getDepartmentRanking } from '../analytics/metrics';
+import type { Db } from '../db/connect';
+import { listAlertRows } from '../db/alerts';
+import { dailySentimentCounts, periodTotals, reportExists, saveReport, type ReportKind } from '../db/reports';
+import { renderReportHtml } from './render-html';
+
+const DAY_MS = 86_400_000;
+const SHANGHAI_OFFSET_MS = 8 * 3600_000; // no daylight saving in China
+
+/** The Beijing calendar date of an instant, YYYY-MM-DD. */
+export function shanghaiDate(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Midnight of a Beijing date, as an instant. */
+export function shanghaiMidnight(date: string): Date {
+  return new Date(`${date}T00:00:00+08:00`);
+}
+
+function addDays(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The report's period: the date itself (daily) or the Monday–Sunday week holding it (weekly); end exclusive. */
+export function reportPeriod(kind: ReportKind, date: string): { start: string; end: string; from: Date; to: Date } {
+  let start = date;
+  if (kind === 'weekly') {
+    const dow = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 Sunday
+    start = addDays(date, -((dow + 6) % 7));
+  }
+  const end = addDays(start, kind === 'daily' ? 1 : 7);
+  return { start, end, from: shanghaiMidnight(start), to: shanghaiMidnight(end) };
+}
+
+export interface ReportData {
+  kind: ReportKind;
+  title: string;
+  periodStart: string;
+  /** the last day covered (inclusive) */
+  periodLast: string;
+  madeAt: string;
+  totals: { messages: number; cases: number; byChannel: { channel: string; n: number }[]; negative: number; negativeShare: number | null };
+  /** per day: the period itself for a weekly report, the 7 days ending on the date for a daily one */
+  sentimentTrend: { day: string; total: number; negative: number; neutral: number; positive: number }[];
+  topTopics: Pick<HotTopic, 'key' | 'district' | 'keywords' | 'volume' | 'cases' | 'open' | 'previous' | 'growth' | 'burst' | 'negativeShare' | 'topCategory' | 'sampleTitle'>[];
+  bursts: { key: string; district: string | null; label: string; volume: number; previous: number }[];
+  alerts: { id: number; rule: string; title: string; district: string | null; openedAt: string; count: number; acked: boolean; endedAt: string | null }[];
+  departments: { department: string; name: string | null; volume: number; response: number | null; onTime: number | null; satisfaction: number | null; overdueOpen: number }[];
+}
+
+export async function buildReportData(sql: Db, kind: ReportKind, date: string, now: Date): Promise<ReportData> {
+  const p = reportPeriod(kind, date);
+  const days = kind === 'daily' ? 1 : 7;
+  const totals = await periodTotals(sql, p.from, p.to);
+  const trendFrom = kind === 'daily' ? shanghaiMidnight(addDays(p.start, -6)) : p.from;
+  const trend = await dailySentimentCounts(sql, trendFrom, p.to);
+  const inPeriod = trend.filter((d) => d.day >= p.start);
+  const negative = inPeriod.reduce((s, d) => s + d.negative, 0);
+  const hot = await getHotTopics(sql, { days, now: p.to, limit: 10, minVolume: 2 });
+  const alerts = await listAlertRows(sql, { limit: 200, offset: 0, from: p.from, to: p.to });
+  const ranking = await getDepartmentRanking(sql, { from: p.from, to: p.to, now, minVolume: 1, rankBy: 'onTime' });
+  return {
+    kind,
+    title: kind === 'daily' ? `舆情日报（${p.start}）` : `舆情周报（${p.start} 至 ${addDays(p.end, -1)}）`,
+    periodStart: p.start,
+    periodLast: addDays(p.end, -1),
+    madeAt: now.toISOString(),
+    totals: { ...totals, negative, negativeShare: totals.messages ? Math.round((negative / totals.messages) * 1000) / 1000 : null },
+    sentimentTrend: trend,
+    topTopics: hot.topics.map((t) => ({
+      key: t.key, district: t.district, keywords: t.keywords, volume: t.volume, cases: t.cases, open: t.open, previous: t.previous,
+      growth: t.growth, burst: t.burst, negativeShare: t.negativeShare, topCategory: t.topCategory, sampleTitle: t.sampleTitle,
+    })),
+    bursts: hot.topics.filter((t) => t.burst).map((t) => ({ key: t.key, district: t.district, label: `${t.district ?? ''}${t.keywords.join('·')}`, volume: t.volume, previous: t.previous })),
+    alerts: alerts.rows.map((a) => ({
+      id: a.id,
+      rule: a.ruleName,
+      title: a.title,
+      district: a.district,
+      openedAt: a.openedAt.toISOString(),
+      count: Number((a.evidence as { count?: number }).count ?? 0),
+      acked: a.ackedAt !== null,
+      endedAt: a.endedAt?.toISOString() ?? null,
+    })),
+    departments: [...ranking.ranked, ...ranking.belowMinimum].map((d) => ({
+      department: d.department, name: d.name, volume: d.volume, response: d.response.rate, onTime: d.onTime.rate, satisfaction: d.satisfaction.rate, overdueOpen: d.overdueOpen,
+    })),
+  };
+}
+
+/** Makes (or, with replace, remakes) the report of a kind for the period holding `date`. */
+export async function makeReport(deps: { sql: Db; now: Date }, kind: ReportKind, date: string, replace = true): Promise<{ id: number; created: boolean; kind: ReportKind; periodStart: string }> {
+  const data = await buildReportData(deps.sql, kind, date, deps.now);
+  const saved = await saveReport(deps.sql, { kind, periodStart: data.periodStart, periodEnd: reportPeriod(kind, date).end, madeAt: deps.now, data, html: renderReportHtml(data) }, replace);
+  return { ...saved, kind, periodStart: data.periodStart };
+}
+
+/** The scheduled job: yesterday's 日报 and last week's 周报, each made once (a later run leaves them be). */
+export async function makeDueReports(deps: { sql: Db; now: Date }): Promise<{ id: number; kind: ReportKind; periodStart: string }[]> {
+  const yesterday = addDays(shanghaiDate(deps.now), -1);
+  const lastWeek = reportPeriod('weekly', addDays(reportPeriod('weekly', shanghaiDate(deps.now)).start, -7)).start;
+  const made: { id: number; kind: ReportKind; periodStart: string }[] = [];
+  for (const [kind, date] of [['daily', yesterday], ['weekly', lastWeek]] as const) {
+    if (await reportExists(deps.sql, kind, date)) continue;
+    const r = await makeReport(deps, kind, date, false);
+    if (r.created) made.push(r);
+  }
+  return made;
+}
