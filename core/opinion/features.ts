@@ -1,0 +1,77 @@
+// What the topic code reads from one message: its district, the named places in it (小区, 路, 村,
+// 学校…: the "where" that tells two water outages apart) and its content terms (jieba words and
+// adjacent-word bigrams, the subject counted twice), with generic words and bare place words left out.
+import { segment } from '../nlp/segment';
+import type { MessageAnalysis } from '../nlp/types';
+import { isGenericWord } from './config';
+
+export interface MessageFeatures {
+  district: string | null;
+  /** named places, most specific first */
+  anchors: string[];
+  /** term → weight (1 + log count; subject terms doubled); bigrams joined without a space */
+  terms: Record<string, number>;
+}
+
+// a named place ends in one of these (联丰路, 金鼎村, 魅力之城小区, 经济学院…)
+const PLACE_SUFFIX = /(小区|花园|家园|新城|新村|广场|公寓|大厦|苑|园|城|村|社区|学院|大学|中学|小学|学校|幼儿园|医院|市场|公园|路|大道|街|巷|镇|乡|街道|工业园|产业园|园区|楼盘|车站|地铁站|高速|大桥|桥)$/;
+const BARE_PLACE = /^(小区|花园|家园|新城|新村|广场|公寓|大厦|社区|学院|大学|中学|小学|学校|幼儿园|医院|市场|公园|园区|楼盘|车站|地铁站)$/;
+// anonymised districts in public data sets ("A市A3区") and real ones ("镜湖区", "南陵县")
+const DISTRICT_CODE = /(?:^|[^A-Za-z0-9])([A-Z][0-9]{1,2}[区县])/;
+const NOT_A_TERM = /^[\p{N}A-Za-z._\-]+$|^[\p{N}]/u;
+const DISTRICT_WORD = /^[A-Z]?[0-9]{0,2}(?:市|区|县|省)$|^[A-Z][0-9]{1,2}[区县]?$|^[A-Z]市/;
+
+function isContent(w: string): boolean {
+  return [...w].length >= 2 && !NOT_A_TERM.test(w) && !isGenericWord(w) && !DISTRICT_WORD.test(w);
+}
+
+/** The district a message is about: the place reader's answer, else an anonymised code in the text. */
+export function districtOf(text: string, analysis: Pick<MessageAnalysis, 'place'> | null): string | null {
+  if (analysis?.place.district) return analysis.place.district;
+  return DISTRICT_CODE.exec(text)?.[1] ?? null;
+}
+
+function anchorsOf(tokens: string[], analysis: Pick<MessageAnalysis, 'place'> | null): string[] {
+  const out: string[] = [];
+  const add = (a: string) => {
+    if ([...a].length >= 3 && !out.includes(a) && !DISTRICT_WORD.test(a) && !/^[A-Z][0-9]/.test(a)) out.push(a);
+  };
+  if (analysis?.place.community) add(analysis.place.community);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (BARE_PLACE.test(t)) {
+      // 魅力 之城 小区 → 魅力之城小区: up to two content words before the bare place word
+      let name = '';
+      for (let j = i - 1; j >= Math.max(0, i - 2) && isContent(tokens[j]) && !BARE_PLACE.test(tokens[j]); j--) name = tokens[j] + name;
+      if (name) add(name + t);
+    } else if (PLACE_SUFFIX.test(t) && [...t].length >= 3 && isContent(t)) add(t);
+  }
+  if (analysis?.place.street) add(analysis.place.street);
+  return out.slice(0, 8);
+}
+
+function termsOf(tokens: string[], weight: number, into: Map<string, number>): void {
+  let prev: string | null = null;
+  for (const t of tokens) {
+    if (!isContent(t)) {
+      prev = null;
+      continue;
+    }
+    into.set(t, (into.get(t) ?? 0) + weight);
+    if (prev) into.set(prev + t, (into.get(prev + t) ?? 0) + weight);
+    prev = t;
+  }
+}
+
+export function messageFeatures(m: { title: string | null; body: string; analysis: Pick<MessageAnalysis, 'place'> | null }): MessageFeatures {
+  const title = m.title ?? '';
+  const text = `${title} ${m.body}`;
+  const titleTokens = segment(title);
+  const bodyTokens = segment(m.body.slice(0, 3000));
+  const counts = new Map<string, number>();
+  termsOf(titleTokens, 2, counts);
+  termsOf(bodyTokens, 1, counts);
+  const terms: Record<string, number> = {};
+  for (const [t, n] of counts) terms[t] = Math.round((1 + Math.log(n)) * 1000) / 1000;
+  return { district: districtOf(text, m.analysis), anchors: anchorsOf([...titleTokens, ...bodyTokens], m.analysis), terms };
+}
