@@ -64,7 +64,7 @@ afterAll(async () => {
   await queue?.close();
   await db?.close();
   await new Promise((r) => hookServer?.close(r));
-  await new Promise((r) => smtp?.close(r));
+  await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
 });
 
 const auth = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
@@ -114,7 +114,7 @@ describe('alerts on a running system', () => {
 
     const dept = await staffToken(db.sql, 'department', 'water');
     const listed = await waitFor(async () => {
-      const body = (await (await app.request('/api/v1/alerts', auth(dept))).json()) as { total: number; alerts: { id: number; title: string; district: string | null; rule: { id: number; name: string }; evidence: { count: number; topMessages: { text: string }[]; series: { count: number }[] }; deliveries: { channel: string; status: string }[] }[] };
+      const body = (await (await app.request("/api/v1/alerts", auth(dept))).json()) as { total: number; alerts: { id: number; title: string; openedAt: string; topic: { id: number; label: string } | null; district: string | null; rule: { id: number; name: string }; evidence: { count: number; topMessages: { text: string }[]; series: { count: number }[] }; deliveries: { channel: string; status: string }[] }[] };
       return body.total > 0 && body;
     }, undefined, 200, 'an alert');
     await queue.drain();
@@ -130,6 +130,12 @@ describe('alerts on a running system', () => {
     expect(alert.rule).toEqual({ id: ruleId, name: '停水预警' });
     expect(alert.district).toBe('弋江区');
     expect(alert.title).toContain('弋江区');
+    // linked to the topic store's topic of these messages
+    const [{ topicId, n }] = await db.sql<{ topicId: number; n: number }[]>`
+      SELECT topic_id, count(*)::int AS n FROM opinion_topic_members GROUP BY topic_id ORDER BY 2 DESC LIMIT 1`;
+    expect(n).toBeGreaterThanOrEqual(10);
+    expect(alert.topic?.id).toBe(Number(topicId));
+    expect(alert.topic?.label).toBeTruthy();
     // evidence: all 15 counted (镜湖区's one and the street-lamp message are not), counts over time, masked messages
     expect(alert.evidence.count).toBe(15);
     expect(alert.evidence.series.reduce((s, b) => s + b.count, 0)).toBe(15);
@@ -185,7 +191,7 @@ describe('alerts on a running system', () => {
     expect((await app.request('/api/v1/alerts')).status).toBe(401);
 
     // the next daily report lists it
-    const made = await makeReport({ sql: db.sql, now: new Date() }, 'daily', shanghaiDate(new Date(alert.openedAt as unknown as string)));
+    const made = await makeReport({ sql: db.sql, now: new Date() }, 'daily', shanghaiDate(new Date(alert.openedAt)));
     const reports = (await (await app.request('/api/v1/reports', auth(leader))).json()) as { reports: { id: number; links: { html: string; pdf: string } }[] };
     const listedReport = reports.reports.find((r) => r.id === made.id)!;
     const html = await (await app.request(listedReport.links.html, auth(leader))).text();

@@ -1,5 +1,6 @@
 // What staff see of an alert: its rule, topic, evidence and where its deliveries stand.
 import type { Db } from '../db/connect';
+import { listTopicsByIds } from '../db/topics';
 import { ackAlertRow, getAlertRow, listAlertOutbox, listAlertRows, listDeliveryAttempts, type AlertRow } from '../db/alerts';
 
 export interface AlertView {
@@ -8,7 +9,8 @@ export interface AlertView {
   rule: { id: number; name: string };
   scopeKey: string;
   district: string | null;
-  topic: { id: number } | null;
+  /** the topic store's topic the alert is about (its label, heat and burst state now) */
+  topic: { id: number; label: string; district: string | null; size: number; heat: number; burstState: string; status: string } | null;
   openedAt: Date;
   lastTrueAt: Date;
   endedAt: Date | null;
@@ -23,13 +25,19 @@ async function views(sql: Db, rows: AlertRow[]): Promise<AlertView[]> {
   const ids = rows.map((r) => r.id);
   const outbox = await listAlertOutbox(sql, ids);
   const tries = await listDeliveryAttempts(sql, ids);
+  const topics = new Map(
+    (await listTopicsByIds(sql, [...new Set(rows.map((r) => r.topicId).filter((t): t is number => t !== null))])).map((t) => [
+      Number(t.id),
+      { id: Number(t.id), label: t.label, district: t.district, size: t.size, heat: t.heat, burstState: t.burstState, status: t.status },
+    ]),
+  );
   return rows.map((a) => ({
     id: a.id,
     title: a.title,
     rule: { id: a.ruleId, name: a.ruleName },
     scopeKey: a.scopeKey,
     district: a.district,
-    topic: a.topicId === null ? null : { id: a.topicId },
+    topic: a.topicId === null ? null : (topics.get(a.topicId) ?? null),
     openedAt: a.openedAt,
     lastTrueAt: a.lastTrueAt,
     endedAt: a.endedAt,

@@ -212,3 +212,18 @@ export async function listAlertOutbox(sql: Db, alertIds: number[]): Promise<{ al
     SELECT (payload->>'alertId')::int AS alert_id, channel, status, attempts, last_error FROM outbox
     WHERE kind = 'alert' AND payload->>'alertId' IN ${sql(alertIds.map(String))} ORDER BY id`;
 }
+
+/** The topic store's topic of each message (a merged topic followed to the one that absorbed it), with its heat and burst state. */
+export async function listMessageTopics(sql: Db, messageIds: number[]): Promise<{ messageId: number; topicId: number; label: string; heat: number; burstState: string }[]> {
+  if (!messageIds.length) return [];
+  return sql<{ messageId: number; topicId: number; label: string; heat: number; burstState: string }[]>`
+    WITH RECURSIVE chain AS (
+      SELECT m.message_id, t.id, t.merged_into, 0 AS depth
+      FROM opinion_topic_members m JOIN opinion_topics t ON t.id = m.topic_id
+      WHERE m.message_id IN ${sql(messageIds)}
+      UNION ALL
+      SELECT chain.message_id, t.id, t.merged_into, chain.depth + 1 FROM chain JOIN opinion_topics t ON t.id = chain.merged_into WHERE chain.depth < 10
+    )
+    SELECT chain.message_id, t.id AS topic_id, t.label, t.heat, t.burst_state
+    FROM chain JOIN opinion_topics t ON t.id = chain.id WHERE chain.merged_into IS NULL`;
+}

@@ -8,6 +8,4 @@ export function beijingTime(iso: string): string {
   return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-export function topicLabel(t: { district: string | null; keywords: string[] }): string {
-  return `${t.district ?? '全市'} · ${t.keywords.join(' / ')}`;
-}
+export const burstMark = (b: 'none' | 'new' | 'burst') => (b === 'burst' ? ' ▲突增' : b === 'new' ? ' ●新' : '');

@@ -1,10 +1,11 @@
 // 舆情日报 and 周报: the figures of one day (or one Monday–Sunday week, Beijing time) gathered from
-// the analytics (hot topics, 三率 by department), the alerts and the message counts, kept with their
+// the topic store (core/opinion: topics, heat, bursts), the 三率 by department, the alerts and the
+// message counts, kept with their
 // HTML in PostgreSQL; the scheduled job makes yesterday's and last week's once, the CLI any on demand.
-import { getHotTopics, type HotTopic } from '../analytics/hot-topics';
 import { getDepartmentRanking } from '../analytics/metrics';
 import type { Db } from '../db/connect';
 import { listAlertRows } from '../db/alerts';
+import { countTopicMessagesBetween, listBurstsSince, listTopicsActiveBetween, listTopicsByIds } from '../db/topics';
 import { dailySentimentCounts, periodTotals, reportExists, saveReport, type ReportKind } from '../db/reports';
 import { renderReportHtml } from './render-html';
 
@@ -46,21 +47,25 @@ export interface ReportData {
   totals: { messages: number; cases: number; byChannel: { channel: string; n: number }[]; negative: number; negativeShare: number | null };
   /** per day: the period itself for a weekly report, the 7 days ending on the date for a daily one */
   sentimentTrend: { day: string; total: number; negative: number; neutral: number; positive: number }[];
-  topTopics: Pick<HotTopic, 'key' | 'district' | 'keywords' | 'volume' | 'cases' | 'open' | 'previous' | 'growth' | 'burst' | 'negativeShare' | 'topCategory' | 'sampleTitle'>[];
-  bursts: { key: string; district: string | null; label: string; volume: number; previous: number }[];
+  /** the period's hottest topics: messages in the period, all-time size, heat (0–100), burst state, a public masked sample */
+  topTopics: { topicId: number; label: string; district: string | null; volume: number; size: number; heat: number; burst: 'none' | 'new' | 'burst'; sample: string | null }[];
+  /** burst episodes that began in the period, per topic or per district (observed vs the baseline's expectation) */
+  bursts: { scope: 'topic' | 'district'; topicId: number | null; label: string; district: string | null; startedAt: string; observed: number; expected: number; pValue: number }[];
   alerts: { id: number; rule: string; title: string; district: string | null; openedAt: string; count: number; acked: boolean; endedAt: string | null }[];
   departments: { department: string; name: string | null; volume: number; response: number | null; onTime: number | null; satisfaction: number | null; overdueOpen: number }[];
 }
 
 export async function buildReportData(sql: Db, kind: ReportKind, date: string, now: Date): Promise<ReportData> {
   const p = reportPeriod(kind, date);
-  const days = kind === 'daily' ? 1 : 7;
   const totals = await periodTotals(sql, p.from, p.to);
   const trendFrom = kind === 'daily' ? shanghaiMidnight(addDays(p.start, -6)) : p.from;
   const trend = await dailySentimentCounts(sql, trendFrom, p.to);
   const inPeriod = trend.filter((d) => d.day >= p.start);
   const negative = inPeriod.reduce((s, d) => s + d.negative, 0);
-  const hot = await getHotTopics(sql, { days, now: p.to, limit: 10, minVolume: 2 });
+  const topics = await listTopicsActiveBetween(sql, p.from, p.to, 10);
+  const volumes = await countTopicMessagesBetween(sql, topics.map((t) => t.id), p.from, p.to);
+  const bursts = (await listBurstsSince(sql, p.from)).filter((b) => b.startedAt < p.to);
+  const burstTopics = new Map((await listTopicsByIds(sql, [...new Set(bursts.map((b) => b.topicId).filter((id): id is number => id !== null))])).map((t) => [Number(t.id), t]));
   const alerts = await listAlertRows(sql, { limit: 200, offset: 0, from: p.from, to: p.to });
   const ranking = await getDepartmentRanking(sql, { from: p.from, to: p.to, now, minVolume: 1, rankBy: 'onTime' });
   return {
@@ -71,11 +76,20 @@ export async function buildReportData(sql: Db, kind: ReportKind, date: string, n
     madeAt: now.toISOString(),
     totals: { ...totals, negative, negativeShare: totals.messages ? Math.round((negative / totals.messages) * 1000) / 1000 : null },
     sentimentTrend: trend,
-    topTopics: hot.topics.map((t) => ({
-      key: t.key, district: t.district, keywords: t.keywords, volume: t.volume, cases: t.cases, open: t.open, previous: t.previous,
-      growth: t.growth, burst: t.burst, negativeShare: t.negativeShare, topCategory: t.topCategory, sampleTitle: t.sampleTitle,
+    topTopics: topics.map((t) => ({
+      topicId: Number(t.id), label: t.label, district: t.district, volume: volumes.get(Number(t.id)) ?? 0, size: t.size,
+      heat: Math.round(t.heat * 10) / 10, burst: t.burstState, sample: t.publicSample,
     })),
-    bursts: hot.topics.filter((t) => t.burst).map((t) => ({ key: t.key, district: t.district, label: `${t.district ?? ''}${t.keywords.join('·')}`, volume: t.volume, previous: t.previous })),
+    bursts: bursts.map((b) => ({
+      scope: b.scope,
+      topicId: b.topicId === null ? null : Number(b.topicId),
+      label: b.scope === 'topic' ? (burstTopics.get(Number(b.topicId))?.label || `话题 ${b.topicId}`) : `${b.district ?? ''}（全区）`,
+      district: b.district ?? (b.topicId !== null ? (burstTopics.get(Number(b.topicId))?.district ?? null) : null),
+      startedAt: b.startedAt.toISOString(),
+      observed: b.observed,
+      expected: Math.round(b.expected * 100) / 100,
+      pValue: b.pValue,
+    })),
     alerts: alerts.rows.map((a) => ({
       id: a.id,
       rule: a.ruleName,

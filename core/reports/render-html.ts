@@ -1,7 +1,7 @@
 // A report as one self-contained HTML page (inline styles and an inline SVG chart, no scripts):
 // kept beside the figures, shown in the dashboard and printable as it is.
 import type { ReportData } from './make-report';
-import { beijingTime, CHANNEL_LABELS, pct, topicLabel } from './labels';
+import { beijingTime, burstMark, CHANNEL_LABELS, pct } from './labels';
 
 const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -44,8 +44,8 @@ export function renderReportHtml(d: ReportData): string {
 </div>
 <p class="muted">渠道：${esc(d.totals.byChannel.map((c) => `${CHANNEL_LABELS[c.channel] ?? c.channel} ${c.n}`).join('，') || '无')}</p>
 <h2>一、热点话题</h2>
-<table><tr><th>#</th><th>话题</th><th>留言</th><th>工单</th><th>在办</th><th>上期</th><th>负面占比</th><th>代表留言（已脱敏）</th></tr>
-${rows(d.topTopics.map((t, i) => ({ ...t, i: i + 1 })), [(t) => t.i, (t) => `${topicLabel(t)}${t.burst ? ' ▲突增' : ''}`, (t) => t.volume, (t) => t.cases, (t) => t.open, (t) => t.previous, (t) => pct(t.negativeShare), (t) => t.sampleTitle], '本期无热点话题', 8)}
+<table><tr><th>#</th><th>话题</th><th>区县</th><th>本期留言</th><th>累计</th><th>热度</th><th>代表留言（已脱敏）</th></tr>
+${rows(d.topTopics.map((t, i) => ({ ...t, i: i + 1 })), [(t) => t.i, (t) => `${t.label}${burstMark(t.burst)}`, (t) => t.district ?? '—', (t) => t.volume, (t) => t.size, (t) => t.heat, (t) => t.sample ?? '（留言均未公开）'], '本期无热点话题', 7)}
 </table>
 <h2>二、情感走势</h2>
 ${trendSvg(d.sentimentTrend)}
@@ -53,8 +53,8 @@ ${trendSvg(d.sentimentTrend)}
 ${rows(d.sentimentTrend, [(t) => t.day, (t) => t.total, (t) => t.negative, (t) => t.neutral, (t) => t.positive], '无数据', 5)}
 </table>
 <h2>三、突增与预警</h2>
-<table><tr><th>突增话题</th><th>本期</th><th>上期</th></tr>
-${rows(d.bursts, [(b) => b.label, (b) => b.volume, (b) => b.previous], '本期无突增话题', 3)}
+<table><tr><th>突增</th><th>区县</th><th>开始时间</th><th>实际 / 预期（条）</th></tr>
+${rows(d.bursts, [(b) => `${b.scope === 'topic' ? '话题' : '区县'}：${b.label}`, (b) => b.district ?? '—', (b) => beijingTime(b.startedAt), (b) => `${b.observed} / ${b.expected}`], '本期无突增', 4)}
 </table>
 <p></p>
 <table><tr><th>预警</th><th>规则</th><th>区县</th><th>触发时间</th><th>留言数</th><th>状态</th></tr>

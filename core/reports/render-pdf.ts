@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import type { ReportData } from './make-report';
-import { beijingTime, CHANNEL_LABELS, pct, topicLabel } from './labels';
+import { beijingTime, burstMark, CHANNEL_LABELS, pct } from './labels';
 
 export const DEFAULT_REPORT_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 
@@ -90,12 +90,12 @@ export async function renderReportPdf(d: ReportData, fontPath = DEFAULT_REPORT_F
   table(
     [
       { head: '#', width: 3, cell: (t: ReportData['topTopics'][number] & { i: number }) => String(t.i) },
-      { head: '话题', width: 22, cell: (t) => `${topicLabel(t)}${t.burst ? ' ▲突增' : ''}` },
-      { head: '留言', width: 6, cell: (t) => String(t.volume) },
-      { head: '工单', width: 6, cell: (t) => String(t.cases) },
-      { head: '上期', width: 6, cell: (t) => String(t.previous) },
-      { head: '负面', width: 7, cell: (t) => pct(t.negativeShare) },
-      { head: '代表留言（已脱敏）', width: 40, cell: (t) => t.sampleTitle },
+      { head: '话题', width: 24, cell: (t) => `${t.label}${burstMark(t.burst)}` },
+      { head: '区县', width: 8, cell: (t) => t.district ?? '—' },
+      { head: '本期', width: 6, cell: (t) => String(t.volume) },
+      { head: '累计', width: 6, cell: (t) => String(t.size) },
+      { head: '热度', width: 6, cell: (t) => String(t.heat) },
+      { head: '代表留言（已脱敏）', width: 40, cell: (t) => t.sample ?? '（留言均未公开）' },
     ],
     d.topTopics.map((t, i) => ({ ...t, i: i + 1 })),
     '本期无热点话题',
@@ -137,12 +137,13 @@ export async function renderReportPdf(d: ReportData, fontPath = DEFAULT_REPORT_F
   heading('三、突增与预警');
   table(
     [
-      { head: '突增话题', width: 30, cell: (b: ReportData['bursts'][number]) => b.label },
-      { head: '本期', width: 6, cell: (b) => String(b.volume) },
-      { head: '上期', width: 6, cell: (b) => String(b.previous) },
+      { head: '突增', width: 30, cell: (b: ReportData['bursts'][number]) => `${b.scope === 'topic' ? '话题' : '区县'}：${b.label}` },
+      { head: '区县', width: 8, cell: (b) => b.district ?? '—' },
+      { head: '开始时间', width: 13, cell: (b) => beijingTime(b.startedAt) },
+      { head: '实际 / 预期', width: 10, cell: (b) => `${b.observed} / ${b.expected}` },
     ],
     d.bursts,
-    '本期无突增话题',
+    '本期无突增',
   );
   doc.moveDown(0.5);
   table(

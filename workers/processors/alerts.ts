@@ -2,6 +2,7 @@
 // end) and the report schedule (yesterday's 日报 and last week's 周报, each made once).
 import { deliveryConfig } from '../../core/alerts/deliver';
 import { evaluateAlertsForMessage, sweepAlerts, type AlertDeps } from '../../core/alerts/evaluate';
+import { topicStoreSignals } from '../../core/alerts/topic-signals';
 import { makeDueReports } from '../../core/reports/make-report';
 import type { WorkerArea, WorkerContext } from './context';
 
@@ -9,7 +10,7 @@ export const ALERT_SWEEP_MS = 60_000;
 export const REPORT_SCHEDULE_MS = 15 * 60_000;
 
 export function alertDeps(ctx: WorkerContext): AlertDeps {
-  return { sql: ctx.db.sql, queue: ctx.queue, log: ctx.logger, now: ctx.now, delivery: deliveryConfig(ctx.config) };
+  return { sql: ctx.db.sql, queue: ctx.queue, log: ctx.logger, now: ctx.now, delivery: deliveryConfig(ctx.config), topics: topicStoreSignals };
 }
 
 /** Called by the message pipeline once a message is processed; a failure here never fails the message (the sweep evaluates again). */
