@@ -44,7 +44,7 @@ export async function renderReportPdf(d: ReportData, fontPath = DEFAULT_REPORT_F
     if (doc.y + h > bottom) doc.addPage();
   };
   const heading = (text: string) => {
-    ensure(40);
+    ensure(90); // a heading and at least a few rows of its table stay together
     doc.moveDown(0.6).fontSize(13).fillColor('#1f6feb').text(text, MARGIN, doc.y, { width: contentWidth }).fillColor('#1f2328').moveDown(0.3);
   };
   function table<T>(cols: Column<T>[], list: T[], empty: string) {
