@@ -122,8 +122,9 @@ function RuleForm({ rule, options, onDone }: { rule: Rule | null; options: RuleL
       else await call(v1['alert-rules'].$post({ json }));
       onDone();
     } catch (e) {
-      if (e instanceof ApiRequestError && e.status === 400) setErrors(e.fieldErrors());
-      setError(messageOf(e));
+      const fields = e instanceof ApiRequestError && e.status === 400 ? e.fieldErrors() : {};
+      setErrors(fields);
+      setError(Object.keys(fields).length ? t('请更正标出的字段') : messageOf(e));
     } finally {
       setBusy(false);
     }

@@ -57,7 +57,7 @@ export function ReportsPage() {
       </div>
       <p className="muted small">日报每天凌晨生成前一天的，周报每周一生成上一周的；也可用 <span className="mono">npm run cli -- report make --kind daily --date YYYY-MM-DD</span> 随时生成。</p>
       {(loadError || error) && <p className="error" role="alert">{loadError ?? error}</p>}
-      <table className="table" data-testid="report-list">
+      <table className="ranking" data-testid="report-list">
         <thead><tr><th>{t('报告')}</th><th>{t('时段起')}</th><th>{t('生成时间')}</th><th></th></tr></thead>
         <tbody>
           {data?.reports.map((r) => (
