@@ -64,7 +64,7 @@ export async function getMember(sql: Db, messageId: number): Promise<MemberRow |
 }
 
 // the count of documents lives in the terms table under a name no term can have
-const DOCS = '\u0000docs';
+const DOCS = ' docs'; // tokens are trimmed: no term starts with a space
 
 export async function getTermStats(sql: Db, terms: string[]): Promise<{ docs: number; df: Map<string, number> }> {
   const rows = await sql<{ term: string; df: number }[]>`SELECT term, df FROM opinion_terms WHERE term = ANY(${sql.array([DOCS, ...terms])}::text[])`;
@@ -319,4 +319,32 @@ export async function setMemberSimilarities(sql: Db, rows: { messageId: number; 
       FROM (SELECT unnest(${sql.array(chunk.map((x) => x.messageId))}::bigint[]) AS message_id, unnest(${sql.array(chunk.map((x) => x.similarity))}::real[]) AS s) v
       WHERE m.message_id = v.message_id`;
   }
+}
+
+export interface TopicWindowFigures {
+  topicId: number;
+  volume: number;
+  negative: number;
+  cases: number;
+  open: number;
+  topCategory: string | null;
+}
+
+/** Per topic, over its members received in [from, to): volume, negative ones, cases and open cases, the commonest category. */
+export async function topicWindowFigures(sql: Db, topicIds: number[], from: Date, to: Date, openStatuses: readonly string[]): Promise<Map<number, TopicWindowFigures>> {
+  if (!topicIds.length) return new Map();
+  const rows = await sql<TopicWindowFigures[]>`
+    SELECT m.topic_id, count(*)::int AS volume, (count(*) FILTER (WHERE m.negative > 0))::int AS negative,
+      count(DISTINCT m.case_id)::int AS cases, (count(DISTINCT m.case_id) FILTER (WHERE c.status = ANY(${sql.array([...openStatuses])}::text[])))::int AS open,
+      mode() WITHIN GROUP (ORDER BY c.category) FILTER (WHERE c.category IS NOT NULL AND c.category <> 'unknown') AS top_category
+    FROM opinion_topic_members m LEFT JOIN cases c ON c.id = m.case_id
+    WHERE m.topic_id = ANY(${sql.array(topicIds)}::bigint[]) AND m.received_at >= ${from} AND m.received_at < ${to}
+    GROUP BY m.topic_id`;
+  return new Map(rows.map((r) => [Number(r.topicId), { ...r, topicId: Number(r.topicId) }]));
+}
+
+/** Messages in topics received in [from, to), from the hourly rollup. */
+export async function countTopicMessagesInWindow(sql: Db, from: Date, to: Date): Promise<number> {
+  const [r] = await sql<{ n: number }[]>`SELECT coalesce(sum(count), 0)::int AS n FROM opinion_topic_hours WHERE hour >= ${from} AND hour < ${to}`;
+  return r.n;
 }

@@ -2,7 +2,7 @@
 // the join rule (same district; a shared named place or a high likeness), and the re-clustering
 // that merges and splits topics while keeping ids stable by majority overlap.
 import type { OpinionConfig } from './config';
-import type { MessageFeatures } from './features';
+import { CONCEPT_PREFIX, type MessageFeatures } from './features';
 
 /** Background document frequencies: how many messages contain each term, out of `docs`. */
 export interface TermStats {
@@ -51,18 +51,37 @@ export interface Choice {
   similarity: number;
 }
 
-/** The topic a message joins (the most alike over the bar), or null: it starts one. */
-export function chooseTopic(f: MessageFeatures, candidates: TopicShape[], stats: TermStats, cfg: OpinionConfig['assignment']): Choice {
-  const me = weighted(f.terms, stats);
+interface Prepared {
+  shape: TopicShape;
+  vec: Map<string, number>;
+  concepts: string[];
+}
+
+function prepare(t: TopicShape, stats: TermStats): Prepared {
+  const size = Math.max(1, t.size);
+  const concepts = Object.entries(t.centroid).filter(([k, w]) => k.startsWith(CONCEPT_PREFIX) && w >= size * 3 * 0.4).map(([k]) => k);
+  return { shape: t, vec: weighted(t.centroid, stats, size), concepts };
+}
+
+function chooseAmong(f: MessageFeatures, me: Map<string, number>, candidates: Iterable<Prepared>, cfg: OpinionConfig['assignment']): Choice {
+  const mine = Object.keys(f.terms).filter((k) => k.startsWith(CONCEPT_PREFIX));
   let best: Choice = { topicId: null, similarity: 0 };
-  for (const t of candidates) {
+  for (const p of candidates) {
+    const t = p.shape;
     if (t.district !== f.district) continue;
-    const sim = cosine(me, weighted(t.centroid, stats, Math.max(1, t.size)));
+    // two texts that each name problem objects (停水, 路灯…) but none in common are about different problems
+    if (mine.length && p.concepts.length && !mine.some((k) => p.concepts.includes(k))) continue;
+    const sim = cosine(me, p.vec);
     const shared = f.anchors.some((a) => (t.anchors[a] ?? 0) > 0);
     const bar = shared ? cfg.joinSimilarity : cfg.joinSimilarityNoAnchor;
     if (sim >= bar && sim > best.similarity) best = { topicId: t.id, similarity: sim };
   }
   return best;
+}
+
+/** The topic a message joins (the most alike over the bar), or null: it starts one. */
+export function chooseTopic(f: MessageFeatures, candidates: TopicShape[], stats: TermStats, cfg: OpinionConfig['assignment']): Choice {
+  return chooseAmong(f, weighted(f.terms, stats), candidates.filter((t) => t.district === f.district).map((t) => prepare(t, stats)), cfg);
 }
 
 /** Adds (sign 1) or removes (sign -1) a member's terms and places; keeps the heaviest terms only. */
@@ -111,17 +130,39 @@ export function recluster(members: MemberFeatures[], stats: TermStats, cfg: Opin
   const clusters = new Map<number, TopicShape & { members: Set<number> }>();
   const of = new Map<number, number>();
   const byId = new Map(sorted.map((m) => [m.messageId, m]));
+  const vectors = new Map(sorted.map((m) => [m.messageId, weighted(m.terms, stats)]));
+  // prepared (weighted) centroids, per district, rebuilt only when a cluster changed
+  const prepared = new Map<number, Prepared>();
+  const dirty = new Set<number>();
+  const prep = (c: TopicShape) => {
+    if (dirty.has(c.id) || !prepared.has(c.id)) {
+      prepared.set(c.id, prepare(c, stats));
+      dirty.delete(c.id);
+    }
+    return prepared.get(c.id)!;
+  };
+  const inDistrict = (d: string | null) => {
+    const out: Prepared[] = [];
+    for (const c of clusters.values()) if (c.district === d) out.push(prep(c));
+    return out;
+  };
+  const choose = (m: MemberFeatures) => chooseAmong(m, vectors.get(m.messageId)!, inDistrict(m.district), cfg);
   const place = (m: MemberFeatures, cid: number) => {
     const c = clusters.get(cid)!;
     addToShape(c, m, cfg.maxCentroidTerms);
     c.members.add(m.messageId);
     of.set(m.messageId, cid);
+    dirty.add(cid);
   };
   const unplace = (m: MemberFeatures) => {
     const c = clusters.get(of.get(m.messageId)!)!;
     addToShape(c, m, Number.MAX_SAFE_INTEGER, -1);
     c.members.delete(m.messageId);
-    if (!c.size) clusters.delete(c.id);
+    dirty.add(c.id);
+    if (!c.size) {
+      clusters.delete(c.id);
+      prepared.delete(c.id);
+    }
   };
   const open = (m: MemberFeatures) => {
     const id = next++;
@@ -129,7 +170,7 @@ export function recluster(members: MemberFeatures[], stats: TermStats, cfg: Opin
     return id;
   };
   for (const m of sorted) {
-    const c = chooseTopic(m, [...clusters.values()], stats, cfg);
+    const c = choose(m);
     place(m, c.topicId ?? open(m));
   }
   // refinement: each member to the cluster it now fits best (its own, without it, included)
@@ -137,7 +178,7 @@ export function recluster(members: MemberFeatures[], stats: TermStats, cfg: Opin
     const own = of.get(m.messageId)!;
     if (clusters.get(own)!.size === 1) continue;
     unplace(m);
-    const c = chooseTopic(m, [...clusters.values()], stats, cfg);
+    const c = choose(m);
     place(m, c.topicId ?? (clusters.has(own) ? own : open(m)));
   }
   // merge: clusters of one district whose centroids are alike
@@ -148,8 +189,7 @@ export function recluster(members: MemberFeatures[], stats: TermStats, cfg: Opin
     for (let j = i + 1; j < list.length; j++) {
       const b = list[j];
       if (!clusters.has(b.id) || a.district !== b.district) continue;
-      const va = weighted(a.centroid, stats, a.size);
-      const sim = cosine(va, weighted(b.centroid, stats, b.size));
+      const sim = cosine(prep(a).vec, prep(b).vec);
       const shared = Object.keys(b.anchors).some((x) => a.anchors[x]);
       if (sim >= cfg.mergeSimilarity || (shared && sim >= Math.max(cfg.joinSimilarity, cfg.mergeSimilarity * 0.8))) {
         for (const id of [...b.members]) {

@@ -1,9 +1,14 @@
 // What the topic code reads from one message: its district, the named places in it (小区, 路, 村,
 // 学校…: the "where" that tells two water outages apart) and its content terms (jieba words and
 // adjacent-word bigrams, the subject counted twice), with generic words and bare place words left out.
+import { topicsOf } from '../cases/duplicates';
 import { segment } from '../nlp/segment';
 import type { MessageAnalysis } from '../nlp/types';
 import { isGenericWord } from './config';
+
+/** A problem object (停水, 路灯, 油烟…, lexicons/duplicate-topics.json) as a term: the same problem in other words. */
+export const CONCEPT_PREFIX = '#';
+const CONCEPT_WEIGHT = 3;
 
 export interface MessageFeatures {
   district: string | null;
@@ -19,7 +24,8 @@ const BARE_PLACE = /^(小区|花园|家园|新城|新村|广场|公寓|大厦|�
 // anonymised districts in public data sets ("A市A3区") and real ones ("镜湖区", "南陵县")
 const DISTRICT_CODE = /(?:^|[^A-Za-z0-9])([A-Z][0-9]{1,2}[区县])/;
 const NOT_A_TERM = /^[\p{N}A-Za-z._\-]+$|^[\p{N}]/u;
-const DISTRICT_WORD = /^[A-Z]?[0-9]{0,2}(?:市|区|县|省)$|^[A-Z][0-9]{1,2}[区县]?$|^[A-Z]市/;
+// district-level words say nothing within a district (the district is a hard constraint already)
+const DISTRICT_WORD = /^[A-Z]?[0-9]{0,2}(?:市|区|县|省)$|^[A-Z][0-9]{1,2}[区县]?$|^[A-Z]市|街道$|(?<!小|社|园|景|城|片|辖|校|市|郊|新|开发|试验|示范|风景|商业|保护|住宅|生活|居住|服务|工业)[区县]$/;
 
 function isContent(w: string): boolean {
   return [...w].length >= 2 && !NOT_A_TERM.test(w) && !isGenericWord(w) && !DISTRICT_WORD.test(w);
@@ -27,13 +33,14 @@ function isContent(w: string): boolean {
 
 /** The district a message is about: the place reader's answer, else an anonymised code in the text. */
 export function districtOf(text: string, analysis: Pick<MessageAnalysis, 'place'> | null): string | null {
-  if (analysis?.place.district) return analysis.place.district;
-  return DISTRICT_CODE.exec(text)?.[1] ?? null;
+  // an anonymised code names the district outright; the gazetteer reader would guess a real one from look-alike names
+  return DISTRICT_CODE.exec(text)?.[1] ?? analysis?.place.district ?? null;
 }
 
 function anchorsOf(tokens: string[], analysis: Pick<MessageAnalysis, 'place'> | null): string[] {
   const out: string[] = [];
-  const add = (a: string) => {
+  const add = (raw: string) => {
+    const a = raw.replace(/^[区县市镇乡省]+/, '');
     if ([...a].length >= 3 && !out.includes(a) && !DISTRICT_WORD.test(a) && !/^[A-Z][0-9]/.test(a)) out.push(a);
   };
   if (analysis?.place.community) add(analysis.place.community);
@@ -50,10 +57,10 @@ function anchorsOf(tokens: string[], analysis: Pick<MessageAnalysis, 'place'> | 
   return out.slice(0, 8);
 }
 
-function termsOf(tokens: string[], weight: number, into: Map<string, number>): void {
+function termsOf(tokens: string[], weight: number, into: Map<string, number>, district: string | null): void {
   let prev: string | null = null;
   for (const t of tokens) {
-    if (!isContent(t)) {
+    if (!isContent(t) || (district && t.includes(district))) {
       prev = null;
       continue;
     }
@@ -69,9 +76,11 @@ export function messageFeatures(m: { title: string | null; body: string; analysi
   const titleTokens = segment(title);
   const bodyTokens = segment(m.body.slice(0, 3000));
   const counts = new Map<string, number>();
-  termsOf(titleTokens, 2, counts);
-  termsOf(bodyTokens, 1, counts);
+  const district = districtOf(text, m.analysis);
+  termsOf(titleTokens, 2, counts, district);
+  termsOf(bodyTokens, 1, counts, district);
   const terms: Record<string, number> = {};
   for (const [t, n] of counts) terms[t] = Math.round((1 + Math.log(n)) * 1000) / 1000;
-  return { district: districtOf(text, m.analysis), anchors: anchorsOf([...titleTokens, ...bodyTokens], m.analysis), terms };
+  for (const c of topicsOf(text)) terms[CONCEPT_PREFIX + c] = CONCEPT_WEIGHT;
+  return { district, anchors: anchorsOf([...titleTokens, ...bodyTokens], m.analysis), terms };
 }

@@ -178,8 +178,8 @@ async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConf
 }
 
 /** Recomputes heat (recency decays with time) and labels of the active topics. */
-export async function refreshActiveTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig()): Promise<number> {
-  const since = new Date(now.getTime() - cfg.assignment.windowDays * 2 * 86_400_000);
+export async function refreshActiveTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig(), opts: { since?: Date } = {}): Promise<number> {
+  const since = opts.since ?? new Date(now.getTime() - cfg.assignment.windowDays * 2 * 86_400_000);
   const members = await listMembersOfActiveTopics(sql, since);
   const ids = [...new Set(members.map((m) => m.topicId))];
   for (const id of ids) {
@@ -227,11 +227,9 @@ export async function reclusterTopics(sql: Sql, now: Date, cfg: OpinionConfig = 
     const r = recluster(features, stats, cfg.assignment);
     // new clusters (negative ids) become topics
     const realId = new Map<number, number>();
-    for (const [, id] of r.assignment) {
-      if (id < 0 && !realId.has(id)) {
-        const first = features.filter((m) => r.assignment.get(m.messageId) === id).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime())[0];
-        realId.set(id, await createTopic(tx, { district: first.district, firstAt: first.receivedAt }));
-      }
+    for (const m of features) { // in time order: a new cluster's first member gives its district and start
+      const id = r.assignment.get(m.messageId)!;
+      if (id < 0 && !realId.has(id)) realId.set(id, await createTopic(tx, { district: m.district, firstAt: m.receivedAt }));
     }
     const resolve = (id: number) => (id < 0 ? realId.get(id)! : id);
     const moves = features.filter((m) => resolve(r.assignment.get(m.messageId)!) !== m.topicId).map((m) => ({ messageId: m.messageId, topicId: resolve(r.assignment.get(m.messageId)!) }));
@@ -241,13 +239,18 @@ export async function reclusterTopics(sql: Sql, now: Date, cfg: OpinionConfig = 
     const byTopic = new Map<number, typeof features>();
     for (const m of features) {
       const id = resolve(r.assignment.get(m.messageId)!);
-      byTopic.set(id, [...(byTopic.get(id) ?? []), m]);
+      const list = byTopic.get(id);
+      if (list) list.push(m);
+      else byTopic.set(id, [m]);
     }
-    const touched = [...new Set([...moves.map((m) => m.topicId), ...moves.map((m) => features.find((x) => x.messageId === m.messageId)!.topicId)])];
+    const featureById = new Map(features.map((m) => [m.messageId, m]));
+    const touched = [...new Set([...moves.map((m) => m.topicId), ...moves.map((m) => featureById.get(m.messageId)!.topicId)])];
     await rebuildTopicHours(tx, touched);
     const rowsById = new Map(members.map((m) => [m.messageId, m]));
     const sims: { messageId: number; similarity: number }[] = [];
+    const changed = new Set(touched);
     for (const [id, ms] of byTopic) {
+      if (!changed.has(id)) continue; // same members as before: nothing to rebuild
       const t = (await getTopic(tx, id))!;
       const shape: TopicShape = { id, district: ms[0].district, centroid: {}, anchors: {}, size: 0 };
       for (const m of ms) addToShape(shape, m, cfg.assignment.maxCentroidTerms);
@@ -263,10 +266,10 @@ export async function reclusterTopics(sql: Sql, now: Date, cfg: OpinionConfig = 
       // older members outside the window stay where they are, and still count
       const outside = await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM opinion_topic_members WHERE topic_id = ${id} AND received_at < ${since}`;
       t.size += outside[0].n;
-      await setMemberSimilarities(tx, sims.filter((s) => ms.some((m) => m.messageId === s.messageId)));
+      await setMemberSimilarities(tx, sims);
       await refreshTopic(tx, t, now, cfg);
     }
-    return { topics: byTopic.size, moved: moves.length, merged: r.mergedInto.size, created: realId.size };
+    return { topics: changed.size, moved: moves.length, merged: r.mergedInto.size, created: realId.size };
   });
 }
 

@@ -12,7 +12,7 @@ CREATE TABLE opinion_topics (
   anchors             jsonb NOT NULL DEFAULT '{}',
   size                integer NOT NULL DEFAULT 0,
   public_size         integer NOT NULL DEFAULT 0,
-  negative            integer NOT NULL DEFAULT 0,
+  negative            double precision NOT NULL DEFAULT 0,
   engagement          integer NOT NULL DEFAULT 0,
   channels            text[] NOT NULL DEFAULT '{}',
   districts           text[] NOT NULL DEFAULT '{}',
