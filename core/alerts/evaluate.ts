@@ -137,7 +137,7 @@ function groupTopic(rows: AlertSubjectRow[], topics: Map<number, TopicSignal>): 
     else counts.set(t.topicId, { n: 1, t });
   }
   let best: { n: number; t: TopicSignal } | null = null;
-  for (const c of counts.values()) if (!best || c.n > best.n) best = c;
+  for (const c of counts.values()) if (!best || c.n > best.n || (c.n === best.n && c.t.topicId < best.t.topicId)) best = c;
   return best?.t ?? null;
 }
 

@@ -135,7 +135,7 @@ export async function touchAlertEpisode(sql: Db, ruleId: number, scopeKey: strin
   const [row] = await sql<{ id: number }[]>`
     UPDATE alerts SET
       evidence = CASE WHEN ${at} >= last_true_at THEN ${sql.json(evidence as never)} ELSE evidence END,
-      topic_id = coalesce(topic_id, ${topicId}),
+      topic_id = CASE WHEN ${at} >= last_true_at THEN coalesce(${topicId}, topic_id) ELSE topic_id END,
       last_true_at = greatest(last_true_at, ${at})
     WHERE rule_id = ${ruleId} AND scope_key = ${scopeKey} AND ended_at IS NULL
     RETURNING id`;
