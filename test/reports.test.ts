@@ -63,6 +63,16 @@ describe('reports', () => {
     expect(made.map((r) => r.kind).sort()).toEqual(['daily', 'weekly']);
     expect(made.find((r) => r.kind === 'daily')!.periodStart).toBe(day);
     expect(await makeDueReports({ sql: db.sql, now })).toEqual([]); // once per period
+    // a message of yesterday processed late (a backlog): the daily report is made again, with it
+    const { message } = await openTestCase(db.sql, { department: 'housing', receivedAt: inDay(20), message: { body: '镜湖区范罗山街道小区电梯故障' } });
+    await db.sql`UPDATE messages SET processed_at = now() + interval '1 second', state = 'received' WHERE id = ${message.id}`;
+    expect(await makeDueReports({ sql: db.sql, now })).toEqual([]); // still in the pipeline: wait
+    await db.sql`UPDATE messages SET state = 'processed', analysis = ${db.sql.json({ sentiment: { label: 'negative' } })} WHERE id = ${message.id}`;
+    const remade = await makeDueReports({ sql: db.sql, now: new Date(Date.now() + 2000) });
+    // yesterday is in last week's 周报 only when today is a Monday
+    const yesterdayInLastWeek = reportPeriod('weekly', day).start === made.find((r) => r.kind === 'weekly')!.periodStart;
+    expect(remade.map((r) => r.kind).sort()).toEqual(yesterdayInLastWeek ? ['daily', 'weekly'] : ['daily']);
+    expect(await makeDueReports({ sql: db.sql, now: new Date(Date.now() + 3000) })).toEqual([]);
 
     const app = testApp(db, queue);
     const leader = await staffToken(db.sql, 'leader');
@@ -78,10 +88,10 @@ describe('reports', () => {
     for (const s of ['舆情日报', '镜湖区赭山路 路灯不亮', '▲突增', '路灯预警：镜湖区', '市城市管理局', '市住房和城乡建设局', '情感走势']) expect(html).toContain(s);
     expect(html).not.toContain('13905531234');
     const data = (await (await app.request(`/api/v1/reports/${r.id}`, auth)).json()) as { data: { totals: { messages: number; negative: number }; sentimentTrend: { day: string; negative: number; positive: number }[]; departments: { department: string; volume: number }[] } };
-    expect(data.data.totals).toMatchObject({ messages: 8, negative: 4 });
+    expect(data.data.totals).toMatchObject({ messages: 9, negative: 5 });
     expect(data.data.sentimentTrend).toHaveLength(7);
-    expect(data.data.sentimentTrend.at(-1)).toMatchObject({ day, negative: 4, positive: 2 });
-    expect(data.data.departments.map((d) => [d.department, d.volume]).sort()).toEqual([['housing', 2], ['urban-mgmt', 6]]);
+    expect(data.data.sentimentTrend.at(-1)).toMatchObject({ day, negative: 5, positive: 2 });
+    expect(data.data.departments.map((d) => [d.department, d.volume]).sort()).toEqual([['housing', 3], ['urban-mgmt', 6]]);
 
     if (existsSync(DEFAULT_REPORT_FONT)) {
       const pdf = await app.request(r.links.pdf, auth);

@@ -39,9 +39,18 @@ export async function saveReport(
   return { id: existing.id, created: false };
 }
 
-export async function reportExists(sql: Db, kind: ReportKind, periodStart: string): Promise<boolean> {
-  const [row] = await sql`SELECT 1 FROM reports WHERE kind = ${kind} AND period_start = ${periodStart}`;
-  return !!row;
+/** When the report of a kind and period was made (undefined: not yet). */
+export async function reportMadeAt(sql: Db, kind: ReportKind, periodStart: string): Promise<Date | undefined> {
+  const [row] = await sql<{ madeAt: Date }[]>`SELECT made_at FROM reports WHERE kind = ${kind} AND period_start = ${periodStart}`;
+  return row?.madeAt;
+}
+
+/** The last time a message received in [from, to) was processed, and how many there are still waiting. */
+export async function periodProcessing(sql: Db, from: Date, to: Date): Promise<{ lastProcessedAt: Date | null; waiting: number }> {
+  const [row] = await sql<{ lastProcessedAt: Date | null; waiting: number }[]>`
+    SELECT max(processed_at) AS last_processed_at, count(*) FILTER (WHERE state IN ('received', 'processing'))::int AS waiting
+    FROM messages WHERE received_at >= ${from} AND received_at < ${to}`;
+  return row;
 }
 
 export async function getReport(sql: Db, id: number): Promise<ReportRow | undefined> {

@@ -6,7 +6,7 @@ import { getDepartmentRanking } from '../analytics/metrics';
 import type { Db } from '../db/connect';
 import { listAlertRows } from '../db/alerts';
 import { countTopicMessagesBetween, listBurstsSince, listTopicsActiveBetween, listTopicsByIds } from '../db/topics';
-import { dailySentimentCounts, periodTotals, reportExists, saveReport, type ReportKind } from '../db/reports';
+import { dailySentimentCounts, periodProcessing, periodTotals, reportMadeAt, saveReport, type ReportKind } from '../db/reports';
 import { renderReportHtml } from './render-html';
 
 const DAY_MS = 86_400_000;
@@ -113,15 +113,23 @@ export async function makeReport(deps: { sql: Db; now: Date }, kind: ReportKind,
   return { ...saved, kind, periodStart: data.periodStart };
 }
 
-/** The scheduled job: yesterday's 日报 and last week's 周报, each made once (a later run leaves them be). */
+/**
+ * The scheduled job: yesterday's 日报 and last week's 周报. A report waits while messages of its period
+ * are still in the pipeline, is made once, and is made again only if a message of its period was
+ * processed after it (a backlog, an import, the demo load): a kept report never misses late messages.
+ */
 export async function makeDueReports(deps: { sql: Db; now: Date }): Promise<{ id: number; kind: ReportKind; periodStart: string }[]> {
   const yesterday = addDays(shanghaiDate(deps.now), -1);
   const lastWeek = reportPeriod('weekly', addDays(reportPeriod('weekly', shanghaiDate(deps.now)).start, -7)).start;
   const made: { id: number; kind: ReportKind; periodStart: string }[] = [];
   for (const [kind, date] of [['daily', yesterday], ['weekly', lastWeek]] as const) {
-    if (await reportExists(deps.sql, kind, date)) continue;
-    const r = await makeReport(deps, kind, date, false);
-    if (r.created) made.push(r);
+    const p = reportPeriod(kind, date);
+    const { lastProcessedAt, waiting } = await periodProcessing(deps.sql, p.from, p.to);
+    if (waiting > 0) continue;
+    const madeAt = await reportMadeAt(deps.sql, kind, p.start);
+    if (madeAt && (!lastProcessedAt || lastProcessedAt <= madeAt)) continue;
+    const r = await makeReport(deps, kind, date, true);
+    made.push(r);
   }
   return made;
 }
