@@ -70,7 +70,16 @@ export async function renderReportPdf(d: ReportData, fontPath = DEFAULT_REPORT_F
       doc.y = y + h;
     };
     row(cols.map((c) => c.head), true);
-    if (!list.length) row([empty, ...cols.slice(1).map(() => '')], false);
+    if (!list.length) {
+      // one cell across the table, not the first (perhaps narrow) column
+      doc.fontSize(8.5);
+      const h = doc.heightOfString(empty, { width: contentWidth - 2 * pad }) + 2 * pad;
+      const y = doc.y;
+      doc.rect(MARGIN, y, contentWidth, h).strokeColor('#d0d7de').stroke();
+      doc.fillColor('#656d76').text(empty, MARGIN + pad, y + pad, { width: contentWidth - 2 * pad }).fillColor('#1f2328');
+      doc.x = MARGIN;
+      doc.y = y + h;
+    }
     for (const t of list) row(cols.map((c) => c.cell(t)), false);
   }
 
