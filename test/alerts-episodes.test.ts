@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_CHANNELS, type DeliveryConfig } from '../core/alerts/deliver';
-import { evaluateRule, ruleFromRow, sweepAlerts, type AlertDeps } from '../core/alerts/evaluate';
+import { evaluateAlertsForMessage, evaluateRule, ruleFromRow, sweepAlerts, type AlertDeps } from '../core/alerts/evaluate';
 import { ruleInputSchema, type RuleInput } from '../core/alerts/rule-schema';
 import { alertSenders } from '../core/alerts/senders';
 import { topicStoreSignals } from '../core/alerts/topic-signals';
@@ -91,6 +91,17 @@ describe('alert episodes', () => {
     expect(alerts).toHaveLength(2);
     expect(alerts[0].endedAt).not.toBeNull();
     expect(alerts[1].endedAt).toBeNull();
+  });
+
+  it('a message evaluated as it is processed: a current one raises the alert, an old record (an import) does not', async () => {
+    const rule = await addRule({ name: '井盖', definition: { keywordGroups: [{ must: ['井盖'] }], windowMinutes: 30, minVolume: 3, groupBy: 'none' } });
+    const old: number[] = [];
+    for (let i = 0; i < 3; i++) old.push(await addMessage({ text: `镜湖区井盖丢失${i}`, district: '镜湖区', minute: -2 * 24 * 60 + i }));
+    const realNow = deps({ now: () => new Date() });
+    expect((await evaluateAlertsForMessage(realNow, old[2])).opened).toEqual([]); // two days old: counted, raises nothing
+    // the same rise at its own time raises it
+    expect((await evaluateAlertsForMessage(deps({ now: () => at(-2 * 24 * 60 + 3) }), old[2])).opened).toHaveLength(1);
+    expect(await alertsOf(rule.id)).toHaveLength(1);
   });
 
   it('negative share, channel scope and the whole-scope grouping', async () => {

@@ -47,6 +47,8 @@ export async function enabledRules(sql: Db): Promise<AlertRule[]> {
 }
 
 const EVIDENCE_MESSAGES = 5;
+/** how late past its rule's window a message may still be evaluated on its own (a backlog in the workers) */
+export const STALE_AFTER_MS = 6 * 3600_000;
 const EVIDENCE_CHARS = 120;
 const SERIES_BUCKETS = 12;
 
@@ -220,7 +222,12 @@ export async function evaluateAlertsForMessage(deps: AlertDeps, messageId: numbe
   const out: RuleOutcome = { opened: [], touched: [], ended: [] };
   const m = await getAlertSubject(deps.sql, messageId);
   if (!m) return out;
-  const rules = (await enabledRules(deps.sql)).filter((r) => matchesRule(r.definition, m));
+  // alerts are about the present: a message received long ago (an import of old records, a replay)
+  // is counted by the rules but raises nothing of its own
+  const now = deps.now().getTime();
+  const rules = (await enabledRules(deps.sql)).filter(
+    (r) => m.receivedAt.getTime() >= now - r.definition.windowMinutes * 60_000 - STALE_AFTER_MS && matchesRule(r.definition, m),
+  );
   if (!rules.length) return out;
   const topics = deps.topics ? await deps.topics(deps.sql, [m.id]) : new Map<number, TopicSignal>();
   for (const rule of rules) {
