@@ -78,7 +78,7 @@ export function engagementOf(raw: string | null | undefined): number {
  * alone). Serialised per district, so concurrent workers cannot open two topics for one problem.
  */
 export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionConfig = opinionConfig()): Promise<AssignResult> {
-  const f = messageFeatures({ title: input.title, body: input.body, analysis: input.analysis });
+  const f = messageFeatures({ title: input.title, body: input.body, analysis: input.analysis, contactName: input.contactName });
   return sql.begin(async (tx) => {
     await lockTopicScope(tx, f.district);
     const existing = await getMember(tx, input.messageId);
