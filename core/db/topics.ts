@@ -145,13 +145,19 @@ export async function listMembers(sql: Db, topicId: number, limit = 10_000): Pro
   return sql<MemberRow[]>`SELECT ${sql(MEMBER_COLUMNS)} FROM opinion_topic_members WHERE topic_id = ${topicId} ORDER BY received_at, message_id LIMIT ${limit}`;
 }
 
-/** Members of the active topics with a member since `since`: what re-clustering works on. */
-export async function listMembersOfActiveTopics(sql: Db, since: Date): Promise<MemberRow[]> {
+/** All members of one district's active topics with a member since `since`: what re-clustering works on. */
+export async function listMembersOfActiveTopics(sql: Db, district: string | null, since: Date): Promise<MemberRow[]> {
   return sql<MemberRow[]>`
     SELECT ${sql(MEMBER_COLUMNS.map((c) => `m.${c}`))} FROM opinion_topic_members m
     JOIN opinion_topics t ON t.id = m.topic_id
-    WHERE t.status = 'active' AND t.last_at >= ${since}
+    WHERE t.status = 'active' AND t.last_at >= ${since} AND t.district IS NOT DISTINCT FROM ${district}
     ORDER BY m.received_at, m.message_id`;
+}
+
+/** The districts (null: none known) of the active topics with a member since `since`. */
+export async function listActiveTopicDistricts(sql: Db, since: Date): Promise<(string | null)[]> {
+  return (await sql<{ district: string | null }[]>`
+    SELECT DISTINCT district FROM opinion_topics WHERE status = 'active' AND last_at >= ${since} ORDER BY district NULLS FIRST`).map((r) => r.district);
 }
 
 export async function listMemberTimes(sql: Db, scope: { topicId: number } | { district: string }, since: Date): Promise<Date[]> {

@@ -12,6 +12,8 @@ export const opinionConfigSchema = z.object({
     joinSimilarity: z.number().min(0).max(1),
     /** cosine to join when it names none of them */
     joinSimilarityNoAnchor: z.number().min(0).max(1),
+    /** re-clustering revisits the topics with a member in the last this many days (all their members) */
+    reclusterDays: z.number().positive().max(365),
     /** re-clustering merges two topics of one district whose centroids are at least this alike */
     mergeSimilarity: z.number().min(0).max(1),
     maxCentroidTerms: z.number().int().min(10).max(2000),

@@ -5,6 +5,7 @@ import { topicsOf } from '../cases/duplicates';
 import { segment } from '../nlp/segment';
 import type { MessageAnalysis } from '../nlp/types';
 import { isGenericWord } from './config';
+import { maskPublicText } from './sample';
 
 /** A problem object (停水, 路灯, 油烟…, lexicons/duplicate-topics.json) as a term: the same problem in other words. */
 export const CONCEPT_PREFIX = '#';
@@ -70,11 +71,17 @@ function termsOf(tokens: string[], weight: number, into: Map<string, number>, di
   }
 }
 
-export function messageFeatures(m: { title: string | null; body: string; analysis: Pick<MessageAnalysis, 'place'> | null }): MessageFeatures {
-  const title = m.title ?? '';
-  const text = `${title} ${m.body}`;
+/**
+ * Reads the message's masked text (PII, names, house numbers: core/opinion/sample.ts), so no term,
+ * and so no label, can carry a resident's name or number.
+ */
+export function messageFeatures(m: { title: string | null; body: string; analysis: Pick<MessageAnalysis, 'place'> | null; contactName?: string | null }): MessageFeatures {
+  const known = { contactName: m.contactName };
+  const title = maskPublicText(m.title ?? '', known);
+  const body = maskPublicText(m.body.slice(0, 3000), known);
+  const text = `${title} ${body}`;
   const titleTokens = segment(title);
-  const bodyTokens = segment(m.body.slice(0, 3000));
+  const bodyTokens = segment(body);
   const counts = new Map<string, number>();
   const district = districtOf(text, m.analysis);
   termsOf(titleTokens, 2, counts, district);

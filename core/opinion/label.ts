@@ -4,6 +4,7 @@
 // (小时, 诉求, 了解…) have a high background frequency and are also listed in lexicons/opinion.json.
 import { idf, type TermStats, type TopicShape } from './cluster';
 import { isGenericWord } from './config';
+import { CONCEPT_PREFIX } from './features';
 
 const PLACE_LIKE = /(小区|花园|家园|新城|新村|广场|公寓|大厦|苑|村|社区|路|大道|街|巷|镇|乡|街道|[区县市省])$/;
 
@@ -19,7 +20,7 @@ export function distinctiveTerms(t: Pick<TopicShape, 'centroid' | 'size' | 'anch
   const anchors = Object.keys(t.anchors);
   const out: { term: string; score: number }[] = [];
   for (const [term, w] of Object.entries(t.centroid)) {
-    if (isGenericWord(term) || PLACE_LIKE.test(term) || anchors.some((a) => a.includes(term) || term.includes(a))) continue;
+    if (term.startsWith(CONCEPT_PREFIX) || isGenericWord(term) || PLACE_LIKE.test(term) || anchors.some((a) => a.includes(term) || term.includes(a))) continue;
     // share of members (a subject word counts double, so cap at 1), times how rare it is elsewhere
     const share = Math.min(1, w / size);
     if (size >= 3 && share < 0.3) continue;
@@ -37,6 +38,11 @@ export function topicLabel(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors' |
     if (chosen.length >= 2) break;
     if (chosen.some((c) => c.includes(term) || term.includes(c))) continue;
     chosen.push(term);
+  }
+  if (!chosen.length) {
+    // no phrase of its own stands out: the problem object most members name (停水, 路灯…)
+    const concept = Object.entries(t.centroid).filter(([k]) => k.startsWith(CONCEPT_PREFIX)).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+    if (concept) chosen.push(concept[0].slice(CONCEPT_PREFIX.length));
   }
   const size = Math.max(1, t.size);
   const [place] = Object.entries(t.anchors).filter(([, n]) => size < 3 || n / size >= 0.25).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [];

@@ -5,8 +5,9 @@ import { OPEN_STATUSES } from '../cases/statuses';
 import type { Db } from '../db/connect';
 import {
   countTopicMessagesBetween, countTopicMessagesInWindow, getTopic, listHours, listMembers, listTopicBursts, listTopicCases, listTopicsActiveBetween,
-  listTopicsByIds, listTopicWeeks, topicWindowFigures, type BurstState,
+  listTopicsByIds, listTopicWeeks, topicWindowFigures, type BurstState, type TopicRow,
 } from '../db/topics';
+import { CONCEPT_PREFIX } from './features';
 import { opinionConfig, type OpinionConfig } from './config';
 
 export interface HotTopic {
@@ -50,6 +51,18 @@ export interface HotTopics {
   topics: HotTopic[];
 }
 
+/**
+ * The label the public may see: a topic's own words only when at least one of its messages is
+ * public; otherwise its district and the problem objects it names (停水, 电梯… from the shipped
+ * lexicon), never words a resident wrote privately.
+ */
+export function publicLabel(t: Pick<TopicRow, 'label' | 'publicSize' | 'district' | 'centroid' | 'size'>): { label: string; terms: string[] } {
+  if (t.publicSize > 0) return { label: t.label, terms: [] };
+  const concepts = Object.entries(t.centroid).filter(([k, w]) => k.startsWith(CONCEPT_PREFIX) && w >= Math.max(1, t.size) * 1.2)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 2).map(([k]) => k.slice(CONCEPT_PREFIX.length));
+  return { label: [t.district ?? '区县未识别', concepts.join('、') || '未公开留言'].join('·'), terms: concepts };
+}
+
 export async function getHotTopics(sql: Db, o: { days: number; now?: Date; limit?: number; minVolume?: number }): Promise<HotTopics> {
   const to = o.now ?? new Date();
   const span = o.days * 86_400_000;
@@ -66,15 +79,17 @@ export async function getHotTopics(sql: Db, o: { days: number; now?: Date; limit
     const f = figures.get(t.id);
     if (!f || f.volume < minVolume) continue;
     const prev = previous.get(t.id) ?? 0;
+    const shown = publicLabel(t);
+    const terms = t.publicSize > 0 ? t.labelTerms : shown.terms;
     topics.push({
-      key: String(t.id), id: t.id, label: t.label, district: t.district, place: t.place,
-      keyword: t.labelTerms[0] ?? t.label, keywords: t.labelTerms.length ? t.labelTerms : [t.label],
+      key: String(t.id), id: t.id, label: shown.label, district: t.district, place: t.publicSize > 0 ? t.place : null,
+      keyword: terms[0] ?? shown.label, keywords: terms.length ? terms : [shown.label],
       heat: t.heat, heatParts: t.heatParts, volume: f.volume, cases: f.cases, open: f.open, previous: prev,
       growth: prev ? Math.round(((f.volume - prev) / prev) * 1000) / 1000 : null,
       burst: t.burstState === 'burst' && !!t.burstAt && t.burstAt >= from,
       isNew: t.firstAt >= from, burstState: t.burstState,
       negative: f.negative, negativeShare: Math.round((f.negative / f.volume) * 1000) / 1000, topCategory: f.topCategory,
-      sampleTitle: t.publicSample ?? `${t.label}相关留言（均未公开）`,
+      sampleTitle: t.publicSample ?? `${shown.label}相关留言（均未公开）`,
     });
     if (topics.length >= limit) break;
   }

@@ -14,6 +14,11 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A message's text as the public may see it: PII masked first, then names and addresses, then cut. */
 export function publicSample(text: string, known: { contactName?: string | null; address?: string | null } = {}): string {
+  return [...maskPublicText(text, known)].slice(0, SAMPLE_CHARS).join('');
+}
+
+/** The text with PII, names (the sender's and those after 联系人/来电人…) and house numbers masked, uncut. */
+export function maskPublicText(text: string, known: { contactName?: string | null; address?: string | null } = {}): string {
   let t = maskPii(text);
   const name = known.contactName?.trim();
   if (name && name.length >= 2) t = t.replace(new RegExp(escapeRe(name), 'g'), `${name[0]}**`);
@@ -23,5 +28,5 @@ export function publicSample(text: string, known: { contactName?: string | null;
     .replace(NAME_AFTER, (_m, intro: string, sep: string, surname: string) => `${intro}${sep}${surname}**`)
     .replace(NAME_BEFORE, (m, lead: string, who: string) => (NOT_A_NAME.has(who) ? m : `${lead}${who[0]}**`))
     .replace(HOUSE_NUMBER, '*号');
-  return [...t].slice(0, SAMPLE_CHARS).join('');
+  return t;
 }

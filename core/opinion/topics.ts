@@ -5,7 +5,7 @@
 import type { Db, Sql } from '../db/connect';
 import {
   addHourCount, addTermCounts, countActiveDays, countTopicMessagesBetween, createTopic, extendBurst, getMember, getTermStats, getTopic, insertMember,
-  latestBurst, listCandidateTopics, listMessagesWithoutTopic, listHours, listMemberTimes, listMembersOfActiveTopics, lockTopicScope, markTopicMerged, moveMembers, openBurst,
+  latestBurst, listActiveTopicDistricts, listActiveTopicIds, listCandidateTopics, listMessagesWithoutTopic, listHours, listMemberTimes, listMembersOfActiveTopics, lockTopicScope, markTopicMerged, moveMembers, openBurst,
   rebuildTopicHours, saveTopic, setMemberSimilarities, topRepresentative, type BurstState, type MemberRow, type TopicRow,
 } from '../db/topics';
 import { getMessage, getMessageRaw } from '../db/messages';
@@ -78,7 +78,7 @@ export function engagementOf(raw: string | null | undefined): number {
  * alone). Serialised per district, so concurrent workers cannot open two topics for one problem.
  */
 export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionConfig = opinionConfig()): Promise<AssignResult> {
-  const f = messageFeatures({ title: input.title, body: input.body, analysis: input.analysis });
+  const f = messageFeatures({ title: input.title, body: input.body, analysis: input.analysis, contactName: input.contactName });
   return sql.begin(async (tx) => {
     await lockTopicScope(tx, f.district);
     const existing = await getMember(tx, input.messageId);
@@ -180,8 +180,7 @@ async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConf
 /** Recomputes heat (recency decays with time) and labels of the active topics. */
 export async function refreshActiveTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig(), opts: { since?: Date } = {}): Promise<number> {
   const since = opts.since ?? new Date(now.getTime() - cfg.assignment.windowDays * 2 * 86_400_000);
-  const members = await listMembersOfActiveTopics(sql, since);
-  const ids = [...new Set(members.map((m) => m.topicId))];
+  const ids = await listActiveTopicIds(sql, since);
   for (const id of ids) {
     await sql.begin(async (tx) => {
       const t = await getTopic(tx, id);
@@ -213,13 +212,21 @@ export interface ReclusterResult {
  * a topic that holds two problems splits. Ids are kept by majority overlap (core/opinion/cluster.ts).
  */
 export async function reclusterTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig()): Promise<ReclusterResult> {
-  const since = new Date(now.getTime() - cfg.assignment.windowDays * 86_400_000);
+  const since = new Date(now.getTime() - cfg.assignment.reclusterDays * 86_400_000);
+  const total: ReclusterResult = { topics: 0, moved: 0, merged: 0, created: 0 };
+  // one district at a time (topics never span districts), so workers wait on one district's lock only
+  for (const district of await listActiveTopicDistricts(sql, since)) {
+    const r = await reclusterDistrict(sql, district, since, now, cfg);
+    for (const k of Object.keys(total) as (keyof ReclusterResult)[]) total[k] += r[k];
+  }
+  return total;
+}
+
+async function reclusterDistrict(sql: Sql, district: string | null, since: Date, now: Date, cfg: OpinionConfig): Promise<ReclusterResult> {
   return sql.begin(async (tx) => {
-    // one re-clustering at a time, and no assignment while it runs (it takes every district's lock)
-    await tx`SELECT pg_advisory_xact_lock(hashtext('opinion:recluster'))`;
-    const members = await listMembersOfActiveTopics(tx, since);
+    await lockTopicScope(tx, district);
+    const members = await listMembersOfActiveTopics(tx, district, since);
     if (!members.length) return { topics: 0, moved: 0, merged: 0, created: 0 };
-    for (const d of [...new Set(members.map((m) => m.district))].sort()) await lockTopicScope(tx, d);
     const terms = [...new Set(members.flatMap((m) => Object.keys(m.terms)))];
     const { docs, df } = await getTermStats(tx, terms);
     const stats = statsFrom(docs, df);
@@ -263,9 +270,6 @@ export async function reclusterTopics(sql: Sql, now: Date, cfg: OpinionConfig = 
         channels: [...new Set(rows.map((x) => x.channel))], districts: [...new Set(rows.map((x) => x.district).filter((x): x is string => !!x))],
         firstAt: new Date(Math.min(...rows.map((x) => x.receivedAt.getTime()))), lastAt: new Date(Math.max(...rows.map((x) => x.receivedAt.getTime()))),
       });
-      // older members outside the window stay where they are, and still count
-      const outside = await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM opinion_topic_members WHERE topic_id = ${id} AND received_at < ${since}`;
-      t.size += outside[0].n;
       await setMemberSimilarities(tx, sims);
       await refreshTopic(tx, t, now, cfg);
     }
@@ -292,6 +296,6 @@ export async function sweepTopics(sql: Sql, now: Date, cfg: OpinionConfig = opin
   let assigned = 0;
   for (const id of await listMessagesWithoutTopic(sql, 1000)) if (await assignMessageToTopic(sql, id, cfg)) assigned++;
   const r = await reclusterTopics(sql, now, cfg);
-  const refreshed = await refreshActiveTopics(sql, now, cfg);
+  const refreshed = await refreshActiveTopics(sql, now, cfg, { since: new Date(now.getTime() - cfg.assignment.reclusterDays * 86_400_000) });
   return { assigned, recluster: r, refreshed };
 }
