@@ -9,15 +9,19 @@ import type { AppDeps, AppEnv } from './deps';
 import { ApiError, errorHandler } from './errors';
 import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
+import { alertsRoutes } from './routes/alerts';
+import { alertRulesRoutes } from './routes/alerts/rules';
 import { casesRoutes } from './routes/cases';
 import { channelsRoutes } from './routes/channels';
 import { healthRoutes } from './routes/health';
 import { messagesRoutes } from './routes/messages';
 import { metricsRoutes } from './routes/metrics';
+import { reportsRoutes } from './routes/reports';
 import { residentRoutes } from './routes/resident';
 import { sessionRoutes } from './routes/session';
 import { statsRoutes } from './routes/stats';
 import { topicsRoutes } from './routes/topics';
+import { topicDetailRoutes } from './routes/topics/detail';
 import { triageRoutes } from './routes/triage';
 
 /**
@@ -68,11 +72,15 @@ export function createApp(deps: AppDeps) {
     .route('/api/v1/stats', statsRoutes(deps))
     .route('/api/v1/stats', metricsRoutes(deps))
     .route('/api/v1/stats', topicsRoutes(deps))
+    .route('/api/v1/topics', topicDetailRoutes(deps))
     .route('/api/v1/session', sessionRoutes(deps))
     .route('/api/v1/auth', authRoutes(deps))
     .route('/api/v1/admin', adminRoutes(deps))
     .route('/api/v1/cases', casesRoutes(deps))
-    .route('/api/v1/triage', triageRoutes(deps));
+    .route('/api/v1/triage', triageRoutes(deps))
+    .route('/api/v1/alerts', alertsRoutes(deps))
+    .route('/api/v1/alert-rules', alertRulesRoutes(deps))
+    .route('/api/v1/reports', reportsRoutes(deps));
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'no such endpoint');
   });

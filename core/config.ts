@@ -55,6 +55,16 @@ export const configSchema = z.object({
   /** behind a reverse proxy: take the client IP from X-Forwarded-For / X-Real-IP (for the portal rate limit) */
   TRUST_PROXY: booleanFlag,
   CI_REQUIRE_SERVICES: booleanFlag,
+  /** 舆情预警 e-mail: smtp(s)://user:pass@host:port (nodemailer's URL form) */
+  SMTP_URL: urlWithProtocols(['smtp', 'smtps']),
+  /** comma-separated addresses that get every alert (a rule may name its own) */
+  ALERT_EMAIL_TO: optionalString,
+  ALERT_EMAIL_FROM: optionalString,
+  /** the webhook every alert is POSTed to (a rule may name its own); signed with ALERT_WEBHOOK_SECRET */
+  ALERT_WEBHOOK_URL: urlWithProtocols(['http', 'https']),
+  ALERT_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+  /** a font with Chinese glyphs for the PDF reports (TTF/OTF/TTC); default the Debian fonts-wqy-microhei file */
+  REPORT_FONT_PATH: optionalString,
 });
 
 export type Config = z.infer<typeof configSchema>;

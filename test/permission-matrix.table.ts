@@ -146,6 +146,25 @@ export const MATRIX: Record<string, Entry> = {
   'GET /api/v1/triage/labels': get(() => '/api/v1/triage/labels', CENTRE),
   'POST /api/v1/triage/:caseId': post((c) => `/api/v1/triage/${c.caseId}`, () => ({}), CENTRE),
 
+  // 舆情: a topic's members and trend, recurring problems (staff); alerts for all staff, acknowledged by
+  // all but the read-only leaders; alert rules for admins; reports for all staff
+  'ALL /api/v1/topics/*': 'middleware',
+  'GET /api/v1/topics/:id': get(() => '/api/v1/topics/999999999', { ...all(404), anon: 401 }),
+  'GET /api/v1/stats/recurring': get(() => '/api/v1/stats/recurring', STAFF),
+  'ALL /api/v1/alerts/*': 'middleware',
+  'GET /api/v1/alerts': get(() => '/api/v1/alerts', STAFF),
+  'GET /api/v1/alerts/:id': get(() => '/api/v1/alerts/999999999', { ...all(404), anon: 401 }),
+  'POST /api/v1/alerts/:id/ack': post(() => '/api/v1/alerts/999999999/ack', () => ({}), { ...all(404), anon: 401, leader: 403 }),
+  'ALL /api/v1/alert-rules/*': 'middleware',
+  'GET /api/v1/alert-rules': get(() => '/api/v1/alert-rules', ADMIN),
+  'POST /api/v1/alert-rules': post(() => '/api/v1/alert-rules', () => ({}), ADMIN),
+  'GET /api/v1/alert-rules/:id': get(() => '/api/v1/alert-rules/999999999', { ...ADMIN, admin: 404 }),
+  'PUT /api/v1/alert-rules/:id': post(() => '/api/v1/alert-rules/999999999', () => ({}), ADMIN),
+  'DELETE /api/v1/alert-rules/:id': get(() => '/api/v1/alert-rules/999999999', { ...ADMIN, admin: 404 }),
+  'ALL /api/v1/reports/*': 'middleware',
+  'GET /api/v1/reports': get(() => '/api/v1/reports', STAFF),
+  'GET /api/v1/reports/:file': get(() => '/api/v1/reports/999999999.html', { ...all(404), anon: 401 }),
+
   // anything else under /api: 404 for everyone
   'ALL /api/*': get(() => '/api/v1/no-such-thing', all(404)),
 };

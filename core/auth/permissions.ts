@@ -5,7 +5,7 @@
 import type { Actor } from '../cases/lifecycle';
 import { STAFF_ROLES, type StaffRole, type StaffUser } from './staff';
 
-export const STAFF_AREA_NAMES = ['cases', 'triage', 'admin'] as const;
+export const STAFF_AREA_NAMES = ['cases', 'triage', 'admin', 'alerts', 'alertRules', 'reports'] as const;
 export type StaffArea = (typeof STAFF_AREA_NAMES)[number];
 export const STAFF_AREAS: Record<StaffArea, readonly StaffRole[]> = {
   /** 工单队列 and case views (department users: their own department's cases) */
@@ -14,6 +14,12 @@ export const STAFF_AREAS: Record<StaffArea, readonly StaffRole[]> = {
   triage: ['admin', 'centre'],
   /** 系统管理: accounts, API tokens, the audit trail */
   admin: ['admin'],
+  /** 舆情预警: every staff account sees alerts; all but the read-only leaders acknowledge them (api/routes/alerts) */
+  alerts: STAFF_ROLES,
+  /** 预警规则: administrators only */
+  alertRules: ['admin'],
+  /** 舆情日报 / 周报 */
+  reports: STAFF_ROLES,
 };
 
 export function areasOf(role: StaffRole): StaffArea[] {

@@ -38,9 +38,9 @@ export const queueDefinitions = {
       `sla-${d.caseId}-${d.deadline}-${d.kind}-${Date.parse(d.at)}`,
     attempts: 5,
   },
-  /** periodic work: re-create missing SLA timers, flush the outbox, poll channels */
+  /** periodic work: re-create missing SLA timers, flush the outbox, poll channels, evaluate alert rules, make due reports */
   'periodic': {
-    schema: z.object({ task: z.enum(['sla-sweep', 'outbox-sweep', 'weibo-poll', 'message-sweep']) }),
+    schema: z.object({ task: z.enum(['sla-sweep', 'outbox-sweep', 'weibo-poll', 'message-sweep', 'topic-sweep', 'alert-sweep', 'report-schedule']) }),
     jobId: (d: { task: string }) => `periodic-${d.task}`,
     attempts: 1,
   },

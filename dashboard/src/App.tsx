@@ -3,10 +3,13 @@ import type { StaffArea } from './api';
 import { LangProvider, useT } from './i18n';
 import { ROLE_LABELS } from './labels';
 import { AdminPage } from './pages/AdminPage';
+import { AlertRulesPage } from './pages/AlertRulesPage';
+import { AlertsPage } from './pages/AlertsPage';
 import { LeadersPage } from './pages/LeadersPage';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { QueuePage } from './pages/QueuePage';
+import { ReportsPage } from './pages/ReportsPage';
 import { StatusPage } from './pages/StatusPage';
 import { SubmitPage } from './pages/SubmitPage';
 import { TriagePage } from './pages/TriagePage';
@@ -25,6 +28,9 @@ const PAGES: PageDef[] = [
   { path: 'queue', label: '工单队列', component: QueuePage, area: 'cases' },
   { path: 'triage', label: '人工复核', component: TriagePage, area: 'triage' },
   { path: 'leaders', label: '领导驾驶舱', component: LeadersPage },
+  { path: 'alerts', label: '舆情预警', component: AlertsPage, area: 'alerts' },
+  { path: 'alert-rules', label: '预警规则', component: AlertRulesPage, area: 'alertRules' },
+  { path: 'reports', label: '舆情报告', component: ReportsPage, area: 'reports' },
   { path: 'status', label: '进度查询', component: StatusPage },
   { path: 'submit', label: '我要留言', component: SubmitPage },
   { path: 'admin', label: '系统管理', component: AdminPage, area: 'admin' },

@@ -2,6 +2,7 @@
 // embedded in-process runner. Each area of work contributes its processors and periodic tasks.
 import type { ProcessorMap } from '../../core/queue/contract';
 import type { PeriodicTask, WorkerArea, WorkerContext, WorkerDeps } from './context';
+import { alertsArea } from './alerts';
 import { channelsArea } from './channels';
 import { messagesArea } from './messages';
 import { outboxArea } from './outbox';
@@ -9,7 +10,7 @@ import { slaArea } from './sla';
 
 export type { WorkerDeps } from './context';
 
-const AREAS: ((ctx: WorkerContext) => WorkerArea)[] = [messagesArea, slaArea, outboxArea, channelsArea];
+const AREAS: ((ctx: WorkerContext) => WorkerArea)[] = [messagesArea, slaArea, outboxArea, channelsArea, alertsArea];
 
 function buildAreas(deps: WorkerDeps): WorkerArea[] {
   const { shipped, ...rest } = deps;

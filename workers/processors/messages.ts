@@ -1,17 +1,24 @@
 // Messages → cases: the NLP pipeline job and the sweep that re-enqueues anything a lost job left behind.
 import { openCaseForMessage } from '../../core/cases/open-case-for-message';
 import { listUnprocessedMessageIds, markMessageFailed, noteMessageAttempt } from '../../core/db/messages';
+import { assignMessageToTopic, sweepTopics } from '../../core/opinion/topics';
 import { isPermanent } from '../../core/queue/contract';
+import { alertsAfterMessage } from './alerts';
 import { caseServiceDeps, type WorkerArea, type WorkerContext } from './context';
 
 export function messagesArea(ctx: WorkerContext): WorkerArea {
   const pipeline = { ...caseServiceDeps(ctx), router: ctx.router };
+  const afterMessage = alertsAfterMessage(ctx);
   return {
     processors: {
       'process-message': async ({ messageId }, job) => {
         try {
           const r = await openCaseForMessage(pipeline, messageId, ctx.now());
           if (r.created) ctx.logger.debug({ messageId, caseId: r.caseId }, 'case opened');
+          // 舆情: the message joins its topic (after analysis and case); a failure here retries the job, the case step is idempotent
+          const topic = await assignMessageToTopic(ctx.db.sql, messageId);
+          if (topic?.burstOpened.topic || topic?.burstOpened.district) ctx.logger.info({ messageId, topicId: topic.topicId }, 'topic burst');
+          await afterMessage(messageId);
         } catch (err) {
           // a permanent error parks the message as failed, with the reason, where staff see it;
           // any other is counted, and once the job's attempts are used up the sweep tries again
@@ -30,7 +37,12 @@ export function messagesArea(ctx: WorkerContext): WorkerArea {
         for (const messageId of ids) await ctx.queue.enqueue('process-message', { messageId }, { retryFailed: true });
         if (ids.length) ctx.logger.info({ count: ids.length }, 'message sweep re-enqueued unprocessed messages');
       },
+      // topics: messages that missed their topic step, re-clustering (merge/split, ids kept), heat decay
+      'topic-sweep': async () => {
+        const r = await sweepTopics(ctx.db.sql, ctx.now());
+        if (r.assigned || r.recluster.moved) ctx.logger.info(r, 'topic sweep');
+      },
     },
-    schedule: { 'message-sweep': 60_000 },
+    schedule: { 'message-sweep': 60_000, 'topic-sweep': 10 * 60_000 },
   };
 }

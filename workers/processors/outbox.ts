@@ -2,6 +2,8 @@
 // lost (queue down, Redis flushed) or whose lease ran out (a worker died mid-send).
 import { listDueOutboxIds } from '../../core/db/outbox';
 import { buildSenders } from '../../core/outbox/senders';
+import { alertSenders } from '../../core/alerts/senders';
+import { deliveryConfig } from '../../core/alerts/deliver';
 import { scheduleSend } from '../../core/outbox/enqueue';
 import { sendOutbox, type SendDeps } from '../../core/outbox/send';
 import { wechatSettings, weiboSettings } from '../../core/channels/settings';
@@ -10,7 +12,10 @@ import type { WorkerArea, WorkerContext } from './context';
 export const OUTBOX_SWEEP_MS = 30_000;
 
 export function outboxArea(ctx: WorkerContext): WorkerArea {
-  const senders = buildSenders({ sql: ctx.db.sql, now: ctx.now, wechat: wechatSettings(ctx.config), weibo: weiboSettings(ctx.config) });
+  const senders = {
+    ...buildSenders({ sql: ctx.db.sql, now: ctx.now, wechat: wechatSettings(ctx.config), weibo: weiboSettings(ctx.config) }),
+    ...alertSenders({ sql: ctx.db.sql, now: ctx.now, delivery: deliveryConfig(ctx.config) }),
+  };
   const deps: SendDeps = { sql: ctx.db.sql, senders, now: ctx.now };
   return {
     processors: {

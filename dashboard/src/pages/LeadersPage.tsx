@@ -141,12 +141,14 @@ export function LeadersPage() {
           </div>
           {topics.data && topics.data.topics.length > 0 ? (
             <>
-              <TopicVolumeChart data={topics.data.topics.map((x) => ({ name: `${x.district ?? '区县未识别'}·${x.keyword}`, volume: x.volume, previous: x.previous }))} />
+              <TopicVolumeChart data={topics.data.topics.map((x) => ({ name: x.label, volume: x.volume, previous: x.previous }))} />
               <ol className="topics">
                 {topics.data.topics.map((x) => (
                   <li key={x.key}>
-                    <b>{x.district ?? '区县未识别'} · {x.keywords.join(' / ')}</b>
+                    <b>{x.label}</b>
                     {x.burst && <span className="tag bad">突增</span>}
+                    {!x.burst && x.isNew && <span className="tag">新</span>}
+                    <span className="muted small"> 热度 {x.heat.toFixed(0)}</span>
                     <span className="muted small">
                       {' '}{x.volume} 条（上期 {x.previous}{x.growth !== null ? `，${x.growth >= 0 ? '+' : ''}${Math.round(x.growth * 100)}%` : ''}）· {x.cases} 件工单，在办 {x.open} · 负面 {pct(x.negativeShare, 0)}{x.topCategory ? ` · ${x.topCategory}` : ''}
                     </span>

@@ -1,0 +1,11 @@
+// The words a report prints, shared by its HTML and its PDF.
+export const CHANNEL_LABELS: Record<string, string> = { wechat: '微信', weibo: '微博', portal: '留言板', hotline: '12345热线' };
+
+export const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v * 1000) / 10}%`);
+
+/** 2026-12-02T03:04:05Z → 2026-12-02 11:04 (Beijing time) */
+export function beijingTime(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+export const burstMark = (b: 'none' | 'new' | 'burst') => (b === 'burst' ? ' ▲突增' : b === 'new' ? ' ●新' : '');

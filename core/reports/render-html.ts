@@ -1,0 +1,69 @@
+// A report as one self-contained HTML page (inline styles and an inline SVG chart, no scripts):
+// kept beside the figures, shown in the dashboard and printable as it is.
+import type { ReportData } from './make-report';
+import { beijingTime, burstMark, CHANNEL_LABELS, pct } from './labels';
+
+const esc = (s: unknown) =>
+  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function trendSvg(trend: ReportData['sentimentTrend']): string {
+  const w = 640, h = 180, pad = 28;
+  const max = Math.max(1, ...trend.map((d) => d.total));
+  const x = (i: number) => pad + (trend.length <= 1 ? 0 : (i * (w - 2 * pad)) / (trend.length - 1));
+  const y = (v: number) => h - pad - (v * (h - 2 * pad)) / max;
+  const line = (key: 'total' | 'negative' | 'positive', color: string) =>
+    `<polyline fill="none" stroke="${color}" stroke-width="2" points="${trend.map((d, i) => `${x(i).toFixed(1)},${y(d[key]).toFixed(1)}`).join(' ')}"/>`;
+  const labels = trend.map((d, i) => `<text x="${x(i).toFixed(1)}" y="${h - 8}" font-size="10" text-anchor="middle">${esc(d.day.slice(5))}</text>`).join('');
+  return `<svg viewBox="0 0 ${w} ${h}" width="100%" role="img" aria-label="情感走势">
+    <line x1="${pad}" y1="${h - pad}" x2="${w - pad}" y2="${h - pad}" stroke="#999"/>
+    <text x="4" y="${pad}" font-size="10">${max}</text>
+    ${line('total', '#1f6feb')}${line('negative', '#d1242f')}${line('positive', '#1a7f37')}${labels}
+  </svg>
+  <p class="legend"><span style="color:#1f6feb">■ 全部</span> <span style="color:#d1242f">■ 负面</span> <span style="color:#1a7f37">■ 正面</span></p>`;
+}
+
+export function renderReportHtml(d: ReportData): string {
+  const rows = <T>(list: T[], cols: ((t: T) => unknown)[], empty: string, span: number) =>
+    list.length ? list.map((t) => `<tr>${cols.map((c) => `<td>${esc(c(t))}</td>`).join('')}</tr>`).join('') : `<tr><td colspan="${span}" class="muted">${esc(empty)}</td></tr>`;
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(d.title)}</title>
+<style>
+  body { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f2328; margin: 24px; max-width: 900px; }
+  h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; border-left: 4px solid #1f6feb; padding-left: 8px; margin-top: 24px; }
+  table { border-collapse: collapse; width: 100%; font-size: 13px; } th, td { border: 1px solid #d0d7de; padding: 4px 6px; text-align: left; vertical-align: top; }
+  th { background: #f6f8fa; } .muted { color: #656d76; } .kpi { display: flex; gap: 16px; flex-wrap: wrap; } .kpi div { border: 1px solid #d0d7de; padding: 8px 12px; border-radius: 6px; }
+  .kpi b { display: block; font-size: 20px; } .legend { font-size: 12px; } .burst { color: #d1242f; font-weight: bold; }
+  @page { size: A4; margin: 15mm; } @media print { body { margin: 0; } }
+</style></head>
+<body>
+<h1>${esc(d.title)}</h1>
+<p class="muted">统计时段：${esc(d.periodStart)} 至 ${esc(d.periodLast)}（北京时间） · 生成于 ${esc(beijingTime(d.madeAt))}</p>
+<div class="kpi">
+  <div>留言<b>${d.totals.messages}</b></div><div>新立工单<b>${d.totals.cases}</b></div>
+  <div>负面留言<b>${d.totals.negative}</b>${esc(pct(d.totals.negativeShare))}</div><div>预警<b>${d.alerts.length}</b></div><div>突增话题<b>${d.bursts.length}</b></div>
+</div>
+<p class="muted">渠道：${esc(d.totals.byChannel.map((c) => `${CHANNEL_LABELS[c.channel] ?? c.channel} ${c.n}`).join('，') || '无')}</p>
+<h2>一、热点话题</h2>
+<table><tr><th>#</th><th>话题</th><th>区县</th><th>本期留言</th><th>累计</th><th>热度</th><th>代表留言（已脱敏）</th></tr>
+${rows(d.topTopics.map((t, i) => ({ ...t, i: i + 1 })), [(t) => t.i, (t) => `${t.label}${burstMark(t.burst)}`, (t) => t.district ?? '—', (t) => t.volume, (t) => t.size, (t) => t.heat, (t) => t.sample ?? '（留言均未公开）'], '本期无热点话题', 7)}
+</table>
+<h2>二、情感走势</h2>
+${trendSvg(d.sentimentTrend)}
+<table><tr><th>日期</th><th>全部</th><th>负面</th><th>中性</th><th>正面</th></tr>
+${rows(d.sentimentTrend, [(t) => t.day, (t) => t.total, (t) => t.negative, (t) => t.neutral, (t) => t.positive], '无数据', 5)}
+</table>
+<h2>三、突增与预警</h2>
+<table><tr><th>突增</th><th>区县</th><th>开始时间</th><th>实际 / 预期（条）</th></tr>
+${rows(d.bursts, [(b) => `${b.scope === 'topic' ? '话题' : '区县'}：${b.label}`, (b) => b.district ?? '—', (b) => beijingTime(b.startedAt), (b) => `${b.observed} / ${b.expected}`], '本期无突增', 4)}
+</table>
+<p></p>
+<table><tr><th>预警</th><th>规则</th><th>区县</th><th>触发时间</th><th>留言数</th><th>状态</th></tr>
+${rows(d.alerts, [(a) => a.title, (a) => a.rule, (a) => a.district ?? '—', (a) => beijingTime(a.openedAt), (a) => a.count, (a) => `${a.acked ? '已确认' : '未确认'}${a.endedAt ? ' · 已平息' : ' · 持续中'}`], '本期无预警', 6)}
+</table>
+<h2>四、部门办理情况</h2>
+<table><tr><th>部门</th><th>工单</th><th>响应率</th><th>按时办结率</th><th>满意率</th><th>超期在办</th></tr>
+${rows(d.departments, [(x) => x.name ?? x.department, (x) => x.volume, (x) => pct(x.response), (x) => pct(x.onTime), (x) => pct(x.satisfaction), (x) => x.overdueOpen], '本期无新立工单', 6)}
+</table>
+</body></html>
+`;
+}

@@ -1,0 +1,186 @@
+// A report as an A4 PDF, drawn with pdfkit from the kept figures. pdfkit (maintained, pure JS,
+// embeds and subsets TrueType/OpenType/TTC fonts through fontkit) needs no browser, so `npm start`
+// can serve PDFs on a machine without Chromium; Chinese needs a font with CJK glyphs, by default
+// Debian's fonts-wqy-microhei (REPORT_FONT_PATH names another).
+import { existsSync } from 'node:fs';
+import PDFDocument from 'pdfkit';
+import type { ReportData } from './make-report';
+import { beijingTime, burstMark, CHANNEL_LABELS, pct } from './labels';
+
+export const DEFAULT_REPORT_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
+
+export class ReportFontMissingError extends Error {
+  constructor(readonly fontPath: string) {
+    super(`报告字体不存在：${fontPath}（安装 fonts-wqy-microhei，或用 REPORT_FONT_PATH 指定含中文字形的字体）`);
+    this.name = 'ReportFontMissingError';
+  }
+}
+
+const MARGIN = 50;
+const A4 = { width: 595.28, height: 841.89 };
+
+interface Column<T> {
+  head: string;
+  width: number;
+  cell: (t: T) => string;
+}
+
+export async function renderReportPdf(d: ReportData, fontPath = DEFAULT_REPORT_FONT): Promise<Buffer> {
+  if (!existsSync(fontPath)) throw new ReportFontMissingError(fontPath);
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: d.title, Author: '民声 Minsheng', Subject: '舆情报告' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  // a .ttc holds several faces: pick the proportional one by its PostScript name
+  doc.registerFont('cjk', fontPath, fontPath.endsWith('.ttc') ? 'WenQuanYiMicroHei' : undefined);
+  doc.font('cjk');
+  const contentWidth = A4.width - 2 * MARGIN;
+  const bottom = A4.height - MARGIN;
+
+  const ensure = (h: number) => {
+    if (doc.y + h > bottom) doc.addPage();
+  };
+  const heading = (text: string) => {
+    ensure(90); // a heading and at least a few rows of its table stay together
+    doc.moveDown(0.6).fontSize(13).fillColor('#1f6feb').text(text, MARGIN, doc.y, { width: contentWidth }).fillColor('#1f2328').moveDown(0.3);
+  };
+  function table<T>(cols: Column<T>[], list: T[], empty: string) {
+    const total = cols.reduce((s, c) => s + c.width, 0);
+    const widths = cols.map((c) => (c.width / total) * contentWidth);
+    const pad = 3;
+    const row = (cells: string[], head: boolean) => {
+      doc.fontSize(head ? 9 : 8.5);
+      const h = Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: widths[i] - 2 * pad }))) + 2 * pad;
+      if (doc.y + h > bottom) {
+        doc.addPage();
+        if (!head) row(cols.map((c) => c.head), true);
+      }
+      const y = doc.y;
+      let x = MARGIN;
+      cells.forEach((c, i) => {
+        if (head) doc.rect(x, y, widths[i], h).fillAndStroke('#f6f8fa', '#d0d7de').fillColor('#1f2328');
+        else doc.rect(x, y, widths[i], h).strokeColor('#d0d7de').stroke();
+        doc.text(c, x + pad, y + pad, { width: widths[i] - 2 * pad });
+        x += widths[i];
+      });
+      doc.x = MARGIN;
+      doc.y = y + h;
+    };
+    row(cols.map((c) => c.head), true);
+    if (!list.length) {
+      // one cell across the table, not the first (perhaps narrow) column
+      doc.fontSize(8.5);
+      const h = doc.heightOfString(empty, { width: contentWidth - 2 * pad }) + 2 * pad;
+      const y = doc.y;
+      doc.rect(MARGIN, y, contentWidth, h).strokeColor('#d0d7de').stroke();
+      doc.fillColor('#656d76').text(empty, MARGIN + pad, y + pad, { width: contentWidth - 2 * pad }).fillColor('#1f2328');
+      doc.x = MARGIN;
+      doc.y = y + h;
+    }
+    for (const t of list) row(cols.map((c) => c.cell(t)), false);
+  }
+
+  doc.fontSize(18).text(d.title, { width: contentWidth });
+  doc.moveDown(0.2).fontSize(9).fillColor('#656d76')
+    .text(`统计时段：${d.periodStart} 至 ${d.periodLast}（北京时间） · 生成于 ${beijingTime(d.madeAt)}`, { width: contentWidth })
+    .fillColor('#1f2328');
+  doc.moveDown(0.5).fontSize(10.5).text(
+    `留言 ${d.totals.messages} 条，新立工单 ${d.totals.cases} 件，负面留言 ${d.totals.negative} 条（${pct(d.totals.negativeShare)}），预警 ${d.alerts.length} 次，突增话题 ${d.bursts.length} 个。`,
+    { width: contentWidth },
+  );
+  doc.fontSize(9).fillColor('#656d76')
+    .text(`渠道：${d.totals.byChannel.map((c) => `${CHANNEL_LABELS[c.channel] ?? c.channel} ${c.n}`).join('，') || '无'}`, { width: contentWidth })
+    .fillColor('#1f2328');
+
+  heading('一、热点话题');
+  table(
+    [
+      { head: '#', width: 3, cell: (t: ReportData['topTopics'][number] & { i: number }) => String(t.i) },
+      { head: '话题', width: 24, cell: (t) => `${t.label}${burstMark(t.burst)}` },
+      { head: '区县', width: 8, cell: (t) => t.district ?? '—' },
+      { head: '本期', width: 6, cell: (t) => String(t.volume) },
+      { head: '累计', width: 6, cell: (t) => String(t.size) },
+      { head: '热度', width: 6, cell: (t) => String(t.heat) },
+      { head: '代表留言（已脱敏）', width: 40, cell: (t) => t.sample ?? '（留言均未公开）' },
+    ],
+    d.topTopics.map((t, i) => ({ ...t, i: i + 1 })),
+    '本期无热点话题',
+  );
+
+  heading('二、情感走势');
+  ensure(150);
+  {
+    const x0 = MARGIN + 30, y0 = doc.y + 5, w = contentWidth - 40, h = 110;
+    const max = Math.max(1, ...d.sentimentTrend.map((t) => t.total));
+    const n = d.sentimentTrend.length;
+    const px = (i: number) => x0 + (n <= 1 ? w / 2 : (i * w) / (n - 1));
+    const py = (v: number) => y0 + h - (v * h) / max;
+    doc.strokeColor('#999').moveTo(x0, y0 + h).lineTo(x0 + w, y0 + h).stroke();
+    doc.fontSize(7).fillColor('#656d76').text(String(max), MARGIN, y0 - 3, { width: 26, align: 'right' });
+    for (const [key, color] of [['total', '#1f6feb'], ['negative', '#d1242f'], ['positive', '#1a7f37']] as const) {
+      d.sentimentTrend.forEach((t, i) => (i === 0 ? doc.moveTo(px(i), py(t[key])) : doc.lineTo(px(i), py(t[key]))));
+      doc.strokeColor(color).lineWidth(1.5).stroke();
+    }
+    doc.lineWidth(1);
+    d.sentimentTrend.forEach((t, i) => doc.fontSize(7).fillColor('#656d76').text(t.day.slice(5), px(i) - 15, y0 + h + 3, { width: 30, align: 'center' }));
+    doc.fontSize(8).fillColor('#1f6feb').text('■ 全部  ', MARGIN, y0 + h + 16, { continued: true }).fillColor('#d1242f').text('■ 负面  ', { continued: true }).fillColor('#1a7f37').text('■ 正面');
+    doc.fillColor('#1f2328').strokeColor('#000');
+    doc.x = MARGIN;
+    doc.moveDown(0.5);
+  }
+  table(
+    [
+      { head: '日期', width: 10, cell: (t: ReportData['sentimentTrend'][number]) => t.day },
+      { head: '全部', width: 6, cell: (t) => String(t.total) },
+      { head: '负面', width: 6, cell: (t) => String(t.negative) },
+      { head: '中性', width: 6, cell: (t) => String(t.neutral) },
+      { head: '正面', width: 6, cell: (t) => String(t.positive) },
+    ],
+    d.sentimentTrend,
+    '无数据',
+  );
+
+  heading('三、突增与预警');
+  table(
+    [
+      { head: '突增', width: 30, cell: (b: ReportData['bursts'][number]) => `${b.scope === 'topic' ? '话题' : '区县'}：${b.label}` },
+      { head: '区县', width: 8, cell: (b) => b.district ?? '—' },
+      { head: '开始时间', width: 13, cell: (b) => beijingTime(b.startedAt) },
+      { head: '实际 / 预期', width: 10, cell: (b) => `${b.observed} / ${b.expected}` },
+    ],
+    d.bursts,
+    '本期无突增',
+  );
+  doc.moveDown(0.5);
+  table(
+    [
+      { head: '预警', width: 34, cell: (a: ReportData['alerts'][number]) => a.title },
+      { head: '区县', width: 8, cell: (a) => a.district ?? '—' },
+      { head: '触发时间', width: 13, cell: (a) => beijingTime(a.openedAt) },
+      { head: '留言数', width: 6, cell: (a) => String(a.count) },
+      { head: '状态', width: 12, cell: (a) => `${a.acked ? '已确认' : '未确认'}${a.endedAt ? '·已平息' : '·持续中'}` },
+    ],
+    d.alerts,
+    '本期无预警',
+  );
+
+  heading('四、部门办理情况');
+  table(
+    [
+      { head: '部门', width: 22, cell: (x: ReportData['departments'][number]) => x.name ?? x.department },
+      { head: '工单', width: 6, cell: (x) => String(x.volume) },
+      { head: '响应率', width: 8, cell: (x) => pct(x.response) },
+      { head: '按时办结率', width: 9, cell: (x) => pct(x.onTime) },
+      { head: '满意率', width: 8, cell: (x) => pct(x.satisfaction) },
+      { head: '超期在办', width: 8, cell: (x) => String(x.overdueOpen) },
+    ],
+    d.departments,
+    '本期无新立工单',
+  );
+
+  doc.end();
+  return done;
+}

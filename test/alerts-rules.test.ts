@@ -1,0 +1,70 @@
+// /api/v1/alert-rules: administrators create, read, change and delete rules; the body is checked
+// field by field, in Chinese; other roles are refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InProcessQueue } from '../core/queue/in-process';
+import { testApp } from './support/app';
+import { staffToken } from './support/cases';
+import { createTestDatabase, type TestDatabase } from './support/db';
+
+let db: TestDatabase;
+let queue: InProcessQueue;
+let app: ReturnType<typeof testApp>;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  queue = new InProcessQueue();
+  app = testApp(db, queue);
+});
+afterAll(async () => {
+  await queue?.close();
+  await db?.close();
+});
+
+const send = (method: string, path: string, token: string, body?: unknown) =>
+  app.request(path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+describe('alert rules API', () => {
+  it('CRUD for admins with Chinese field errors; other roles get 403', async () => {
+    const admin = await staffToken(db.sql, 'admin');
+    const centre = await staffToken(db.sql, 'centre');
+    const good = { name: '停水预警', definition: { keywordGroups: [{ must: ['停水|断水'], mustNot: ['演习'] }], scope: { districts: ['镜湖区'], channels: ['weibo'] }, minVolume: 8, windowMinutes: 30 } };
+
+    expect((await send('GET', '/api/v1/alert-rules', centre)).status).toBe(403);
+    expect((await send('POST', '/api/v1/alert-rules', centre, good)).status).toBe(403);
+
+    const created = await send('POST', '/api/v1/alert-rules', admin, good);
+    expect(created.status).toBe(201);
+    const rule = (await created.json()) as { id: number; enabled: boolean; definition: { minVolume: number; groupBy: string; quietMinutes: number; targets: { webhook: boolean } } };
+    expect(rule.enabled).toBe(true);
+    expect(rule.definition).toMatchObject({ minVolume: 8, groupBy: 'district', quietMinutes: 60, targets: { webhook: true } });
+
+    const bad = await send('POST', '/api/v1/alert-rules', admin, {
+      name: '',
+      definition: { keywordGroups: [{ must: [] }], scope: { districts: ['火星区'], categories: ['天气'], channels: ['fax'] }, minVolume: 0, minNegativeShare: 2, groupBy: 'street', extra: 1 },
+    });
+    expect(bad.status).toBe(400);
+    const details = ((await bad.json()) as { error: { details: { field: string; message: string }[] } }).error.details;
+    const byField = Object.fromEntries(details.map((d) => [d.field, d.message]));
+    expect(byField.name).toBe('规则名称不能为空');
+    expect(byField['definition.keywordGroups.0.must']).toBe('每组至少一个必含词');
+    expect(byField['definition.scope.districts.0']).toContain('未知区县「火星区」');
+    expect(byField['definition.scope.categories.0']).toContain('未知类别「天气」');
+    expect(byField['definition.scope.channels.0']).toContain('渠道须为');
+    expect(byField['definition.minVolume']).toBe('留言数阈值不能小于 1');
+    expect(byField['definition.minNegativeShare']).toBe('负面占比不能大于 1');
+    expect(byField['definition.groupBy']).toContain('分组须为');
+    expect(byField.definition).toBe('含有未知字段：extra');
+
+    const changed = await send('PUT', `/api/v1/alert-rules/${rule.id}`, admin, { ...good, enabled: false, definition: { ...good.definition, minVolume: 20 } });
+    expect(changed.status).toBe(200);
+    const got = (await (await send('GET', `/api/v1/alert-rules/${rule.id}`, admin)).json()) as { enabled: boolean; definition: { minVolume: number } };
+    expect(got).toMatchObject({ enabled: false, definition: { minVolume: 20 } });
+    const list = (await (await send('GET', '/api/v1/alert-rules', admin)).json()) as { rules: { id: number }[]; options: { districts: string[]; channels: string[] } };
+    expect(list.rules.map((r) => r.id)).toEqual([rule.id]);
+    expect(list.options.districts).toContain('镜湖区');
+
+    expect((await send('PUT', '/api/v1/alert-rules/99999', admin, good)).status).toBe(404);
+    expect((await send('GET', '/api/v1/alert-rules/abc', admin)).status).toBe(400);
+    expect((await send('DELETE', `/api/v1/alert-rules/${rule.id}`, admin)).status).toBe(204);
+    expect((await send('DELETE', `/api/v1/alert-rules/${rule.id}`, admin)).status).toBe(404);
+  });
+});
