@@ -12,6 +12,8 @@ export interface OpenCaseInput {
   fields: Omit<NewCase, 'status' | 'acceptDueAt' | 'responseDueAt' | 'resolveDueAt' | 'dispatchedAt' | 'createdAt'>;
   classification: CaseClassification;
   route: { department: string; ruleId: string; reason: string; confidence: number } | null;
+  /** no route: why, and the departments the centre may consider (recorded as an 'awaiting-dispatch' event for 待派单) */
+  awaiting?: { reason: string; suggestions: { department: string; ruleId: string; reason: string; confidence: number }[] };
   receivedAt: Date;
   dispatchAt: Date;
   /** recorded between 受理 and 派单 (e.g. the NLP reading) */
@@ -62,6 +64,9 @@ export async function openCaseInTx(tx: Db, deps: CaseServiceDeps, input: OpenCas
       deadlineProblem = err.message;
       events.push({ type: 'not-dispatched', fromStatus: 'received', toStatus: 'received', actorKind: 'system', at: input.dispatchAt, data: { department: input.route.department, deadlineProblem } });
     }
+  }
+  if (!input.route && input.awaiting) {
+    events.push({ type: 'awaiting-dispatch', fromStatus: 'received', toStatus: 'received', actorKind: 'system', actorId: 'router', at: input.dispatchAt, data: input.awaiting });
   }
   const needsReview = input.fields.needsReview || deadlineProblem !== null || !input.route;
   const { version, timers } = await persistCaseState(tx, deps, { ...row, needsReview }, state, events, lifecycleEvents, input.dispatchAt);

@@ -152,6 +152,7 @@ export const STAFF_ACTIONS: readonly StaffAction[] = [
     toAction: (b) => ({ type: 'reply', text: b.text }),
   }),
   transition({ key: 'reject-reply', label: '驳回答复', tone: 'danger', does: 'rejectReply', input: z.object({ reason: reason('驳回理由') }), toAction: (b) => ({ type: 'rejectReply', reason: b.reason }) }),
+  transition({ key: 'approve-reply', label: '审核通过', tone: 'primary', does: 'approveReply', input: z.object({}), toAction: () => ({ type: 'approveReply' }) }),
   transition({ key: 'close', label: '办结', tone: 'primary', does: 'close', input: z.object({}), toAction: () => ({ type: 'close' }) }),
   {
     key: 'merge', route: 'merge', label: '合并', tone: null, does: 'merge', roles: [], input: mergeInput,

@@ -41,6 +41,8 @@ export interface CaseRow {
   rating: string | null;
   resolved: boolean | null;
   replyText: string | null;
+  /** the reply waits for the centre's review (答复审核): not sent, not shown to the resident */
+  replyPending: boolean;
   pausedAt: Date | null;
   overdue: boolean;
   escalatedAt: Date | null;
@@ -60,7 +62,7 @@ export const caseColumns = (sql: Db) => sql`
   id, tracking_no, status, title, summary, channel, category, category_confidence, request_type, type_confidence,
   urgency, sentiment, sentiment_score, district, street, community, address, keywords, fingerprint, needs_review,
   department_code, route_rule, return_count, extension_days, accept_due_at, response_due_at, resolve_due_at,
-  dispatched_at, accepted_at, first_response_at, replied_at, closed_at, rated_at, rating, resolved, reply_text,
+  dispatched_at, accepted_at, first_response_at, replied_at, closed_at, rated_at, rating, resolved, reply_text, reply_pending,
   paused_at, overdue, escalated_at, merged_into, awaiting_designation, reopen_count, provisional_years, provisional, version, created_at, updated_at`;
 
 /** What opening a case writes; the rest of the row starts from the column defaults. */
@@ -167,7 +169,7 @@ export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promi
 /** The case columns the lifecycle state drives (written together with the state itself). */
 export type CaseStateColumns = Pick<CaseRow,
   | 'status' | 'departmentCode' | 'returnCount' | 'extensionDays' | 'acceptDueAt' | 'responseDueAt' | 'resolveDueAt'
-  | 'dispatchedAt' | 'acceptedAt' | 'firstResponseAt' | 'repliedAt' | 'replyText' | 'closedAt' | 'ratedAt' | 'rating'
+  | 'dispatchedAt' | 'acceptedAt' | 'firstResponseAt' | 'repliedAt' | 'replyText' | 'replyPending' | 'closedAt' | 'ratedAt' | 'rating'
   | 'resolved' | 'pausedAt' | 'mergedInto' | 'awaitingDesignation' | 'reopenCount' | 'overdue' | 'escalatedAt' | 'needsReview'
   | 'provisionalYears'>;
 
@@ -196,7 +198,7 @@ export async function writeCaseState(sql: Db, id: number, expectedVersion: numbe
     UPDATE cases SET status = ${c.status}, department_code = ${c.departmentCode}, return_count = ${c.returnCount},
       extension_days = ${c.extensionDays}, accept_due_at = ${c.acceptDueAt}, response_due_at = ${c.responseDueAt},
       resolve_due_at = ${c.resolveDueAt}, dispatched_at = ${c.dispatchedAt}, accepted_at = ${c.acceptedAt},
-      first_response_at = ${c.firstResponseAt}, replied_at = ${c.repliedAt}, reply_text = ${c.replyText},
+      first_response_at = ${c.firstResponseAt}, replied_at = ${c.repliedAt}, reply_text = ${c.replyText}, reply_pending = ${c.replyPending},
       closed_at = ${c.closedAt}, rated_at = ${c.ratedAt}, rating = ${c.rating}, resolved = ${c.resolved},
       paused_at = ${c.pausedAt}, merged_into = ${c.mergedInto}, awaiting_designation = ${c.awaitingDesignation},
       reopen_count = ${c.reopenCount}, overdue = ${c.overdue}, escalated_at = ${c.escalatedAt}, needs_review = ${c.needsReview},
@@ -339,6 +341,8 @@ export async function listTriage(sql: Db, limit: number, offset: number): Promis
 
 export interface AnsweringCase {
   id: number; status: CaseStatus; department: string | null; dueAt: Date | null; repliedAt: Date | null; reply: string | null; rating: string | null;
+  /** the reply waits for the centre's review: the resident has not received it */
+  replyPending: boolean;
   /** the due is 暂定: counted through these years on the provisional holiday calendar */
   provisionalYears: number[];
 }
@@ -353,13 +357,15 @@ export async function getAnsweringCase(sql: Db, caseId: number): Promise<
       UNION ALL SELECT c.id, c.merged_into, chain.depth + 1 FROM cases c JOIN chain ON c.id = chain.merged_into WHERE chain.depth < 10
     )
     SELECT c.id, c.status, d.name AS department, c.resolve_due_at AS due_at, c.replied_at, c.reply_text AS reply, c.rating,
-      c.provisional_years
+      c.reply_pending, c.provisional_years
     FROM chain JOIN cases c ON c.id = chain.id LEFT JOIN departments d ON d.code = c.department_code
     WHERE chain.merged_into IS NULL LIMIT 1`;
   return c;
 }
 
-/** The event types and times of these cases, in time order. */
-export async function listCaseEventTimes(sql: Db, caseIds: number[]): Promise<{ type: string; at: Date }[]> {
-  return sql<{ type: string; at: Date }[]>`SELECT type, at FROM case_events WHERE case_id IN ${sql(caseIds)} ORDER BY at, id`;
+/** The event types and times of these cases, in time order; `held`: a reply event held for review (never sent as it was). */
+export async function listCaseEventTimes(sql: Db, caseIds: number[]): Promise<{ type: string; at: Date; held: boolean }[]> {
+  return sql<{ type: string; at: Date; held: boolean }[]>`
+    SELECT type, at, coalesce((data ->> 'pendingReview')::boolean, false) AS held
+    FROM case_events WHERE case_id IN ${sql(caseIds)} ORDER BY at, id`;
 }

@@ -94,8 +94,9 @@ export function StatusPage({ params }: { params: string[] }) {
     setError(null);
     try {
       const req = { param: { trackingNo: trackingNo.trim() }, query: { code: code.trim() } };
-      setResult(await call(v1.messages[':trackingNo'].$get(req)));
-      setProvisional((await call(v1.messages[':trackingNo'].deadline.$get(req)).catch(() => null))?.note ?? null);
+      const status = await call(v1.messages[':trackingNo'].$get(req));
+      setResult(status);
+      setProvisional(status.deadlineNote);
     } catch (err) {
       setResult(null);
       setProvisional(null);
