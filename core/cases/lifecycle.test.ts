@@ -394,7 +394,8 @@ describe('lifecycle properties (seeded)', () => {
 
         let result;
         try {
-          result = applyTransition(state, action, { actor, at, policy, calendar });
+          // half the replies are held for review (the review policy), so approval and rejection are walked too
+          result = applyTransition(state, action, { actor, at, policy, calendar, replyNeedsReview: step % 2 === 0 });
         } catch (err) {
           if (!(err instanceof IllegalTransitionError)) throw err;
           refusedCount++;

@@ -369,3 +369,46 @@ export async function listCaseEventTimes(sql: Db, caseIds: number[]): Promise<{ 
     SELECT type, at, coalesce((data ->> 'pendingReview')::boolean, false) AS held
     FROM case_events WHERE case_id IN ${sql(caseIds)} ORDER BY at, id`;
 }
+
+// ---- the centre's queues: 待派单, 答复审核, 延期 ----
+
+export type QueueKind = 'dispatch' | 'replies' | 'extensions';
+
+export interface QueueItem extends CaseRow {
+  /** the latest routing explanation (an 'awaiting-dispatch' event) or the latest 退单 (a 'returned' event) */
+  why: { type: string; at: Date; data: Record<string, unknown> } | null;
+  pendingExtension: { workingDays: number; reason: string; requestedAt: string; departmentId: string } | null;
+  /** the stored lifecycle state (read with core/cases/case-state.ts stateOf) */
+  lifecycle: unknown;
+}
+
+/**
+ * 待派单: cases no department has (received or returned, not merged), oldest first; 答复审核: replies
+ * waiting for the centre, oldest first; 延期: pending extension requests, oldest request first.
+ */
+export async function listQueue(sql: Db, kind: QueueKind, limit: number): Promise<QueueItem[]> {
+  const where =
+    kind === 'dispatch' ? sql`c.status IN ('received', 'returned') AND c.department_code IS NULL`
+    : kind === 'replies' ? sql`c.status = 'replied' AND c.reply_pending`
+    : sql`c.status IN ('accepted', 'waiting') AND jsonb_typeof(c.lifecycle -> 'pendingExtension') = 'object'`;
+  const order =
+    kind === 'dispatch' ? sql`(c.urgency = 'urgent') DESC, c.created_at ASC, c.id`
+    : kind === 'replies' ? sql`c.replied_at ASC, c.id`
+    : sql`(c.lifecycle -> 'pendingExtension' ->> 'requestedAt') ASC, c.id`;
+  const rows = await sql<QueueItem[]>`
+    SELECT ${caseColumns(sql)}, c.lifecycle, c.lifecycle -> 'pendingExtension' AS pending_extension,
+      (SELECT jsonb_build_object('type', e.type, 'at', e.at, 'data', e.data) FROM case_events e
+        WHERE e.case_id = c.id AND e.type IN ('awaiting-dispatch', 'returned') ORDER BY e.seq DESC LIMIT 1) AS why
+    FROM cases c WHERE ${where} ORDER BY ${order} LIMIT ${limit}`;
+  return [...rows];
+}
+
+/** How many cases each queue holds (the dashboard's badges). */
+export async function countQueues(sql: Db): Promise<Record<QueueKind, number>> {
+  const [r] = await sql<Record<QueueKind, number>[]>`
+    SELECT count(*) FILTER (WHERE status IN ('received', 'returned') AND department_code IS NULL)::int AS dispatch,
+      count(*) FILTER (WHERE status = 'replied' AND reply_pending)::int AS replies,
+      count(*) FILTER (WHERE status IN ('accepted', 'waiting') AND jsonb_typeof(lifecycle -> 'pendingExtension') = 'object')::int AS extensions
+    FROM cases`;
+  return r;
+}

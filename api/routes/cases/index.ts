@@ -13,6 +13,7 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 import { caseActionRoutes } from './actions';
+import { queueRoutes } from './queues';
 import { allowedFor, caseServiceDeps, idParam } from './service';
 
 const listQuery = z.object({
@@ -33,6 +34,8 @@ const listQuery = z.object({
 export function casesRoutes(deps: AppDeps) {
   const staff = requireStaff(deps, STAFF_AREAS.cases);
   return new Hono<StaffEnv>()
+    // before '/:id': /queues is no case id
+    .route('/', queueRoutes(deps))
     .get('/', staff, validate('query', listQuery), async (c) => {
       const q = c.req.valid('query');
       const user = c.get('staff');
