@@ -64,7 +64,7 @@ describe('答复审核 as policy', () => {
     const q = await queueOf('replies');
     const item = q.body.items.find((i) => i.case.id === caseId)!;
     expect(item.why).toContain('须经协调中心审核');
-    expect(item.actions.map((a) => a.key)).toEqual(['reject-reply', 'approve-reply']);
+    expect(item.actions.map((a) => a.key)).toEqual(['reject-reply', 'approve-reply', 'note', 'assign']);
     expect((await queueOf('replies', police)).status).toBe(403);
     // the department cannot approve its own reply; nor can it be closed before approval
     expect((await act(caseId, 'approve-reply', police)).status).toBe(403);
@@ -81,7 +81,7 @@ describe('答复审核 as policy', () => {
     expect(await outboxCount(caseId)).toBe(0);
     const approved = await act(caseId, 'approve-reply', centre);
     expect(approved.status).toBe(200);
-    expect(approved.body.actions.map((a: { key: string }) => a.key)).toEqual(['close']);
+    expect(approved.body.actions.map((a: { key: string }) => a.key)).toEqual(['close', 'note', 'assign']);
     expect(await outboxCount(caseId)).toBe(1);
     const sent = (await db.sql<{ payload: { text: string } }[]>`SELECT payload FROM outbox WHERE case_id = ${caseId}`)[0];
     expect(sent.payload.text).toContain('已责令商户整改');
@@ -150,5 +150,51 @@ describe('延期 approvals', () => {
     expect(counts.extensions).toBeGreaterThanOrEqual(1);
     expect((await act(caseId, 'decide-extension', centre, { approve: true })).status).toBe(200);
     expect((await queueOf('extensions')).body.items.some((i) => i.case.id === caseId)).toBe(false);
+  });
+});
+
+describe('desk work beside the lifecycle', () => {
+  it('internal notes, 催办, assignment and a leader’s 批示 the department must answer; the resident sees none of it', async () => {
+    const { caseId, message } = await openTestCase(db.sql, { department: 'housing' });
+    const leader = await staffToken(db.sql, 'leader');
+    const clerk = await staffToken(db.sql, 'department', 'housing');
+    const clerkName = (await db.sql<{ username: string }[]>`SELECT username FROM staff_users WHERE department_code = 'housing' ORDER BY id DESC LIMIT 1`)[0].username;
+    const keys = async (token: string) =>
+      ((await (await app.request(`/api/v1/cases/${caseId}`, { headers: auth(token) })).json()) as { actions: { key: string }[] }).actions.map((a) => a.key);
+
+    expect(await keys(centre)).toEqual(expect.arrayContaining(['note', 'urge', 'assign']));
+    expect(await keys(leader)).toEqual(['instruct']);
+    expect(await keys(housing)).not.toContain('answer-instruction');
+
+    expect((await act(caseId, 'note', housing, { text: '内部：诉求人情绪激动，回访请注意方式' })).status).toBe(200);
+    expect((await act(caseId, 'note', housing, { text: '' })).body.error.details[0].message).toBe('请填写备注内容');
+    expect((await act(caseId, 'urge', housing, { reason: '请尽快签收' })).status).toBe(403);
+    const urged = await act(caseId, 'urge', centre, { reason: '请尽快签收并联系诉求人' });
+    expect(urged).toMatchObject({ status: 200, body: { event: 'urged' } });
+
+    expect((await act(caseId, 'assign', housing, { assignee: 'nobody-here' })).status).toBe(400);
+    expect((await act(caseId, 'assign', housing, { assignee: clerkName })).status).toBe(200);
+    const people = (await (await app.request(`/api/v1/cases/${caseId}/assignees`, { headers: auth(housing) })).json()) as { items: { username: string }[] };
+    expect(people.items.map((p) => p.username)).toContain(clerkName);
+
+    const refused = await act(caseId, 'accept', leader);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain('督办领导账号只能查看和批示');
+    expect((await act(caseId, 'instruct', leader, { text: '请住建局三日内查明原因并报告' })).status).toBe(200);
+    expect(await keys(clerk)).toContain('answer-instruction');
+    expect((await act(caseId, 'answer-instruction', centre, { text: '已处理' })).status).toBe(403);
+    expect((await act(caseId, 'answer-instruction', housing, { text: '已现场查明，系管道老化，已安排更换' })).status).toBe(200);
+    expect(await keys(housing)).not.toContain('answer-instruction');
+
+    const view = (await (await app.request(`/api/v1/cases/${caseId}`, { headers: auth(centre) })).json()) as {
+      case: { assignee: string | null }; notes: { kind: string; body: string; answersId: number | null; answeredAt: string | null }[]; events: { type: string }[];
+    };
+    expect(view.case.assignee).toBe(clerkName);
+    expect(view.notes.map((n) => n.kind)).toEqual(['note', 'instruction', 'answer']);
+    expect(view.notes[1].answeredAt).not.toBeNull();
+    expect(view.events.map((e) => e.type)).toEqual(expect.arrayContaining(['note-added', 'urged', 'assigned', 'instructed', 'instruction-answered']));
+
+    const raw = await residentRaw(message);
+    for (const secret of ['诉求人情绪激动', '请尽快签收并联系诉求人', clerkName, '三日内查明原因', '管道老化']) expect(raw).not.toContain(secret);
   });
 });

@@ -35,6 +35,8 @@ export const actorSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('department'), id: z.string().min(1), departmentId: z.string().min(1) }),
   z.object({ role: z.literal('resident'), id: z.string().min(1) }),
   z.object({ role: z.literal('system'), id: z.string().min(1) }),
+  /** 督办领导: no transition lists this role; leaders give 批示 (case-work.ts) */
+  z.object({ role: z.literal('leader'), id: z.string().min(1) }),
 ]);
 export type Actor = z.infer<typeof actorSchema>;
 export type Role = Actor['role'];

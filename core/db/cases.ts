@@ -53,6 +53,8 @@ export interface CaseRow {
   provisionalYears: number[];
   /** provisionalYears is not empty (a generated column) */
   provisional: boolean;
+  /** the person in the department the case is assigned to (指派经办人), a staff username */
+  assignee: string | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -63,7 +65,7 @@ export const caseColumns = (sql: Db) => sql`
   urgency, sentiment, sentiment_score, district, street, community, address, keywords, fingerprint, needs_review,
   department_code, route_rule, return_count, extension_days, accept_due_at, response_due_at, resolve_due_at,
   dispatched_at, accepted_at, first_response_at, replied_at, closed_at, rated_at, rating, resolved, reply_text, reply_pending,
-  paused_at, overdue, escalated_at, merged_into, awaiting_designation, reopen_count, provisional_years, provisional, version, created_at, updated_at`;
+  paused_at, overdue, escalated_at, merged_into, awaiting_designation, reopen_count, provisional_years, provisional, assignee, version, created_at, updated_at`;
 
 /** What opening a case writes; the rest of the row starts from the column defaults. */
 export type NewCase = Pick<

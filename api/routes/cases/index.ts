@@ -7,6 +7,7 @@ import { provisionalNote, stillProvisional } from '../../../core/cases/calendar-
 import { stateOf } from '../../../core/cases/case-state';
 import { getCaseWithLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
 import { listMessagesForCase } from '../../../core/db/messages';
+import { countOpenInstructions, listCaseNotes, listDepartmentStaff } from '../../../core/db/case-work';
 import { listCaseTimers } from '../../../core/db/sla-timers';
 import { requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
@@ -63,8 +64,9 @@ export function casesRoutes(deps: AppDeps) {
       const { row } = loaded;
       const user = c.get('staff');
       if (!canSeeCase(user, row.departmentCode)) throw new ApiError('forbidden', '只能查看本单位的工单 (not your department’s case)');
-      const [events, messages, timers] = await Promise.all([
+      const [events, messages, timers, notes, openInstructions] = await Promise.all([
         listCaseEvents(deps.db.sql, id), listMessagesForCase(deps.db.sql, id), listCaseTimers(deps.db.sql, id),
+        listCaseNotes(deps.db.sql, id), countOpenInstructions(deps.db.sql, id),
       ]);
       // row and state from one snapshot: the version the dashboard sends back belongs to these actions
       const state = stateOf(row, loaded.lifecycle, caseServiceDeps(deps));
@@ -80,7 +82,10 @@ export function casesRoutes(deps: AppDeps) {
           designated: state.designated, reopenCount: state.reopenCount, mergedInto: state.mergedInto,
         },
         /** what this user may do now, each with the fields it asks for: the dashboard renders exactly these */
-        actions: allowedFor(deps, user, state, messages.length),
+        actions: allowedFor(deps, user, state, messages.length, openInstructions),
+        /** internal: notes, leaders' 批示 and the department's answers (staff only, never in a resident's view) */
+        notes,
+        openInstructions,
         timers,
         events,
         messages: messages.map((m) => ({
@@ -93,6 +98,14 @@ export function casesRoutes(deps: AppDeps) {
           text: m.analysis?.maskedText ?? m.body,
         })),
       });
+    })
+    // whom the case may be assigned to: the active staff of its department
+    .get('/:id/assignees', staff, validate('param', idParam), async (c) => {
+      const { id } = c.req.valid('param');
+      const loaded = await getCaseWithLifecycle(deps.db.sql, id);
+      if (!loaded) throw new ApiError('not_found', `no case ${id}`);
+      if (!canSeeCase(c.get('staff'), loaded.row.departmentCode)) throw new ApiError('forbidden', '只能查看本单位的工单 (not your department’s case)');
+      return c.json({ items: loaded.row.departmentCode ? await listDepartmentStaff(deps.db.sql, loaded.row.departmentCode) : [] });
     })
     .route('/', caseActionRoutes(deps));
 }
