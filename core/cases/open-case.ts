@@ -6,7 +6,9 @@ import { CalendarYearMissingError } from './calendar';
 import { eventInput, persistCaseState } from './case-state';
 import type { AfterCommit, CaseServiceDeps } from './deps';
 import { applyTransition, createCase, type CaseEvent, type CaseState } from './lifecycle';
+import { caseSearchText, searchLexemes } from './search';
 import type { CaseClassification } from './sla';
+import { setCaseSearchLexemes } from '../db/cases';
 
 export interface OpenCaseInput {
   fields: Omit<NewCase, 'status' | 'acceptDueAt' | 'responseDueAt' | 'resolveDueAt' | 'dispatchedAt' | 'createdAt'>;
@@ -33,6 +35,8 @@ export async function openCaseInTx(tx: Db, deps: CaseServiceDeps, input: OpenCas
   const row = await insertCase(tx, {
     ...input.fields, status: 'received', acceptDueAt: null, responseDueAt: null, resolveDueAt: null, dispatchedAt: null, createdAt: input.receivedAt,
   });
+  // indexed for the staff list's full-text search as it opens
+  await setCaseSearchLexemes(tx, row.id, searchLexemes(caseSearchText(row)));
   const created = createCase({ id: String(row.id), receivedAt: input.receivedAt, classification: input.classification });
   let state = created.state;
   const events: CaseEventInput[] = created.events.map((e) => eventInput(e, input.receivedData ?? {}));

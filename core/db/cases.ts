@@ -138,6 +138,36 @@ export async function listCaseEvents(sql: Db, caseId: number): Promise<CaseEvent
     FROM case_events WHERE case_id = ${caseId} ORDER BY seq`;
 }
 
+/** The columns the staff list may be sorted by (a whitelist: the API names no other), with their SQL type. */
+export const CASE_SORTS = {
+  id: { column: 'id', type: 'int8' },
+  trackingNo: { column: 'tracking_no', type: 'text' },
+  createdAt: { column: 'created_at', type: 'timestamptz' },
+  updatedAt: { column: 'updated_at', type: 'timestamptz' },
+  status: { column: 'status', type: 'text' },
+  channel: { column: 'channel', type: 'text' },
+  category: { column: 'category', type: 'text' },
+  requestType: { column: 'request_type', type: 'text' },
+  urgency: { column: 'urgency', type: 'text' },
+  district: { column: 'district', type: 'text' },
+  departmentCode: { column: 'department_code', type: 'text' },
+  assignee: { column: 'assignee', type: 'text' },
+  acceptDueAt: { column: 'accept_due_at', type: 'timestamptz' },
+  resolveDueAt: { column: 'resolve_due_at', type: 'timestamptz' },
+  dispatchedAt: { column: 'dispatched_at', type: 'timestamptz' },
+  repliedAt: { column: 'replied_at', type: 'timestamptz' },
+  returnCount: { column: 'return_count', type: 'int4' },
+  rating: { column: 'rating', type: 'text' },
+} as const;
+export type CaseSort = keyof typeof CASE_SORTS;
+export const CASE_SORT_KEYS = Object.keys(CASE_SORTS) as CaseSort[];
+
+/** Where a keyset page ends: the sort value of its last row (null when the row's value is null) and its id. */
+export interface CaseCursor {
+  value: string | number | null;
+  id: number;
+}
+
 export interface CaseFilter {
   status?: string[];
   departmentCode?: string;
@@ -146,11 +176,25 @@ export interface CaseFilter {
   needsReview?: boolean;
   overdue?: boolean;
   q?: string;
+  /** the jieba lexemes of q (core/cases/search.ts): every one must match, as a prefix */
+  qLexemes?: string[];
   limit: number;
   offset: number;
+  /** keyset pagination by a whitelisted column (nulls last either way, id breaks ties); without it the desk's default order with offset */
+  sort?: { by: CaseSort; dir: 'asc' | 'desc'; after?: CaseCursor };
 }
 
-export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promise<{ total: number; items: CaseRow[] }> {
+/** A tsquery of quoted lexemes (no parsing of the user's text as tsquery syntax), each as a prefix. */
+export function lexemeQuery(lexemes: readonly string[]): string {
+  return lexemes.map((l) => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`).join(' & ');
+}
+
+export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promise<{ total: number; items: CaseRow[]; nextCursor: CaseCursor | null }> {
+  const text = f.q
+    ? f.qLexemes?.length
+      ? sql`AND (search_tsv @@ ${lexemeQuery(f.qLexemes)}::tsquery OR tracking_no = ${f.q})`
+      : sql`AND (summary ILIKE ${'%' + f.q + '%'} OR title ILIKE ${'%' + f.q + '%'} OR tracking_no = ${f.q})`
+    : sql``;
   const where = sql`
     WHERE true
     ${f.status?.length ? sql`AND status IN ${sql(f.status)}` : sql``}
@@ -159,13 +203,51 @@ export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promi
     ${f.district ? sql`AND district = ${f.district}` : sql``}
     ${f.needsReview !== undefined ? sql`AND needs_review = ${f.needsReview}` : sql``}
     ${f.overdue ? sql`AND status IN ${sql(OPEN_STATUSES)} AND resolve_due_at < ${now}` : sql``}
-    ${f.q ? sql`AND (summary ILIKE ${'%' + f.q + '%'} OR title ILIKE ${'%' + f.q + '%'} OR tracking_no = ${f.q})` : sql``}`;
+    ${text}`;
   const [{ total }] = await sql<{ total: number }[]>`SELECT count(*)::int AS total FROM cases ${where}`;
-  const items = await sql<CaseRow[]>`
-    SELECT ${caseColumns(sql)} FROM cases ${where}
-    ORDER BY (urgency = 'urgent') DESC, resolve_due_at ASC NULLS LAST, id DESC
-    LIMIT ${f.limit} OFFSET ${f.offset}`;
-  return { total, items: [...items] };
+  if (!f.sort) {
+    const items = await sql<CaseRow[]>`
+      SELECT ${caseColumns(sql)} FROM cases ${where}
+      ORDER BY (urgency = 'urgent') DESC, resolve_due_at ASC NULLS LAST, id DESC
+      LIMIT ${f.limit} OFFSET ${f.offset}`;
+    return { total, items: [...items], nextCursor: null };
+  }
+  const { column, type } = CASE_SORTS[f.sort.by];
+  const col = sql(column);
+  const cast = sql.unsafe(type);
+  const zero = type === 'timestamptz' ? sql`'epoch'::timestamptz` : type === 'text' ? sql`''::text` : sql`0::${cast}`;
+  const dir = f.sort.dir === 'asc' ? sql`ASC` : sql`DESC`;
+  const after = f.sort.after;
+  const cmp = f.sort.dir === 'asc' ? sql`>` : sql`<`;
+  // nulls last in both directions: (is null) first, then the value, then the id
+  const keyset = after
+    ? after.value === null
+      ? sql`AND ${col} IS NULL AND id ${cmp} ${after.id}`
+      : sql`AND (${col} IS NULL OR (${col}, id) ${cmp} (${String(after.value)}::${cast}, ${after.id}))`
+    : sql``;
+  const rows = await sql<CaseRow[]>`
+    SELECT ${caseColumns(sql)} FROM cases ${where} ${keyset}
+    ORDER BY (${col} IS NULL) ASC, coalesce(${col}, ${zero}) ${dir}, id ${dir}
+    LIMIT ${f.limit + 1}`;
+  const items = rows.slice(0, f.limit);
+  const last = items.at(-1);
+  const key = f.sort.by;
+  const valueOf = (r: CaseRow): string | number | null => {
+    const v = (r as unknown as Record<string, unknown>)[key];
+    return v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : typeof v === 'number' ? v : String(v);
+  };
+  return { total, items, nextCursor: rows.length > f.limit && last ? { value: valueOf(last), id: last.id } : null };
+}
+
+/** Cases without search lexemes yet, oldest first. */
+export async function listUnindexedCases(sql: Db, limit: number): Promise<Pick<CaseRow, 'id' | 'title' | 'summary' | 'address' | 'trackingNo'>[]> {
+  return [...(await sql<Pick<CaseRow, 'id' | 'title' | 'summary' | 'address' | 'trackingNo'>[]>`
+    SELECT id, title, summary, address, tracking_no FROM cases WHERE search_tsv IS NULL ORDER BY id LIMIT ${limit}`)];
+}
+
+/** Stores a case's search lexemes (array_to_tsvector keeps them as they are). */
+export async function setCaseSearchLexemes(sql: Db, id: number, lexemes: string[]): Promise<void> {
+  await sql`UPDATE cases SET search_tsv = array_to_tsvector(${lexemes}::text[]) WHERE id = ${id}`;
 }
 
 /** The case columns the lifecycle state drives (written together with the state itself). */

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { canSeeCase, departmentScope, STAFF_AREAS } from '../../../core/auth/permissions';
 import { provisionalNote, stillProvisional } from '../../../core/cases/calendar-coverage';
 import { stateOf } from '../../../core/cases/case-state';
-import { getCaseWithLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
+import { CASE_SORT_KEYS, getCaseWithLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
+import { indexUnindexedCases, queryLexemes } from '../../../core/cases/search';
 import { listMessagesForCase } from '../../../core/db/messages';
 import { countOpenInstructions, listCaseNotes, listDepartmentStaff } from '../../../core/db/case-work';
 import { listCaseTimers } from '../../../core/db/sla-timers';
@@ -27,10 +28,28 @@ const listQuery = z.object({
   district: z.string().max(64).optional(),
   needsReview: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   overdue: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
-  q: z.string().trim().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
+  q: z.string().trim().max(100, '搜索词最多 100 字').optional(),
+  limit: z.coerce.number({ message: 'limit 须为数字' }).int('limit 须为整数').min(1, 'limit 至少为 1').max(200, 'limit 最多 200').default(50),
+  offset: z.coerce.number({ message: 'offset 须为数字' }).int('offset 须为整数').min(0, 'offset 不能为负').max(1_000_000, 'offset 过大').default(0),
+  /** keyset pagination: sort by one of the listed columns; the answer's nextCursor fetches the next page */
+  sort: z.enum(CASE_SORT_KEYS, { message: `排序字段须为以下之一：${CASE_SORT_KEYS.join('、')}` }).optional(),
+  dir: z.enum(['asc', 'desc'], { message: '排序方向须为 asc 或 desc' }).default('asc'),
+  cursor: z
+    .string()
+    .max(400, '分页游标无效')
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const parsed = cursorSchema.safeParse((() => { try { return JSON.parse(Buffer.from(v, 'base64url').toString('utf8')); } catch { return null; } })());
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: '分页游标无效，请从第一页重新查询' });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+}).refine((q) => !q.cursor || q.sort, { message: '使用分页游标时须同时给出排序字段 sort', path: ['cursor'] });
+const cursorSchema = z.object({ value: z.union([z.string().max(200), z.number(), z.null()]), id: z.number().int().positive() });
+export const encodeCursor = (c: { value: string | number | null; id: number }) => Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
 
 export function casesRoutes(deps: AppDeps) {
   const staff = requireStaff(deps, STAFF_AREAS.cases);
@@ -44,6 +63,8 @@ export function casesRoutes(deps: AppDeps) {
       if (scope !== undefined && q.department && q.department !== scope) {
         throw new ApiError('forbidden', '只能查看本单位的工单 (department users see only their own department’s cases)');
       }
+      // cases opened before search existed are indexed on the first search that could miss them
+      if (q.q) while ((await indexUnindexedCases(deps.db.sql)) > 0);
       const result = await listCases(deps.db.sql, {
         status: q.status,
         departmentCode: scope ?? q.department,
@@ -52,10 +73,12 @@ export function casesRoutes(deps: AppDeps) {
         needsReview: q.needsReview,
         overdue: q.overdue,
         q: q.q,
+        qLexemes: q.q ? queryLexemes(q.q) : undefined,
         limit: q.limit,
         offset: q.offset,
+        sort: q.sort ? { by: q.sort, dir: q.dir, after: q.cursor } : undefined,
       });
-      return c.json(result);
+      return c.json({ total: result.total, items: result.items, nextCursor: result.nextCursor ? encodeCursor(result.nextCursor) : null });
     })
     .get('/:id', staff, validate('param', idParam), async (c) => {
       const { id } = c.req.valid('param');
