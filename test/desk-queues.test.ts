@@ -198,3 +198,22 @@ describe('desk work beside the lifecycle', () => {
     for (const secret of ['诉求人情绪激动', '请尽快签收并联系诉求人', clerkName, '三日内查明原因', '管道老化']) expect(raw).not.toContain(secret);
   });
 });
+
+describe('批量派单', () => {
+  it('dispatches each selected case through the lifecycle; a refusal is reported per case, in Chinese, and blocks nothing', async () => {
+    const a = await openTestCase(db.sql, { department: null });
+    const b = await openTestCase(db.sql, { department: 'housing' });
+    await act(b.caseId, 'return', housing, { reason: '非本单位职责' });
+    const stale = await openTestCase(db.sql, { department: null });
+    const res = await postJson(app, '/api/v1/cases/bulk/dispatch', { caseIds: [a.caseId, b.caseId, stale.caseId, 999999], departmentId: 'urban-mgmt', versions: { [stale.caseId]: 0 } }, auth(centre));
+    expect(res.status).toBe(200);
+    const out = (await res.json()) as { dispatched: number; results: { caseId: number; ok: boolean; error?: string }[] };
+    expect(out.dispatched).toBe(2);
+    expect(out.results.find((r) => r.caseId === stale.caseId)).toMatchObject({ ok: false, error: expect.stringContaining('工单已被他人修改') });
+    expect(out.results.find((r) => r.caseId === 999999)).toMatchObject({ ok: false, error: '没有编号为 999999 的工单' });
+    expect((await postJson(app, '/api/v1/cases/bulk/dispatch', { caseIds: [a.caseId], departmentId: 'urban-mgmt' }, auth(housing))).status).toBe(403);
+    const empty = await postJson(app, '/api/v1/cases/bulk/dispatch', { caseIds: [], departmentId: 'urban-mgmt' }, auth(centre));
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { error: { details: { message: string }[] } }).error.details[0].message).toBe('请至少选择一件工单');
+  });
+});

@@ -15,7 +15,8 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 import { caseActionRoutes } from './actions';
-import { queueRoutes } from './queues';
+import { bulkRoutes } from './bulk';
+import { queueRoutes, suggestFor } from './queues';
 import { allowedFor, caseServiceDeps, idParam } from './service';
 
 const listQuery = z.object({
@@ -56,6 +57,7 @@ export function casesRoutes(deps: AppDeps) {
   return new Hono<StaffEnv>()
     // before '/:id': /queues is no case id
     .route('/', queueRoutes(deps))
+    .route('/', bulkRoutes(deps))
     .get('/', staff, validate('query', listQuery), async (c) => {
       const q = c.req.valid('query');
       const user = c.get('staff');
@@ -106,6 +108,10 @@ export function casesRoutes(deps: AppDeps) {
         },
         /** what this user may do now, each with the fields it asks for: the dashboard renders exactly these */
         actions: allowedFor(deps, user, state, messages.length, openInstructions),
+        /** 待派单: no department has the case; the departments the routing table suggests and why (a department that returned it is marked) */
+        suggestions: state.ownerDepartmentId === null && (state.status === 'received' || state.status === 'returned')
+          ? suggestFor(deps, row, state.returnedBy)
+          : [],
         /** internal: notes, leaders' 批示 and the department's answers (staff only, never in a resident's view) */
         notes,
         openInstructions,

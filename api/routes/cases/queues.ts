@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { STAFF_AREAS } from '../../../core/auth/permissions';
 import { stateOf } from '../../../core/cases/case-state';
 import { reviewReason, shippedReviewPolicy } from '../../../core/cases/review-policy';
-import { countQueues, listQueue, type QueueItem, type QueueKind } from '../../../core/db/cases';
+import { countQueues, listQueue, type CaseRow, type QueueItem, type QueueKind } from '../../../core/db/cases';
 import { requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
 import { validate } from '../../validate';
@@ -15,6 +15,15 @@ import { allowedFor, caseServiceDeps } from './service';
 
 const kindParam = z.object({ kind: z.enum(['dispatch', 'replies', 'extensions'], { message: '队列须为 dispatch（待派单）、replies（答复审核）或 extensions（延期审批）' }) });
 const queueQuery = z.object({ limit: z.coerce.number({ message: 'limit 须为数字' }).int().min(1, 'limit 至少为 1').max(200, 'limit 最多 200').default(100) });
+
+/** The departments the routing table suggests for a case no department has, best first, with why. */
+export function suggestFor(deps: AppDeps, row: CaseRow, returnedBy: readonly string[]) {
+  const names = new Map(deps.shipped.departments.map((d) => [d.code, d.shortName]));
+  return deps.shipped.router.suggest({
+    category: row.category, requestType: row.requestType, keywords: row.keywords, text: `${row.title ?? ''} ${row.summary}`,
+    place: { district: row.district, street: row.street, community: row.community },
+  }, 4).map((s) => ({ ...s, name: names.get(s.department) ?? s.department, returnedBefore: returnedBy.includes(s.department) }));
+}
 
 export function queueRoutes(deps: AppDeps) {
   const centre = requireStaff(deps, STAFF_AREAS.triage);
@@ -44,14 +53,8 @@ export function queueRoutes(deps: AppDeps) {
         items: rows.map((item) => {
           const { why: _raw, pendingExtension, lifecycle, ...row } = item;
           const state = stateOf(row, lifecycle, svc);
-          const returnedBy = new Set(state.returnedBy);
           // the table's suggestions for the case as it reads now; a department that returned it is named as such
-          const suggestions = kind === 'dispatch'
-            ? deps.shipped.router.suggest({
-              category: row.category, requestType: row.requestType, keywords: row.keywords, text: `${row.title ?? ''} ${row.summary}`,
-              place: { district: row.district, street: row.street, community: row.community },
-            }, 4).map((s) => ({ ...s, name: names.get(s.department) ?? s.department, returnedBefore: returnedBy.has(s.department) }))
-            : [];
+          const suggestions = kind === 'dispatch' ? suggestFor(deps, row, state.returnedBy) : [];
           return {
             case: row,
             why: why(item, kind),
