@@ -181,8 +181,9 @@ export function createRouter(table: RoutingTable, departments: Department[], gaz
 
   function suggest(input: RouteInput, limit = 3): RouteResult[] {
     const out: RouteResult[] = [];
+    // the centre reads the rule's description, not its id (the id stays in ruleId)
     const add = (r: RouteResult) => {
-      if (out.length < limit && r.ruleId !== UNROUTED_RULE && !out.some((x) => x.department === r.department)) out.push(r);
+      if (out.length < limit && r.ruleId !== UNROUTED_RULE && !out.some((x) => x.department === r.department)) out.push({ ...r, reason: r.reason.replace(/^规则 [a-z0-9-]+：/, '') });
     };
     for (const r of matches(input)) add(r);
     for (const r of matches(input, true)) add(r);
