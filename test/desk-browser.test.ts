@@ -236,6 +236,16 @@ describe.skipIf(!run)('the desk in Chromium', () => {
     await expect.poll(() => page.getByTestId('bulk-result').textContent()).toContain('已派发 2 件');
     for (const id of bulk) expect(((await must(`/api/v1/cases/${id}`, 'demo-centre')) as { case: { departmentCode: string } }).case.departmentCode).toBe('urban-mgmt');
 
+    // a deadline counted on the provisional 2027 calendar carries 暂定 in the queue too
+    const provisional = await open('housing', { receivedAt: new Date('2026-12-28T10:00:00+08:00') });
+    await page.locator('[data-tab=all]').click();
+    await page.locator('input[type=search]').fill(provisional.message.trackingNo);
+    await page.getByRole('button', { name: '搜索' }).click();
+    await page.locator(`tr[data-case-id="${provisional.caseId}"] [data-testid=provisional-tag]`).waitFor();
+    await shot(page, 'desk-provisional-tag-1280');
+    await page.locator('input[type=search]').fill('');
+    await page.getByRole('button', { name: '搜索' }).click();
+
     // sortable columns: 时限 ascending then descending, keyset pages
     await page.locator('[data-tab=all]').click();
     await page.locator('button[data-sort=resolveDueAt]').click();
