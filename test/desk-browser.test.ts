@@ -138,6 +138,22 @@ describe.skipIf(!run)('the desk in Chromium', () => {
     expect(await renderedActions(page)).toEqual(await serverActions(caseId, 'demo-centre'));
     expect(errors).toEqual([]);
     await context.close();
+
+    // on a 390 px phone the queue and the drawer's suggestions fit the width
+    const phone = await openPage(browser, 390);
+    const other = (await open(null)).caseId;
+    await login(phone.page, 'demo-centre');
+    await phone.page.locator('[data-tab=dispatch]').click();
+    await phone.page.locator(`[data-testid=desk-dispatch] li[data-case-id="${other}"]`).waitFor();
+    const overflow = () => phone.page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await shot(phone.page, 'desk-dispatch-queue-390');
+    await phone.page.goto(`${service.base}/#/queue/${other}`);
+    await phone.page.getByTestId('suggestions').waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await shot(phone.page, 'desk-suggestions-390');
+    expect(phone.errors).toEqual([]);
+    await phone.context.close();
   }, 180_000);
 
   it('a reply held for review is rejected in the browser and never reaches the resident', async () => {
