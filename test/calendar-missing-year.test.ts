@@ -69,11 +69,12 @@ describe('a year missing from the holiday calendar', () => {
       const other = (await (await app.request(`/api/v1/cases/${plain}`, { headers })).json()) as { case: { provisional: boolean; provisionalYears: number[] } };
       expect(other.case).toMatchObject({ provisional: false, provisionalYears: [] });
       // the resident, with tracking number and 查询码
-      const resident = async (m: typeof message, code = m.queryCode) => app.request(`/api/v1/messages/${m.trackingNo}/deadline?code=${code}`);
+      // the resident, with tracking number and 查询码: the note comes with the status itself
+      const resident = async (m: typeof message, code = m.queryCode) => app.request(`/api/v1/messages/${m.trackingNo}?code=${code}`);
       const mine = await resident(message);
       expect(mine.status).toBe(200);
-      expect(await mine.json()).toMatchObject({ provisional: true, provisionalYears: [2027], note: '暂定：2027年节假日安排尚未公布，期限按法定节假日推算' });
-      expect(await (await resident(plainMessage)).json()).toMatchObject({ provisional: false, provisionalYears: [], note: null });
+      expect(await mine.json()).toMatchObject({ provisional: true, provisionalYears: [2027], deadlineNote: '暂定：2027年节假日安排尚未公布，期限按法定节假日推算' });
+      expect(await (await resident(plainMessage)).json()).toMatchObject({ provisional: false, provisionalYears: [], deadlineNote: null });
       expect((await resident(message, message.queryCode === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA')).status).toBe(404);
       const list = (await (await app.request('/api/v1/cases?limit=200', { headers })).json()) as { items: { id: number; provisional: boolean }[] };
       expect(list.items.find((i) => i.id === caseId)?.provisional).toBe(true);

@@ -75,6 +75,12 @@ export const CASE_ACTIONS: Record<string, { expect: Expectation; body?: Record<s
   close: { expect: CENTRE },
   merge: { expect: CENTRE },
   split: { expect: CENTRE },
+  'approve-reply': { expect: CENTRE },
+  note: { expect: { ...OWN_DEPARTMENT_OR_CENTRE } },
+  urge: { expect: CENTRE },
+  assign: { expect: OWN_DEPARTMENT_OR_CENTRE },
+  instruct: { expect: { anon: 401, admin: 403, centre: 403, deptOwn: 403, deptOther: 403, leader: 'ok' } },
+  'answer-instruction': { expect: OWN_DEPARTMENT },
 };
 
 /** a WeChat signature query that is well formed and wrong */
@@ -88,7 +94,6 @@ export const MATRIX: Record<string, Entry> = {
   // residents: the portal form, and their own message with the tracking number and 查询码
   'POST /api/v1/messages': post(() => '/api/v1/messages', () => ({}), PUBLIC),
   'GET /api/v1/messages/:trackingNo': get(trackingPath(), PUBLIC),
-  'GET /api/v1/messages/:trackingNo/deadline': get(trackingPath('/deadline'), PUBLIC),
   'POST /api/v1/messages/:trackingNo/rating': post((c) => `/api/v1/messages/${c.trackingNo}/rating`, () => ({}), PUBLIC),
   'POST /api/v1/messages/:trackingNo/supplement': post((c) => `/api/v1/messages/${c.trackingNo}/supplement`, () => ({}), PUBLIC),
 
@@ -128,6 +133,11 @@ export const MATRIX: Record<string, Entry> = {
     { label: 'no such case', path: () => '/api/v1/cases/999999999', expect: { ...all(404), anon: 401 } },
   ],
   // the residents' name, phone and address: for who calls them back (leaders: masked views only)
+  // the centre's queues (待派单, 答复审核, 延期审批) and bulk dispatch
+  'GET /api/v1/cases/queues': get(() => '/api/v1/cases/queues', CENTRE),
+  'GET /api/v1/cases/queues/:kind': get(() => '/api/v1/cases/queues/dispatch', CENTRE),
+  'POST /api/v1/cases/bulk/dispatch': post(() => '/api/v1/cases/bulk/dispatch', () => ({}), CENTRE),
+  'GET /api/v1/cases/:id/assignees': get((c) => `/api/v1/cases/${c.caseId}/assignees`, CASE_READERS),
   'GET /api/v1/cases/:id/contact': get((c) => `/api/v1/cases/${c.caseId}/contact`, { ...OWN_DEPARTMENT_OR_CENTRE }),
   'POST /api/v1/cases/:id/reply-check': post((c) => `/api/v1/cases/${c.caseId}/reply-check`, () => ({ text: '您好，已处理。' }), OWN_DEPARTMENT),
   'POST /api/v1/cases/:id/:action': [

@@ -26,12 +26,12 @@ export function areasOf(role: StaffRole): StaffArea[] {
   return STAFF_AREA_NAMES.filter((a) => STAFF_AREAS[a].includes(role));
 }
 
-/** admins act as the coordination centre (协调中心); leaders (督办领导) only read. */
+/** admins act as the coordination centre (协调中心); leaders (督办领导) read, and give 批示 (no lifecycle transition lists them). */
 export const ACTS_AS = {
   admin: 'centre',
   centre: 'centre',
   department: 'department',
-  leader: null,
+  leader: 'leader',
 } as const satisfies Record<StaffRole, Actor['role'] | null>;
 
 /** The lifecycle's actor for a staff user, or null for a read-only account. */
@@ -39,7 +39,7 @@ export function actorFor(user: StaffUser): Actor | null {
   const id = `staff:${user.username}`;
   const role = ACTS_AS[user.role];
   if (role === 'department') return user.departmentCode ? { role, id, departmentId: user.departmentCode } : null;
-  if (role === 'centre') return { role, id };
+  if (role === 'centre' || role === 'leader') return { role, id };
   return null;
 }
 

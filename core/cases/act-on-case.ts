@@ -10,6 +10,7 @@ import { fireDueTimersInTx } from './fire-timers';
 import { applyTransition, IllegalTransitionError, type CaseAction } from './lifecycle';
 import { recountState } from './recompute-deadlines';
 import { queueReplyToResidents } from './reply-outbox';
+import { replyNeedsReview, shippedReviewPolicy } from './review-policy';
 
 /** Loads, catches the clock up to `at`, transitions, persists. Call inside sql.begin. */
 export async function transitionInTx(tx: Db, deps: CaseServiceDeps, caseId: number, action: CaseAction, opts: ActOptions): Promise<ActResult> {
@@ -24,10 +25,15 @@ export async function transitionInTx(tx: Db, deps: CaseServiceDeps, caseId: numb
   // does the same within a minute): the action sees, and the invariants check, the official dues
   const recount = recountState(stateOf(row, loaded.lifecycle, deps), deps.calendar, at);
   const before = recount?.state ?? stateOf(row, loaded.lifecycle, deps);
-  const ctx = { actor: opts.actor, at, policy: deps.policy, calendar: deps.calendar };
+  // 答复审核: the policy decides, by the case's category and the replying department, whether the reply waits
+  const replyReview = action.type === 'reply' && replyNeedsReview(deps.review ?? shippedReviewPolicy(), { category: row.category, departmentId: before.ownerDepartmentId });
+  const ctx = { actor: opts.actor, at, policy: deps.policy, calendar: deps.calendar, replyNeedsReview: replyReview };
   let { state, events } = applyTransition(before, action, ctx);
   const outboxIds: number[] = [];
-  if (action.type === 'reply') outboxIds.push(...(await queueReplyToResidents(tx, row, state.reply!.text, at)));
+  // a reply reaches the resident only once it is not waiting for review: at once, or at the centre's approval;
+  // a rejected reply was never queued (the idempotency key is the reply's own time, so approval sends it once)
+  const sendNow = (action.type === 'reply' || action.type === 'approveReply') && state.reply && !state.reply.pendingReview;
+  if (sendNow) outboxIds.push(...(await queueReplyToResidents(tx, row, state.reply!.text, state.reply!.at)));
   // 不满意 reopens the case (重办) unless the policy's limit is reached; then it stays for the centre
   if (action.type === 'rate' && action.rating === '不满意') {
     try {

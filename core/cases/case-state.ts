@@ -53,6 +53,7 @@ export function columnsOf(s: CaseState, prev: Pick<CaseRow, 'overdue' | 'escalat
     firstResponseAt: s.firstResponseAt,
     repliedAt: s.reply?.at ?? null,
     replyText: s.reply?.text ?? null,
+    replyPending: s.reply?.pendingReview ?? false,
     closedAt: s.closedAt,
     ratedAt: s.ratedAt,
     rating: s.rating,

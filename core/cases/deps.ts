@@ -4,6 +4,7 @@ import type { TimerRow } from '../db/sla-timers';
 import type { JobQueue } from '../queue/contract';
 import type { WorkingCalendar } from './calendar';
 import type { Actor, CaseEvent, CaseState } from './lifecycle';
+import type { ReviewPolicy } from './review-policy';
 import type { SlaPolicy } from './sla';
 
 export interface CaseServiceDeps {
@@ -13,6 +14,8 @@ export interface CaseServiceDeps {
   /** absent: no jobs are enqueued (the sweep picks the timers up) */
   queue?: JobQueue;
   log?: { warn(obj: object, msg: string): void };
+  /** 答复审核 policy; absent: the shipped lexicons/review-policy.json */
+  review?: ReviewPolicy;
 }
 
 /** What happened in a transaction and must be scheduled once it has committed. */

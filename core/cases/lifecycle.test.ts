@@ -37,10 +37,10 @@ const dept = (d: string): Actor => ({ role: 'department', id: `${d}-clerk`, depa
 const complaint: CaseClassification = { urgency: 'normal', requestType: '投诉' };
 
 /** Applies steps in order, collecting every event; throws on the first refusal. */
-function play(state: CaseState, steps: Array<[string, Actor, CaseAction]>): { state: CaseState; events: CaseEvent[] } {
+function play(state: CaseState, steps: Array<[string, Actor, CaseAction]>, extra: { replyNeedsReview?: boolean } = {}): { state: CaseState; events: CaseEvent[] } {
   const events: CaseEvent[] = [];
   for (const [at, actor, action] of steps) {
-    const r = applyTransition(state, action, { actor, at: t(at), policy, calendar });
+    const r = applyTransition(state, action, { actor, at: t(at), policy, calendar, ...extra });
     state = r.state;
     events.push(...r.events);
   }
@@ -241,17 +241,32 @@ describe('重办 and 合并', () => {
     expect(refused(rated('不满意'), '2026-03-04T11:00', resident, { type: 'reopen' })).toBe('ROLE_NOT_ALLOWED');
   });
 
-  it('a centre can send a reply back; closing needs a reply', () => {
+  it('a centre can send a reply under review back; closing needs a reply', () => {
     const s = play(fresh(), [
       ['2026-03-02T09:05', staff, { type: 'dispatch', departmentId: 'water' }],
       ['2026-03-02T10:00', dept('water'), { type: 'accept' }],
     ]).state;
     expect(refused(s, '2026-03-02T11:00', staff, { type: 'close' })).toBe('NOT_ALLOWED_IN_STATUS');
-    const back = play(s, [
-      ['2026-03-03T10:00', dept('water'), { type: 'reply', text: '已处理' }],
-      ['2026-03-03T11:00', centre, { type: 'rejectReply', reason: '答复未说明处理结果' }],
-    ]).state;
+    const held = play(s, [['2026-03-03T10:00', dept('water'), { type: 'reply', text: '已处理' }]], { replyNeedsReview: true }).state;
+    expect(held.reply).toMatchObject({ pendingReview: true });
+    expect(refused(held, '2026-03-03T10:30', staff, { type: 'close' })).toBe('REPLY_PENDING_REVIEW');
+    expect(refused(held, '2026-03-03T10:30', staff, { type: 'approveReply' })).toBe('ROLE_NOT_ALLOWED');
+    const back = play(held, [['2026-03-03T11:00', centre, { type: 'rejectReply', reason: '答复未说明处理结果' }]]).state;
     expect(back).toMatchObject({ status: 'accepted', reply: null });
+  });
+
+  it('an approved reply is sent and may be closed; a sent reply cannot be recalled', () => {
+    const s = play(fresh(), [
+      ['2026-03-02T09:05', staff, { type: 'dispatch', departmentId: 'water' }],
+      ['2026-03-02T10:00', dept('water'), { type: 'accept' }],
+      ['2026-03-03T10:00', dept('water'), { type: 'reply', text: '已处理' }],
+    ], { replyNeedsReview: true });
+    const approved = play(s.state, [['2026-03-03T11:00', centre, { type: 'approveReply' }]]);
+    expect(approved.state.reply).toMatchObject({ pendingReview: false, text: '已处理' });
+    expect(approved.events[0].type).toBe('reply-approved');
+    expect(refused(approved.state, '2026-03-03T11:30', centre, { type: 'approveReply' })).toBe('REPLY_NOT_PENDING');
+    expect(refused(approved.state, '2026-03-03T11:30', centre, { type: 'rejectReply', reason: '不够具体' })).toBe('REPLY_ALREADY_SENT');
+    expect(play(approved.state, [['2026-03-03T12:00', staff, { type: 'close' }]]).state.status).toBe('closed');
   });
 
   it('merged is terminal', () => {
@@ -298,6 +313,7 @@ function randomAction(rnd: () => number, type: CaseActionType, state: CaseState)
       return { type, intoCaseId: rnd() < 0.9 ? 'WH-other' : state.id };
     case 'accept':
     case 'close':
+    case 'approveReply':
       return { type };
     case 'contact':
     case 'resume':
@@ -378,7 +394,8 @@ describe('lifecycle properties (seeded)', () => {
 
         let result;
         try {
-          result = applyTransition(state, action, { actor, at, policy, calendar });
+          // half the replies are held for review (the review policy), so approval and rejection are walked too
+          result = applyTransition(state, action, { actor, at, policy, calendar, replyNeedsReview: step % 2 === 0 });
         } catch (err) {
           if (!(err instanceof IllegalTransitionError)) throw err;
           refusedCount++;

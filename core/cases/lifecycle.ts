@@ -35,6 +35,8 @@ export const actorSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('department'), id: z.string().min(1), departmentId: z.string().min(1) }),
   z.object({ role: z.literal('resident'), id: z.string().min(1) }),
   z.object({ role: z.literal('system'), id: z.string().min(1) }),
+  /** 督办领导: no transition lists this role; leaders give 批示 (case-work.ts) */
+  z.object({ role: z.literal('leader'), id: z.string().min(1) }),
 ]);
 export type Actor = z.infer<typeof actorSchema>;
 export type Role = Actor['role'];
@@ -65,8 +67,10 @@ export const caseActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('refuseExtension'), reason }),
   /** 答复 */
   z.object({ type: z.literal('reply'), text: replyTextField }),
-  /** the centre sends an inadequate reply back (审核退回) */
+  /** the centre sends an inadequate reply back (审核退回): only a reply still waiting for review, since a sent one cannot be recalled */
   z.object({ type: z.literal('rejectReply'), reason }),
+  /** the centre approves a reply that waits for review (审核通过): only now does it go to the resident */
+  z.object({ type: z.literal('approveReply') }),
   /** 办结 */
   z.object({ type: z.literal('close') }),
   /** 回访 */
@@ -113,7 +117,8 @@ export interface CaseState {
   /** after the last allowed return only the centre may dispatch (designate) */
   awaitingDesignation: boolean;
   designated: boolean;
-  reply: { text: string; at: Date; departmentId: string } | null;
+  /** pendingReview: the review policy (review-policy.ts) holds it for the centre; it has not been sent */
+  reply: { text: string; at: Date; departmentId: string; pendingReview: boolean } | null;
   closedAt: Date | null;
   rating: Rating | null;
   ratedAt: Date | null;
@@ -145,7 +150,7 @@ export const caseStateSchema = z.object({
   returnedBy: z.array(z.string()),
   awaitingDesignation: z.boolean(),
   designated: z.boolean(),
-  reply: z.object({ text: z.string(), at: z.coerce.date(), departmentId: z.string() }).nullable(),
+  reply: z.object({ text: z.string(), at: z.coerce.date(), departmentId: z.string(), pendingReview: z.boolean().default(false) }).nullable(),
   closedAt: z.coerce.date().nullable(),
   rating: ratingSchema.nullable(),
   ratedAt: z.coerce.date().nullable(),
@@ -173,6 +178,7 @@ export type CaseEventType =
   | 'extension-refused'
   | 'replied'
   | 'reply-rejected'
+  | 'reply-approved'
   | 'closed'
   | 'rated'
   | 'reopened'
@@ -194,6 +200,8 @@ export interface TransitionContext {
   at: Date;
   policy: SlaPolicy;
   calendar: WorkingCalendar;
+  /** a reply made now waits for the centre's review (the review policy's answer for this case) */
+  replyNeedsReview?: boolean;
 }
 
 export interface TransitionResult {
@@ -225,6 +233,9 @@ const MESSAGES = {
   NOT_UNSATISFIED: ['只有回访不满意的工单可以重办', 'only a case rated 不满意 (unsatisfied) can be reopened'],
   REOPEN_LIMIT: ['重办次数已达上限', 'the case has been reopened the maximum number of times'],
   MERGE_INTO_SELF: ['不能合并到自身', 'a case cannot be merged into itself'],
+  REPLY_ALREADY_SENT: ['答复已发给诉求人，不能驳回', 'the reply has been sent to the resident and cannot be recalled'],
+  REPLY_NOT_PENDING: ['没有待审核的答复', 'there is no reply waiting for review'],
+  REPLY_PENDING_REVIEW: ['答复尚待审核，不能办结', 'the reply is waiting for review'],
 } as const satisfies Record<string, readonly [string, string]>;
 export type IllegalTransitionCode = keyof typeof MESSAGES;
 
@@ -478,16 +489,34 @@ export const TRANSITIONS: Table = {
       return {
         to: 'replied',
         event: 'replied',
-        patch: { reply: { text: a.text, at: ctx.at, departmentId: s.ownerDepartmentId! }, firstResponseAt: s.firstResponseAt ?? ctx.at, pendingExtension: null },
-        data: { late: isLate(s, 'resolution', ctx.at), pendingExtensionDropped: s.pendingExtension !== null },
+        patch: {
+          reply: { text: a.text, at: ctx.at, departmentId: s.ownerDepartmentId!, pendingReview: ctx.replyNeedsReview ?? false },
+          firstResponseAt: s.firstResponseAt ?? ctx.at,
+          pendingExtension: null,
+        },
+        data: { late: isLate(s, 'resolution', ctx.at), pendingExtensionDropped: s.pendingExtension !== null, pendingReview: ctx.replyNeedsReview ?? false },
       };
     },
   },
   rejectReply: {
     from: ['replied'],
     roles: STAFF,
+    guard(s, _ctx, fail) {
+      if (!s.reply?.pendingReview) fail('REPLY_ALREADY_SENT');
+    },
     run(s, a) {
       return { to: 'accepted', event: 'reply-rejected', patch: { reply: null }, data: { reason: a.reason, rejectedReplyAt: s.reply?.at ?? null } };
+    },
+  },
+  approveReply: {
+    from: ['replied'],
+    roles: ['centre'],
+    guard(s, _ctx, fail) {
+      if (!s.reply?.pendingReview) fail('REPLY_NOT_PENDING');
+    },
+    run(s) {
+      const reply = s.reply!;
+      return { to: 'replied', event: 'reply-approved', patch: { reply: { ...reply, pendingReview: false } }, data: { replyAt: reply.at, departmentId: reply.departmentId } };
     },
   },
   close: {
@@ -495,6 +524,7 @@ export const TRANSITIONS: Table = {
     roles: ['staff', 'centre', 'system'],
     guard(s, _ctx, fail) {
       if (!s.reply) fail('NO_REPLY');
+      if (s.reply?.pendingReview) fail('REPLY_PENDING_REVIEW');
     },
     run(s, _a, ctx, fail) {
       const reply = s.reply ?? fail('NO_REPLY');

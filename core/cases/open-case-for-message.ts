@@ -11,7 +11,7 @@ import { afterCommit } from './after-commit';
 import type { CaseServiceDeps } from './deps';
 import { DEFAULT_DUPLICATE_POLICY, isDuplicate, scoreDuplicate, type DuplicatePolicy, type DuplicateScore, type DuplicateSubject } from './duplicates';
 import { openCaseInTx } from './open-case';
-import { routeCase, type Router } from './routing';
+import { shippedRouter, UNROUTED_RULE, type RouteInput, type Router } from './routing';
 import { slaRequestType, type CaseClassification, type Deadlines } from './sla';
 import { isOpenStatus } from './statuses';
 
@@ -112,13 +112,18 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
       }
     }
 
-    const route = (ctx.router?.route ?? routeCase)({
+    const router = ctx.router ?? shippedRouter();
+    const routeInput: RouteInput = {
       category: analysis.category.label,
       requestType: analysis.requestType.label,
       keywords: analysis.keywords,
       text: `${msg.title ?? ''} ${analysis.normalizedText}`,
       place: { district: analysis.place.district, street: analysis.place.street, community: analysis.place.community },
-    });
+    };
+    const route = router.route(routeInput);
+    // no rule and no place: the case is not sent to the centre as if it were a department; it waits
+    // in 待派单 (received, needs review) with the departments the table suggests and why
+    const unrouted = route.ruleId === UNROUTED_RULE;
     const fields = caseFields(msg, analysis, route);
     if (opts.split) {
       // the message's own number may already name a case (the one that was merged away)
@@ -128,7 +133,8 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
     const opened = await openCaseInTx(tx, deps, {
       fields,
       classification: classificationOf(analysis),
-      route,
+      route: unrouted ? null : route,
+      awaiting: unrouted ? { reason: route.reason, suggestions: router.suggest(routeInput) } : undefined,
       receivedAt: msg.receivedAt,
       dispatchAt,
       receivedData: { channel: msg.channel, messageId, ...(opts.split ? { splitFrom: opts.split.fromCaseId } : {}) },
@@ -154,7 +160,7 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
   return out;
 }
 
-function caseFields(msg: StoredMessage, a: MessageAnalysis, route: ReturnType<typeof routeCase>) {
+function caseFields(msg: StoredMessage, a: MessageAnalysis, route: ReturnType<Router['route']>) {
   const title = msg.title ?? (a.maskedText.slice(0, 40) || null);
   return {
     trackingNo: msg.trackingNo,
@@ -174,7 +180,7 @@ function caseFields(msg: StoredMessage, a: MessageAnalysis, route: ReturnType<ty
     address: a.place.address ?? msg.address,
     keywords: a.keywords,
     fingerprint: a.fingerprint,
-    needsReview: a.needsReview || !route.department || route.ruleId === 'fallback-centre',
+    needsReview: a.needsReview || !route.department || route.ruleId === UNROUTED_RULE,
     departmentCode: null,
     routeRule: route.ruleId ?? null,
   };

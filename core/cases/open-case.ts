@@ -6,12 +6,16 @@ import { CalendarYearMissingError } from './calendar';
 import { eventInput, persistCaseState } from './case-state';
 import type { AfterCommit, CaseServiceDeps } from './deps';
 import { applyTransition, createCase, type CaseEvent, type CaseState } from './lifecycle';
+import { caseSearchText, searchLexemes } from './search';
 import type { CaseClassification } from './sla';
+import { setCaseSearchLexemes } from '../db/cases';
 
 export interface OpenCaseInput {
   fields: Omit<NewCase, 'status' | 'acceptDueAt' | 'responseDueAt' | 'resolveDueAt' | 'dispatchedAt' | 'createdAt'>;
   classification: CaseClassification;
   route: { department: string; ruleId: string; reason: string; confidence: number } | null;
+  /** no route: why, and the departments the centre may consider (recorded as an 'awaiting-dispatch' event for 待派单) */
+  awaiting?: { reason: string; suggestions: { department: string; ruleId: string; reason: string; confidence: number }[] };
   receivedAt: Date;
   dispatchAt: Date;
   /** recorded between 受理 and 派单 (e.g. the NLP reading) */
@@ -31,6 +35,8 @@ export async function openCaseInTx(tx: Db, deps: CaseServiceDeps, input: OpenCas
   const row = await insertCase(tx, {
     ...input.fields, status: 'received', acceptDueAt: null, responseDueAt: null, resolveDueAt: null, dispatchedAt: null, createdAt: input.receivedAt,
   });
+  // indexed for the staff list's full-text search as it opens
+  await setCaseSearchLexemes(tx, row.id, searchLexemes(caseSearchText(row)));
   const created = createCase({ id: String(row.id), receivedAt: input.receivedAt, classification: input.classification });
   let state = created.state;
   const events: CaseEventInput[] = created.events.map((e) => eventInput(e, input.receivedData ?? {}));
@@ -62,6 +68,9 @@ export async function openCaseInTx(tx: Db, deps: CaseServiceDeps, input: OpenCas
       deadlineProblem = err.message;
       events.push({ type: 'not-dispatched', fromStatus: 'received', toStatus: 'received', actorKind: 'system', at: input.dispatchAt, data: { department: input.route.department, deadlineProblem } });
     }
+  }
+  if (!input.route && input.awaiting) {
+    events.push({ type: 'awaiting-dispatch', fromStatus: 'received', toStatus: 'received', actorKind: 'system', actorId: 'router', at: input.dispatchAt, data: input.awaiting });
   }
   const needsReview = input.fields.needsReview || deadlineProblem !== null || !input.route;
   const { version, timers } = await persistCaseState(tx, deps, { ...row, needsReview }, state, events, lifecycleEvents, input.dispatchAt);

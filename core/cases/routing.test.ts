@@ -142,3 +142,31 @@ describe('routeCase: fallbacks', () => {
     expect(routeCase(input('小区物业不管事', { category: '城乡建设', place: place(null) })).department).toBe('centre');
   });
 });
+
+describe('suggestions for 待派单', () => {
+  const router = createRouter(loadRoutingTable(), loadDepartments(), loadGazetteer());
+
+  it('lists distinct departments, best first, each with why in Chinese and without the rule id; never the centre', () => {
+    const s = router.suggest(input('赭山路路灯不亮', { category: '城乡建设', keywords: ['路灯'] }));
+    expect(s[0]).toMatchObject({ department: 'urban-mgmt', ruleId: 'streetlight' });
+    expect(new Set(s.map((x) => x.department)).size).toBe(s.length);
+    expect(s.length).toBeLessThanOrEqual(3);
+    for (const x of s) {
+      expect(x.reason).toMatch(/[\u4e00-\u9fff]/);
+      expect(x.reason).not.toMatch(/规则 [a-z]/);
+      expect(x.department).not.toBe('centre');
+    }
+    // the route itself is the first suggestion
+    expect(s[0].department).toBe(router.route(input('赭山路路灯不亮', { category: '城乡建设', keywords: ['路灯'] })).department);
+  });
+
+  it('for a case no rule and no place can route, offers the departments of its category', () => {
+    const unrouted = input('希望领导重视', { category: '城乡建设', place: place(null) });
+    expect(router.route(unrouted).ruleId).toBe('fallback-centre');
+    const s = router.suggest(unrouted);
+    expect(s.length).toBeGreaterThan(0);
+    expect(s.every((x) => x.reason.startsWith('同类诉求常由此办理'))).toBe(true);
+    // nothing to go on: no suggestion rather than a guess
+    expect(router.suggest(input('希望领导重视', { category: null, place: place(null) }))).toEqual([]);
+  });
+});

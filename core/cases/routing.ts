@@ -84,8 +84,16 @@ export function ruleSpecificity(r: RoutingRule): number {
   return (r.districts || r.streets ? 8 : 0) + (r.keywords?.length ?? 0) * 3 + (r.types ? 2 : 0) + (r.categories ? 1 : 0);
 }
 
+/** The rule id of the last resort: no rule and no place; such a case waits in 待派单 for the centre. */
+export const UNROUTED_RULE = 'fallback-centre';
+
 export interface Router {
   route(input: RouteInput): RouteResult;
+  /**
+   * Departments the centre may consider for a case (待派单), best first, each with why: every rule
+   * that matches, then rules of the same category whose keywords did not match, then the 属地 government.
+   */
+  suggest(input: RouteInput, limit?: number): RouteResult[];
   rules: RoutingRule[]; // in evaluation order
   departments: Department[];
 }
@@ -112,19 +120,21 @@ export function createRouter(table: RoutingTable, departments: Department[], gaz
     return { district: viaStreet, fromStreet: Boolean(viaStreet) };
   }
 
-  function route(input: RouteInput): RouteResult {
+  /** Every rule that matches, in evaluation order; `loose`: rules of the case's category whose keywords did not match (for suggestions). */
+  function* matches(input: RouteInput, loose = false): Generator<RouteResult> {
     const text = input.text;
     const kw = new Set(input.keywords);
     const has = (term: string) => text.includes(term) || kw.has(term);
-    const { district, fromStreet } = resolveDistrict(input.place);
+    const { district } = resolveDistrict(input.place);
     for (const r of rules) {
       if (r.categories && !(input.category && r.categories.includes(input.category))) continue;
-      if (r.types && !(input.requestType && (r.types as string[]).includes(input.requestType))) continue;
+      if (loose && !r.categories) continue;
+      if (!loose && r.types && !(input.requestType && (r.types as string[]).includes(input.requestType))) continue;
       if (r.districts && !(district && r.districts.includes(district))) continue;
       if (r.streets && !(input.place.street && r.streets.includes(input.place.street))) continue;
-      if (r.exclude?.some((t) => text.includes(t))) continue;
+      if (!loose && r.exclude?.some((t) => text.includes(t))) continue;
       const hits: string[] = [];
-      if (r.keywords && !r.keywords.every((g) => { const t = g.find(has); if (t) hits.push(t); return Boolean(t); })) continue;
+      if (!loose && r.keywords && !r.keywords.every((g) => { const t = g.find(has); if (t) hits.push(t); return Boolean(t); })) continue;
       let department = r.department;
       if (department === DISTRICT_TARGET) {
         const gov = district ? districtGov.get(district) : undefined;
@@ -133,13 +143,27 @@ export function createRouter(table: RoutingTable, departments: Department[], gaz
       }
       const because = [hits.length ? `关键词「${hits.join('、')}」` : null, r.categories ? `分类「${input.category}」` : null, r.types ? `类型「${input.requestType}」` : null, r.districts ? `属地「${district}」` : null]
         .filter(Boolean).join('，');
-      return {
+      if (loose) {
+        yield { department, ruleId: r.id, reason: `同类诉求常由此办理：${r.description}（分类「${input.category}」）`, confidence: 0.25 };
+        continue;
+      }
+      yield {
         department,
         ruleId: r.id,
         reason: `规则 ${r.id}：${r.description}${because ? `（${because}）` : ''}`,
         confidence: r.confidence ?? Math.min(0.95, 0.55 + 0.1 * ruleSpecificity(r)),
       };
     }
+  }
+
+  function route(input: RouteInput): RouteResult {
+    const first = matches(input).next();
+    if (!first.done) return first.value;
+    return fallback(input);
+  }
+
+  function fallback(input: RouteInput): RouteResult {
+    const { district, fromStreet } = resolveDistrict(input.place);
     if (table.fallback.district && district) {
       const gov = districtGov.get(district);
       if (gov) {
@@ -152,10 +176,22 @@ export function createRouter(table: RoutingTable, departments: Department[], gaz
       }
     }
     const centre = byCode.get(table.fallback.centre)!;
-    return { department: centre.code, ruleId: 'fallback-centre', reason: `无规则命中且属地不明，由${centre.name}人工派单`, confidence: 0.2 };
+    return { department: centre.code, ruleId: UNROUTED_RULE, reason: `无规则命中且属地不明，由${centre.name}人工派单`, confidence: 0.2 };
   }
 
-  return { route, rules, departments };
+  function suggest(input: RouteInput, limit = 3): RouteResult[] {
+    const out: RouteResult[] = [];
+    // the centre reads the rule's description, not its id (the id stays in ruleId)
+    const add = (r: RouteResult) => {
+      if (out.length < limit && r.ruleId !== UNROUTED_RULE && !out.some((x) => x.department === r.department)) out.push({ ...r, reason: r.reason.replace(/^规则 [a-z0-9-]+：/, '') });
+    };
+    for (const r of matches(input)) add(r);
+    for (const r of matches(input, true)) add(r);
+    add(fallback(input));
+    return out;
+  }
+
+  return { route, suggest, rules, departments };
 }
 
 const shippedDepartments = shippedJson('departments.json', departmentsFileSchema);
@@ -173,8 +209,13 @@ export function loadRoutingTable(file?: string): RoutingTable {
 
 let defaultRouter: Router | null = null;
 
+/** The router of the shipped table, departments and gazetteer (built once). */
+export function shippedRouter(): Router {
+  defaultRouter ??= createRouter(loadRoutingTable(), loadDepartments(), loadGazetteer());
+  return defaultRouter;
+}
+
 /** Routes with the shipped table, departments and gazetteer (loaded once). */
 export function routeCase(input: RouteInput): RouteResult {
-  defaultRouter ??= createRouter(loadRoutingTable(), loadDepartments(), loadGazetteer());
-  return defaultRouter.route(input);
+  return shippedRouter().route(input);
 }

@@ -20,11 +20,12 @@ import {
   type CaseStatus,
   type Role,
 } from './lifecycle';
+import type { CaseWork } from './case-work';
 import type { SlaPolicy } from './sla';
 
 // ---- fields: a label and a widget for the dashboard's generated forms, carried in the JSON Schema ----
 
-export const WIDGETS = ['text', 'textarea', 'number', 'department', 'message', 'reply'] as const;
+export const WIDGETS = ['text', 'textarea', 'number', 'department', 'message', 'reply', 'person'] as const;
 export type Widget = (typeof WIDGETS)[number];
 const label = (title: string, widget: Widget) => ({ title, widget });
 
@@ -43,7 +44,9 @@ export type Tone = 'primary' | 'danger';
 export type StaffRequest =
   | { kind: 'transition'; action: CaseAction; version?: number }
   | { kind: 'merge'; into: { caseId: number } | { trackingNo: string }; reason?: string; version?: number }
-  | { kind: 'split'; messageId: number; reason: string };
+  | { kind: 'split'; messageId: number; reason: string }
+  /** desk work beside the lifecycle (case-work.ts): 内部备注, 催办, 指派经办人, 批示 and its answer */
+  | { kind: 'work'; work: CaseWork };
 
 export type ParsedBody = { ok: true; request: StaffRequest } | { ok: false; error: z.ZodError };
 
@@ -58,10 +61,17 @@ export interface StaffAction {
   /** for an action that is no transition only: the lifecycle roles that may take it */
   roles: readonly Role[];
   /** for an action that is no transition only: whether it makes sense on this case now */
-  when?: (state: CaseState, c: { messageCount: number }) => boolean;
+  when?: (state: CaseState, c: WhenContext) => boolean;
   /** the body without `version` (every transition also takes the version the user saw) */
   input: z.ZodObject;
   parse(body: unknown): ParsedBody;
+}
+
+/** What a non-transition action's `when` may look at beside the state. */
+export interface WhenContext {
+  messageCount: number;
+  /** 批示 on the case the department has not answered yet */
+  openInstructions: number;
 }
 
 interface Common {
@@ -103,6 +113,23 @@ const splitInput = z.object({
   messageId: z.number({ message: '请选择要拆分的留言' }).int().positive().meta(label('拆分的留言', 'message')),
   reason: reason(),
 });
+
+/** A piece of desk work (no transition): who may do it and when is declared here. */
+function work<I extends z.ZodObject>(
+  d: Common & { roles: readonly Role[]; when?: StaffAction['when']; input: I; toWork: (body: z.output<I>) => CaseWork },
+): StaffAction {
+  return {
+    key: d.key, route: d.route ?? d.key, label: d.label, tone: d.tone ?? null, does: null, roles: d.roles, when: d.when, input: d.input,
+    parse: (body) => {
+      const r = d.input.safeParse(body);
+      return r.success ? { ok: true, request: { kind: 'work', work: d.toWork(r.data) } } : { ok: false, error: r.error };
+    },
+  };
+}
+
+const workText = (what: string, max = 5000) =>
+  z.string({ message: `请填写${what}` }).trim().min(1, `请填写${what}`).max(max, `${what}最多 ${max} 字`).meta(label(what, 'textarea'));
+const ACTIVE_STATUSES: readonly CaseStatus[] = ['dispatched', 'accepted', 'waiting'];
 
 export const STAFF_ACTIONS: readonly StaffAction[] = [
   // 派单; on a case already with a department the same route is an override (改派) and needs a reason
@@ -152,6 +179,7 @@ export const STAFF_ACTIONS: readonly StaffAction[] = [
     toAction: (b) => ({ type: 'reply', text: b.text }),
   }),
   transition({ key: 'reject-reply', label: '驳回答复', tone: 'danger', does: 'rejectReply', input: z.object({ reason: reason('驳回理由') }), toAction: (b) => ({ type: 'rejectReply', reason: b.reason }) }),
+  transition({ key: 'approve-reply', label: '审核通过', tone: 'primary', does: 'approveReply', input: z.object({}), toAction: () => ({ type: 'approveReply' }) }),
   transition({ key: 'close', label: '办结', tone: 'primary', does: 'close', input: z.object({}), toAction: () => ({ type: 'close' }) }),
   {
     key: 'merge', route: 'merge', label: '合并', tone: null, does: 'merge', roles: [], input: mergeInput,
@@ -172,6 +200,28 @@ export const STAFF_ACTIONS: readonly StaffAction[] = [
       return r.success ? { ok: true, request: { kind: 'split', messageId: r.data.messageId, reason: r.data.reason } } : { ok: false, error: r.error };
     },
   },
+  // ---- desk work beside the lifecycle ----
+  work({
+    key: 'note', label: '内部备注', roles: ['staff', 'centre', 'department'],
+    input: z.object({ text: workText('备注内容') }), toWork: (b) => ({ kind: 'note', text: b.text }),
+  }),
+  work({
+    key: 'urge', label: '催办', roles: ['staff', 'centre'], when: (s) => ACTIVE_STATUSES.includes(s.status),
+    input: z.object({ reason: workText('催办事项', 500) }), toWork: (b) => ({ kind: 'urge', reason: b.reason }),
+  }),
+  work({
+    key: 'assign', label: '指派经办人', roles: ['department', 'centre'], when: (s) => s.ownerDepartmentId !== null && s.status !== 'merged',
+    input: z.object({ assignee: z.string({ message: '请选择经办人' }).trim().min(1, '请选择经办人').max(64, '经办人账号最多 64 字').meta(label('经办人', 'person')) }),
+    toWork: (b) => ({ kind: 'assign', assignee: b.assignee }),
+  }),
+  work({
+    key: 'instruct', label: '领导批示', tone: 'primary', roles: ['leader'], when: (s) => s.status !== 'merged',
+    input: z.object({ text: workText('批示内容', 2000) }), toWork: (b) => ({ kind: 'instruct', text: b.text }),
+  }),
+  work({
+    key: 'answer-instruction', label: '答复批示', tone: 'primary', roles: ['department'], when: (_s, c) => c.openInstructions > 0,
+    input: z.object({ text: workText('答复内容') }), toWork: (b) => ({ kind: 'answer', text: b.text }),
+  }),
 ];
 
 export const STAFF_ACTION_ROUTES = [...new Set(STAFF_ACTIONS.map((a) => a.route))];
@@ -253,17 +303,22 @@ export function rolesOf(a: StaffAction): readonly Role[] {
   return a.does ? TRANSITIONS[a.does].roles : a.roles;
 }
 
+const ROLE_NAMES: Record<StaffUser['role'], string> = { admin: '管理员', centre: '协调中心', department: '承办单位', leader: '督办领导' };
+
 export type Permission = { ok: true; actor: Actor } | { ok: false; message: string };
 
 /** Whether this user may take this action on this case at all, as whom; a refusal is the API's 403. */
 export function permit(user: StaffUser, a: StaffAction, state: Pick<CaseState, 'ownerDepartmentId'>): Permission {
   const actor = actorFor(user);
-  if (!actor) return { ok: false, message: '督办领导账号只能查看 (leader accounts are read-only)' };
+  if (!actor) return { ok: false, message: '该账号未绑定承办单位，不能办理 (the account has no department)' };
   const notOwn = { ok: false, message: '只能办理本单位的工单 (not your department’s case)' } as const;
   if (!canSeeCase(user, state.ownerDepartmentId)) return notOwn;
   const refusal = a.does ? permissionRefusal(state, a.does, actor) : a.roles.includes(actor.role) ? null : 'ROLE_NOT_ALLOWED';
   if (refusal === 'NOT_OWNER') return notOwn;
-  if (refusal) return { ok: false, message: `角色 ${user.role} 无权执行「${a.label}」 (role ${user.role} may not do ${a.key})` };
+  if (refusal) {
+    if (user.role === 'leader') return { ok: false, message: `督办领导账号只能查看和批示，不能执行「${a.label}」 (leader accounts read and give instructions only)` };
+    return { ok: false, message: `${ROLE_NAMES[user.role]}账号无权执行「${a.label}」 (role ${user.role} may not do ${a.key})` };
+  }
   return { ok: true, actor };
 }
 
@@ -272,11 +327,12 @@ export interface ActionContext {
   calendar: WorkingCalendar;
   at: Date;
   messageCount: number;
+  openInstructions?: number;
 }
 
 function availableNow(a: StaffAction, state: CaseState, actor: Actor, c: ActionContext): boolean {
   if (a.does) return refusalNow(state, a.does, { actor, at: c.at, policy: c.policy, calendar: c.calendar }) === null;
-  return a.roles.includes(actor.role) && (a.when?.(state, c) ?? true);
+  return a.roles.includes(actor.role) && (a.when?.(state, { messageCount: c.messageCount, openInstructions: c.openInstructions ?? 0 }) ?? true);
 }
 
 /** The actions this user may take on this case now, with the fields each asks for. Input may still be refused. */

@@ -41,6 +41,8 @@ export interface CaseRow {
   rating: string | null;
   resolved: boolean | null;
   replyText: string | null;
+  /** the reply waits for the centre's review (答复审核): not sent, not shown to the resident */
+  replyPending: boolean;
   pausedAt: Date | null;
   overdue: boolean;
   escalatedAt: Date | null;
@@ -51,6 +53,8 @@ export interface CaseRow {
   provisionalYears: number[];
   /** provisionalYears is not empty (a generated column) */
   provisional: boolean;
+  /** the person in the department the case is assigned to (指派经办人), a staff username */
+  assignee: string | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -60,8 +64,8 @@ export const caseColumns = (sql: Db) => sql`
   id, tracking_no, status, title, summary, channel, category, category_confidence, request_type, type_confidence,
   urgency, sentiment, sentiment_score, district, street, community, address, keywords, fingerprint, needs_review,
   department_code, route_rule, return_count, extension_days, accept_due_at, response_due_at, resolve_due_at,
-  dispatched_at, accepted_at, first_response_at, replied_at, closed_at, rated_at, rating, resolved, reply_text,
-  paused_at, overdue, escalated_at, merged_into, awaiting_designation, reopen_count, provisional_years, provisional, version, created_at, updated_at`;
+  dispatched_at, accepted_at, first_response_at, replied_at, closed_at, rated_at, rating, resolved, reply_text, reply_pending,
+  paused_at, overdue, escalated_at, merged_into, awaiting_designation, reopen_count, provisional_years, provisional, assignee, version, created_at, updated_at`;
 
 /** What opening a case writes; the rest of the row starts from the column defaults. */
 export type NewCase = Pick<
@@ -134,6 +138,36 @@ export async function listCaseEvents(sql: Db, caseId: number): Promise<CaseEvent
     FROM case_events WHERE case_id = ${caseId} ORDER BY seq`;
 }
 
+/** The columns the staff list may be sorted by (a whitelist: the API names no other), with their SQL type. */
+export const CASE_SORTS = {
+  id: { column: 'id', type: 'int8' },
+  trackingNo: { column: 'tracking_no', type: 'text' },
+  createdAt: { column: 'created_at', type: 'timestamptz' },
+  updatedAt: { column: 'updated_at', type: 'timestamptz' },
+  status: { column: 'status', type: 'text' },
+  channel: { column: 'channel', type: 'text' },
+  category: { column: 'category', type: 'text' },
+  requestType: { column: 'request_type', type: 'text' },
+  urgency: { column: 'urgency', type: 'text' },
+  district: { column: 'district', type: 'text' },
+  departmentCode: { column: 'department_code', type: 'text' },
+  assignee: { column: 'assignee', type: 'text' },
+  acceptDueAt: { column: 'accept_due_at', type: 'timestamptz' },
+  resolveDueAt: { column: 'resolve_due_at', type: 'timestamptz' },
+  dispatchedAt: { column: 'dispatched_at', type: 'timestamptz' },
+  repliedAt: { column: 'replied_at', type: 'timestamptz' },
+  returnCount: { column: 'return_count', type: 'int4' },
+  rating: { column: 'rating', type: 'text' },
+} as const;
+export type CaseSort = keyof typeof CASE_SORTS;
+export const CASE_SORT_KEYS = Object.keys(CASE_SORTS) as CaseSort[];
+
+/** Where a keyset page ends: the sort value of its last row (null when the row's value is null) and its id. */
+export interface CaseCursor {
+  value: string | number | null;
+  id: number;
+}
+
 export interface CaseFilter {
   status?: string[];
   departmentCode?: string;
@@ -142,11 +176,25 @@ export interface CaseFilter {
   needsReview?: boolean;
   overdue?: boolean;
   q?: string;
+  /** the jieba lexemes of q (core/cases/search.ts): every one must match, as a prefix */
+  qLexemes?: string[];
   limit: number;
   offset: number;
+  /** keyset pagination by a whitelisted column (nulls last either way, id breaks ties); without it the desk's default order with offset */
+  sort?: { by: CaseSort; dir: 'asc' | 'desc'; after?: CaseCursor };
 }
 
-export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promise<{ total: number; items: CaseRow[] }> {
+/** A tsquery of quoted lexemes (no parsing of the user's text as tsquery syntax), each as a prefix. */
+export function lexemeQuery(lexemes: readonly string[]): string {
+  return lexemes.map((l) => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`).join(' & ');
+}
+
+export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promise<{ total: number; items: CaseRow[]; nextCursor: CaseCursor | null }> {
+  const text = f.q
+    ? f.qLexemes?.length
+      ? sql`AND (search_tsv @@ ${lexemeQuery(f.qLexemes)}::tsquery OR tracking_no = ${f.q})`
+      : sql`AND (summary ILIKE ${'%' + f.q + '%'} OR title ILIKE ${'%' + f.q + '%'} OR tracking_no = ${f.q})`
+    : sql``;
   const where = sql`
     WHERE true
     ${f.status?.length ? sql`AND status IN ${sql(f.status)}` : sql``}
@@ -155,19 +203,57 @@ export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promi
     ${f.district ? sql`AND district = ${f.district}` : sql``}
     ${f.needsReview !== undefined ? sql`AND needs_review = ${f.needsReview}` : sql``}
     ${f.overdue ? sql`AND status IN ${sql(OPEN_STATUSES)} AND resolve_due_at < ${now}` : sql``}
-    ${f.q ? sql`AND (summary ILIKE ${'%' + f.q + '%'} OR title ILIKE ${'%' + f.q + '%'} OR tracking_no = ${f.q})` : sql``}`;
+    ${text}`;
   const [{ total }] = await sql<{ total: number }[]>`SELECT count(*)::int AS total FROM cases ${where}`;
-  const items = await sql<CaseRow[]>`
-    SELECT ${caseColumns(sql)} FROM cases ${where}
-    ORDER BY (urgency = 'urgent') DESC, resolve_due_at ASC NULLS LAST, id DESC
-    LIMIT ${f.limit} OFFSET ${f.offset}`;
-  return { total, items: [...items] };
+  if (!f.sort) {
+    const items = await sql<CaseRow[]>`
+      SELECT ${caseColumns(sql)} FROM cases ${where}
+      ORDER BY (urgency = 'urgent') DESC, resolve_due_at ASC NULLS LAST, id DESC
+      LIMIT ${f.limit} OFFSET ${f.offset}`;
+    return { total, items: [...items], nextCursor: null };
+  }
+  const { column, type } = CASE_SORTS[f.sort.by];
+  const col = sql(column);
+  const cast = sql.unsafe(type);
+  const zero = type === 'timestamptz' ? sql`'epoch'::timestamptz` : type === 'text' ? sql`''::text` : sql`0::${cast}`;
+  const dir = f.sort.dir === 'asc' ? sql`ASC` : sql`DESC`;
+  const after = f.sort.after;
+  const cmp = f.sort.dir === 'asc' ? sql`>` : sql`<`;
+  // nulls last in both directions: (is null) first, then the value, then the id
+  const keyset = after
+    ? after.value === null
+      ? sql`AND ${col} IS NULL AND id ${cmp} ${after.id}`
+      : sql`AND (${col} IS NULL OR (${col}, id) ${cmp} (${String(after.value)}::${cast}, ${after.id}))`
+    : sql``;
+  const rows = await sql<CaseRow[]>`
+    SELECT ${caseColumns(sql)} FROM cases ${where} ${keyset}
+    ORDER BY (${col} IS NULL) ASC, coalesce(${col}, ${zero}) ${dir}, id ${dir}
+    LIMIT ${f.limit + 1}`;
+  const items = rows.slice(0, f.limit);
+  const last = items.at(-1);
+  const key = f.sort.by;
+  const valueOf = (r: CaseRow): string | number | null => {
+    const v = (r as unknown as Record<string, unknown>)[key];
+    return v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : typeof v === 'number' ? v : String(v);
+  };
+  return { total, items, nextCursor: rows.length > f.limit && last ? { value: valueOf(last), id: last.id } : null };
+}
+
+/** Cases without search lexemes yet, oldest first. */
+export async function listUnindexedCases(sql: Db, limit: number): Promise<Pick<CaseRow, 'id' | 'title' | 'summary' | 'address' | 'trackingNo'>[]> {
+  return [...(await sql<Pick<CaseRow, 'id' | 'title' | 'summary' | 'address' | 'trackingNo'>[]>`
+    SELECT id, title, summary, address, tracking_no FROM cases WHERE search_tsv IS NULL ORDER BY id LIMIT ${limit}`)];
+}
+
+/** Stores a case's search lexemes (array_to_tsvector keeps them as they are). */
+export async function setCaseSearchLexemes(sql: Db, id: number, lexemes: string[]): Promise<void> {
+  await sql`UPDATE cases SET search_tsv = array_to_tsvector(${lexemes}::text[]) WHERE id = ${id}`;
 }
 
 /** The case columns the lifecycle state drives (written together with the state itself). */
 export type CaseStateColumns = Pick<CaseRow,
   | 'status' | 'departmentCode' | 'returnCount' | 'extensionDays' | 'acceptDueAt' | 'responseDueAt' | 'resolveDueAt'
-  | 'dispatchedAt' | 'acceptedAt' | 'firstResponseAt' | 'repliedAt' | 'replyText' | 'closedAt' | 'ratedAt' | 'rating'
+  | 'dispatchedAt' | 'acceptedAt' | 'firstResponseAt' | 'repliedAt' | 'replyText' | 'replyPending' | 'closedAt' | 'ratedAt' | 'rating'
   | 'resolved' | 'pausedAt' | 'mergedInto' | 'awaitingDesignation' | 'reopenCount' | 'overdue' | 'escalatedAt' | 'needsReview'
   | 'provisionalYears'>;
 
@@ -196,7 +282,7 @@ export async function writeCaseState(sql: Db, id: number, expectedVersion: numbe
     UPDATE cases SET status = ${c.status}, department_code = ${c.departmentCode}, return_count = ${c.returnCount},
       extension_days = ${c.extensionDays}, accept_due_at = ${c.acceptDueAt}, response_due_at = ${c.responseDueAt},
       resolve_due_at = ${c.resolveDueAt}, dispatched_at = ${c.dispatchedAt}, accepted_at = ${c.acceptedAt},
-      first_response_at = ${c.firstResponseAt}, replied_at = ${c.repliedAt}, reply_text = ${c.replyText},
+      first_response_at = ${c.firstResponseAt}, replied_at = ${c.repliedAt}, reply_text = ${c.replyText}, reply_pending = ${c.replyPending},
       closed_at = ${c.closedAt}, rated_at = ${c.ratedAt}, rating = ${c.rating}, resolved = ${c.resolved},
       paused_at = ${c.pausedAt}, merged_into = ${c.mergedInto}, awaiting_designation = ${c.awaitingDesignation},
       reopen_count = ${c.reopenCount}, overdue = ${c.overdue}, escalated_at = ${c.escalatedAt}, needs_review = ${c.needsReview},
@@ -339,6 +425,8 @@ export async function listTriage(sql: Db, limit: number, offset: number): Promis
 
 export interface AnsweringCase {
   id: number; status: CaseStatus; department: string | null; dueAt: Date | null; repliedAt: Date | null; reply: string | null; rating: string | null;
+  /** the reply waits for the centre's review: the resident has not received it */
+  replyPending: boolean;
   /** the due is 暂定: counted through these years on the provisional holiday calendar */
   provisionalYears: number[];
 }
@@ -353,13 +441,58 @@ export async function getAnsweringCase(sql: Db, caseId: number): Promise<
       UNION ALL SELECT c.id, c.merged_into, chain.depth + 1 FROM cases c JOIN chain ON c.id = chain.merged_into WHERE chain.depth < 10
     )
     SELECT c.id, c.status, d.name AS department, c.resolve_due_at AS due_at, c.replied_at, c.reply_text AS reply, c.rating,
-      c.provisional_years
+      c.reply_pending, c.provisional_years
     FROM chain JOIN cases c ON c.id = chain.id LEFT JOIN departments d ON d.code = c.department_code
     WHERE chain.merged_into IS NULL LIMIT 1`;
   return c;
 }
 
-/** The event types and times of these cases, in time order. */
-export async function listCaseEventTimes(sql: Db, caseIds: number[]): Promise<{ type: string; at: Date }[]> {
-  return sql<{ type: string; at: Date }[]>`SELECT type, at FROM case_events WHERE case_id IN ${sql(caseIds)} ORDER BY at, id`;
+/** The event types and times of these cases, in time order; `held`: a reply event held for review (never sent as it was). */
+export async function listCaseEventTimes(sql: Db, caseIds: number[]): Promise<{ type: string; at: Date; held: boolean }[]> {
+  return sql<{ type: string; at: Date; held: boolean }[]>`
+    SELECT type, at, coalesce((data ->> 'pendingReview')::boolean, false) AS held
+    FROM case_events WHERE case_id IN ${sql(caseIds)} ORDER BY at, id`;
+}
+
+// ---- the centre's queues: 待派单, 答复审核, 延期 ----
+
+export type QueueKind = 'dispatch' | 'replies' | 'extensions';
+
+export interface QueueItem extends CaseRow {
+  /** the latest routing explanation (an 'awaiting-dispatch' event) or the latest 退单 (a 'returned' event) */
+  why: { type: string; at: Date; data: Record<string, unknown> } | null;
+  pendingExtension: { workingDays: number; reason: string; requestedAt: string; departmentId: string } | null;
+  /** the stored lifecycle state (read with core/cases/case-state.ts stateOf) */
+  lifecycle: unknown;
+}
+
+/**
+ * 待派单: cases no department has (received or returned, not merged), oldest first; 答复审核: replies
+ * waiting for the centre, oldest first; 延期: pending extension requests, oldest request first.
+ */
+export async function listQueue(sql: Db, kind: QueueKind, limit: number): Promise<QueueItem[]> {
+  const where =
+    kind === 'dispatch' ? sql`c.status IN ('received', 'returned') AND c.department_code IS NULL`
+    : kind === 'replies' ? sql`c.status = 'replied' AND c.reply_pending`
+    : sql`c.status IN ('accepted', 'waiting') AND jsonb_typeof(c.lifecycle -> 'pendingExtension') = 'object'`;
+  const order =
+    kind === 'dispatch' ? sql`(c.urgency = 'urgent') DESC, c.created_at ASC, c.id`
+    : kind === 'replies' ? sql`c.replied_at ASC, c.id`
+    : sql`(c.lifecycle -> 'pendingExtension' ->> 'requestedAt') ASC, c.id`;
+  const rows = await sql<QueueItem[]>`
+    SELECT ${caseColumns(sql)}, c.lifecycle, c.lifecycle -> 'pendingExtension' AS pending_extension,
+      (SELECT jsonb_build_object('type', e.type, 'at', e.at, 'data', e.data) FROM case_events e
+        WHERE e.case_id = c.id AND e.type IN ('awaiting-dispatch', 'returned') ORDER BY e.seq DESC LIMIT 1) AS why
+    FROM cases c WHERE ${where} ORDER BY ${order} LIMIT ${limit}`;
+  return [...rows];
+}
+
+/** How many cases each queue holds (the dashboard's badges). */
+export async function countQueues(sql: Db): Promise<Record<QueueKind, number>> {
+  const [r] = await sql<Record<QueueKind, number>[]>`
+    SELECT count(*) FILTER (WHERE status IN ('received', 'returned') AND department_code IS NULL)::int AS dispatch,
+      count(*) FILTER (WHERE status = 'replied' AND reply_pending)::int AS replies,
+      count(*) FILTER (WHERE status IN ('accepted', 'waiting') AND jsonb_typeof(lifecycle -> 'pendingExtension') = 'object')::int AS extensions
+    FROM cases`;
+  return r;
 }

@@ -97,6 +97,9 @@ async function drive(tx: Db, deps: CaseServiceDeps, c: DemoCase, rng: Rng, now: 
   const late = rng.chance(0.15);
   const replyHours = late ? 24 * (6 + rng.next() * 8) : rng.next() * 60 + 2;
   if (!(await step(replyHours, { type: 'reply', text: replyText(c, rng, phones.get(dept) ?? null) }, department()))) return;
+  // a reply the review policy holds (lexicons/review-policy.json) is approved by the centre first; for
+  // any other the step is refused and changes nothing (no time passes, no random draw)
+  await step(0, { type: 'approveReply' }, centre);
   if (!(await step(rng.next() * 20 + 1, { type: 'close' }, centre))) return;
   if (!rng.chance(0.72)) return; // not every resident answers the callback
   // weights in RATINGS order: 满意, 基本满意, 不满意

@@ -2,16 +2,19 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CaseStatus } from '../cases/statuses';
 import type { CaseEventType } from '../cases/lifecycle';
+import { provisionalNote, stillProvisional } from '../cases/calendar-coverage';
+import type { WorkingCalendar } from '../cases/calendar';
 import { getAnsweringCase, listCaseEventTimes } from '../db/cases';
 import type { Db } from '../db/connect';
 import { getMessageByTrackingNo } from '../db/messages';
 
 /** what a resident reads for each case status (every status has one) */
 export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
-  received: '已受理',
+  // until a department has the case (待派单, or returned and waiting for the centre) the resident reads 受理中
+  received: '受理中',
   dispatched: '已派单',
   accepted: '办理中',
-  returned: '重新派单中',
+  returned: '受理中',
   waiting: '待补充材料',
   replied: '已答复',
   closed: '已办结',
@@ -27,6 +30,11 @@ export interface ResidentStatus {
   stageLabel: string;
   department: string | null;
   dueAt: Date | null;
+  /** the due is 暂定 (counted on the statutory holidays of a year not announced yet) */
+  provisional: boolean;
+  provisionalYears: number[];
+  /** the note shown beside a provisional due, null otherwise */
+  deadlineNote: string | null;
   repliedAt: Date | null;
   reply: string | null;
   rating: string | null;
@@ -48,47 +56,58 @@ const EVENT_LABELS: Partial<Record<CaseEventType, string>> = {
   overridden: '已重新派发',
   designated: '已重新派发',
   accepted: '承办单位已签收',
-  returned: '承办单位退回，重新派单',
+  returned: '重新派单中',
   paused: '等待您补充信息',
   resumed: '已收到补充信息，继续办理',
   'extension-approved': '办理期限已延长',
   'deadlines-recomputed': '办理期限已按正式节假日安排更新',
   replied: '承办单位已答复',
+  // a reply held for review reaches the resident when the centre approves it
+  'reply-approved': '承办单位已答复',
   closed: '已办结',
   rated: '已收到您的评价',
   reopened: '已重新办理',
   merged: '与相同诉求合并办理',
 };
 
-export async function getResidentStatus(sql: Db, trackingNo: string, code: string): Promise<ResidentStatus | null> {
+/** `calendar`: to tell whether the due is still provisional (without it, the stored years are taken as they are). */
+export async function getResidentStatus(sql: Db, trackingNo: string, code: string, calendar?: WorkingCalendar): Promise<ResidentStatus | null> {
   const m = await getMessageByTrackingNo(sql, trackingNo);
   if (!m || !sameCode(m.queryCode, code)) return null;
   if (!m.caseId) {
     return {
       trackingNo: m.trackingNo, receivedAt: m.receivedAt, channel: m.channel,
       stage: 'received', stageLabel: CASE_STATUS_LABELS.received, department: null, dueAt: null,
-      repliedAt: null, reply: null, rating: null, canRate: false,
+      provisional: false, provisionalYears: [], deadlineNote: null, repliedAt: null, reply: null, rating: null, canRate: false,
       history: [{ at: m.receivedAt, label: RECEIVED }],
     };
   }
   // a merged case is answered through the case it joined
   const c = await getAnsweringCase(sql, m.caseId);
   const events = await listCaseEventTimes(sql, [m.caseId, c?.id ?? m.caseId]);
-  const status = c?.status ?? 'received';
+  // a reply waiting for the centre's review has not been sent: the resident still reads 办理中
+  const held = c?.replyPending === true;
+  const status = held ? 'accepted' : c?.status ?? 'received';
+  const years = calendar ? stillProvisional(c?.provisionalYears ?? [], calendar) : c?.provisionalYears ?? [];
   return {
     trackingNo: m.trackingNo,
     receivedAt: m.receivedAt,
     channel: m.channel,
     stage: status,
     stageLabel: CASE_STATUS_LABELS[status],
-    department: c?.department ?? null,
+    department: status === 'received' || status === 'returned' ? null : c?.department ?? null,
     dueAt: c?.dueAt ?? null,
-    repliedAt: c?.repliedAt ?? null,
-    reply: c?.reply ?? null,
+    provisional: years.length > 0,
+    provisionalYears: years,
+    deadlineNote: provisionalNote(years),
+    repliedAt: held ? null : c?.repliedAt ?? null,
+    reply: held ? null : c?.reply ?? null,
     rating: c?.rating ?? null,
     // the lifecycle takes a rating (回访) once the case is closed (办结), not at the reply
     canRate: status === 'closed',
+    // only what the resident received: a reply held for review shows when it is approved, a rejected one never
     history: events.flatMap((e) => {
+      if (e.held) return [];
       const label = EVENT_LABELS[e.type as CaseEventType];
       return label ? [{ at: e.at, label }] : [];
     }),

@@ -14,6 +14,7 @@ import '../nlp/analyze';
 import '../nlp/category';
 import '../cases/duplicates';
 import '../opinion/config';
+import { shippedReviewPolicy } from '../cases/review-policy';
 import { currentLexiconDir, loadRegistered, ShippedFileError, shippedPath, useLexiconDir } from './store';
 
 export { ShippedFileError, DEFAULT_LEXICON_DIR } from './store';
@@ -55,6 +56,9 @@ function crossCheck(s: Omit<Shipped, 'router' | 'sla' | 'dir'>): void {
     if (d.district && !districts.has(d.district)) {
       throw new ShippedFileError(shippedPath('departments.json'), `departments.${i}.district`, `unknown district "${d.district}" (not in ${GAZETTEER_FILE})`);
     }
+  });
+  Object.keys(shippedReviewPolicy().departments).forEach((code) => {
+    if (!codes.has(code)) throw new ShippedFileError(shippedPath('review-policy.json'), `departments.${code}`, `unknown department "${code}" (not in departments.json)`);
   });
   s.accounts.forEach((a, i) => {
     if (!codes.has(a.department)) throw new ShippedFileError(shippedPath('accounts.json'), `accounts.${i}.department`, `unknown department "${a.department}" (not in departments.json)`);

@@ -7,6 +7,8 @@ const EN: Record<string, string> = {
   总览: 'Overview', 工单队列: 'Case queue', 人工复核: 'Review', 领导驾驶舱: 'Leaders', 进度查询: 'Track my message', 我要留言: 'Leave a message',
   登录: 'Log in', 退出: 'Log out', 员工登录: 'Staff login', 芜湖市民诉求办理: 'Wuhu residents’ requests',
   在办: 'Open', 超期: 'Overdue', 待复核: 'To review', 待派单: 'To dispatch', 全部: 'All', 我的部门: 'My department',
+  答复审核: 'Reply review', 延期审批: 'Extensions', 内部备注: 'Internal note', 催办: 'Urge', 指派经办人: 'Assign', 领导批示: 'Instruction',
+  答复批示: 'Answer instruction', 审核通过: 'Approve reply', 备注内容: 'Note', 催办事项: 'What to urge', 经办人: 'Assignee', 批示内容: 'Instruction', 答复内容: 'Answer',
   分类: 'Category', 区县: 'District', 承办单位: 'Department', 搜索: 'Search', 状态: 'Status', 时限: 'Deadline', 编号: 'No.', 标题: 'Title',
   渠道: 'Channel', 类型: 'Type', 紧急: 'Urgent', 上一页: 'Previous', 下一页: 'Next', 共: 'Total', 件: 'cases', 关闭: 'Close',
   全部分类: 'All categories', 全部区县: 'All districts', 全部单位: 'All departments',

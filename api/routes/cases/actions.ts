@@ -17,7 +17,9 @@ import { checkReply } from '../../../core/cases/reply-quality';
 import { PermanentJobError } from '../../../core/queue/contract';
 import { actionForRoute, permit, STAFF_ACTION_ROUTES, type StaffRequest } from '../../../core/cases/staff-actions';
 import type { Actor } from '../../../core/cases/lifecycle';
-import { getCase, getCaseByTrackingNo, getCaseLifecycle } from '../../../core/db/cases';
+import { getCase, getCaseByTrackingNo, getCaseLifecycle, getCaseWithLifecycle } from '../../../core/db/cases';
+import { countOpenInstructions } from '../../../core/db/case-work';
+import { CaseWorkError, doCaseWork } from '../../../core/cases/case-work';
 import { getMessage, listMessagesForCase } from '../../../core/db/messages';
 import { maskPii } from '../../../core/nlp/pii';
 import { requireStaff, type StaffEnv } from '../../auth';
@@ -48,10 +50,11 @@ export function caseActionRoutes(deps: AppDeps) {
   async function next(user: StaffUser, caseId: number, state: CaseState) {
     const messages = await listMessagesForCase(deps.db.sql, caseId);
     const visible = canSeeCase(user, state.ownerDepartmentId);
-    return { messages, next: { visible, actions: visible ? allowedFor(deps, user, state, messages.length) : [] } };
+    const openInstructions = await countOpenInstructions(deps.db.sql, caseId);
+    return { messages, next: { visible, actions: visible ? allowedFor(deps, user, state, messages.length, openInstructions) : [] } };
   }
 
-  async function perform(caseId: number, request: Exclude<StaffRequest, { kind: 'split' }>, actor: Actor): Promise<ActResult> {
+  async function perform(caseId: number, request: Exclude<StaffRequest, { kind: 'split' | 'work' }>, actor: Actor): Promise<ActResult> {
     if (request.kind === 'transition') return actOnCase(svc, caseId, request.action, { actor, expectedVersion: request.version });
     const into = 'caseId' in request.into ? request.into.caseId : (await getCaseByTrackingNo(deps.db.sql, request.into.trackingNo))?.id;
     if (!into) throw new ApiError('not_found', `没有受理编号为 ${'trackingNo' in request.into ? request.into.trackingNo : ''} 的工单 (no case with that tracking number)`);
@@ -99,6 +102,18 @@ export function caseActionRoutes(deps: AppDeps) {
         });
         const state = stateOf(row, await getCaseLifecycle(deps.db.sql, id), svc);
         return c.json({ caseId: id, newCaseId: r.caseId, messageId: request.messageId, ...(await next(user, id, state)).next }, 201);
+      }
+
+      if (request.kind === 'work') {
+        const done = await translateErrors(() => doCaseWork(svc, id, request.work, permission.actor)).catch((err: unknown) => {
+          if (err instanceof CaseWorkError) {
+            throw err.code === 'conflict' ? new ApiError('conflict', err.message) : new ApiError('validation_failed', err.message, [{ field: 'assignee', message: err.message }]);
+          }
+          throw err;
+        });
+        const loaded = await getCaseWithLifecycle(deps.db.sql, id);
+        const state = stateOf(loaded!.row, loaded!.lifecycle, svc);
+        return c.json({ caseId: id, event: done.event, noteId: done.note?.id ?? null, version: loaded!.row.version, ...(await next(user, id, state)).next }, 200);
       }
 
       const result = await translateErrors(() => perform(id, request, permission.actor));

@@ -5,8 +5,10 @@ import { z } from 'zod';
 import { canSeeCase, departmentScope, STAFF_AREAS } from '../../../core/auth/permissions';
 import { provisionalNote, stillProvisional } from '../../../core/cases/calendar-coverage';
 import { stateOf } from '../../../core/cases/case-state';
-import { getCaseWithLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
+import { CASE_SORT_KEYS, getCaseWithLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
+import { indexUnindexedCases, queryLexemes } from '../../../core/cases/search';
 import { listMessagesForCase } from '../../../core/db/messages';
+import { countOpenInstructions, listCaseNotes, listDepartmentStaff } from '../../../core/db/case-work';
 import { listCaseTimers } from '../../../core/db/sla-timers';
 import { requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
@@ -14,6 +16,8 @@ import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 import { caseActionRoutes } from './actions';
 import { caseContactRoutes } from './contact';
+import { bulkRoutes } from './bulk';
+import { queueRoutes, suggestFor } from './queues';
 import { allowedFor, caseServiceDeps, idParam } from './service';
 
 const listQuery = z.object({
@@ -26,14 +30,35 @@ const listQuery = z.object({
   district: z.string().max(64).optional(),
   needsReview: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   overdue: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
-  q: z.string().trim().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
+  q: z.string().trim().max(100, '搜索词最多 100 字').optional(),
+  limit: z.coerce.number({ message: 'limit 须为数字' }).int('limit 须为整数').min(1, 'limit 至少为 1').max(200, 'limit 最多 200').default(50),
+  offset: z.coerce.number({ message: 'offset 须为数字' }).int('offset 须为整数').min(0, 'offset 不能为负').max(1_000_000, 'offset 过大').default(0),
+  /** keyset pagination: sort by one of the listed columns; the answer's nextCursor fetches the next page */
+  sort: z.enum(CASE_SORT_KEYS, { message: `排序字段须为以下之一：${CASE_SORT_KEYS.join('、')}` }).optional(),
+  dir: z.enum(['asc', 'desc'], { message: '排序方向须为 asc 或 desc' }).default('asc'),
+  cursor: z
+    .string()
+    .max(400, '分页游标无效')
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const parsed = cursorSchema.safeParse((() => { try { return JSON.parse(Buffer.from(v, 'base64url').toString('utf8')); } catch { return null; } })());
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: '分页游标无效，请从第一页重新查询' });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+}).refine((q) => !q.cursor || q.sort, { message: '使用分页游标时须同时给出排序字段 sort', path: ['cursor'] });
+const cursorSchema = z.object({ value: z.union([z.string().max(200), z.number(), z.null()]), id: z.number().int().positive() });
+export const encodeCursor = (c: { value: string | number | null; id: number }) => Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
 
 export function casesRoutes(deps: AppDeps) {
   const staff = requireStaff(deps, STAFF_AREAS.cases);
   return new Hono<StaffEnv>()
+    // before '/:id': /queues is no case id
+    .route('/', queueRoutes(deps))
+    .route('/', bulkRoutes(deps))
     .get('/', staff, validate('query', listQuery), async (c) => {
       const q = c.req.valid('query');
       const user = c.get('staff');
@@ -41,6 +66,8 @@ export function casesRoutes(deps: AppDeps) {
       if (scope !== undefined && q.department && q.department !== scope) {
         throw new ApiError('forbidden', '只能查看本单位的工单 (department users see only their own department’s cases)');
       }
+      // cases opened before search existed are indexed on the first search that could miss them
+      if (q.q) while ((await indexUnindexedCases(deps.db.sql)) > 0);
       const result = await listCases(deps.db.sql, {
         status: q.status,
         departmentCode: scope ?? q.department,
@@ -49,10 +76,12 @@ export function casesRoutes(deps: AppDeps) {
         needsReview: q.needsReview,
         overdue: q.overdue,
         q: q.q,
+        qLexemes: q.q ? queryLexemes(q.q) : undefined,
         limit: q.limit,
         offset: q.offset,
+        sort: q.sort ? { by: q.sort, dir: q.dir, after: q.cursor } : undefined,
       });
-      return c.json(result);
+      return c.json({ total: result.total, items: result.items, nextCursor: result.nextCursor ? encodeCursor(result.nextCursor) : null });
     })
     .get('/:id', staff, validate('param', idParam), async (c) => {
       const { id } = c.req.valid('param');
@@ -61,8 +90,9 @@ export function casesRoutes(deps: AppDeps) {
       const { row } = loaded;
       const user = c.get('staff');
       if (!canSeeCase(user, row.departmentCode)) throw new ApiError('forbidden', '只能查看本单位的工单 (not your department’s case)');
-      const [events, messages, timers] = await Promise.all([
+      const [events, messages, timers, notes, openInstructions] = await Promise.all([
         listCaseEvents(deps.db.sql, id), listMessagesForCase(deps.db.sql, id), listCaseTimers(deps.db.sql, id),
+        listCaseNotes(deps.db.sql, id), countOpenInstructions(deps.db.sql, id),
       ]);
       // row and state from one snapshot: the version the dashboard sends back belongs to these actions
       const state = stateOf(row, loaded.lifecycle, caseServiceDeps(deps));
@@ -78,7 +108,14 @@ export function casesRoutes(deps: AppDeps) {
           designated: state.designated, reopenCount: state.reopenCount, mergedInto: state.mergedInto,
         },
         /** what this user may do now, each with the fields it asks for: the dashboard renders exactly these */
-        actions: allowedFor(deps, user, state, messages.length),
+        actions: allowedFor(deps, user, state, messages.length, openInstructions),
+        /** 待派单: no department has the case; the departments the routing table suggests and why (a department that returned it is marked) */
+        suggestions: state.ownerDepartmentId === null && (state.status === 'received' || state.status === 'returned')
+          ? suggestFor(deps, row, state.returnedBy)
+          : [],
+        /** internal: notes, leaders' 批示 and the department's answers (staff only, never in a resident's view) */
+        notes,
+        openInstructions,
         timers,
         events,
         messages: messages.map((m) => ({
@@ -93,5 +130,13 @@ export function casesRoutes(deps: AppDeps) {
       });
     })
     .route('/', caseContactRoutes(deps))
+    // whom the case may be assigned to: the active staff of its department
+    .get('/:id/assignees', staff, validate('param', idParam), async (c) => {
+      const { id } = c.req.valid('param');
+      const loaded = await getCaseWithLifecycle(deps.db.sql, id);
+      if (!loaded) throw new ApiError('not_found', `no case ${id}`);
+      if (!canSeeCase(c.get('staff'), loaded.row.departmentCode)) throw new ApiError('forbidden', '只能查看本单位的工单 (not your department’s case)');
+      return c.json({ items: loaded.row.departmentCode ? await listDepartmentStaff(deps.db.sql, loaded.row.departmentCode) : [] });
+    })
     .route('/', caseActionRoutes(deps));
 }

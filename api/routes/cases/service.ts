@@ -14,9 +14,9 @@ export function caseServiceDeps(deps: AppDeps): CaseServiceDeps {
 }
 
 /** The actions this user may take on the case now (returned with the case and after each action). */
-export function allowedFor(deps: AppDeps, user: StaffUser, state: CaseState, messageCount: number): ActionDescription[] {
+export function allowedFor(deps: AppDeps, user: StaffUser, state: CaseState, messageCount: number, openInstructions = 0): ActionDescription[] {
   const { policy, calendar } = caseServiceDeps(deps);
-  return allowedActions(user, state, { policy, calendar, at: new Date(), messageCount });
+  return allowedActions(user, state, { policy, calendar, at: new Date(), messageCount, openInstructions });
 }
 
 /** Runs a case-service call, turning its domain errors into the API's. */

@@ -135,7 +135,7 @@ export function messagesRoutes(deps: AppDeps) {
     .get('/:trackingNo', validate('param', trackingParam), validate('query', statusQuery), async (c) => {
       const { code } = c.req.valid('query');
       const { trackingNo } = c.req.valid('param');
-      const status = await withCodeAttempt(c, deps, trackingNo, () => getResidentStatus(deps.db.sql, trackingNo, code));
+      const status = await withCodeAttempt(c, deps, trackingNo, () => getResidentStatus(deps.db.sql, trackingNo, code, deps.shipped.sla.calendar));
       if (!status) throw new ApiError('not_found', '没有找到该留言，请核对受理编号和查询码 (no message with that tracking number and query code)');
       return c.json(status);
     });

@@ -1,10 +1,9 @@
 // What a resident does with their tracking number and 查询码: rate the reply (回访; 不满意 reopens
-// the case), supply the information a paused case waits for, and read whether the deadline is 暂定.
+// the case) and supply the information a paused case waits for. Whether the deadline is 暂定 comes with
+// the status itself (GET /api/v1/messages/:trackingNo, core/messages/status.ts).
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { actOnCase } from '../../../core/cases/act-on-case';
-import { provisionalNote, stillProvisional } from '../../../core/cases/calendar-coverage';
-import { getAnsweringCase } from '../../../core/db/cases';
 import { RATINGS, type CaseAction } from '../../../core/cases/lifecycle';
 import { getMessageByTrackingNo } from '../../../core/db/messages';
 import { sameCode } from '../../../core/messages/status';
@@ -24,7 +23,6 @@ const ratingBody = z.object({
   comment: z.string().trim().max(2000).optional(),
 });
 const supplementBody = z.object({ code, text: z.string().trim().min(2).max(5000) });
-const codeQuery = z.object({ code });
 const trackingParam = z.object({ trackingNo: z.string().regex(/^MS\d{13}$/, '受理编号格式不正确') });
 
 export function residentRoutes(deps: AppDeps) {
@@ -39,14 +37,6 @@ export function residentRoutes(deps: AppDeps) {
   }
 
   return new Hono<AppEnv>()
-    // the resident's deadline and whether it is provisional (counted on the statutory holidays of a year not announced yet)
-    .get('/:trackingNo/deadline', validate('param', trackingParam), validate('query', codeQuery), async (c) => {
-      const m = await getMessageByTrackingNo(deps.db.sql, c.req.valid('param').trackingNo);
-      if (!m || !sameCode(m.queryCode, c.req.valid('query').code)) throw new ApiError('not_found', '没有找到该留言，请核对受理编号和查询码 (no message with that tracking number and query code)');
-      const answering = m.caseId ? await getAnsweringCase(deps.db.sql, m.caseId) : undefined;
-      const years = stillProvisional(answering?.provisionalYears ?? [], deps.shipped.sla.calendar);
-      return c.json({ dueAt: answering?.dueAt ?? null, provisional: years.length > 0, provisionalYears: years, note: provisionalNote(years) });
-    })
     .post('/:trackingNo/rating', validate('param', trackingParam), validate('json', ratingBody), async (c) => {
       const b = c.req.valid('json');
       const { caseId, actor } = await residentCase(c, c.req.valid('param').trackingNo, b.code);

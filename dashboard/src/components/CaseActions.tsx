@@ -9,7 +9,7 @@ import { useSession } from '../session';
 
 type Body = Record<string, string | number | boolean>;
 
-function post(detail: CaseDetail, a: AllowedAction, values: Body): Promise<ActionOutcome> {
+export function postAction(detail: CaseDetail, a: AllowedAction, values: Body): Promise<ActionOutcome> {
   // the version the user saw: a case changed meanwhile is a 409 conflict, not a silent overwrite
   const json: Body = { ...values, ...a.fixed, version: detail.case.version };
   return call(v1.cases[':id'][':action'].$post({ param: { id: String(detail.case.id), action: a.route }, json }));
@@ -35,7 +35,7 @@ function ReplyBox({ detail, action, onDone }: { detail: CaseDetail; action: Allo
     setBusy(true);
     setError(null);
     try {
-      const outcome = await post(detail, action, { [field.name]: text });
+      const outcome = await postAction(detail, action, { [field.name]: text });
       setText('');
       onDone(outcome);
     } catch (err) {
@@ -80,6 +80,8 @@ function FieldControl({ field, detail, value, set }: { field: ActionField; detai
           {session!.reference.departments.filter((d) => d.kind !== 'centre').map((d) => <option key={d.code} value={d.code}>{d.name}</option>)}
         </select>
       );
+    case 'person':
+      return <PersonSelect name={field.name} caseId={detail.case.id} value={value} set={set} />;
     case 'message':
       return (
         <select name={field.name} value={value} onChange={(e) => set(e.target.value)}>
@@ -95,6 +97,20 @@ function FieldControl({ field, detail, value, set }: { field: ActionField; detai
     default:
       return <input name={field.name} maxLength={field.maxLength ?? undefined} value={value} onChange={(e) => set(e.target.value)} />;
   }
+}
+
+/** The people of the case's department (指派经办人). */
+function PersonSelect({ name, caseId, value, set }: { name: string; caseId: number; value: string; set: (v: string) => void }) {
+  const [people, setPeople] = useState<{ username: string; displayName: string }[]>([]);
+  useEffect(() => {
+    call(v1.cases[':id'].assignees.$get({ param: { id: String(caseId) } })).then((r) => setPeople(r.items), () => setPeople([]));
+  }, [caseId]);
+  return (
+    <select name={name} value={value} onChange={(e) => set(e.target.value)}>
+      <option value="">请选择</option>
+      {people.map((p) => <option key={p.username} value={p.username}>{p.displayName}（{p.username}）</option>)}
+    </select>
+  );
 }
 
 /** The body a form's values make: numbers for numeric widgets, empty fields left out. */
@@ -119,13 +135,13 @@ export function CaseActions({ detail, actions, onDone }: { detail: CaseDetail; a
 
   const replies = actions.filter((a) => a.fields.some((f) => f.widget === 'reply'));
   const buttons = actions.filter((a) => !replies.includes(a));
-  if (!actions.length) return session?.user?.role === 'leader' ? <p className="muted small">督办领导账号只能查看。</p> : null;
+  if (!actions.length) return session?.user?.role === 'leader' ? <p className="muted small">督办领导账号只能查看和批示。</p> : null;
 
   const run = async (a: AllowedAction) => {
     setBusy(true);
     setError(null);
     try {
-      const outcome = await post(detail, a, bodyOf(a, values));
+      const outcome = await postAction(detail, a, bodyOf(a, values));
       setActive(null);
       setValues({});
       onDone(outcome);

@@ -8,7 +8,8 @@ import { countdown, fmtTime } from '../format';
 import { useT } from '../i18n';
 import { CHANNEL_LABELS, DEADLINE_LABELS, SENTIMENT_LABELS, STATUS_LABELS, TIMER_DEADLINE_LABELS, TIMER_LABELS, URGENCY_LABELS } from '../labels';
 import { useSession } from '../session';
-import { CaseActions } from './CaseActions';
+import { CaseActions, postAction } from './CaseActions';
+import { CaseNotes } from './CaseNotes';
 import { CaseTimeline } from './CaseTimeline';
 import { ContactPanel } from './ContactPanel';
 
@@ -74,17 +75,24 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
               {c.returnCount > 0 && <span className="tag warn">退单 {c.returnCount} 次</span>}
               {c.reopenCount > 0 && <span className="tag warn">重办 {c.reopenCount} 次</span>}
               {detail.lifecycle.pendingExtension && <span className="tag warn">延期待批 {detail.lifecycle.pendingExtension.workingDays} 个工作日</span>}
+              {c.replyPending && <span className="tag warn" data-testid="reply-pending">答复待审核</span>}
+              {detail.openInstructions > 0 && <span className="tag bad">领导批示待答复</span>}
+              {detail.provisionalNote && <span className="tag warn">暂定</span>}
             </div>
             <dl className="facts">
-              <dt>{t('承办单位')}</dt><dd>{departmentName(c.departmentCode)}</dd>
+              <dt>{t('承办单位')}</dt><dd>{c.departmentCode ? departmentName(c.departmentCode) : '待派单'}</dd>
+              {c.assignee && <><dt>经办人</dt><dd data-testid="assignee">{c.assignee}</dd></>}
               <dt>{t('分类')}</dt><dd>{c.category ?? '—'} · {c.requestType ?? '—'}</dd>
               <dt>{t('情感')}</dt><dd>{SENTIMENT_LABELS[c.sentiment ?? 'unknown'] ?? c.sentiment}</dd>
               <dt>{t('地址')}</dt><dd>{[c.district, c.street].filter(Boolean).join(' ') || '—'}{c.address ? `（${c.address}）` : ''}</dd>
               <dt>{t('渠道')}</dt><dd>{CHANNEL_LABELS[c.channel] ?? c.channel} · {fmtTime(c.createdAt)}</dd>
             </dl>
 
+            {detail.suggestions.length > 0 && <Suggestions detail={detail} actions={actions} onDone={acted} />}
+
             <section>
               <h3>{t('办理时限')}</h3>
+              {!detail.deadlines && <p className="muted small">尚未派单，派单后开始计时。</p>}
               <ul className="deadlines">
                 {(['acceptance', 'response', 'resolution'] as const).map((k) => {
                   const d = detail.deadlines?.[k];
@@ -128,6 +136,7 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
             {c.replyText && (
               <section>
                 <h3>{t('答复')}</h3>
+                {c.replyPending && <p className="advice warn small">此答复须经协调中心审核，审核通过后才发给诉求人。</p>}
                 <p className="reply">{c.replyText}</p>
                 {c.rating && <p><b>回访评价：</b>{c.rating}</p>}
               </section>
@@ -137,6 +146,8 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
 
             <CaseActions detail={detail} actions={actions} onDone={acted} />
 
+            <CaseNotes notes={detail.notes} />
+
             <section>
               <h3>{t('办理记录')}</h3>
               <CaseTimeline events={detail.events} />
@@ -145,5 +156,41 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
         )}
       </aside>
     </div>
+  );
+}
+
+/** 待派单: the routing table's suggestions and why; one click dispatches (or designates, when only the centre may) to one. */
+function Suggestions({ detail, actions, onDone }: { detail: CaseDetail; actions: AllowedAction[]; onDone: (o: ActionOutcome) => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // the action the server offers for sending the case to a department: 派单, else 指定承办
+  const send = actions.find((a) => a.key === 'dispatch') ?? actions.find((a) => a.key === 'designate');
+  const go = async (department: string) => {
+    if (!send) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onDone(await postAction(detail, send, { departmentId: department }));
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section data-testid="suggestions">
+      <h3>建议承办单位</h3>
+      {detail.lifecycle.returnCount > 0 && <p className="small muted">已退单 {detail.lifecycle.returnCount} 次{detail.lifecycle.awaitingDesignation ? '，须由协调中心指定承办' : ''}。</p>}
+      <ul className="suggestions">
+        {detail.suggestions.map((s) => (
+          <li key={s.department} data-department={s.department}>
+            <b>{s.name}</b> {s.returnedBefore && <span className="tag warn">曾退回</span>}
+            <div className="small muted">{s.reason}</div>
+            {send && <button className="primary small" disabled={busy} data-suggest={s.department} onClick={() => void go(s.department)}>{send.label}至{s.name}</button>}
+          </li>
+        ))}
+      </ul>
+      {error && <p className="error" role="alert">{error}</p>}
+    </section>
   );
 }

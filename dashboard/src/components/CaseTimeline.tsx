@@ -39,6 +39,14 @@ function detailOf(e: CaseEvent, dept: (c: string | null) => string): string {
       return [s('rating'), d.resolved === true ? '已解决' : d.resolved === false ? '未解决' : null, s('comment')].filter(Boolean).join(' · ');
     case 'reminded': case 'overdue': case 'escalated':
       return `${TIMER_DEADLINE_LABELS[s('deadline') ?? ''] ?? ''}时限 ${fmtTime(s('dueAt'))}`;
+    case 'replied':
+      return d.pendingReview === true ? '须经协调中心审核，审核通过后才发给诉求人' : d.late === true ? '超时' : '';
+    case 'urged':
+      return s('reason') ?? '';
+    case 'assigned':
+      return s('assignee') ?? '';
+    case 'awaiting-dispatch':
+      return s('reason') ?? '';
     case 'merged':
       return d.intoCaseId ? `并入工单 #${d.intoCaseId}` : d.confidence ? `相似度 ${Math.round(Number(d.confidence) * 100)}%` : '';
     case 'deadlines-recomputed':

@@ -94,8 +94,9 @@ export function StatusPage({ params }: { params: string[] }) {
     setError(null);
     try {
       const req = { param: { trackingNo: trackingNo.trim() }, query: { code: code.trim() } };
-      setResult(await call(v1.messages[':trackingNo'].$get(req)));
-      setProvisional((await call(v1.messages[':trackingNo'].deadline.$get(req)).catch(() => null))?.note ?? null);
+      const status = await call(v1.messages[':trackingNo'].$get(req));
+      setResult(status);
+      setProvisional(status.deadlineNote);
     } catch (err) {
       setResult(null);
       setProvisional(null);
@@ -138,7 +139,8 @@ export function StatusPage({ params }: { params: string[] }) {
           {result.canRate && result.stage === 'closed' && !result.rating && <RateForm status={result} code={code.trim()} onDone={() => done('感谢您的评价！')} />}
           {result.stage === 'waiting' && <SupplementForm status={result} code={code.trim()} onDone={() => done('已收到您的补充信息。')} />}
           <h3>办理过程</h3>
-          <ol className="timeline">
+          {/* only what the resident received: the server leaves out replies held for review and internal steps */}
+          <ol className="timeline" data-testid="resident-history">
             {result.history.map((h, i) => (
               <li key={i}><span className="when">{fmtTime(h.at)}</span> {h.label}</li>
             ))}

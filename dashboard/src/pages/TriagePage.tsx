@@ -1,5 +1,6 @@
 // 人工复核: cases the NLP was unsure of, with its predictions and confidence; staff correct or confirm.
-import { useState } from 'react';
+// Keyboard: j/k move between cases, a accepts the reading as shown (确认, or the correction made), Enter opens the case.
+import { useEffect, useRef, useState } from 'react';
 import { call, messageOf, v1, type Correction, type TriageItem } from '../api';
 import { pct } from '../format';
 import { useT } from '../i18n';
@@ -11,7 +12,9 @@ function confClass(c: number | null): string {
   return c === null ? '' : c < 0.5 ? 'low' : c < 0.8 ? 'mid' : 'high';
 }
 
-function TriageRow({ item, categories, onDone }: { item: TriageItem; categories: string[]; onDone: () => void }) {
+function TriageRow({ item, categories, onDone, focused, register, onFocus }: {
+  item: TriageItem; categories: string[]; onDone: () => void; focused: boolean; register: (submit: () => void) => void; onFocus: () => void;
+}) {
   const { t } = useT();
   const { session, departmentName } = useSession();
   // the server's lists, sent with the session
@@ -38,9 +41,10 @@ function TriageRow({ item, categories, onDone }: { item: TriageItem; categories:
       setBusy(false);
     }
   };
+  register(() => { if (!busy) void submit(); });
   const changed = v.category !== (item.category ?? '') || v.requestType !== oneOf(REQUEST_TYPES, item.requestType) || v.urgency !== oneOf(URGENCIES, item.urgency) || v.sentiment !== oneOf(SENTIMENTS, item.sentiment);
   return (
-    <div className="card triage-item" data-testid="triage-item">
+    <div className={`card triage-item ${focused ? 'focused' : ''}`} data-testid="triage-item" data-case-id={item.id} aria-selected={focused} onClick={onFocus}>
       <div className="small muted">
         <span className="mono">{item.trackingNo}</span> · {CHANNEL_LABELS[item.channel] ?? item.channel} · {item.district ?? '区县未识别'} · {departmentName(item.departmentCode)}
       </div>
@@ -88,13 +92,36 @@ export function TriagePage() {
   const [page, setPage] = useState(0);
   const [refresh, setRefresh] = useState(0);
   const { data, error } = usePoll(() => call(v1.triage.$get({ query: { limit: '20', offset: String(page * 20) } })), 30_000, [page, refresh]);
+  const [cursor, setCursor] = useState(0);
+  const submitters = useRef(new Map<number, () => void>());
+  const items = data?.items ?? [];
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const el = e.target as HTMLElement | null;
+      if (!items.length || e.metaKey || e.ctrlKey || e.altKey || (el && ['INPUT', 'TEXTAREA'].includes(el.tagName))) return;
+      const at = Math.min(cursor, items.length - 1);
+      if (e.key === 'j') setCursor(Math.min(items.length - 1, at + 1));
+      else if (e.key === 'k') setCursor(Math.max(0, at - 1));
+      else if (e.key === 'a') submitters.current.get(items[at].id)?.();
+      else if (e.key === 'Enter' && el?.tagName !== 'SELECT' && el?.tagName !== 'BUTTON') window.location.hash = `#/queue/${items[at].id}`;
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+  useEffect(() => {
+    document.querySelectorAll('[data-testid="triage-item"]')[cursor]?.scrollIntoView?.({ block: 'nearest' });
+  }, [cursor]);
   return (
     <div>
       <h2>{t('人工复核')} {data && <small className="muted">{t('共')} {data.total} {t('件')}</small>}</h2>
       <p className="muted small">智能分析置信度较低的工单，按置信度从低到高排列。确认或更正后，结果写入工单并作为训练标注保存。</p>
+      <p className="muted small keys">键盘：<kbd>j</kbd>/<kbd>k</kbd> 上下移动 · <kbd>a</kbd> 采纳（按当前显示确认） · <kbd>Enter</kbd> 打开工单</p>
       {error && <p className="error">{t('加载失败')}：{error}</p>}
-      {data?.items.map((item) => (
-        <TriageRow key={`${item.id}-${refresh}`} item={item} categories={session!.reference.categories} onDone={() => setRefresh((n) => n + 1)} />
+      {items.map((item, i) => (
+        <TriageRow key={`${item.id}-${refresh}`} item={item} categories={session!.reference.categories} onDone={() => setRefresh((n) => n + 1)}
+          focused={i === Math.min(cursor, items.length - 1)} register={(fn) => submitters.current.set(item.id, fn)} onFocus={() => setCursor(i)} />
       ))}
       {data && !data.items.length && <p className="muted">没有待复核的工单。</p>}
       {data && data.total > 20 && (
