@@ -12,6 +12,7 @@ import { channelsRoutes } from './routes/channels';
 import { healthRoutes } from './routes/health';
 import { messagesRoutes } from './routes/messages';
 import { metricsRoutes } from './routes/metrics';
+import { OPEN311_BASE, open311Routes } from './routes/open311';
 import { residentRoutes } from './routes/resident';
 import { sessionRoutes } from './routes/session';
 import { statsRoutes } from './routes/stats';
@@ -68,7 +69,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/v1/stats', topicsRoutes(deps))
     .route('/api/v1/session', sessionRoutes(deps))
     .route('/api/v1/cases', casesRoutes(deps))
-    .route('/api/v1/triage', triageRoutes(deps));
+    .route('/api/v1/triage', triageRoutes(deps))
+    .route(OPEN311_BASE, open311Routes(deps));
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'no such endpoint');
   });

@@ -30,7 +30,8 @@ export const portalFormSchema = z
     district: z.string().trim().max(20).optional(),
     street: z.string().trim().max(40).optional(),
     address: z.string().trim().max(200).optional(),
-    isPublic: z.boolean().default(true),
+    /** 同意公开: consent to the public board; default no */
+    isPublic: z.boolean().default(false),
     location: z
       .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), label: z.string().max(200).optional() })
       .optional(),
