@@ -1,5 +1,4 @@
 // Builds the Hono app without listening: tests call app.request() in-process.
-import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -7,6 +6,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppDeps, AppEnv } from './deps';
 import { ApiError, errorHandler } from './errors';
+import { serveDashboard } from './static';
+import { docsRoutes } from './openapi/docs-routes';
+import { boardRoutes } from './routes/board';
 import { casesRoutes } from './routes/cases';
 import { channelsRoutes } from './routes/channels';
 import { healthRoutes } from './routes/health';
@@ -70,16 +72,15 @@ export function createApp(deps: AppDeps) {
     .route('/api/v1/session', sessionRoutes(deps))
     .route('/api/v1/cases', casesRoutes(deps))
     .route('/api/v1/triage', triageRoutes(deps))
-    .route(OPEN311_BASE, open311Routes(deps));
+    .route(OPEN311_BASE, open311Routes(deps))
+    .route('/api/docs', docsRoutes())
+    .route('/api/v1/board', boardRoutes(deps));
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'no such endpoint');
   });
 
   if (deps.dashboardDir && existsSync(path.join(deps.dashboardDir, 'index.html'))) {
-    const root = path.relative(process.cwd(), deps.dashboardDir) || '.';
-    app.use('/*', serveStatic({ root }));
-    // client-side routes fall back to the app shell
-    app.get('*', serveStatic({ root, path: 'index.html' }));
+    serveDashboard(app, deps.dashboardDir);
   }
   const onError = errorHandler(deps.logger);
   app.notFound((c) => onError(new ApiError('not_found', 'not found'), c));

@@ -15,7 +15,7 @@ import { validate } from '../../validate';
 import { caseActionRoutes } from './actions';
 import { allowedFor, caseServiceDeps, idParam } from './service';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   status: z
     .string()
     .optional()

@@ -38,8 +38,8 @@ export const portalFormSchema = z
   })
   .strict();
 
-const trackingParam = z.object({ trackingNo: z.string().regex(/^MS\d{13}$/, '受理编号格式不正确 (MS followed by 13 digits)') });
-const statusQuery = z.object({ code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, '查询码为 6 位字母或数字') });
+export const trackingParam = z.object({ trackingNo: z.string().regex(/^MS\d{13}$/, '受理编号格式不正确 (MS followed by 13 digits)') });
+export const statusQuery = z.object({ code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, '查询码为 6 位字母或数字') });
 
 /** The portal form as the route's typed input: malformed JSON is kept as a reject, a bad form is a 400 with field messages. */
 function portalForm(deps: AppDeps) {

@@ -5,7 +5,7 @@ import { getHotTopics } from '../../../core/analytics/hot-topics';
 import type { AppDeps, AppEnv } from '../../deps';
 import { validate } from '../../validate';
 
-const topicsQuery = z.object({
+export const topicsQuery = z.object({
   days: z.coerce.number().int().min(1).max(90).default(7),
   limit: z.coerce.number().int().min(1).max(50).default(10),
   minVolume: z.coerce.number().int().min(1).max(1000).default(2),

@@ -15,8 +15,7 @@ const coordinate = (min: number, max: number, what: string) =>
     .optional();
 
 /** The POST fields of GeoReport v2 (attribute[code] collected into `attributes`). */
-export const open311RequestSchema = z
-  .object({
+export const open311RequestFields = z.object({
     api_key: z.string().optional(),
     jurisdiction_id: optional(100, 'jurisdiction_id '),
     service_code: z.string({ error: '缺少 service_code (service_code is required)' }).trim().min(1, '缺少 service_code (service_code is required)').max(100),
@@ -39,8 +38,10 @@ export const open311RequestSchema = z
     description: z.string({ error: '请填写问题描述 description (description is required)' }).trim().min(5, '问题描述至少 5 个字 (description: at least 5 characters)').max(5000, '问题描述最多 5000 个字'),
     media_url: z.string().trim().url('media_url 须为网址 (must be a URL)').max(1000).optional().or(z.literal('').transform(() => undefined)),
     attributes: z.record(z.string(), z.union([z.string().max(1000), z.array(z.string().max(1000))])).default({}),
-  })
-  .superRefine((v, ctx) => {
+});
+
+/** The fields with the rules that join them: a location, both coordinates, the attributes' values. */
+export const open311RequestSchema = open311RequestFields.superRefine((v, ctx) => {
     if ((v.lat === undefined) !== (v.long === undefined)) ctx.addIssue({ code: 'custom', path: [v.lat === undefined ? 'lat' : 'long'], message: 'lat 与 long 须同时提供 (give both lat and long)' });
     if (v.lat === undefined && !v.address_string && !v.address_id) {
       ctx.addIssue({ code: 'custom', path: ['lat'], message: '须提供位置：lat/long 或 address_string (a location is required: lat & long, or address_string)' });
