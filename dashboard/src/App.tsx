@@ -2,6 +2,7 @@ import { useEffect, useState, type ComponentType } from 'react';
 import type { StaffArea } from './api';
 import { LangProvider, useT } from './i18n';
 import { ROLE_LABELS } from './labels';
+import { BoardPage } from './pages/BoardPage';
 import { LeadersPage } from './pages/LeadersPage';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
@@ -26,6 +27,7 @@ const PAGES: PageDef[] = [
   { path: 'leaders', label: '领导驾驶舱', component: LeadersPage },
   { path: 'status', label: '进度查询', component: StatusPage },
   { path: 'submit', label: '我要留言', component: SubmitPage },
+  { path: 'board', label: '公开留言选登', component: BoardPage },
 ];
 
 function useHashPath(): string[] {

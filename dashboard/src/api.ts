@@ -93,3 +93,4 @@ export type ResidentStatus = Ok<(typeof v1.messages)[':trackingNo']['$get']>;
 export type Accepted = InferResponseType<typeof v1.messages.$post>;
 export type PortalForm = InferRequestType<typeof v1.messages.$post>['json'];
 export type ResidentRating = InferRequestType<(typeof v1.messages)[':trackingNo']['rating']['$post']>['json']['rating'];
+export type BoardPage = Ok<typeof v1.board.$get>;

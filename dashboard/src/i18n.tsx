@@ -4,7 +4,7 @@ import { createContext, useContext, useState, type ReactNode } from 'react';
 export type Lang = 'zh' | 'en';
 
 const EN: Record<string, string> = {
-  总览: 'Overview', 工单队列: 'Case queue', 人工复核: 'Review', 领导驾驶舱: 'Leaders', 进度查询: 'Track my message', 我要留言: 'Leave a message',
+  总览: 'Overview', 工单队列: 'Case queue', 人工复核: 'Review', 领导驾驶舱: 'Leaders', 进度查询: 'Track my message', 我要留言: 'Leave a message', 公开留言选登: 'Public board',
   登录: 'Log in', 退出: 'Log out', 员工登录: 'Staff login', 芜湖市民诉求办理: 'Wuhu residents’ requests',
   在办: 'Open', 超期: 'Overdue', 待复核: 'To review', 待派单: 'To dispatch', 全部: 'All', 我的部门: 'My department',
   分类: 'Category', 区县: 'District', 承办单位: 'Department', 搜索: 'Search', 状态: 'Status', 时限: 'Deadline', 编号: 'No.', 标题: 'Title',
