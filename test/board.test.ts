@@ -2,6 +2,8 @@
 // masked in the raw response body (name, phone, ID number), also for search; paginated.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCase } from '../core/cases/act-on-case';
+import { hotlineOrderSchema, hotlineOrderToIncoming } from '../core/channels/hotline/order';
+import { incomingMessageSchema } from '../core/messages/incoming';
 import { InProcessQueue } from '../core/queue/in-process';
 import { postJson, testApp } from './support/app';
 import { openTestCase, serviceDeps } from './support/cases';
@@ -119,5 +121,15 @@ describe('public board', () => {
     const withConsent = (await (await postJson(app, '/api/v1/messages', { ...form, isPublic: true })).json()) as { trackingNo: string };
     const rows = await db.sql<{ trackingNo: string; isPublic: boolean }[]>`SELECT tracking_no, is_public FROM messages WHERE tracking_no IN ${db.sql([without.trackingNo, withConsent.trackingNo])}`;
     expect(Object.fromEntries(rows.map((r) => [r.trackingNo, r.isPublic]))).toEqual({ [without.trackingNo]: false, [withConsent.trackingNo]: true });
+  });
+
+  it('the hotline work order carries the operator\'s consent question; no answer is no, as on every channel', () => {
+    const order = { orderNo: 'WH-1', callTime: '2026-03-02 09:15:00', callerPhone: '13905531234', content: '来电反映路灯不亮，请处理。' };
+    const asked = hotlineOrderToIncoming(hotlineOrderSchema.parse({ ...order, publicConsent: true }), '{}');
+    const notAsked = hotlineOrderToIncoming(hotlineOrderSchema.parse(order), '{}');
+    expect(asked.isPublic).toBe(true);
+    expect(notAsked.isPublic).toBe(false);
+    const { isPublic: _omit, ...rest } = notAsked;
+    expect(incomingMessageSchema.parse(rest).isPublic).toBe(false);
   });
 });
