@@ -9,7 +9,7 @@ const SYNC_BATCH = 500;
 function entryOf(s: BoardSource) {
   const title = maskForPublic(s.title, s.known);
   const body = maskForPublic(s.summary, s.known) ?? '';
-  const reply = maskForPublic(s.replyText, s.known);
+  const reply = maskForPublic(s.replyText, s.known, [s.departmentPhone]);
   return {
     caseId: s.caseId, trackingNo: s.trackingNo, title, body, reply, category: s.category, district: s.district, department: s.department,
     status: s.status, rating: s.rating, receivedAt: s.receivedAt, repliedAt: s.repliedAt, caseUpdatedAt: s.updatedAt,

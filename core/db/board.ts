@@ -13,6 +13,8 @@ export interface BoardSource {
   category: string | null;
   district: string | null;
   department: string | null;
+  /** the department's public phone, which its reply may give */
+  departmentPhone: string | null;
   status: string;
   rating: string | null;
   receivedAt: Date;
@@ -25,7 +27,7 @@ export interface BoardSource {
 /** Eligible cases whose board entry is missing or older than the case (at most `limit`). */
 export async function listStaleBoardSources(sql: Db, limit: number): Promise<BoardSource[]> {
   const rows = await sql<BoardSource[]>`
-    SELECT c.id AS case_id, c.tracking_no, c.title, c.summary, c.reply_text, c.category, c.district, d.name AS department,
+    SELECT c.id AS case_id, c.tracking_no, c.title, c.summary, c.reply_text, c.category, c.district, d.name AS department, d.phone AS department_phone,
       c.status, c.rating, m.received_at, c.replied_at, c.updated_at,
       (SELECT array_agg(x) FROM messages k, LATERAL (VALUES (k.contact_name), (k.contact_phone), (k.contact_handle)) v(x) WHERE k.case_id = c.id AND x IS NOT NULL) AS known
     FROM cases c

@@ -73,6 +73,7 @@ export interface Open311RequestRow {
   awaitingDesignation: boolean | null;
   merged: boolean;
   department: string | null;
+  departmentPhone: string | null;
   replyText: string | null;
   resolveDueAt: Date | null;
   updatedAt: Date | null;
@@ -98,7 +99,7 @@ export async function listOpen311Requests(sql: Db, f: Open311RequestFilter): Pro
     SELECT m.tracking_no, m.channel, m.received_at, m.body, m.contact_name, m.contact_phone, m.contact_handle, coalesce(c.address, m.address) AS address, m.location,
       m.state AS message_state, r.service_code AS requested_service, r.media_url,
       a.status AS case_status, c.category, a.resolved, a.awaiting_designation, (c.merged_into IS NOT NULL) AS merged,
-      d.name AS department, a.reply_text, a.resolve_due_at, a.updated_at
+      d.name AS department, d.phone AS department_phone, a.reply_text, a.resolve_due_at, a.updated_at
     FROM messages m
     LEFT JOIN open311_requests r ON m.channel = 'open311' AND r.token = m.external_id
     LEFT JOIN cases c ON c.id = m.case_id

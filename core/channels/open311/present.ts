@@ -39,7 +39,7 @@ export function presentRequest(r: Open311RequestRow, extensions: boolean): GeoRe
   return {
     service_request_id: r.trackingNo,
     status,
-    status_notes: maskForPublic(r.replyText, known),
+    status_notes: maskForPublic(r.replyText, known, [r.departmentPhone]),
     service_name: service?.service_name ?? null,
     service_code: service?.service_code ?? null,
     description: maskForPublic(r.body, known) ?? '',
