@@ -16,23 +16,32 @@ const USAGE = `usage: npm run --silent cli -- open311 key <add|list|revoke> [--n
 
 const NAME_RE = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
 
-/** The command's work on a database, apart from opening it (tests call this). */
-export async function open311KeyCommand(sql: Db, argv: string[], out: { log: (s: string) => void; error: (s: string) => void }): Promise<number> {
+type Verb = 'add' | 'list' | 'revoke';
+
+/** The arguments, checked before any database is opened; bad usage throws UsageError (exit 2). */
+export function readOpen311Args(argv: string[]): { verb: Verb; name?: string } {
   const { values, positionals } = parseCommandArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   const [what, verb, ...extra] = positionals;
   if (what !== 'key') throw new UsageError(what ? `unknown subcommand "${what}" (未知的子命令 "${what}")` : 'the subcommand is missing (缺少子命令: key)');
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}" (多余的参数 "${extra[0]}")`);
-  const needName = () => {
-    if (!values.name) throw new UsageError('--name is required (缺少 --name)');
-    if (!NAME_RE.test(values.name)) throw new UsageError(`--name "${values.name}": letters, digits, space . _ - only, at most 64 (名称只能含字母、数字、空格和 . _ -)`);
-    return values.name;
-  };
+  if (verb !== 'add' && verb !== 'list' && verb !== 'revoke') {
+    throw new UsageError(verb ? `unknown action "${verb}" (未知操作 "${verb}")` : 'the action is missing (缺少操作: add, list or revoke)');
+  }
+  if (verb === 'list') return { verb };
+  if (!values.name) throw new UsageError('--name is required (缺少 --name)');
+  if (!NAME_RE.test(values.name)) throw new UsageError(`--name "${values.name}": letters, digits, space . _ - only, at most 64 (名称只能含字母、数字、空格和 . _ -)`);
+  return { verb, name: values.name };
+}
+
+/** The command's work on a database, apart from opening it (tests call this). */
+export async function open311KeyCommand(sql: Db, argv: string[], out: { log: (s: string) => void; error: (s: string) => void }): Promise<number> {
+  const { verb, name: given } = readOpen311Args(argv);
   switch (verb) {
     case 'add': {
-      const name = needName();
+      const name = given!;
       const made = await createOpen311Key(sql, name);
       if (!made) {
-        out.error(`open311: a key named "${name}" already exists (名称已存在); revoke it or choose another name`);
+        out.error(`open311: a key named "${name}" already exists, revoked or not (名称已存在，吊销后也不可重用); choose another name`);
         return 1;
       }
       out.log(made.key);
@@ -46,7 +55,7 @@ export async function open311KeyCommand(sql: Db, argv: string[], out: { log: (s:
       return 0;
     }
     case 'revoke': {
-      const name = needName();
+      const name = given!;
       if (!(await revokeOpen311Key(sql, name, new Date()))) {
         out.error(`open311: no active key named "${name}" (没有名为 "${name}" 的有效密钥)`);
         return 1;
@@ -54,8 +63,6 @@ export async function open311KeyCommand(sql: Db, argv: string[], out: { log: (s:
       out.error(`open311: key "${name}" revoked (已吊销)`);
       return 0;
     }
-    default:
-      throw new UsageError(verb ? `unknown action "${verb}" (未知操作 "${verb}")` : 'the action is missing (缺少操作: add, list or revoke)');
   }
 }
 
@@ -64,6 +71,7 @@ export const run = withUsage('open311', USAGE, async (argv) => {
     console.error(USAGE);
     return 0;
   }
+  readOpen311Args(argv); // usage errors before the database opens
   const config = getConfigOrExit();
   const db = await openDatabase(config, createLogger({ level: 'warn', name: 'minsheng-open311' }), { departments: loadShippedOrExit(config).departments });
   try {
