@@ -1,5 +1,4 @@
 // Builds the Hono app without listening: tests call app.request() in-process.
-import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -11,12 +10,16 @@ import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { alertsRoutes } from './routes/alerts';
 import { alertRulesRoutes } from './routes/alerts/rules';
+import { serveDashboard } from './static';
+import { docsRoutes } from './openapi/docs-routes';
+import { boardRoutes } from './routes/board';
 import { casesRoutes } from './routes/cases';
 import { channelsRoutes } from './routes/channels';
 import { healthRoutes } from './routes/health';
 import { messagesRoutes } from './routes/messages';
 import { metricsRoutes } from './routes/metrics';
 import { reportsRoutes } from './routes/reports';
+import { OPEN311_BASE, open311Routes } from './routes/open311';
 import { residentRoutes } from './routes/resident';
 import { sessionRoutes } from './routes/session';
 import { statsRoutes } from './routes/stats';
@@ -80,16 +83,16 @@ export function createApp(deps: AppDeps) {
     .route('/api/v1/triage', triageRoutes(deps))
     .route('/api/v1/alerts', alertsRoutes(deps))
     .route('/api/v1/alert-rules', alertRulesRoutes(deps))
-    .route('/api/v1/reports', reportsRoutes(deps));
+    .route('/api/v1/reports', reportsRoutes(deps))
+    .route(OPEN311_BASE, open311Routes(deps))
+    .route('/api/docs', docsRoutes())
+    .route('/api/v1/board', boardRoutes(deps));
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'no such endpoint');
   });
 
   if (deps.dashboardDir && existsSync(path.join(deps.dashboardDir, 'index.html'))) {
-    const root = path.relative(process.cwd(), deps.dashboardDir) || '.';
-    app.use('/*', serveStatic({ root }));
-    // client-side routes fall back to the app shell
-    app.get('*', serveStatic({ root, path: 'index.html' }));
+    serveDashboard(app, deps.dashboardDir);
   }
   const onError = errorHandler(deps.logger);
   app.notFound((c) => onError(new ApiError('not_found', 'not found'), c));

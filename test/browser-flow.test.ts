@@ -259,6 +259,9 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await page.locator('textarea[name=content]').fill('弋江区中山南路与九华路路口的信号灯坏了两天，车辆乱行很危险，请尽快修复。');
     await page.locator('input[name=contactName]').fill('赵先生');
     await page.locator('input[name=phone]').fill('13905539999');
+    // consent to the public board is unticked until the resident ticks it (the replay below sends isPublic: true)
+    expect(await page.getByTestId('consent').isChecked()).toBe(false);
+    await page.getByTestId('consent').check();
     await page.getByRole('button', { name: '提交' }).click();
     await expect.poll(() => keys.length).toBe(1);
     await page.getByRole('button', { name: '提交' }).click(); // the resident tries again

@@ -10,6 +10,7 @@ import { listen, SERVER_TIMEOUTS } from '../api/server';
 import { InProcessQueue } from '../core/queue/in-process';
 import { silentLogger, testConfig } from './support/app';
 import { shipped } from './support/cases';
+import { expectSecurityHeaders } from './support/security-headers';
 import { createTestDatabase, type TestDatabase } from './support/db';
 import { freePort } from './support/net';
 
@@ -40,15 +41,7 @@ describe('security headers', () => {
       await app.request('/api/v1/messages', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' }),
     ];
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 404, 400, 415]);
-    for (const r of answers) {
-      const csp = r.headers.get('content-security-policy') ?? '';
-      expect(csp).toContain("default-src 'self'");
-      expect(csp).toContain("script-src 'self'");
-      expect(csp).toContain("frame-ancestors 'none'");
-      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(r.headers.get('x-frame-options')).toBe('DENY');
-      expect(r.headers.get('referrer-policy')).toBe('no-referrer');
-    }
+    for (const r of answers) expectSecurityHeaders(r);
   });
 });
 

@@ -30,7 +30,7 @@ export interface Probe {
   /** names the probe when a route has several (the case actions) */
   label?: string;
   path: (c: MatrixContext) => string;
-  /** JSON body (POST); absent: none */
+  /** JSON body (POST); a string is sent as XML, URLSearchParams as a form; absent: none */
   body?: (c: MatrixContext) => unknown;
   expect: Expectation;
   /** the request ends the session it is made with (logout): the test gives it a session of its own */
@@ -174,6 +174,26 @@ export const MATRIX: Record<string, Entry> = {
   'ALL /api/v1/reports/*': 'middleware',
   'GET /api/v1/reports': get(() => '/api/v1/reports', STAFF),
   'GET /api/v1/reports/:file': get(() => '/api/v1/reports/999999999.html', { ...all(404), anon: 401 }),
+
+  // the public board (公开留言选登) and the API reference: anyone
+  'GET /api/v1/board': get(() => '/api/v1/board', PUBLIC),
+  'GET /api/v1/board/:trackingNo': get(() => '/api/v1/board/MS0000000000000', all(404)),
+  'GET /api/docs': get(() => '/api/docs', PUBLIC),
+  'GET /api/docs/openapi.json': get(() => '/api/docs/openapi.json', PUBLIC),
+
+  // Open311 GeoReport v2: reading is public; creating needs an Open311 API key (a staff login is none)
+  'GET /open311/v2/discovery.json': get(() => '/open311/v2/discovery.json', PUBLIC),
+  'GET /open311/v2/discovery.xml': get(() => '/open311/v2/discovery.xml', PUBLIC),
+  'GET /open311/v2/services.json': get(() => '/open311/v2/services.json', PUBLIC),
+  'GET /open311/v2/services.xml': get(() => '/open311/v2/services.xml', PUBLIC),
+  'GET /open311/v2/requests.json': get(() => '/open311/v2/requests.json', PUBLIC),
+  'GET /open311/v2/requests.xml': get(() => '/open311/v2/requests.xml', PUBLIC),
+  'POST /open311/v2/requests.json': post(() => '/open311/v2/requests.json', () => new URLSearchParams({ api_key: 'not-a-key', service_code: 'x', description: '路灯不亮', lat: '31.3', long: '118.4' }), all(403)),
+  'POST /open311/v2/requests.xml': post(() => '/open311/v2/requests.xml', () => new URLSearchParams({ api_key: 'not-a-key', service_code: 'x', description: '路灯不亮', lat: '31.3', long: '118.4' }), all(403)),
+  'GET /open311/v2/services/:file{[^/]+\\.(?:json|xml)}': get(() => '/open311/v2/services/no-such-service.json', all(404)),
+  'GET /open311/v2/requests/:file{[^/]+\\.(?:json|xml)}': get(() => '/open311/v2/requests/MS0000000000000.json', all(404)),
+  'GET /open311/v2/tokens/:file{[^/]+\\.(?:json|xml)}': get(() => '/open311/v2/tokens/no-such-token.json', all(404)),
+  'ALL /open311/v2/*': get(() => '/open311/v2/no-such-thing.json', all(404)),
 
   // anything else under /api: 404 for everyone
   'ALL /api/*': get(() => '/api/v1/no-such-thing', all(404)),

@@ -62,8 +62,9 @@ async function run(method: string, probe: Probe, who: Caller, via: 'token' | 'se
   const body = probe.body?.(ctx);
   const init: RequestInit = { method: method === 'ALL' ? 'GET' : method, headers };
   if (body !== undefined) {
-    headers['content-type'] = typeof body === 'string' ? 'text/xml' : 'application/json';
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    if (body instanceof URLSearchParams) headers['content-type'] = 'application/x-www-form-urlencoded';
+    else headers['content-type'] = typeof body === 'string' ? 'text/xml' : 'application/json';
+    init.body = body instanceof URLSearchParams || typeof body === 'string' ? body : JSON.stringify(body);
   }
   const res = await app.request(probe.path(ctx), init);
   return { status: res.status, text: (await res.text()).slice(0, 160) };

@@ -7,7 +7,8 @@ describe('official accounts', () => {
   const accounts = loadAccounts();
 
   it('has accounts on every channel, owned by known departments', () => {
-    for (const c of CHANNELS) expect(accounts.some((a) => a.channel === c), c).toBe(true);
+    // an Open311 client is known by its API key: the city has no account of its own there
+    for (const c of CHANNELS.filter((ch) => ch !== 'open311')) expect(accounts.some((a) => a.channel === c), c).toBe(true);
     const codes = new Set(loadDepartments().map((d) => d.code));
     for (const a of accounts) expect(codes, a.name).toContain(a.department);
     const names = accounts.map((a) => a.name);

@@ -38,7 +38,9 @@ export interface DemoDataset {
   labels: DemoLabels[];
 }
 
-export const CHANNEL_SHARE: Record<Channel, number> = { hotline: 0.45, wechat: 0.25, portal: 0.15, weibo: 0.15 };
+// Open311 clients are not simulated: the demo speaks the four Chinese channels
+type DemoChannel = Exclude<Channel, 'open311'>;
+export const CHANNEL_SHARE: Record<DemoChannel, number> = { hotline: 0.45, wechat: 0.25, portal: 0.15, weibo: 0.15 };
 const CATEGORY_SHARE: Record<Category, number> = {
   城乡建设: 0.27, 交通运输: 0.15, 劳动和社会保障: 0.14, 环境保护: 0.12, 商贸旅游: 0.11, 卫生计生: 0.11, 教育文体: 0.1,
 };
@@ -48,13 +50,13 @@ const DISTRICT_WEIGHT: Record<string, number> = { 镜湖区: 5, 弋江区: 3.5, 
 const URBAN_WEIGHT = 3;
 
 // residents' local hour of day (0-23), per channel: the hotline works office hours, social media peaks at night
-const HOURS: Record<Channel, number[]> = {
+const HOURS: Record<DemoChannel, number[]> = {
   hotline: [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 1.5, 4, 6, 6, 5.5, 3.5, 4, 5.5, 5.5, 5, 4, 2.5, 1.8, 1.5, 1.2, 0.8, 0.4],
   wechat: [1, 0.6, 0.3, 0.2, 0.1, 0.2, 0.6, 1.5, 2.5, 3, 3, 3, 3, 2.5, 2.5, 2.5, 2.5, 2.5, 2.8, 3.5, 4, 4, 3, 2],
   weibo: [1.5, 0.8, 0.4, 0.2, 0.1, 0.2, 0.5, 1.2, 2, 2.5, 2.5, 2.5, 3, 2.5, 2.2, 2.2, 2.2, 2.5, 3, 3.8, 4.5, 4.5, 3.5, 2.5],
   portal: [0.3, 0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 1, 3, 4, 4, 3.5, 2, 3, 3.5, 3.5, 3, 2.5, 2, 2, 2, 1.8, 1.2, 0.6],
 };
-const WEEKEND_FACTOR: Record<Channel, number> = { hotline: 0.55, portal: 0.6, wechat: 1, weibo: 1.15 };
+const WEEKEND_FACTOR: Record<DemoChannel, number> = { hotline: 0.55, portal: 0.6, wechat: 1, weibo: 1.15 };
 
 const COMPLEXES = '金色家园 阳光花园 星河湾 翡翠城 春江花苑 滨江花园 锦绣江南 御景园 湖畔新城 东方名苑 梧桐苑 银湖苑 利民新村 长江新村 百花苑 世纪华庭 碧水云天 凤凰城 翰林苑 丽景湾 北城花园 江南春晓 学府名苑 香樟园 绿洲家园 金港湾'.split(' ');
 const SURNAMES = '王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 林 高 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 汪 程 方 陶 夏 鲍 章'.split(' ');
@@ -71,7 +73,7 @@ function styleOf(text: string): Style {
   if (/^(尊敬的|领导您好|您好！)/.test(text) || text.length > 150) return 'letter';
   return 'short';
 }
-const STYLE_FOR: Record<Channel, Style> = { hotline: 'hotline', portal: 'letter', wechat: 'short', weibo: 'short' };
+const STYLE_FOR: Record<DemoChannel, Style> = { hotline: 'hotline', portal: 'letter', wechat: 'short', weibo: 'short' };
 
 interface Resident { name: string; formal: string; phone: string; openid: string; uid: string; screenName: string }
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -102,9 +104,9 @@ export function generateDemoDataset(opts: GenerateDemoOptions): DemoDataset {
   ) as never;
   for (const r of seedRows) pool[r.category][styleOf(r.text)].push(r);
 
-  const residentsPer = (ch: Channel) => Math.max(5, Math.floor(count * CHANNEL_SHARE[ch] * 0.75));
+  const residentsPer = (ch: DemoChannel) => Math.max(5, Math.floor(count * CHANNEL_SHARE[ch] * 0.75));
   const residentCache = new Map<string, Resident>();
-  const resident = (rng: Rng, ch: Channel): Resident => {
+  const resident = (rng: Rng, ch: DemoChannel): Resident => {
     const idx = rng.int(0, residentsPer(ch) - 1);
     const key = `${ch}:${idx}`;
     let r = residentCache.get(key);
@@ -124,12 +126,12 @@ export function generateDemoDataset(opts: GenerateDemoOptions): DemoDataset {
     return r;
   };
 
-  const channels = Object.keys(CHANNEL_SHARE) as Channel[];
+  const channels = Object.keys(CHANNEL_SHARE) as DemoChannel[];
   const pickChannel = (rng: Rng) => rng.weighted(channels, channels.map((c) => CHANNEL_SHARE[c]));
   const localMidnight = (t: number) => Math.floor((t + CN_OFFSET_MS) / DAY_MS) * DAY_MS - CN_OFFSET_MS;
 
   /** a moment in the window following the channel's weekly and daily rhythm */
-  const sampleTime = (rng: Rng, ch: Channel): number => {
+  const sampleTime = (rng: Rng, ch: DemoChannel): number => {
     const today = localMidnight(now);
     const ks = Array.from({ length: days + 1 }, (_, k) => k);
     for (let attempt = 0; attempt < 20; attempt++) {
@@ -147,7 +149,7 @@ export function generateDemoDataset(opts: GenerateDemoOptions): DemoDataset {
   const urbanDistricts = g.districts.filter((d) => (DISTRICT_WEIGHT[d.name] ?? 0) >= URBAN_WEIGHT);
   const pickDistrict = (rng: Rng): GazetteerDistrict => rng.weighted(g.districts, g.districts.map((d) => DISTRICT_WEIGHT[d.name] ?? 1));
 
-  interface Draft { channel: Channel; at: number; text: string; title: string | null; labels: DemoLabels; road: string | null }
+  interface Draft { channel: DemoChannel; at: number; text: string; title: string | null; labels: DemoLabels; road: string | null }
   const drafts: Draft[] = [];
 
   // bursts: each around one place and one time, on every channel
@@ -231,7 +233,7 @@ export function generateDemoDataset(opts: GenerateDemoOptions): DemoDataset {
         return incomingMessageSchema.parse({
           channel: 'weibo', externalId: id, receivedAt: at, rawContentType: 'application/json',
           raw: weiboCommentJson({ id, text: dr.text, createdAt: at, uid: who.uid, screenName: who.screenName, statusId }),
-          body: dr.text, contactName: who.screenName, contactHandle: who.uid, account: account.name, isPublic: true,
+          body: dr.text, contactName: who.screenName, contactHandle: who.uid, account: account.name, isPublic: false,
         });
       }
       case 'portal': {
@@ -266,7 +268,7 @@ const ACCOUNT_TOPICS: Record<string, Category[]> = {
   'traffic-police': ['交通运输'], police: ['环境保护', '交通运输', '城乡建设'], hrss: ['劳动和社会保障'],
   health: ['卫生计生'], ecology: ['环境保护'], market: ['商贸旅游', '卫生计生'],
 };
-function pickAccount(accounts: Account[], ch: Channel, category: Category, rng: Rng): Account {
+function pickAccount(accounts: Account[], ch: DemoChannel, category: Category, rng: Rng): Account {
   const mine = accounts.filter((a) => a.channel === ch && (a.department === 'centre' || (ACCOUNT_TOPICS[a.department] ?? []).includes(category)));
   // a bureau's account draws most of its own topic's traffic
   return rng.weighted(mine, mine.map((a) => (a.department === 'centre' ? a.weight : a.weight * 4)));
@@ -279,7 +281,7 @@ const CLOSINGS = ['望领导重视，谢谢！', '盼复，谢谢！', '恳请�
 const SHORT_ENDS = ['', '', '。', '！', '，谢谢', '，麻烦了', '，盼回复', '，急'];
 
 /** Re-dresses a reused seed text (lead, greeting, introduction, closing) so reuse rarely repeats a text. */
-function vary(text: string, ch: Channel, place: DemoLabels['place'], rng: Rng): string {
+function vary(text: string, ch: DemoChannel, place: DemoLabels['place'], rng: Rng): string {
   const here = `${place.district}${place.street}${place.community ?? ''}`;
   if (ch === 'hotline' && /^(来电人|市民来电)/.test(text)) {
     let t = text.replace(/^(来电人反映：|市民来电反映，|来电人称，|来电人反映，)/, () => rng.pick(HOTLINE_LEADS));
@@ -305,7 +307,7 @@ function vary(text: string, ch: Channel, place: DemoLabels['place'], rng: Rng): 
 }
 
 /** Social-media decorations belong to Weibo; WeChat messages to an account carry none. */
-function dress(text: string, ch: Channel, rng: Rng): string {
+function dress(text: string, ch: DemoChannel, rng: Rng): string {
   if (ch === 'wechat') return text.replace(/^(@\S+|#[^#]+#|求助)\s+/, '').replace(/\s*@\S+$/, '').replace(/\[[^\]]{1,3}\]/g, '');
   if (ch === 'weibo' && !/^[@#]/.test(text) && rng.chance(0.25)) return rng.pick(['@芜湖发布 ', '#芜湖# ', '回复@芜湖12345: ']) + text;
   return text;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { storableText } from './storable';
 
-export const CHANNELS = ['wechat', 'weibo', 'portal', 'hotline'] as const;
+export const CHANNELS = ['wechat', 'weibo', 'portal', 'hotline', 'open311'] as const;
 export const channelSchema = z.enum(CHANNELS);
 export type Channel = z.infer<typeof channelSchema>;
 
@@ -42,7 +42,8 @@ export const incomingMessageSchema = z.object({
   account: text(100).nullable().default(null),
   address: text(500).nullable().default(null),
   location: z.object({ lat: z.number(), lng: z.number(), label: text().nullable().default(null) }).nullable().default(null),
-  isPublic: z.boolean().default(true),
+  /** the resident agreed to publication on the public board (公开留言选登); no unless asked and answered yes */
+  isPublic: z.boolean().default(false),
 });
 export type IncomingMessage = z.infer<typeof incomingMessageSchema>;
 export type IncomingMessageInput = z.input<typeof incomingMessageSchema>;

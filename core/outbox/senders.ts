@@ -100,6 +100,8 @@ export function buildSenders(opts: { sql: Sql; now: () => Date; wechat: WechatSe
   return {
     portal: statusPageSender,
     hotline: statusPageSender,
+    // an Open311 client reads the reply as status_notes when it polls requests/{id}
+    open311: statusPageSender,
     ...(opts.wechat ? { wechat: wechatSender(opts.wechat, opts.sql, opts.now) } : {}),
     ...(opts.weibo ? { weibo: weiboSender(opts.weibo) } : {}),
   };

@@ -5,6 +5,7 @@ import { ROLE_LABELS } from './labels';
 import { AdminPage } from './pages/AdminPage';
 import { AlertRulesPage } from './pages/AlertRulesPage';
 import { AlertsPage } from './pages/AlertsPage';
+import { BoardPage } from './pages/BoardPage';
 import { LeadersPage } from './pages/LeadersPage';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
@@ -34,6 +35,7 @@ const PAGES: PageDef[] = [
   { path: 'status', label: '进度查询', component: StatusPage },
   { path: 'submit', label: '我要留言', component: SubmitPage },
   { path: 'admin', label: '系统管理', component: AdminPage, area: 'admin' },
+  { path: 'board', label: '公开留言选登', component: BoardPage },
 ];
 
 function useHashPath(): string[] {

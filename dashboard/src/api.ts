@@ -110,3 +110,4 @@ export type AuditQuery = InferRequestType<typeof v1.admin.audit.$get>['query'];
 export type NewAccount = InferRequestType<typeof v1.admin.users.$post>['json'];
 export type NewToken = InferRequestType<typeof v1.admin.tokens.$post>['json'];
 export type ResidentRating = InferRequestType<(typeof v1.messages)[':trackingNo']['rating']['$post']>['json']['rating'];
+export type BoardPage = Ok<typeof v1.board.$get>;

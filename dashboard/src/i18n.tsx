@@ -4,7 +4,7 @@ import { createContext, useContext, useState, type ReactNode } from 'react';
 export type Lang = 'zh' | 'en';
 
 const EN: Record<string, string> = {
-  总览: 'Overview', 工单队列: 'Case queue', 人工复核: 'Review', 领导驾驶舱: 'Leaders', 进度查询: 'Track my message', 我要留言: 'Leave a message',
+  总览: 'Overview', 工单队列: 'Case queue', 人工复核: 'Review', 领导驾驶舱: 'Leaders', 进度查询: 'Track my message', 我要留言: 'Leave a message', 公开留言选登: 'Public board',
   登录: 'Log in', 退出: 'Log out', 员工登录: 'Staff login', 芜湖市民诉求办理: 'Wuhu residents’ requests',
   在办: 'Open', 超期: 'Overdue', 待复核: 'To review', 待派单: 'To dispatch', 全部: 'All', 我的部门: 'My department',
   答复审核: 'Reply review', 延期审批: 'Extensions', 内部备注: 'Internal note', 催办: 'Urge', 指派经办人: 'Assign', 领导批示: 'Instruction',

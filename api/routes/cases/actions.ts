@@ -28,9 +28,9 @@ import { ApiError, validationError } from '../../errors';
 import { validate } from '../../validate';
 import { allowedFor, caseServiceDeps, idParam, translateErrors } from './service';
 
-const actionParam = idParam.extend({ action: z.string().max(40) });
-const anyBody = z.record(z.string(), z.unknown(), { message: '请求体须为 JSON 对象 (the body must be a JSON object)' });
-const replyText = z.object({ text: z.string({ message: '请填写答复内容' }).trim().min(1, '请填写答复内容').max(20_000, '答复最多 20000 字') });
+export const actionParam = idParam.extend({ action: z.string().max(40) });
+export const anyBody = z.record(z.string(), z.unknown(), { message: '请求体须为 JSON 对象 (the body must be a JSON object)' });
+export const replyText = z.object({ text: z.string({ message: '请填写答复内容' }).trim().min(1, '请填写答复内容').max(20_000, '答复最多 20000 字') });
 
 function messageTexts(messages: Awaited<ReturnType<typeof listMessagesForCase>>): string[] {
   return messages.map((m) => `${m.title ?? ''} ${m.analysis?.maskedText ?? m.body}`);

@@ -20,7 +20,7 @@ import { bulkRoutes } from './bulk';
 import { queueRoutes, suggestFor } from './queues';
 import { allowedFor, caseServiceDeps, idParam } from './service';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   status: z
     .string()
     .optional()

@@ -19,8 +19,8 @@ const signed = z.object({
   signature: z.string().optional(),
   msg_signature: z.string().optional(),
 });
-const verifyQuery = signed.extend({ echostr: z.string().min(1, 'echostr is required').max(1024) });
-const pushQuery = signed.extend({ encrypt_type: z.enum(['raw', 'aes']).optional(), openid: z.string().optional() });
+export const verifyQuery = signed.extend({ echostr: z.string().min(1, 'echostr is required').max(1024) });
+export const pushQuery = signed.extend({ encrypt_type: z.enum(['raw', 'aes']).optional(), openid: z.string().optional() });
 
 export function wechatRoutes(deps: AppDeps, now: () => Date) {
   const app = new Hono<AppEnv>();

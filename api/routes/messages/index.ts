@@ -30,15 +30,16 @@ export const portalFormSchema = z
     district: z.string().trim().max(20).optional(),
     street: z.string().trim().max(40).optional(),
     address: z.string().trim().max(200).optional(),
-    isPublic: z.boolean().default(true),
+    /** 同意公开: consent to the public board; default no */
+    isPublic: z.boolean().default(false),
     location: z
       .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), label: z.string().max(200).optional() })
       .optional(),
   })
   .strict();
 
-const trackingParam = z.object({ trackingNo: z.string().regex(/^MS\d{13}$/, '受理编号格式不正确 (MS followed by 13 digits)') });
-const statusQuery = z.object({ code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, '查询码为 6 位字母或数字') });
+export const trackingParam = z.object({ trackingNo: z.string().regex(/^MS\d{13}$/, '受理编号格式不正确 (MS followed by 13 digits)') });
+export const statusQuery = z.object({ code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, '查询码为 6 位字母或数字') });
 
 /** The portal form as the route's typed input: malformed JSON is kept as a reject, a bad form is a 400 with field messages. */
 function portalForm(deps: AppDeps) {

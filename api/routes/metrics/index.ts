@@ -7,12 +7,12 @@ import type { AppDeps, AppEnv } from '../../deps';
 import { ApiError } from '../../errors';
 import { boundedDateTime, validate } from '../../validate';
 
-const period = z.object({
+export const period = z.object({
   from: boundedDateTime().optional(),
   to: boundedDateTime().optional(),
   days: z.coerce.number().int().min(1).max(366).default(30),
 });
-const rankingQuery = period.extend({
+export const rankingQuery = period.extend({
   minVolume: z.coerce.number().int().min(1).max(100_000).default(20),
   rankBy: z.enum(['onTime', 'response', 'satisfaction']).default('onTime'),
 });

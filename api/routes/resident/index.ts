@@ -15,15 +15,16 @@ import { withCodeAttempt } from '../messages/caller';
 import { caseServiceDeps, translateErrors } from '../cases/service';
 
 const code = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, '查询码为 6 位字母或数字');
-const ratingBody = z.object({
+export const ratingBody = z.object({
   code,
   rating: z.enum(RATINGS, { message: '评价须为 满意、基本满意 或 不满意' }),
   /** 问题是否解决 (解决率), asked beside the rating */
   resolved: z.boolean().optional(),
   comment: z.string().trim().max(2000).optional(),
 });
-const supplementBody = z.object({ code, text: z.string().trim().min(2).max(5000) });
-const trackingParam = z.object({ trackingNo: z.string().regex(/^MS\d{13}$/, '受理编号格式不正确') });
+export const supplementBody = z.object({ code, text: z.string().trim().min(2).max(5000) });
+export const codeQuery = z.object({ code });
+export const trackingParam = z.object({ trackingNo: z.string().regex(/^MS\d{13}$/, '受理编号格式不正确') });
 
 export function residentRoutes(deps: AppDeps) {
   async function residentCase(c: Context, trackingNo: string, queryCode: string) {

@@ -9,13 +9,13 @@ import { requireStaff } from '../../auth';
 import type { AppDeps, AppEnv } from '../../deps';
 import { validate } from '../../validate';
 
-const topicsQuery = z.object({
+export const topicsQuery = z.object({
   days: z.coerce.number({ message: 'days 须为整数' }).int('days 须为整数').min(1, 'days 至少为 1').max(90, 'days 至多为 90').default(7),
   limit: z.coerce.number({ message: 'limit 须为整数' }).int('limit 须为整数').min(1, 'limit 至少为 1').max(50, 'limit 至多为 50').default(10),
   minVolume: z.coerce.number({ message: 'minVolume 须为整数' }).int('minVolume 须为整数').min(1, 'minVolume 至少为 1').max(1000, 'minVolume 至多为 1000').default(2),
 });
 
-const recurringQuery = z.object({
+export const recurringQuery = z.object({
   weeks: z.coerce.number({ message: 'weeks 须为整数' }).int('weeks 须为整数').min(2, 'weeks 至少为 2').max(104, 'weeks 至多为 104').optional(),
   minWeeks: z.coerce.number({ message: 'minWeeks 须为整数' }).int('minWeeks 须为整数').min(2, 'minWeeks 至少为 2').max(104, 'minWeeks 至多为 104').optional(),
   limit: z.coerce.number({ message: 'limit 须为整数' }).int('limit 须为整数').min(1, 'limit 至少为 1').max(100, 'limit 至多为 100').default(20),

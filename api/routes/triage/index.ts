@@ -10,11 +10,11 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 
-const page = z.object({
+export const page = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
-const idParam = z.object({ caseId: z.coerce.number().int().positive() });
+export const idParam = z.object({ caseId: z.coerce.number().int().positive() });
 
 export function triageRoutes(deps: AppDeps) {
   return new Hono<StaffEnv>()

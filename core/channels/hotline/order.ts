@@ -45,6 +45,8 @@ export const hotlineOrderSchema = z.object({
   /** the operator's category (话务员分类), if any: a hint, the pipeline classifies anyway */
   category: optionalText(100),
   callerName: optionalText(100),
+  /** the operator asked 是否同意公开 and the caller said yes (公开留言选登); absent: no */
+  publicConsent: z.boolean().optional(),
 });
 export type HotlineOrder = z.infer<typeof hotlineOrderSchema>;
 
@@ -61,7 +63,7 @@ export function hotlineOrderToIncoming(order: HotlineOrder, raw: string, rawCont
     contactPhone: order.callerPhone,
     account: '12345',
     address: order.address,
-    // work orders carry a caller's phone: never shown publicly
-    isPublic: false,
+    // only with the caller's consent; the phone is never shown publicly either way
+    isPublic: order.publicConsent === true,
   };
 }

@@ -23,7 +23,8 @@ export function weiboCommentToIncoming(c: WeiboComment, accountUid: string, now:
     contactName: c.user.screen_name?.slice(0, 100) ?? null,
     contactHandle: c.user.idstr,
     account: accountUid,
-    isPublic: true,
+    // a public post is not consent to the board (公开留言选登): Weibo cannot ask, so no
+    isPublic: false,
   };
 }
 

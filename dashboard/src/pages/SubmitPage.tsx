@@ -16,7 +16,8 @@ export function SubmitPage() {
   const { t } = useT();
   const { session } = useSession();
   const [form, setForm] = useState(EMPTY);
-  const [isPublic, setIsPublic] = useState(true);
+  // 公开选登 needs the resident's consent: unchecked until they tick it
+  const [isPublic, setIsPublic] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<Accepted | null>(null);
@@ -89,7 +90,7 @@ export function SubmitPage() {
           {field('contactName', t('联系人'), <input name="contactName" value={form.contactName} onChange={set('contactName')} maxLength={50} />)}
           {field('phone', t('电话'), <input name="phone" type="tel" value={form.phone} onChange={set('phone')} />)}
         </div>
-        <label className="check"><input type="checkbox" checked={isPublic} onChange={(e) => setIsPublic(e.target.checked)} /> 同意公开留言内容（隐去个人信息）</label>
+        <label className="check"><input type="checkbox" name="isPublic" checked={isPublic} onChange={(e) => setIsPublic(e.target.checked)} data-testid="consent" /> 同意在“公开留言选登”中公开留言及答复（隐去姓名、电话等个人信息）</label>
         <button type="submit" className="primary" disabled={busy}>{t('提交')}</button>
         {error && <p className="error" role="alert">{error}</p>}
       </form>

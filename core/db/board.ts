@@ -1,0 +1,94 @@
+// The public board's (公开留言选登) table: what is published, already masked, and the cases it is made from.
+import type { Db } from './connect';
+
+/** The cases the board may show: the resident who opened it consented, and it has been answered. */
+const ELIGIBLE = ['replied', 'closed', 'rated'] as const;
+
+export interface BoardSource {
+  caseId: number;
+  trackingNo: string;
+  title: string | null;
+  summary: string;
+  replyText: string | null;
+  category: string | null;
+  district: string | null;
+  department: string | null;
+  /** the department's public phone, which its reply may give */
+  departmentPhone: string | null;
+  status: string;
+  rating: string | null;
+  receivedAt: Date;
+  repliedAt: Date | null;
+  updatedAt: Date;
+  /** every name, phone and handle of the case's residents: masked wherever they appear */
+  known: (string | null)[];
+}
+
+/** Eligible cases whose board entry is missing or older than the case (at most `limit`). */
+export async function listStaleBoardSources(sql: Db, limit: number): Promise<BoardSource[]> {
+  const rows = await sql<BoardSource[]>`
+    SELECT c.id AS case_id, c.tracking_no, c.title, c.summary, c.reply_text, c.category, c.district, d.name AS department, d.phone AS department_phone,
+      c.status, c.rating, m.received_at, c.replied_at, c.updated_at,
+      (SELECT array_agg(x) FROM messages k, LATERAL (VALUES (k.contact_name), (k.contact_phone), (k.contact_handle)) v(x) WHERE k.case_id = c.id AND x IS NOT NULL) AS known
+    FROM cases c
+    JOIN messages m ON m.tracking_no = c.tracking_no AND m.case_id = c.id
+    LEFT JOIN departments d ON d.code = c.department_code
+    LEFT JOIN board_entries e ON e.case_id = c.id
+    WHERE m.is_public AND c.status IN ${sql(ELIGIBLE)} AND c.reply_text IS NOT NULL AND c.merged_into IS NULL
+      AND (e.case_id IS NULL OR e.case_updated_at IS DISTINCT FROM c.updated_at)
+    ORDER BY c.id
+    LIMIT ${limit}`;
+  return rows.map((r) => ({ ...r, known: r.known ?? [] }));
+}
+
+export interface BoardEntryInput {
+  caseId: number; trackingNo: string; title: string | null; body: string; reply: string | null; category: string | null;
+  district: string | null; department: string | null; status: string; rating: string | null; receivedAt: Date; repliedAt: Date | null;
+  caseUpdatedAt: Date; searchText: string;
+}
+
+export async function upsertBoardEntries(sql: Db, entries: BoardEntryInput[]): Promise<void> {
+  if (!entries.length) return;
+  const rows = entries.map((e) => ({
+    case_id: e.caseId, tracking_no: e.trackingNo, title: e.title, body: e.body, reply: e.reply, category: e.category, district: e.district,
+    department: e.department, status: e.status, rating: e.rating, received_at: e.receivedAt, replied_at: e.repliedAt,
+    case_updated_at: e.caseUpdatedAt, search_text: e.searchText,
+  }));
+  await sql`
+    INSERT INTO board_entries ${sql(rows)}
+    ON CONFLICT (case_id) DO UPDATE SET title = excluded.title, body = excluded.body, reply = excluded.reply, category = excluded.category,
+      district = excluded.district, department = excluded.department, status = excluded.status, rating = excluded.rating,
+      replied_at = excluded.replied_at, case_updated_at = excluded.case_updated_at, search_text = excluded.search_text`;
+}
+
+/** Drops entries whose case is no longer answered (重办 reopened it) or was merged away. */
+export async function deleteIneligibleBoardEntries(sql: Db): Promise<number> {
+  const rows = await sql`
+    DELETE FROM board_entries e USING cases c
+    WHERE c.id = e.case_id AND (c.status NOT IN ${sql(ELIGIBLE)} OR c.reply_text IS NULL OR c.merged_into IS NOT NULL)
+    RETURNING e.case_id`;
+  return rows.length;
+}
+
+export interface BoardEntry {
+  trackingNo: string; title: string | null; body: string; reply: string | null; category: string | null; district: string | null;
+  department: string | null; status: string; rating: string | null; receivedAt: Date; repliedAt: Date | null;
+}
+
+const entryColumns = (sql: Db) => sql`tracking_no, title, body, reply, category, district, department, status, rating, received_at, replied_at`;
+
+/** A page of the board, newest answer first; `q` matches the masked text (plain ILIKE: the board is small). */
+export async function queryBoard(sql: Db, f: { q?: string; category?: string; limit: number; offset: number }): Promise<{ total: number; items: BoardEntry[] }> {
+  const like = f.q ? `%${f.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
+  const where = sql`WHERE true
+    ${like ? sql`AND search_text LIKE ${like}` : sql``}
+    ${f.category ? sql`AND category = ${f.category}` : sql``}`;
+  const [{ total }] = await sql<{ total: number }[]>`SELECT count(*)::int AS total FROM board_entries ${where}`;
+  const items = await sql<BoardEntry[]>`SELECT ${entryColumns(sql)} FROM board_entries ${where} ORDER BY replied_at DESC NULLS LAST, case_id DESC LIMIT ${f.limit} OFFSET ${f.offset}`;
+  return { total, items: [...items] };
+}
+
+export async function getBoardEntry(sql: Db, trackingNo: string): Promise<BoardEntry | undefined> {
+  const [row] = await sql<BoardEntry[]>`SELECT ${entryColumns(sql)} FROM board_entries WHERE tracking_no = ${trackingNo}`;
+  return row;
+}
