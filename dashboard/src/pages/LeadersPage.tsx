@@ -56,7 +56,7 @@ export function LeadersPage() {
   const [topicDays, setTopicDays] = useState(7);
   const metrics = usePoll(() => call(v1.stats.metrics.$get({ query: { days: String(days) } })), 60_000, [days]);
   const ranking = usePoll(() => call(v1.stats.departments.$get({ query: { days: String(days), rankBy } })), 60_000, [days, rankBy]);
-  const overview = usePoll(() => call(v1.stats.overview.$get()), 60_000);
+  const overview = usePoll(() => call(v1.stats.overview.$get({ query: {} })), 60_000);
   const topics = usePoll(() => call(v1.stats.topics.$get({ query: { days: String(topicDays), limit: '10' } })), 60_000, [topicDays]);
   const m = metrics.data;
   const trend = (overview.data?.daily ?? []).map((d) => ({ day: d.day, cases: d.cases, share: d.cases ? d.negative / d.cases : null }));

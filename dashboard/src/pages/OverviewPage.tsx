@@ -18,7 +18,7 @@ function Kpi({ label, value, tone }: { label: string; value: number | string; to
 
 export function OverviewPage() {
   const { t } = useT();
-  const { data, error } = usePoll(() => call(v1.stats.overview.$get()), 5000);
+  const { data, error } = usePoll(() => call(v1.stats.overview.$get({ query: {} })), 5000);
   if (!data) return <p className="muted">{error ? `加载失败：${error}` : '加载中…'}</p>;
   const channels = Object.entries(data.messages.byChannel).map(([k, v]) => ({ name: CHANNEL_LABELS[k] ?? k, value: v }));
   // fixed order so each slice keeps its colour: negative red, neutral grey, positive green
