@@ -97,6 +97,8 @@ describe.skipIf(!run)('leaders cockpit', () => {
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(SHOTS, 'cockpit-1280.png'), fullPage: true });
     await page.emulateMedia({ media: 'print' });
+    await page.waitForTimeout(500); // the charts measure their print column and draw again
+    await page.screenshot({ path: path.join(SHOTS, 'cockpit-print-view.png'), fullPage: true });
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     writeFileSync(path.join(SHOTS, 'cockpit-a4.pdf'), pdf);
     expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
