@@ -15,8 +15,8 @@ export function localDayStart(day: string): Date {
 
 /**
  * Bucket upper bounds in minutes: 10 minutes, then ×1.25 each, up to 120 days, then one open bucket.
- * A percentile read from them is off by at most a bucket's width (12.5 % of the value either way,
- * linear within the bucket), which is finer than any deadline a department is held to.
+ * A percentile read from them (linear within its bucket) is off by at most the bucket's width, a
+ * quarter of the value (and for durations under 10 minutes, 10 minutes); in practice a few percent.
  */
 export const DURATION_BUCKETS_MIN: readonly number[] = (() => {
   const out: number[] = [];

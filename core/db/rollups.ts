@@ -211,6 +211,18 @@ export async function rebuildRollups(sql: Db, now: Date = new Date()): Promise<{
   });
 }
 
+/**
+ * An installation upgraded to the rollups (migration 0060) has cases but no counts yet: the first
+ * sweep after the upgrade rebuilds them once. Answers whether it did.
+ */
+export async function ensureRollups(sql: Db, now: Date = new Date()): Promise<boolean> {
+  const [{ missing }] = await sql<{ missing: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM cases) AND NOT EXISTS (SELECT 1 FROM rollup_case_facts) AS missing`;
+  if (!missing) return false;
+  await rebuildRollups(sql, now);
+  return true;
+}
+
 if (CASE_COUNTERS.length !== 12) throw new Error('rollup_cases has 12 counters: update addCaseCounts and rebuildRollups with CASE_COUNTERS');
 
 // ---- readers: every statistics endpoint answers from these ----

@@ -2,7 +2,7 @@
 import { openCaseForMessage } from '../../core/cases/open-case-for-message';
 import { listUnprocessedMessageIds, markMessageFailed, noteMessageAttempt } from '../../core/db/messages';
 import { isPermanent } from '../../core/queue/contract';
-import { syncDueCaseFacts } from '../../core/db/rollups';
+import { ensureRollups, syncDueCaseFacts } from '../../core/db/rollups';
 import { caseServiceDeps, type WorkerArea, type WorkerContext } from './context';
 
 export function messagesArea(ctx: WorkerContext): WorkerArea {
@@ -30,7 +30,8 @@ export function messagesArea(ctx: WorkerContext): WorkerArea {
         const ids = await listUnprocessedMessageIds(ctx.db.sql, new Date(ctx.now().getTime() - 60_000));
         for (const messageId of ids) await ctx.queue.enqueue('process-message', { messageId }, { retryFailed: true });
         if (ids.length) ctx.logger.info({ count: ids.length }, 'message sweep re-enqueued unprocessed messages');
-        // the rollups: cases whose deadlines passed since they were counted are counted again
+        // the rollups: counted once after an upgrade; cases whose deadlines passed since they were counted, again
+        if (await ensureRollups(ctx.db.sql, ctx.now())) ctx.logger.info('rollups built from the rows stored before them');
         await syncDueCaseFacts(ctx.db.sql, ctx.now());
       },
     },
