@@ -16,6 +16,7 @@ import { residentRoutes } from './routes/resident';
 import { sessionRoutes } from './routes/session';
 import { statsRoutes } from './routes/stats';
 import { topicsRoutes } from './routes/topics';
+import { topicDetailRoutes } from './routes/topics/detail';
 import { triageRoutes } from './routes/triage';
 
 /**
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/v1/stats', statsRoutes(deps))
     .route('/api/v1/stats', metricsRoutes(deps))
     .route('/api/v1/stats', topicsRoutes(deps))
+    .route('/api/v1/topics', topicDetailRoutes(deps))
     .route('/api/v1/session', sessionRoutes(deps))
     .route('/api/v1/cases', casesRoutes(deps))
     .route('/api/v1/triage', triageRoutes(deps));

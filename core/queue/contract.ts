@@ -40,7 +40,7 @@ export const queueDefinitions = {
   },
   /** periodic work: re-create missing SLA timers, flush the outbox, poll channels */
   'periodic': {
-    schema: z.object({ task: z.enum(['sla-sweep', 'outbox-sweep', 'weibo-poll', 'message-sweep']) }),
+    schema: z.object({ task: z.enum(['sla-sweep', 'outbox-sweep', 'weibo-poll', 'message-sweep', 'topic-sweep']) }),
     jobId: (d: { task: string }) => `periodic-${d.task}`,
     attempts: 1,
   },

@@ -13,6 +13,7 @@ import { loadGazetteer, GAZETTEER_FILE, type Gazetteer } from '../places/gazette
 import '../nlp/analyze';
 import '../nlp/category';
 import '../cases/duplicates';
+import '../opinion/config';
 import { currentLexiconDir, loadRegistered, ShippedFileError, shippedPath, useLexiconDir } from './store';
 
 export { ShippedFileError, DEFAULT_LEXICON_DIR } from './store';

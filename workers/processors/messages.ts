@@ -1,6 +1,7 @@
 // Messages → cases: the NLP pipeline job and the sweep that re-enqueues anything a lost job left behind.
 import { openCaseForMessage } from '../../core/cases/open-case-for-message';
 import { listUnprocessedMessageIds, markMessageFailed, noteMessageAttempt } from '../../core/db/messages';
+import { assignMessageToTopic, sweepTopics } from '../../core/opinion/topics';
 import { isPermanent } from '../../core/queue/contract';
 import { ensureRollups, syncDueCaseFacts } from '../../core/db/rollups';
 import { caseServiceDeps, type WorkerArea, type WorkerContext } from './context';
@@ -13,6 +14,9 @@ export function messagesArea(ctx: WorkerContext): WorkerArea {
         try {
           const r = await openCaseForMessage(pipeline, messageId, ctx.now());
           if (r.created) ctx.logger.debug({ messageId, caseId: r.caseId }, 'case opened');
+          // 舆情: the message joins its topic (after analysis and case); a failure here retries the job, the case step is idempotent
+          const topic = await assignMessageToTopic(ctx.db.sql, messageId);
+          if (topic?.burstOpened.topic || topic?.burstOpened.district) ctx.logger.info({ messageId, topicId: topic.topicId }, 'topic burst');
         } catch (err) {
           // a permanent error parks the message as failed, with the reason, where staff see it;
           // any other is counted, and once the job's attempts are used up the sweep tries again
@@ -34,7 +38,12 @@ export function messagesArea(ctx: WorkerContext): WorkerArea {
         if (await ensureRollups(ctx.db.sql, ctx.now())) ctx.logger.info('rollups built from the rows stored before them');
         await syncDueCaseFacts(ctx.db.sql, ctx.now());
       },
+      // topics: messages that missed their topic step, re-clustering (merge/split, ids kept), heat decay
+      'topic-sweep': async () => {
+        const r = await sweepTopics(ctx.db.sql, ctx.now());
+        if (r.assigned || r.recluster.moved) ctx.logger.info(r, 'topic sweep');
+      },
     },
-    schedule: { 'message-sweep': 60_000 },
+    schedule: { 'message-sweep': 60_000, 'topic-sweep': 10 * 60_000 },
   };
 }

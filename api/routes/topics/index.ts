@@ -1,19 +1,34 @@
-// 热点: GET /api/v1/stats/topics?days=7 — public (aggregates with masked samples, no case ids).
+// 热点 and 每月一题, under /api/v1/stats: `GET /topics?days=7` (public: aggregates, masked samples of
+// public messages, no case ids) and `GET /recurring` (staff: with the cases behind each problem).
+// Both answer from the topic tables the workers keep (core/opinion), never from raw messages.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { getHotTopics } from '../../../core/analytics/hot-topics';
+import { STAFF_AREAS } from '../../../core/auth/permissions';
+import { getHotTopics, getRecurringProblems } from '../../../core/opinion/read';
+import { requireStaff } from '../../auth';
 import type { AppDeps, AppEnv } from '../../deps';
 import { validate } from '../../validate';
 
 const topicsQuery = z.object({
-  days: z.coerce.number().int().min(1).max(90).default(7),
-  limit: z.coerce.number().int().min(1).max(50).default(10),
-  minVolume: z.coerce.number().int().min(1).max(1000).default(2),
+  days: z.coerce.number({ message: 'days 须为整数' }).int('days 须为整数').min(1, 'days 至少为 1').max(90, 'days 至多为 90').default(7),
+  limit: z.coerce.number({ message: 'limit 须为整数' }).int('limit 须为整数').min(1, 'limit 至少为 1').max(50, 'limit 至多为 50').default(10),
+  minVolume: z.coerce.number({ message: 'minVolume 须为整数' }).int('minVolume 须为整数').min(1, 'minVolume 至少为 1').max(1000, 'minVolume 至多为 1000').default(2),
+});
+
+const recurringQuery = z.object({
+  weeks: z.coerce.number({ message: 'weeks 须为整数' }).int('weeks 须为整数').min(2, 'weeks 至少为 2').max(104, 'weeks 至多为 104').optional(),
+  minWeeks: z.coerce.number({ message: 'minWeeks 须为整数' }).int('minWeeks 须为整数').min(2, 'minWeeks 至少为 2').max(104, 'minWeeks 至多为 104').optional(),
+  limit: z.coerce.number({ message: 'limit 须为整数' }).int('limit 须为整数').min(1, 'limit 至少为 1').max(100, 'limit 至多为 100').default(20),
 });
 
 export function topicsRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>().get('/topics', validate('query', topicsQuery), async (c) => {
-    const q = c.req.valid('query');
-    return c.json(await getHotTopics(deps.db.sql, { days: q.days, limit: q.limit, minVolume: q.minVolume }));
-  });
+  return new Hono<AppEnv>()
+    .get('/topics', validate('query', topicsQuery), async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await getHotTopics(deps.db.sql, { days: q.days, limit: q.limit, minVolume: q.minVolume }));
+    })
+    .get('/recurring', requireStaff(deps, STAFF_AREAS.cases), validate('query', recurringQuery), async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await getRecurringProblems(deps.db.sql, { weeks: q.weeks, minWeeks: q.minWeeks, limit: q.limit }));
+    });
 }

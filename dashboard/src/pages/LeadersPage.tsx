@@ -7,9 +7,10 @@ import { call, v1, type DepartmentRanking, type Rate } from '../api';
 import { AlertsPanel } from '../charts/AlertsPanel';
 import { ChartCard } from '../charts/ChartCard';
 import type { CsvColumn } from '../charts/export';
-import { StatsFilterBar, filterKey, spanDays, statsQuery, useStatsFilter } from '../charts/filters';
+import { StatsFilterBar, addDays, filterKey, spanDays, statsQuery, todayLocal, useStatsFilter } from '../charts/filters';
 import { SentimentTrendChart } from '../charts/SentimentTrendChart';
 import { ServiceTimeChart } from '../charts/ServiceTimeChart';
+import { TopicTrendChart } from '../charts/TopicTrendChart';
 import { TopicVolumeChart } from '../charts/TopicVolumeChart';
 import { pct } from '../format';
 import { useT } from '../i18n';
@@ -85,7 +86,31 @@ export function LeadersPage() {
   );
   // 热点 counts the last `days` (at most 90) up to now; the period's length chooses it
   const topicDays = Math.min(90, Math.max(1, spanDays(filter)));
-  const topics = usePoll(() => call(v1.stats.topics.$get({ query: { days: String(topicDays), limit: '10' } })), 60_000, [topicDays]);
+  const filtered = Boolean(filter.district || filter.category);
+  const topics = usePoll(() => call(v1.stats.topics.$get({ query: { days: String(topicDays), limit: filtered ? '50' : '10' } })), 60_000, [topicDays, filtered]);
+  // the topic tables know a topic's district and main category, not its channel: those two filters apply
+  const topicRows = (topics.data?.topics ?? [])
+    .filter((x) => (!filter.district || x.district === filter.district) && (!filter.category || x.topCategory === filter.category))
+    .slice(0, 10);
+  // 话题趋势: the five hottest topics' messages per day over the period (GET /api/v1/topics/:id, staff)
+  const trendTopics = topicRows.slice(0, 5);
+  const detailDays = Math.min(365, Math.max(1, spanDays({ ...filter, to: todayLocal() })));
+  const topicTrend = usePoll(
+    async () => {
+      if (!user || !trendTopics.length) return null;
+      const details = await Promise.all(trendTopics.map((x) => call(v1.topics[':id'].$get({ param: { id: String(x.id) }, query: { days: String(detailDays) } }))));
+      const byDay = details.map((d) => new Map(d.daily.map((p) => [p.day, p.count])));
+      const points: Record<string, string | number>[] = [];
+      for (let day = filter.from; day <= filter.to; day = addDays(day, 1)) {
+        const row: Record<string, string | number> = { day };
+        trendTopics.forEach((x, i) => (row[`t${x.id}`] = byDay[i].get(day) ?? 0));
+        points.push(row);
+      }
+      return { series: trendTopics.map((x) => ({ key: `t${x.id}`, label: x.label })), points };
+    },
+    60_000,
+    [key, user?.username ?? '', trendTopics.map((x) => x.id).join(',')],
+  );
   const m = metrics.data;
   const trend = (overview.data?.daily ?? []).map((d) => ({ ...d, share: d.cases ? d.negative / d.cases : null }));
   const headers = ['排名', '承办单位', '办件量', '响应率', '按时办结率', '满意率', '参评率', '解决率'];
@@ -94,7 +119,6 @@ export function LeadersPage() {
     name: d.name ?? d.department, department: d.department, volume: d.volume, overdueOpen: d.overdueOpen,
     count: d[timeKind].count, median: hours(d[timeKind].medianMinutes), p90: hours(d[timeKind].p90Minutes),
   })).filter((d) => d.count > 0);
-  const topicRows = topics.data?.topics ?? [];
   const period = `${filter.from} 至 ${filter.to}`;
 
   return (
@@ -196,16 +220,18 @@ export function LeadersPage() {
 
         <ChartCard
           title={t('热点')} note={`近${topicDays}天`} file={`热点_近${topicDays}天`} testId="hot-topics" rows={topicRows}
-          columns={[['区县', (x) => x.district ?? '区县未识别'], ['关键词', (x) => x.keywords.join(' / ')], ['本期', (x) => x.volume], ['上期', (x) => x.previous], ['工单', (x) => x.cases], ['在办', (x) => x.open], ['负面占比', (x) => x.negativeShare], ['突增', (x) => (x.burst ? '是' : '')]]}
+          columns={[['话题', (x) => x.label], ['区县', (x) => x.district ?? '区县未识别'], ['热度', (x) => Math.round(x.heat)], ['本期', (x) => x.volume], ['上期', (x) => x.previous], ['工单', (x) => x.cases], ['在办', (x) => x.open], ['负面占比', (x) => x.negativeShare], ['突增', (x) => (x.burst ? '是' : x.isNew ? '新' : '')]]}
         >
           {topicRows.length > 0 ? (
             <>
-              <TopicVolumeChart data={topicRows.map((x) => ({ name: `${x.district ?? '区县未识别'}·${x.keyword}`, volume: x.volume, previous: x.previous }))} />
+              <TopicVolumeChart data={topicRows.map((x) => ({ name: x.label, volume: x.volume, previous: x.previous }))} />
               <ol className="topics">
                 {topicRows.map((x) => (
                   <li key={x.key}>
-                    <b>{x.district ?? '区县未识别'} · {x.keywords.join(' / ')}</b>
+                    <b>{x.label}</b>
                     {x.burst && <span className="tag bad">突增</span>}
+                    {!x.burst && x.isNew && <span className="tag">新</span>}
+                    <span className="muted small"> 热度 {x.heat.toFixed(0)}</span>
                     <span className="muted small">
                       {' '}{x.volume} 条（上期 {x.previous}{x.growth !== null ? `，${x.growth >= 0 ? '+' : ''}${Math.round(x.growth * 100)}%` : ''}）· {x.cases} 件工单，在办 {x.open} · 负面 {pct(x.negativeShare, 0)}{x.topCategory ? ` · ${x.topCategory}` : ''}
                     </span>
@@ -216,6 +242,22 @@ export function LeadersPage() {
             </>
           ) : (
             <p className="muted">{topics.data ? '该时段没有形成热点。' : t('加载中')}</p>
+          )}
+        </ChartCard>
+
+        <ChartCard
+          title="话题趋势" note={`${period} 每日留言数（前 ${trendTopics.length} 个热点）`} file={`话题趋势_${filter.from}_${filter.to}`} testId="topic-trend"
+          rows={topicTrend.data?.points ?? []}
+          columns={[['日期', (r) => r.day], ...(topicTrend.data?.series ?? []).map((x) => [x.label, (r: Record<string, string | number>) => r[x.key]] as CsvColumn<Record<string, string | number>>)]}
+        >
+          {!user ? (
+            <p className="muted">话题趋势含各话题的留言明细来源，仅对工作人员开放，请登录。</p>
+          ) : topicTrend.error ? (
+            <p className="error">{topicTrend.error}</p>
+          ) : topicTrend.data ? (
+            <TopicTrendChart series={topicTrend.data.series} points={topicTrend.data.points} />
+          ) : (
+            <p className="muted">{topics.data && !trendTopics.length ? '该时段没有形成热点。' : t('加载中')}</p>
           )}
         </ChartCard>
 

@@ -1,0 +1,350 @@
+// 舆情 topic store: topics, their members, hourly counts per topic and district, the background
+// term frequencies and burst episodes (migration 0040). Written by core/opinion/topics.ts in the
+// worker's path; read by the topic, recurring and alert code.
+import type { Db } from './connect';
+
+export type BurstState = 'none' | 'new' | 'burst';
+
+export interface TopicRow {
+  id: number;
+  district: string | null;
+  place: string | null;
+  label: string;
+  labelTerms: string[];
+  centroid: Record<string, number>;
+  anchors: Record<string, number>;
+  size: number;
+  publicSize: number;
+  negative: number;
+  engagement: number;
+  channels: string[];
+  districts: string[];
+  firstAt: Date;
+  lastAt: Date;
+  representativeId: number | null;
+  publicSample: string | null;
+  heat: number;
+  heatParts: Record<string, number>;
+  burstState: BurstState;
+  burstAt: Date | null;
+  burstScore: number | null;
+  status: 'active' | 'merged';
+  mergedInto: number | null;
+  updatedAt: Date;
+}
+
+export interface MemberRow {
+  messageId: number;
+  topicId: number;
+  caseId: number | null;
+  receivedAt: Date;
+  channel: string;
+  district: string | null;
+  isPublic: boolean;
+  negative: number;
+  engagement: number;
+  similarity: number;
+  terms: Record<string, number>;
+  anchors: string[];
+  sample: string;
+}
+
+const TOPIC_COLUMNS = ['id', 'district', 'place', 'label', 'label_terms', 'centroid', 'anchors', 'size', 'public_size', 'negative', 'engagement', 'channels', 'districts',
+  'first_at', 'last_at', 'representative_id', 'public_sample', 'heat', 'heat_parts', 'burst_state', 'burst_at', 'burst_score', 'status', 'merged_into', 'updated_at'];
+const MEMBER_COLUMNS = ['message_id', 'topic_id', 'case_id', 'received_at', 'channel', 'district', 'is_public', 'negative', 'engagement', 'similarity', 'terms', 'anchors', 'sample'];
+
+/** Serialises topic writes of one district (two workers must not open two topics for one problem). */
+export async function lockTopicScope(sql: Db, district: string | null): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`opinion:${district ?? ''}`}))`;
+}
+
+export async function getMember(sql: Db, messageId: number): Promise<MemberRow | undefined> {
+  const [r] = await sql<MemberRow[]>`SELECT ${sql(MEMBER_COLUMNS)} FROM opinion_topic_members WHERE message_id = ${messageId}`;
+  return r;
+}
+
+// the count of documents lives in the terms table under a name no term can have
+const DOCS = ' docs'; // tokens are trimmed: no term starts with a space
+
+export async function getTermStats(sql: Db, terms: string[]): Promise<{ docs: number; df: Map<string, number> }> {
+  const rows = await sql<{ term: string; df: number }[]>`SELECT term, df FROM opinion_terms WHERE term = ANY(${sql.array([DOCS, ...terms])}::text[])`;
+  const df = new Map(rows.map((r) => [r.term, r.df]));
+  const docs = df.get(DOCS) ?? 0;
+  df.delete(DOCS);
+  return { docs, df };
+}
+
+/** Counts one more document containing each of `terms`. */
+export async function addTermCounts(sql: Db, terms: string[]): Promise<void> {
+  const all = [DOCS, ...new Set(terms)];
+  for (let i = 0; i < all.length; i += 5000) {
+    const chunk = all.slice(i, i + 5000);
+    await sql`
+      INSERT INTO opinion_terms (term, df) SELECT unnest(${sql.array(chunk)}::text[]), 1
+      ON CONFLICT (term) DO UPDATE SET df = opinion_terms.df + 1`;
+  }
+}
+
+/** Active topics of a district (null: no district) with a member since `since`, most recent first. */
+export async function listCandidateTopics(sql: Db, district: string | null, since: Date, limit: number): Promise<TopicRow[]> {
+  return sql<TopicRow[]>`
+    SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics
+    WHERE status = 'active' AND district IS NOT DISTINCT FROM ${district} AND last_at >= ${since}
+    ORDER BY last_at DESC LIMIT ${limit}`;
+}
+
+export async function getTopic(sql: Db, id: number): Promise<TopicRow | undefined> {
+  const [r] = await sql<TopicRow[]>`SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics WHERE id = ${id}`;
+  return r;
+}
+
+export async function createTopic(sql: Db, t: { district: string | null; firstAt: Date }): Promise<number> {
+  const [r] = await sql<{ id: number }[]>`
+    INSERT INTO opinion_topics (district, first_at, last_at) VALUES (${t.district}, ${t.firstAt}, ${t.firstAt}) RETURNING id`;
+  return Number(r.id);
+}
+
+export type TopicUpdate = Omit<TopicRow, 'id' | 'updatedAt' | 'status' | 'mergedInto'>;
+
+export async function saveTopic(sql: Db, id: number, t: TopicUpdate, now: Date): Promise<void> {
+  await sql`
+    UPDATE opinion_topics SET district = ${t.district}, place = ${t.place}, label = ${t.label}, label_terms = ${sql.array(t.labelTerms)}::text[],
+      centroid = ${sql.json(t.centroid)}, anchors = ${sql.json(t.anchors)}, size = ${t.size}, public_size = ${t.publicSize},
+      negative = ${t.negative}, engagement = ${t.engagement}, channels = ${sql.array(t.channels)}::text[], districts = ${sql.array(t.districts)}::text[],
+      first_at = ${t.firstAt}, last_at = ${t.lastAt}, representative_id = ${t.representativeId}, public_sample = ${t.publicSample},
+      heat = ${t.heat}, heat_parts = ${sql.json(t.heatParts)}, burst_state = ${t.burstState}, burst_at = ${t.burstAt}, burst_score = ${t.burstScore},
+      status = 'active', merged_into = NULL, updated_at = ${now}
+    WHERE id = ${id}`;
+}
+
+export async function markTopicMerged(sql: Db, id: number, into: number, now: Date): Promise<void> {
+  await sql`UPDATE opinion_topics SET status = 'merged', merged_into = ${into}, size = 0, heat = 0, burst_state = 'none', updated_at = ${now} WHERE id = ${id}`;
+}
+
+export async function insertMember(sql: Db, m: MemberRow): Promise<void> {
+  await sql`
+    INSERT INTO opinion_topic_members ${sql({ ...m, terms: sql.json(m.terms), anchors: sql.array(m.anchors) } as never, MEMBER_COLUMNS.map(camel) as never)}
+    ON CONFLICT (message_id) DO NOTHING`;
+}
+
+function camel(s: string): string {
+  return s.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+export async function moveMembers(sql: Db, moves: { messageId: number; topicId: number }[]): Promise<void> {
+  for (let i = 0; i < moves.length; i += 10_000) {
+    const chunk = moves.slice(i, i + 10_000);
+    await sql`
+      UPDATE opinion_topic_members m SET topic_id = v.topic_id
+      FROM (SELECT unnest(${sql.array(chunk.map((x) => x.messageId))}::bigint[]) AS message_id, unnest(${sql.array(chunk.map((x) => x.topicId))}::bigint[]) AS topic_id) v
+      WHERE m.message_id = v.message_id`;
+  }
+}
+
+export async function listMembers(sql: Db, topicId: number, limit = 10_000): Promise<MemberRow[]> {
+  return sql<MemberRow[]>`SELECT ${sql(MEMBER_COLUMNS)} FROM opinion_topic_members WHERE topic_id = ${topicId} ORDER BY received_at, message_id LIMIT ${limit}`;
+}
+
+/** Members of the active topics with a member since `since`: what re-clustering works on. */
+export async function listMembersOfActiveTopics(sql: Db, since: Date): Promise<MemberRow[]> {
+  return sql<MemberRow[]>`
+    SELECT ${sql(MEMBER_COLUMNS.map((c) => `m.${c}`))} FROM opinion_topic_members m
+    JOIN opinion_topics t ON t.id = m.topic_id
+    WHERE t.status = 'active' AND t.last_at >= ${since}
+    ORDER BY m.received_at, m.message_id`;
+}
+
+export async function listMemberTimes(sql: Db, scope: { topicId: number } | { district: string }, since: Date): Promise<Date[]> {
+  const rows = 'topicId' in scope
+    ? await sql<{ receivedAt: Date }[]>`SELECT received_at FROM opinion_topic_members WHERE topic_id = ${scope.topicId} AND received_at >= ${since} ORDER BY received_at`
+    : await sql<{ receivedAt: Date }[]>`SELECT received_at FROM opinion_topic_members WHERE district = ${scope.district} AND received_at >= ${since} ORDER BY received_at`;
+  return rows.map((r) => r.receivedAt);
+}
+
+export async function addHourCount(sql: Db, scope: { topicId: number } | { district: string }, hour: Date, n = 1): Promise<void> {
+  if ('topicId' in scope) {
+    await sql`INSERT INTO opinion_topic_hours (topic_id, hour, count) VALUES (${scope.topicId}, ${hour}, ${n})
+      ON CONFLICT (topic_id, hour) DO UPDATE SET count = opinion_topic_hours.count + ${n}`;
+  } else {
+    await sql`INSERT INTO opinion_district_hours (district, hour, count) VALUES (${scope.district}, ${hour}, ${n})
+      ON CONFLICT (district, hour) DO UPDATE SET count = opinion_district_hours.count + ${n}`;
+  }
+}
+
+/** Rebuilds the hourly counts of the given topics from their members (after re-clustering moved them). */
+export async function rebuildTopicHours(sql: Db, topicIds: number[]): Promise<void> {
+  if (!topicIds.length) return;
+  await sql`DELETE FROM opinion_topic_hours WHERE topic_id = ANY(${sql.array(topicIds)}::bigint[])`;
+  await sql`
+    INSERT INTO opinion_topic_hours (topic_id, hour, count)
+    SELECT topic_id, date_trunc('hour', received_at), count(*)::int FROM opinion_topic_members
+    WHERE topic_id = ANY(${sql.array(topicIds)}::bigint[]) GROUP BY 1, 2`;
+}
+
+export interface HourRow {
+  hour: Date;
+  count: number;
+}
+
+export async function listHours(sql: Db, scope: { topicId: number } | { district: string }, since: Date, until?: Date): Promise<HourRow[]> {
+  const end = until ?? new Date('9999-01-01T00:00:00Z');
+  return 'topicId' in scope
+    ? sql<HourRow[]>`SELECT hour, count FROM opinion_topic_hours WHERE topic_id = ${scope.topicId} AND hour >= ${since} AND hour < ${end} ORDER BY hour`
+    : sql<HourRow[]>`SELECT hour, count FROM opinion_district_hours WHERE district = ${scope.district} AND hour >= ${since} AND hour < ${end} ORDER BY hour`;
+}
+
+/** Per topic: messages in [from, to), from the hourly rollup. */
+export async function countTopicMessagesBetween(sql: Db, topicIds: number[], from: Date, to: Date): Promise<Map<number, number>> {
+  if (!topicIds.length) return new Map();
+  const rows = await sql<{ topicId: number; n: number }[]>`
+    SELECT topic_id, sum(count)::int AS n FROM opinion_topic_hours
+    WHERE topic_id = ANY(${sql.array(topicIds)}::bigint[]) AND hour >= ${from} AND hour < ${to} GROUP BY topic_id`;
+  return new Map(rows.map((r) => [Number(r.topicId), r.n]));
+}
+
+/** Distinct local (UTC+8) days each topic was spoken of. */
+export async function countActiveDays(sql: Db, topicId: number): Promise<number> {
+  const [r] = await sql<{ n: number }[]>`
+    SELECT count(DISTINCT date_trunc('day', hour + interval '8 hours'))::int AS n FROM opinion_topic_hours WHERE topic_id = ${topicId}`;
+  return r.n;
+}
+
+/** Active topics with a message in [from, to), hottest first. */
+export async function listTopicsActiveBetween(sql: Db, from: Date, to: Date, limit: number): Promise<TopicRow[]> {
+  return sql<TopicRow[]>`
+    SELECT ${sql(TOPIC_COLUMNS.map((c) => `t.${c}`))} FROM opinion_topics t
+    WHERE t.status = 'active' AND t.last_at >= ${from} AND t.first_at < ${to}
+      AND EXISTS (SELECT 1 FROM opinion_topic_hours h WHERE h.topic_id = t.id AND h.hour >= ${from} AND h.hour < ${to})
+    ORDER BY t.heat DESC, t.id LIMIT ${limit}`;
+}
+
+export async function listActiveTopicIds(sql: Db, since: Date): Promise<number[]> {
+  return (await sql<{ id: number }[]>`SELECT id FROM opinion_topics WHERE status = 'active' AND last_at >= ${since} ORDER BY id`).map((r) => Number(r.id));
+}
+
+export interface BurstRow {
+  id: number;
+  scope: 'topic' | 'district';
+  topicId: number | null;
+  district: string | null;
+  startedAt: Date;
+  lastAt: Date;
+  observed: number;
+  expected: number;
+  pValue: number;
+  windowHours: number;
+}
+
+export async function openBurst(sql: Db, b: Omit<BurstRow, 'id'>): Promise<number> {
+  const [r] = await sql<{ id: number }[]>`
+    INSERT INTO opinion_bursts (scope, topic_id, district, started_at, last_at, observed, expected, p_value, window_hours)
+    VALUES (${b.scope}, ${b.topicId}, ${b.district}, ${b.startedAt}, ${b.lastAt}, ${b.observed}, ${b.expected}, ${b.pValue}, ${b.windowHours}) RETURNING id`;
+  return Number(r.id);
+}
+
+/** The latest episode of a series (to extend it, or to know it is over). */
+export async function latestBurst(sql: Db, scope: { topicId: number } | { district: string }): Promise<BurstRow | undefined> {
+  const [r] = 'topicId' in scope
+    ? await sql<BurstRow[]>`SELECT * FROM opinion_bursts WHERE scope = 'topic' AND topic_id = ${scope.topicId} ORDER BY started_at DESC, id DESC LIMIT 1`
+    : await sql<BurstRow[]>`SELECT * FROM opinion_bursts WHERE scope = 'district' AND district = ${scope.district} ORDER BY started_at DESC, id DESC LIMIT 1`;
+  return r;
+}
+
+export async function extendBurst(sql: Db, id: number, at: Date, observed: number, pValue: number): Promise<void> {
+  await sql`UPDATE opinion_bursts SET last_at = ${at}, observed = greatest(observed, ${observed}), p_value = least(p_value, ${pValue}) WHERE id = ${id}`;
+}
+
+export async function listBurstsSince(sql: Db, since: Date): Promise<BurstRow[]> {
+  return sql<BurstRow[]>`SELECT * FROM opinion_bursts WHERE started_at >= ${since} ORDER BY started_at, id`;
+}
+
+export async function listTopicBursts(sql: Db, topicId: number): Promise<BurstRow[]> {
+  return sql<BurstRow[]>`SELECT * FROM opinion_bursts WHERE scope = 'topic' AND topic_id = ${topicId} ORDER BY started_at DESC LIMIT 50`;
+}
+
+/** Processed messages with no topic yet (a failed topic step, or messages from before topics). */
+export async function listMessagesWithoutTopic(sql: Db, limit: number): Promise<number[]> {
+  return (await sql<{ id: number }[]>`
+    SELECT m.id FROM messages m WHERE m.state = 'processed' AND m.analysis IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM opinion_topic_members t WHERE t.message_id = m.id)
+    ORDER BY m.received_at, m.id LIMIT ${limit}`).map((r) => Number(r.id));
+}
+
+export interface WeeklyPlaceRow {
+  topicId: number;
+  week: Date;
+  n: number;
+}
+
+/** Per active topic, its messages per local week since `since` (recurring problems, 每月一题). */
+export async function listTopicWeeks(sql: Db, since: Date): Promise<WeeklyPlaceRow[]> {
+  return sql<WeeklyPlaceRow[]>`
+    SELECT h.topic_id, date_trunc('week', h.hour + interval '8 hours') - interval '8 hours' AS week, sum(h.count)::int AS n
+    FROM opinion_topic_hours h JOIN opinion_topics t ON t.id = h.topic_id
+    WHERE t.status = 'active' AND h.hour >= ${since}
+    GROUP BY 1, 2 ORDER BY 1, 2`;
+}
+
+export async function listTopicsByIds(sql: Db, ids: number[]): Promise<TopicRow[]> {
+  if (!ids.length) return [];
+  return sql<TopicRow[]>`SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics WHERE id = ANY(${sql.array(ids)}::bigint[])`;
+}
+
+/** The cases behind topics' members: (topic, case) pairs with the case's tracking number and status. */
+export async function listTopicCases(sql: Db, topicIds: number[], perTopic = 20): Promise<{ topicId: number; caseId: number; trackingNo: string; status: string; title: string | null; receivedAt: Date }[]> {
+  if (!topicIds.length) return [];
+  return sql`
+    SELECT topic_id, case_id, tracking_no, status, title, received_at FROM (
+      SELECT m.topic_id, c.id AS case_id, c.tracking_no, c.status, c.title, min(m.received_at) AS received_at,
+        row_number() OVER (PARTITION BY m.topic_id ORDER BY min(m.received_at) DESC) AS rn
+      FROM opinion_topic_members m JOIN cases c ON c.id = m.case_id
+      WHERE m.topic_id = ANY(${sql.array(topicIds)}::bigint[])
+      GROUP BY m.topic_id, c.id, c.tracking_no, c.status, c.title
+    ) x WHERE rn <= ${perTopic} ORDER BY topic_id, received_at DESC`;
+}
+
+/** The member most like its topic's centroid (public ones only when asked): the representative message. */
+export async function topRepresentative(sql: Db, topicId: number, publicOnly: boolean): Promise<{ messageId: number; sample: string } | undefined> {
+  const [r] = publicOnly
+    ? await sql<{ messageId: number; sample: string }[]>`SELECT message_id, sample FROM opinion_topic_members WHERE topic_id = ${topicId} AND is_public AND sample <> '' ORDER BY similarity DESC, received_at LIMIT 1`
+    : await sql<{ messageId: number; sample: string }[]>`SELECT message_id, sample FROM opinion_topic_members WHERE topic_id = ${topicId} ORDER BY similarity DESC, received_at LIMIT 1`;
+  return r ? { messageId: Number(r.messageId), sample: r.sample } : undefined;
+}
+
+export async function setMemberSimilarities(sql: Db, rows: { messageId: number; similarity: number }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 10_000) {
+    const chunk = rows.slice(i, i + 10_000);
+    await sql`
+      UPDATE opinion_topic_members m SET similarity = v.s
+      FROM (SELECT unnest(${sql.array(chunk.map((x) => x.messageId))}::bigint[]) AS message_id, unnest(${sql.array(chunk.map((x) => x.similarity))}::real[]) AS s) v
+      WHERE m.message_id = v.message_id`;
+  }
+}
+
+export interface TopicWindowFigures {
+  topicId: number;
+  volume: number;
+  negative: number;
+  cases: number;
+  open: number;
+  topCategory: string | null;
+}
+
+/** Per topic, over its members received in [from, to): volume, negative ones, cases and open cases, the commonest category. */
+export async function topicWindowFigures(sql: Db, topicIds: number[], from: Date, to: Date, openStatuses: readonly string[]): Promise<Map<number, TopicWindowFigures>> {
+  if (!topicIds.length) return new Map();
+  const rows = await sql<TopicWindowFigures[]>`
+    SELECT m.topic_id, count(*)::int AS volume, (count(*) FILTER (WHERE m.negative > 0))::int AS negative,
+      count(DISTINCT m.case_id)::int AS cases, (count(DISTINCT m.case_id) FILTER (WHERE c.status = ANY(${sql.array([...openStatuses])}::text[])))::int AS open,
+      mode() WITHIN GROUP (ORDER BY c.category) FILTER (WHERE c.category IS NOT NULL AND c.category <> 'unknown') AS top_category
+    FROM opinion_topic_members m LEFT JOIN cases c ON c.id = m.case_id
+    WHERE m.topic_id = ANY(${sql.array(topicIds)}::bigint[]) AND m.received_at >= ${from} AND m.received_at < ${to}
+    GROUP BY m.topic_id`;
+  return new Map(rows.map((r) => [Number(r.topicId), { ...r, topicId: Number(r.topicId) }]));
+}
+
+/** Messages in topics received in [from, to), from the hourly rollup. */
+export async function countTopicMessagesInWindow(sql: Db, from: Date, to: Date): Promise<number> {
+  const [r] = await sql<{ n: number }[]>`SELECT coalesce(sum(count), 0)::int AS n FROM opinion_topic_hours WHERE hour >= ${from} AND hour < ${to}`;
+  return r.n;
+}

@@ -1,0 +1,237 @@
+// The clustering itself, free of storage: TF-IDF cosine between a message and a topic's centroid,
+// the join rule (same district; a shared named place or a high likeness), and the re-clustering
+// that merges and splits topics while keeping ids stable by majority overlap.
+import type { OpinionConfig } from './config';
+import { CONCEPT_PREFIX, type MessageFeatures } from './features';
+
+/** Background document frequencies: how many messages contain each term, out of `docs`. */
+export interface TermStats {
+  docs: number;
+  df(term: string): number;
+}
+
+export type Terms = Record<string, number>;
+
+export function idf(stats: TermStats, term: string): number {
+  return Math.log((stats.docs + 1) / (stats.df(term) + 1)) + 1;
+}
+
+function weighted(terms: Terms, stats: TermStats, scale = 1): Map<string, number> {
+  const v = new Map<string, number>();
+  for (const [t, w] of Object.entries(terms)) v.set(t, (w / scale) * idf(stats, t));
+  return v;
+}
+
+export function cosine(a: Map<string, number>, b: Map<string, number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (const [, x] of a) na += x * x;
+  for (const [, y] of b) nb += y * y;
+  const [small, large] = a.size < b.size ? [a, b] : [b, a];
+  for (const [t, x] of small) {
+    const y = large.get(t);
+    if (y) dot += x * y;
+  }
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}
+
+/** What assignment needs to know of a topic. */
+export interface TopicShape {
+  id: number;
+  district: string | null;
+  centroid: Terms;
+  /** named place → members naming it */
+  anchors: Record<string, number>;
+  size: number;
+}
+
+export interface Choice {
+  topicId: number | null;
+  similarity: number;
+}
+
+interface Prepared {
+  shape: TopicShape;
+  vec: Map<string, number>;
+  concepts: string[];
+}
+
+function prepare(t: TopicShape, stats: TermStats): Prepared {
+  const size = Math.max(1, t.size);
+  const concepts = Object.entries(t.centroid).filter(([k, w]) => k.startsWith(CONCEPT_PREFIX) && w >= size * 3 * 0.4).map(([k]) => k);
+  return { shape: t, vec: weighted(t.centroid, stats, size), concepts };
+}
+
+function chooseAmong(f: MessageFeatures, me: Map<string, number>, candidates: Iterable<Prepared>, cfg: OpinionConfig['assignment']): Choice {
+  const mine = Object.keys(f.terms).filter((k) => k.startsWith(CONCEPT_PREFIX));
+  let best: Choice = { topicId: null, similarity: 0 };
+  for (const p of candidates) {
+    const t = p.shape;
+    if (t.district !== f.district) continue;
+    // two texts that each name problem objects (停水, 路灯…) but none in common are about different problems
+    if (mine.length && p.concepts.length && !mine.some((k) => p.concepts.includes(k))) continue;
+    const sim = cosine(me, p.vec);
+    const shared = f.anchors.some((a) => (t.anchors[a] ?? 0) > 0);
+    const bar = shared ? cfg.joinSimilarity : cfg.joinSimilarityNoAnchor;
+    if (sim >= bar && sim > best.similarity) best = { topicId: t.id, similarity: sim };
+  }
+  return best;
+}
+
+/** The topic a message joins (the most alike over the bar), or null: it starts one. */
+export function chooseTopic(f: MessageFeatures, candidates: TopicShape[], stats: TermStats, cfg: OpinionConfig['assignment']): Choice {
+  return chooseAmong(f, weighted(f.terms, stats), candidates.filter((t) => t.district === f.district).map((t) => prepare(t, stats)), cfg);
+}
+
+/** Adds (sign 1) or removes (sign -1) a member's terms and places; keeps the heaviest terms only. */
+export function addToShape(t: Pick<TopicShape, 'centroid' | 'anchors' | 'size'>, f: Pick<MessageFeatures, 'terms' | 'anchors'>, maxTerms: number, sign: 1 | -1 = 1): void {
+  for (const [term, w] of Object.entries(f.terms)) {
+    const v = (t.centroid[term] ?? 0) + sign * w;
+    if (v > 1e-9) t.centroid[term] = Math.round(v * 1000) / 1000;
+    else delete t.centroid[term];
+  }
+  for (const a of f.anchors) {
+    const v = (t.anchors[a] ?? 0) + sign;
+    if (v > 0) t.anchors[a] = v;
+    else delete t.anchors[a];
+  }
+  t.size += sign;
+  const keys = Object.keys(t.centroid);
+  if (keys.length > maxTerms) {
+    keys.sort((a, b) => t.centroid[b] - t.centroid[a]);
+    for (const k of keys.slice(maxTerms)) delete t.centroid[k];
+  }
+}
+
+export interface MemberFeatures extends MessageFeatures {
+  messageId: number;
+  receivedAt: Date;
+  /** the topic it is in now */
+  topicId: number;
+}
+
+export interface Reclustered {
+  /** message → topic id (old ids kept by majority overlap; negative numbers are new topics to create) */
+  assignment: Map<number, number>;
+  /** old topic → the topic that absorbed it */
+  mergedInto: Map<number, number>;
+}
+
+/**
+ * Clusters the members afresh with the same join rule (in time order, then one pass moving each
+ * member to its best centroid), merges clusters of one district that have grown alike, then names
+ * each cluster after the old topic holding most of its members: a topic that grows keeps its id, a
+ * topic split in two keeps it on the larger part, and two merged topics continue as the larger one.
+ */
+export function recluster(members: MemberFeatures[], stats: TermStats, cfg: OpinionConfig['assignment']): Reclustered {
+  const sorted = [...members].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.messageId - b.messageId);
+  let next = 0;
+  const clusters = new Map<number, TopicShape & { members: Set<number> }>();
+  const of = new Map<number, number>();
+  const byId = new Map(sorted.map((m) => [m.messageId, m]));
+  const vectors = new Map(sorted.map((m) => [m.messageId, weighted(m.terms, stats)]));
+  // prepared (weighted) centroids, per district, rebuilt only when a cluster changed
+  const prepared = new Map<number, Prepared>();
+  const dirty = new Set<number>();
+  const prep = (c: TopicShape) => {
+    if (dirty.has(c.id) || !prepared.has(c.id)) {
+      prepared.set(c.id, prepare(c, stats));
+      dirty.delete(c.id);
+    }
+    return prepared.get(c.id)!;
+  };
+  const inDistrict = (d: string | null) => {
+    const out: Prepared[] = [];
+    for (const c of clusters.values()) if (c.district === d) out.push(prep(c));
+    return out;
+  };
+  const choose = (m: MemberFeatures) => chooseAmong(m, vectors.get(m.messageId)!, inDistrict(m.district), cfg);
+  const place = (m: MemberFeatures, cid: number) => {
+    const c = clusters.get(cid)!;
+    addToShape(c, m, cfg.maxCentroidTerms);
+    c.members.add(m.messageId);
+    of.set(m.messageId, cid);
+    dirty.add(cid);
+  };
+  const unplace = (m: MemberFeatures) => {
+    const c = clusters.get(of.get(m.messageId)!)!;
+    addToShape(c, m, Number.MAX_SAFE_INTEGER, -1);
+    c.members.delete(m.messageId);
+    dirty.add(c.id);
+    if (!c.size) {
+      clusters.delete(c.id);
+      prepared.delete(c.id);
+    }
+  };
+  const open = (m: MemberFeatures) => {
+    const id = next++;
+    clusters.set(id, { id, district: m.district, centroid: {}, anchors: {}, size: 0, members: new Set() });
+    return id;
+  };
+  for (const m of sorted) {
+    const c = choose(m);
+    place(m, c.topicId ?? open(m));
+  }
+  // refinement: each member to the cluster it now fits best (its own, without it, included)
+  for (const m of sorted) {
+    const own = of.get(m.messageId)!;
+    if (clusters.get(own)!.size === 1) continue;
+    unplace(m);
+    const c = choose(m);
+    place(m, c.topicId ?? (clusters.has(own) ? own : open(m)));
+  }
+  // merge: clusters of one district whose centroids are alike
+  const list = [...clusters.values()].sort((a, b) => b.size - a.size || a.id - b.id);
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i];
+    if (!clusters.has(a.id)) continue;
+    for (let j = i + 1; j < list.length; j++) {
+      const b = list[j];
+      if (!clusters.has(b.id) || a.district !== b.district) continue;
+      const sim = cosine(prep(a).vec, prep(b).vec);
+      const shared = Object.keys(b.anchors).some((x) => a.anchors[x]);
+      if (sim >= cfg.mergeSimilarity || (shared && sim >= Math.max(cfg.joinSimilarity, cfg.mergeSimilarity * 0.8))) {
+        for (const id of [...b.members]) {
+          const m = byId.get(id)!;
+          unplace(m);
+          place(m, a.id);
+        }
+      }
+    }
+  }
+  // ids by majority overlap, larger clusters choosing first
+  const assignment = new Map<number, number>();
+  const taken = new Set<number>();
+  let fresh = -1;
+  const final = [...clusters.values()].sort((a, b) => b.size - a.size || a.id - b.id);
+  const clusterId = new Map<number, number>();
+  for (const c of final) {
+    const votes = new Map<number, number>();
+    for (const id of c.members) {
+      const old = byId.get(id)!.topicId;
+      votes.set(old, (votes.get(old) ?? 0) + 1);
+    }
+    const ranked = [...votes].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    const pick = ranked.find(([old]) => !taken.has(old) && old > 0);
+    const id = pick ? pick[0] : fresh--;
+    if (pick) taken.add(pick[0]);
+    clusterId.set(c.id, id);
+    for (const m of c.members) assignment.set(m, id);
+  }
+  // an old topic that named no cluster was absorbed: by the cluster holding most of its members
+  const mergedInto = new Map<number, number>();
+  const oldTopics = new Map<number, Map<number, number>>();
+  for (const m of sorted) {
+    const to = assignment.get(m.messageId)!;
+    const votes = oldTopics.get(m.topicId) ?? new Map<number, number>();
+    votes.set(to, (votes.get(to) ?? 0) + 1);
+    oldTopics.set(m.topicId, votes);
+  }
+  for (const [old, votes] of oldTopics) {
+    if (taken.has(old)) continue;
+    const [to] = [...votes].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
+    mergedInto.set(old, to);
+  }
+  return { assignment, mergedInto };
+}

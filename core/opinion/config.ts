@@ -1,0 +1,49 @@
+// The 舆情 settings the product ships (lexicons/opinion.json): topic assignment thresholds, the heat
+// index's weights, the burst detector's false-alarm bound, and the words that never name a topic.
+import { z } from 'zod';
+import { shippedJson } from '../shipped/store';
+
+const weight = z.number().min(0).max(10);
+export const opinionConfigSchema = z.object({
+  assignment: z.object({
+    /** a topic takes new members while its last one is at most this old */
+    windowDays: z.number().positive().max(365),
+    /** cosine (TF-IDF) to join a topic when the message names one of the topic's places */
+    joinSimilarity: z.number().min(0).max(1),
+    /** cosine to join when it names none of them */
+    joinSimilarityNoAnchor: z.number().min(0).max(1),
+    /** re-clustering merges two topics of one district whose centroids are at least this alike */
+    mergeSimilarity: z.number().min(0).max(1),
+    maxCentroidTerms: z.number().int().min(10).max(2000),
+    maxCandidates: z.number().int().min(1).max(5000),
+  }),
+  heat: z.object({
+    weights: z.object({ volume: weight, growth: weight, engagement: weight, negative: weight, spread: weight, recency: weight }),
+    volumeSaturation: z.number().positive(),
+    engagementSaturation: z.number().positive(),
+    recencyHalfLifeDays: z.number().positive(),
+    growthRecentDays: z.number().positive(),
+  }),
+  bursts: z.object({
+    alpha: z.number().positive().max(0.05),
+    windowsMinutes: z.array(z.number().int().min(5).max(24 * 60)).min(1),
+    minCount: z.number().int().min(2),
+    newTopicMinCount: z.number().int().min(2),
+    baselineDays: z.number().int().min(1).max(365),
+    priorPerHour: z.number().positive(),
+    quietHours: z.number().positive(),
+  }),
+  recurring: z.object({ minWeeks: z.number().int().min(2), lookbackWeeks: z.number().int().min(2).max(104) }),
+  genericWords: z.array(z.string().min(1)).refine((xs) => new Set(xs).size === xs.length, { message: '词表有重复' }),
+});
+export type OpinionConfig = z.infer<typeof opinionConfigSchema>;
+
+export const opinionConfig: () => OpinionConfig = shippedJson('opinion.json', opinionConfigSchema);
+
+let generic: { list: string[]; set: Set<string> } | null = null;
+/** Words that say nothing about which problem a message is about (小时, 诉求, 了解, 转给, 答复…). */
+export function isGenericWord(w: string): boolean {
+  const list = opinionConfig().genericWords;
+  if (!generic || generic.list !== list) generic = { list, set: new Set(list) };
+  return generic.set.has(w);
+}

@@ -1,0 +1,93 @@
+// What the topic code reads from one message: its district, the named places in it (小区, 路, 村,
+// 学校…: the "where" that tells two water outages apart) and its content terms (jieba words and
+// adjacent-word bigrams, the subject counted twice), with generic words and bare place words left out.
+import { topicsOf } from '../cases/duplicates';
+import { segment } from '../nlp/segment';
+import type { MessageAnalysis } from '../nlp/types';
+import { isGenericWord } from './config';
+import { maskPublicText } from './sample';
+
+/** A problem object (停水, 路灯, 油烟…, lexicons/duplicate-topics.json) as a term: the same problem in other words. */
+export const CONCEPT_PREFIX = '#';
+const CONCEPT_WEIGHT = 3;
+
+export interface MessageFeatures {
+  district: string | null;
+  /** named places, most specific first */
+  anchors: string[];
+  /** term → weight (1 + log count; subject terms doubled); bigrams joined without a space */
+  terms: Record<string, number>;
+}
+
+// a named place ends in one of these (联丰路, 金鼎村, 魅力之城小区, 经济学院…)
+const PLACE_SUFFIX = /(小区|花园|家园|新城|新村|广场|公寓|大厦|苑|园|城|村|社区|学院|大学|中学|小学|学校|幼儿园|医院|市场|公园|路|大道|街|巷|镇|乡|街道|工业园|产业园|园区|楼盘|车站|地铁站|高速|大桥|桥)$/;
+const BARE_PLACE = /^(小区|花园|家园|新城|新村|广场|公寓|大厦|社区|学院|大学|中学|小学|学校|幼儿园|医院|市场|公园|园区|楼盘|车站|地铁站)$/;
+// anonymised districts in public data sets ("A市A3区") and real ones ("镜湖区", "南陵县")
+const DISTRICT_CODE = /(?:^|[^A-Za-z0-9])([A-Z][0-9]{1,2}[区县])/;
+const NOT_A_TERM = /^[\p{N}A-Za-z._\-]+$|^[\p{N}]/u;
+// district-level words say nothing within a district (the district is a hard constraint already)
+const DISTRICT_WORD = /^[A-Z]?[0-9]{0,2}(?:市|区|县|省)$|^[A-Z][0-9]{1,2}[区县]?$|^[A-Z]市|街道$|(?<!小|社|园|景|城|片|辖|校|市|郊|新|开发|试验|示范|风景|商业|保护|住宅|生活|居住|服务|工业)[区县]$/;
+
+function isContent(w: string): boolean {
+  return [...w].length >= 2 && !NOT_A_TERM.test(w) && !isGenericWord(w) && !DISTRICT_WORD.test(w);
+}
+
+/** The district a message is about: the place reader's answer, else an anonymised code in the text. */
+export function districtOf(text: string, analysis: Pick<MessageAnalysis, 'place'> | null): string | null {
+  // an anonymised code names the district outright; the gazetteer reader would guess a real one from look-alike names
+  return DISTRICT_CODE.exec(text)?.[1] ?? analysis?.place.district ?? null;
+}
+
+function anchorsOf(tokens: string[], analysis: Pick<MessageAnalysis, 'place'> | null): string[] {
+  const out: string[] = [];
+  const add = (raw: string) => {
+    const a = raw.replace(/^[区县市镇乡省]+/, '');
+    if ([...a].length >= 3 && !out.includes(a) && !DISTRICT_WORD.test(a) && !/^[A-Z][0-9]/.test(a)) out.push(a);
+  };
+  if (analysis?.place.community) add(analysis.place.community);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (BARE_PLACE.test(t)) {
+      // 魅力 之城 小区 → 魅力之城小区: up to two content words before the bare place word
+      let name = '';
+      for (let j = i - 1; j >= Math.max(0, i - 2) && isContent(tokens[j]) && !BARE_PLACE.test(tokens[j]); j--) name = tokens[j] + name;
+      if (name) add(name + t);
+    } else if (PLACE_SUFFIX.test(t) && [...t].length >= 3 && isContent(t)) add(t);
+  }
+  if (analysis?.place.street) add(analysis.place.street);
+  return out.slice(0, 8);
+}
+
+function termsOf(tokens: string[], weight: number, into: Map<string, number>, district: string | null): void {
+  let prev: string | null = null;
+  for (const t of tokens) {
+    if (!isContent(t) || (district && t.includes(district))) {
+      prev = null;
+      continue;
+    }
+    into.set(t, (into.get(t) ?? 0) + weight);
+    if (prev) into.set(prev + t, (into.get(prev + t) ?? 0) + weight);
+    prev = t;
+  }
+}
+
+/**
+ * Reads the message's masked text (PII, names, house numbers: core/opinion/sample.ts), so no term,
+ * and so no label, can carry a resident's name or number.
+ */
+export function messageFeatures(m: { title: string | null; body: string; analysis: Pick<MessageAnalysis, 'place'> | null; contactName?: string | null }): MessageFeatures {
+  const known = { contactName: m.contactName };
+  const title = maskPublicText(m.title ?? '', known);
+  const body = maskPublicText(m.body.slice(0, 3000), known);
+  const text = `${title} ${body}`;
+  const titleTokens = segment(title);
+  const bodyTokens = segment(body);
+  const counts = new Map<string, number>();
+  const district = districtOf(text, m.analysis);
+  termsOf(titleTokens, 2, counts, district);
+  termsOf(bodyTokens, 1, counts, district);
+  const terms: Record<string, number> = {};
+  for (const [t, n] of counts) terms[t] = Math.round((1 + Math.log(n)) * 1000) / 1000;
+  for (const c of topicsOf(text)) terms[CONCEPT_PREFIX + c] = CONCEPT_WEIGHT;
+  return { district, anchors: anchorsOf([...titleTokens, ...bodyTokens], m.analysis), terms };
+}

@@ -1,0 +1,297 @@
+// 舆情 topics, kept as messages are processed: after a message is read (analysis) and has its case,
+// it joins the topic about the same problem in the same place, or starts one; the topic's label,
+// representative message, heat and burst state are brought up to date in the same transaction.
+// `reclusterTopics` (a periodic job) merges and splits topics, keeping ids by majority overlap.
+import type { Db, Sql } from '../db/connect';
+import {
+  addHourCount, addTermCounts, countActiveDays, countTopicMessagesBetween, createTopic, extendBurst, getMember, getTermStats, getTopic, insertMember,
+  latestBurst, listCandidateTopics, listMessagesWithoutTopic, listHours, listMemberTimes, listMembersOfActiveTopics, lockTopicScope, markTopicMerged, moveMembers, openBurst,
+  rebuildTopicHours, saveTopic, setMemberSimilarities, topRepresentative, type BurstState, type MemberRow, type TopicRow,
+} from '../db/topics';
+import { getMessage, getMessageRaw } from '../db/messages';
+import type { MessageAnalysis } from '../nlp/types';
+import { addToShape, chooseTopic, cosine, idf, recluster, type TermStats, type TopicShape } from './cluster';
+import { opinionConfig, type OpinionConfig } from './config';
+import { messageFeatures, type MessageFeatures } from './features';
+import { heatIndex, heatParts } from './heat';
+import { topicLabel } from './label';
+import { publicSample } from './sample';
+import { testBurst, type BurstTest } from './bursts';
+
+/** One processed message, as the topic code needs it. */
+export interface TopicInput {
+  messageId: number;
+  caseId: number | null;
+  receivedAt: Date;
+  channel: string;
+  isPublic: boolean;
+  title: string | null;
+  body: string;
+  analysis: MessageAnalysis;
+  /** likes + reposts + comments (Weibo), votes (portal): 0 where the channel has none */
+  engagement: number;
+  contactName?: string | null;
+  address?: string | null;
+}
+
+export interface AssignResult {
+  topicId: number;
+  created: boolean;
+  similarity: number;
+  burst: BurstState;
+  /** true when this message opened a burst episode (topic or district) */
+  burstOpened: { topic: boolean; district: boolean };
+}
+
+const HOUR = 3_600_000;
+const hourOf = (d: Date) => new Date(Math.floor(d.getTime() / HOUR) * HOUR);
+
+function statsFrom(docs: number, df: Map<string, number>): TermStats {
+  return { docs, df: (t) => df.get(t) ?? 0 };
+}
+
+/** Negative intensity in [0, 1]: how strongly negative the reader found the message. */
+export function negativeIntensity(a: Pick<MessageAnalysis, 'sentiment'>): number {
+  if (a.sentiment.label !== 'negative') return 0;
+  return Math.min(1, Math.max(0.3, -a.sentiment.score, a.sentiment.confidence * 0.8));
+}
+
+/** Likes, reposts, comments and votes in a channel's raw payload (Weibo JSON, portal/CSV votes). */
+export function engagementOf(raw: string | null | undefined): number {
+  if (!raw || raw[0] !== '{') return 0;
+  try {
+    const o = JSON.parse(raw) as Record<string, unknown>;
+    let n = 0;
+    for (const k of ['like_count', 'like_counts', 'attitudes_count', 'reposts_count', 'comments_count', 'likes', 'votes', 'supports']) {
+      const v = o[k];
+      if (typeof v === 'number' && Number.isFinite(v) && v > 0) n += Math.floor(v);
+      else if (typeof v === 'string' && /^\d{1,9}$/.test(v)) n += Number(v);
+    }
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Puts one processed message into its topic (idempotent: a message already in a topic is left
+ * alone). Serialised per district, so concurrent workers cannot open two topics for one problem.
+ */
+export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionConfig = opinionConfig()): Promise<AssignResult> {
+  const f = messageFeatures({ title: input.title, body: input.body, analysis: input.analysis, contactName: input.contactName });
+  return sql.begin(async (tx) => {
+    await lockTopicScope(tx, f.district);
+    const existing = await getMember(tx, input.messageId);
+    if (existing) {
+      const t = await getTopic(tx, existing.topicId);
+      return { topicId: existing.topicId, created: false, similarity: existing.similarity, burst: t?.burstState ?? 'none', burstOpened: { topic: false, district: false } };
+    }
+    const terms = Object.keys(f.terms);
+    await addTermCounts(tx, terms);
+    const { docs, df } = await getTermStats(tx, terms);
+    const stats = statsFrom(docs, df);
+    const since = new Date(input.receivedAt.getTime() - cfg.assignment.windowDays * 86_400_000);
+    const candidates = await listCandidateTopics(tx, f.district, since, cfg.assignment.maxCandidates);
+    const choice = chooseTopic(f, candidates, stats, cfg.assignment);
+    const created = choice.topicId === null;
+    const topicId = choice.topicId ?? (await createTopic(tx, { district: f.district, firstAt: input.receivedAt }));
+    const topic = candidates.find((c) => c.id === topicId) ?? (await getTopic(tx, topicId))!;
+    const negative = negativeIntensity(input.analysis);
+    const sample = input.isPublic ? publicSample(input.title ?? input.body, { contactName: input.contactName, address: input.address }) : '';
+    await insertMember(tx, {
+      messageId: input.messageId, topicId, caseId: input.caseId, receivedAt: input.receivedAt, channel: input.channel, district: f.district,
+      isPublic: input.isPublic, negative, engagement: input.engagement, similarity: created ? 1 : choice.similarity, terms: f.terms, anchors: f.anchors, sample,
+    });
+    await addHourCount(tx, { topicId }, hourOf(input.receivedAt));
+    if (f.district) await addHourCount(tx, { district: f.district }, hourOf(input.receivedAt));
+
+    addToShape(topic, f, cfg.assignment.maxCentroidTerms);
+    topic.publicSize += input.isPublic ? 1 : 0;
+    topic.negative += negative;
+    topic.engagement += input.engagement;
+    if (!topic.channels.includes(input.channel)) topic.channels = [...topic.channels, input.channel];
+    const d = input.analysis.place.district ?? f.district;
+    if (d && !topic.districts.includes(d)) topic.districts = [...topic.districts, d];
+    if (input.receivedAt < topic.firstAt) topic.firstAt = input.receivedAt;
+    if (input.receivedAt > topic.lastAt) topic.lastAt = input.receivedAt;
+
+    const at = input.receivedAt;
+    const topicBurst = await burstStep(tx, { topicId }, at, cfg, topic.size, topic.firstAt);
+    const districtBurst = f.district ? await burstStep(tx, { district: f.district }, at, cfg, null, null) : null;
+    if (topicBurst.test.burst || topicBurst.open) {
+      topic.burstState = 'burst';
+      topic.burstAt = topicBurst.startedAt ?? at;
+      topic.burstScore = topicBurst.test.pValue;
+    } else if (topic.burstState !== 'burst' || !topic.burstAt || at.getTime() - topic.burstAt.getTime() > cfg.bursts.quietHours * HOUR) {
+      topic.burstState = at.getTime() - topic.firstAt.getTime() < cfg.bursts.quietHours * HOUR ? 'new' : 'none';
+    }
+    await refreshTopic(tx, topic, at, cfg);
+    return {
+      topicId, created, similarity: choice.similarity, burst: topic.burstState,
+      burstOpened: { topic: topicBurst.opened, district: districtBurst?.opened ?? false },
+    };
+  });
+}
+
+/** Tests one series at a message's arrival; opens or extends its burst episode. */
+async function burstStep(tx: Db, scope: { topicId: number } | { district: string }, at: Date, cfg: OpinionConfig, topicSize: number | null, firstAt: Date | null) {
+  const longest = Math.max(...cfg.bursts.windowsMinutes) * 60_000;
+  const recent = await listMemberTimes(tx, scope, new Date(at.getTime() - longest));
+  const history = await listHours(tx, scope, new Date(at.getTime() - (cfg.bursts.baselineDays + 1) * 24 * HOUR), new Date(at.getTime() - longest));
+  // a topic is new when it has no history before the tested windows
+  const isNew = topicSize !== null && (!firstAt || at.getTime() - firstAt.getTime() < cfg.bursts.quietHours * HOUR) && history.length === 0;
+  const test: BurstTest = testBurst(recent, history, at, cfg.bursts, { isNew, startedAt: firstAt ?? undefined });
+  const last = await latestBurst(tx, scope);
+  const ongoing = last && at.getTime() - last.lastAt.getTime() <= cfg.bursts.quietHours * HOUR;
+  let opened = false;
+  if (test.burst) {
+    if (ongoing) await extendBurst(tx, last.id, at, test.observed, test.pValue);
+    else {
+      await openBurst(tx, {
+        scope: 'topicId' in scope ? 'topic' : 'district', topicId: 'topicId' in scope ? scope.topicId : null, district: 'district' in scope ? scope.district : null,
+        startedAt: at, lastAt: at, observed: test.observed, expected: test.expected, pValue: test.pValue, windowHours: test.windowMinutes / 60,
+      });
+      opened = true;
+    }
+  }
+  return { test, opened, open: !!ongoing && !test.burst ? false : test.burst, startedAt: ongoing ? last.startedAt : test.burst ? at : null };
+}
+
+/** Label, representative messages and heat from the topic's current members. */
+async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConfig): Promise<void> {
+  const { docs, df } = await getTermStats(tx, Object.keys(topic.centroid));
+  const stats = statsFrom(docs, df);
+  const label = topicLabel(topic, stats);
+  const rep = await topRepresentative(tx, topic.id, false);
+  const pub = await topRepresentative(tx, topic.id, true);
+  const span = cfg.heat.growthRecentDays * 86_400_000;
+  const recent = await countTopicMessagesBetween(tx, [topic.id], new Date(now.getTime() - span), new Date(now.getTime() + HOUR));
+  const previous = await countTopicMessagesBetween(tx, [topic.id], new Date(now.getTime() - 2 * span), new Date(now.getTime() - span));
+  const parts = heatParts({
+    size: topic.size, recent: recent.get(topic.id) ?? 0, previous: previous.get(topic.id) ?? 0, engagement: topic.engagement, negative: topic.negative,
+    channels: topic.channels.length, districts: Math.max(1, topic.districts.length), activeDays: await countActiveDays(tx, topic.id), lastAt: topic.lastAt, now,
+  }, cfg.heat);
+  await saveTopic(tx, topic.id, {
+    ...topic, label: label.label, place: label.place, labelTerms: label.terms, representativeId: rep?.messageId ?? null, publicSample: pub?.sample ?? null,
+    heat: heatIndex(parts, cfg.heat), heatParts: parts,
+  }, now);
+}
+
+/** Recomputes heat (recency decays with time) and labels of the active topics. */
+export async function refreshActiveTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig(), opts: { since?: Date } = {}): Promise<number> {
+  const since = opts.since ?? new Date(now.getTime() - cfg.assignment.windowDays * 2 * 86_400_000);
+  const members = await listMembersOfActiveTopics(sql, since);
+  const ids = [...new Set(members.map((m) => m.topicId))];
+  for (const id of ids) {
+    await sql.begin(async (tx) => {
+      const t = await getTopic(tx, id);
+      if (t && t.status === 'active') {
+        if (t.burstState !== 'none' && (!t.burstAt || now.getTime() - Math.max(t.burstAt.getTime(), t.lastAt.getTime()) > cfg.bursts.quietHours * HOUR)) {
+          t.burstState = now.getTime() - t.firstAt.getTime() < cfg.bursts.quietHours * HOUR ? 'new' : 'none';
+        }
+        await refreshTopic(tx, t, now, cfg);
+      }
+    });
+  }
+  return ids.length;
+}
+
+function memberFeatures(m: MemberRow): MessageFeatures & { messageId: number; receivedAt: Date; topicId: number } {
+  return { messageId: m.messageId, receivedAt: m.receivedAt, topicId: m.topicId, district: m.district, anchors: m.anchors, terms: m.terms };
+}
+
+export interface ReclusterResult {
+  topics: number;
+  moved: number;
+  merged: number;
+  created: number;
+}
+
+/**
+ * Re-clusters the members of the recently active topics with today's term statistics, so early
+ * choices (made when the background corpus was small) are revisited: topics that grew alike merge,
+ * a topic that holds two problems splits. Ids are kept by majority overlap (core/opinion/cluster.ts).
+ */
+export async function reclusterTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig()): Promise<ReclusterResult> {
+  const since = new Date(now.getTime() - cfg.assignment.windowDays * 86_400_000);
+  return sql.begin(async (tx) => {
+    // one re-clustering at a time, and no assignment while it runs (it takes every district's lock)
+    await tx`SELECT pg_advisory_xact_lock(hashtext('opinion:recluster'))`;
+    const members = await listMembersOfActiveTopics(tx, since);
+    if (!members.length) return { topics: 0, moved: 0, merged: 0, created: 0 };
+    for (const d of [...new Set(members.map((m) => m.district))].sort()) await lockTopicScope(tx, d);
+    const terms = [...new Set(members.flatMap((m) => Object.keys(m.terms)))];
+    const { docs, df } = await getTermStats(tx, terms);
+    const stats = statsFrom(docs, df);
+    const features = members.map(memberFeatures);
+    const r = recluster(features, stats, cfg.assignment);
+    // new clusters (negative ids) become topics
+    const realId = new Map<number, number>();
+    for (const m of features) { // in time order: a new cluster's first member gives its district and start
+      const id = r.assignment.get(m.messageId)!;
+      if (id < 0 && !realId.has(id)) realId.set(id, await createTopic(tx, { district: m.district, firstAt: m.receivedAt }));
+    }
+    const resolve = (id: number) => (id < 0 ? realId.get(id)! : id);
+    const moves = features.filter((m) => resolve(r.assignment.get(m.messageId)!) !== m.topicId).map((m) => ({ messageId: m.messageId, topicId: resolve(r.assignment.get(m.messageId)!) }));
+    await moveMembers(tx, moves);
+    for (const [old, into] of r.mergedInto) await markTopicMerged(tx, old, resolve(into), now);
+    // rebuild each surviving topic's shape and figures from its members
+    const byTopic = new Map<number, typeof features>();
+    for (const m of features) {
+      const id = resolve(r.assignment.get(m.messageId)!);
+      const list = byTopic.get(id);
+      if (list) list.push(m);
+      else byTopic.set(id, [m]);
+    }
+    const featureById = new Map(features.map((m) => [m.messageId, m]));
+    const touched = [...new Set([...moves.map((m) => m.topicId), ...moves.map((m) => featureById.get(m.messageId)!.topicId)])];
+    await rebuildTopicHours(tx, touched);
+    const rowsById = new Map(members.map((m) => [m.messageId, m]));
+    const sims: { messageId: number; similarity: number }[] = [];
+    const changed = new Set(touched);
+    for (const [id, ms] of byTopic) {
+      if (!changed.has(id)) continue; // same members as before: nothing to rebuild
+      const t = (await getTopic(tx, id))!;
+      const shape: TopicShape = { id, district: ms[0].district, centroid: {}, anchors: {}, size: 0 };
+      for (const m of ms) addToShape(shape, m, cfg.assignment.maxCentroidTerms);
+      const centroidVec = new Map(Object.entries(shape.centroid).map(([k, w]) => [k, (w / shape.size) * idf(stats, k)]));
+      for (const m of ms) sims.push({ messageId: m.messageId, similarity: cosine(new Map(Object.entries(m.terms).map(([k, w]) => [k, w * idf(stats, k)])), centroidVec) });
+      const rows = ms.map((m) => rowsById.get(m.messageId)!);
+      Object.assign(t, {
+        district: shape.district, centroid: shape.centroid, anchors: shape.anchors, size: shape.size,
+        publicSize: rows.filter((x) => x.isPublic).length, negative: rows.reduce((s, x) => s + x.negative, 0), engagement: rows.reduce((s, x) => s + x.engagement, 0),
+        channels: [...new Set(rows.map((x) => x.channel))], districts: [...new Set(rows.map((x) => x.district).filter((x): x is string => !!x))],
+        firstAt: new Date(Math.min(...rows.map((x) => x.receivedAt.getTime()))), lastAt: new Date(Math.max(...rows.map((x) => x.receivedAt.getTime()))),
+      });
+      // older members outside the window stay where they are, and still count
+      const outside = await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM opinion_topic_members WHERE topic_id = ${id} AND received_at < ${since}`;
+      t.size += outside[0].n;
+      await setMemberSimilarities(tx, sims);
+      await refreshTopic(tx, t, now, cfg);
+    }
+    return { topics: changed.size, moved: moves.length, merged: r.mergedInto.size, created: realId.size };
+  });
+}
+
+/**
+ * The worker's topic step for one stored, processed message (after its analysis and case). A
+ * message not yet read, or failed, is skipped: the sweep picks it up once processed.
+ */
+export async function assignMessageToTopic(sql: Sql, messageId: number, cfg: OpinionConfig = opinionConfig()): Promise<AssignResult | null> {
+  const msg = await getMessage(sql, messageId);
+  if (!msg || !msg.analysis || msg.state !== 'processed') return null;
+  const raw = msg.channel === 'weibo' || msg.channel === 'portal' ? await getMessageRaw(sql, messageId) : undefined;
+  return assignToTopic(sql, {
+    messageId, caseId: msg.caseId, receivedAt: msg.receivedAt, channel: msg.channel, isPublic: msg.isPublic, title: msg.title, body: msg.body,
+    analysis: msg.analysis, engagement: engagementOf(raw), contactName: msg.contactName, address: msg.address,
+  }, cfg);
+}
+
+/** The periodic topic sweep: messages that missed their topic step, re-clustering, heat decay. */
+export async function sweepTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig()): Promise<{ assigned: number; recluster: ReclusterResult; refreshed: number }> {
+  let assigned = 0;
+  for (const id of await listMessagesWithoutTopic(sql, 1000)) if (await assignMessageToTopic(sql, id, cfg)) assigned++;
+  const r = await reclusterTopics(sql, now, cfg);
+  const refreshed = await refreshActiveTopics(sql, now, cfg);
+  return { assigned, recluster: r, refreshed };
+}

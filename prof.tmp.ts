@@ -1,0 +1,12 @@
+import { openReplay, readReplayFile } from './core/opinion/replay';
+import * as topics from './core/opinion/topics';
+const rows = readReplayFile('/tmp/m800.csv').slice(0, 400);
+console.log(rows[0].at, rows[rows.length-1].at);
+const rp = await openReplay({ sweepHours: 24 });
+let t = performance.now();
+for (const r of rows) await rp.add(r);
+console.log('add+sweeps ms/msg', (performance.now() - t) / rows.length);
+t = performance.now();
+await topics.reclusterTopics(rp.db.sql, rows[rows.length - 1].at);
+console.log('one recluster ms', performance.now() - t);
+await rp.close();
