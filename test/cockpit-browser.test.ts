@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepTopics } from '../core/opinion/topics';
 import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
 import { allowFor, WAIT_MS } from './support/pipeline';
 
@@ -21,7 +22,9 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   service = await startService({ demoMessages: DEMO });
   browser = await launchChromium();
-}, allowFor(1, 10_000) + allowFor(DEMO, 50) + WAIT_MS);
+  // the demo loader opens cases directly; the topic sweep gives their messages topics as the worker would
+  await sweepTopics(service.sql, new Date());
+}, allowFor(1, 10_000) + allowFor(DEMO, 80) + WAIT_MS);
 afterAll(async () => {
   await browser?.close();
   await service?.stop();
@@ -94,6 +97,12 @@ describe.skipIf(!run)('leaders cockpit', () => {
     expect(rankCsv.bytes.toString('utf8')).toContain('承办单位');
 
     await filters.getByRole('button', { name: '近30天' }).click();
+    // the hottest topics' trend lines, from the topic store
+    const topicTrend = page.getByTestId('topic-trend');
+    const hot = Math.min(5, await page.getByTestId('hot-topics').locator('ol.topics > li').count());
+    expect(hot).toBeGreaterThan(0);
+    await expect.poll(() => topicTrend.locator('.recharts-legend-item').count()).toBe(hot);
+    await expect.poll(() => topicTrend.locator('path.recharts-curve').count()).toBe(hot);
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(SHOTS, 'cockpit-1280.png'), fullPage: true });
     await page.emulateMedia({ media: 'print' });

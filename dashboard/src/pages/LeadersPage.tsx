@@ -111,6 +111,9 @@ export function LeadersPage() {
     60_000,
     [key, user?.username ?? '', trendTopics.map((x) => x.id).join(',')],
   );
+  // the last answer is for these topics and this period (a refresh for new ones may still be on its way)
+  const trendReady = topicTrend.data !== null && topicTrend.data.series.map((x) => x.key).join() === trendTopics.map((x) => `t${x.id}`).join()
+    && topicTrend.data.points[0]?.day === filter.from && topicTrend.data.points.at(-1)?.day === filter.to;
   const m = metrics.data;
   const trend = (overview.data?.daily ?? []).map((d) => ({ ...d, share: d.cases ? d.negative / d.cases : null }));
   const headers = ['排名', '承办单位', '办件量', '响应率', '按时办结率', '满意率', '参评率', '解决率'];
@@ -247,14 +250,14 @@ export function LeadersPage() {
 
         <ChartCard
           title="话题趋势" note={`${period} 每日留言数（前 ${trendTopics.length} 个热点）`} file={`话题趋势_${filter.from}_${filter.to}`} testId="topic-trend"
-          rows={topicTrend.data?.points ?? []}
+          rows={trendReady ? topicTrend.data!.points : []}
           columns={[['日期', (r) => r.day], ...(topicTrend.data?.series ?? []).map((x) => [x.label, (r: Record<string, string | number>) => r[x.key]] as CsvColumn<Record<string, string | number>>)]}
         >
           {!user ? (
             <p className="muted">话题趋势含各话题的留言明细来源，仅对工作人员开放，请登录。</p>
           ) : topicTrend.error ? (
             <p className="error">{topicTrend.error}</p>
-          ) : topicTrend.data ? (
+          ) : trendReady && topicTrend.data ? (
             <TopicTrendChart series={topicTrend.data.series} points={topicTrend.data.points} />
           ) : (
             <p className="muted">{topics.data && !trendTopics.length ? '该时段没有形成热点。' : t('加载中')}</p>
