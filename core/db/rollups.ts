@@ -87,21 +87,28 @@ async function applyFactChange(
   old: { dims: CaseDims; counters: number[]; responseBucket: number | null; resolutionBucket: number | null } | null,
   f: CaseFact,
 ): Promise<void> {
+  // rows are touched in one order (by key), so two transactions moving cases between the same two
+  // rows in opposite directions wait for each other instead of deadlocking
+  const byKey = <T>(xs: [string, T][]) => xs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, x]) => x);
   if (old && sameDims(old.dims, f.dims)) {
     await addCaseCounts(tx, f.dims, f.counters.map((x, i) => x - (old.counters[i] ?? 0)));
   } else {
-    if (old) await addCaseCounts(tx, old.dims, old.counters.map((x) => -x));
-    await addCaseCounts(tx, f.dims, f.counters);
+    const rows: [string, [CaseDims, number[]]][] = [[JSON.stringify(f.dims), [f.dims, f.counters]]];
+    if (old) rows.push([JSON.stringify(old.dims), [old.dims, old.counters.map((x) => -x)]]);
+    for (const [d, delta] of byKey(rows)) await addCaseCounts(tx, d, delta);
   }
   // durations do not depend on the status: compare everything but it
   const sameDurationDims = old && (['day', 'district', 'category', 'channel', 'department'] as const).every((k) => old.dims[k] === f.dims[k]);
+  const changes: [string, () => Promise<void>][] = [];
   for (const kind of ['response', 'resolution'] as const) {
     const was = old ? (kind === 'response' ? old.responseBucket : old.resolutionBucket) : null;
     const is = kind === 'response' ? f.responseBucket : f.resolutionBucket;
     if (sameDurationDims && was === is) continue;
-    if (old) await addDuration(tx, old.dims, kind, was, -1);
-    await addDuration(tx, f.dims, kind, is, 1);
+    const key = (d: CaseDims, b: number | null) => JSON.stringify([d.day, d.district, d.category, d.channel, d.department, kind, b]);
+    if (old && was !== null) changes.push([key(old.dims, was), () => addDuration(tx, old.dims, kind, was, -1)]);
+    if (is !== null) changes.push([key(f.dims, is), () => addDuration(tx, f.dims, kind, is, 1)]);
   }
+  for (const apply of byKey(changes)) await apply();
 }
 
 /** Re-counts the cases whose deadlines passed since they were last counted (the message sweep calls it every minute). */
