@@ -2,6 +2,7 @@ import { useEffect, useState, type ComponentType } from 'react';
 import type { StaffArea } from './api';
 import { LangProvider, useT } from './i18n';
 import { ROLE_LABELS } from './labels';
+import { FailedPage } from './pages/FailedPage';
 import { LeadersPage } from './pages/LeadersPage';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
@@ -23,6 +24,7 @@ const PAGES: PageDef[] = [
   { path: '', label: '总览', component: OverviewPage },
   { path: 'queue', label: '工单队列', component: QueuePage, area: 'cases' },
   { path: 'triage', label: '人工复核', component: TriagePage, area: 'triage' },
+  { path: 'failed', label: '处理失败', component: FailedPage, area: 'triage' },
   { path: 'leaders', label: '领导驾驶舱', component: LeadersPage },
   { path: 'status', label: '进度查询', component: StatusPage },
   { path: 'submit', label: '我要留言', component: SubmitPage },
