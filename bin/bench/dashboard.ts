@@ -1,0 +1,1 @@
+export async function runDashboard(_argv: string[]): Promise<number> { throw new Error('todo'); }
