@@ -52,8 +52,13 @@ describe.skipIf(!pgUrl || !redisAvailable)('fault: Redis restarts or is flushed 
         tracking.push(t!);
       }
     };
-    await post(0, BEFORE);
+    // a burst, so the worker has a backlog when the fault strikes
+    const burst = await Promise.all(Array.from({ length: BEFORE }, (_, i) => postPortal(base, i, tag)));
+    for (const t of burst) expect(t, `${tag}: burst post accepted`).toBeTruthy();
+    tracking.push(...(burst as string[]));
     tracking.push(...(await fault()));
+    const atFault = await pipelineOutcome(db!.url, tracking);
+    expect(atFault.onCase, `${tag}: messages still waiting for the worker when Redis lost its data`).toBeLessThan(BEFORE);
     await post(BEFORE, AFTER);
     const total = tracking.length;
     await waitFor(() => allOnCases(db!.url, tracking, [api!, worker!]), PIPELINE_MS, 500, `${tag}: all ${total} messages on cases`);
