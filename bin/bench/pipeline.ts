@@ -28,7 +28,7 @@ const positiveInt = (name: string, v: string | undefined, dflt: number, max: num
 
 const log = (msg: string) => process.stderr.write(`bench pipeline: ${msg}\n`);
 
-async function post(base: string, t: BenchText, i: number, tag: string): Promise<{ ok: boolean; trackingNo?: string; ms: number }> {
+async function post(base: string, t: BenchText, i: number, tag: string): Promise<{ ok: boolean; trackingNo?: string; ms: number; status: number }> {
   const t0 = performance.now();
   try {
     const res = await fetch(`${base}/api/v1/messages`, {
@@ -38,10 +38,11 @@ async function post(base: string, t: BenchText, i: number, tag: string): Promise
       body: JSON.stringify({ title: t.title, content: t.content, contactName: '张先生', phone: `139${String(10_000_000 + i).slice(-8)}` }),
     });
     const ms = performance.now() - t0;
-    if (res.status !== 201) return { ok: false, ms };
-    return { ok: true, trackingNo: ((await res.json()) as { trackingNo: string }).trackingNo, ms };
+    if (res.status !== 201) return { ok: false, ms, status: res.status };
+    return { ok: true, trackingNo: ((await res.json()) as { trackingNo: string }).trackingNo, ms, status: 201 };
   } catch {
-    return { ok: false, ms: performance.now() - t0 };
+    // the connection dropped: the API's request timeout (20 s) sheds a request that waited too long
+    return { ok: false, ms: performance.now() - t0, status: 0 };
   }
 }
 
@@ -104,6 +105,7 @@ export async function runPipeline(argv: string[]): Promise<number> {
 
     const sentAt = new Map<string, number>();
     let failed = 0;
+    const refusedBy: Record<number, number> = {};
     const intakeMs: number[] = [];
     const t0 = Date.now();
     let next = 0;
@@ -112,7 +114,10 @@ export async function runPipeline(argv: string[]): Promise<number> {
       const r = await post(base, texts[i], i, tag);
       intakeMs.push(r.ms);
       if (r.ok && r.trackingNo) sentAt.set(r.trackingNo, at);
-      else failed++;
+      else {
+        failed++;
+        refusedBy[r.status] = (refusedBy[r.status] ?? 0) + 1;
+      }
     };
     if (rate) {
       // open loop: message i is offered at t0 + i / rate, whether or not earlier ones were answered
@@ -227,6 +232,7 @@ export async function runPipeline(argv: string[]): Promise<number> {
       bench: 'pipeline',
       messages: lat.length,
       refused: failed,
+      refusedByStatus: refusedBy,
       source,
       workers: k,
       workerConcurrency: Number(process.env.WORKER_CONCURRENCY || 4),
