@@ -4,10 +4,11 @@
 // is real: the cases table is renamed away while the messages are processed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertStaffUser } from '../core/auth/staff';
-import { queueDefinitions } from '../core/queue/contract';
+import { BullMqQueue, redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
+import { PermanentJobError, queueDefinitions } from '../core/queue/contract';
 import type { InProcessQueue } from '../core/queue/in-process';
 import { postJson, testApp, testConfig } from './support/app';
-import { createTestDatabase, type TestDatabase } from './support/db';
+import { createTestDatabase, redisUrlOrNull, uniquePrefix, type TestDatabase } from './support/db';
 import { allowFor, inProcessPipeline, waitFor } from './support/pipeline';
 
 const ADMIN = 'admin-token-for-failed-tests';
@@ -95,5 +96,38 @@ describe('failed messages: listed for staff with their error, retried from the d
       const [r] = await db.sql<{ caseId: number | null; state: string }[]>`SELECT case_id AS "caseId", state FROM messages WHERE id = ${m.id}`;
       return r.caseId !== null && r.state === 'processed';
     }, allowFor(1, 500), 100, 'the parked message is processed again');
+  });
+});
+
+describe.skipIf(!redisUrlOrNull())('a staff retry on BullMQ', () => {
+  it('reruns a kept completed or failed job of the same id; a plain enqueue does not', async () => {
+    const prefix = uniquePrefix();
+    const q = new BullMqQueue(redisConnection(redisUrlOrNull()!), prefix);
+    const runs: number[] = [];
+    let fail = true;
+    const workers = startBullMqWorkers(redisConnection(redisUrlOrNull()!), prefix, {
+      'process-message': async ({ messageId }) => {
+        runs.push(messageId);
+        if (messageId === 2 && fail) throw new PermanentJobError('parked');
+      },
+    }, { concurrency: 1, onError: () => {} });
+    try {
+      await q.enqueue('process-message', { messageId: 1 });
+      await waitFor(async () => runs.length === 1, allowFor(1, 500), 50, 'the first run');
+      await q.enqueue('process-message', { messageId: 1 }); // kept completed: the same job
+      await q.enqueue('process-message', { messageId: 1 }, { rerunFinished: true });
+      await waitFor(async () => runs.filter((r) => r === 1).length === 2, allowFor(1, 500), 50, 'the rerun of a completed job');
+      await q.enqueue('process-message', { messageId: 2 });
+      await waitFor(async () => (await q.queue('process-message').getJob('msg-2'))?.isFailed(), allowFor(1, 500), 50, 'the job failed for good');
+      fail = false;
+      await q.enqueue('process-message', { messageId: 2 }, { rerunFinished: true });
+      await waitFor(async () => (await q.queue('process-message').getJob('msg-2'))?.isCompleted(), allowFor(1, 500), 50, 'the rerun of a failed job');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(runs).toEqual([1, 1, 2, 2]);
+    } finally {
+      await workers.close();
+      await q.queue('process-message').obliterate({ force: true });
+      await q.close();
+    }
   });
 });
