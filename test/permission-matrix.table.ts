@@ -97,6 +97,10 @@ export const MATRIX: Record<string, Entry> = {
   'POST /api/v1/messages/:trackingNo/rating': post((c) => `/api/v1/messages/${c.trackingNo}/rating`, () => ({}), PUBLIC),
   'POST /api/v1/messages/:trackingNo/supplement': post((c) => `/api/v1/messages/${c.trackingNo}/supplement`, () => ({}), PUBLIC),
 
+  // messages without a case after a failure, and their retry: the centre (as 人工复核)
+  'GET /api/v1/messages/failed': get(() => '/api/v1/messages/failed', CENTRE),
+  'POST /api/v1/messages/:id/retry': post(() => '/api/v1/messages/999999999/retry', () => ({}), { ...CENTRE, admin: 404, centre: 404 }),
+
   // webhooks answer to their own signatures only: a staff login opens none of them
   'ALL /api/v1/channels/wechat/*': 'middleware',
   'GET /api/v1/channels/wechat': get(() => `/api/v1/channels/wechat?${wrongSignature()}&echostr=x`, all(401)),

@@ -53,12 +53,15 @@ export class BullMqQueue implements JobQueue {
   async enqueue<Q extends QueueName>(name: Q, data: JobData<Q>, opts: EnqueueOptions = {}): Promise<void> {
     const parsed = parseJobData(name, data);
     const jobId = opts.jobId ?? jobIdFor(name, parsed);
-    if (opts.retryFailed) {
+    if (opts.retryFailed || opts.rerunFinished) {
       const kept = await this.queue(name).getJob(jobId);
-      if (kept && (await kept.isFailed())) {
+      const state = kept ? await kept.getState() : undefined;
+      if (kept && state === 'failed') {
         await kept.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
         return;
       }
+      // a completed job keeps its id for dedup: remove it so the add below makes a fresh run
+      if (kept && state === 'completed' && opts.rerunFinished) await kept.remove();
     }
     await this.queue(name).add(name, parsed, {
       jobId,

@@ -81,6 +81,11 @@ export interface EnqueueOptions {
    * attempt; without this a kept failed job makes the enqueue a no-op, as a waiting or finished one does
    */
   retryFailed?: boolean;
+  /**
+   * a staff retry: a kept job of the same id that finished, failed or completed, runs again from its
+   * first attempt (implies retryFailed); the processors are idempotent, so a run too many does nothing
+   */
+  rerunFinished?: boolean;
 }
 
 /** The producer side, the same for BullMQ and the in-process runner. */

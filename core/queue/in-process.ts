@@ -60,7 +60,7 @@ export class InProcessQueue implements JobQueue {
     const parsed = parseJobData(queue, data);
     const id = opts.jobId ?? jobIdFor(queue, parsed);
     const key = `${queue}:${id}`;
-    if (opts.retryFailed && this.failedSet.has(key)) {
+    if ((opts.retryFailed && this.failedSet.has(key)) || (opts.rerunFinished && this.completedSet.has(key))) {
       this.failedSet.delete(key);
       this.completedSet.delete(key);
     }

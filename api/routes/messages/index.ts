@@ -14,6 +14,7 @@ import type { AppDeps, AppEnv } from '../../deps';
 import { ApiError, validationError } from '../../errors';
 import { requireJson, validate } from '../../validate';
 import { callerAddress, withCodeAttempt } from './caller';
+import { failedMessagesRoutes } from './failed';
 
 const phone = z
   .string()
@@ -133,6 +134,8 @@ export function messagesRoutes(deps: AppDeps) {
         );
       },
     )
+    // staff routes first: `/failed` is not a tracking number
+    .route('/', failedMessagesRoutes(deps))
     .get('/:trackingNo', validate('param', trackingParam), validate('query', statusQuery), async (c) => {
       const { code } = c.req.valid('query');
       const { trackingNo } = c.req.valid('param');
