@@ -109,6 +109,9 @@ export const MATRIX: Record<string, Entry> = {
   'GET /api/v1/stats/topics': get(() => '/api/v1/stats/topics', PUBLIC),
   'GET /api/v1/stats/departments': get(() => '/api/v1/stats/departments', STAFF),
 
+  // per-department response and resolution times with 超期在办: admins, the centre and leaders
+  'GET /api/v1/stats/service-times': get(() => '/api/v1/stats/service-times', { anon: 401, admin: 'ok', centre: 'ok', deptOwn: 403, deptOther: 403, leader: 'ok' }),
+
   'GET /api/v1/session': get(() => '/api/v1/session', PUBLIC),
   'POST /api/v1/auth/login': post(() => '/api/v1/auth/login', () => ({}), PUBLIC),
   'POST /api/v1/auth/logout': post(() => '/api/v1/auth/logout', () => ({}), STAFF, { endsSession: true }),

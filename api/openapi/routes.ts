@@ -25,7 +25,8 @@ import { kindParam, queueQuery } from '../routes/cases/queues';
 import { idParam } from '../routes/cases/service';
 import { pushQuery, verifyQuery } from '../routes/channels/wechat';
 import { portalFormSchema, statusQuery, trackingParam } from '../routes/messages/index';
-import { period, rankingQuery } from '../routes/metrics/index';
+import { rankingQuery } from '../routes/metrics/index';
+import { statsQuerySchema as period } from '../routes/stats/query';
 import {
   discoverySchema, formatParam, open311ErrorSchema, postResponseSchema, requestsQuerySchema, serviceDefinitionSchema, serviceRequestSchema,
   serviceSchema, servicesQuerySchema, singleQuerySchema, tokenResponseSchema,

@@ -1,6 +1,7 @@
 // Cases (工单) and their append-only event history.
 import type { Db } from './connect';
 import type { LabelField } from './training-labels';
+import { syncCaseRollup } from './rollups';
 
 import { OPEN_STATUSES, type CaseStatus } from '../cases/statuses';
 
@@ -114,6 +115,8 @@ export async function appendCaseEvents(sql: Db, caseId: number, events: CaseEven
   }));
   // the helper's camelCase names become the snake_case columns (connect.ts transform)
   await sql`INSERT INTO case_events ${sql(rows as never, 'caseId', 'seq', 'type', 'fromStatus', 'toStatus', 'actorKind', 'actorId', 'at', 'data')}`;
+  // every change to a case records an event here: the rollups follow it (core/db/rollups.ts)
+  await syncCaseRollup(sql, caseId);
 }
 
 export async function getCase(sql: Db, id: number): Promise<CaseRow | undefined> {

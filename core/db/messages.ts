@@ -1,6 +1,7 @@
 // Messages as received (受理): stored verbatim before anything else happens to them.
 import { randomInt } from 'node:crypto';
 import type { Db } from './connect';
+import { syncMessageRollup } from './rollups';
 import type { IncomingMessage } from '../messages/incoming';
 import type { MessageAnalysis } from '../nlp/types';
 
@@ -188,6 +189,7 @@ export async function markMessageProcessed(sql: Db, id: number, caseId: number, 
     UPDATE messages SET case_id = ${caseId}, state = 'processed', processed_at = ${at},
       analysis = ${sql.json(analysis as never)}, attempts = attempts + 1, last_error = NULL
     WHERE id = ${id}`;
+  await syncMessageRollup(sql, id); // counted once, in the same transaction (core/db/rollups.ts)
 }
 
 /** Moves every message of one case to another (合并); returns the ids moved. */

@@ -4,6 +4,7 @@ import { listUnprocessedMessageIds, markMessageFailed, noteMessageAttempt } from
 import { assignMessageToTopic, sweepTopics } from '../../core/opinion/topics';
 import { isPermanent } from '../../core/queue/contract';
 import { alertsAfterMessage } from './alerts';
+import { ensureRollups, syncDueCaseFacts } from '../../core/db/rollups';
 import { caseServiceDeps, type WorkerArea, type WorkerContext } from './context';
 
 export function messagesArea(ctx: WorkerContext): WorkerArea {
@@ -36,6 +37,9 @@ export function messagesArea(ctx: WorkerContext): WorkerArea {
         const ids = await listUnprocessedMessageIds(ctx.db.sql, new Date(ctx.now().getTime() - 60_000));
         for (const messageId of ids) await ctx.queue.enqueue('process-message', { messageId }, { retryFailed: true });
         if (ids.length) ctx.logger.info({ count: ids.length }, 'message sweep re-enqueued unprocessed messages');
+        // the rollups: counted once after an upgrade; cases whose deadlines passed since they were counted, again
+        if (await ensureRollups(ctx.db.sql, ctx.now())) ctx.logger.info('rollups built from the rows stored before them');
+        await syncDueCaseFacts(ctx.db.sql, ctx.now());
       },
       // topics: messages that missed their topic step, re-clustering (merge/split, ids kept), heat decay
       'topic-sweep': async () => {

@@ -8,7 +8,7 @@ export function CountBarChart({ data, color = '#2563eb', height = 260 }: { data:
         <XAxis type="number" allowDecimals={false} fontSize={12} />
         <YAxis type="category" dataKey="name" width={96} fontSize={12} />
         <Tooltip />
-        <Bar dataKey="count" name="数量" fill={color} radius={[0, 4, 4, 0]} />
+        <Bar isAnimationActive={false} dataKey="count" name="数量" fill={color} radius={[0, 4, 4, 0]} />
       </BarChart>
     </ResponsiveContainer>
   );

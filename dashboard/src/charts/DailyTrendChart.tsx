@@ -16,9 +16,9 @@ export function DailyTrendChart({ data }: { data: DailyPoint[] }) {
         <YAxis allowDecimals={false} fontSize={12} />
         <Tooltip />
         <Legend />
-        <Line type="monotone" dataKey="messages" name="留言" stroke="#2563eb" dot={false} strokeWidth={2} />
-        <Line type="monotone" dataKey="cases" name="工单" stroke="#16a34a" dot={false} strokeWidth={2} />
-        <Line type="monotone" dataKey="negative" name="负面" stroke="#dc2626" dot={false} strokeWidth={2} />
+        <Line isAnimationActive={false} type="monotone" dataKey="messages" name="留言" stroke="#2563eb" dot={false} strokeWidth={2} />
+        <Line isAnimationActive={false} type="monotone" dataKey="cases" name="工单" stroke="#16a34a" dot={false} strokeWidth={2} />
+        <Line isAnimationActive={false} type="monotone" dataKey="negative" name="负面" stroke="#dc2626" dot={false} strokeWidth={2} />
       </LineChart>
     </ResponsiveContainer>
   );

@@ -6,7 +6,7 @@ export function SharePieChart({ data, colors = COLORS }: { data: { name: string;
   return (
     <ResponsiveContainer width="100%" height={240}>
       <PieChart>
-        <Pie data={data} dataKey="value" nameKey="name" innerRadius={50} outerRadius={85} paddingAngle={2}>
+        <Pie isAnimationActive={false} data={data} dataKey="value" nameKey="name" innerRadius={50} outerRadius={85} paddingAngle={2}>
           {data.map((_, i) => (
             <Cell key={i} fill={colors[i % colors.length]} />
           ))}

@@ -16,8 +16,8 @@ export function TopicVolumeChart({ data }: { data: TopicVolume[] }) {
         <YAxis type="category" dataKey="name" width={110} fontSize={12} />
         <Tooltip />
         <Legend />
-        <Bar dataKey="volume" name="本期" fill="#b91c1c" radius={[0, 4, 4, 0]} />
-        <Bar dataKey="previous" name="上期" fill="#fca5a5" radius={[0, 4, 4, 0]} />
+        <Bar isAnimationActive={false} dataKey="volume" name="本期" fill="#b91c1c" radius={[0, 4, 4, 0]} />
+        <Bar isAnimationActive={false} dataKey="previous" name="上期" fill="#fca5a5" radius={[0, 4, 4, 0]} />
       </BarChart>
     </ResponsiveContainer>
   );

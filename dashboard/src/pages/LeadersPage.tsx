@@ -1,13 +1,21 @@
-// 领导驾驶舱: 三率 and on-time rate with numerator/denominator, department ranking with volume
-// beside every rate, the negative share over 30 days, and hot topics with bursts. Public aggregates.
+// 领导驾驶舱: one period and district / category / channel filters for every figure on the page —
+// 三率 with numerator/denominator, the department ranking, response and resolution times per
+// department (staff), the sentiment trend, hot topics and their trend, alerts. Every chart exports
+// CSV and PNG; the page prints on A4 (styles.css, @media print).
 import { useState } from 'react';
 import { call, v1, type DepartmentRanking, type Rate } from '../api';
-import { NegativeShareChart } from '../charts/NegativeShareChart';
+import { AlertsPanel } from '../charts/AlertsPanel';
+import { ChartCard } from '../charts/ChartCard';
+import type { CsvColumn } from '../charts/export';
+import { StatsFilterBar, addDays, filterKey, spanDays, statsQuery, todayLocal, useStatsFilter } from '../charts/filters';
+import { SentimentTrendChart } from '../charts/SentimentTrendChart';
+import { ServiceTimeChart } from '../charts/ServiceTimeChart';
+import { TopicTrendChart } from '../charts/TopicTrendChart';
 import { TopicVolumeChart } from '../charts/TopicVolumeChart';
 import { pct } from '../format';
 import { useT } from '../i18n';
-import { usePoll } from '../usePoll';
 import { useSession } from '../session';
+import { usePoll } from '../usePoll';
 
 function RateCard({ label, rate, note, testId }: { label: string; rate: Rate; note?: string; testId: string }) {
   const tone = rate.rate === null ? '' : rate.rate >= 0.9 ? 'good' : rate.rate >= 0.7 ? '' : 'bad';
@@ -43,46 +51,97 @@ function DeptRows({ rows, ranked }: { rows: DeptRow[]; ranked: boolean }) {
           <RateCell r={d.satisfaction} />
           <td className="num">{pct(d.satisfaction.ratedShare, 0)}</td>
           <RateCell r={d.resolution} />
-          <td className={`num ${d.overdueOpen ? 'late' : ''}`}>{d.overdueOpen}</td>
         </tr>
       ))}
     </>
   );
 }
 
+const rateCsv = (label: string, get: (d: DeptRow) => Rate): CsvColumn<DeptRow>[] => [
+  [label, (d) => get(d).rate], [`${label}分子`, (d) => get(d).numerator], [`${label}分母`, (d) => get(d).denominator],
+];
+
+const hours = (min: number | null) => (min === null ? null : Math.round((min / 60) * 10) / 10);
+
+/** who may see per-department service times and 超期在办 (the API's SERVICE_TIMES_ROLES) */
+const SERVICE_TIME_ROLES = ['admin', 'centre', 'leader'];
+
 export function LeadersPage() {
   const { t } = useT();
-  const [days, setDays] = useState(30);
+  const { session } = useSession();
+  const [filter, setFilter] = useStatsFilter(30);
   const [rankBy, setRankBy] = useState<DepartmentRanking['rankBy']>('onTime');
-  const [topicDays, setTopicDays] = useState(7);
-  const metrics = usePoll(() => call(v1.stats.metrics.$get({ query: { days: String(days) } })), 60_000, [days]);
+  const [timeKind, setTimeKind] = useState<'response' | 'resolution'>('resolution');
+  const q = statsQuery(filter);
+  const key = filterKey(filter);
+  const metrics = usePoll(() => call(v1.stats.metrics.$get({ query: q })), 60_000, [key]);
+  const overview = usePoll(() => call(v1.stats.overview.$get({ query: q })), 60_000, [key]);
+  const user = session?.user ?? null;
   // the per-department ranking (超期在办 by office) is for staff: the public sees the city's figures only
-  const staff = !!useSession().session?.user;
-  const ranking = usePoll(() => (staff ? call(v1.stats.departments.$get({ query: { days: String(days), rankBy } })) : Promise.resolve(null)), 60_000, [days, rankBy, staff]);
-  const overview = usePoll(() => call(v1.stats.overview.$get()), 60_000);
-  const topics = usePoll(() => call(v1.stats.topics.$get({ query: { days: String(topicDays), limit: '10' } })), 60_000, [topicDays]);
+  const ranking = usePoll(() => (user ? call(v1.stats.departments.$get({ query: { ...q, rankBy } })) : Promise.resolve(null)), 60_000, [key, rankBy, user?.username ?? '']);
+  // 舆情预警: the newest alerts (GET /api/v1/alerts, staff)
+  const alerts = usePoll(() => (user ? call(v1.alerts.$get({ query: { limit: '8' } })) : Promise.resolve(null)), 60_000, [user?.username ?? '']);
+  const staffTimes = user !== null && SERVICE_TIME_ROLES.includes(user.role);
+  const times = usePoll(
+    () => (staffTimes ? call(v1.stats['service-times'].$get({ query: q })) : Promise.resolve(null)),
+    60_000,
+    [key, staffTimes],
+  );
+  // 热点 counts the last `days` (at most 90) up to now; the period's length chooses it
+  const topicDays = Math.min(90, Math.max(1, spanDays(filter)));
+  const filtered = Boolean(filter.district || filter.category);
+  const topics = usePoll(() => call(v1.stats.topics.$get({ query: { days: String(topicDays), limit: filtered ? '50' : '10' } })), 60_000, [topicDays, filtered]);
+  // the topic tables know a topic's district and main category, not its channel: those two filters apply
+  const topicRows = (topics.data?.topics ?? [])
+    .filter((x) => (!filter.district || x.district === filter.district) && (!filter.category || x.topCategory === filter.category))
+    .slice(0, 10);
+  // 话题趋势: the five hottest topics' messages per day over the period (GET /api/v1/topics/:id, staff)
+  const trendTopics = topicRows.slice(0, 5);
+  const detailDays = Math.min(365, Math.max(1, spanDays({ ...filter, to: todayLocal() })));
+  const topicTrend = usePoll(
+    async () => {
+      if (!user || !trendTopics.length) return null;
+      const details = await Promise.all(trendTopics.map((x) => call(v1.topics[':id'].$get({ param: { id: String(x.id) }, query: { days: String(detailDays) } }))));
+      const byDay = details.map((d) => new Map(d.daily.map((p) => [p.day, p.count])));
+      const points: Record<string, string | number>[] = [];
+      for (let day = filter.from; day <= filter.to; day = addDays(day, 1)) {
+        const row: Record<string, string | number> = { day };
+        trendTopics.forEach((x, i) => (row[`t${x.id}`] = byDay[i].get(day) ?? 0));
+        points.push(row);
+      }
+      return { series: trendTopics.map((x) => ({ key: `t${x.id}`, label: x.label })), points };
+    },
+    60_000,
+    [key, user?.username ?? '', trendTopics.map((x) => x.id).join(',')],
+  );
+  // the last answer is for these topics and this period (a refresh for new ones may still be on its way)
+  const trendReady = topicTrend.data !== null && topicTrend.data.series.map((x) => x.key).join() === trendTopics.map((x) => `t${x.id}`).join()
+    && topicTrend.data.points[0]?.day === filter.from && topicTrend.data.points.at(-1)?.day === filter.to;
   const m = metrics.data;
-  const trend = (overview.data?.daily ?? []).map((d) => ({ day: d.day, cases: d.cases, share: d.cases ? d.negative / d.cases : null }));
-  const headers = ['排名', '承办单位', '办件量', '响应率', '按时办结率', '满意率', '参评率', '解决率', '超期在办'];
+  const trend = (overview.data?.daily ?? []).map((d) => ({ ...d, share: d.cases ? d.negative / d.cases : null }));
+  const headers = ['排名', '承办单位', '办件量', '响应率', '按时办结率', '满意率', '参评率', '解决率'];
+  const rankRows: DeptRow[] = ranking.data ? [...ranking.data.ranked, ...ranking.data.belowMinimum] : [];
+  const timeRows = (times.data?.departments ?? []).map((d) => ({
+    name: d.name ?? d.department, department: d.department, volume: d.volume, overdueOpen: d.overdueOpen,
+    count: d[timeKind].count, median: hours(d[timeKind].medianMinutes), p90: hours(d[timeKind].p90Minutes),
+  })).filter((d) => d.count > 0);
+  const period = `${filter.from} 至 ${filter.to}`;
 
   return (
     <div className="leaders">
       <div className="page-head">
         <h2>{t('领导驾驶舱')}</h2>
-        <div className="tabs">
-          {[7, 30, 90].map((d) => (
-            <button key={d} className={d === days ? 'active' : ''} onClick={() => setDays(d)}>近{d}天</button>
-          ))}
-        </div>
+        <button type="button" className="no-print" onClick={() => window.print()}>打印 / 导出 PDF</button>
       </div>
-      {metrics.error && <p className="error">{t('加载失败')}：{metrics.error}</p>}
+      <StatsFilterBar value={filter} onChange={setFilter} />
+      {(metrics.error || overview.error) && <p className="error" data-testid="stats-error">{t('加载失败')}：{metrics.error ?? overview.error}</p>}
       {m && (
         <section className="kpis rates" data-testid="rates">
           <RateCard testId="rate-response" label={t('响应率')} rate={m.response} note="按时首次响应 / 响应时限已到的工单" />
           <RateCard testId="rate-resolution" label={t('解决率')} rate={m.resolution} note="市民认为已解决 / 参评工单" />
           <RateCard testId="rate-satisfaction" label={t('满意率')} rate={m.satisfaction} note={`${t('参评率')} ${pct(m.satisfaction.ratedShare)}（${m.satisfaction.rated}/${m.satisfaction.closed} 已办结）`} />
           <RateCard testId="rate-ontime" label={t('按时办结率')} rate={m.onTime} note="按时答复 / 已答复或已到期的工单" />
-          <div className="kpi">
+          <div className="kpi" data-testid="kpi-volume">
             <div className="kpi-value">{m.volume}</div>
             <div className="kpi-label">{t('办件量')}</div>
             <div className={`kpi-note ${m.overdueOpen ? 'late' : ''}`}>超期在办 {m.overdueOpen} 件</div>
@@ -91,16 +150,22 @@ export function LeadersPage() {
       )}
 
       <section className="grid">
-        <div className="card wide">
-          <div className="card-head">
-            <h3>{t('部门排名')}</h3>
+        <ChartCard
+          wide title={t('部门排名')} note={period} file={`部门排名_${filter.from}_${filter.to}`} testId="ranking-card" rows={rankRows}
+          columns={[
+            ['排名', (d) => d.rank ?? ''], ['承办单位', (d) => d.name ?? d.department], ['办件量', (d) => d.volume],
+            ...rateCsv('响应率', (d) => d.response), ...rateCsv('按时办结率', (d) => d.onTime), ...rateCsv('满意率', (d) => d.satisfaction),
+            ['参评率', (d) => d.satisfaction.ratedShare], ...rateCsv('解决率', (d) => d.resolution),
+          ]}
+          actions={
             <label className="small">排序
               <select value={rankBy} onChange={(e) => setRankBy(RANK_BY.find(([k]) => k === e.target.value)?.[0] ?? 'onTime')}>
                 {RANK_BY.map(([k, label]) => <option key={k} value={k}>{label}</option>)}
               </select>
             </label>
-          </div>
-          {!staff && <p className="muted" data-testid="ranking-staff-only">部门排名仅对工作人员开放，请<a href="#/login">登录</a>后查看。</p>}
+          }
+        >
+          {!user && <p className="muted" data-testid="ranking-staff-only">部门排名仅对工作人员开放，请<a href="#/login">登录</a>后查看。</p>}
           {ranking.data && (
             <div className="table-scroll">
               <table className="ranking" data-testid="ranking">
@@ -123,27 +188,52 @@ export function LeadersPage() {
               )}
             </div>
           )}
-        </div>
+        </ChartCard>
 
-        <div className="card">
-          <h3>{t('情感趋势')} <small className="muted">近30天每日负面工单占比</small></h3>
-          <NegativeShareChart data={trend} />
-        </div>
-
-        <div className="card" data-testid="hot-topics">
-          <div className="card-head">
-            <h3>{t('热点')}</h3>
-            <div className="tabs small-tabs">
-              {[7, 30].map((d) => (
-                <button key={d} className={d === topicDays ? 'active' : ''} onClick={() => setTopicDays(d)}>近{d}天</button>
-              ))}
-            </div>
-          </div>
-          {topics.data && topics.data.topics.length > 0 ? (
+        <ChartCard
+          title={timeKind === 'response' ? '响应时长' : '办理时长'} note="中位数与 90% 分位（小时）" file={`${timeKind === 'response' ? '响应时长' : '办理时长'}_${filter.from}_${filter.to}`}
+          testId="service-times" rows={timeRows}
+          columns={[['承办单位', (d) => d.name], ['办件量', (d) => d.volume], ['已计时工单', (d) => d.count], ['中位数(小时)', (d) => d.median], ['90%分位(小时)', (d) => d.p90], ['超期在办', (d) => d.overdueOpen]]}
+          actions={
+            <select value={timeKind} onChange={(e) => setTimeKind(e.target.value === 'response' ? 'response' : 'resolution')} aria-label="时长类型">
+              <option value="resolution">办理（受理→答复）</option>
+              <option value="response">响应（受理→首次响应）</option>
+            </select>
+          }
+        >
+          {!staffTimes ? (
+            <p className="muted">各单位时长与超期在办仅对工作人员开放，请登录（督办领导、协调中心）。</p>
+          ) : times.error ? (
+            <p className="error">{times.error}</p>
+          ) : timeRows.length ? (
             <>
-              <TopicVolumeChart data={topics.data.topics.map((x) => ({ name: x.label, volume: x.volume, previous: x.previous }))} />
+              <ServiceTimeChart data={timeRows} />
+              <p className="muted small">
+                全部单位：中位数 {hours(times.data?.all[timeKind].medianMinutes ?? null) ?? '—'} 小时，90% 分位 {hours(times.data?.all[timeKind].p90Minutes ?? null) ?? '—'} 小时（{times.data?.all[timeKind].count ?? 0} 件）·
+                超期在办 {times.data?.departments.reduce((a, d) => a + d.overdueOpen, 0) ?? 0} 件
+              </p>
+            </>
+          ) : (
+            <p className="muted">{times.data ? '本期没有已计时的工单。' : t('加载中')}</p>
+          )}
+        </ChartCard>
+
+        <ChartCard
+          title={t('情感趋势')} note={`${period} 每日工单情感与负面占比`} file={`情感趋势_${filter.from}_${filter.to}`} testId="sentiment-trend" rows={trend}
+          columns={[['日期', (d) => d.day], ['工单', (d) => d.cases], ['负面', (d) => d.negative], ['中性', (d) => d.neutral], ['正面', (d) => d.positive], ['负面占比', (d) => (d.share === null ? null : Math.round(d.share * 10_000) / 10_000)], ['留言', (d) => d.messages]]}
+        >
+          <SentimentTrendChart data={trend} />
+        </ChartCard>
+
+        <ChartCard
+          title={t('热点')} note={`近${topicDays}天`} file={`热点_近${topicDays}天`} testId="hot-topics" rows={topicRows}
+          columns={[['话题', (x) => x.label], ['区县', (x) => x.district ?? '区县未识别'], ['热度', (x) => Math.round(x.heat)], ['本期', (x) => x.volume], ['上期', (x) => x.previous], ['工单', (x) => x.cases], ['在办', (x) => x.open], ['负面占比', (x) => x.negativeShare], ['突增', (x) => (x.burst ? '是' : x.isNew ? '新' : '')]]}
+        >
+          {topicRows.length > 0 ? (
+            <>
+              <TopicVolumeChart data={topicRows.map((x) => ({ name: x.label, volume: x.volume, previous: x.previous }))} />
               <ol className="topics">
-                {topics.data.topics.map((x) => (
+                {topicRows.map((x) => (
                   <li key={x.key}>
                     <b>{x.label}</b>
                     {x.burst && <span className="tag bad">突增</span>}
@@ -160,11 +250,40 @@ export function LeadersPage() {
           ) : (
             <p className="muted">{topics.data ? '该时段没有形成热点。' : t('加载中')}</p>
           )}
+        </ChartCard>
+
+        <ChartCard
+          title="话题趋势" note={`${period} 每日留言数（前 ${trendTopics.length} 个热点）`} file={`话题趋势_${filter.from}_${filter.to}`} testId="topic-trend"
+          rows={trendReady ? topicTrend.data!.points : []}
+          columns={[['日期', (r) => r.day], ...(topicTrend.data?.series ?? []).map((x) => [x.label, (r: Record<string, string | number>) => r[x.key]] as CsvColumn<Record<string, string | number>>)]}
+        >
+          {!user ? (
+            <p className="muted">话题趋势含各话题的留言明细来源，仅对工作人员开放，请登录。</p>
+          ) : topicTrend.error ? (
+            <p className="error">{topicTrend.error}</p>
+          ) : trendReady && topicTrend.data ? (
+            <TopicTrendChart series={topicTrend.data.series} points={topicTrend.data.points} />
+          ) : (
+            <p className="muted">{topics.data && !trendTopics.length ? '该时段没有形成热点。' : t('加载中')}</p>
+          )}
+        </ChartCard>
+
+        <div className="card" data-testid="alerts-panel">
+          <h3>舆情预警</h3>
+          {!user ? (
+            <p className="muted">舆情预警仅对工作人员开放，请登录。</p>
+          ) : (
+            <AlertsPanel
+              items={alerts.data ? alerts.data.alerts.map((a) => ({ ...a, openedAt: String(a.openedAt), ack: a.ack ? { by: a.ack.by } : null })) : null}
+              error={alerts.error}
+            />
+          )}
         </div>
       </section>
       <p className="muted small definitions">
-        口径：响应率 = 在响应时限内首次实质响应的工单 ÷ 响应时限已到的工单（未响应的超期工单计为未按时）；按时办结率 = 按时答复 ÷ 已答复或办结时限已到的工单；
+        口径：统计时段按北京时间整日计（{period}），工单按受理日归入；响应率 = 在响应时限内首次实质响应的工单 ÷ 响应时限已到的工单（未响应的超期工单计为未按时）；按时办结率 = 按时答复 ÷ 已答复或办结时限已到的工单；
         满意率 =（满意 + 基本满意）÷ 实际参评工单，旁列参评率；解决率 = 市民认为已解决 ÷ 参评工单。排名只含办件量不少于 {ranking.data?.minVolume ?? 20} 件的单位。
+        时长为受理至首次响应 / 答复的自然时长，按固定分档统计（误差不超过一档）。数据每分钟更新。
       </p>
     </div>
   );

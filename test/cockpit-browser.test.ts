@@ -1,0 +1,146 @@
+// The leaders' cockpit in a real browser: the one period and the district / category / channel
+// filters reach every figure (the rates shown are the API's for the same filter), the sentiment
+// trend follows the chosen period, each chart exports CSV (its data) and PNG (its drawing), the
+// staff-only service times appear for a leader, and the page prints on A4. Screenshots and the PDF
+// go to shotsDir().
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Download, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepTopics } from '../core/opinion/topics';
+import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
+import { allowFor, WAIT_MS } from './support/pipeline';
+
+const run = browserAvailable();
+let service: RunningService;
+let browser: Browser;
+const SHOTS = shotsDir();
+const DEMO = 60;
+
+beforeAll(async () => {
+  if (!run) return;
+  mkdirSync(SHOTS, { recursive: true });
+  service = await startService({ demoMessages: DEMO });
+  browser = await launchChromium();
+  // the demo loader opens cases directly; the topic sweep gives their messages topics as the worker would
+  await sweepTopics(service.sql, new Date());
+}, allowFor(1, 10_000) + allowFor(DEMO, 80) + WAIT_MS);
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+async function saved(download: Promise<Download>): Promise<{ name: string; bytes: Buffer }> {
+  const d = await download;
+  const file = path.join(SHOTS, `export-${d.suggestedFilename()}`);
+  await d.saveAs(file);
+  return { name: d.suggestedFilename(), bytes: readFileSync(file) };
+}
+
+interface Metrics { response: { numerator: number; denominator: number }; volume: number }
+interface Overview { cases: { byDistrict: { district: string; count: number }[] } }
+
+describe.skipIf(!run)('leaders cockpit', () => {
+  it('filters every chart, exports CSV and PNG, shows service times to a leader, prints on A4', async () => {
+    const { context, page, errors } = await openPage(browser, 1280);
+    await page.goto(`${service.base}/#/login`);
+    await page.locator('input[name=token]').fill('demo-leader');
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByTestId('current-user').waitFor();
+    await page.goto(`${service.base}/#/leaders`);
+    const filters = page.getByTestId('stats-filters');
+    await filters.getByRole('button', { name: '近90天' }).click();
+
+    // pick the district with the most cases in the last 90 days; the rates follow it
+    const to = today();
+    const from = addDays(to, -89);
+    const q = (extra = '') => `from=${encodeURIComponent(`${from}T00:00:00+08:00`)}&to=${encodeURIComponent(`${addDays(to, 1)}T00:00:00+08:00`)}${extra}`;
+    const all = await service.apiJson<Overview>(`/api/v1/stats/overview?${q()}`);
+    const district = all.cases.byDistrict.find((d) => d.district !== '未识别')!.district;
+    await filters.locator('select[name=district]').selectOption(district);
+    const m = await service.apiJson<Metrics>(`/api/v1/stats/metrics?${q(`&district=${encodeURIComponent(district)}`)}`);
+    await expect.poll(() => page.getByTestId('kpi-volume').textContent()).toContain(String(m.volume));
+    expect(await page.getByTestId('rate-response').textContent()).toContain(`${m.response.numerator} / ${m.response.denominator}`);
+
+    // a range of one's own: the sentiment trend has exactly its days, and its CSV says so
+    await filters.locator('select[name=district]').selectOption('');
+    const rangeFrom = addDays(to, -13);
+    await filters.locator('input[name=from]').fill(rangeFrom);
+    await filters.locator('input[name=to]').fill(to);
+    const trend = page.getByTestId('sentiment-trend');
+    await expect.poll(() => trend.textContent()).toContain(`${rangeFrom} 至 ${to}`);
+    const csv = await saved(Promise.all([page.waitForEvent('download'), trend.getByTestId('sentiment-trend-csv').click()]).then(([d]) => d));
+    expect(csv.name).toBe(`情感趋势_${rangeFrom}_${to}.csv`);
+    const lines = csv.bytes.toString('utf8').replace(/^\uFEFF/, '').trim().split(/\r\n/);
+    expect(lines[0]).toBe('日期,工单,负面,中性,正面,负面占比,留言');
+    expect(lines.length - 1).toBe(14);
+    expect(lines[1].startsWith(rangeFrom)).toBe(true);
+    // the CSV's numbers are the API's for the same period
+    const api = await service.apiJson<{ daily: { day: string; cases: number; negative: number }[] }>(
+      `/api/v1/stats/overview?from=${encodeURIComponent(`${rangeFrom}T00:00:00+08:00`)}&to=${encodeURIComponent(`${addDays(to, 1)}T00:00:00+08:00`)}`,
+    );
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(api.daily.map((d) => `${d.day},${d.cases},${d.negative}`));
+
+    const png = await saved(Promise.all([page.waitForEvent('download'), trend.getByTestId('sentiment-trend-png').click()]).then(([d]) => d));
+    expect(png.name).toBe(`情感趋势_${rangeFrom}_${to}.png`);
+    expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.bytes.readUInt32BE(16)).toBeGreaterThan(400); // width at twice the chart's size
+    expect(png.bytes.length).toBeGreaterThan(5_000);
+
+    // the leader sees the per-department times; the ranking exports too
+    const times = page.getByTestId('service-times');
+    await expect.poll(() => times.locator('svg.recharts-surface').count()).toBeGreaterThan(0);
+    const rankCsv = await saved(Promise.all([page.waitForEvent('download'), page.getByTestId('ranking-card-csv').click()]).then(([d]) => d));
+    expect(rankCsv.bytes.toString('utf8')).toContain('承办单位');
+
+    await filters.getByRole('button', { name: '近30天' }).click();
+    // the hottest topics' trend lines, from the topic store
+    const topicTrend = page.getByTestId('topic-trend');
+    const hot = Math.min(5, await page.getByTestId('hot-topics').locator('ol.topics > li').count());
+    expect(hot).toBeGreaterThan(0);
+    await expect.poll(() => topicTrend.locator('.recharts-legend-item').count()).toBe(hot);
+    await expect.poll(() => topicTrend.locator('path.recharts-curve').count()).toBe(hot);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SHOTS, 'cockpit-1280.png'), fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    await page.waitForTimeout(500); // the charts measure their print column and draw again
+    await page.screenshot({ path: path.join(SHOTS, 'cockpit-print-view.png'), fullPage: true });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    writeFileSync(path.join(SHOTS, 'cockpit-a4.pdf'), pdf);
+    expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    expect(pages).toBeGreaterThanOrEqual(1);
+    expect(pages).toBeLessThanOrEqual(3);
+    await page.emulateMedia({ media: 'screen' });
+
+    // the overview shares the period and exports as well
+    await page.goto(`${service.base}/#/`);
+    const daily = page.getByTestId('daily-trend');
+    await daily.locator('svg.recharts-surface').first().waitFor();
+    const dailyCsv = await saved(Promise.all([page.waitForEvent('download'), daily.getByTestId('daily-trend-csv').click()]).then(([d]) => d));
+    expect(dailyCsv.bytes.toString('utf8').trim().split(/\r\n/)).toHaveLength(31);
+    await page.screenshot({ path: path.join(SHOTS, 'overview-1280.png'), fullPage: true });
+
+    // a phone: the filters wrap, nothing overflows
+    const phone = await openPage(browser, 390);
+    await phone.page.goto(`${service.base}/#/leaders`);
+    await phone.page.getByTestId('rates').waitFor();
+    await phone.page.waitForTimeout(300);
+    const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await phone.page.screenshot({ path: path.join(SHOTS, 'cockpit-390.png'), fullPage: true });
+    expect([...errors, ...phone.errors]).toEqual([]);
+    await phone.context.close();
+    await context.close();
+  }, 6 * WAIT_MS);
+
+  it('says what is wrong with a period the API refuses', async () => {
+    const res = await fetch(`${service.base}/api/v1/stats/overview?from=2020-01-01T00:00:00%2B08:00&to=2026-01-01T00:00:00%2B08:00`);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { details: { field: string; message: string }[] } };
+    expect(body.error.details[0]).toMatchObject({ field: 'from', message: expect.stringContaining('时段不得超过') });
+  });
+});
