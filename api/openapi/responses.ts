@@ -98,10 +98,18 @@ export const session = z.object({
   reference: z.looseObject({}),
 });
 
+const count = z.number().int();
 export const overview = z.looseObject({
   generatedAt: time,
-  messages: z.object({ total: z.number().int(), today: z.number().int(), pending: z.number().int(), failed: z.number().int(), byChannel: z.record(z.string(), z.number().int()) }),
-  cases: z.looseObject({ total: z.number().int(), open: z.number().int(), overdue: z.number().int(), needsReview: z.number().int(), byStatus: z.record(z.string(), z.number().int()) }),
+  period: z.object({ from: time, to: time, fromDay: z.string(), toDay: z.string() }),
+  filter: z.object({ district: z.string().nullable(), category: z.string().nullable(), channel: z.string().nullable() }),
+  messages: z.object({ total: count, today: count, pending: count, failed: count, byChannel: z.record(z.string(), count) }).describe('all time (and today)'),
+  cases: z.looseObject({
+    total: count.describe('created in the period, not merged'), open: count, overdue: count, needsReview: count, byStatus: z.record(z.string(), count),
+    byCategory: z.array(z.object({ category: z.string(), count })), byDistrict: z.array(z.object({ district: z.string(), count })), sentiment: z.record(z.string(), count),
+  }),
+  daily: z.array(z.object({ day: z.string(), messages: count, cases: count, negative: count, neutral: count, positive: count })),
+  demo: z.object({ done: z.boolean(), count }).nullable(),
 });
 const rate = z.object({ rate: z.number().nullable(), numerator: z.number().int(), denominator: z.number().int() });
 const metricsBlock = z.object({
@@ -114,6 +122,15 @@ export const departmentRanking = z.object({
   from: time, to: time, minVolume: z.number().int(), rankBy: z.enum(['onTime', 'response', 'satisfaction']),
   ranked: z.array(metricsBlock.extend({ rank: z.number().int(), department: z.string(), name: z.string().nullable() })),
   belowMinimum: z.array(metricsBlock.extend({ department: z.string(), name: z.string().nullable() })),
+});
+const duration = z.object({
+  count: z.number().int(), medianMinutes: z.number().nullable(), p90Minutes: z.number().nullable(),
+  histogram: z.array(z.tuple([z.number().nullable(), z.number().int()])).describe('[bucket upper bound in minutes (null: beyond the last), count]'),
+});
+export const serviceTimes = z.object({
+  from: time, to: time,
+  departments: z.array(z.object({ department: z.string(), name: z.string().nullable(), volume: z.number().int(), overdueOpen: z.number().int(), response: duration, resolution: duration })),
+  all: z.object({ response: duration, resolution: duration }),
 });
 export const hotTopics = z.object({
   days: z.number().int(), from: time, to: time, previousFrom: time, messages: z.number().int(),

@@ -25,7 +25,7 @@ import { kindParam, queueQuery } from '../routes/cases/queues';
 import { idParam } from '../routes/cases/service';
 import { pushQuery, verifyQuery } from '../routes/channels/wechat';
 import { portalFormSchema, statusQuery, trackingParam } from '../routes/messages/index';
-import { rankingQuery } from '../routes/metrics/index';
+import { rankingQuery, SERVICE_TIMES_ROLES } from '../routes/metrics/index';
 import { statsQuerySchema as period } from '../routes/stats/query';
 import {
   discoverySchema, formatParam, open311ErrorSchema, postResponseSchema, requestsQuerySchema, serviceDefinitionSchema, serviceRequestSchema,
@@ -169,6 +169,7 @@ const actionList = [...new Map(STAFF_ACTIONS.map((a) => [a.route, STAFF_ACTIONS.
 const ruleBody = ruleInputSchema({ districts: [], categories: [] });
 const ruleNote = 'definition.scope.districts and .categories must be names GET /api/v1/alert-rules lists in `options`.';
 const ADMIN = STAFF_AREAS.admin;
+const statsNote = 'From the rollups the workers keep; cached briefly (Cache-Control). A period: from–to, or the last `days` (at most 366).';
 
 export const ROUTE_DOCS: RouteDoc[] = [
   { method: 'GET', path: '/health', summary: 'Liveness and readiness: database and queue', tag: 'System', auth: 'public', responses: { 200: { description: 'all up', schema: R.health }, 503: { description: 'degraded', schema: R.health } } },
@@ -305,11 +306,21 @@ export const ROUTE_DOCS: RouteDoc[] = [
   },
 
   // statistics
-  { method: 'GET', path: '/api/v1/stats/overview', summary: 'Counts for the overview page', tag: 'Statistics', auth: 'public', responses: { 200: { description: 'the counts', schema: R.overview } } },
-  { method: 'GET', path: '/api/v1/stats/metrics', summary: '三率: response, on-time, satisfaction', tag: 'Statistics', auth: 'public', query: period, responses: { 200: { description: 'the rates', schema: R.metrics }, 400: E400 } },
+  {
+    method: 'GET', path: '/api/v1/stats/overview', summary: '总览: counts of messages and cases for a period, by district, category, channel, status, sentiment and day', tag: 'Statistics', auth: 'public', query: period,
+    description: statsNote, responses: { 200: { description: 'the counts', schema: R.overview }, 400: E400 },
+  },
+  {
+    method: 'GET', path: '/api/v1/stats/metrics', summary: '三率: response, on-time, satisfaction', tag: 'Statistics', auth: 'public', query: period,
+    description: statsNote, responses: { 200: { description: 'the rates', schema: R.metrics }, 400: E400 },
+  },
   {
     method: 'GET', path: '/api/v1/stats/departments', summary: '部门排名: department ranking (staff only: it names single offices)', tag: 'Statistics', auth: 'staff', query: rankingQuery,
-    responses: { 200: { description: 'the ranking', schema: R.departmentRanking }, 400: E400, 401: E401, 403: E403 },
+    description: statsNote, responses: { 200: { description: 'the ranking', schema: R.departmentRanking }, 400: E400, 401: E401, 403: E403 },
+  },
+  {
+    method: 'GET', path: '/api/v1/stats/service-times', summary: '办理时长: response and resolution times per department (median, p90, histogram) with 超期在办', tag: 'Statistics', auth: 'staff', roles: SERVICE_TIMES_ROLES,
+    query: period, description: statsNote, responses: { 200: { description: 'the times', schema: R.serviceTimes }, 400: E400, 401: E401, 403: E403 },
   },
   { method: 'GET', path: '/api/v1/stats/topics', summary: '热点: hot topics (aggregates and masked public samples)', tag: 'Statistics', auth: 'public', query: topicsQuery, responses: { 200: { description: 'the topics', schema: R.hotTopics }, 400: E400 } },
   {
