@@ -73,7 +73,12 @@ describe('OpenAPI document', () => {
     const list = doc.paths['/open311/v2/requests.json'].get;
     expect(list.parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(['service_request_id', 'service_code', 'start_date', 'end_date', 'status', 'extensions']));
     expect(doc.paths['/open311/v2/requests.xml'].post.responses['403'].content!['text/xml']).toBeDefined();
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['hotlineSignature', 'open311Key', 'staffBearer', 'wechatSignature']);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['hotlineSignature', 'open311Key', 'staffBearer', 'staffCsrf', 'staffSession', 'wechatSignature']);
+    // staff: a bearer token or the session cookie, with the CSRF header when the request changes state
+    const security = (p: string, m: string) => (doc.paths[p][m] as unknown as { security: Record<string, string[]>[] }).security;
+    expect(security('/api/v1/cases', 'get')).toEqual([{ staffBearer: [] }, { staffSession: [] }]);
+    expect(security('/api/v1/cases/{id}/{action}', 'post')).toEqual([{ staffBearer: [] }, { staffSession: [], staffCsrf: [] }]);
+    expect(security('/api/v1/stats/departments', 'get')).toEqual([{ staffBearer: [] }, { staffSession: [] }]);
     for (const d of ROUTE_DOCS) expect(doc.paths[openApiPath(d)]?.[d.method.toLowerCase()], `${d.method} ${d.path}`).toBeDefined();
   });
 

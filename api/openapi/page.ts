@@ -16,6 +16,11 @@ h2{border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:32px}
 code.path{font-size:15px;word-break:break-all}.sec{font-size:12px;color:#555;margin-left:8px}
 table{border-collapse:collapse;width:100%;margin:6px 0}td,th{border:1px solid #e1e4e8;padding:4px 8px;text-align:left;vertical-align:top;font-size:14px}
 pre{background:#f3f4f6;padding:8px;overflow:auto;font-size:12px;max-height:360px}summary{cursor:pointer;color:#1565c0}
+.toc{columns:2 420px;column-gap:24px;background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:8px 16px}
+.toc h3{font-size:15px;margin:8px 0 4px;break-after:avoid}.toc ul{list-style:none;margin:0 0 8px;padding:0}
+.toc li{font-size:13px;margin:2px 0;break-inside:avoid;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.toc .m{min-width:44px;font-size:11px;padding:0 4px;margin-right:6px}.toc code{font-size:12px}
+.tagdesc{color:#555;margin:-4px 0 8px}.top{float:right;font-size:13px;font-weight:400}
 `;
 
 function schemaBrief(s: Json | undefined): string {
@@ -38,18 +43,28 @@ ${body ? Object.entries(body).map(([type, b]) => `<details><summary>请求体 re
 </section>`;
 }
 
+/** the contents: every operation of a tag on one line (method, path, summary), linked to its section */
+function renderContents(byTag: Map<string, { path: string; method: string; op: Json }[]>): string {
+  return `<div class="toc">${[...byTag].map(([tag, ops]) => `<h3><a href="#tag-${esc(tag)}">${esc(tag)}</a> (${ops.length})</h3><ul>${ops
+    .map(({ path, method, op }) => `<li><span class="m ${esc(method.toUpperCase())}">${esc(method.toUpperCase())}</span><a href="#${esc(op.operationId)}" title="${esc(op.summary)}"><code>${esc(path)}</code></a> ${esc(op.summary)}</li>`)
+    .join('')}</ul>`).join('')}</div>`;
+}
+
 export function renderDocsPage(doc: Json): string {
-  const byTag = new Map<string, string[]>();
+  const byTag = new Map<string, { path: string; method: string; op: Json }[]>();
   for (const [path, ops] of Object.entries(doc.paths as Json)) {
     for (const [method, op] of Object.entries(ops as Json)) {
       const tag = (op as Json).tags?.[0] ?? 'Other';
-      byTag.set(tag, [...(byTag.get(tag) ?? []), renderOperation(path, method, op as Json)]);
+      byTag.set(tag, [...(byTag.get(tag) ?? []), { path, method, op: op as Json }]);
     }
   }
+  const tagDescriptions = new Map(((doc.tags ?? []) as Json[]).map((t) => [t.name as string, t.description as string | undefined]));
+  const operations = [...byTag.values()].reduce((n, ops) => n + ops.length, 0);
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(doc.info.title)} · API 文档</title><style>${STYLE}</style></head><body>
-<header><h1>${esc(doc.info.title)} · API 文档</h1><p>OpenAPI ${esc(doc.openapi)} · <a style="color:#fff" href="/api/docs/openapi.json">openapi.json</a></p></header>
+<header id="top"><h1>${esc(doc.info.title)} · API 文档</h1><p>OpenAPI ${esc(doc.openapi)} · ${operations} 个接口 operations · <a style="color:#fff" href="/api/docs/openapi.json">openapi.json</a></p></header>
 <main><p>${esc(doc.info.description)}</p><nav>${[...byTag.keys()].map((t) => `<a href="#tag-${esc(t)}">${esc(t)}</a>`).join('')}</nav>
-${[...byTag].map(([tag, ops]) => `<h2 id="tag-${esc(tag)}">${esc(tag)}</h2>${ops.join('\n')}`).join('\n')}
+<h2>目录 Contents</h2>${renderContents(byTag)}
+${[...byTag].map(([tag, ops]) => `<h2 id="tag-${esc(tag)}">${esc(tag)}<a class="top" href="#top">↑ 目录</a></h2>${tagDescriptions.get(tag) ? `<p class="tagdesc">${esc(tagDescriptions.get(tag))}</p>` : ''}${ops.map((o) => renderOperation(o.path, o.method, o.op)).join('\n')}`).join('\n')}
 </main></body></html>`;
 }

@@ -15,22 +15,22 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { boundedDateTime, validate } from '../../validate';
 
-const idParam = z.object({ id: z.coerce.number().int().positive() });
-const newUser = z.object({
+export const idParam = z.object({ id: z.coerce.number().int().positive() });
+export const newUser = z.object({
   name: z.string({ message: '请填写用户名' }).trim().min(1, '请填写用户名').max(64),
   displayName: z.string().trim().max(100, '姓名最多 100 个字符').optional(),
   role: z.enum(STAFF_ROLES, { message: `角色须为 ${STAFF_ROLES.join('、')}` }),
   departmentCode: z.string().trim().max(64).nullish(),
   password: z.string({ message: '请填写初始密码' }).max(200),
 });
-const resetBody = z.object({ password: z.string().max(200).optional() });
-const newToken = z.object({
+export const resetBody = z.object({ password: z.string().max(200).optional() });
+export const newToken = z.object({
   user: z.string({ message: '请填写令牌所属用户' }).trim().min(1, '请填写令牌所属用户').max(64),
   name: z.string({ message: '请填写令牌用途' }).trim().min(1, '请填写令牌用途').max(100),
   scopes: z.array(z.enum(TOKEN_SCOPES, { message: `权限须为 ${TOKEN_SCOPES.join('、')}` })).min(1, '至少选择一项权限').default(['read']),
   expiresInDays: z.coerce.number().int().min(1, '有效期至少 1 天').max(3650, '有效期最多 3650 天').nullish(),
 });
-const auditQuery = z.object({
+export const auditQuery = z.object({
   actor: z.string().trim().max(64).optional(),
   action: z.string().trim().max(64).optional(),
   from: boundedDateTime().optional(),

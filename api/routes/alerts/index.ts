@@ -9,13 +9,13 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   limit: z.coerce.number({ error: 'limit 须为数字' }).int('limit 须为整数').min(1, 'limit 至少为 1').max(200, 'limit 最大 200').default(50),
   offset: z.coerce.number({ error: 'offset 须为数字' }).int('offset 须为整数').min(0, 'offset 不能小于 0').max(1_000_000).default(0),
   unacked: z.enum(['1', '0', 'true', 'false'], { error: 'unacked 须为 1 或 0' }).optional().transform((v) => v === '1' || v === 'true'),
 });
-const idParam = z.object({ id: z.coerce.number({ error: '预警编号须为数字' }).int('预警编号须为整数').positive('预警编号须为正整数') });
-const ackBody = z.strictObject({ note: z.string({ error: '备注须为文字' }).trim().max(500, '备注最多 500 个字').optional() }, { error: '须为对象' });
+export const idParam = z.object({ id: z.coerce.number({ error: '预警编号须为数字' }).int('预警编号须为整数').positive('预警编号须为正整数') });
+export const ackBody = z.strictObject({ note: z.string({ error: '备注须为文字' }).trim().max(500, '备注最多 500 个字').optional() }, { error: '须为对象' });
 
 /** who may acknowledge: every staff role that acts (leaders only read) */
 export const ACK_ROLES = ['admin', 'centre', 'department'] as const;

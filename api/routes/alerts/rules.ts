@@ -13,7 +13,7 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 
-const idParam = z.object({ id: z.coerce.number({ error: '规则编号须为数字' }).int('规则编号须为整数').positive('规则编号须为正整数') });
+export const idParam = z.object({ id: z.coerce.number({ error: '规则编号须为数字' }).int('规则编号须为整数').positive('规则编号须为正整数') });
 
 export function alertRulesRoutes(deps: AppDeps) {
   const known = { districts: deps.shipped.gazetteer.districts.map((d) => d.name), categories: [...categoryLabels()] };

@@ -18,11 +18,11 @@ import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 import { callerAddress } from '../messages/caller';
 
-const loginBody = z.object({
+export const loginBody = z.object({
   name: z.string({ message: '请填写用户名' }).trim().min(1, '请填写用户名').max(64, '用户名最多 64 个字符'),
   password: z.string({ message: '请填写密码' }).min(1, '请填写密码').max(200, '密码最多 200 个字符'),
 });
-const passwordBody = z.object({
+export const passwordBody = z.object({
   currentPassword: z.string({ message: '请填写当前密码' }).max(200),
   newPassword: z.string({ message: '请填写新密码' }).min(1, '请填写新密码').max(200, '密码最多 200 个字符'),
 });

@@ -14,7 +14,7 @@ import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 import { caseServiceDeps, translateErrors } from './service';
 
-const bulkBody = z.object({
+export const bulkBody = z.object({
   caseIds: z.array(z.number({ message: '工单编号须为数字' }).int().positive(), { message: '请选择要派发的工单' })
     .min(1, '请至少选择一件工单').max(100, '一次最多派发 100 件工单'),
   departmentId: departmentIdField,

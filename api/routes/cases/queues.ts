@@ -13,8 +13,8 @@ import type { AppDeps } from '../../deps';
 import { validate } from '../../validate';
 import { allowedFor, caseServiceDeps } from './service';
 
-const kindParam = z.object({ kind: z.enum(['dispatch', 'replies', 'extensions'], { message: '队列须为 dispatch（待派单）、replies（答复审核）或 extensions（延期审批）' }) });
-const queueQuery = z.object({ limit: z.coerce.number({ message: 'limit 须为数字' }).int().min(1, 'limit 至少为 1').max(200, 'limit 最多 200').default(100) });
+export const kindParam = z.object({ kind: z.enum(['dispatch', 'replies', 'extensions'], { message: '队列须为 dispatch（待派单）、replies（答复审核）或 extensions（延期审批）' }) });
+export const queueQuery = z.object({ limit: z.coerce.number({ message: 'limit 须为数字' }).int().min(1, 'limit 至少为 1').max(200, 'limit 最多 200').default(100) });
 
 /** The departments the routing table suggests for a case no department has, best first, with why. */
 export function suggestFor(deps: AppDeps, row: CaseRow, returnedBy: readonly string[]) {

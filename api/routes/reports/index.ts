@@ -12,12 +12,12 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   kind: z.enum(['daily', 'weekly'], { error: 'kind 须为 daily（日报）或 weekly（周报）' }).optional(),
   limit: z.coerce.number({ error: 'limit 须为数字' }).int('limit 须为整数').min(1, 'limit 至少为 1').max(200, 'limit 最大 200').default(50),
   offset: z.coerce.number({ error: 'offset 须为数字' }).int('offset 须为整数').min(0, 'offset 不能小于 0').max(1_000_000).default(0),
 });
-const fileParam = z.object({
+export const fileParam = z.object({
   file: z.string().regex(/^[1-9][0-9]{0,15}(\.html|\.pdf|\.json)?$/, '报告地址须为 编号、编号.html 或 编号.pdf'),
 });
 

@@ -9,8 +9,8 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 
-const idParam = z.object({ id: z.coerce.number({ message: 'id 须为正整数' }).int('id 须为正整数').positive('id 须为正整数').max(Number.MAX_SAFE_INTEGER, 'id 过大') });
-const detailQuery = z.object({ days: z.coerce.number({ message: 'days 须为整数' }).int('days 须为整数').min(1, 'days 至少为 1').max(365, 'days 至多为 365').default(90) });
+export const idParam = z.object({ id: z.coerce.number({ message: 'id 须为正整数' }).int('id 须为正整数').positive('id 须为正整数').max(Number.MAX_SAFE_INTEGER, 'id 过大') });
+export const detailQuery = z.object({ days: z.coerce.number({ message: 'days 须为整数' }).int('days 须为整数').min(1, 'days 至少为 1').max(365, 'days 至多为 365').default(90) });
 
 export function topicDetailRoutes(deps: AppDeps) {
   return new Hono<StaffEnv>()
