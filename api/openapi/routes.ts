@@ -24,6 +24,7 @@ import { listQuery } from '../routes/cases/index';
 import { kindParam, queueQuery } from '../routes/cases/queues';
 import { idParam } from '../routes/cases/service';
 import { pushQuery, verifyQuery } from '../routes/channels/wechat';
+import { failedPage, messageIdParam } from '../routes/messages/failed';
 import { portalFormSchema, statusQuery, trackingParam } from '../routes/messages/index';
 import { rankingQuery, SERVICE_TIMES_ROLES } from '../routes/metrics/index';
 import { statsQuerySchema as period } from '../routes/stats/query';
@@ -196,6 +197,21 @@ export const ROUTE_DOCS: RouteDoc[] = [
     method: 'POST', path: '/api/v1/messages/:trackingNo/supplement', summary: '补充材料 for a paused case', tag: 'Residents', auth: 'public', params: residentTrackingParam,
     body: { contentType: 'application/json', schema: supplementBody },
     responses: { 200: { description: 'the case runs again', schema: R.residentSupplemented }, 400: E400, 404: E404, 409: err('not waiting for a supplement'), 429: E429 },
+  },
+  {
+    method: 'GET', path: '/api/v1/messages/failed', summary: '处理失败: messages without a case after every attempt failed (or parked), with their error', tag: 'Triage', auth: 'staff', roles: STAFF_AREAS.triage, query: failedPage,
+    responses: {
+      200: { description: 'one page, oldest first', schema: z.object({ total: z.number().int(), items: z.array(z.object({ id: z.number().int(), channel: z.string(), attempts: z.number().int(), lastError: z.string().nullable(), parked: z.boolean(), receivedAt: z.string(), storedAt: z.string() }).loose()) }) },
+      400: E400, 401: E401, 403: E403,
+    },
+  },
+  {
+    method: 'POST', path: '/api/v1/messages/:id/retry', summary: '重试: send a failed message through the pipeline again', tag: 'Triage', auth: 'staff', roles: STAFF_AREAS.triage, params: messageIdParam,
+    responses: {
+      200: { description: 'the message already has a case: nothing to do', schema: z.object({ retried: z.literal(false) }).loose() },
+      202: { description: 'sent again (the sweep takes it if the queue is slow)', schema: z.object({ retried: z.literal(true), enqueued: z.boolean() }).loose() },
+      400: E400, 401: E401, 403: E403, 404: E404,
+    },
   },
   {
     method: 'GET', path: '/api/v1/board', summary: '公开留言选登: consented cases with reply and rating, personal data masked', tag: 'Residents', auth: 'public', query: boardQuery,

@@ -12,11 +12,11 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 
-const page = z.object({
+export const failedPage = z.object({
   limit: z.coerce.number({ message: 'limit 须为数字' }).int().min(1, 'limit 至少为 1').max(200, 'limit 最多为 200').default(50),
   offset: z.coerce.number({ message: 'offset 须为数字' }).int().min(0, 'offset 不能为负').max(1_000_000, 'offset 过大').default(0),
 });
-const idParam = z.object({ id: z.coerce.number({ message: '留言编号须为数字' }).int('留言编号须为整数').positive('留言编号须为正整数').max(Number.MAX_SAFE_INTEGER, '留言编号过大') });
+export const messageIdParam = z.object({ id: z.coerce.number({ message: '留言编号须为数字' }).int('留言编号须为整数').positive('留言编号须为正整数').max(Number.MAX_SAFE_INTEGER, '留言编号过大') });
 
 const RETRY_ENQUEUE_WAIT_MS = 2_000;
 
@@ -24,7 +24,7 @@ export function failedMessagesRoutes(deps: AppDeps) {
   // the 12345 coordination centre and admins, as for 人工复核
   const staff = requireStaff(deps, STAFF_AREAS.triage);
   return new Hono<StaffEnv>()
-    .get('/failed', staff, validate('query', page), async (c) => {
+    .get('/failed', staff, validate('query', failedPage), async (c) => {
       const { limit, offset } = c.req.valid('query');
       const list = await listFailedMessages(deps.db.sql, { minAttempts: queueDefinitions['process-message'].attempts, limit, offset });
       return c.json({
@@ -32,7 +32,7 @@ export function failedMessagesRoutes(deps: AppDeps) {
         items: list.items.map((m) => ({ ...m, receivedAt: m.receivedAt.toISOString(), storedAt: m.storedAt.toISOString(), parked: m.state === 'failed' })),
       });
     })
-    .post('/:id/retry', staff, validate('param', idParam), async (c) => {
+    .post('/:id/retry', staff, validate('param', messageIdParam), async (c) => {
       const { id } = c.req.valid('param');
       const row = await reopenFailedMessage(deps.db.sql, id);
       if (!row) throw new ApiError('not_found', '没有这条留言 (no such message)');
