@@ -173,6 +173,37 @@ export function requestTypeStackFeatures(text: string, model: Record<string, num
   return f;
 }
 
+/** 感谢 is what the writer mainly wants only when the thanks or praise is the point: a thanks cue
+ * in the closing sentences (or a short message) and no other type's cue as strong there or in the
+ * whole text. "衷心感谢…" opening a request, or a plea that ends "…帮帮我，感谢", is not thanks
+ * (on real messages the n-gram model alone read such rows as 感谢 three times in 800). */
+const PRAISE = /点赞|点个赞|表扬|赞扬|称赞|致谢|锦旗|好评|辛苦了|感动|暖心|雪中送炭|自豪|越来越好|好福气|衷心感谢[^，。！]{0,12}(帮助|关心|解决)/;
+export function thanksPlausible(text: string): 'no' | 'maybe' | 'only' {
+  const closing = closingText(text);
+  const close = requestTypeScores(closing).scores;
+  const all = requestTypeScores(text).scores;
+  const others = (s: Record<RequestType, number>) => Math.max(...REQUEST_TYPES.filter((t) => t !== '感谢').map((t) => s[t]));
+  if (close.感谢 < 2 && !(text.length <= 60 && all.感谢 >= 2)) return 'no';
+  // past a few lines, a bare 感谢/谢谢 is manners; thanks as the point comes with praise
+  if (text.length > 60 && !PRAISE.test(text)) return 'no';
+  if (others(close) >= close.感谢 || others(all) >= all.感谢) return 'no';
+  // praise and nothing else: no other type's cue anywhere
+  return others(all) < 1 && all.感谢 >= 3 ? 'only' : 'maybe';
+}
+
+/** Probabilities with 感谢 taken out (renormalised) where thanksPlausible says no, and put first
+ * where praise is all the message holds. */
+export function gateThanks(text: string, p: readonly number[]): number[] {
+  const i = REQUEST_TYPES.indexOf('感谢');
+  if (i < 0) return [...p];
+  const v = thanksPlausible(text);
+  if (v === 'maybe') return [...p];
+  const top = Math.max(...p.filter((_, j) => j !== i));
+  const q = p.map((x, j) => (j !== i ? x : v === 'no' ? 0 : Math.max(x, top * 1.5)));
+  const s = q.reduce((a, b) => a + b, 0) || 1;
+  return q.map((x) => x / s);
+}
+
 /** The stacked reader's probabilities (REQUEST_TYPES order), one-vs-rest renormalised. */
 export function stackProbabilities(stack: { weights: number[][]; bias: number[] }, x: readonly number[]): number[] {
   const p = REQUEST_TYPES.map((_, c) => {
@@ -198,10 +229,10 @@ export function classifyRequestType(text: string, opts: { sentimentScore?: numbe
     const meta = requestTypeReaderMeta(m);
     platt = meta.calibration;
     const probs = m.probabilities(text);
-    combined = applyOffsets(
+    combined = gateThanks(text, applyOffsets(
       meta.stack ? stackProbabilities(meta.stack, requestTypeStackFeatures(text, probs, opts.sentimentScore ?? 0, opts.urgent ?? false)) : blendRequestType(rule, probs, meta.ruleWeight),
       meta.classOffsets,
-    );
+    ));
   }
   let best = 0;
   for (let i = 1; i < combined.length; i++) if (combined[i] > combined[best]) best = i;
