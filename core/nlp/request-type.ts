@@ -137,10 +137,13 @@ export function blendRequestType(rule: { probs: number[]; total: number }, model
  * wants, and that is mostly said there rather than in the account of what happened. */
 export const STACK_OPENING = 30;
 const SENTENCE = /[^。！？!?\n]+[。！？!?\n]*/g;
+const SIGNATURE = /[，。！!\s]*(此致|敬礼|申请人|反映人|举报人|联系人|联系电话|电话)?[^。！？!?\n]{0,24}?((19|20)\d\d(年|[-./])\d{1,2}(月|[-./])\d{1,2}日?|[〇零一二三四五六七八九]{4}年[^。！？]{1,6}日)[。！!\s]*$/;
 export function closingText(text: string): string {
   const c = config();
-  const body = text.replace(c.courtesy, '');
-  const t = body.length >= 10 ? body : text;
+  // a signature, a date or 此致敬礼 after the last sentence says nothing of what is wanted
+  const signed = text.replace(SIGNATURE, '');
+  const body = signed.replace(c.courtesy, '');
+  const t = body.length >= 10 ? body : signed.length >= 10 ? signed : text;
   const sentences = t.match(SENTENCE) ?? [t];
   const last = sentences.slice(-2).join('');
   return last.length > 120 ? last.slice(-120) : last;
@@ -186,6 +189,8 @@ export function thanksPlausible(text: string): 'no' | 'maybe' | 'only' {
   if (close.感谢 < 2 && !(text.length <= 60 && all.感谢 >= 2)) return 'no';
   // past a few lines, a bare 感谢/谢谢 is manners; thanks as the point comes with praise
   if (text.length > 60 && !PRAISE.test(text)) return 'no';
+  // a long petition that praises on the way is still a petition (one real message in 800 is thanks, 89 characters long)
+  if (text.length > 300) return 'no';
   if (others(close) >= close.感谢 || others(all) >= all.感谢) return 'no';
   // praise and nothing else: no other type's cue anywhere
   return others(all) < 1 && all.感谢 >= 3 ? 'only' : 'maybe';
