@@ -181,17 +181,18 @@ export function requestTypeStackFeatures(text: string, model: Record<string, num
  * whole text. "衷心感谢…" opening a request, or a plea that ends "…帮帮我，感谢", is not thanks
  * (on real messages the n-gram model alone read such rows as 感谢 three times in 800). */
 const PRAISE = /点赞|点个赞|表扬|赞扬|称赞|致谢|锦旗|好评|辛苦了|感动|暖心|雪中送炭|自豪|越来越好|好福气|衷心感谢[^，。！]{0,12}(帮助|关心|解决)/;
+const THANKS_SOMEONE = /(感谢|谢谢|致谢)(?!您|你们|领导|各位|大家|了)[^，。！？!?\s]{2,}/;
 export function thanksPlausible(text: string): 'no' | 'maybe' | 'only' {
+  // a long petition that praises on the way is still a petition (one real message in 800 is thanks, 89 characters long)
+  if (text.length > 300) return 'no';
   const closing = closingText(text);
   const close = requestTypeScores(closing).scores;
   const all = requestTypeScores(text).scores;
   const others = (s: Record<RequestType, number>) => Math.max(...REQUEST_TYPES.filter((t) => t !== '感谢').map((t) => s[t]));
   if (close.感谢 < 2 && !(text.length <= 60 && all.感谢 >= 2)) return 'no';
-  // past a few lines, a bare 感谢/谢谢 is manners; thanks as the point comes with praise
-  if (text.length > 60 && !PRAISE.test(text)) return 'no';
-  // a long petition that praises on the way is still a petition (one real message in 800 is thanks, 89 characters long)
-  if (text.length > 300) return 'no';
-  if (others(close) >= close.感谢 || others(all) >= all.感谢) return 'no';
+  if (others(close) >= close.感谢) return 'no';
+  // past a few lines, a bare 感谢/谢谢 is manners; thanks as the point names whom it thanks, or praises
+  if (text.length > 60 && !PRAISE.test(text) && !THANKS_SOMEONE.test(closing)) return 'no';
   // praise and nothing else: no other type's cue anywhere
   return others(all) < 1 && all.感谢 >= 3 ? 'only' : 'maybe';
 }
