@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRequestType, closingText, requestTypeStackFeatures, stackProbabilities } from './request-type';
+import { classifyRequestType, closingText, gateThanks, requestTypeStackFeatures, stackProbabilities, thanksPlausible } from './request-type';
 import { REQUEST_TYPES } from './types';
 
 const t = (text: string, sentimentScore = 0) => classifyRequestType(text, { sentimentScore, model: null }).label;
@@ -55,5 +55,21 @@ describe('request type: the stacked reader reads the title and the closing sente
     expect(p.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 9);
     expect(p.indexOf(Math.max(...p))).toBe(REQUEST_TYPES.indexOf('咨询'));
     expect(p[REQUEST_TYPES.indexOf('投诉')]).toBeGreaterThan(p[REQUEST_TYPES.indexOf('求助')]);
+  });
+  it('reads 感谢 only where praise is the point', () => {
+    // praise and nothing else: thanks comes first whatever the model says
+    expect(thanksPlausible('这两年我们街道的路越修越好，出门方便多了，要为区政府点个赞！')).toBe('only');
+    const only = gateThanks('这两年我们街道的路越修越好，出门方便多了，要为区政府点个赞！', [0.1, 0.1, 0.1, 0.1, 0.5, 0.1]);
+    expect(only.indexOf(Math.max(...only))).toBe(REQUEST_TYPES.indexOf('感谢'));
+    // thanks opening a request, a bare 感谢 closing a plea, and a long petition that praises on the way are not thanks
+    expect(thanksPlausible('衷心感谢各位领导的关心！我想请问一下，孩子上小学的户籍要求是什么？需要准备哪些材料？')).toBe('no');
+    expect(thanksPlausible('我家老人摔伤住院，医药费实在负担不起，单位一直拖着不给报销，我们已经多次找过社区和单位，都没有结果，请领导帮帮我们，非常感谢')).toBe('no');
+    expect(thanksPlausible('感谢社区的热心帮助，为社区点赞。' + '小区门口的路灯坏了好几个月，晚上出门很不方便，物业一直不修，'.repeat(8))).toBe('no');
+    const no = gateThanks('小区垃圾三天没人清运，物业不管，请帮忙处理，非常感谢', [0.1, 0.1, 0.1, 0.1, 0.1, 0.5]);
+    expect(no[REQUEST_TYPES.indexOf('感谢')]).toBe(0);
+    expect(no.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+  });
+  it('leaves a signature and a date out of the closing sentences', () => {
+    expect(closingText('小区停车位太少。恳请领导协调解决车位问题，此致敬礼！申请人张某2019年3月14日')).toBe('小区停车位太少。恳请领导协调解决车位问题');
   });
 });

@@ -137,10 +137,13 @@ export function blendRequestType(rule: { probs: number[]; total: number }, model
  * wants, and that is mostly said there rather than in the account of what happened. */
 export const STACK_OPENING = 30;
 const SENTENCE = /[^。！？!?\n]+[。！？!?\n]*/g;
+const SIGNATURE = /[，。！!\s]*(此致|敬礼|申请人|反映人|举报人|联系人|联系电话|电话)?[^。！？!?\n]{0,24}?((19|20)\d\d(年|[-./])\d{1,2}(月|[-./])\d{1,2}日?|[〇零一二三四五六七八九]{4}年[^。！？]{1,6}日)[。！!\s]*$/;
 export function closingText(text: string): string {
   const c = config();
-  const body = text.replace(c.courtesy, '');
-  const t = body.length >= 10 ? body : text;
+  // a signature, a date or 此致敬礼 after the last sentence says nothing of what is wanted
+  const signed = text.replace(SIGNATURE, '');
+  const body = signed.replace(c.courtesy, '');
+  const t = body.length >= 10 ? body : signed.length >= 10 ? signed : text;
   const sentences = t.match(SENTENCE) ?? [t];
   const last = sentences.slice(-2).join('');
   return last.length > 120 ? last.slice(-120) : last;
@@ -173,6 +176,40 @@ export function requestTypeStackFeatures(text: string, model: Record<string, num
   return f;
 }
 
+/** 感谢 is what the writer mainly wants only when the thanks or praise is the point: a thanks cue
+ * in the closing sentences (or a short message) and no other type's cue as strong there or in the
+ * whole text. "衷心感谢…" opening a request, or a plea that ends "…帮帮我，感谢", is not thanks
+ * (on real messages the n-gram model alone read such rows as 感谢 three times in 800). */
+const PRAISE = /点赞|点个赞|表扬|赞扬|称赞|致谢|锦旗|好评|辛苦了|感动|暖心|雪中送炭|自豪|越来越好|好福气|衷心感谢[^，。！]{0,12}(帮助|关心|解决)/;
+const THANKS_SOMEONE = /(感谢|谢谢|致谢)(?!您|你们|领导|各位|大家|了)[^，。！？!?\s]{2,}/;
+export function thanksPlausible(text: string): 'no' | 'maybe' | 'only' {
+  // a long petition that praises on the way is still a petition (one real message in 800 is thanks, 89 characters long)
+  if (text.length > 300) return 'no';
+  const closing = closingText(text);
+  const close = requestTypeScores(closing).scores;
+  const all = requestTypeScores(text).scores;
+  const others = (s: Record<RequestType, number>) => Math.max(...REQUEST_TYPES.filter((t) => t !== '感谢').map((t) => s[t]));
+  if (close.感谢 < 2 && !(text.length <= 60 && all.感谢 >= 2)) return 'no';
+  if (others(close) >= close.感谢) return 'no';
+  // past a few lines, a bare 感谢/谢谢 is manners; thanks as the point names whom it thanks, or praises
+  if (text.length > 60 && !PRAISE.test(text) && !THANKS_SOMEONE.test(closing)) return 'no';
+  // praise and nothing else: no other type's cue anywhere
+  return others(all) < 1 && all.感谢 >= 3 ? 'only' : 'maybe';
+}
+
+/** Probabilities with 感谢 taken out (renormalised) where thanksPlausible says no, and put first
+ * where praise is all the message holds. */
+export function gateThanks(text: string, p: readonly number[]): number[] {
+  const i = REQUEST_TYPES.indexOf('感谢');
+  if (i < 0) return [...p];
+  const v = thanksPlausible(text);
+  if (v === 'maybe') return [...p];
+  const top = Math.max(...p.filter((_, j) => j !== i));
+  const q = p.map((x, j) => (j !== i ? x : v === 'no' ? 0 : Math.max(x, top * 1.5)));
+  const s = q.reduce((a, b) => a + b, 0) || 1;
+  return q.map((x) => x / s);
+}
+
 /** The stacked reader's probabilities (REQUEST_TYPES order), one-vs-rest renormalised. */
 export function stackProbabilities(stack: { weights: number[][]; bias: number[] }, x: readonly number[]): number[] {
   const p = REQUEST_TYPES.map((_, c) => {
@@ -198,10 +235,10 @@ export function classifyRequestType(text: string, opts: { sentimentScore?: numbe
     const meta = requestTypeReaderMeta(m);
     platt = meta.calibration;
     const probs = m.probabilities(text);
-    combined = applyOffsets(
+    combined = gateThanks(text, applyOffsets(
       meta.stack ? stackProbabilities(meta.stack, requestTypeStackFeatures(text, probs, opts.sentimentScore ?? 0, opts.urgent ?? false)) : blendRequestType(rule, probs, meta.ruleWeight),
       meta.classOffsets,
-    );
+    ));
   }
   let best = 0;
   for (let i = 1; i < combined.length; i++) if (combined[i] > combined[best]) best = i;

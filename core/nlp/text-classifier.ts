@@ -71,6 +71,7 @@ const featureSchema = z.object({
   maxN: z.number().int().min(1).max(8),
   prefixChars: z.number().int().min(0),
   prefixMaxN: z.number().int().min(0).max(8),
+  suffixChars: z.number().int().min(0).default(0),
   foldDigits: z.boolean(),
   punctBreaks: z.boolean(),
   maxChars: z.number().int().min(1),

@@ -9,6 +9,9 @@ export interface FeatureConfig {
   /** n-grams from the first `prefixChars` characters are emitted again in their own namespace */
   prefixChars: number;
   prefixMaxN: number;
+  /** n-grams from the last `suffixChars` characters (where a writer's closing request sits) are
+   * emitted again in a third namespace, up to prefixMaxN */
+  suffixChars: number;
   /** fold every ASCII digit to '0' so that dates and phone numbers share features */
   foldDigits: boolean;
   /** n-grams never span punctuation (punctuation itself yields no feature) */
@@ -31,6 +34,7 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   maxN: 2,
   prefixChars: 0,
   prefixMaxN: 2,
+  suffixChars: 0,
   foldDigits: false,
   punctBreaks: true,
   maxChars: 3000,
@@ -149,7 +153,8 @@ export function extractKeys(
   const len = normalise(text, cfg);
   const buf = codeBuf;
   const prefixEnd = Math.min(len, cfg.prefixChars);
-  const upper = len * (cfg.maxN - cfg.minN + 1) + prefixEnd * cfg.prefixMaxN + 16;
+  const suffixStart = Math.max(0, len - (cfg.suffixChars ?? 0));
+  const upper = len * (cfg.maxN - cfg.minN + 1) + (prefixEnd + len - suffixStart) * cfg.prefixMaxN + 16;
   if (out.length < upper) out = new Float64Array(upper * 2);
   let k = 0;
   for (let i = 0; i < len; i++) {
@@ -168,6 +173,18 @@ export function extractKeys(
     let h1 = 0x3c6ef372 | 0;
     let h2 = 0x1b873593 | 0;
     for (let n = 1; n <= cfg.prefixMaxN && i + n <= prefixEnd; n++) {
+      const c = buf[i + n - 1];
+      if (c === BREAK) break;
+      h1 = Math.imul(h1 ^ c, P1);
+      h2 = Math.imul(h2 ^ c, P2);
+      h2 ^= h2 >>> 15;
+      out[k++] = (h1 >>> 0) + (h2 & 0x1fffff) * 4294967296;
+    }
+  }
+  for (let i = suffixStart; i < len; i++) {
+    let h1 = 0x6b43a9b5 | 0;
+    let h2 = 0x2f9be6cd | 0;
+    for (let n = 1; n <= cfg.prefixMaxN && i + n <= len; n++) {
       const c = buf[i + n - 1];
       if (c === BREAK) break;
       h1 = Math.imul(h1 ^ c, P1);
