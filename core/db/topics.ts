@@ -85,8 +85,17 @@ export async function addTermCounts(sql: Db, terms: string[]): Promise<void> {
   }
 }
 
-/** Active topics of a district (null: no district) with a member since `since`, most recent first. */
-export async function listCandidateTopics(sql: Db, district: string | null, since: Date, limit: number): Promise<TopicRow[]> {
+/**
+ * Active topics of a district (null: no district) with a member since `since`, most recent first; for a
+ * message with no district, also the topics of any district that name one of its places.
+ */
+export async function listCandidateTopics(sql: Db, district: string | null, since: Date, limit: number, anchors: string[] = []): Promise<TopicRow[]> {
+  if (district === null && anchors.length) {
+    return sql<TopicRow[]>`
+      SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics
+      WHERE status = 'active' AND last_at >= ${since} AND (district IS NULL OR anchors ?| ${sql.array(anchors)}::text[])
+      ORDER BY last_at DESC LIMIT ${limit}`;
+  }
   return sql<TopicRow[]>`
     SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics
     WHERE status = 'active' AND district IS NOT DISTINCT FROM ${district} AND last_at >= ${since}

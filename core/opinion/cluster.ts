@@ -68,7 +68,8 @@ function chooseAmong(f: MessageFeatures, me: Map<string, number>, candidates: It
   let best: Choice = { topicId: null, similarity: 0 };
   for (const p of candidates) {
     const t = p.shape;
-    if (t.district !== f.district) continue;
+    // a message that names no district may join a district's topic about a place it names
+    if (t.district !== f.district && !(f.district === null && f.anchors.some((a) => (t.anchors[a] ?? 0) > 0))) continue;
     // two texts that each name problem objects (停水, 路灯…) but none in common are about different problems
     if (mine.length && p.concepts.length && !mine.some((k) => p.concepts.includes(k))) continue;
     const sim = cosine(me, p.vec);
@@ -81,7 +82,7 @@ function chooseAmong(f: MessageFeatures, me: Map<string, number>, candidates: It
 
 /** The topic a message joins (the most alike over the bar), or null: it starts one. */
 export function chooseTopic(f: MessageFeatures, candidates: TopicShape[], stats: TermStats, cfg: OpinionConfig['assignment']): Choice {
-  return chooseAmong(f, weighted(f.terms, stats), candidates.filter((t) => t.district === f.district).map((t) => prepare(t, stats)), cfg);
+  return chooseAmong(f, weighted(f.terms, stats), candidates.map((t) => prepare(t, stats)), cfg);
 }
 
 /** Adds (sign 1) or removes (sign -1) a member's terms and places; keeps the heaviest terms only. */

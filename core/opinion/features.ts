@@ -21,6 +21,7 @@ export interface MessageFeatures {
 
 // a named place ends in one of these (联丰路, 金鼎村, 魅力之城小区, 经济学院…)
 const PLACE_SUFFIX = /(小区|花园|家园|新城|新村|广场|公寓|大厦|苑|园|城|村|社区|学院|大学|中学|小学|学校|幼儿园|医院|市场|公园|路|大道|街|巷|镇|乡|街道|工业园|产业园|园区|楼盘|车站|地铁站|高速|大桥|桥)$/;
+const SINGLE_SUFFIX = /^[苑园城村]$/;
 const BARE_PLACE = /^(小区|花园|家园|新城|新村|广场|公寓|大厦|社区|学院|大学|中学|小学|学校|幼儿园|医院|市场|公园|园区|楼盘|车站|地铁站)$/;
 // anonymised districts in public data sets ("A市A3区") and real ones ("镜湖区", "南陵县")
 const DISTRICT_CODE = /(?:^|[^A-Za-z0-9])([A-Z][0-9]{1,2}[区县])/;
@@ -47,11 +48,14 @@ function anchorsOf(tokens: string[], analysis: Pick<MessageAnalysis, 'place'> | 
   if (analysis?.place.community) add(analysis.place.community);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (BARE_PLACE.test(t)) {
-      // 魅力 之城 小区 → 魅力之城小区: up to two content words before the bare place word
-      let name = '';
-      for (let j = i - 1; j >= Math.max(0, i - 2) && isContent(tokens[j]) && !BARE_PLACE.test(tokens[j]); j--) name = tokens[j] + name;
-      if (name) add(name + t);
+    if (BARE_PLACE.test(t) || SINGLE_SUFFIX.test(t)) {
+      // 魅力 之城 小区 → 魅力之城小区, 滨河 苑 → 滨河苑: the word before the bare place word, and the
+      // one before that when both are short (names of two short words)
+      const prev = tokens[i - 1];
+      if (!prev || !isContent(prev) || BARE_PLACE.test(prev)) continue;
+      const before = tokens[i - 2];
+      const two = before && [...before].length <= 2 && [...prev].length <= 2 && isContent(before) && !BARE_PLACE.test(before);
+      add((two ? before : '') + prev + t);
     } else if (PLACE_SUFFIX.test(t) && [...t].length >= 3 && isContent(t)) add(t);
   }
   if (analysis?.place.street) add(analysis.place.street);
@@ -77,8 +81,10 @@ function termsOf(tokens: string[], weight: number, into: Map<string, number>, di
  */
 export function messageFeatures(m: { title: string | null; body: string; analysis: Pick<MessageAnalysis, 'place'> | null; contactName?: string | null }): MessageFeatures {
   const known = { contactName: m.contactName };
-  const title = maskPublicText(m.title ?? '', known);
-  const body = maskPublicText(m.body.slice(0, 3000), known);
+  // anonymised codes (A市, A2区) glue onto the next word in jieba (区丽发): set them apart first
+  const apart = (x: string) => x.replace(/([A-Z][0-9]{0,2}[市区县])/g, ' $1 ');
+  const title = apart(maskPublicText(m.title ?? '', known));
+  const body = apart(maskPublicText(m.body.slice(0, 3000), known));
   const text = `${title} ${body}`;
   const titleTokens = segment(title);
   const bodyTokens = segment(body);

@@ -15,14 +15,36 @@ export interface TopicLabel {
   terms: string[];
 }
 
+// a phrase that shares two characters running with a place name is part of the "where", not the "what"
+function overlapsPlace(term: string, places: string[]): boolean {
+  const chars = [...term];
+  for (let i = 0; i + 1 < chars.length; i++) {
+    const pair = chars[i] + chars[i + 1];
+    if (places.some((p) => p.includes(pair))) return true;
+  }
+  return false;
+}
+
+// a bigram with a generic or place word at either end (小区附近, 附近搅拌站) is that word plus another
+function hasGenericEnd(term: string): boolean {
+  const chars = [...term];
+  for (let k = 2; k <= Math.min(4, chars.length - 2); k++) {
+    const head = chars.slice(0, k).join('');
+    const tail = chars.slice(chars.length - k).join('');
+    if (isGenericWord(head) || isGenericWord(tail) || PLACE_LIKE.test(head)) return true;
+  }
+  return false;
+}
+
 export function distinctiveTerms(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors'>, stats: TermStats, n = 6): { term: string; score: number }[] {
   const size = Math.max(1, t.size);
   const anchors = Object.keys(t.anchors);
   const out: { term: string; score: number }[] = [];
   for (const [term, w] of Object.entries(t.centroid)) {
     if (term.startsWith(CONCEPT_PREFIX) || isGenericWord(term) || PLACE_LIKE.test(term) || anchors.some((a) => a.includes(term) || term.includes(a))) continue;
-    // share of members (a subject word counts double, so cap at 1), times how rare it is elsewhere
-    const share = Math.min(1, w / size);
+    if (overlapsPlace(term, anchors) || hasGenericEnd(term)) continue;
+    // share of members, a subject word counting double (so the subjects' words win), times how rare it is elsewhere
+    const share = Math.min(2, w / size);
     if (size >= 3 && share < 0.3) continue;
     out.push({ term, score: share * idf(stats, term) * (1 + 0.15 * Math.min(4, [...term].length - 2)) });
   }

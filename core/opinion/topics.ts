@@ -91,8 +91,10 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
     const { docs, df } = await getTermStats(tx, terms);
     const stats = statsFrom(docs, df);
     const since = new Date(input.receivedAt.getTime() - cfg.assignment.windowDays * 86_400_000);
-    const candidates = await listCandidateTopics(tx, f.district, since, cfg.assignment.maxCandidates);
+    const candidates = await listCandidateTopics(tx, f.district, since, cfg.assignment.maxCandidates, f.anchors);
     const choice = chooseTopic(f, candidates, stats, cfg.assignment);
+    const joined = candidates.find((c) => c.id === choice.topicId);
+    if (joined && joined.district !== f.district) await lockTopicScope(tx, joined.district); // no-district message, district topic
     const created = choice.topicId === null;
     const topicId = choice.topicId ?? (await createTopic(tx, { district: f.district, firstAt: input.receivedAt }));
     const topic = candidates.find((c) => c.id === topicId) ?? (await getTopic(tx, topicId))!;
@@ -230,7 +232,8 @@ async function reclusterDistrict(sql: Sql, district: string | null, since: Date,
     const terms = [...new Set(members.flatMap((m) => Object.keys(m.terms)))];
     const { docs, df } = await getTermStats(tx, terms);
     const stats = statsFrom(docs, df);
-    const features = members.map(memberFeatures);
+    // every member clusters within this district (a no-district member joined a topic here by its place)
+    const features = members.map((m) => ({ ...memberFeatures(m), district }));
     const r = recluster(features, stats, cfg.assignment);
     // new clusters (negative ids) become topics
     const realId = new Map<number, number>();
