@@ -1,11 +1,14 @@
 // Fuzz of every public endpoint (issue 13 item 5): generated payloads — malformed, oversized, deeply
 // nested, NULs and lone surrogates, injection strings, extreme dates and numbers — against the
 // portal, the 12345 and WeChat webhooks (plain and AES, signed and unsigned), the resident's status,
-// rating and supplement, and the public stats. Every answer is a success or a 4xx, never a 5xx;
+// rating and supplement, the public stats, the staff login, the public board and Open311 (GET, and
+// POST with and without a valid key). Every answer is a success or a 4xx, never a 5xx;
 // unsigned webhook posts change nothing at all; nothing but rejects and accepted messages changes.
 // Seeded (FUZZ_SEED replays a run) and bounded in count, not in time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hotlineSignature } from '../core/channels/hotline/signature';
+import { createOpen311Key } from '../core/channels/open311/keys';
+import { listServices } from '../core/channels/open311/services';
 import { WechatCrypto } from '../core/channels/wechat/crypto';
 import { wechatSignature } from '../core/channels/wechat/signature';
 import type { InProcessQueue } from '../core/queue/in-process';
@@ -18,12 +21,13 @@ const SECRET = 'hotline-shared-secret-0123456789';
 const TOKEN = 'minsheng-wechat-token';
 const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
-const ROUNDS = 300; // × the endpoint kinds below: some 3,300 requests
+const ROUNDS = 250; // × the endpoint kinds below: some 4,000 requests
 
 let db: TestDatabase;
 let queue: InProcessQueue;
 let app: ReturnType<typeof testApp>;
 let real: { trackingNo: string; queryCode: string };
+let open311Key: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -36,6 +40,7 @@ beforeAll(async () => {
     body: JSON.stringify({ title: '路灯不亮', content: '赭山路的路灯一直不亮，晚上很黑', contactName: '王女士', phone: '13805531234' }),
   });
   real = (await res.json()) as typeof real;
+  open311Key = (await createOpen311Key(db.sql, 'fuzz client'))!.key;
 });
 afterAll(async () => {
   await queue?.close();
@@ -105,7 +110,26 @@ const validForm = { title: '路灯不亮', content: '赭山路的路灯一直不
 const validOrder = () => ({ orderNo: `WH-F-${Math.random().toString(36).slice(2)}`, callTime: new Date(Date.now() - 60_000).toISOString(), callerPhone: '13905531234', content: '下水道堵塞，污水外溢。' });
 const crypto = new WechatCrypto(AES_KEY);
 
-type Kind = 'portal' | 'hotline-signed' | 'hotline-unsigned' | 'wechat-plain' | 'wechat-aes' | 'wechat-unsigned' | 'wechat-get' | 'status' | 'rating' | 'supplement' | 'stats';
+type Kind =
+  | 'portal' | 'hotline-signed' | 'hotline-unsigned' | 'wechat-plain' | 'wechat-aes' | 'wechat-unsigned' | 'wechat-get' | 'status' | 'rating' | 'supplement' | 'stats'
+  | 'login' | 'board' | 'open311-get' | 'open311-keyed' | 'open311-unkeyed';
+
+/** a GeoReport v2 form: the valid fields with generated values, some left out, some added */
+function open311Form(r: Rng, key: string | null): URLSearchParams {
+  const f = new URLSearchParams();
+  if (key !== null) f.set('api_key', key);
+  else if (r.chance(0.7)) f.set('api_key', text(r, 40));
+  const service = r.chance(0.8) ? r.pick(listServices()).service_code : text(r, 12);
+  const fields: [string, () => string][] = [
+    ['service_code', () => service], ['description', () => (r.chance(0.6) ? '赭山路路灯不亮，晚上很黑' : text(r, 200))],
+    ['lat', () => (r.chance(0.6) ? '31.33' : String(r.pick(NUMBERS)))], ['long', () => (r.chance(0.6) ? '118.38' : r.pick(NASTY))],
+    ['address_string', () => text(r, 60)], ['email', () => (r.chance(0.5) ? 'a@example.com' : text(r, 30))], ['first_name', () => text(r, 10)],
+    ['phone', () => (r.chance(0.5) ? '13805531234' : text(r, 20))], ['jurisdiction_id', () => text(r, 12)], ['media_url', () => (r.chance(0.5) ? 'https://example.com/a.jpg' : text(r, 40))],
+    ['attribute[title]', () => text(r, 30)], ['attribute[publish_consent]', () => r.pick(['yes', 'no', text(r, 5)])], [text(r, 8) || 'x', () => text(r, 20)],
+  ];
+  for (const [name, v] of fields) if (r.chance(0.8)) f.append(name, v());
+  return f;
+}
 
 function request(r: Rng, kind: Kind): { path: string; init?: RequestInit } {
   const ts = r.chance(0.9) ? nowSeconds() : text(r, 12);
@@ -147,6 +171,36 @@ function request(r: Rng, kind: Kind): { path: string; init?: RequestInit } {
       const body = jsonBody(r, kind === 'rating' ? { code: real.queryCode, rating: '满意', comment: '好' } : { code: real.queryCode, text: '补充材料' });
       return { path: `/api/v1/messages/${enc(no)}/${kind}`, init: { method: 'POST', headers: { 'content-type': 'application/json' }, body } };
     }
+    case 'login': {
+      const body = jsonBody(r, { name: r.pick(['demo-centre', 'admin', text(r, 20)]), password: text(r, 30) });
+      return { path: '/api/v1/auth/login', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body } };
+    }
+    case 'board': {
+      if (r.chance(0.3)) return { path: `/api/v1/board/${enc(r.chance(0.5) ? real.trackingNo : text(r, 16))}` };
+      const q = new URLSearchParams();
+      for (const key of ['q', 'category', 'page', 'pageSize']) if (r.chance(0.5)) q.set(key, r.chance(0.5) ? String(r.pick(NUMBERS)) : text(r, 20));
+      return { path: `/api/v1/board?${q}` };
+    }
+    case 'open311-get': {
+      const format = r.pick(['json', 'xml', text(r, 4)]);
+      const path = r.pick([
+        `/open311/v2/discovery.${format}`, `/open311/v2/services.${format}`, `/open311/v2/requests.${format}`,
+        `/open311/v2/services/${enc(r.chance(0.5) ? r.pick(listServices()).service_code : text(r, 10))}.${format}`,
+        `/open311/v2/requests/${enc(r.chance(0.5) ? real.trackingNo : text(r, 16))}.${format}`, `/open311/v2/tokens/${enc(text(r, 20))}.${format}`,
+      ]);
+      const q = new URLSearchParams();
+      for (const key of ['service_request_id', 'service_code', 'start_date', 'end_date', 'status', 'extensions', 'jurisdiction_id']) {
+        if (r.chance(0.3)) q.set(key, r.chance(0.4) ? String(r.pick(NUMBERS)) : r.pick([...NASTY, 'open', 'closed', 'true', '2026-11-01T00:00:00Z']));
+      }
+      return { path: `${path}?${q}` };
+    }
+    case 'open311-keyed':
+    case 'open311-unkeyed': {
+      const form = open311Form(r, kind === 'open311-keyed' ? open311Key : null);
+      const type = r.chance(0.9) ? 'application/x-www-form-urlencoded' : r.pick(['application/json', 'text/xml', text(r, 10).replace(/[^\x20-\x7e]/g, '') || 'x/y']);
+      const body = r.chance(0.05) ? text(r, 2000) : form.toString();
+      return { path: `/open311/v2/requests.${r.pick(['json', 'xml'])}`, init: { method: 'POST', headers: { 'content-type': type }, body } };
+    }
     case 'stats': {
       const path = r.pick(['/api/v1/stats/overview', '/api/v1/stats/metrics', '/api/v1/stats/departments', '/api/v1/stats/topics']);
       const q = new URLSearchParams();
@@ -156,7 +210,10 @@ function request(r: Rng, kind: Kind): { path: string; init?: RequestInit } {
   }
 }
 
-const KINDS: Kind[] = ['portal', 'hotline-signed', 'hotline-unsigned', 'wechat-plain', 'wechat-aes', 'wechat-unsigned', 'wechat-get', 'status', 'rating', 'supplement', 'stats'];
+const KINDS: Kind[] = [
+  'portal', 'hotline-signed', 'hotline-unsigned', 'wechat-plain', 'wechat-aes', 'wechat-unsigned', 'wechat-get', 'status', 'rating', 'supplement', 'stats',
+  'login', 'board', 'open311-get', 'open311-keyed', 'open311-unkeyed',
+];
 const count = async (table: string) => (await db.sql.unsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
 
 describe('fuzz of the public endpoints', () => {
@@ -167,8 +224,8 @@ describe('fuzz of the public endpoints', () => {
     for (let round = 0; round < ROUNDS; round++) {
       for (const kind of KINDS) {
         const { path, init } = request(r, kind);
-        const unsigned = kind === 'hotline-unsigned' || kind === 'wechat-unsigned';
-        const before = unsigned ? [await count('messages'), await count('rejects')] : null;
+        const unsigned = kind === 'hotline-unsigned' || kind === 'wechat-unsigned' || kind === 'open311-unkeyed';
+        const before = unsigned ? [await count('messages'), await count('rejects'), await count('open311_requests')] : null;
         let status: number;
         try {
           status = (await app.request(path, init)).status;
@@ -177,10 +234,10 @@ describe('fuzz of the public endpoints', () => {
           continue;
         }
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        if (status >= 500) failures.push(`${kind} ${path.slice(0, 80)} → ${status}: ${String(init?.body ?? '').slice(0, 120)}`);
+        if (status >= 500) failures.push(`${kind} ${path.slice(0, 300)} → ${status}: ${String(init?.body ?? '').slice(0, 120)}`);
         if (before) {
-          const after = [await count('messages'), await count('rejects')];
-          if (after[0] !== before[0] || after[1] !== before[1]) failures.push(`${kind} unsigned changed the store: ${before} → ${after}`);
+          const after = [await count('messages'), await count('rejects'), await count('open311_requests')];
+          if (after.some((n, i) => n !== before[i])) failures.push(`${kind} unsigned changed the store: ${before} → ${after}`);
         }
       }
       if (failures.length > 20) break;

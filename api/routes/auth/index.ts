@@ -17,9 +17,10 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 import { callerAddress } from '../messages/caller';
+import { hasUnstorable } from '../../../core/messages/storable';
 
 export const loginBody = z.object({
-  name: z.string({ message: '请填写用户名' }).trim().min(1, '请填写用户名').max(64, '用户名最多 64 个字符'),
+  name: z.string({ message: '请填写用户名' }).trim().min(1, '请填写用户名').max(64, '用户名最多 64 个字符').refine((s) => !hasUnstorable(s), '用户名含有无法识别的字符'),
   password: z.string({ message: '请填写密码' }).min(1, '请填写密码').max(200, '密码最多 200 个字符'),
 });
 export const passwordBody = z.object({

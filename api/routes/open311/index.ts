@@ -34,9 +34,29 @@ function formatOf(path: string): Open311Format {
 }
 
 /** `file` is `<id>.json` or `<id>.xml` */
+/** `<id>.json` or `<id>.xml`; an id no code, request or token can have (control or unstorable
+ * characters, a broken %-escape, too long) is simply not there: 404, before any query sees it */
+/** the `:file` parameter; a broken %-escape in it (which the router cannot decode) names nothing */
+function fileOf(c: Context): string {
+  try {
+    return c.req.param('file') ?? '';
+  } catch {
+    throw fail(404, '没有这个编号 (no such id)');
+  }
+}
+
 function splitFile(file: string): { id: string; format: Open311Format } {
-  const m = /^(.+)\.(json|xml)$/.exec(file)!;
-  return { id: decodeURIComponent(m[1]), format: m[2] as Open311Format };
+  const m = /^(.+)\.(json|xml)$/.exec(file);
+  if (!m) throw fail(404, '没有这个编号 (no such id)');
+  let id = m[1];
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    // already decoded by the router, or a stray %: take it as it is
+  }
+  // service codes, tracking numbers and tokens are all plain ASCII words
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(id)) throw fail(404, '没有这个编号 (no such id)');
+  return { id, format: m[2] as Open311Format };
 }
 
 function send(c: Context, format: Open311Format, root: string, item: string, items: unknown[], status: 200 | 201 = 200) {
@@ -145,7 +165,7 @@ export function open311Routes(deps: AppDeps) {
   }
 
   app.get('/services/:file{[^/]+\\.(?:json|xml)}', (c) => {
-    const { id, format } = splitFile(c.req.param('file'));
+    const { id, format } = splitFile(fileOf(c));
     parse(servicesQuerySchema, c.req.query());
     const service = serviceByCode(id);
     if (!service) throw fail(404, `没有服务 "${id}" (no such service_code)`);
@@ -158,7 +178,7 @@ export function open311Routes(deps: AppDeps) {
   });
 
   app.get('/requests/:file{[^/]+\\.(?:json|xml)}', async (c) => {
-    const { id, format } = splitFile(c.req.param('file'));
+    const { id, format } = splitFile(fileOf(c));
     const q = parse(singleQuerySchema, c.req.query());
     const items = await findRequests(sql, { trackingNos: [id], limit: 1 }, q.extensions === 'true');
     if (!items.length) throw fail(404, `没有服务请求 "${id}" (no such service_request_id)`);
@@ -166,7 +186,7 @@ export function open311Routes(deps: AppDeps) {
   });
 
   app.get('/tokens/:file{[^/]+\\.(?:json|xml)}', async (c) => {
-    const { id, format } = splitFile(c.req.param('file'));
+    const { id, format } = splitFile(fileOf(c));
     parse(servicesQuerySchema, c.req.query());
     const t = await findOpen311Token(sql, id);
     if (!t) throw fail(404, `没有令牌 "${id}" (no such token)`);
