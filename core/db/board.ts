@@ -34,7 +34,7 @@ export async function listStaleBoardSources(sql: Db, limit: number): Promise<Boa
     JOIN messages m ON m.tracking_no = c.tracking_no AND m.case_id = c.id
     LEFT JOIN departments d ON d.code = c.department_code
     LEFT JOIN board_entries e ON e.case_id = c.id
-    WHERE m.is_public AND c.status IN ${sql(ELIGIBLE)} AND c.reply_text IS NOT NULL AND c.merged_into IS NULL
+    WHERE m.is_public AND c.status IN ${sql(ELIGIBLE)} AND c.reply_text IS NOT NULL AND NOT c.reply_pending AND c.merged_into IS NULL
       AND (e.case_id IS NULL OR e.case_updated_at IS DISTINCT FROM c.updated_at)
     ORDER BY c.id
     LIMIT ${limit}`;
@@ -65,7 +65,7 @@ export async function upsertBoardEntries(sql: Db, entries: BoardEntryInput[]): P
 export async function deleteIneligibleBoardEntries(sql: Db): Promise<number> {
   const rows = await sql`
     DELETE FROM board_entries e USING cases c
-    WHERE c.id = e.case_id AND (c.status NOT IN ${sql(ELIGIBLE)} OR c.reply_text IS NULL OR c.merged_into IS NOT NULL)
+    WHERE c.id = e.case_id AND (c.status NOT IN ${sql(ELIGIBLE)} OR c.reply_text IS NULL OR c.reply_pending OR c.merged_into IS NOT NULL)
     RETURNING e.case_id`;
   return rows.length;
 }

@@ -61,6 +61,8 @@ export interface Open311RequestRow {
   contactName: string | null;
   contactPhone: string | null;
   contactHandle: string | null;
+  /** every resident's name, phone and handle on the answering case's chain (a merged case's reply may address any of them) */
+  known: string[] | null;
   address: string | null;
   location: { lat: number; lng: number } | null;
   messageState: string;
@@ -99,7 +101,7 @@ export async function listOpen311Requests(sql: Db, f: Open311RequestFilter): Pro
     SELECT m.tracking_no, m.channel, m.received_at, m.body, m.contact_name, m.contact_phone, m.contact_handle, coalesce(c.address, m.address) AS address, m.location,
       m.state AS message_state, r.service_code AS requested_service, r.media_url,
       a.status AS case_status, c.category, a.resolved, a.awaiting_designation, (c.merged_into IS NOT NULL) AS merged,
-      d.name AS department, d.phone AS department_phone, a.reply_text, a.resolve_due_at, a.updated_at
+      d.name AS department, d.phone AS department_phone, a.reply_text, a.resolve_due_at, a.updated_at, a.known
     FROM messages m
     LEFT JOIN open311_requests r ON m.channel = 'open311' AND r.token = m.external_id
     LEFT JOIN cases c ON c.id = m.case_id
@@ -108,7 +110,12 @@ export async function listOpen311Requests(sql: Db, f: Open311RequestFilter): Pro
         SELECT id, merged_into, 0 AS depth FROM cases WHERE id = c.id
         UNION ALL SELECT x.id, x.merged_into, chain.depth + 1 FROM cases x JOIN chain ON x.id = chain.merged_into WHERE chain.depth < 10
       )
-      SELECT y.status, y.resolved, y.awaiting_designation, y.department_code, y.reply_text, y.resolve_due_at, y.updated_at
+      -- a reply held for 答复审核 has not reached the resident: the public sees the case still in hand
+      SELECT CASE WHEN y.reply_pending THEN 'accepted' ELSE y.status END AS status, y.resolved, y.awaiting_designation, y.department_code,
+        CASE WHEN y.reply_pending THEN NULL ELSE y.reply_text END AS reply_text, y.resolve_due_at, y.updated_at,
+        -- every resident's name, phone and handle on the chain: the answering case's reply may address any of them
+        (SELECT array_agg(DISTINCT x) FROM messages k, LATERAL (VALUES (k.contact_name), (k.contact_phone), (k.contact_handle)) v(x)
+          WHERE k.case_id IN (SELECT id FROM chain) AND x IS NOT NULL) AS known
       FROM chain JOIN cases y ON y.id = chain.id WHERE chain.merged_into IS NULL LIMIT 1
     ) a ON true
     LEFT JOIN departments d ON d.code = a.department_code

@@ -35,7 +35,7 @@ export function presentRequest(r: Open311RequestRow, extensions: boolean): GeoRe
   const service = serviceForCategory(r.category) ?? (r.requestedService ? serviceByCode(r.requestedService) : undefined);
   // other channels' residents consented to publication with personal data hidden: a coarse place only
   const own = r.channel === 'open311';
-  const known = [r.contactName, r.contactPhone, r.contactHandle];
+  const known = [r.contactName, r.contactPhone, r.contactHandle, ...(r.known ?? [])];
   return {
     service_request_id: r.trackingNo,
     status,

@@ -4,6 +4,9 @@
 ALTER TABLE messages DROP CONSTRAINT IF EXISTS messages_channel_check;
 ALTER TABLE messages ADD CONSTRAINT messages_channel_check CHECK (channel IN ('wechat', 'weibo', 'portal', 'hotline', 'open311'));
 ALTER TABLE messages ALTER COLUMN is_public SET DEFAULT false;
+-- Until now is_public defaulted to yes everywhere (the portal's box came ticked, Weibo set it on every
+-- post): no stored message carries a consent anyone gave, so none is published.
+UPDATE messages SET is_public = false WHERE is_public;
 
 CREATE TABLE open311_keys (
   id          bigserial PRIMARY KEY,
