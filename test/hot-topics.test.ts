@@ -25,7 +25,8 @@ afterAll(async () => {
 });
 
 async function submit(title: string, content: string): Promise<string> {
-  const res = await postJson(app, '/api/v1/messages', { title, content, contactName: '李先生', phone: '13905530001' });
+  // consented to publication (the form's box, unticked by default): a public sample may come from it
+  const res = await postJson(app, '/api/v1/messages', { title, content, contactName: '李先生', phone: '13905530001', isPublic: true });
   expect(res.status).toBe(201);
   return ((await res.json()) as { trackingNo: string }).trackingNo;
 }
@@ -108,7 +109,7 @@ describe('hot topics', () => {
     // the ID number straddles the 60-character cut: masked first, no fragment of it survives
     const head = '联系人周美玲弋江区中山南路100号下水道堵塞，污水外溢';
     const title = head + '臭'.repeat(52 - head.length) + `身份证${id}`;
-    const post = (body: Record<string, unknown>) => postJson(app, '/api/v1/messages', { contactName: '周美玲', phone: '13905530002', ...body });
+    const post = (body: Record<string, unknown>) => postJson(app, '/api/v1/messages', { contactName: '周美玲', phone: '13905530002', isPublic: true, ...body });
     for (const i of [1, 2, 3]) {
       expect((await post({ title, content: `弋江区中山南路下水道堵塞，污水外溢第${i}天了，臭味很大，请尽快疏通` })).status).toBe(201);
     }

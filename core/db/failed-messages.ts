@@ -21,7 +21,7 @@ export async function listFailedMessages(sql: Db, opts: { minAttempts: number; l
   const where = sql`case_id IS NULL AND (state = 'failed' OR (state IN ('received', 'processing') AND attempts >= ${opts.minAttempts} AND last_error IS NOT NULL))`;
   const [{ total }] = await sql<{ total: number }[]>`SELECT count(*)::int AS total FROM messages WHERE ${where}`;
   const items = await sql<FailedMessage[]>`
-    SELECT id, tracking_no, channel, received_at, stored_at, state, attempts, last_error, title, left(body, 120) AS excerpt
+    SELECT id, tracking_no, channel, received_at, stored_at, state, attempts, last_error, title, left(body, 400) AS excerpt
     FROM messages WHERE ${where} ORDER BY stored_at DESC, id DESC LIMIT ${opts.limit} OFFSET ${opts.offset}`;
   return { total, items };
 }

@@ -1,5 +1,6 @@
 // Staff views of cases: the queue and one case with its history. Staff only (personal data):
 // department users see their own department's cases; centre, leaders and admins see all.
+import { maskPii } from '../../../core/nlp/pii';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { canSeeCase, departmentScope, STAFF_AREAS } from '../../../core/auth/permissions';
@@ -125,7 +126,7 @@ export function casesRoutes(deps: AppDeps) {
           receivedAt: m.receivedAt,
           title: m.title,
           // public-safe text; clear text is for authorised staff through the message endpoint
-          text: m.analysis?.maskedText ?? m.body,
+          text: m.analysis?.maskedText ?? maskPii(m.body),
         })),
       });
     })

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { STAFF_AREAS } from '../../../core/auth/permissions';
 import { listFailedMessages, reopenFailedMessage } from '../../../core/db/failed-messages';
+import { maskPii } from '../../../core/nlp/pii';
 import { queueDefinitions } from '../../../core/queue/contract';
 import { requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
@@ -29,7 +30,16 @@ export function failedMessagesRoutes(deps: AppDeps) {
       const list = await listFailedMessages(deps.db.sql, { minAttempts: queueDefinitions['process-message'].attempts, limit, offset });
       return c.json({
         total: list.total,
-        items: list.items.map((m) => ({ ...m, receivedAt: m.receivedAt.toISOString(), storedAt: m.storedAt.toISOString(), parked: m.state === 'failed' })),
+        // masked before it is cut (an ID number split by the cut would escape the mask); the clear text is
+        // for the case view, whose reads of personal data are audited
+        items: list.items.map((m) => ({
+          ...m,
+          title: m.title === null ? null : maskPii(m.title),
+          excerpt: maskPii(m.excerpt).slice(0, 120),
+          receivedAt: m.receivedAt.toISOString(),
+          storedAt: m.storedAt.toISOString(),
+          parked: m.state === 'failed',
+        })),
       });
     })
     .post('/:id/retry', staff, validate('param', messageIdParam), async (c) => {
