@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDay } from '../core/analytics/rollups';
 import type { Db } from '../core/db/connect';
-import { rebuildRollups, syncDueCaseFacts } from '../core/db/rollups';
+import { ensureRollups, rebuildRollups, syncCaseRollup, syncDueCaseFacts } from '../core/db/rollups';
 import { loadDemo } from '../core/demo/load';
 import { InProcessQueue } from '../core/queue/in-process';
 import { silentLogger, testApp } from './support/app';
@@ -54,6 +54,25 @@ describe('rollups', () => {
     expect(rebuilt).toEqual(incremental);
     await rebuildRollups(db.sql, at);
     expect(await snapshot(db.sql)).toEqual(rebuilt);
+  });
+
+  it('an upgraded installation is counted once by the first sweep, even when a case changed before it', async () => {
+    const at = new Date();
+    await syncDueCaseFacts(db.sql, at);
+    const counted = await snapshot(db.sql);
+    // the state before migration 0060 was ever counted: data, no rollups, no rebuild on record
+    await db.sql`DELETE FROM rollup_messages`;
+    await db.sql`DELETE FROM rollup_cases`;
+    await db.sql`DELETE FROM rollup_durations`;
+    await db.sql`DELETE FROM rollup_case_facts`;
+    await db.sql`DELETE FROM app_state WHERE key = 'rollups-built'`;
+    // the API changes one case before the worker's first sweep: that case gets a fact row of its own
+    const [{ id }] = await db.sql<{ id: number }[]>`SELECT id FROM cases ORDER BY id LIMIT 1`;
+    await syncCaseRollup(db.sql, id, at);
+    expect(await ensureRollups(db.sql, at)).toBe(true);
+    expect((await snapshot(db.sql)).facts).toEqual(counted.facts);
+    // once built, later sweeps leave the counts to the workers
+    expect(await ensureRollups(db.sql, at)).toBe(false);
   });
 
   it('the overview and the 三率 agree with the raw rows, for any period and filter', async () => {

@@ -13,6 +13,7 @@ import {
   type CaseForRollup,
   type StatsFilter,
 } from '../analytics/rollups';
+import { getAppState, initAppState, setAppState } from './app-state';
 import type { Db, Sql } from './connect';
 
 /** Runs `fn` in the caller's transaction, or in one of its own when called on the pool. */
@@ -150,6 +151,7 @@ async function rebuildMessageStates(tx: Db): Promise<void> {
 export async function rebuildRollups(sql: Db, now: Date = new Date()): Promise<{ stored: number; messages: number; cases: number }> {
   return inTx(sql, async (tx) => {
     await tx`LOCK TABLE rollup_messages, rollup_cases, rollup_durations, rollup_case_facts, rollup_message_states IN EXCLUSIVE MODE`;
+    await setAppState(tx, ROLLUPS_BUILT, { at: now.toISOString() });
     await tx`DELETE FROM rollup_messages`;
     await tx`DELETE FROM rollup_cases`;
     await tx`DELETE FROM rollup_durations`;
@@ -218,14 +220,23 @@ export async function rebuildRollups(sql: Db, now: Date = new Date()): Promise<{
   });
 }
 
+/** app_state key: set by every full rebuild, so the counts cover the rows that existed before them */
+const ROLLUPS_BUILT = 'rollups-built';
+
 /**
  * An installation upgraded to the rollups (migration 0060) has cases but no counts yet: the first
- * sweep after the upgrade rebuilds them once. Answers whether it did.
+ * sweep after the upgrade rebuilds them once. Whether a rebuild ever ran is kept in app_state, not
+ * read from the facts table: a case written by the API before that first sweep adds its own fact
+ * row, which must not pass for a backfill. A new installation (no cases) has nothing to backfill.
+ * Answers whether it rebuilt.
  */
 export async function ensureRollups(sql: Db, now: Date = new Date()): Promise<boolean> {
-  const [{ missing }] = await sql<{ missing: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM cases) AND NOT EXISTS (SELECT 1 FROM rollup_case_facts) AS missing`;
-  if (!missing) return false;
+  if (await getAppState(sql, ROLLUPS_BUILT)) return false;
+  const [{ cases }] = await sql<{ cases: boolean }[]>`SELECT EXISTS (SELECT 1 FROM cases) AS cases`;
+  if (!cases) {
+    await initAppState(sql, ROLLUPS_BUILT, { at: now.toISOString(), empty: true });
+    return false;
+  }
   await rebuildRollups(sql, now);
   return true;
 }
