@@ -116,6 +116,8 @@ export function requireStaff(deps: AppDeps, roles?: readonly StaffRole[], opts: 
     c.set('auth', r.auth);
     await next();
     if (SAFE.has(c.req.method) || c.get('audited') || c.res.status >= 400 || NOT_AUDITED.test(c.req.path)) return;
+    // a route guarded twice (a router's `use` and a stricter check on one route) is written once
+    c.set('audited', true);
     const e = describe(c.req.path);
     await recordAudit(deps.db.sql, auditContext(c, deps), { ...e, detail: { ...e.detail, method: c.req.method, path: c.req.path, status: c.res.status } }).catch((err: unknown) => {
       // the action is done: a lost audit row is logged loudly rather than answering 500 for work that happened

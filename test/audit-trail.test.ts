@@ -118,4 +118,17 @@ describe('the audit trail', () => {
     expect((await app.request('/api/v1/admin/audit', { headers: bearer(centre) })).status).toBe(403);
     expect((await app.request('/api/v1/admin/audit')).status).toBe(401);
   });
+  it('writes one row for a request that passes two staff guards (an alert acknowledged)', async () => {
+    const [rule] = await db.sql<{ id: number }[]>`
+      INSERT INTO alert_rules (name, enabled, definition, created_by) VALUES ('停水预警', true, '{}'::jsonb, 'test') RETURNING id`;
+    const [alert] = await db.sql<{ id: number }[]>`
+      INSERT INTO alerts (rule_id, scope_key, district, topic_id, title, opened_at, last_true_at, evidence)
+      VALUES (${rule.id}, 'district:弋江区', '弋江区', NULL, '弋江区停水', now(), now(), '{}'::jsonb) RETURNING id`;
+    const centre = await staffToken(db.sql, 'centre');
+    const res = await postJson(app, `/api/v1/alerts/${alert.id}/ack`, {}, bearer(centre));
+    expect(res.status).toBe(200);
+    const requestId = res.headers.get('x-request-id');
+    const rows = await db.sql`SELECT action FROM audit_log WHERE request_id = ${requestId}`;
+    expect(rows).toHaveLength(1);
+  });
 });
