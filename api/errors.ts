@@ -44,8 +44,15 @@ export function zodIssues(err: ZodError): FieldIssue[] {
   return err.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
 }
 
+const WHERE_LABEL: Record<string, string> = { json: '提交的内容', body: '提交的内容', form: '提交的表单', query: '查询参数', param: '路径参数', request: '请求' };
+
+/**
+ * A 400 whose message a user can read as it is: the field messages (already in Chinese) after a
+ * Chinese lead; the field names stay in `details` for the forms that mark each field.
+ */
 export function validationError(err: ZodError, where = 'request'): ApiError {
-  return new ApiError('validation_failed', `invalid ${where}: ${zodIssues(err).map((i) => `${i.field}: ${i.message}`).join('; ')}`, zodIssues(err));
+  const issues = zodIssues(err);
+  return new ApiError('validation_failed', `${WHERE_LABEL[where] ?? '请求'}有误：${issues.map((i) => i.message).join('；')}`, issues);
 }
 
 export function errorHandler(logger: Logger) {

@@ -71,7 +71,9 @@ describe('F1: text PostgreSQL cannot store is cleaned once, where it enters', ()
   it('a NUL in a tracking number is a 400 naming the field, not a database error', async () => {
     const res = await app.request(`/api/v1/messages/MS26120${encodeURIComponent('\u0000')}000001?code=ABCDEF`);
     expect(res.status).toBe(400);
-    expect((await errorOf(res)).message).toMatch(/trackingNo/);
+    const error = await errorOf(res);
+    expect(error.message).toMatch(/受理编号/);
+    expect(error.details).toEqual([expect.objectContaining({ field: 'trackingNo' })]);
   });
 });
 
