@@ -154,10 +154,12 @@ export async function ensureDemoStaff(sql: Db): Promise<{ username: string; role
     { username: 'demo-centre', role: 'centre', department: null, token: 'demo-centre', password: 'demo-centre' },
     { username: 'demo-leader', role: 'leader', department: null, token: 'demo-leader', password: 'demo-leader' },
   ];
-  for (const d of await listDepartments(sql)) {
-    if (d.kind !== 'centre') out.push({ username: `demo-${d.code}`, role: 'department', department: d.code, token: `demo-${d.code}`, password: `demo-${d.code}` });
-  }
   const names: Record<string, string> = { 'demo-admin': '演示·系统管理员', 'demo-centre': '演示·12345协调中心', 'demo-leader': '演示·督办领导' };
+  for (const d of await listDepartments(sql)) {
+    if (d.kind === 'centre') continue;
+    out.push({ username: `demo-${d.code}`, role: 'department', department: d.code, token: `demo-${d.code}`, password: `demo-${d.code}` });
+    names[`demo-${d.code}`] = `演示·${d.shortName || d.name}`; // the office's Chinese name, never its code
+  }
   for (const u of out) {
     await upsertStaffUser(sql, {
       username: u.username, displayName: names[u.username] ?? `演示·${u.department}`, role: u.role, departmentCode: u.department, token: u.token, password: u.password,

@@ -150,7 +150,7 @@ export function createRouter(table: RoutingTable, departments: Department[], gaz
       yield {
         department,
         ruleId: r.id,
-        reason: `规则 ${r.id}：${r.description}${because ? `（${because}）` : ''}`,
+        reason: `命中派单规则：${r.description}${because ? `（${because}）` : ''}`,
         confidence: r.confidence ?? Math.min(0.95, 0.55 + 0.1 * ruleSpecificity(r)),
       };
     }
@@ -183,7 +183,7 @@ export function createRouter(table: RoutingTable, departments: Department[], gaz
     const out: RouteResult[] = [];
     // the centre reads the rule's description, not its id (the id stays in ruleId)
     const add = (r: RouteResult) => {
-      if (out.length < limit && r.ruleId !== UNROUTED_RULE && !out.some((x) => x.department === r.department)) out.push({ ...r, reason: r.reason.replace(/^规则 [a-z0-9-]+：/, '') });
+      if (out.length < limit && r.ruleId !== UNROUTED_RULE && !out.some((x) => x.department === r.department)) out.push({ ...r, reason: r.reason.replace(/^命中派单规则：/, '') });
     };
     for (const r of matches(input)) add(r);
     for (const r of matches(input, true)) add(r);

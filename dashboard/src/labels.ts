@@ -5,6 +5,11 @@ export const STATUS_LABELS: Record<string, string> = {
 };
 export const SENTIMENT_LABELS: Record<string, string> = { negative: '负面', neutral: '中性', positive: '正面', unknown: '未知' };
 export const URGENCY_LABELS: Record<string, string> = { urgent: '紧急', normal: '一般' };
+/** why the NLP's reading waits for 人工复核 (core/nlp/analyze.ts reviewReasons) */
+export const REVIEW_REASON_LABELS: Record<string, string> = {
+  category: '分类把握不足', requestType: '诉求类型把握不足', urgency: '紧急程度把握不足', sentiment: '情感把握不足', place: '地点把握不足',
+  script: '非中文留言', truncated: '留言过长已截断', empty: '内容为空',
+};
 
 /** The member of `list` that `v` names (a select's value), if any. */
 export function oneOf<T extends string>(list: readonly T[], v: string | null | undefined): T | undefined {

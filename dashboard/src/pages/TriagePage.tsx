@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { call, messageOf, v1, type Correction, type TriageItem } from '../api';
 import { pct } from '../format';
 import { useT } from '../i18n';
-import { CHANNEL_LABELS, oneOf, SENTIMENT_LABELS, URGENCY_LABELS } from '../labels';
+import { CHANNEL_LABELS, oneOf, SENTIMENT_LABELS, URGENCY_LABELS, REVIEW_REASON_LABELS } from '../labels';
 import { useSession } from '../session';
 import { usePoll } from '../usePoll';
 
@@ -50,7 +50,7 @@ function TriageRow({ item, categories, onDone, focused, register, onFocus }: {
       </div>
       {item.title && !item.summary.startsWith(item.title.replace(/…$/, '')) && <b>{item.title}</b>}
       <p className="summary">{item.summary}</p>
-      {item.reviewReasons?.length ? <p className="small muted">复核原因：{item.reviewReasons.join('；')}</p> : null}
+      {item.reviewReasons?.length ? <p className="small muted">复核原因：{item.reviewReasons.map((r) => REVIEW_REASON_LABELS[r] ?? r).join('；')}</p> : null}
       <div className="triage-fields">
         <label>
           <span className="label-line">{t('分类')} <span className={`conf ${confClass(item.categoryConfidence)}`}>{t('置信度')} {pct(item.categoryConfidence, 0)}</span></span>
