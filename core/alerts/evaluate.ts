@@ -14,7 +14,8 @@ import {
   touchAlertEpisode,
   type AlertSubjectRow,
 } from '../db/alerts';
-import { maskPii } from '../nlp/pii';
+import { maskForPublic } from '../board/mask';
+import { maskPublicText } from '../opinion/sample';
 import { deliverAlert, type DeliveryConfig } from './deliver';
 import { matchesRule, storedDefinitionSchema, type AlertRule, type RuleDefinition } from './rule-schema';
 import type { JobQueue } from '../queue/contract';
@@ -62,7 +63,7 @@ export interface Evidence {
   channels: Record<string, number>;
   /** counts per bucket over the window and the one before it (the baseline beside the rise) */
   series: { from: string; count: number }[];
-  /** the most negative, then latest, messages: PII masked, cut */
+  /** the most negative, then latest, messages: PII and the sender's own details masked, cut */
   topMessages: { id: number; receivedAt: string; channel: string; district: string | null; sentiment: string | null; text: string }[];
   topic: TopicSignal | null;
 }
@@ -78,6 +79,16 @@ function keyOf(d: RuleDefinition, m: AlertSubjectRow, topic: TopicSignal | undef
   if (d.groupBy === 'district') return m.district ? { key: `district:${m.district}`, district: m.district } : null;
   if (d.groupBy === 'topic') return topic ? { key: `topic:${topic.topicId}`, district: m.district } : null;
   return { key: '', district: null };
+}
+
+/**
+ * A message's text as it may leave the system (the webhook, e-mail): the PII reader's masks, the
+ * sender's own name, phone, handle and address wherever they appear (no cue word needed), names
+ * after 联系人/来电人… and house numbers.
+ */
+export function maskEvidenceText(r: Pick<AlertSubjectRow, 'title' | 'body' | 'contactName' | 'contactPhone' | 'contactHandle' | 'address'>): string {
+  const text = `${r.title ? `${r.title}：` : ''}${r.body}`;
+  return maskForPublic(maskPublicText(text, { contactName: r.contactName, address: r.address }), [r.contactName, r.contactPhone, r.contactHandle]) ?? '';
 }
 
 const sentimentRank = (s: string | null) => (s === 'negative' ? 0 : s === 'neutral' ? 1 : 2);
@@ -104,7 +115,7 @@ function evidenceOf(d: RuleDefinition, g: Group, all: AlertSubjectRow[], at: Dat
       channel: r.channel,
       district: r.district,
       sentiment: r.sentiment,
-      text: [...maskPii(`${r.title ? `${r.title}：` : ''}${r.body}`)].slice(0, EVIDENCE_CHARS).join(''),
+      text: [...maskEvidenceText(r)].slice(0, EVIDENCE_CHARS).join(''),
     }));
   return {
     count: g.rows.length,

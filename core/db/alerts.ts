@@ -56,10 +56,15 @@ export interface AlertSubjectRow {
   district: string | null;
   category: string | null;
   sentiment: string | null;
+  /** the sender's own details: masked wherever they appear in the evidence, cue word or not */
+  contactName: string | null;
+  contactPhone: string | null;
+  contactHandle: string | null;
+  address: string | null;
 }
 
 const subjectColumns = (sql: Db) => sql`
-  id, received_at, channel, title, body,
+  id, received_at, channel, title, body, contact_name, contact_phone, contact_handle, address,
   coalesce(title, '') || ' ' || coalesce(analysis->>'normalizedText', body) AS text,
   analysis->'place'->>'district' AS district,
   nullif(analysis->'category'->>'label', 'unknown') AS category,
