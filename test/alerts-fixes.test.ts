@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_CHANNELS, type DeliveryConfig } from '../core/alerts/deliver';
-import { evaluateAlertsForMessage, ruleFromRow, sweepAlerts, type AlertDeps } from '../core/alerts/evaluate';
+import { evaluateAlertsForMessage, evaluateRule, ruleFromRow, sweepAlerts, type AlertDeps } from '../core/alerts/evaluate';
 import { ruleInputSchema, type RuleInput } from '../core/alerts/rule-schema';
 import { alertSenders } from '../core/alerts/senders';
 import { insertAlertRule, openAlertEpisode } from '../core/db/alerts';
@@ -160,3 +160,44 @@ function decodeMail(raw: string): string {
   }
   return body;
 }
+
+describe('alert delivery survives a crash between opening and queueing', () => {
+  const delivery: DeliveryConfig = { webhookUrl: 'http://127.0.0.1:9/in', webhookSecret: 'a-webhook-secret-of-length', smtpUrl: 'smtp://127.0.0.1:9', emailTo: ['duty@example.org'], emailFrom: 'a@example.org' };
+
+  it('an open episode without outbox rows is queued by the sweep, once per target', async () => {
+    const rule = await addRule({ name: '桥梁', definition: { keywordGroups: [{ must: ['桥面'] }], windowMinutes: 10, minVolume: 3, groupBy: 'none' } });
+    for (let i = 0; i < 3; i++) await addMessage({ text: `鸠江区桥面开裂${i}`, district: '鸠江区', minute: 600 + i });
+    // what a worker that stopped right after committing the episode left behind
+    const opened = await openAlertEpisode(db.sql, { ruleId: rule.id, scopeKey: '', district: null, topicId: null, title: '桥梁', at: at(602), evidence: { count: 3 } });
+    expect(await outboxOf(opened!.id)).toEqual([]);
+
+    const first = await sweepAlerts(deps({ now: () => at(603), delivery }));
+    expect(first.opened).toEqual([]); // the same episode, not a new alert
+    expect(first.redelivered).toEqual([opened!.id]);
+    const rows = await outboxOf(opened!.id);
+    expect(rows.map((r) => [r.channel, r.idempotencyKey])).toEqual([
+      [ALERT_CHANNELS.email, `alert-${opened!.id}-email`],
+      [ALERT_CHANNELS.webhook, `alert-${opened!.id}-webhook`],
+    ]);
+    // later sweeps queue nothing more
+    expect((await sweepAlerts(deps({ now: () => at(604), delivery }))).redelivered).toEqual([]);
+    expect(await outboxOf(opened!.id)).toHaveLength(2);
+  });
+
+  it('an episode opened by evaluation has its outbox rows from the same transaction', async () => {
+    const rule = await addRule({ name: '护栏', definition: { keywordGroups: [{ must: ['护栏'] }], windowMinutes: 10, minVolume: 3, groupBy: 'none' } });
+    for (let i = 0; i < 3; i++) await addMessage({ text: `弋江区护栏倒塌${i}`, district: '弋江区', minute: 700 + i });
+    // an outbox that refuses the rows (the worker dies there): the episode is rolled back with them
+    await db.sql`CREATE OR REPLACE FUNCTION test_refuse_alert_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox down'; END $$`;
+    await db.sql`CREATE TRIGGER test_refuse_alert_outbox BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION test_refuse_alert_outbox()`;
+    try {
+      await expect(evaluateRule(deps({ delivery }), rule, at(702))).rejects.toThrow(/outbox down/);
+      expect(await alertsOf(rule.id)).toEqual([]); // no alert left open without its deliveries
+    } finally {
+      await db.sql`DROP TRIGGER test_refuse_alert_outbox ON outbox`;
+    }
+    const r = await evaluateRule(deps({ delivery }), rule, at(702));
+    expect(r.opened).toHaveLength(1);
+    expect(await outboxOf(r.opened[0])).toHaveLength(2);
+  });
+});

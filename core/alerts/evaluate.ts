@@ -10,13 +10,14 @@ import {
   listAlertRuleRows,
   listAlertSubjects,
   listOpenAlertKeys,
-  openAlertEpisode,
+  listOpenAlertsWithoutOutbox,
+  openAlertEpisodeWithOutbox,
   touchAlertEpisode,
   type AlertSubjectRow,
 } from '../db/alerts';
 import { maskForPublic } from '../board/mask';
 import { maskPublicText } from '../opinion/sample';
-import { deliverAlert, type DeliveryConfig } from './deliver';
+import { alertOutboxRows, deliverAlert, scheduleAlertSends, type DeliveryConfig } from './deliver';
 import { matchesRule, storedDefinitionSchema, type AlertRule, type RuleDefinition } from './rule-schema';
 import type { JobQueue } from '../queue/contract';
 
@@ -164,6 +165,8 @@ export interface RuleOutcome {
   opened: number[];
   touched: number[];
   ended: number[];
+  /** open alerts whose deliveries were missing and are queued now (the sweep only) */
+  redelivered: number[];
 }
 
 /**
@@ -194,7 +197,7 @@ export async function evaluateRule(deps: AlertDeps, rule: AlertRule, at: Date, o
     g.all.push(r);
     if (r.receivedAt.getTime() >= windowFrom) g.rows.push(r);
   }
-  const out: RuleOutcome = { opened: [], touched: [], ended: [] };
+  const out: RuleOutcome = { opened: [], touched: [], ended: [], redelivered: [] };
   const holding = new Set<string>();
   for (const g of groups.values()) {
     g.topic = d.groupBy === 'topic' ? (topics.get(g.rows[0]?.id ?? g.all[0].id) ?? null) : groupTopic(g.rows, topics);
@@ -207,11 +210,16 @@ export async function evaluateRule(deps: AlertDeps, rule: AlertRule, at: Date, o
       out.touched.push(touched);
       continue;
     }
-    const opened = await openAlertEpisode(deps.sql, { ruleId: rule.id, scopeKey: g.key, district: g.district, topicId, title: titleOf(rule, g, e), at, evidence: e });
+    // the alert and its outbox rows commit together: an open alert always has its deliveries
+    const opened = await openAlertEpisodeWithOutbox(
+      deps.sql,
+      { ruleId: rule.id, scopeKey: g.key, district: g.district, topicId, title: titleOf(rule, g, e), at, evidence: e },
+      (id) => alertOutboxRows(deps.delivery, id, rule),
+    );
     if (opened) {
       out.opened.push(opened.id);
       deps.log.info?.({ alertId: opened.id, ruleId: rule.id, scopeKey: g.key, count: e.count }, 'alert opened');
-      await deliverAlert(deps, opened.id, rule);
+      await scheduleAlertSends(deps, opened.outbox);
     } else {
       // another worker opened it a moment ago: this evaluation only refreshes it
       const id = await touchAlertEpisode(deps.sql, rule.id, g.key, at, e, topicId);
@@ -230,7 +238,7 @@ export async function evaluateRule(deps: AlertDeps, rule: AlertRule, at: Date, o
 
 /** After a message is processed: every enabled rule it matches, over the window ending at its receipt. */
 export async function evaluateAlertsForMessage(deps: AlertDeps, messageId: number): Promise<RuleOutcome> {
-  const out: RuleOutcome = { opened: [], touched: [], ended: [] };
+  const out: RuleOutcome = { opened: [], touched: [], ended: [], redelivered: [] };
   const m = await getAlertSubject(deps.sql, messageId);
   if (!m) return out;
   // alerts are about the present: a message received long ago (an import of old records, a replay)
@@ -253,7 +261,7 @@ export async function evaluateAlertsForMessage(deps: AlertDeps, messageId: numbe
 
 /** The periodic sweep: every enabled rule at the present time; quiet episodes end (a disabled rule's too). */
 export async function sweepAlerts(deps: AlertDeps): Promise<RuleOutcome> {
-  const out: RuleOutcome = { opened: [], touched: [], ended: [] };
+  const out: RuleOutcome = { opened: [], touched: [], ended: [], redelivered: [] };
   const now = deps.now();
   for (const row of await listAlertRuleRows(deps.sql)) {
     const rule = ruleFromRow(row);
@@ -264,6 +272,15 @@ export async function sweepAlerts(deps: AlertDeps): Promise<RuleOutcome> {
       continue;
     }
     const r = await evaluateRule(deps, rule, now, { endQuiet: true });
+    // an open alert without any outbox row (a worker stopped between opening it and queueing its
+    // deliveries, before they were one transaction): queued now, once per alert and target by key
+    for (const id of await listOpenAlertsWithoutOutbox(deps.sql, rule.id)) {
+      if (!alertOutboxRows(deps.delivery, id, rule).length) continue;
+      if (await deliverAlert(deps, id, rule)) {
+        out.redelivered.push(id);
+        deps.log.warn({ alertId: id, ruleId: rule.id }, 'open alert had no deliveries queued; queued now');
+      }
+    }
     out.opened.push(...r.opened);
     out.touched.push(...r.touched);
     out.ended.push(...r.ended);

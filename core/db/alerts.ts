@@ -1,6 +1,7 @@
 // 舆情预警: alert rules (definition as JSONB), alerts (one row per episode and scope key) and
 // the history of each alert's delivery attempts.
-import type { Db } from './connect';
+import type { Db, Sql } from './connect';
+import { insertOutboxRows, type OutboxInput, type OutboxRow } from './outbox';
 
 export interface AlertRuleRow {
   id: number;
@@ -133,6 +134,29 @@ export async function openAlertEpisode(sql: Db, a: NewAlert): Promise<{ id: numb
     ON CONFLICT (rule_id, scope_key) WHERE ended_at IS NULL DO NOTHING
     RETURNING id`;
   return row;
+}
+
+/**
+ * Opens an episode and stores its outbox rows (the webhook, the e-mail) in one transaction: an
+ * alert is never open without its deliveries (a crash in between would otherwise leave it undelivered).
+ */
+export async function openAlertEpisodeWithOutbox(sql: Db, a: NewAlert, outboxFor: (alertId: number) => OutboxInput[]): Promise<{ id: number; outbox: OutboxRow[] } | undefined> {
+  const run = async (tx: Db) => {
+    const opened = await openAlertEpisode(tx, a);
+    return opened ? { id: opened.id, outbox: await insertOutboxRows(tx, outboxFor(opened.id)) } : undefined;
+  };
+  if ('savepoint' in sql) return run(sql);
+  return (await (sql as Sql).begin((tx) => run(tx))) as { id: number; outbox: OutboxRow[] } | undefined;
+}
+
+/** A rule's open alerts that have no outbox row at all (keys as core/alerts/deliver.ts makes them) (opened by an older worker that stopped before queueing them). */
+export async function listOpenAlertsWithoutOutbox(sql: Db, ruleId: number): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`
+    SELECT a.id FROM alerts a
+    WHERE a.rule_id = ${ruleId} AND a.ended_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.idempotency_key IN ('alert-' || a.id || '-webhook', 'alert-' || a.id || '-email'))
+    ORDER BY a.id`;
+  return rows.map((r) => Number(r.id));
 }
 
 /** The condition still holds: newer evidence and a later last-true time (never earlier: workers run out of order). */
