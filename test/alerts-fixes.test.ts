@@ -201,3 +201,35 @@ describe('alert delivery survives a crash between opening and queueing', () => {
     expect(await outboxOf(r.opened[0])).toHaveLength(2);
   });
 });
+
+describe('a burst processed late', () => {
+  const delivery: DeliveryConfig = { webhookUrl: 'http://127.0.0.1:9/in', webhookSecret: 'a-webhook-secret-of-length', smtpUrl: null, emailTo: [], emailFrom: 'a@example.org' };
+
+  it('two hours late, in chunks, with sweeps between: one alert, delivered once', async () => {
+    const rule = await addRule({ name: '路面塌陷', definition: { keywordGroups: [{ must: ['塌陷'] }], windowMinutes: 10, minVolume: 6, groupBy: 'district', quietMinutes: 30 } });
+    const ids: number[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await addMessage({ text: `镜湖区银湖路路面塌陷${i}`, district: '镜湖区', minute: 800 + i, processed: false }));
+    let clock = at(920); // the workers reach the burst two hours after it
+    const d = () => deps({ now: () => clock, delivery });
+    for (let chunk = 0; chunk < 4; chunk++) {
+      const part = ids.slice(chunk * 3, chunk * 3 + 3);
+      await markProcessed(part);
+      for (const id of part) await evaluateAlertsForMessage(d(), id);
+      clock = new Date(clock.getTime() + 60_000);
+      await sweepAlerts(d()); // at the present: the burst's window is long past, its episode ends
+    }
+    const alerts = await alertsOf(rule.id);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].evidence.count).toBeGreaterThanOrEqual(10); // the latest evidence: the whole burst
+    expect(await outboxOf(alerts[0].id)).toHaveLength(1);
+    const all = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox o JOIN alerts a ON o.payload->>'alertId' = a.id::text WHERE a.rule_id = ${rule.id}`;
+    expect(all[0].n).toBe(1);
+
+    // a new rise after the quiet period is a new alert, late or not
+    const later: number[] = [];
+    for (let i = 0; i < 6; i++) later.push(await addMessage({ text: `镜湖区银湖路又塌陷${i}`, district: '镜湖区', minute: 860 + i, processed: false }));
+    await markProcessed(later);
+    for (const id of later) await evaluateAlertsForMessage(d(), id);
+    expect(await alertsOf(rule.id)).toHaveLength(2);
+  });
+});

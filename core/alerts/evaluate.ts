@@ -2,7 +2,9 @@
 // and in a periodic sweep (every rule at the present time, which also ends quiet episodes).
 // One alert per episode: an episode opens when the condition first holds for a rule and scope key
 // (a district, a topic, or the whole scope), stays open while it keeps holding, and ends once it has
-// been false for the rule's quiet period; only opening an episode delivers anything.
+// been false for the rule's quiet period; only opening an episode delivers anything. A message
+// evaluated late (a backlog) whose window holds within the quiet period of an ended episode reopens
+// that episode: one burst is one alert however late and in however many chunks it is processed.
 import type { Db } from '../db/connect';
 import {
   endAlertEpisode,
@@ -12,6 +14,7 @@ import {
   listOpenAlertKeys,
   listOpenAlertsWithoutOutbox,
   openAlertEpisodeWithOutbox,
+  reopenAlertEpisode,
   touchAlertEpisode,
   type AlertSubjectRow,
 } from '../db/alerts';
@@ -208,6 +211,13 @@ export async function evaluateRule(deps: AlertDeps, rule: AlertRule, at: Date, o
     const touched = await touchAlertEpisode(deps.sql, rule.id, g.key, at, e, topicId);
     if (touched) {
       out.touched.push(touched);
+      continue;
+    }
+    // evaluated late (a backlog): the burst of an episode the sweep ended meanwhile is still that episode
+    const reopened = await reopenAlertEpisode(deps.sql, rule.id, g.key, at, d.quietMinutes * 60_000, e, topicId);
+    if (reopened) {
+      out.touched.push(reopened);
+      deps.log.info?.({ alertId: reopened, ruleId: rule.id, scopeKey: g.key }, 'alert reopened: the same burst, processed late');
       continue;
     }
     // the alert and its outbox rows commit together: an open alert always has its deliveries

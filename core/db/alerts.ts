@@ -171,6 +171,37 @@ export async function touchAlertEpisode(sql: Db, ruleId: number, scopeKey: strin
   return row?.id;
 }
 
+/**
+ * The condition holds again at `at` within the quiet period of an episode that has ended (a backlog
+ * processed late, after the sweep ended it at the present): the same burst, so that episode opens
+ * again, with nothing delivered anew. The episode nearest to `at` whose span of truth, widened by the
+ * quiet period, holds `at`; undefined when there is none (or another one is open now).
+ */
+export async function reopenAlertEpisode(sql: Db, ruleId: number, scopeKey: string, at: Date, quietMs: number, evidence: object, topicId: number | null): Promise<number | undefined> {
+  const since = new Date(at.getTime() - quietMs);
+  const until = new Date(at.getTime() + quietMs);
+  try {
+    const [row] = await sql<{ id: number }[]>`
+      UPDATE alerts SET
+        ended_at = NULL,
+        evidence = CASE WHEN ${at} >= last_true_at THEN ${sql.json(evidence as never)} ELSE evidence END,
+        topic_id = CASE WHEN ${at} >= last_true_at THEN coalesce(${topicId}, topic_id) ELSE topic_id END,
+        last_true_at = greatest(last_true_at, ${at})
+      WHERE id = (
+        SELECT id FROM alerts
+        WHERE rule_id = ${ruleId} AND scope_key = ${scopeKey} AND ended_at IS NOT NULL
+          AND last_true_at >= ${since} AND opened_at <= ${until}
+        ORDER BY last_true_at DESC, id DESC LIMIT 1)
+      AND NOT EXISTS (SELECT 1 FROM alerts o WHERE o.rule_id = ${ruleId} AND o.scope_key = ${scopeKey} AND o.ended_at IS NULL)
+      RETURNING id`;
+    return row?.id;
+  } catch (err) {
+    // another worker opened or reopened one a moment ago (the one-open-episode index): the caller touches it
+    if ((err as { code?: string }).code === '23505') return undefined;
+    throw err;
+  }
+}
+
 export async function listOpenAlertKeys(sql: Db, ruleId: number): Promise<{ id: number; scopeKey: string; lastTrueAt: Date }[]> {
   return sql<{ id: number; scopeKey: string; lastTrueAt: Date }[]>`
     SELECT id, scope_key, last_true_at FROM alerts WHERE rule_id = ${ruleId} AND ended_at IS NULL`;
