@@ -233,3 +233,24 @@ describe('a burst processed late', () => {
     expect(await alertsOf(rule.id)).toHaveLength(2);
   });
 });
+
+describe('a stored rule that no longer parses', () => {
+  it('is logged and skipped: the sweep and the per-message evaluation still run every other rule', async () => {
+    const good = await addRule({ name: '电梯困人', definition: { keywordGroups: [{ must: ['电梯困人'] }], windowMinutes: 10, minVolume: 3, groupBy: 'none' } });
+    // a definition stored by an older version (or edited by hand) that today's schema refuses
+    const [bad] = await db.sql<{ id: number }[]>`
+      INSERT INTO alert_rules (name, enabled, definition, created_by) VALUES ('旧规则', true, ${db.sql.json({ windowMinutes: 'ten', keywordGroups: 'x' })}, 'test') RETURNING id`;
+    const warned: { ruleId?: number; msg: string }[] = [];
+    const log = { warn: (o: { ruleId?: number }, msg: string) => warned.push({ ruleId: o.ruleId, msg }), info: () => {} };
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await addMessage({ text: `弋江区小区电梯困人${i}`, district: '弋江区', minute: 1000 + i }));
+
+    expect((await evaluateAlertsForMessage(deps({ now: () => at(1003), log }), ids[2])).opened).toHaveLength(1);
+    await db.sql`UPDATE alerts SET ended_at = ${at(1003)} WHERE rule_id = ${good.id}`;
+    await db.sql`UPDATE alerts SET last_true_at = ${at(900)}, opened_at = ${at(900)} WHERE rule_id = ${good.id}`; // long over
+    const r = await sweepAlerts(deps({ now: () => at(1003), log }));
+    expect(r.opened).toHaveLength(1);
+    expect((await alertsOf(good.id)).filter((a) => a.endedAt === null)).toHaveLength(1);
+    expect(warned.filter((w) => w.ruleId === Number(bad.id)).length).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -47,8 +47,17 @@ export function ruleFromRow(row: { id: number; name: string; enabled: boolean; d
   return { ...row, definition: storedDefinitionSchema.parse(row.definition) as RuleDefinition };
 }
 
-export async function enabledRules(sql: Db): Promise<AlertRule[]> {
-  return (await listAlertRuleRows(sql, { enabledOnly: true })).map(ruleFromRow);
+/** The enabled rules that parse; a stored rule that no longer does (an older definition) is logged and skipped. */
+export async function enabledRules(sql: Db, log?: AlertDeps['log']): Promise<AlertRule[]> {
+  const rules: AlertRule[] = [];
+  for (const row of await listAlertRuleRows(sql, { enabledOnly: true })) {
+    try {
+      rules.push(ruleFromRow(row));
+    } catch (err) {
+      log?.warn({ err, ruleId: row.id }, 'stored alert rule does not parse; skipped');
+    }
+  }
+  return rules;
 }
 
 const EVIDENCE_MESSAGES = 5;
@@ -254,7 +263,7 @@ export async function evaluateAlertsForMessage(deps: AlertDeps, messageId: numbe
   // alerts are about the present: a message received long ago (an import of old records, a replay)
   // is counted by the rules but raises nothing of its own
   const now = deps.now().getTime();
-  const rules = (await enabledRules(deps.sql)).filter(
+  const rules = (await enabledRules(deps.sql, deps.log)).filter(
     (r) => m.receivedAt.getTime() >= now - r.definition.windowMinutes * 60_000 - STALE_AFTER_MS && matchesRule(r.definition, m),
   );
   if (!rules.length) return out;
@@ -262,9 +271,14 @@ export async function evaluateAlertsForMessage(deps: AlertDeps, messageId: numbe
   for (const rule of rules) {
     const k = keyOf(rule.definition, m, topics.get(m.id));
     if (!k) continue;
-    const r = await evaluateRule(deps, rule, m.receivedAt, { onlyKey: k.key });
-    out.opened.push(...r.opened);
-    out.touched.push(...r.touched);
+    try {
+      const r = await evaluateRule(deps, rule, m.receivedAt, { onlyKey: k.key });
+      out.opened.push(...r.opened);
+      out.touched.push(...r.touched);
+    } catch (err) {
+      // one rule's failure leaves the others evaluated; the sweep evaluates this one again
+      deps.log.warn({ err, ruleId: rule.id, messageId }, 'alert rule evaluation failed');
+    }
   }
   return out;
 }
@@ -274,26 +288,36 @@ export async function sweepAlerts(deps: AlertDeps): Promise<RuleOutcome> {
   const out: RuleOutcome = { opened: [], touched: [], ended: [], redelivered: [] };
   const now = deps.now();
   for (const row of await listAlertRuleRows(deps.sql)) {
-    const rule = ruleFromRow(row);
-    if (!rule.enabled) {
-      // nothing new for a disabled rule; its open episodes end after their quiet period
-      const quietSince = new Date(now.getTime() - rule.definition.quietMinutes * 60_000);
-      for (const a of await listOpenAlertKeys(deps.sql, rule.id)) if (await endAlertEpisode(deps.sql, a.id, now, quietSince)) out.ended.push(a.id);
-      continue;
+    try {
+      await sweepRule(deps, row, now, out);
+    } catch (err) {
+      // a rule that no longer parses (or fails to evaluate) stops only itself
+      deps.log.warn({ err, ruleId: row.id }, 'alert rule could not be swept; skipped');
     }
-    const r = await evaluateRule(deps, rule, now, { endQuiet: true });
-    // an open alert without any outbox row (a worker stopped between opening it and queueing its
-    // deliveries, before they were one transaction): queued now, once per alert and target by key
-    for (const id of await listOpenAlertsWithoutOutbox(deps.sql, rule.id)) {
-      if (!alertOutboxRows(deps.delivery, id, rule).length) continue;
-      if (await deliverAlert(deps, id, rule)) {
-        out.redelivered.push(id);
-        deps.log.warn({ alertId: id, ruleId: rule.id }, 'open alert had no deliveries queued; queued now');
-      }
-    }
-    out.opened.push(...r.opened);
-    out.touched.push(...r.touched);
-    out.ended.push(...r.ended);
   }
   return out;
+}
+
+/** One rule of the sweep (its outcome added to `out`): a disabled rule's quiet episodes end, an enabled rule is evaluated at `now`. */
+async function sweepRule(deps: AlertDeps, row: Parameters<typeof ruleFromRow>[0], now: Date, out: RuleOutcome): Promise<void> {
+  const rule = ruleFromRow(row);
+  if (!rule.enabled) {
+    // nothing new for a disabled rule; its open episodes end after their quiet period
+    const quietSince = new Date(now.getTime() - rule.definition.quietMinutes * 60_000);
+    for (const a of await listOpenAlertKeys(deps.sql, rule.id)) if (await endAlertEpisode(deps.sql, a.id, now, quietSince)) out.ended.push(a.id);
+    return;
+  }
+  const r = await evaluateRule(deps, rule, now, { endQuiet: true });
+  out.opened.push(...r.opened);
+  out.touched.push(...r.touched);
+  out.ended.push(...r.ended);
+  // an open alert without any outbox row (a worker stopped between opening it and queueing its
+  // deliveries, before they were one transaction): queued now, once per alert and target by key
+  for (const id of await listOpenAlertsWithoutOutbox(deps.sql, rule.id)) {
+    if (!alertOutboxRows(deps.delivery, id, rule).length) continue;
+    if (await deliverAlert(deps, id, rule)) {
+      out.redelivered.push(id);
+      deps.log.warn({ alertId: id, ruleId: rule.id }, 'open alert had no deliveries queued; queued now');
+    }
+  }
 }
