@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_CHANNELS, type DeliveryConfig } from '../core/alerts/deliver';
+import { ALERT_CHANNELS, deliverAlert, type DeliveryConfig } from '../core/alerts/deliver';
 import { evaluateAlertsForMessage, evaluateRule, ruleFromRow, sweepAlerts, type AlertDeps } from '../core/alerts/evaluate';
 import { ruleInputSchema, type RuleInput } from '../core/alerts/rule-schema';
 import { alertSenders } from '../core/alerts/senders';
@@ -147,6 +147,25 @@ describe('alert evidence leaving the system', () => {
     }
     // no house numbers in what leaves, with or without the sender's address on file
     expect(bodies[0]).not.toMatch(/\d+号/);
+  });
+
+  it('an alert stored before this masking (its evidence quoting the name) is masked again as it is sent', async () => {
+    const delivery: DeliveryConfig = {
+      webhookUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/in`, webhookSecret: 'a-webhook-secret-of-length', smtpUrl: null, emailTo: [], emailFrom: 'a@example.org',
+    };
+    const rule = await addRule({ name: '旧预警', definition: { keywordGroups: [{ must: ['漏水'] }], windowMinutes: 10, minVolume: 1, groupBy: 'none' } });
+    const id = await addMessage({ text: '吴建国家楼上漏水，吴建国找物业没人管', contactName: '吴建国', district: '镜湖区', minute: 500 });
+    const old = { count: 1, topMessages: [{ id, receivedAt: at(500).toISOString(), channel: 'portal', district: '镜湖区', sentiment: 'negative', text: '吴建国家楼上漏水，吴建国找物业没人管' }] };
+    const opened = await openAlertEpisode(db.sql, { ruleId: rule.id, scopeKey: '', district: null, topicId: null, title: '旧预警', at: at(500), evidence: old });
+    await deliverAlert(deps({ delivery }), opened!.id, rule); // its delivery, queued as it was then (no evaluation refreshes the evidence)
+    const [row] = await outboxOf(opened!.id);
+    const clock = new Date(Date.now() + 1000);
+    const before = bodies.length;
+    expect((await sendOutbox({ sql: db.sql, senders: alertSenders({ sql: db.sql, now: () => clock, delivery }), now: () => clock }, row.id)).status).toBe('sent');
+    const body = bodies[before];
+    expect(body).toContain('漏水');
+    expect(body).not.toContain('吴建国');
+    expect(body).toContain('吴**');
   });
 });
 

@@ -11,6 +11,7 @@ import {
   getAlertSubject,
   listAlertRuleRows,
   listAlertSubjects,
+  listAlertSubjectsByIds,
   listOpenAlertKeys,
   listOpenAlertsWithoutOutbox,
   openAlertEpisodeWithOutbox,
@@ -102,6 +103,22 @@ function keyOf(d: RuleDefinition, m: AlertSubjectRow, topic: TopicSignal | undef
 export function maskEvidenceText(r: Pick<AlertSubjectRow, 'title' | 'body' | 'contactName' | 'contactPhone' | 'contactHandle' | 'address'>): string {
   const text = `${r.title ? `${r.title}：` : ''}${r.body}`;
   return maskForPublic(maskPublicText(text, { contactName: r.contactName, address: r.address }), [r.contactName, r.contactPhone, r.contactHandle]) ?? '';
+}
+
+/**
+ * The evidence as it may leave the system now: each quoted message's text made again from the stored
+ * message with today's masking (an alert stored by an older version, or a message anonymised since);
+ * a quoted message that no longer exists is left out.
+ */
+export async function remaskEvidence(sql: Db, evidence: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const top = (evidence as Partial<Evidence>).topMessages;
+  if (!Array.isArray(top) || !top.length) return evidence;
+  const rows = new Map((await listAlertSubjectsByIds(sql, top.map((m) => Number(m.id)).filter(Number.isInteger))).map((r) => [Number(r.id), r]));
+  const topMessages = top.flatMap((m) => {
+    const r = rows.get(Number(m.id));
+    return r ? [{ ...m, text: [...maskEvidenceText(r)].slice(0, EVIDENCE_CHARS).join('') }] : [];
+  });
+  return { ...evidence, topMessages };
 }
 
 const sentimentRank = (s: string | null) => (s === 'negative' ? 0 : s === 'neutral' ? 1 : 2);

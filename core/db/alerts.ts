@@ -77,6 +77,12 @@ export async function getAlertSubject(sql: Db, messageId: number): Promise<Alert
   return row;
 }
 
+/** Messages by id, whatever their state (the ones an alert's evidence quotes). */
+export async function listAlertSubjectsByIds(sql: Db, ids: number[]): Promise<AlertSubjectRow[]> {
+  if (!ids.length) return [];
+  return sql<AlertSubjectRow[]>`SELECT ${subjectColumns(sql)} FROM messages WHERE id IN ${sql(ids)}`;
+}
+
 /**
  * Processed messages received in [from, to] within a scope (empty lists: any); the keyword groups
  * are applied by the caller. Bounded: a rule this broad is counted on its latest `limit` messages.
