@@ -28,9 +28,10 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function login(page: Page, token: string) {
+async function login(page: Page, name: string, password: string) {
   await page.goto(`${service.base}/#/login`);
-  await page.locator('input[name=token]').fill(token);
+  await page.locator('input[name=name]').fill(name);
+  await page.locator('input[name=password]').fill(password);
   await page.getByRole('button', { name: '登录', exact: true }).click();
   await page.getByTestId('current-user').waitFor();
 }
@@ -41,7 +42,7 @@ describe.runIf(run)('舆情 pages in the browser', () => {
   it('rule editor, alert with evidence and acknowledgement, report HTML and PDF', async () => {
     const admin = await staffToken(service.sql, 'admin');
     const { page, errors } = await openPage(browser, 1280);
-    await login(page, admin);
+    await login(page, 'demo-admin', 'demo-admin'); // the dashboard logs in with name and password
 
     await page.goto(`${service.base}/#/alert-rules`);
     await page.getByTestId('rule-new').click();

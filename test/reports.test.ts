@@ -10,7 +10,10 @@ import { makeDueReports, reportPeriod, shanghaiDate, shanghaiMidnight } from '..
 import { DEFAULT_REPORT_FONT } from '../core/reports/render-pdf';
 import { InProcessQueue } from '../core/queue/in-process';
 import { testApp, testConfig } from './support/app';
-import { openTestCase, staffToken } from './support/cases';
+import { incoming, openTestCase, staffToken } from './support/cases';
+import { insertMessage } from '../core/db/messages';
+import { getReport } from '../core/db/reports';
+import { queueDefinitions } from '../core/queue/contract';
 import { createTestDatabase, type TestDatabase } from './support/db';
 import { ROOT } from './support/sources';
 
@@ -111,6 +114,39 @@ describe('reports', () => {
     expect(((await missing.json()) as { error: { message: string } }).error.message).toContain('报告字体不存在');
     expect((await app.request('/api/v1/reports/999999.html', auth)).status).toBe(404);
     expect((await app.request('/api/v1/reports/abc.pdf', auth)).status).toBe(400);
+  });
+
+  it('a message that never processes does not hold the report back: the report is made and says how many were not processed', async () => {
+    // days of their own, long ago, so the other tests' figures are untouched
+    const dayA = '2025-03-10';
+    const nowA = new Date(shanghaiMidnight('2025-03-11').getTime() + 3600_000);
+    const add = async (d: string, state: string, attempts: number, storedAgoMs: number, now: Date) => {
+      const { message } = await insertMessage(db.sql, incoming({ receivedAt: new Date(shanghaiMidnight(d).getTime() + 10 * 3600_000) }));
+      await db.sql`UPDATE messages SET state = ${state}, attempts = ${attempts}, stored_at = ${new Date(now.getTime() - storedAgoMs)},
+        processed_at = ${state === 'processed' ? new Date(now.getTime() - storedAgoMs) : null} WHERE id = ${message.id}`;
+      return message.id;
+    };
+    const daily = (made: { id: number; kind: string; periodStart: string }[], d: string) => made.filter((r) => r.kind === 'daily' && r.periodStart === d);
+    await add(dayA, 'processed', 1, 3600_000, nowA);
+    // used every attempt the pipeline gives it, left in 'processing' by a worker that died on the last
+    await add(dayA, 'processing', queueDefinitions['process-message'].attempts, 3600_000, nowA);
+    const fresh = await add(dayA, 'received', 0, 10 * 60_000, nowA); // just stored: worth waiting for
+    expect(daily(await makeDueReports({ sql: db.sql, now: nowA }), dayA)).toEqual([]);
+    await db.sql`UPDATE messages SET state = 'processed', processed_at = ${nowA} WHERE id = ${fresh}`;
+    const [a] = daily(await makeDueReports({ sql: db.sql, now: new Date(nowA.getTime() + 60_000) }), dayA);
+    expect(a).toBeDefined();
+    const reportA = await getReport(db.sql, a.id);
+    expect((reportA!.data as { totals: { messages: number; unprocessed: number } }).totals).toMatchObject({ messages: 3, unprocessed: 1 });
+    expect(reportA!.html).toContain('有 1 条在生成报告时尚未处理完成');
+
+    // stuck for hours with attempts left (its job lost): not waited for either
+    const dayB = '2025-03-20';
+    const nowB = new Date(shanghaiMidnight('2025-03-21').getTime() + 3600_000);
+    await add(dayB, 'received', 1, 7 * 3600_000, nowB);
+    await add(dayB, 'failed', 5, 7 * 3600_000, nowB);
+    const [b] = daily(await makeDueReports({ sql: db.sql, now: nowB }), dayB);
+    expect(b).toBeDefined();
+    expect(((await getReport(db.sql, b.id))!.data as { totals: { unprocessed: number } }).totals.unprocessed).toBe(2);
   });
 
   it('the CLI refuses bad usage with exit 2', async () => {

@@ -2,20 +2,26 @@
 // and in a periodic sweep (every rule at the present time, which also ends quiet episodes).
 // One alert per episode: an episode opens when the condition first holds for a rule and scope key
 // (a district, a topic, or the whole scope), stays open while it keeps holding, and ends once it has
-// been false for the rule's quiet period; only opening an episode delivers anything.
+// been false for the rule's quiet period; only opening an episode delivers anything. A message
+// evaluated late (a backlog) whose window holds within the quiet period of an ended episode reopens
+// that episode: one burst is one alert however late and in however many chunks it is processed.
 import type { Db } from '../db/connect';
 import {
   endAlertEpisode,
   getAlertSubject,
   listAlertRuleRows,
   listAlertSubjects,
+  listAlertSubjectsByIds,
   listOpenAlertKeys,
-  openAlertEpisode,
+  listOpenAlertsWithoutOutbox,
+  openAlertEpisodeWithOutbox,
+  reopenAlertEpisode,
   touchAlertEpisode,
   type AlertSubjectRow,
 } from '../db/alerts';
-import { maskPii } from '../nlp/pii';
-import { deliverAlert, type DeliveryConfig } from './deliver';
+import { maskForPublic } from '../board/mask';
+import { maskPublicText } from '../opinion/sample';
+import { alertOutboxRows, deliverAlert, scheduleAlertSends, type DeliveryConfig } from './deliver';
 import { matchesRule, storedDefinitionSchema, type AlertRule, type RuleDefinition } from './rule-schema';
 import type { JobQueue } from '../queue/contract';
 
@@ -42,8 +48,17 @@ export function ruleFromRow(row: { id: number; name: string; enabled: boolean; d
   return { ...row, definition: storedDefinitionSchema.parse(row.definition) as RuleDefinition };
 }
 
-export async function enabledRules(sql: Db): Promise<AlertRule[]> {
-  return (await listAlertRuleRows(sql, { enabledOnly: true })).map(ruleFromRow);
+/** The enabled rules that parse; a stored rule that no longer does (an older definition) is logged and skipped. */
+export async function enabledRules(sql: Db, log?: AlertDeps['log']): Promise<AlertRule[]> {
+  const rules: AlertRule[] = [];
+  for (const row of await listAlertRuleRows(sql, { enabledOnly: true })) {
+    try {
+      rules.push(ruleFromRow(row));
+    } catch (err) {
+      log?.warn({ err, ruleId: row.id }, 'stored alert rule does not parse; skipped');
+    }
+  }
+  return rules;
 }
 
 const EVIDENCE_MESSAGES = 5;
@@ -62,7 +77,7 @@ export interface Evidence {
   channels: Record<string, number>;
   /** counts per bucket over the window and the one before it (the baseline beside the rise) */
   series: { from: string; count: number }[];
-  /** the most negative, then latest, messages: PII masked, cut */
+  /** the most negative, then latest, messages: PII and the sender's own details masked, cut */
   topMessages: { id: number; receivedAt: string; channel: string; district: string | null; sentiment: string | null; text: string }[];
   topic: TopicSignal | null;
 }
@@ -78,6 +93,32 @@ function keyOf(d: RuleDefinition, m: AlertSubjectRow, topic: TopicSignal | undef
   if (d.groupBy === 'district') return m.district ? { key: `district:${m.district}`, district: m.district } : null;
   if (d.groupBy === 'topic') return topic ? { key: `topic:${topic.topicId}`, district: m.district } : null;
   return { key: '', district: null };
+}
+
+/**
+ * A message's text as it may leave the system (the webhook, e-mail): the PII reader's masks, the
+ * sender's own name, phone, handle and address wherever they appear (no cue word needed), names
+ * after 联系人/来电人… and house numbers.
+ */
+export function maskEvidenceText(r: Pick<AlertSubjectRow, 'title' | 'body' | 'contactName' | 'contactPhone' | 'contactHandle' | 'address'>): string {
+  const text = `${r.title ? `${r.title}：` : ''}${r.body}`;
+  return maskForPublic(maskPublicText(text, { contactName: r.contactName, address: r.address }), [r.contactName, r.contactPhone, r.contactHandle]) ?? '';
+}
+
+/**
+ * The evidence as it may leave the system now: each quoted message's text made again from the stored
+ * message with today's masking (an alert stored by an older version, or a message anonymised since);
+ * a quoted message that no longer exists is left out.
+ */
+export async function remaskEvidence(sql: Db, evidence: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const top = (evidence as Partial<Evidence>).topMessages;
+  if (!Array.isArray(top) || !top.length) return evidence;
+  const rows = new Map((await listAlertSubjectsByIds(sql, top.map((m) => Number(m.id)).filter(Number.isInteger))).map((r) => [Number(r.id), r]));
+  const topMessages = top.flatMap((m) => {
+    const r = rows.get(Number(m.id));
+    return r ? [{ ...m, text: [...maskEvidenceText(r)].slice(0, EVIDENCE_CHARS).join('') }] : [];
+  });
+  return { ...evidence, topMessages };
 }
 
 const sentimentRank = (s: string | null) => (s === 'negative' ? 0 : s === 'neutral' ? 1 : 2);
@@ -104,7 +145,7 @@ function evidenceOf(d: RuleDefinition, g: Group, all: AlertSubjectRow[], at: Dat
       channel: r.channel,
       district: r.district,
       sentiment: r.sentiment,
-      text: [...maskPii(`${r.title ? `${r.title}：` : ''}${r.body}`)].slice(0, EVIDENCE_CHARS).join(''),
+      text: [...maskEvidenceText(r)].slice(0, EVIDENCE_CHARS).join(''),
     }));
   return {
     count: g.rows.length,
@@ -153,6 +194,8 @@ export interface RuleOutcome {
   opened: number[];
   touched: number[];
   ended: number[];
+  /** open alerts whose deliveries were missing and are queued now (the sweep only) */
+  redelivered: number[];
 }
 
 /**
@@ -183,7 +226,7 @@ export async function evaluateRule(deps: AlertDeps, rule: AlertRule, at: Date, o
     g.all.push(r);
     if (r.receivedAt.getTime() >= windowFrom) g.rows.push(r);
   }
-  const out: RuleOutcome = { opened: [], touched: [], ended: [] };
+  const out: RuleOutcome = { opened: [], touched: [], ended: [], redelivered: [] };
   const holding = new Set<string>();
   for (const g of groups.values()) {
     g.topic = d.groupBy === 'topic' ? (topics.get(g.rows[0]?.id ?? g.all[0].id) ?? null) : groupTopic(g.rows, topics);
@@ -196,11 +239,23 @@ export async function evaluateRule(deps: AlertDeps, rule: AlertRule, at: Date, o
       out.touched.push(touched);
       continue;
     }
-    const opened = await openAlertEpisode(deps.sql, { ruleId: rule.id, scopeKey: g.key, district: g.district, topicId, title: titleOf(rule, g, e), at, evidence: e });
+    // evaluated late (a backlog): the burst of an episode the sweep ended meanwhile is still that episode
+    const reopened = await reopenAlertEpisode(deps.sql, rule.id, g.key, at, d.quietMinutes * 60_000, e, topicId);
+    if (reopened) {
+      out.touched.push(reopened);
+      deps.log.info?.({ alertId: reopened, ruleId: rule.id, scopeKey: g.key }, 'alert reopened: the same burst, processed late');
+      continue;
+    }
+    // the alert and its outbox rows commit together: an open alert always has its deliveries
+    const opened = await openAlertEpisodeWithOutbox(
+      deps.sql,
+      { ruleId: rule.id, scopeKey: g.key, district: g.district, topicId, title: titleOf(rule, g, e), at, evidence: e },
+      (id) => alertOutboxRows(deps.delivery, id, rule),
+    );
     if (opened) {
       out.opened.push(opened.id);
       deps.log.info?.({ alertId: opened.id, ruleId: rule.id, scopeKey: g.key, count: e.count }, 'alert opened');
-      await deliverAlert(deps, opened.id, rule);
+      await scheduleAlertSends(deps, opened.outbox);
     } else {
       // another worker opened it a moment ago: this evaluation only refreshes it
       const id = await touchAlertEpisode(deps.sql, rule.id, g.key, at, e, topicId);
@@ -219,13 +274,13 @@ export async function evaluateRule(deps: AlertDeps, rule: AlertRule, at: Date, o
 
 /** After a message is processed: every enabled rule it matches, over the window ending at its receipt. */
 export async function evaluateAlertsForMessage(deps: AlertDeps, messageId: number): Promise<RuleOutcome> {
-  const out: RuleOutcome = { opened: [], touched: [], ended: [] };
+  const out: RuleOutcome = { opened: [], touched: [], ended: [], redelivered: [] };
   const m = await getAlertSubject(deps.sql, messageId);
   if (!m) return out;
   // alerts are about the present: a message received long ago (an import of old records, a replay)
   // is counted by the rules but raises nothing of its own
   const now = deps.now().getTime();
-  const rules = (await enabledRules(deps.sql)).filter(
+  const rules = (await enabledRules(deps.sql, deps.log)).filter(
     (r) => m.receivedAt.getTime() >= now - r.definition.windowMinutes * 60_000 - STALE_AFTER_MS && matchesRule(r.definition, m),
   );
   if (!rules.length) return out;
@@ -233,29 +288,53 @@ export async function evaluateAlertsForMessage(deps: AlertDeps, messageId: numbe
   for (const rule of rules) {
     const k = keyOf(rule.definition, m, topics.get(m.id));
     if (!k) continue;
-    const r = await evaluateRule(deps, rule, m.receivedAt, { onlyKey: k.key });
-    out.opened.push(...r.opened);
-    out.touched.push(...r.touched);
+    try {
+      const r = await evaluateRule(deps, rule, m.receivedAt, { onlyKey: k.key });
+      out.opened.push(...r.opened);
+      out.touched.push(...r.touched);
+    } catch (err) {
+      // one rule's failure leaves the others evaluated; the sweep evaluates this one again
+      deps.log.warn({ err, ruleId: rule.id, messageId }, 'alert rule evaluation failed');
+    }
   }
   return out;
 }
 
 /** The periodic sweep: every enabled rule at the present time; quiet episodes end (a disabled rule's too). */
 export async function sweepAlerts(deps: AlertDeps): Promise<RuleOutcome> {
-  const out: RuleOutcome = { opened: [], touched: [], ended: [] };
+  const out: RuleOutcome = { opened: [], touched: [], ended: [], redelivered: [] };
   const now = deps.now();
   for (const row of await listAlertRuleRows(deps.sql)) {
-    const rule = ruleFromRow(row);
-    if (!rule.enabled) {
-      // nothing new for a disabled rule; its open episodes end after their quiet period
-      const quietSince = new Date(now.getTime() - rule.definition.quietMinutes * 60_000);
-      for (const a of await listOpenAlertKeys(deps.sql, rule.id)) if (await endAlertEpisode(deps.sql, a.id, now, quietSince)) out.ended.push(a.id);
-      continue;
+    try {
+      await sweepRule(deps, row, now, out);
+    } catch (err) {
+      // a rule that no longer parses (or fails to evaluate) stops only itself
+      deps.log.warn({ err, ruleId: row.id }, 'alert rule could not be swept; skipped');
     }
-    const r = await evaluateRule(deps, rule, now, { endQuiet: true });
-    out.opened.push(...r.opened);
-    out.touched.push(...r.touched);
-    out.ended.push(...r.ended);
   }
   return out;
+}
+
+/** One rule of the sweep (its outcome added to `out`): a disabled rule's quiet episodes end, an enabled rule is evaluated at `now`. */
+async function sweepRule(deps: AlertDeps, row: Parameters<typeof ruleFromRow>[0], now: Date, out: RuleOutcome): Promise<void> {
+  const rule = ruleFromRow(row);
+  if (!rule.enabled) {
+    // nothing new for a disabled rule; its open episodes end after their quiet period
+    const quietSince = new Date(now.getTime() - rule.definition.quietMinutes * 60_000);
+    for (const a of await listOpenAlertKeys(deps.sql, rule.id)) if (await endAlertEpisode(deps.sql, a.id, now, quietSince)) out.ended.push(a.id);
+    return;
+  }
+  const r = await evaluateRule(deps, rule, now, { endQuiet: true });
+  out.opened.push(...r.opened);
+  out.touched.push(...r.touched);
+  out.ended.push(...r.ended);
+  // an open alert without any outbox row (a worker stopped between opening it and queueing its
+  // deliveries, before they were one transaction): queued now, once per alert and target by key
+  for (const id of await listOpenAlertsWithoutOutbox(deps.sql, rule.id)) {
+    if (!alertOutboxRows(deps.delivery, id, rule).length) continue;
+    if (await deliverAlert(deps, id, rule)) {
+      out.redelivered.push(id);
+      deps.log.warn({ alertId: id, ruleId: rule.id }, 'open alert had no deliveries queued; queued now');
+    }
+  }
 }

@@ -12,7 +12,7 @@ import type { Db } from '../db/connect';
 import { getAlertRow, insertDeliveryAttempt, type AlertRow } from '../db/alerts';
 import type { ChannelSender, SendContext } from '../outbox/senders';
 import { ALERT_CHANNELS, type DeliveryConfig } from './deliver';
-import type { Evidence } from './evaluate';
+import { remaskEvidence, type Evidence } from './evaluate';
 
 export const SIGNATURE_HEADER = 'X-Minsheng-Signature';
 export const TIMESTAMP_HEADER = 'X-Minsheng-Timestamp';
@@ -71,7 +71,8 @@ async function loadAlert(sql: Db, ctx: SendContext): Promise<AlertRow> {
   const id = Number(ctx.row.payload.alertId);
   const a = Number.isInteger(id) ? await getAlertRow(sql, id) : undefined;
   if (!a) throw new NotDeliveredError(`alert ${String(ctx.row.payload.alertId)} no longer exists`, true);
-  return a;
+  // what leaves the system is masked as of now, whenever the alert was stored
+  return { ...a, evidence: await remaskEvidence(sql, a.evidence) };
 }
 
 async function recorded<T>(deps: SenderDeps, ctx: SendContext, target: 'webhook' | 'email', alertId: number, run: () => Promise<{ ref: T; statusCode: number | null }>) {

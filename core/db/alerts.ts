@@ -1,6 +1,7 @@
 // 舆情预警: alert rules (definition as JSONB), alerts (one row per episode and scope key) and
 // the history of each alert's delivery attempts.
-import type { Db } from './connect';
+import type { Db, Sql } from './connect';
+import { insertOutboxRows, type OutboxInput, type OutboxRow } from './outbox';
 
 export interface AlertRuleRow {
   id: number;
@@ -56,10 +57,15 @@ export interface AlertSubjectRow {
   district: string | null;
   category: string | null;
   sentiment: string | null;
+  /** the sender's own details: masked wherever they appear in the evidence, cue word or not */
+  contactName: string | null;
+  contactPhone: string | null;
+  contactHandle: string | null;
+  address: string | null;
 }
 
 const subjectColumns = (sql: Db) => sql`
-  id, received_at, channel, title, body,
+  id, received_at, channel, title, body, contact_name, contact_phone, contact_handle, address,
   coalesce(title, '') || ' ' || coalesce(analysis->>'normalizedText', body) AS text,
   analysis->'place'->>'district' AS district,
   nullif(analysis->'category'->>'label', 'unknown') AS category,
@@ -69,6 +75,12 @@ export async function getAlertSubject(sql: Db, messageId: number): Promise<Alert
   const [row] = await sql<AlertSubjectRow[]>`
     SELECT ${subjectColumns(sql)} FROM messages WHERE id = ${messageId} AND state = 'processed'`;
   return row;
+}
+
+/** Messages by id, whatever their state (the ones an alert's evidence quotes). */
+export async function listAlertSubjectsByIds(sql: Db, ids: number[]): Promise<AlertSubjectRow[]> {
+  if (!ids.length) return [];
+  return sql<AlertSubjectRow[]>`SELECT ${subjectColumns(sql)} FROM messages WHERE id IN ${sql(ids)}`;
 }
 
 /**
@@ -130,6 +142,29 @@ export async function openAlertEpisode(sql: Db, a: NewAlert): Promise<{ id: numb
   return row;
 }
 
+/**
+ * Opens an episode and stores its outbox rows (the webhook, the e-mail) in one transaction: an
+ * alert is never open without its deliveries (a crash in between would otherwise leave it undelivered).
+ */
+export async function openAlertEpisodeWithOutbox(sql: Db, a: NewAlert, outboxFor: (alertId: number) => OutboxInput[]): Promise<{ id: number; outbox: OutboxRow[] } | undefined> {
+  const run = async (tx: Db) => {
+    const opened = await openAlertEpisode(tx, a);
+    return opened ? { id: opened.id, outbox: await insertOutboxRows(tx, outboxFor(opened.id)) } : undefined;
+  };
+  if ('savepoint' in sql) return run(sql);
+  return (await (sql as Sql).begin((tx) => run(tx))) as { id: number; outbox: OutboxRow[] } | undefined;
+}
+
+/** A rule's open alerts that have no outbox row at all (keys as core/alerts/deliver.ts makes them) (opened by an older worker that stopped before queueing them). */
+export async function listOpenAlertsWithoutOutbox(sql: Db, ruleId: number): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`
+    SELECT a.id FROM alerts a
+    WHERE a.rule_id = ${ruleId} AND a.ended_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.idempotency_key IN ('alert-' || a.id || '-webhook', 'alert-' || a.id || '-email'))
+    ORDER BY a.id`;
+  return rows.map((r) => Number(r.id));
+}
+
 /** The condition still holds: newer evidence and a later last-true time (never earlier: workers run out of order). */
 export async function touchAlertEpisode(sql: Db, ruleId: number, scopeKey: string, at: Date, evidence: object, topicId: number | null): Promise<number | undefined> {
   const [row] = await sql<{ id: number }[]>`
@@ -140,6 +175,37 @@ export async function touchAlertEpisode(sql: Db, ruleId: number, scopeKey: strin
     WHERE rule_id = ${ruleId} AND scope_key = ${scopeKey} AND ended_at IS NULL
     RETURNING id`;
   return row?.id;
+}
+
+/**
+ * The condition holds again at `at` within the quiet period of an episode that has ended (a backlog
+ * processed late, after the sweep ended it at the present): the same burst, so that episode opens
+ * again, with nothing delivered anew. The episode nearest to `at` whose span of truth, widened by the
+ * quiet period, holds `at`; undefined when there is none (or another one is open now).
+ */
+export async function reopenAlertEpisode(sql: Db, ruleId: number, scopeKey: string, at: Date, quietMs: number, evidence: object, topicId: number | null): Promise<number | undefined> {
+  const since = new Date(at.getTime() - quietMs);
+  const until = new Date(at.getTime() + quietMs);
+  try {
+    const [row] = await sql<{ id: number }[]>`
+      UPDATE alerts SET
+        ended_at = NULL,
+        evidence = CASE WHEN ${at} >= last_true_at THEN ${sql.json(evidence as never)} ELSE evidence END,
+        topic_id = CASE WHEN ${at} >= last_true_at THEN coalesce(${topicId}, topic_id) ELSE topic_id END,
+        last_true_at = greatest(last_true_at, ${at})
+      WHERE id = (
+        SELECT id FROM alerts
+        WHERE rule_id = ${ruleId} AND scope_key = ${scopeKey} AND ended_at IS NOT NULL
+          AND last_true_at >= ${since} AND opened_at <= ${until}
+        ORDER BY last_true_at DESC, id DESC LIMIT 1)
+      AND NOT EXISTS (SELECT 1 FROM alerts o WHERE o.rule_id = ${ruleId} AND o.scope_key = ${scopeKey} AND o.ended_at IS NULL)
+      RETURNING id`;
+    return row?.id;
+  } catch (err) {
+    // another worker opened or reopened one a moment ago (the one-open-episode index): the caller touches it
+    if ((err as { code?: string }).code === '23505') return undefined;
+    throw err;
+  }
 }
 
 export async function listOpenAlertKeys(sql: Db, ruleId: number): Promise<{ id: number; scopeKey: string; lastTrueAt: Date }[]> {

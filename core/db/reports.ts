@@ -45,10 +45,22 @@ export async function reportMadeAt(sql: Db, kind: ReportKind, periodStart: strin
   return row?.madeAt;
 }
 
-/** The last time a message received in [from, to) was processed, and how many there are still waiting. */
-export async function periodProcessing(sql: Db, from: Date, to: Date): Promise<{ lastProcessedAt: Date | null; waiting: number }> {
-  const [row] = await sql<{ lastProcessedAt: Date | null; waiting: number }[]>`
-    SELECT max(processed_at) AS last_processed_at, count(*) FILTER (WHERE state IN ('received', 'processing'))::int AS waiting
+/**
+ * The last time a message received in [from, to) was processed; how many are still waiting for the
+ * pipeline (received or processing, with attempts left, stored after `staleBefore`: a message that
+ * used all its attempts or has been stuck for hours is not waited for); and how many are not
+ * processed at all (waiting, stuck or failed), for the report to say so.
+ */
+export async function periodProcessing(
+  sql: Db,
+  from: Date,
+  to: Date,
+  o: { maxAttempts: number; staleBefore: Date },
+): Promise<{ lastProcessedAt: Date | null; waiting: number; unprocessed: number }> {
+  const [row] = await sql<{ lastProcessedAt: Date | null; waiting: number; unprocessed: number }[]>`
+    SELECT max(processed_at) AS last_processed_at,
+      count(*) FILTER (WHERE state IN ('received', 'processing') AND attempts < ${o.maxAttempts} AND stored_at >= ${o.staleBefore})::int AS waiting,
+      count(*) FILTER (WHERE state <> 'processed')::int AS unprocessed
     FROM messages WHERE received_at >= ${from} AND received_at < ${to}`;
   return row;
 }

@@ -7,6 +7,7 @@ import type { Db } from '../db/connect';
 import { listAlertRows } from '../db/alerts';
 import { countTopicMessagesBetween, listBurstsSince, listTopicsActiveBetween, listTopicsByIds } from '../db/topics';
 import { dailySentimentCounts, periodProcessing, periodTotals, reportMadeAt, saveReport, type ReportKind } from '../db/reports';
+import { queueDefinitions } from '../queue/contract';
 import { renderReportHtml } from './render-html';
 
 const DAY_MS = 86_400_000;
@@ -44,7 +45,11 @@ export interface ReportData {
   /** the last day covered (inclusive) */
   periodLast: string;
   madeAt: string;
-  totals: { messages: number; cases: number; byChannel: { channel: string; n: number }[]; negative: number; negativeShare: number | null };
+  totals: {
+    messages: number; cases: number; byChannel: { channel: string; n: number }[]; negative: number; negativeShare: number | null;
+    /** messages of the period not processed when the report was made (failed, stuck, still in the pipeline): not in the NLP figures */
+    unprocessed?: number;
+  };
   /** per day: the period itself for a weekly report, the 7 days ending on the date for a daily one */
   sentimentTrend: { day: string; total: number; negative: number; neutral: number; positive: number }[];
   /** the period's hottest topics: messages in the period, all-time size, heat (0–100), burst state, a public masked sample */
@@ -58,6 +63,7 @@ export interface ReportData {
 export async function buildReportData(sql: Db, kind: ReportKind, date: string, now: Date): Promise<ReportData> {
   const p = reportPeriod(kind, date);
   const totals = await periodTotals(sql, p.from, p.to);
+  const { unprocessed } = await periodProcessing(sql, p.from, p.to, processingLimits(now));
   const trendFrom = kind === 'daily' ? shanghaiMidnight(addDays(p.start, -6)) : p.from;
   const trend = await dailySentimentCounts(sql, trendFrom, p.to);
   const inPeriod = trend.filter((d) => d.day >= p.start);
@@ -74,7 +80,7 @@ export async function buildReportData(sql: Db, kind: ReportKind, date: string, n
     periodStart: p.start,
     periodLast: addDays(p.end, -1),
     madeAt: now.toISOString(),
-    totals: { ...totals, negative, negativeShare: totals.messages ? Math.round((negative / totals.messages) * 1000) / 1000 : null },
+    totals: { ...totals, negative, negativeShare: totals.messages ? Math.round((negative / totals.messages) * 1000) / 1000 : null, unprocessed },
     sentimentTrend: trend,
     topTopics: topics.map((t) => ({
       topicId: Number(t.id), label: t.label, district: t.district, volume: volumes.get(Number(t.id)) ?? 0, size: t.size,
@@ -113,9 +119,18 @@ export async function makeReport(deps: { sql: Db; now: Date }, kind: ReportKind,
   return { ...saved, kind, periodStart: data.periodStart };
 }
 
+/** a message of the period still unprocessed this long after it was stored is not waited for */
+export const REPORT_WAIT_MS = 6 * 3600_000;
+
+/** What the report waits for: messages with attempts left (the pipeline's own limit), stored in the last hours. */
+function processingLimits(now: Date): { maxAttempts: number; staleBefore: Date } {
+  return { maxAttempts: queueDefinitions['process-message'].attempts, staleBefore: new Date(now.getTime() - REPORT_WAIT_MS) };
+}
+
 /**
  * The scheduled job: yesterday's 日报 and last week's 周报. A report waits while messages of its period
- * are still in the pipeline, is made once, and is made again only if a message of its period was
+ * are still in the pipeline (not for one that used all its attempts or is stuck for hours: the report
+ * says how many were not processed), is made once, and is made again only if a message of its period was
  * processed after it (a backlog, an import, the demo load): a kept report never misses late messages.
  */
 export async function makeDueReports(deps: { sql: Db; now: Date }): Promise<{ id: number; kind: ReportKind; periodStart: string }[]> {
@@ -124,7 +139,7 @@ export async function makeDueReports(deps: { sql: Db; now: Date }): Promise<{ id
   const made: { id: number; kind: ReportKind; periodStart: string }[] = [];
   for (const [kind, date] of [['daily', yesterday], ['weekly', lastWeek]] as const) {
     const p = reportPeriod(kind, date);
-    const { lastProcessedAt, waiting } = await periodProcessing(deps.sql, p.from, p.to);
+    const { lastProcessedAt, waiting } = await periodProcessing(deps.sql, p.from, p.to, processingLimits(deps.now));
     if (waiting > 0) continue;
     const madeAt = await reportMadeAt(deps.sql, kind, p.start);
     if (madeAt && (!lastProcessedAt || lastProcessedAt <= madeAt)) continue;

@@ -42,7 +42,7 @@ export function renderReportHtml(d: ReportData): string {
   <div>留言<b>${d.totals.messages}</b></div><div>新立工单<b>${d.totals.cases}</b></div>
   <div>负面留言<b>${d.totals.negative}</b>${esc(pct(d.totals.negativeShare))}</div><div>预警<b>${d.alerts.length}</b></div><div>突增话题<b>${d.bursts.length}</b></div>
 </div>
-<p class="muted">渠道：${esc(d.totals.byChannel.map((c) => `${CHANNEL_LABELS[c.channel] ?? c.channel} ${c.n}`).join('，') || '无')}</p>
+${d.totals.unprocessed ? `<p class="muted">注：本期留言中有 ${d.totals.unprocessed} 条在生成报告时尚未处理完成（处理失败或仍在排队），其情感、话题等分析未计入本报告。</p>\n` : ''}<p class="muted">渠道：${esc(d.totals.byChannel.map((c) => `${CHANNEL_LABELS[c.channel] ?? c.channel} ${c.n}`).join('，') || '无')}</p>
 <h2>一、热点话题</h2>
 <table><tr><th>#</th><th>话题</th><th>区县</th><th>本期留言</th><th>累计</th><th>热度</th><th>代表留言（已脱敏）</th></tr>
 ${rows(d.topTopics.map((t, i) => ({ ...t, i: i + 1 })), [(t) => t.i, (t) => `${t.label}${burstMark(t.burst)}`, (t) => t.district ?? '—', (t) => t.volume, (t) => t.size, (t) => t.heat, (t) => t.sample ?? '（留言均未公开）'], '本期无热点话题', 7)}

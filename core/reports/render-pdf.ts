@@ -91,6 +91,11 @@ export async function renderReportPdf(d: ReportData, fontPath = DEFAULT_REPORT_F
     `留言 ${d.totals.messages} 条，新立工单 ${d.totals.cases} 件，负面留言 ${d.totals.negative} 条（${pct(d.totals.negativeShare)}），预警 ${d.alerts.length} 次，突增话题 ${d.bursts.length} 个。`,
     { width: contentWidth },
   );
+  if (d.totals.unprocessed) {
+    doc.fontSize(9).fillColor('#9a6700')
+      .text(`注：本期留言中有 ${d.totals.unprocessed} 条在生成报告时尚未处理完成（处理失败或仍在排队），其情感、话题等分析未计入本报告。`, { width: contentWidth })
+      .fillColor('#1f2328');
+  }
   doc.fontSize(9).fillColor('#656d76')
     .text(`渠道：${d.totals.byChannel.map((c) => `${CHANNEL_LABELS[c.channel] ?? c.channel} ${c.n}`).join('，') || '无'}`, { width: contentWidth })
     .fillColor('#1f2328');

@@ -31,7 +31,7 @@ export function alertsArea(ctx: WorkerContext): WorkerArea {
     periodic: {
       'alert-sweep': async () => {
         const r = await sweepAlerts(deps);
-        if (r.opened.length || r.ended.length) ctx.logger.info({ opened: r.opened, ended: r.ended }, 'alert sweep');
+        if (r.opened.length || r.ended.length || r.redelivered.length) ctx.logger.info({ opened: r.opened, ended: r.ended, redelivered: r.redelivered }, 'alert sweep');
       },
       'report-schedule': async () => {
         const made = await makeDueReports({ sql: ctx.db.sql, now: ctx.now() });
