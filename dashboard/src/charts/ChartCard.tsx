@@ -3,7 +3,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import { chartSvg, download, downloadCsv, svgToPng, type CsvColumn } from './export';
 
 export function ChartCard<T>({
-  title, note, file, rows, columns, wide, testId, actions, children,
+  title, note, file, rows, columns, wide, testId, actions, png: pngExport = true, children,
 }: {
   title: string;
   note?: string;
@@ -14,6 +14,8 @@ export function ChartCard<T>({
   wide?: boolean;
   testId?: string;
   actions?: ReactNode;
+  /** false for a card that shows a table, not a chart: CSV is its export */
+  png?: boolean;
   children: ReactNode;
 }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -35,7 +37,9 @@ export function ChartCard<T>({
         <div className="chart-actions no-print">
           {actions}
           <button type="button" className="small-button" data-testid={testId ? `${testId}-csv` : undefined} disabled={!rows.length} onClick={() => downloadCsv(file, rows, columns)}>CSV</button>
-          <button type="button" className="small-button" data-testid={testId ? `${testId}-png` : undefined} disabled={!rows.length} onClick={() => void png()}>PNG</button>
+          {pngExport && (
+            <button type="button" className="small-button" data-testid={testId ? `${testId}-png` : undefined} disabled={!rows.length} onClick={() => void png()}>PNG</button>
+          )}
         </div>
       </div>
       {error && <p className="error small">{error}</p>}

@@ -151,7 +151,7 @@ export function LeadersPage() {
 
       <section className="grid">
         <ChartCard
-          wide title={t('部门排名')} note={period} file={`部门排名_${filter.from}_${filter.to}`} testId="ranking-card" rows={rankRows}
+          wide title={t('部门排名')} note={period} file={`部门排名_${filter.from}_${filter.to}`} testId="ranking-card" rows={rankRows} png={false}
           columns={[
             ['排名', (d) => d.rank ?? ''], ['承办单位', (d) => d.name ?? d.department], ['办件量', (d) => d.volume],
             ...rateCsv('响应率', (d) => d.response), ...rateCsv('按时办结率', (d) => d.onTime), ...rateCsv('满意率', (d) => d.satisfaction),
