@@ -11,7 +11,7 @@ import type { Db } from '../db/connect';
 import { syncCaseTimers, type TimerRow } from '../db/sla-timers';
 import { desiredTimers } from './case-timers';
 import { VersionConflictError, type CaseServiceDeps } from './deps';
-import { applyTransition, caseStateSchema, createCase, type CaseEvent, type CaseState } from './lifecycle';
+import { applyTransition, caseStateSchema, createCase, replySentAt, type CaseEvent, type CaseState } from './lifecycle';
 import { provisionalYearsOf, slaRequestType, type CaseClassification } from './sla';
 
 /** The stored state, or one rebuilt from the columns for a case opened before states were stored. */
@@ -54,6 +54,7 @@ export function columnsOf(s: CaseState, prev: Pick<CaseRow, 'overdue' | 'escalat
     repliedAt: s.reply?.at ?? null,
     replyText: s.reply?.text ?? null,
     replyPending: s.reply?.pendingReview ?? false,
+    replySentAt: replySentAt(s.reply),
     closedAt: s.closedAt,
     ratedAt: s.ratedAt,
     rating: s.rating,

@@ -8,13 +8,17 @@ import { escalationFor, reminderAt, type DeadlineKind, type SlaPolicy } from './
 export const TIMER_DEADLINE: Record<DeadlineKind, TimerDeadline> = { acceptance: 'accept', response: 'response', resolution: 'resolve' };
 export const DEADLINE_OF_TIMER: Record<TimerDeadline, DeadlineKind> = { accept: 'acceptance', response: 'response', resolve: 'resolution' };
 
-/** Deadlines still running in this state: acceptance until 签收, response until the first response, resolution until the reply. */
+/**
+ * Deadlines still running in this state: acceptance until 签收, response until the first response,
+ * resolution until the reply reaches the resident (a reply held for 答复审核 has not: the clock runs
+ * on and its 催办/超期/督办 tell the centre, who must approve).
+ */
 export function liveDeadlines(s: CaseState): DeadlineKind[] {
   if (!s.deadlines) return [];
   const out: DeadlineKind[] = [];
   if (s.status === 'dispatched') out.push('acceptance');
   if ((s.status === 'dispatched' || s.status === 'accepted') && !s.firstResponseAt) out.push('response');
-  if (s.status === 'dispatched' || s.status === 'accepted' || s.status === 'waiting') out.push('resolution');
+  if (s.status === 'dispatched' || s.status === 'accepted' || s.status === 'waiting' || (s.status === 'replied' && s.reply?.pendingReview)) out.push('resolution');
   return out;
 }
 

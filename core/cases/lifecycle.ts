@@ -117,8 +117,13 @@ export interface CaseState {
   /** after the last allowed return only the centre may dispatch (designate) */
   awaitingDesignation: boolean;
   designated: boolean;
-  /** pendingReview: the review policy (review-policy.ts) holds it for the centre; it has not been sent */
-  reply: { text: string; at: Date; departmentId: string; pendingReview: boolean } | null;
+  /**
+   * at: when the department replied. pendingReview: the review policy (review-policy.ts) holds it for
+   * the centre; it has not been sent, and the resolution deadline keeps running. sentAt: when it
+   * reached the resident (at once, or on 审核通过); 按时办结 is judged by it (absent in states stored
+   * before it existed: an unheld reply was sent when made).
+   */
+  reply: { text: string; at: Date; departmentId: string; pendingReview: boolean; sentAt?: Date } | null;
   closedAt: Date | null;
   rating: Rating | null;
   ratedAt: Date | null;
@@ -150,7 +155,9 @@ export const caseStateSchema = z.object({
   returnedBy: z.array(z.string()),
   awaitingDesignation: z.boolean(),
   designated: z.boolean(),
-  reply: z.object({ text: z.string(), at: z.coerce.date(), departmentId: z.string(), pendingReview: z.boolean().default(false) }).nullable(),
+  reply: z
+    .object({ text: z.string(), at: z.coerce.date(), departmentId: z.string(), pendingReview: z.boolean().default(false), sentAt: z.coerce.date().optional() })
+    .nullable(),
   closedAt: z.coerce.date().nullable(),
   rating: ratingSchema.nullable(),
   ratedAt: z.coerce.date().nullable(),
@@ -486,11 +493,12 @@ export const TRANSITIONS: Table = {
     roles: ['department'],
     ownerOnly: true,
     run(s, a, ctx) {
+      const held = ctx.replyNeedsReview ?? false;
       return {
         to: 'replied',
         event: 'replied',
         patch: {
-          reply: { text: a.text, at: ctx.at, departmentId: s.ownerDepartmentId!, pendingReview: ctx.replyNeedsReview ?? false },
+          reply: { text: a.text, at: ctx.at, departmentId: s.ownerDepartmentId!, pendingReview: held, ...(held ? {} : { sentAt: ctx.at }) },
           firstResponseAt: s.firstResponseAt ?? ctx.at,
           pendingExtension: null,
         },
@@ -514,9 +522,15 @@ export const TRANSITIONS: Table = {
     guard(s, _ctx, fail) {
       if (!s.reply?.pendingReview) fail('REPLY_NOT_PENDING');
     },
-    run(s) {
+    run(s, _a, ctx) {
       const reply = s.reply!;
-      return { to: 'replied', event: 'reply-approved', patch: { reply: { ...reply, pendingReview: false } }, data: { replyAt: reply.at, departmentId: reply.departmentId } };
+      // the reply reaches the resident now: 按时办结 is judged by this moment, not by the department's reply
+      return {
+        to: 'replied',
+        event: 'reply-approved',
+        patch: { reply: { ...reply, pendingReview: false, sentAt: ctx.at } },
+        data: { replyAt: reply.at, departmentId: reply.departmentId, late: isLate(s, 'resolution', ctx.at) },
+      };
     },
   },
   close: {
@@ -528,7 +542,7 @@ export const TRANSITIONS: Table = {
     },
     run(s, _a, ctx, fail) {
       const reply = s.reply ?? fail('NO_REPLY');
-      return { to: 'closed', event: 'closed', patch: { closedAt: ctx.at }, data: { onTime: !isLate(s, 'resolution', reply.at) } };
+      return { to: 'closed', event: 'closed', patch: { closedAt: ctx.at }, data: { onTime: !isLate(s, 'resolution', replySentAt(reply)!) } };
     },
   },
   rate: {
@@ -571,6 +585,12 @@ export const TRANSITIONS: Table = {
     },
   },
 };
+
+/** When the reply reached the resident; null while it waits for review. */
+export function replySentAt(reply: CaseState['reply']): Date | null {
+  if (!reply || reply.pendingReview) return null;
+  return reply.sentAt ?? reply.at;
+}
 
 function isLate(s: CaseState, kind: keyof Deadlines, at: Date): boolean {
   const d = s.deadlines?.[kind];

@@ -44,6 +44,8 @@ export interface CaseRow {
   replyText: string | null;
   /** the reply waits for the centre's review (答复审核): not sent, not shown to the resident */
   replyPending: boolean;
+  /** when the reply reached the resident (at once, or on 审核通过); null while it waits for review. 按时办结 counts from it */
+  replySentAt: Date | null;
   pausedAt: Date | null;
   overdue: boolean;
   escalatedAt: Date | null;
@@ -65,7 +67,7 @@ export const caseColumns = (sql: Db) => sql`
   id, tracking_no, status, title, summary, channel, category, category_confidence, request_type, type_confidence,
   urgency, sentiment, sentiment_score, district, street, community, address, keywords, fingerprint, needs_review,
   department_code, route_rule, return_count, extension_days, accept_due_at, response_due_at, resolve_due_at,
-  dispatched_at, accepted_at, first_response_at, replied_at, closed_at, rated_at, rating, resolved, reply_text, reply_pending,
+  dispatched_at, accepted_at, first_response_at, replied_at, closed_at, rated_at, rating, resolved, reply_text, reply_pending, reply_sent_at,
   paused_at, overdue, escalated_at, merged_into, awaiting_designation, reopen_count, provisional_years, provisional, assignee, version, created_at, updated_at`;
 
 /** What opening a case writes; the rest of the row starts from the column defaults. */
@@ -256,7 +258,7 @@ export async function setCaseSearchLexemes(sql: Db, id: number, lexemes: string[
 /** The case columns the lifecycle state drives (written together with the state itself). */
 export type CaseStateColumns = Pick<CaseRow,
   | 'status' | 'departmentCode' | 'returnCount' | 'extensionDays' | 'acceptDueAt' | 'responseDueAt' | 'resolveDueAt'
-  | 'dispatchedAt' | 'acceptedAt' | 'firstResponseAt' | 'repliedAt' | 'replyText' | 'replyPending' | 'closedAt' | 'ratedAt' | 'rating'
+  | 'dispatchedAt' | 'acceptedAt' | 'firstResponseAt' | 'repliedAt' | 'replyText' | 'replyPending' | 'replySentAt' | 'closedAt' | 'ratedAt' | 'rating'
   | 'resolved' | 'pausedAt' | 'mergedInto' | 'awaitingDesignation' | 'reopenCount' | 'overdue' | 'escalatedAt' | 'needsReview'
   | 'provisionalYears'>;
 
@@ -285,7 +287,7 @@ export async function writeCaseState(sql: Db, id: number, expectedVersion: numbe
     UPDATE cases SET status = ${c.status}, department_code = ${c.departmentCode}, return_count = ${c.returnCount},
       extension_days = ${c.extensionDays}, accept_due_at = ${c.acceptDueAt}, response_due_at = ${c.responseDueAt},
       resolve_due_at = ${c.resolveDueAt}, dispatched_at = ${c.dispatchedAt}, accepted_at = ${c.acceptedAt},
-      first_response_at = ${c.firstResponseAt}, replied_at = ${c.repliedAt}, reply_text = ${c.replyText}, reply_pending = ${c.replyPending},
+      first_response_at = ${c.firstResponseAt}, replied_at = ${c.repliedAt}, reply_text = ${c.replyText}, reply_pending = ${c.replyPending}, reply_sent_at = ${c.replySentAt},
       closed_at = ${c.closedAt}, rated_at = ${c.ratedAt}, rating = ${c.rating}, resolved = ${c.resolved},
       paused_at = ${c.pausedAt}, merged_into = ${c.mergedInto}, awaiting_designation = ${c.awaitingDesignation},
       reopen_count = ${c.reopenCount}, overdue = ${c.overdue}, escalated_at = ${c.escalatedAt}, needs_review = ${c.needsReview},

@@ -87,7 +87,7 @@ export async function listUpcomingTimers(sql: Db, from: Date, until: Date, limit
 export async function listCasesMissingTimers(sql: Db, limit = 500): Promise<number[]> {
   const rows = await sql<{ id: number }[]>`
     SELECT c.id FROM cases c
-    WHERE c.status IN ('dispatched', 'accepted', 'waiting') AND c.resolve_due_at IS NOT NULL
+    WHERE (c.status IN ('dispatched', 'accepted', 'waiting') OR (c.status = 'replied' AND c.reply_pending)) AND c.resolve_due_at IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM sla_timers t WHERE t.case_id = c.id AND t.deadline = 'resolve' AND t.due_at = c.resolve_due_at)
     ORDER BY c.id LIMIT ${limit}`;
   return rows.map((r) => r.id);
