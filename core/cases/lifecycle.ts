@@ -7,11 +7,14 @@ import {
   applyPauses,
   caseClassificationSchema,
   computeDeadlines,
+  computeDispatchDeadline,
   deadlinesSchema,
+  dispatchDeadlineSchema,
   extendDeadline,
   returnWindowEnd,
   type CaseClassification,
   type Deadlines,
+  type DispatchDeadline,
   type Pause,
   type SlaPolicy,
 } from './sla';
@@ -106,6 +109,11 @@ export interface CaseState {
   /** first substantive response of the case: contact, pause to ask the resident, or reply */
   firstResponseAt: Date | null;
   deadlines: Deadlines | null;
+  /**
+   * 派单: set when the case waits in 待派单 (no rule routed it) with its deadlines counted from receipt
+   * (awaitDispatch); live while it is received, kept afterwards for the record (the dispatch says if it was late)
+   */
+  dispatchDeadline: DispatchDeadline | null;
   pausedSince: Date | null;
   /** finished pauses of the current dispatch */
   pauses: Pause[];
@@ -145,6 +153,7 @@ export const caseStateSchema = z.object({
   acceptedAt: z.coerce.date().nullable(),
   firstResponseAt: z.coerce.date().nullable(),
   deadlines: deadlinesSchema.nullable(),
+  dispatchDeadline: dispatchDeadlineSchema.nullable().default(null),
   pausedSince: z.coerce.date().nullable(),
   pauses: z.array(z.object({ from: z.coerce.date(), to: z.coerce.date() })),
   extensionGrantedWorkingDays: z.number().int().nonnegative(),
@@ -306,6 +315,24 @@ function startClock(s: CaseState, department: string, ctx: TransitionContext): P
   };
 }
 
+/** Whether a case that waited in 待派单 was dispatched after its 派单 deadline (only on leaving 待派单). */
+function dispatchLate(s: CaseState, at: Date): { dispatchLate?: boolean } {
+  return s.status === 'received' && s.dispatchDeadline ? { dispatchLate: at.getTime() > s.dispatchDeadline.due.getTime() } : {};
+}
+
+/**
+ * 待派单: a received case no rule routed waits for the centre, and the resident's legal clock runs from
+ * receipt all the same. It gets the deadlines a dispatch from receipt gives (so 超期 and the 三率 count
+ * it while it waits) and a 派单 deadline of its own (the policy's dispatch time, capped at acceptance),
+ * whose 催办/超期/督办 go to the centre. A later dispatch counts its deadlines from receipt too
+ * (policy.clock.firstDispatchFrom). Pure; throws CalendarYearMissingError as computeDeadlines does.
+ */
+export function awaitDispatch(s: CaseState, ctx: Pick<TransitionContext, 'policy' | 'calendar'>): CaseState {
+  if (s.status !== 'received' || s.ownerDepartmentId) throw new Error(`case ${s.id}: only a received case without a department waits for dispatch`);
+  const deadlines = computeDeadlines(ctx.policy, ctx.calendar, s.classification, s.receivedAt);
+  return { ...s, deadlines, dispatchDeadline: computeDispatchDeadline(ctx.policy, ctx.calendar, s.classification, deadlines) };
+}
+
 function checkTarget(s: CaseState, dept: string, ctx: TransitionContext, fail: Fail): void {
   if (dept === s.ownerDepartmentId) fail('SAME_DEPARTMENT', { departmentId: dept });
   if (s.returnedBy.includes(dept) && ctx.actor.role !== 'centre') fail('DEPARTMENT_ALREADY_RETURNED', { departmentId: dept });
@@ -320,7 +347,7 @@ export const TRANSITIONS: Table = {
     },
     run(s, a, ctx, fail) {
       checkTarget(s, a.departmentId, ctx, fail);
-      return { to: 'dispatched', event: 'dispatched', patch: startClock(s, a.departmentId, ctx), data: { departmentId: a.departmentId } };
+      return { to: 'dispatched', event: 'dispatched', patch: startClock(s, a.departmentId, ctx), data: { departmentId: a.departmentId, ...dispatchLate(s, ctx.at) } };
     },
   },
   designate: {
@@ -331,7 +358,7 @@ export const TRANSITIONS: Table = {
         to: 'dispatched',
         event: 'designated',
         patch: { ...startClock(s, a.departmentId, ctx), designated: true, awaitingDesignation: false },
-        data: { departmentId: a.departmentId, reason: a.reason ?? null, returnCount: s.returnCount },
+        data: { departmentId: a.departmentId, reason: a.reason ?? null, returnCount: s.returnCount, ...dispatchLate(s, ctx.at) },
       };
     },
   },
@@ -615,6 +642,7 @@ export function createCase(
     acceptedAt: null,
     firstResponseAt: null,
     deadlines: null,
+    dispatchDeadline: null,
     pausedSince: null,
     pauses: [],
     extensionGrantedWorkingDays: 0,

@@ -5,7 +5,7 @@ import type { Db } from '../db/connect';
 import { CalendarYearMissingError } from './calendar';
 import { eventInput, persistCaseState } from './case-state';
 import type { AfterCommit, CaseServiceDeps } from './deps';
-import { applyTransition, createCase, type CaseEvent, type CaseState } from './lifecycle';
+import { applyTransition, awaitDispatch, createCase, type CaseEvent, type CaseState } from './lifecycle';
 import { caseSearchText, searchLexemes } from './search';
 import type { CaseClassification } from './sla';
 import { setCaseSearchLexemes } from '../db/cases';
@@ -69,8 +69,13 @@ export async function openCaseInTx(tx: Db, deps: CaseServiceDeps, input: OpenCas
       events.push({ type: 'not-dispatched', fromStatus: 'received', toStatus: 'received', actorKind: 'system', at: input.dispatchAt, data: { department: input.route.department, deadlineProblem } });
     }
   }
-  if (!input.route && input.awaiting) {
-    events.push({ type: 'awaiting-dispatch', fromStatus: 'received', toStatus: 'received', actorKind: 'system', actorId: 'router', at: input.dispatchAt, data: input.awaiting });
+  if (!input.route) {
+    // 待派单: the legal clock runs from receipt while the case waits for the centre, with a 派单
+    // deadline of the centre's own (its 催办/超期/督办 remind the centre)
+    state = awaitDispatch(state, deps);
+    const d = state.deadlines!;
+    const due = { dispatchDue: state.dispatchDeadline!.due, resolutionDue: d.resolution.due, ...(d.resolution.provisionalYears ? { provisionalYears: d.resolution.provisionalYears } : {}) };
+    events.push({ type: 'awaiting-dispatch', fromStatus: 'received', toStatus: 'received', actorKind: 'system', actorId: 'router', at: input.dispatchAt, data: { ...input.awaiting, ...due } });
   }
   const needsReview = input.fields.needsReview || deadlineProblem !== null || !input.route;
   const { version, timers } = await persistCaseState(tx, deps, { ...row, needsReview }, state, events, lifecycleEvents, input.dispatchAt);

@@ -370,7 +370,7 @@ export async function listCasesWithProvisionalYears(sql: Db, years: readonly num
   if (!years.length) return [];
   const rows = await sql<{ id: number }[]>`
     SELECT id FROM cases
-    WHERE provisional AND provisional_years && ${[...years]}::integer[] AND status IN ('dispatched', 'accepted', 'waiting', 'replied')
+    WHERE provisional AND provisional_years && ${[...years]}::integer[] AND status IN ('received', 'dispatched', 'accepted', 'waiting', 'replied')
     ORDER BY id LIMIT ${limit}`;
   return rows.map((r) => r.id);
 }

@@ -12,7 +12,7 @@ export function oneOf<T extends string>(list: readonly T[], v: string | null | u
 }
 export const DEADLINE_LABELS: Record<string, string> = { acceptance: '签收时限', response: '响应时限', resolution: '办结时限' };
 /** the deadline names SLA timers and their events use */
-export const TIMER_DEADLINE_LABELS: Record<string, string> = { accept: '签收', response: '响应', resolve: '办结' };
+export const TIMER_DEADLINE_LABELS: Record<string, string> = { dispatch: '派单', accept: '签收', response: '响应', resolve: '办结' };
 export const TIMER_LABELS: Record<string, string> = { remind: '催办', overdue: '超期', escalate: '督办' };
 export const ROLE_LABELS: Record<string, string> = { admin: '系统管理员', centre: '12345协调中心', department: '承办单位', leader: '督办领导' };
 
