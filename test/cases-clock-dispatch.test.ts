@@ -3,6 +3,7 @@
 // receipt while it waits (so 超期 and the 三率 count it), and a late dispatch keeps that deadline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOnCase } from '../core/cases/act-on-case';
+import { startClocklessAwaitingCases } from '../core/cases/open-case';
 import { fireAllDueTimers } from '../core/cases/fire-timers';
 import { computeDeadlines, computeDispatchDeadline, parseSlaPolicy } from '../core/cases/sla';
 import { CASE_COUNTERS } from '../core/analytics/rollups';
@@ -105,5 +106,23 @@ describe('a case waiting in 待派单', () => {
     const row = await caseRow(caseId);
     expect(row).toMatchObject({ status: 'received', provisionalYears: [2027] });
     expect(row.resolveDueAt!.toISOString()).toBe('2027-01-19T09:30:00.000Z');
+  });
+
+  it('a case that waited in 待派单 from before it had a clock gets one from the sweep, once', async () => {
+    const receivedAt = new Date('2026-05-06T10:00:00+08:00');
+    const deps = serviceDeps(db.sql);
+    const { caseId } = await openTestCase(db.sql, { receivedAt, department: null });
+    // as such a case was stored: no deadlines, no timers
+    await db.sql`UPDATE cases SET lifecycle = (lifecycle - 'dispatchDeadline') || '{"deadlines": null}'::jsonb,
+      accept_due_at = NULL, response_due_at = NULL, resolve_due_at = NULL WHERE id = ${caseId}`;
+    await db.sql`DELETE FROM sla_timers WHERE case_id = ${caseId}`;
+    const now = new Date();
+    expect(await startClocklessAwaitingCases(deps, now)).toBe(1);
+    expect((await caseRow(caseId)).resolveDueAt!.toISOString()).toBe(computeDeadlines(sla.policy, sla.calendar, cls, receivedAt).resolution.due.toISOString());
+    const pending = (await listCaseTimers(db.sql, caseId)).filter((t) => t.state === 'pending');
+    expect(pending.some((t) => t.deadline === 'dispatch' && t.kind === 'overdue')).toBe(true);
+    expect(await startClocklessAwaitingCases(deps, now)).toBe(0);
+    await fireAllDueTimers(deps, now);
+    expect((await caseRow(caseId)).overdue).toBe(true);
   });
 });

@@ -363,6 +363,20 @@ export async function listHeldDispatches(sql: Db, limit = 200): Promise<{ caseId
 }
 
 /**
+ * Cases that wait in 待派单 from before it had a clock: received, no department, no deadlines, routed
+ * to nobody (an 'awaiting-dispatch' event, and no 'not-dispatched' one: those have no calendar year).
+ */
+export async function listClocklessAwaitingCases(sql: Db, limit = 200): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`
+    SELECT c.id FROM cases c
+    WHERE c.status = 'received' AND c.department_code IS NULL AND c.resolve_due_at IS NULL
+      AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'awaiting-dispatch')
+      AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'not-dispatched')
+    ORDER BY c.id LIMIT ${limit}`;
+  return rows.map((r) => r.id);
+}
+
+/**
  * Cases with live deadlines counted through one of `years` on the provisional calendar, which now
  * have their official file: the SLA sweep counts them again (oldest first, a batch at a time).
  */
