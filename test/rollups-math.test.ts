@@ -32,7 +32,7 @@ describe('caseFact', () => {
   const base: CaseForRollup = {
     createdAt: new Date('2026-03-01T23:30:00+08:00'), district: '镜湖区', category: null, channel: 'portal', sentiment: 'negative', requestType: '投诉',
     departmentCode: 'housing', status: 'accepted', needsReview: false, responseDueAt: new Date('2026-03-03T17:30:00+08:00'), firstResponseAt: null,
-    resolveDueAt: new Date('2026-03-16T17:30:00+08:00'), repliedAt: null, everClosed: false, rating: null, resolved: null,
+    resolveDueAt: new Date('2026-03-16T17:30:00+08:00'), replyPending: false, replySentAt: null, everClosed: false, rating: null, resolved: null,
   };
   const counters = (f: ReturnType<typeof caseFact>) => Object.fromEntries(CASE_COUNTERS.map((k, i) => [k, f.counters[i]]));
 
@@ -47,11 +47,21 @@ describe('caseFact', () => {
   });
 
   it('a replied, rated case: on time, satisfied, resolved; merged cases carry no durations', () => {
-    const done = { ...base, status: 'rated', firstResponseAt: new Date('2026-03-02T09:00:00+08:00'), repliedAt: new Date('2026-03-10T09:00:00+08:00'), everClosed: true, rating: '基本满意', resolved: true };
+    const done = { ...base, status: 'rated', firstResponseAt: new Date('2026-03-02T09:00:00+08:00'), replySentAt: new Date('2026-03-10T09:00:00+08:00'), everClosed: true, rating: '基本满意', resolved: true };
     const f = caseFact(done, new Date('2026-03-20T12:00:00+08:00'));
     expect(counters(f)).toMatchObject({ respHit: 1, onTimeHit: 1, overdueOpen: 0, closed: 1, rated: 1, satisfied: 1, resolvedYes: 1, resolvedAsked: 1 });
     expect(DURATION_BUCKETS_MIN[f.responseBucket!]).toBeGreaterThanOrEqual(570);
     expect(caseFact({ ...done, status: 'merged' }, new Date()).responseBucket).toBeNull();
     expect(localDay(new Date('2026-03-01T16:00:00Z'))).toBe('2026-03-02');
+  });
+
+  it('a reply held for 答复审核 counts from its approval: late and 超期在办 past the deadline while held, on time if approved by it', () => {
+    const held = { ...base, status: 'replied', firstResponseAt: new Date('2026-03-10T09:00:00+08:00'), replyPending: true, replySentAt: null };
+    expect(counters(caseFact(held, new Date('2026-03-12T12:00:00+08:00')))).toMatchObject({ onTimeDue: 0, onTimeHit: 0, overdueOpen: 0 });
+    expect(counters(caseFact(held, new Date('2026-03-20T12:00:00+08:00')))).toMatchObject({ onTimeDue: 1, onTimeHit: 0, overdueOpen: 1 });
+    const approvedLate = { ...held, replyPending: false, replySentAt: new Date('2026-03-18T10:00:00+08:00') };
+    expect(counters(caseFact(approvedLate, new Date('2026-03-20T12:00:00+08:00')))).toMatchObject({ onTimeDue: 1, onTimeHit: 0, overdueOpen: 0 });
+    const approvedInTime = { ...held, replyPending: false, replySentAt: new Date('2026-03-16T10:00:00+08:00') };
+    expect(counters(caseFact(approvedInTime, new Date('2026-03-20T12:00:00+08:00')))).toMatchObject({ onTimeDue: 1, onTimeHit: 1 });
   });
 });

@@ -1,7 +1,8 @@
 // 三率 and department rankings, defined so that they cannot flatter (CONVENTIONS §3):
 // - 响应率: first response by the response deadline / cases whose response deadline has passed
 //   (an open case with no response counts as a miss);
-// - 按时办结率 (on time): replied by the resolution deadline / cases replied or past that deadline;
+// - 按时办结率 (on time): reply reached the resident (a held reply: on 审核通过) by the resolution deadline
+//   / cases so answered or past that deadline;
 // - 满意率: (满意 + 基本满意) / cases actually rated, with the rated share of closed cases beside it;
 //   a rating is the case's latest 回访, so a 不满意 that reopened the case still counts;
 // - 解决率: rated cases the resident called resolved / rated cases where the question was answered.

@@ -82,7 +82,10 @@ export interface CaseForRollup {
   responseDueAt: Date | null;
   firstResponseAt: Date | null;
   resolveDueAt: Date | null;
-  repliedAt: Date | null;
+  /** the reply waits for 答复审核: not sent, the resolution deadline still runs */
+  replyPending: boolean;
+  /** when the reply reached the resident (null while held): 按时办结 and the resolution time count from it */
+  replySentAt: Date | null;
   everClosed: boolean;
   rating: string | null;
   /** the latest rating's answer to 问题是否解决 (true/false), null when not asked or not rated */
@@ -101,7 +104,9 @@ export interface CaseFact {
 /**
  * What one case adds to the rollups at `now`, by the 三率 definitions of core/analytics/metrics.ts:
  * 响应 due once the response deadline passed, hit when the first response came by it; 按时办结 due
- * once replied or past the resolution deadline, hit when replied by it; 超期在办 open and past it.
+ * once the reply reached the resident or past the resolution deadline, hit when it reached them by it
+ * (a reply held for 答复审核 has not: the approval's time counts, not the department's); 超期在办
+ * open, or its reply held, and past it.
  */
 export function caseFact(c: CaseForRollup, now: Date): CaseFact {
   const t = now.getTime();
@@ -111,11 +116,11 @@ export function caseFact(c: CaseForRollup, now: Date): CaseFact {
   const v: Record<CaseCounter, boolean> = {
     n: true,
     review: c.needsReview && open,
-    overdueOpen: open && resolvePassed,
+    overdueOpen: (open || c.replyPending) && resolvePassed,
     respDue,
     respHit: respDue && c.firstResponseAt !== null && c.firstResponseAt <= c.responseDueAt!,
-    onTimeDue: c.repliedAt !== null || resolvePassed,
-    onTimeHit: c.repliedAt !== null && c.resolveDueAt !== null && c.repliedAt <= c.resolveDueAt,
+    onTimeDue: c.replySentAt !== null || resolvePassed,
+    onTimeHit: c.replySentAt !== null && c.resolveDueAt !== null && c.replySentAt <= c.resolveDueAt,
     closed: c.everClosed,
     rated: c.rating !== null,
     satisfied: c.rating === '满意' || c.rating === '基本满意',
@@ -137,7 +142,7 @@ export function caseFact(c: CaseForRollup, now: Date): CaseFact {
     },
     counters: CASE_COUNTERS.map((k) => (v[k] ? 1 : 0)),
     responseBucket: counted && c.firstResponseAt ? durationBucket(c.firstResponseAt.getTime() - c.createdAt.getTime()) : null,
-    resolutionBucket: counted && c.repliedAt ? durationBucket(c.repliedAt.getTime() - c.createdAt.getTime()) : null,
+    resolutionBucket: counted && c.replySentAt ? durationBucket(c.replySentAt.getTime() - c.createdAt.getTime()) : null,
     // a millisecond past the deadline: the comparisons above are strict
     flipAt: future.length ? new Date(Math.min(...future) + 1) : null,
   };

@@ -11,7 +11,7 @@ import type { Db } from '../db/connect';
 import { syncCaseTimers, type TimerRow } from '../db/sla-timers';
 import { desiredTimers } from './case-timers';
 import { VersionConflictError, type CaseServiceDeps } from './deps';
-import { applyTransition, caseStateSchema, createCase, type CaseEvent, type CaseState } from './lifecycle';
+import { applyTransition, caseStateSchema, createCase, replySentAt, type CaseEvent, type CaseState } from './lifecycle';
 import { provisionalYearsOf, slaRequestType, type CaseClassification } from './sla';
 
 /** The stored state, or one rebuilt from the columns for a case opened before states were stored. */
@@ -37,8 +37,10 @@ export function columnsOf(s: CaseState, prev: Pick<CaseRow, 'overdue' | 'escalat
   const newClock = events.some((e) => NEW_CLOCK.has(e.type));
   const staffDecided = events.some((e) => NEW_CLOCK.has(e.type) && e.actor.role !== 'system');
   const due = s.deadlines?.resolution.due ?? null;
-  // a restarted clock or a deadline moved past `at` (extension, pause) lifts the overdue mark
-  const overdue = !newClock && prev.overdue && (due === null || due.getTime() <= at.getTime() || s.status === 'replied' || s.status === 'closed' || s.status === 'rated');
+  // a restarted clock or a deadline moved past `at` (extension, pause) lifts the overdue mark; a
+  // dispatch out of 待派单 keeps the deadline from receipt, so a deadline still past keeps it
+  const stillPast = due !== null && due.getTime() <= at.getTime();
+  const overdue = prev.overdue && (stillPast || (!newClock && (due === null || s.status === 'replied' || s.status === 'closed' || s.status === 'rated')));
   const rated = events.find((e) => e.type === 'rated');
   return {
     status: s.status,
@@ -54,6 +56,7 @@ export function columnsOf(s: CaseState, prev: Pick<CaseRow, 'overdue' | 'escalat
     repliedAt: s.reply?.at ?? null,
     replyText: s.reply?.text ?? null,
     replyPending: s.reply?.pendingReview ?? false,
+    replySentAt: replySentAt(s.reply),
     closedAt: s.closedAt,
     ratedAt: s.ratedAt,
     rating: s.rating,
@@ -63,7 +66,7 @@ export function columnsOf(s: CaseState, prev: Pick<CaseRow, 'overdue' | 'escalat
     awaitingDesignation: s.awaitingDesignation,
     reopenCount: s.reopenCount,
     overdue,
-    escalatedAt: newClock ? null : prev.escalatedAt,
+    escalatedAt: newClock && !stillPast ? null : prev.escalatedAt,
     // a case nobody can move on without staff (returned, awaiting designation) is flagged for review
     needsReview: s.status === 'returned' || (s.status === 'received' && !s.ownerDepartmentId) ? true : staffDecided ? false : prev.needsReview,
     provisionalYears: provisionalYearsOf(s.deadlines),

@@ -3,26 +3,36 @@
 import type { TimerDeadline, TimerKind, TimerSpec } from '../db/sla-timers';
 import type { WorkingCalendar } from './calendar';
 import type { CaseState } from './lifecycle';
-import { escalationFor, reminderAt, type DeadlineKind, type SlaPolicy } from './sla';
+import { escalationFor, reminderAt, type Deadline, type DeadlineKind, type DispatchDeadline, type SlaPolicy } from './sla';
 
 export const TIMER_DEADLINE: Record<DeadlineKind, TimerDeadline> = { acceptance: 'accept', response: 'response', resolution: 'resolve' };
-export const DEADLINE_OF_TIMER: Record<TimerDeadline, DeadlineKind> = { accept: 'acceptance', response: 'response', resolve: 'resolution' };
+export const DEADLINE_OF_TIMER: Record<TimerDeadline, DeadlineKind | 'dispatch'> = { dispatch: 'dispatch', accept: 'acceptance', response: 'response', resolve: 'resolution' };
 
-/** Deadlines still running in this state: acceptance until 签收, response until the first response, resolution until the reply. */
+/**
+ * Deadlines still running in this state: acceptance until 签收, response until the first response,
+ * resolution until the reply reaches the resident (a reply held for 答复审核 has not: the clock runs
+ * on and its 催办/超期/督办 tell the centre, who must approve).
+ */
 export function liveDeadlines(s: CaseState): DeadlineKind[] {
   if (!s.deadlines) return [];
   const out: DeadlineKind[] = [];
   if (s.status === 'dispatched') out.push('acceptance');
   if ((s.status === 'dispatched' || s.status === 'accepted') && !s.firstResponseAt) out.push('response');
-  if (s.status === 'dispatched' || s.status === 'accepted' || s.status === 'waiting') out.push('resolution');
+  if (s.status === 'dispatched' || s.status === 'accepted' || s.status === 'waiting' || (s.status === 'replied' && s.reply?.pendingReview)) out.push('resolution');
   return out;
+}
+
+/** The deadlines whose timers run now, by their timer name: in 待派单 the centre's 派单 and the resident's resolution. */
+function liveClocks(s: CaseState): { deadline: TimerDeadline; d: Deadline | DispatchDeadline }[] {
+  if (s.status === 'received') {
+    return s.dispatchDeadline && s.deadlines ? [{ deadline: 'dispatch', d: s.dispatchDeadline }, { deadline: 'resolve', d: s.deadlines.resolution }] : [];
+  }
+  return liveDeadlines(s).map((kind) => ({ deadline: TIMER_DEADLINE[kind], d: s.deadlines![kind] }));
 }
 
 export function desiredTimers(s: CaseState, policy: SlaPolicy, calendar: WorkingCalendar): TimerSpec[] {
   const out: TimerSpec[] = [];
-  for (const kind of liveDeadlines(s)) {
-    const d = s.deadlines![kind];
-    const deadline = TIMER_DEADLINE[kind];
+  for (const { deadline, d } of liveClocks(s)) {
     const add = (k: TimerKind, fireAt: Date) => out.push({ deadline, kind: k, dueAt: d.due, fireAt });
     const remind = reminderAt(calendar, d, policy.reminderFraction, s.pauses);
     if (remind.getTime() < d.due.getTime()) add('remind', remind);
@@ -34,4 +44,4 @@ export function desiredTimers(s: CaseState, policy: SlaPolicy, calendar: Working
 
 export const TIMER_EVENT: Record<TimerKind, string> = { remind: 'reminded', overdue: 'overdue', escalate: 'escalated' };
 export const TIMER_LABEL: Record<TimerKind, string> = { remind: '催办', overdue: '超期', escalate: '督办' };
-export const DEADLINE_LABEL: Record<TimerDeadline, string> = { accept: '签收', response: '首次响应', resolve: '办结' };
+export const DEADLINE_LABEL: Record<TimerDeadline, string> = { dispatch: '派单', accept: '签收', response: '首次响应', resolve: '办结' };

@@ -7,11 +7,14 @@ import {
   applyPauses,
   caseClassificationSchema,
   computeDeadlines,
+  computeDispatchDeadline,
   deadlinesSchema,
+  dispatchDeadlineSchema,
   extendDeadline,
   returnWindowEnd,
   type CaseClassification,
   type Deadlines,
+  type DispatchDeadline,
   type Pause,
   type SlaPolicy,
 } from './sla';
@@ -106,6 +109,11 @@ export interface CaseState {
   /** first substantive response of the case: contact, pause to ask the resident, or reply */
   firstResponseAt: Date | null;
   deadlines: Deadlines | null;
+  /**
+   * 派单: set when the case waits in 待派单 (no rule routed it) with its deadlines counted from receipt
+   * (awaitDispatch); live while it is received, kept afterwards for the record (the dispatch says if it was late)
+   */
+  dispatchDeadline: DispatchDeadline | null;
   pausedSince: Date | null;
   /** finished pauses of the current dispatch */
   pauses: Pause[];
@@ -117,8 +125,13 @@ export interface CaseState {
   /** after the last allowed return only the centre may dispatch (designate) */
   awaitingDesignation: boolean;
   designated: boolean;
-  /** pendingReview: the review policy (review-policy.ts) holds it for the centre; it has not been sent */
-  reply: { text: string; at: Date; departmentId: string; pendingReview: boolean } | null;
+  /**
+   * at: when the department replied. pendingReview: the review policy (review-policy.ts) holds it for
+   * the centre; it has not been sent, and the resolution deadline keeps running. sentAt: when it
+   * reached the resident (at once, or on 审核通过); 按时办结 is judged by it (absent in states stored
+   * before it existed: an unheld reply was sent when made).
+   */
+  reply: { text: string; at: Date; departmentId: string; pendingReview: boolean; sentAt?: Date } | null;
   closedAt: Date | null;
   rating: Rating | null;
   ratedAt: Date | null;
@@ -140,6 +153,7 @@ export const caseStateSchema = z.object({
   acceptedAt: z.coerce.date().nullable(),
   firstResponseAt: z.coerce.date().nullable(),
   deadlines: deadlinesSchema.nullable(),
+  dispatchDeadline: dispatchDeadlineSchema.nullable().default(null),
   pausedSince: z.coerce.date().nullable(),
   pauses: z.array(z.object({ from: z.coerce.date(), to: z.coerce.date() })),
   extensionGrantedWorkingDays: z.number().int().nonnegative(),
@@ -150,7 +164,9 @@ export const caseStateSchema = z.object({
   returnedBy: z.array(z.string()),
   awaitingDesignation: z.boolean(),
   designated: z.boolean(),
-  reply: z.object({ text: z.string(), at: z.coerce.date(), departmentId: z.string(), pendingReview: z.boolean().default(false) }).nullable(),
+  reply: z
+    .object({ text: z.string(), at: z.coerce.date(), departmentId: z.string(), pendingReview: z.boolean().default(false), sentAt: z.coerce.date().optional() })
+    .nullable(),
   closedAt: z.coerce.date().nullable(),
   rating: ratingSchema.nullable(),
   ratedAt: z.coerce.date().nullable(),
@@ -299,6 +315,24 @@ function startClock(s: CaseState, department: string, ctx: TransitionContext): P
   };
 }
 
+/** Whether a case that waited in 待派单 was dispatched after its 派单 deadline (only on leaving 待派单). */
+function dispatchLate(s: CaseState, at: Date): { dispatchLate?: boolean } {
+  return s.status === 'received' && s.dispatchDeadline ? { dispatchLate: at.getTime() > s.dispatchDeadline.due.getTime() } : {};
+}
+
+/**
+ * 待派单: a received case no rule routed waits for the centre, and the resident's legal clock runs from
+ * receipt all the same. It gets the deadlines a dispatch from receipt gives (so 超期 and the 三率 count
+ * it while it waits) and a 派单 deadline of its own (the policy's dispatch time, capped at acceptance),
+ * whose 催办/超期/督办 go to the centre. A later dispatch counts its deadlines from receipt too
+ * (policy.clock.firstDispatchFrom). Pure; throws CalendarYearMissingError as computeDeadlines does.
+ */
+export function awaitDispatch(s: CaseState, ctx: Pick<TransitionContext, 'policy' | 'calendar'>): CaseState {
+  if (s.status !== 'received' || s.ownerDepartmentId) throw new Error(`case ${s.id}: only a received case without a department waits for dispatch`);
+  const deadlines = computeDeadlines(ctx.policy, ctx.calendar, s.classification, s.receivedAt);
+  return { ...s, deadlines, dispatchDeadline: computeDispatchDeadline(ctx.policy, ctx.calendar, s.classification, deadlines) };
+}
+
 function checkTarget(s: CaseState, dept: string, ctx: TransitionContext, fail: Fail): void {
   if (dept === s.ownerDepartmentId) fail('SAME_DEPARTMENT', { departmentId: dept });
   if (s.returnedBy.includes(dept) && ctx.actor.role !== 'centre') fail('DEPARTMENT_ALREADY_RETURNED', { departmentId: dept });
@@ -313,7 +347,7 @@ export const TRANSITIONS: Table = {
     },
     run(s, a, ctx, fail) {
       checkTarget(s, a.departmentId, ctx, fail);
-      return { to: 'dispatched', event: 'dispatched', patch: startClock(s, a.departmentId, ctx), data: { departmentId: a.departmentId } };
+      return { to: 'dispatched', event: 'dispatched', patch: startClock(s, a.departmentId, ctx), data: { departmentId: a.departmentId, ...dispatchLate(s, ctx.at) } };
     },
   },
   designate: {
@@ -324,7 +358,7 @@ export const TRANSITIONS: Table = {
         to: 'dispatched',
         event: 'designated',
         patch: { ...startClock(s, a.departmentId, ctx), designated: true, awaitingDesignation: false },
-        data: { departmentId: a.departmentId, reason: a.reason ?? null, returnCount: s.returnCount },
+        data: { departmentId: a.departmentId, reason: a.reason ?? null, returnCount: s.returnCount, ...dispatchLate(s, ctx.at) },
       };
     },
   },
@@ -486,11 +520,12 @@ export const TRANSITIONS: Table = {
     roles: ['department'],
     ownerOnly: true,
     run(s, a, ctx) {
+      const held = ctx.replyNeedsReview ?? false;
       return {
         to: 'replied',
         event: 'replied',
         patch: {
-          reply: { text: a.text, at: ctx.at, departmentId: s.ownerDepartmentId!, pendingReview: ctx.replyNeedsReview ?? false },
+          reply: { text: a.text, at: ctx.at, departmentId: s.ownerDepartmentId!, pendingReview: held, ...(held ? {} : { sentAt: ctx.at }) },
           firstResponseAt: s.firstResponseAt ?? ctx.at,
           pendingExtension: null,
         },
@@ -514,9 +549,15 @@ export const TRANSITIONS: Table = {
     guard(s, _ctx, fail) {
       if (!s.reply?.pendingReview) fail('REPLY_NOT_PENDING');
     },
-    run(s) {
+    run(s, _a, ctx) {
       const reply = s.reply!;
-      return { to: 'replied', event: 'reply-approved', patch: { reply: { ...reply, pendingReview: false } }, data: { replyAt: reply.at, departmentId: reply.departmentId } };
+      // the reply reaches the resident now: 按时办结 is judged by this moment, not by the department's reply
+      return {
+        to: 'replied',
+        event: 'reply-approved',
+        patch: { reply: { ...reply, pendingReview: false, sentAt: ctx.at } },
+        data: { replyAt: reply.at, departmentId: reply.departmentId, late: isLate(s, 'resolution', ctx.at) },
+      };
     },
   },
   close: {
@@ -528,7 +569,7 @@ export const TRANSITIONS: Table = {
     },
     run(s, _a, ctx, fail) {
       const reply = s.reply ?? fail('NO_REPLY');
-      return { to: 'closed', event: 'closed', patch: { closedAt: ctx.at }, data: { onTime: !isLate(s, 'resolution', reply.at) } };
+      return { to: 'closed', event: 'closed', patch: { closedAt: ctx.at }, data: { onTime: !isLate(s, 'resolution', replySentAt(reply)!) } };
     },
   },
   rate: {
@@ -572,6 +613,12 @@ export const TRANSITIONS: Table = {
   },
 };
 
+/** When the reply reached the resident; null while it waits for review. */
+export function replySentAt(reply: CaseState['reply']): Date | null {
+  if (!reply || reply.pendingReview) return null;
+  return reply.sentAt ?? reply.at;
+}
+
 function isLate(s: CaseState, kind: keyof Deadlines, at: Date): boolean {
   const d = s.deadlines?.[kind];
   return d ? at.getTime() > d.due.getTime() : false;
@@ -595,6 +642,7 @@ export function createCase(
     acceptedAt: null,
     firstResponseAt: null,
     deadlines: null,
+    dispatchDeadline: null,
     pausedSince: null,
     pauses: [],
     extensionGrantedWorkingDays: 0,

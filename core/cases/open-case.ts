@@ -1,11 +1,12 @@
 // Opening a case (受理 → 派单): insert the row, create its lifecycle and dispatch it by the routing
 // result, with its legal clock started at receipt. Runs inside the caller's transaction.
-import { insertCase, type CaseEventInput, type CaseRow, type NewCase } from '../db/cases';
+import { getCaseWithLifecycleForUpdate, insertCase, listClocklessAwaitingCases, type CaseEventInput, type CaseRow, type NewCase } from '../db/cases';
+import { afterCommit } from './after-commit';
 import type { Db } from '../db/connect';
 import { CalendarYearMissingError } from './calendar';
-import { eventInput, persistCaseState } from './case-state';
+import { eventInput, persistCaseState, stateOf } from './case-state';
 import type { AfterCommit, CaseServiceDeps } from './deps';
-import { applyTransition, createCase, type CaseEvent, type CaseState } from './lifecycle';
+import { applyTransition, awaitDispatch, createCase, type CaseEvent, type CaseState } from './lifecycle';
 import { caseSearchText, searchLexemes } from './search';
 import type { CaseClassification } from './sla';
 import { setCaseSearchLexemes } from '../db/cases';
@@ -69,10 +70,44 @@ export async function openCaseInTx(tx: Db, deps: CaseServiceDeps, input: OpenCas
       events.push({ type: 'not-dispatched', fromStatus: 'received', toStatus: 'received', actorKind: 'system', at: input.dispatchAt, data: { department: input.route.department, deadlineProblem } });
     }
   }
-  if (!input.route && input.awaiting) {
-    events.push({ type: 'awaiting-dispatch', fromStatus: 'received', toStatus: 'received', actorKind: 'system', actorId: 'router', at: input.dispatchAt, data: input.awaiting });
+  if (!input.route) {
+    // 待派单: the legal clock runs from receipt while the case waits for the centre, with a 派单
+    // deadline of the centre's own (its 催办/超期/督办 remind the centre)
+    state = awaitDispatch(state, deps);
+    const d = state.deadlines!;
+    const due = { dispatchDue: state.dispatchDeadline!.due, resolutionDue: d.resolution.due, ...(d.resolution.provisionalYears ? { provisionalYears: d.resolution.provisionalYears } : {}) };
+    events.push({ type: 'awaiting-dispatch', fromStatus: 'received', toStatus: 'received', actorKind: 'system', actorId: 'router', at: input.dispatchAt, data: { ...input.awaiting, ...due } });
   }
   const needsReview = input.fields.needsReview || deadlineProblem !== null || !input.route;
   const { version, timers } = await persistCaseState(tx, deps, { ...row, needsReview }, state, events, lifecycleEvents, input.dispatchAt);
   return { row: { ...row, version }, state, deadlineProblem, timers, outboxIds: [] };
+}
+
+/**
+ * Starts the clock of cases that waited in 待派单 before it had one (opened before the 派单 deadline
+ * existed): their deadlines from receipt and the 派单 deadline, with a 'dispatch-clock-started' event;
+ * timers already due fire on the next sweep, recorded at their due times. Returns how many started.
+ */
+export async function startClocklessAwaitingCases(deps: CaseServiceDeps, at: Date): Promise<number> {
+  let started = 0;
+  for (const id of await listClocklessAwaitingCases(deps.sql)) {
+    const r = await deps.sql.begin(async (tx) => {
+      const loaded = await getCaseWithLifecycleForUpdate(tx, id);
+      if (!loaded) return null;
+      const before = stateOf(loaded.row, loaded.lifecycle, deps);
+      if (before.status !== 'received' || before.ownerDepartmentId || before.deadlines) return null;
+      const state = { ...awaitDispatch(before, deps), lastEventAt: new Date(Math.max(at.getTime(), before.lastEventAt.getTime())) };
+      const event: CaseEventInput = {
+        type: 'dispatch-clock-started', fromStatus: 'received', toStatus: 'received', actorKind: 'system', actorId: 'sla', at: state.lastEventAt,
+        data: { dispatchDue: state.dispatchDeadline!.due, resolutionDue: state.deadlines!.resolution.due },
+      };
+      const { timers } = await persistCaseState(tx, deps, loaded.row, state, [event], [], state.lastEventAt);
+      return { timers, outboxIds: [] };
+    });
+    if (r) {
+      await afterCommit(deps, r);
+      started++;
+    }
+  }
+  return started;
 }

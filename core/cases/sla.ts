@@ -21,6 +21,8 @@ const byUrgency = z.object({ urgent: durationSchema, normal: durationSchema });
 export const slaPolicySchema = z.object({
   version: z.literal(1),
   officeHours: officeHoursSchema,
+  /** 派单: how long a received case may wait for the centre (待派单) from receipt; capped at the acceptance deadline */
+  dispatch: byUrgency,
   /** 签收 */
   acceptance: byUrgency,
   /** first substantive response: acceptance plus contact with the resident, or a reply */
@@ -103,6 +105,26 @@ export const deadlineSchema = z.object({
   provisionalYears: z.array(z.number().int()).min(1).optional(),
 });
 export const deadlinesSchema = z.object({ acceptance: deadlineSchema, response: deadlineSchema, resolution: deadlineSchema });
+
+/** 派单: the centre's deadline for a case that waits in 待派单, from receipt. */
+export interface DispatchDeadline extends Omit<Deadline, 'kind'> {
+  kind: 'dispatch';
+}
+export const dispatchDeadlineSchema = deadlineSchema.extend({ kind: z.literal('dispatch') });
+
+/**
+ * The 派单 deadline of a case received at receivedAt that no rule routed: the policy's dispatch time
+ * by urgency, never later than the acceptance deadline counted from receipt (`receipt`, computeDeadlines).
+ */
+export function computeDispatchDeadline(policy: SlaPolicy, calendar: WorkingCalendar, cls: CaseClassification, receipt: Deadlines): DispatchDeadline {
+  const duration = cls.urgency === 'urgent' ? policy.dispatch.urgent : policy.dispatch.normal;
+  const start = receipt.acceptance.start;
+  const d = markProvisional(calendar, {
+    kind: 'acceptance', start, due: dueAfter(calendar, start, duration), unit: duration.unit, amount: duration.amount, basis: cls.urgency === 'urgent' ? 'urgent' : 'normal',
+  });
+  const { kind: _k, ...rest } = d.due.getTime() <= receipt.acceptance.due.getTime() ? d : capAt(d, receipt.acceptance);
+  return { ...rest, kind: 'dispatch' };
+}
 
 export interface Pause {
   from: Date;

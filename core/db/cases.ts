@@ -44,6 +44,8 @@ export interface CaseRow {
   replyText: string | null;
   /** the reply waits for the centre's review (答复审核): not sent, not shown to the resident */
   replyPending: boolean;
+  /** when the reply reached the resident (at once, or on 审核通过); null while it waits for review. 按时办结 counts from it */
+  replySentAt: Date | null;
   pausedAt: Date | null;
   overdue: boolean;
   escalatedAt: Date | null;
@@ -65,7 +67,7 @@ export const caseColumns = (sql: Db) => sql`
   id, tracking_no, status, title, summary, channel, category, category_confidence, request_type, type_confidence,
   urgency, sentiment, sentiment_score, district, street, community, address, keywords, fingerprint, needs_review,
   department_code, route_rule, return_count, extension_days, accept_due_at, response_due_at, resolve_due_at,
-  dispatched_at, accepted_at, first_response_at, replied_at, closed_at, rated_at, rating, resolved, reply_text, reply_pending,
+  dispatched_at, accepted_at, first_response_at, replied_at, closed_at, rated_at, rating, resolved, reply_text, reply_pending, reply_sent_at,
   paused_at, overdue, escalated_at, merged_into, awaiting_designation, reopen_count, provisional_years, provisional, assignee, version, created_at, updated_at`;
 
 /** What opening a case writes; the rest of the row starts from the column defaults. */
@@ -256,7 +258,7 @@ export async function setCaseSearchLexemes(sql: Db, id: number, lexemes: string[
 /** The case columns the lifecycle state drives (written together with the state itself). */
 export type CaseStateColumns = Pick<CaseRow,
   | 'status' | 'departmentCode' | 'returnCount' | 'extensionDays' | 'acceptDueAt' | 'responseDueAt' | 'resolveDueAt'
-  | 'dispatchedAt' | 'acceptedAt' | 'firstResponseAt' | 'repliedAt' | 'replyText' | 'replyPending' | 'closedAt' | 'ratedAt' | 'rating'
+  | 'dispatchedAt' | 'acceptedAt' | 'firstResponseAt' | 'repliedAt' | 'replyText' | 'replyPending' | 'replySentAt' | 'closedAt' | 'ratedAt' | 'rating'
   | 'resolved' | 'pausedAt' | 'mergedInto' | 'awaitingDesignation' | 'reopenCount' | 'overdue' | 'escalatedAt' | 'needsReview'
   | 'provisionalYears'>;
 
@@ -285,7 +287,7 @@ export async function writeCaseState(sql: Db, id: number, expectedVersion: numbe
     UPDATE cases SET status = ${c.status}, department_code = ${c.departmentCode}, return_count = ${c.returnCount},
       extension_days = ${c.extensionDays}, accept_due_at = ${c.acceptDueAt}, response_due_at = ${c.responseDueAt},
       resolve_due_at = ${c.resolveDueAt}, dispatched_at = ${c.dispatchedAt}, accepted_at = ${c.acceptedAt},
-      first_response_at = ${c.firstResponseAt}, replied_at = ${c.repliedAt}, reply_text = ${c.replyText}, reply_pending = ${c.replyPending},
+      first_response_at = ${c.firstResponseAt}, replied_at = ${c.repliedAt}, reply_text = ${c.replyText}, reply_pending = ${c.replyPending}, reply_sent_at = ${c.replySentAt},
       closed_at = ${c.closedAt}, rated_at = ${c.ratedAt}, rating = ${c.rating}, resolved = ${c.resolved},
       paused_at = ${c.pausedAt}, merged_into = ${c.mergedInto}, awaiting_designation = ${c.awaitingDesignation},
       reopen_count = ${c.reopenCount}, overdue = ${c.overdue}, escalated_at = ${c.escalatedAt}, needs_review = ${c.needsReview},
@@ -361,6 +363,20 @@ export async function listHeldDispatches(sql: Db, limit = 200): Promise<{ caseId
 }
 
 /**
+ * Cases that wait in 待派单 from before it had a clock: received, no department, no deadlines, routed
+ * to nobody (an 'awaiting-dispatch' event, and no 'not-dispatched' one: those have no calendar year).
+ */
+export async function listClocklessAwaitingCases(sql: Db, limit = 200): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`
+    SELECT c.id FROM cases c
+    WHERE c.status = 'received' AND c.department_code IS NULL AND c.resolve_due_at IS NULL
+      AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'awaiting-dispatch')
+      AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'not-dispatched')
+    ORDER BY c.id LIMIT ${limit}`;
+  return rows.map((r) => r.id);
+}
+
+/**
  * Cases with live deadlines counted through one of `years` on the provisional calendar, which now
  * have their official file: the SLA sweep counts them again (oldest first, a batch at a time).
  */
@@ -368,7 +384,7 @@ export async function listCasesWithProvisionalYears(sql: Db, years: readonly num
   if (!years.length) return [];
   const rows = await sql<{ id: number }[]>`
     SELECT id FROM cases
-    WHERE provisional AND provisional_years && ${[...years]}::integer[] AND status IN ('dispatched', 'accepted', 'waiting', 'replied')
+    WHERE provisional AND provisional_years && ${[...years]}::integer[] AND status IN ('received', 'dispatched', 'accepted', 'waiting', 'replied')
     ORDER BY id LIMIT ${limit}`;
   return rows.map((r) => r.id);
 }

@@ -48,10 +48,16 @@ async function addDuration(sql: Db, d: CaseDims, kind: 'response' | 'resolution'
     ON CONFLICT (day, district, category, channel, department, kind, bucket) DO UPDATE SET n = rollup_durations.n + excluded.n`;
 }
 
+/**
+ * When the reply reached the resident: reply_sent_at, or for rows written without it (the seed's COPY,
+ * hand-written rows) the reply time of a reply that was not held. Incremental and rebuild read the same.
+ */
+const replySentAt = (sql: Db) => sql`coalesce(c.reply_sent_at, CASE WHEN NOT c.reply_pending THEN c.replied_at END) AS reply_sent_at`;
+
 async function loadCaseForRollup(sql: Db, caseId: number): Promise<CaseForRollup | undefined> {
   const [c] = await sql<(Omit<CaseForRollup, 'everClosed' | 'rating' | 'resolved'> & { everClosed: boolean; rating: string | null; resolved: unknown })[]>`
     SELECT c.created_at, c.district, c.category, c.channel, c.sentiment, c.request_type, c.department_code, c.status, c.needs_review,
-      c.response_due_at, c.first_response_at, c.resolve_due_at, c.replied_at,
+      c.response_due_at, c.first_response_at, c.resolve_due_at, c.reply_pending, ${replySentAt(sql)},
       EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.type = 'closed') AS ever_closed,
       r.data->>'rating' AS rating, r.data->'resolved' AS resolved
     FROM cases c
@@ -166,7 +172,7 @@ export async function rebuildRollups(sql: Db, now: Date = new Date()): Promise<{
     // the same arithmetic as caseFact (core/analytics/rollups.ts), set-based; a test holds the two together
     await tx`
       WITH c AS (
-        SELECT c.id, c.created_at, c.status, c.needs_review, c.response_due_at, c.first_response_at, c.resolve_due_at, c.replied_at,
+        SELECT c.id, c.created_at, c.status, c.needs_review, c.response_due_at, c.first_response_at, c.resolve_due_at, c.reply_pending, ${replySentAt(tx)},
           c.status IN ${tx(OPEN_STATUSES)} AS open,
           jsonb_build_object('day', to_char((c.created_at AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD'),
             'district', coalesce(c.district, ''), 'category', coalesce(c.category, ''), 'channel', c.channel,
@@ -182,11 +188,11 @@ export async function rebuildRollups(sql: Db, now: Date = new Date()): Promise<{
       SELECT id, dims,
         ARRAY[1,
           (needs_review AND open)::int,
-          (open AND coalesce(resolve_passed, false))::int,
+          ((open OR reply_pending) AND coalesce(resolve_passed, false))::int,
           coalesce(resp_due, false)::int,
           (coalesce(resp_due, false) AND first_response_at <= response_due_at IS TRUE)::int,
-          (replied_at IS NOT NULL OR coalesce(resolve_passed, false))::int,
-          (replied_at IS NOT NULL AND replied_at <= resolve_due_at IS TRUE)::int,
+          (reply_sent_at IS NOT NULL OR coalesce(resolve_passed, false))::int,
+          (reply_sent_at IS NOT NULL AND reply_sent_at <= resolve_due_at IS TRUE)::int,
           ever_closed::int,
           (rating IS NOT NULL)::int,
           (rating IN ('满意', '基本满意') IS TRUE)::int,
@@ -194,8 +200,8 @@ export async function rebuildRollups(sql: Db, now: Date = new Date()): Promise<{
           (resolved IN ('true'::jsonb, 'false'::jsonb) IS TRUE)::int],
         CASE WHEN status <> 'merged' AND first_response_at IS NOT NULL THEN
           (SELECT count(*) FROM unnest(${DURATION_BUCKETS_MIN as number[]}::int[]) b WHERE b < greatest(0, extract(epoch FROM first_response_at - created_at) / 60))::smallint END,
-        CASE WHEN status <> 'merged' AND replied_at IS NOT NULL THEN
-          (SELECT count(*) FROM unnest(${DURATION_BUCKETS_MIN as number[]}::int[]) b WHERE b < greatest(0, extract(epoch FROM replied_at - created_at) / 60))::smallint END,
+        CASE WHEN status <> 'merged' AND reply_sent_at IS NOT NULL THEN
+          (SELECT count(*) FROM unnest(${DURATION_BUCKETS_MIN as number[]}::int[]) b WHERE b < greatest(0, extract(epoch FROM reply_sent_at - created_at) / 60))::smallint END,
         (SELECT min(t) + interval '1 millisecond' FROM unnest(ARRAY[response_due_at, resolve_due_at]) t WHERE t >= ${now}),
         ${now}
       FROM c`;

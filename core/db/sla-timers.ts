@@ -2,7 +2,7 @@
 import type { Db } from './connect';
 
 /** the deadlines a timer watches and what it does when it fires: the table's values and the sla-timer job's */
-export const TIMER_DEADLINES = ['accept', 'response', 'resolve'] as const;
+export const TIMER_DEADLINES = ['dispatch', 'accept', 'response', 'resolve'] as const;
 export const TIMER_KINDS = ['remind', 'overdue', 'escalate'] as const;
 export type TimerDeadline = (typeof TIMER_DEADLINES)[number];
 export type TimerKind = (typeof TIMER_KINDS)[number];
@@ -87,7 +87,7 @@ export async function listUpcomingTimers(sql: Db, from: Date, until: Date, limit
 export async function listCasesMissingTimers(sql: Db, limit = 500): Promise<number[]> {
   const rows = await sql<{ id: number }[]>`
     SELECT c.id FROM cases c
-    WHERE c.status IN ('dispatched', 'accepted', 'waiting') AND c.resolve_due_at IS NOT NULL
+    WHERE (c.status IN ('received', 'dispatched', 'accepted', 'waiting') OR (c.status = 'replied' AND c.reply_pending)) AND c.resolve_due_at IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM sla_timers t WHERE t.case_id = c.id AND t.deadline = 'resolve' AND t.due_at = c.resolve_due_at)
     ORDER BY c.id LIMIT ${limit}`;
   return rows.map((r) => r.id);

@@ -17,7 +17,7 @@ export function oneOf<T extends string>(list: readonly T[], v: string | null | u
 }
 export const DEADLINE_LABELS: Record<string, string> = { acceptance: '签收时限', response: '响应时限', resolution: '办结时限' };
 /** the deadline names SLA timers and their events use */
-export const TIMER_DEADLINE_LABELS: Record<string, string> = { accept: '签收', response: '响应', resolve: '办结' };
+export const TIMER_DEADLINE_LABELS: Record<string, string> = { dispatch: '派单', accept: '签收', response: '响应', resolve: '办结' };
 export const TIMER_LABELS: Record<string, string> = { remind: '催办', overdue: '超期', escalate: '督办' };
 export const ROLE_LABELS: Record<string, string> = { admin: '系统管理员', centre: '12345协调中心', department: '承办单位', leader: '督办领导' };
 
@@ -28,7 +28,7 @@ export const EVENT_LABELS: Record<string, string> = {
   'extension-approved': '批准延期', 'extension-refused': '拒绝延期', replied: '答复', 'reply-rejected': '答复被驳回', closed: '办结',
   rated: '回访评价', reopened: '重办', merged: '合并', split: '拆分', relabelled: '人工更正', reminded: '催办', overdue: '超期', escalated: '督办',
   'deadlines-recomputed': '按正式节假日安排重算时限', 'not-dispatched': '未派单（无法计算时限）',
-  'reply-approved': '答复审核通过', 'awaiting-dispatch': '待派单（无规则命中）', 'note-added': '内部备注', urged: '人工催办',
+  'reply-approved': '答复审核通过', 'awaiting-dispatch': '待派单（无规则命中）', 'dispatch-clock-started': '派单时限起算', 'note-added': '内部备注', urged: '人工催办',
   assigned: '指派经办人', instructed: '领导批示', 'instruction-answered': '答复批示',
 };
 export const EVENT_TONE: Record<string, 'bad' | 'warn' | 'good' | undefined> = {

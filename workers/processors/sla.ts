@@ -7,6 +7,7 @@ import { actOnCase } from '../../core/cases/act-on-case';
 import { scheduleTimerJob } from '../../core/cases/after-commit';
 import { refreshWorkingCalendar } from '../../core/cases/calendar';
 import { fireAllDueTimers, fireTimer, restoreCaseTimers } from '../../core/cases/fire-timers';
+import { startClocklessAwaitingCases } from '../../core/cases/open-case';
 import { recomputeProvisionalDeadlines } from '../../core/cases/recompute-deadlines';
 import { listHeldDispatches } from '../../core/db/cases';
 import { findTimer, listCasesMissingTimers, listUpcomingTimers } from '../../core/db/sla-timers';
@@ -83,6 +84,8 @@ export function slaArea(ctx: WorkerContext): WorkerArea {
         if (cal.recomputed || cal.failed) ctx.logger.info(cal, 'provisional deadlines recomputed on the official holiday calendar');
         const r = await slaSweep(ctx);
         if (r.synced || r.fired) ctx.logger.info(r, 'sla sweep');
+        const clocked = await startClocklessAwaitingCases(deps, ctx.now());
+        if (clocked) ctx.logger.info({ clocked }, 'cases waiting in 待派单 from before it had a clock now have one');
         const released = await dispatchHeldCases(ctx);
         if (released) ctx.logger.info({ released }, 'cases held for a missing calendar dispatched on the provisional calendar');
       },
