@@ -36,14 +36,37 @@ const errorBody = z.object({
   }),
 });
 
+const HAN = /[\u4e00-\u9fff]/;
+
+/**
+ * The Chinese part of a bilingual API message: the server writes "中文 (English)" or "中文 / English"
+ * for log readers and API clients; the page shows the Chinese only (English is the EN toggle's).
+ * A message without Chinese is left as it is.
+ */
+export function chinesePart(message: string): string {
+  if (!HAN.test(message)) return message;
+  let out = message;
+  for (;;) {
+    const m = /\s*[(（]([^()（）]*)[)）]\s*$/.exec(out);
+    if (!m || HAN.test(m[1]) || !HAN.test(out.slice(0, m.index))) break;
+    out = out.slice(0, m.index);
+  }
+  const slash = /\s+\/\s+([^\u4e00-\u9fff]+)$/.exec(out);
+  if (slash && HAN.test(out.slice(0, slash.index))) out = out.slice(0, slash.index);
+  return out.trim();
+}
+
 export class ApiRequestError extends Error {
+  /** the server's message as sent (both languages) */
+  readonly serverMessage: string;
   constructor(readonly status: number, message: string, readonly code?: string, readonly details?: z.infer<typeof errorBody>['error']['details']) {
-    super(message);
+    super(chinesePart(message));
+    this.serverMessage = message;
   }
   /** field-level messages of a 400, keyed by field name */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
-    if (Array.isArray(this.details)) for (const d of this.details) out[d.field] ??= d.message;
+    if (Array.isArray(this.details)) for (const d of this.details) out[d.field] ??= chinesePart(d.message);
     return out;
   }
 }
