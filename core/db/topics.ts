@@ -278,11 +278,27 @@ export async function listTopicBursts(sql: Db, topicId: number): Promise<BurstRo
 }
 
 /** Processed messages with no topic yet (a failed topic step, or messages from before topics). */
-export async function listMessagesWithoutTopic(sql: Db, limit: number): Promise<number[]> {
+/** Processed messages with no topic yet, leaving out those whose topic step failed `maxAttempts` times. */
+export async function listMessagesWithoutTopic(sql: Db, limit: number, maxAttempts = Number.MAX_SAFE_INTEGER): Promise<number[]> {
   return (await sql<{ id: number }[]>`
     SELECT m.id FROM messages m WHERE m.state = 'processed' AND m.analysis IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM opinion_topic_members t WHERE t.message_id = m.id)
+      AND NOT EXISTS (SELECT 1 FROM opinion_topic_errors e WHERE e.message_id = m.id AND e.attempts >= ${maxAttempts})
     ORDER BY m.received_at, m.id LIMIT ${limit}`).map((r) => Number(r.id));
+}
+
+/** Counts one failed topic step of a message (the sweep gives up on it after a few). Returns the attempts so far. */
+export async function noteTopicError(sql: Db, messageId: number, error: string, at: Date): Promise<number> {
+  const [r] = await sql<{ attempts: number }[]>`
+    INSERT INTO opinion_topic_errors (message_id, attempts, error, last_at) VALUES (${messageId}, 1, ${error.slice(0, 500)}, ${at})
+    ON CONFLICT (message_id) DO UPDATE SET attempts = opinion_topic_errors.attempts + 1, error = EXCLUDED.error, last_at = EXCLUDED.last_at
+    RETURNING attempts`;
+  return r.attempts;
+}
+
+export async function getTopicError(sql: Db, messageId: number): Promise<{ attempts: number; error: string } | undefined> {
+  const [r] = await sql<{ attempts: number; error: string }[]>`SELECT attempts, error FROM opinion_topic_errors WHERE message_id = ${messageId}`;
+  return r;
 }
 
 export interface WeeklyPlaceRow {

@@ -3,9 +3,10 @@
 // representative message, heat and burst state are brought up to date in the same transaction.
 // `reclusterTopics` (a periodic job) merges and splits topics, keeping ids by majority overlap.
 import type { Db, Sql } from '../db/connect';
+import type { Logger } from '../logger';
 import {
   addHourCount, addTermCounts, countActiveDays, countTopicMessagesBetween, createTopic, extendBurst, getMember, getTermStats, getTopic, insertMember,
-  latestBurst, listActiveTopicDistricts, listActiveTopicIds, listCandidateTopics, listMessagesWithoutTopic, listHours, listMemberTimes, listMembersOfActiveTopics, lockTopicScope, markTopicMerged, moveMembers, openBurst,
+  latestBurst, listActiveTopicDistricts, listActiveTopicIds, listCandidateTopics, listMessagesWithoutTopic, listHours, noteTopicError, listMemberTimes, listMembersOfActiveTopics, lockTopicScope, markTopicMerged, moveMembers, openBurst,
   rebuildTopicHours, saveTopic, setMemberSimilarities, topRepresentative, type BurstState, type MemberRow, type TopicRow,
 } from '../db/topics';
 import { getMessage, getMessageRaw } from '../db/messages';
@@ -294,11 +295,44 @@ export async function assignMessageToTopic(sql: Sql, messageId: number, cfg: Opi
   }, cfg);
 }
 
-/** The periodic topic sweep: messages that missed their topic step, re-clustering, heat decay. */
-export async function sweepTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig()): Promise<{ assigned: number; recluster: ReclusterResult; refreshed: number }> {
+/** A message whose topic step failed this many times is left out of later sweeps (opinion_topic_errors keeps why). */
+export const TOPIC_MAX_ATTEMPTS = 3;
+
+export interface SweepResult {
+  assigned: number;
+  /** messages whose topic step threw in this sweep (each counted in opinion_topic_errors) */
+  failed: { messageId: number; attempts: number; error: string }[];
+  recluster: ReclusterResult;
+  refreshed: number;
+}
+
+type SweepLog = Pick<Logger, 'warn'>;
+
+/**
+ * The periodic topic sweep: messages that missed their topic step, re-clustering, heat decay. Each
+ * message is tried on its own: one that throws is logged, counted and, after TOPIC_MAX_ATTEMPTS,
+ * no longer retried, so a poison message cannot stop the sweep; a failed re-clustering does not stop
+ * the heat refresh either.
+ */
+export async function sweepTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig(), log?: SweepLog): Promise<SweepResult> {
   let assigned = 0;
-  for (const id of await listMessagesWithoutTopic(sql, 1000)) if (await assignMessageToTopic(sql, id, cfg)) assigned++;
-  const r = await reclusterTopics(sql, now, cfg);
+  const failed: SweepResult['failed'] = [];
+  for (const id of await listMessagesWithoutTopic(sql, 1000, TOPIC_MAX_ATTEMPTS)) {
+    try {
+      if (await assignMessageToTopic(sql, id, cfg)) assigned++;
+    } catch (err) {
+      const error = String((err as Error)?.message ?? err);
+      const attempts = await noteTopicError(sql, id, error, now).catch(() => 0);
+      failed.push({ messageId: id, attempts, error });
+      log?.warn({ err, messageId: id, attempts, givenUp: attempts >= TOPIC_MAX_ATTEMPTS }, 'topic step failed for a message');
+    }
+  }
+  let r: ReclusterResult = { topics: 0, moved: 0, merged: 0, created: 0 };
+  try {
+    r = await reclusterTopics(sql, now, cfg);
+  } catch (err) {
+    log?.warn({ err }, 'topic re-clustering failed');
+  }
   const refreshed = await refreshActiveTopics(sql, now, cfg, { since: new Date(now.getTime() - cfg.assignment.reclusterDays * 86_400_000) });
-  return { assigned, recluster: r, refreshed };
+  return { assigned, failed, recluster: r, refreshed };
 }
