@@ -163,6 +163,22 @@ export async function listMembersOfActiveTopics(sql: Db, district: string | null
     ORDER BY m.received_at, m.message_id`;
 }
 
+/** One district's active topics whose last member is between `from` and `before` (older than re-clustering looks at). */
+export async function listQuietTopics(sql: Db, district: string | null, from: Date, before: Date, limit: number): Promise<TopicRow[]> {
+  return sql<TopicRow[]>`
+    SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics
+    WHERE status = 'active' AND district IS NOT DISTINCT FROM ${district} AND last_at >= ${from} AND last_at < ${before}
+    ORDER BY last_at DESC LIMIT ${limit}`;
+}
+
+/** All members of the given topics, in time order. */
+export async function listMembersOfTopics(sql: Db, topicIds: number[]): Promise<MemberRow[]> {
+  if (!topicIds.length) return [];
+  return sql<MemberRow[]>`
+    SELECT ${sql(MEMBER_COLUMNS)} FROM opinion_topic_members WHERE topic_id IN ${sql(topicIds)}
+    ORDER BY received_at, message_id`;
+}
+
 /** The districts (null: none known) of the active topics with a member since `since`. */
 export async function listActiveTopicDistricts(sql: Db, since: Date): Promise<(string | null)[]> {
   return (await sql<{ district: string | null }[]>`

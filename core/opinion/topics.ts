@@ -6,12 +6,12 @@ import type { Db, Sql } from '../db/connect';
 import type { Logger } from '../logger';
 import {
   addHourCount, addTermCounts, countActiveDays, countTopicMessagesBetween, createTopic, extendBurst, getMember, getTermStats, getTopic, insertMember,
-  latestBurst, listActiveTopicDistricts, listActiveTopicIds, listCandidateTopics, listMessagesWithoutTopic, listHours, noteTopicError, listMemberTimes, listMembersOfActiveTopics, lockTopicScope, markTopicMerged, moveMembers, openBurst,
+  latestBurst, listActiveTopicDistricts, listActiveTopicIds, listCandidateTopics, listMessagesWithoutTopic, listHours, noteTopicError, listMemberTimes, listMembersOfActiveTopics, listMembersOfTopics, listQuietTopics, listTopicsByIds, lockTopicScope, markTopicMerged, moveMembers, openBurst,
   rebuildTopicHours, saveTopic, setMemberSimilarities, topRepresentative, type BurstState, type MemberRow, type TopicRow,
 } from '../db/topics';
 import { getMessage, getMessageRaw } from '../db/messages';
 import type { MessageAnalysis } from '../nlp/types';
-import { addToShape, chooseTopic, cosine, idf, recluster, type TermStats, type TopicShape } from './cluster';
+import { addToShape, chooseTopic, cosine, idf, recluster, topicsAlike, type TermStats, type TopicShape } from './cluster';
 import { opinionConfig, type OpinionConfig } from './config';
 import { messageFeatures, type MessageFeatures } from './features';
 import { heatIndex, heatParts } from './heat';
@@ -45,6 +45,8 @@ export interface AssignResult {
 }
 
 const HOUR = 3_600_000;
+/** how far back (before the re-clustering window) a quiet topic may be merged with a recent one */
+const QUIET_LOOKBACK_DAYS = 180;
 const hourOf = (d: Date) => new Date(Math.floor(d.getTime() / HOUR) * HOUR);
 
 function statsFrom(docs: number, df: Map<string, number>): TermStats {
@@ -228,10 +230,20 @@ export async function reclusterTopics(sql: Sql, now: Date, cfg: OpinionConfig = 
 async function reclusterDistrict(sql: Sql, district: string | null, since: Date, now: Date, cfg: OpinionConfig): Promise<ReclusterResult> {
   return sql.begin(async (tx) => {
     await lockTopicScope(tx, district);
-    const members = await listMembersOfActiveTopics(tx, district, since);
-    if (!members.length) return { topics: 0, moved: 0, merged: 0, created: 0 };
-    const terms = [...new Set(members.flatMap((m) => Object.keys(m.terms)))];
-    const { docs, df } = await getTermStats(tx, terms);
+    const recent = await listMembersOfActiveTopics(tx, district, since);
+    if (!recent.length) return { topics: 0, moved: 0, merged: 0, created: 0 };
+    // a problem that went quiet and came back opened a second topic (the first was out of the join
+    // window): the older topics of the district whose centroids are close to a recent one join the
+    // re-clustering, so the two merge back (the larger keeping its id)
+    const quiet = await listQuietTopics(tx, district, new Date(since.getTime() - QUIET_LOOKBACK_DAYS * 86_400_000), since, cfg.assignment.maxCandidates);
+    const recentTopics = quiet.length ? await listTopicsByIds(tx, [...new Set(recent.map((m) => m.topicId))]) : [];
+    const allTerms = new Set(recent.flatMap((m) => Object.keys(m.terms)));
+    for (const t of quiet) for (const k of Object.keys(t.centroid)) allTerms.add(k);
+    let { docs, df } = await getTermStats(tx, [...allTerms]);
+    const close = quiet.filter((q) => recentTopics.some((r) => topicsAlike({ ...q, district }, { ...r, district }, statsFrom(docs, df), cfg.assignment)));
+    const older = await listMembersOfTopics(tx, close.map((t) => t.id));
+    const members = older.length ? [...older, ...recent].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.messageId - b.messageId) : recent;
+    if (older.length) ({ docs, df } = await getTermStats(tx, [...new Set(members.flatMap((m) => Object.keys(m.terms)))]));
     const stats = statsFrom(docs, df);
     // every member clusters within this district (a no-district member joined a topic here by its place)
     const features = members.map((m) => ({ ...memberFeatures(m), district }));
