@@ -31,6 +31,10 @@ export interface TopicRow {
   status: 'active' | 'merged';
   mergedInto: number | null;
   updatedAt: Date;
+  /** the label, place and problem words built from the public members only (null: none public, or stored before 0041) */
+  publicLabel: string | null;
+  publicPlace: string | null;
+  publicLabelTerms: string[];
 }
 
 export interface MemberRow {
@@ -50,7 +54,8 @@ export interface MemberRow {
 }
 
 const TOPIC_COLUMNS = ['id', 'district', 'place', 'label', 'label_terms', 'centroid', 'anchors', 'size', 'public_size', 'negative', 'engagement', 'channels', 'districts',
-  'first_at', 'last_at', 'representative_id', 'public_sample', 'heat', 'heat_parts', 'burst_state', 'burst_at', 'burst_score', 'status', 'merged_into', 'updated_at'];
+  'first_at', 'last_at', 'representative_id', 'public_sample', 'heat', 'heat_parts', 'burst_state', 'burst_at', 'burst_score', 'status', 'merged_into', 'updated_at',
+  'public_label', 'public_place', 'public_label_terms'];
 const MEMBER_COLUMNS = ['message_id', 'topic_id', 'case_id', 'received_at', 'channel', 'district', 'is_public', 'negative', 'engagement', 'similarity', 'terms', 'anchors', 'sample'];
 
 /** Serialises topic writes of one district (two workers must not open two topics for one problem). */
@@ -122,6 +127,7 @@ export async function saveTopic(sql: Db, id: number, t: TopicUpdate, now: Date):
       negative = ${t.negative}, engagement = ${t.engagement}, channels = ${sql.array(t.channels)}::text[], districts = ${sql.array(t.districts)}::text[],
       first_at = ${t.firstAt}, last_at = ${t.lastAt}, representative_id = ${t.representativeId}, public_sample = ${t.publicSample},
       heat = ${t.heat}, heat_parts = ${sql.json(t.heatParts)}, burst_state = ${t.burstState}, burst_at = ${t.burstAt}, burst_score = ${t.burstScore},
+      public_label = ${t.publicLabel}, public_place = ${t.publicPlace}, public_label_terms = ${sql.array(t.publicLabelTerms)}::text[],
       status = 'active', merged_into = NULL, updated_at = ${now}
     WHERE id = ${id}`;
 }
@@ -169,6 +175,12 @@ export async function listQuietTopics(sql: Db, district: string | null, from: Da
     SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics
     WHERE status = 'active' AND district IS NOT DISTINCT FROM ${district} AND last_at >= ${from} AND last_at < ${before}
     ORDER BY last_at DESC LIMIT ${limit}`;
+}
+
+/** The terms and places of a topic's public members (its public label is built from these only). */
+export async function listPublicMemberFeatures(sql: Db, topicId: number): Promise<{ terms: Record<string, number>; anchors: string[] }[]> {
+  return sql<{ terms: Record<string, number>; anchors: string[] }[]>`
+    SELECT terms, anchors FROM opinion_topic_members WHERE topic_id = ${topicId} AND is_public ORDER BY received_at, message_id`;
 }
 
 /** All members of the given topics, in time order. */

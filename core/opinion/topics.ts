@@ -6,7 +6,7 @@ import type { Db, Sql } from '../db/connect';
 import type { Logger } from '../logger';
 import {
   addHourCount, addTermCounts, countActiveDays, countTopicMessagesBetween, createTopic, extendBurst, getMember, getTermStats, getTopic, insertMember,
-  latestBurst, listActiveTopicDistricts, listActiveTopicIds, listCandidateTopics, listMessagesWithoutTopic, listHours, noteTopicError, listMemberTimes, listMembersOfActiveTopics, listMembersOfTopics, listQuietTopics, listTopicsByIds, lockTopicScope, markTopicMerged, moveMembers, openBurst,
+  latestBurst, listActiveTopicDistricts, listActiveTopicIds, listCandidateTopics, listMessagesWithoutTopic, listHours, noteTopicError, listMemberTimes, listMembersOfActiveTopics, listMembersOfTopics, listPublicMemberFeatures, listQuietTopics, listTopicsByIds, lockTopicScope, markTopicMerged, moveMembers, openBurst,
   rebuildTopicHours, saveTopic, setMemberSimilarities, topRepresentative, type BurstState, type MemberRow, type TopicRow,
 } from '../db/topics';
 import { getMessage, getMessageRaw } from '../db/messages';
@@ -15,7 +15,7 @@ import { addToShape, chooseTopic, cosine, idf, recluster, topicsAlike, type Term
 import { opinionConfig, type OpinionConfig } from './config';
 import { messageFeatures, type MessageFeatures } from './features';
 import { heatIndex, heatParts } from './heat';
-import { topicLabel } from './label';
+import { topicLabel, type TopicLabel } from './label';
 import { publicSample } from './sample';
 import { testBurst, type BurstTest } from './bursts';
 
@@ -167,8 +167,21 @@ async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConf
   const { docs, df } = await getTermStats(tx, Object.keys(topic.centroid));
   const stats = statsFrom(docs, df);
   const label = topicLabel(topic, stats);
+  // what the public sees is built from the public members only: a private message's words or
+  // place never reach the public label (none public: read.ts shows the district and problem objects)
+  let pub: TopicLabel | null = null;
+  if (topic.publicSize > 0 && topic.publicSize >= topic.size) pub = label;
+  else if (topic.publicSize > 0) {
+    const shape: TopicShape = { id: topic.id, district: topic.district, centroid: {}, anchors: {}, size: 0 };
+    for (const m of await listPublicMemberFeatures(tx, topic.id)) addToShape(shape, m, cfg.assignment.maxCentroidTerms);
+    if (shape.size) {
+      const more = await getTermStats(tx, Object.keys(shape.centroid).filter((k) => !df.has(k)));
+      for (const [k, n] of more.df) df.set(k, n);
+      pub = topicLabel(shape, stats);
+    }
+  }
   const rep = await topRepresentative(tx, topic.id, false);
-  const pub = await topRepresentative(tx, topic.id, true);
+  const pubRep = await topRepresentative(tx, topic.id, true);
   const span = cfg.heat.growthRecentDays * 86_400_000;
   const recent = await countTopicMessagesBetween(tx, [topic.id], new Date(now.getTime() - span), new Date(now.getTime() + HOUR));
   const previous = await countTopicMessagesBetween(tx, [topic.id], new Date(now.getTime() - 2 * span), new Date(now.getTime() - span));
@@ -177,7 +190,8 @@ async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConf
     channels: topic.channels.length, districts: Math.max(1, topic.districts.length), activeDays: await countActiveDays(tx, topic.id), lastAt: topic.lastAt, now,
   }, cfg.heat);
   await saveTopic(tx, topic.id, {
-    ...topic, label: label.label, place: label.place, labelTerms: label.terms, representativeId: rep?.messageId ?? null, publicSample: pub?.sample ?? null,
+    ...topic, label: label.label, place: label.place, labelTerms: label.terms, representativeId: rep?.messageId ?? null, publicSample: pubRep?.sample ?? null,
+    publicLabel: pub?.label ?? null, publicPlace: pub?.place ?? null, publicLabelTerms: pub?.terms ?? [],
     heat: heatIndex(parts, cfg.heat), heatParts: parts,
   }, now);
 }
