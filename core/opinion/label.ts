@@ -76,10 +76,11 @@ export function distinctiveTerms(t: Pick<TopicShape, 'centroid' | 'size' | 'anch
   const out: { term: string; score: number }[] = [];
   for (const [term, w] of Object.entries(t.centroid)) {
     if (term.startsWith(CONCEPT_PREFIX) || isGenericWord(term) || PLACE_LIKE.test(term) || anchors.some((a) => a.includes(term) || term.includes(a))) continue;
-    if (overlapsPlace(term, anchors) || hasGenericEnd(term) || !isReadablePhrase(term)) continue;
+    if (overlapsPlace(term, anchors) || hasGenericEnd(term)) continue;
     // share of members, a subject word counting double (so the subjects' words win), times how rare it is elsewhere
     const share = Math.min(2, w / size);
     if (size >= 3 && share < 0.3) continue;
+    if (!isReadablePhrase(term)) continue; // last: it asks the tagger
     out.push({ term, score: share * idf(stats, term) * (1 + 0.15 * Math.min(4, [...term].length - 2)) });
   }
   out.sort((a, b) => b.score - a.score || a.term.localeCompare(b.term));
