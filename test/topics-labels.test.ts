@@ -55,6 +55,10 @@ describe('topic labels', () => {
     ];
     const { shape, stats, features } = topicOf(msgs);
     for (const f of features) for (const a of f.anchors) expect(a.replace(/^\^/, '')).toMatch(/^沁景园/);
+    // a name opening with an adjective or verbal noun at a boundary is whole too; a verb in a sentence opens none
+    const more = messageFeatures({ title: 'A1区辉煌丽都城二期商铺开饭店', body: 'A5区劳动东路旁边在光明小区修建学校。', analysis: null }).anchors;
+    expect(more).toEqual(expect.arrayContaining(['辉煌丽都城', '劳动东路', '光明小区']));
+    expect(more.some((a) => /^(丽都城|东路|修建)/.test(a.replace(/^\^/, '')))).toBe(false);
     const l = topicLabel(shape, stats);
     expect(l.place).toBe('沁景园滨江苑');
     expect(l.label.startsWith('A3区沁景园滨江苑·')).toBe(true);

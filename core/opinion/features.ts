@@ -51,12 +51,20 @@ const MAX_NAME_CHARS = 10;
  */
 function nameEndingAt(toks: { word: string; tag: string }[], i: number): string | null {
   const t = toks[i].word;
-  const bare = BARE_PLACE.test(t) || SINGLE_SUFFIX.test(t);
+  // a generic place word (东路, 南路) is a name only with the words before it, as 小区 is
+  const bare = BARE_PLACE.test(t) || SINGLE_SUFFIX.test(t) || (PLACE_SUFFIX.test(t) && isGenericWord(t));
   if (!bare && !(PLACE_SUFFIX.test(t) && isContent(t))) return null;
   let name = t;
   let words = 0;
   for (let j = i - 1; j >= 0 && words < 4; j--) {
     const { word, tag } = toks[j];
+    // an adjective or verbal noun opens a name only at a boundary (辉煌/a 国际城, 劳动/vn 东路 after
+    // "A5区 " or a comma), never inside a sentence (修建/v 学校 is not a name)
+    if ((tag === 'a' || tag === 'vn') && [...word].length === 2 && atBoundary(toks, j - 1) && [...word].length + [...name].length <= MAX_NAME_CHARS) {
+      name = word + name;
+      words++;
+      break;
+    }
     if (!word.trim() || /^[\p{P}\p{S}\s]+$/u.test(word) || !NAME_TAG.test(tag) || BARE_PLACE.test(word) || isGenericWord(word) || isStopWord(word)) break;
     if (/[A-Za-z0-9]/.test(word) || DISTRICT_WORD.test(word)) break;
     // a common noun of three characters or more (开发商, 停车场) is not part of a name
@@ -68,6 +76,12 @@ function nameEndingAt(toks: { word: string; tag: string }[], i: number): string 
   if (bare && !words) return null;
   const a = name.replace(/^[区县市镇乡省]+/, '');
   return [...a].length >= 3 && !DISTRICT_WORD.test(a) && !/^[A-Z][0-9]/.test(a) ? a : null;
+}
+
+function atBoundary(toks: { word: string; tag: string }[], j: number): boolean {
+  if (j < 0) return true;
+  const w = toks[j].word;
+  return !w.trim() || /^[\p{P}\p{S}\s]+$/u.test(w) || /^[A-Z]?[0-9]{0,2}[区县市省]$|^[A-Z][0-9]{0,2}$/.test(w) || PLACE_SUFFIX.test(w);
 }
 
 function placesIn(text: string): string[] {
