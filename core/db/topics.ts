@@ -31,6 +31,10 @@ export interface TopicRow {
   status: 'active' | 'merged';
   mergedInto: number | null;
   updatedAt: Date;
+  /** the label, place and problem words built from the public members only (null: none public, or stored before 0041) */
+  publicLabel: string | null;
+  publicPlace: string | null;
+  publicLabelTerms: string[];
 }
 
 export interface MemberRow {
@@ -50,7 +54,8 @@ export interface MemberRow {
 }
 
 const TOPIC_COLUMNS = ['id', 'district', 'place', 'label', 'label_terms', 'centroid', 'anchors', 'size', 'public_size', 'negative', 'engagement', 'channels', 'districts',
-  'first_at', 'last_at', 'representative_id', 'public_sample', 'heat', 'heat_parts', 'burst_state', 'burst_at', 'burst_score', 'status', 'merged_into', 'updated_at'];
+  'first_at', 'last_at', 'representative_id', 'public_sample', 'heat', 'heat_parts', 'burst_state', 'burst_at', 'burst_score', 'status', 'merged_into', 'updated_at',
+  'public_label', 'public_place', 'public_label_terms'];
 const MEMBER_COLUMNS = ['message_id', 'topic_id', 'case_id', 'received_at', 'channel', 'district', 'is_public', 'negative', 'engagement', 'similarity', 'terms', 'anchors', 'sample'];
 
 /** Serialises topic writes of one district (two workers must not open two topics for one problem). */
@@ -122,6 +127,7 @@ export async function saveTopic(sql: Db, id: number, t: TopicUpdate, now: Date):
       negative = ${t.negative}, engagement = ${t.engagement}, channels = ${sql.array(t.channels)}::text[], districts = ${sql.array(t.districts)}::text[],
       first_at = ${t.firstAt}, last_at = ${t.lastAt}, representative_id = ${t.representativeId}, public_sample = ${t.publicSample},
       heat = ${t.heat}, heat_parts = ${sql.json(t.heatParts)}, burst_state = ${t.burstState}, burst_at = ${t.burstAt}, burst_score = ${t.burstScore},
+      public_label = ${t.publicLabel}, public_place = ${t.publicPlace}, public_label_terms = ${sql.array(t.publicLabelTerms)}::text[],
       status = 'active', merged_into = NULL, updated_at = ${now}
     WHERE id = ${id}`;
 }
@@ -161,6 +167,28 @@ export async function listMembersOfActiveTopics(sql: Db, district: string | null
     JOIN opinion_topics t ON t.id = m.topic_id
     WHERE t.status = 'active' AND t.last_at >= ${since} AND t.district IS NOT DISTINCT FROM ${district}
     ORDER BY m.received_at, m.message_id`;
+}
+
+/** One district's active topics whose last member is between `from` and `before` (older than re-clustering looks at). */
+export async function listQuietTopics(sql: Db, district: string | null, from: Date, before: Date, limit: number): Promise<TopicRow[]> {
+  return sql<TopicRow[]>`
+    SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics
+    WHERE status = 'active' AND district IS NOT DISTINCT FROM ${district} AND last_at >= ${from} AND last_at < ${before}
+    ORDER BY last_at DESC LIMIT ${limit}`;
+}
+
+/** The terms and places of a topic's public members (its public label is built from these only). */
+export async function listPublicMemberFeatures(sql: Db, topicId: number): Promise<{ terms: Record<string, number>; anchors: string[] }[]> {
+  return sql<{ terms: Record<string, number>; anchors: string[] }[]>`
+    SELECT terms, anchors FROM opinion_topic_members WHERE topic_id = ${topicId} AND is_public ORDER BY received_at, message_id`;
+}
+
+/** All members of the given topics, in time order. */
+export async function listMembersOfTopics(sql: Db, topicIds: number[]): Promise<MemberRow[]> {
+  if (!topicIds.length) return [];
+  return sql<MemberRow[]>`
+    SELECT ${sql(MEMBER_COLUMNS)} FROM opinion_topic_members WHERE topic_id IN ${sql(topicIds)}
+    ORDER BY received_at, message_id`;
 }
 
 /** The districts (null: none known) of the active topics with a member since `since`. */
@@ -278,11 +306,27 @@ export async function listTopicBursts(sql: Db, topicId: number): Promise<BurstRo
 }
 
 /** Processed messages with no topic yet (a failed topic step, or messages from before topics). */
-export async function listMessagesWithoutTopic(sql: Db, limit: number): Promise<number[]> {
+/** Processed messages with no topic yet, leaving out those whose topic step failed `maxAttempts` times. */
+export async function listMessagesWithoutTopic(sql: Db, limit: number, maxAttempts = Number.MAX_SAFE_INTEGER): Promise<number[]> {
   return (await sql<{ id: number }[]>`
     SELECT m.id FROM messages m WHERE m.state = 'processed' AND m.analysis IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM opinion_topic_members t WHERE t.message_id = m.id)
+      AND NOT EXISTS (SELECT 1 FROM opinion_topic_errors e WHERE e.message_id = m.id AND e.attempts >= ${maxAttempts})
     ORDER BY m.received_at, m.id LIMIT ${limit}`).map((r) => Number(r.id));
+}
+
+/** Counts one failed topic step of a message (the sweep gives up on it after a few). Returns the attempts so far. */
+export async function noteTopicError(sql: Db, messageId: number, error: string, at: Date): Promise<number> {
+  const [r] = await sql<{ attempts: number }[]>`
+    INSERT INTO opinion_topic_errors (message_id, attempts, error, last_at) VALUES (${messageId}, 1, ${error.slice(0, 500)}, ${at})
+    ON CONFLICT (message_id) DO UPDATE SET attempts = opinion_topic_errors.attempts + 1, error = EXCLUDED.error, last_at = EXCLUDED.last_at
+    RETURNING attempts`;
+  return r.attempts;
+}
+
+export async function getTopicError(sql: Db, messageId: number): Promise<{ attempts: number; error: string } | undefined> {
+  const [r] = await sql<{ attempts: number; error: string }[]>`SELECT attempts, error FROM opinion_topic_errors WHERE message_id = ${messageId}`;
+  return r;
 }
 
 export interface WeeklyPlaceRow {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { shippedList } from '../shipped/store';
 
 const require = createRequire(import.meta.url);
-const jieba: { cut(text: string, hmm?: boolean): string[]; insertWord(word: string, tag?: string): boolean; load(opts: Record<string, string>): void } =
+const jieba: { cut(text: string, hmm?: boolean): string[]; tag(text: string): { word: string; tag: string }[]; insertWord(word: string, tag?: string): boolean; load(opts: Record<string, string>): void } =
   require('nodejieba');
 
 /** lexicons/userdict.txt ("word [freq] [tag]") and lexicons/stopwords.txt, read by the shipped-file loader */
@@ -62,6 +62,13 @@ export function segment(text: string): string[] {
     out.push(w);
   }
   return out;
+}
+
+/** Words with their part-of-speech tags (jieba's: n noun, ns place, nr name, v verb, x unknown…), every token kept. */
+export function tagWords(text: string): { word: string; tag: string }[] {
+  if (typeof text !== 'string' || !text) return [];
+  ensureLoaded();
+  return jieba.tag(text);
 }
 
 export function isStopWord(word: string): boolean {

@@ -80,6 +80,31 @@ function chooseAmong(f: MessageFeatures, me: Map<string, number>, candidates: It
   return best;
 }
 
+function alikePrepared(a: Prepared, b: Prepared, cfg: OpinionConfig['assignment']): boolean {
+  // two topics each naming problem objects (停水, 路灯…) but none in common stay apart, as messages do
+  if (a.concepts.length && b.concepts.length && !a.concepts.some((k) => b.concepts.includes(k))) return false;
+  const sim = cosine(a.vec, b.vec);
+  if (sim >= cfg.mergeSimilarity) return true;
+  const shared = Object.keys(b.shape.anchors).some((x) => a.shape.anchors[x]);
+  if (shared && sim >= Math.max(cfg.joinSimilarity, cfg.mergeSimilarity * 0.8)) return true;
+  // the same main place (named by half the members of each) and the same problem objects: one
+  // problem told in other words (楼下饭店油烟太大 and 烧烤店油烟扰民), alike at the join bar
+  const main = (t: TopicShape) => Object.entries(t.anchors).filter(([, n]) => n * 2 >= Math.max(1, t.size)).map(([k]) => k);
+  const mainB = main(b.shape);
+  const samePlace = main(a.shape).some((x) => mainB.includes(x));
+  const [few, many] = a.concepts.length <= b.concepts.length ? [a.concepts, b.concepts] : [b.concepts, a.concepts];
+  return samePlace && few.length > 0 && few.every((k) => many.includes(k)) && sim >= cfg.joinSimilarity;
+}
+
+/**
+ * Whether two topics of one district are about one problem: their centroids at least
+ * `mergeSimilarity` alike, or 0.8 of it when they share a named place, and no disjoint problem
+ * objects. Re-clustering merges such topics (the larger keeps its id).
+ */
+export function topicsAlike(a: TopicShape, b: TopicShape, stats: TermStats, cfg: OpinionConfig['assignment']): boolean {
+  return a.district === b.district && alikePrepared(prepare(a, stats), prepare(b, stats), cfg);
+}
+
 /** The topic a message joins (the most alike over the bar), or null: it starts one. */
 export function chooseTopic(f: MessageFeatures, candidates: TopicShape[], stats: TermStats, cfg: OpinionConfig['assignment']): Choice {
   return chooseAmong(f, weighted(f.terms, stats), candidates.map((t) => prepare(t, stats)), cfg);
@@ -190,9 +215,7 @@ export function recluster(members: MemberFeatures[], stats: TermStats, cfg: Opin
     for (let j = i + 1; j < list.length; j++) {
       const b = list[j];
       if (!clusters.has(b.id) || a.district !== b.district) continue;
-      const sim = cosine(prep(a).vec, prep(b).vec);
-      const shared = Object.keys(b.anchors).some((x) => a.anchors[x]);
-      if (sim >= cfg.mergeSimilarity || (shared && sim >= Math.max(cfg.joinSimilarity, cfg.mergeSimilarity * 0.8))) {
+      if (alikePrepared(prep(a), prep(b), cfg)) {
         for (const id of [...b.members]) {
           const m = byId.get(id)!;
           unplace(m);

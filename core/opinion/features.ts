@@ -2,7 +2,7 @@
 // 学校…: the "where" that tells two water outages apart) and its content terms (jieba words and
 // adjacent-word bigrams, the subject counted twice), with generic words and bare place words left out.
 import { topicsOf } from '../cases/duplicates';
-import { segment } from '../nlp/segment';
+import { isDictionaryWord, isStopWord, segment, tagWords } from '../nlp/segment';
 import type { MessageAnalysis } from '../nlp/types';
 import { isGenericWord } from './config';
 import { maskPublicText } from './sample';
@@ -39,27 +39,76 @@ export function districtOf(text: string, analysis: Pick<MessageAnalysis, 'place'
   return DISTRICT_CODE.exec(text)?.[1] ?? analysis?.place.district ?? null;
 }
 
-function anchorsOf(tokens: string[], analysis: Pick<MessageAnalysis, 'place'> | null): string[] {
+// jieba's tags of words that may be part of a name (place, person, other proper noun, unknown, short noun)
+const NAME_TAG = /^(ns|nr|nrt|nz|nt|x|j|n|ng|s)$/;
+const MAX_NAME_CHARS = 10;
+
+/**
+ * The whole place name ending at token i (a place word: 小区, 苑, 路, 新城…), or null: the words before
+ * it that jieba tags as parts of a name (沁/ns 景园/n 滨江/ns 苑 → 沁景园滨江苑), never a verb, a
+ * function word, punctuation, a district code or a generic word, so a name is never clipped (景园
+ * for 沁景园) and never runs into the sentence (修建/v stops it).
+ */
+function nameEndingAt(toks: { word: string; tag: string }[], i: number): string | null {
+  const t = toks[i].word;
+  // a generic place word (东路, 南路) is a name only with the words before it, as 小区 is
+  const bare = BARE_PLACE.test(t) || SINGLE_SUFFIX.test(t) || (PLACE_SUFFIX.test(t) && isGenericWord(t));
+  if (!bare && !(PLACE_SUFFIX.test(t) && isContent(t))) return null;
+  let name = t;
+  let words = 0;
+  for (let j = i - 1; j >= 0 && words < 4; j--) {
+    const { word, tag } = toks[j];
+    // an adjective or verbal noun opens a name only at a boundary (辉煌/a 国际城, 劳动/vn 东路 after
+    // "A5区 " or a comma), never inside a sentence (修建/v 学校 is not a name)
+    if ((tag === 'a' || tag === 'vn') && [...word].length === 2 && atBoundary(toks, j - 1) && [...word].length + [...name].length <= MAX_NAME_CHARS) {
+      name = word + name;
+      words++;
+      break;
+    }
+    if (!word.trim() || /^[\p{P}\p{S}\s]+$/u.test(word) || !NAME_TAG.test(tag) || BARE_PLACE.test(word) || isGenericWord(word) || isStopWord(word)) break;
+    if (/[A-Za-z0-9]/.test(word) || DISTRICT_WORD.test(word)) break;
+    // a common noun of three characters or more (开发商, 停车场) is not part of a name
+    if (tag === 'n' && [...word].length > 2 && !isDictionaryWord(word)) break;
+    if ([...word].length + [...name].length > MAX_NAME_CHARS) break;
+    name = word + name;
+    words++;
+  }
+  if (bare && !words) return null;
+  const a = name.replace(/^[区县市镇乡省]+/, '');
+  return [...a].length >= 3 && !DISTRICT_WORD.test(a) && !/^[A-Z][0-9]/.test(a) ? a : null;
+}
+
+function atBoundary(toks: { word: string; tag: string }[], j: number): boolean {
+  if (j < 0) return true;
+  const w = toks[j].word;
+  return !w.trim() || /^[\p{P}\p{S}\s]+$/u.test(w) || /^[A-Z]?[0-9]{0,2}[区县市省]$|^[A-Z][0-9]{0,2}$/.test(w) || PLACE_SUFFIX.test(w);
+}
+
+function placesIn(text: string): string[] {
+  const toks = tagWords(text);
+  const out: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const a = nameEndingAt(toks, i);
+    if (a && !out.includes(a)) out.push(a);
+  }
+  return out;
+}
+
+/** Marks a place named in the subject (stored with the member's anchors; the label prefers these). */
+export const SUBJECT_PLACE = '^';
+
+function anchorsOf(title: string, body: string, analysis: Pick<MessageAnalysis, 'place'> | null): string[] {
   const out: string[] = [];
   const add = (raw: string) => {
     const a = raw.replace(/^[区县市镇乡省]+/, '');
     if ([...a].length >= 3 && !out.includes(a) && !DISTRICT_WORD.test(a) && !/^[A-Z][0-9]/.test(a)) out.push(a);
   };
+  const inTitle = placesIn(title);
   if (analysis?.place.community) add(analysis.place.community);
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (BARE_PLACE.test(t) || SINGLE_SUFFIX.test(t)) {
-      // 魅力 之城 小区 → 魅力之城小区, 滨河 苑 → 滨河苑: the word before the bare place word, and the
-      // one before that when both are short (names of two short words)
-      const prev = tokens[i - 1];
-      if (!prev || !isContent(prev) || BARE_PLACE.test(prev)) continue;
-      const before = tokens[i - 2];
-      const two = before && [...before].length <= 2 && [...prev].length <= 2 && isContent(before) && !BARE_PLACE.test(before);
-      add((two ? before : '') + prev + t);
-    } else if (PLACE_SUFFIX.test(t) && [...t].length >= 3 && isContent(t)) add(t);
-  }
+  for (const a of [...inTitle, ...placesIn(body)]) add(a);
   if (analysis?.place.street) add(analysis.place.street);
-  return out.slice(0, 8);
+  // the subject's own places, marked, after the (at most 8) places of the whole message
+  return [...out.slice(0, 8), ...inTitle.slice(0, 3).map((a) => SUBJECT_PLACE + a)];
 }
 
 function termsOf(tokens: string[], weight: number, into: Map<string, number>, district: string | null): void {
@@ -95,5 +144,5 @@ export function messageFeatures(m: { title: string | null; body: string; analysi
   const terms: Record<string, number> = {};
   for (const [t, n] of counts) terms[t] = Math.round((1 + Math.log(n)) * 1000) / 1000;
   for (const c of topicsOf(text)) terms[CONCEPT_PREFIX + c] = CONCEPT_WEIGHT;
-  return { district, anchors: anchorsOf([...titleTokens, ...bodyTokens], m.analysis), terms };
+  return { district, anchors: anchorsOf(title, body, m.analysis), terms };
 }

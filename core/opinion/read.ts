@@ -52,15 +52,18 @@ export interface HotTopics {
 }
 
 /**
- * The label the public may see: a topic's own words only when at least one of its messages is
- * public; otherwise its district and the problem objects it names (停水, 电梯… from the shipped
- * lexicon), never words a resident wrote privately.
+ * The label the public may see: built from the topic's public messages only (label, place and
+ * problem words: core/opinion/topics.ts), so a private message's words or place never show; with
+ * no public message, its district and the problem objects it names (停水, 电梯… from the shipped
+ * lexicon).
  */
-export function publicLabel(t: Pick<TopicRow, 'label' | 'publicSize' | 'district' | 'centroid' | 'size'>): { label: string; terms: string[] } {
-  if (t.publicSize > 0) return { label: t.label, terms: [] };
+export function publicLabel(t: Pick<TopicRow, 'label' | 'labelTerms' | 'place' | 'publicLabel' | 'publicPlace' | 'publicLabelTerms' | 'publicSize' | 'district' | 'centroid' | 'size'>): { label: string; terms: string[]; place: string | null } {
+  if (t.publicSize > 0 && t.publicLabel) return { label: t.publicLabel, terms: t.publicLabelTerms, place: t.publicPlace };
+  // a topic stored before public labels were kept: its own label only when every member is public
+  if (t.publicSize > 0 && t.publicSize >= t.size) return { label: t.label, terms: t.labelTerms, place: t.place };
   const concepts = Object.entries(t.centroid).filter(([k, w]) => k.startsWith(CONCEPT_PREFIX) && w >= Math.max(1, t.size) * 1.2)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 2).map(([k]) => k.slice(CONCEPT_PREFIX.length));
-  return { label: [t.district ?? '区县未识别', concepts.join('、') || '未公开留言'].join('·'), terms: concepts };
+  return { label: [t.district ?? '区县未识别', concepts.join('、') || '未公开留言'].join('·'), terms: concepts, place: null };
 }
 
 export async function getHotTopics(sql: Db, o: { days: number; now?: Date; limit?: number; minVolume?: number }): Promise<HotTopics> {
@@ -80,9 +83,9 @@ export async function getHotTopics(sql: Db, o: { days: number; now?: Date; limit
     if (!f || f.volume < minVolume) continue;
     const prev = previous.get(t.id) ?? 0;
     const shown = publicLabel(t);
-    const terms = t.publicSize > 0 ? t.labelTerms : shown.terms;
+    const terms = shown.terms;
     topics.push({
-      key: String(t.id), id: t.id, label: shown.label, district: t.district, place: t.publicSize > 0 ? t.place : null,
+      key: String(t.id), id: t.id, label: shown.label, district: t.district, place: shown.place,
       keyword: terms[0] ?? shown.label, keywords: terms.length ? terms : [shown.label],
       heat: t.heat, heatParts: t.heatParts, volume: f.volume, cases: f.cases, open: f.open, previous: prev,
       growth: prev ? Math.round(((f.volume - prev) / prev) * 1000) / 1000 : null,

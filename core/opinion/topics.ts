@@ -3,18 +3,19 @@
 // representative message, heat and burst state are brought up to date in the same transaction.
 // `reclusterTopics` (a periodic job) merges and splits topics, keeping ids by majority overlap.
 import type { Db, Sql } from '../db/connect';
+import type { Logger } from '../logger';
 import {
   addHourCount, addTermCounts, countActiveDays, countTopicMessagesBetween, createTopic, extendBurst, getMember, getTermStats, getTopic, insertMember,
-  latestBurst, listActiveTopicDistricts, listActiveTopicIds, listCandidateTopics, listMessagesWithoutTopic, listHours, listMemberTimes, listMembersOfActiveTopics, lockTopicScope, markTopicMerged, moveMembers, openBurst,
+  latestBurst, listActiveTopicDistricts, listActiveTopicIds, listCandidateTopics, listMessagesWithoutTopic, listHours, noteTopicError, listMemberTimes, listMembersOfActiveTopics, listMembersOfTopics, listPublicMemberFeatures, listQuietTopics, listTopicsByIds, lockTopicScope, markTopicMerged, moveMembers, openBurst,
   rebuildTopicHours, saveTopic, setMemberSimilarities, topRepresentative, type BurstState, type MemberRow, type TopicRow,
 } from '../db/topics';
 import { getMessage, getMessageRaw } from '../db/messages';
 import type { MessageAnalysis } from '../nlp/types';
-import { addToShape, chooseTopic, cosine, idf, recluster, type TermStats, type TopicShape } from './cluster';
+import { addToShape, chooseTopic, cosine, idf, recluster, topicsAlike, type TermStats, type TopicShape } from './cluster';
 import { opinionConfig, type OpinionConfig } from './config';
 import { messageFeatures, type MessageFeatures } from './features';
 import { heatIndex, heatParts } from './heat';
-import { topicLabel } from './label';
+import { topicLabel, type TopicLabel } from './label';
 import { publicSample } from './sample';
 import { testBurst, type BurstTest } from './bursts';
 
@@ -44,6 +45,8 @@ export interface AssignResult {
 }
 
 const HOUR = 3_600_000;
+/** how far back (before the re-clustering window) a quiet topic may be merged with a recent one */
+const QUIET_LOOKBACK_DAYS = 180;
 const hourOf = (d: Date) => new Date(Math.floor(d.getTime() / HOUR) * HOUR);
 
 function statsFrom(docs: number, df: Map<string, number>): TermStats {
@@ -164,8 +167,21 @@ async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConf
   const { docs, df } = await getTermStats(tx, Object.keys(topic.centroid));
   const stats = statsFrom(docs, df);
   const label = topicLabel(topic, stats);
+  // what the public sees is built from the public members only: a private message's words or
+  // place never reach the public label (none public: read.ts shows the district and problem objects)
+  let pub: TopicLabel | null = null;
+  if (topic.publicSize > 0 && topic.publicSize >= topic.size) pub = label;
+  else if (topic.publicSize > 0) {
+    const shape: TopicShape = { id: topic.id, district: topic.district, centroid: {}, anchors: {}, size: 0 };
+    for (const m of await listPublicMemberFeatures(tx, topic.id)) addToShape(shape, m, cfg.assignment.maxCentroidTerms);
+    if (shape.size) {
+      const more = await getTermStats(tx, Object.keys(shape.centroid).filter((k) => !df.has(k)));
+      for (const [k, n] of more.df) df.set(k, n);
+      pub = topicLabel(shape, stats);
+    }
+  }
   const rep = await topRepresentative(tx, topic.id, false);
-  const pub = await topRepresentative(tx, topic.id, true);
+  const pubRep = await topRepresentative(tx, topic.id, true);
   const span = cfg.heat.growthRecentDays * 86_400_000;
   const recent = await countTopicMessagesBetween(tx, [topic.id], new Date(now.getTime() - span), new Date(now.getTime() + HOUR));
   const previous = await countTopicMessagesBetween(tx, [topic.id], new Date(now.getTime() - 2 * span), new Date(now.getTime() - span));
@@ -174,7 +190,8 @@ async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConf
     channels: topic.channels.length, districts: Math.max(1, topic.districts.length), activeDays: await countActiveDays(tx, topic.id), lastAt: topic.lastAt, now,
   }, cfg.heat);
   await saveTopic(tx, topic.id, {
-    ...topic, label: label.label, place: label.place, labelTerms: label.terms, representativeId: rep?.messageId ?? null, publicSample: pub?.sample ?? null,
+    ...topic, label: label.label, place: label.place, labelTerms: label.terms, representativeId: rep?.messageId ?? null, publicSample: pubRep?.sample ?? null,
+    publicLabel: pub?.label ?? null, publicPlace: pub?.place ?? null, publicLabelTerms: pub?.terms ?? [],
     heat: heatIndex(parts, cfg.heat), heatParts: parts,
   }, now);
 }
@@ -227,10 +244,20 @@ export async function reclusterTopics(sql: Sql, now: Date, cfg: OpinionConfig = 
 async function reclusterDistrict(sql: Sql, district: string | null, since: Date, now: Date, cfg: OpinionConfig): Promise<ReclusterResult> {
   return sql.begin(async (tx) => {
     await lockTopicScope(tx, district);
-    const members = await listMembersOfActiveTopics(tx, district, since);
-    if (!members.length) return { topics: 0, moved: 0, merged: 0, created: 0 };
-    const terms = [...new Set(members.flatMap((m) => Object.keys(m.terms)))];
-    const { docs, df } = await getTermStats(tx, terms);
+    const recent = await listMembersOfActiveTopics(tx, district, since);
+    if (!recent.length) return { topics: 0, moved: 0, merged: 0, created: 0 };
+    // a problem that went quiet and came back opened a second topic (the first was out of the join
+    // window): the older topics of the district whose centroids are close to a recent one join the
+    // re-clustering, so the two merge back (the larger keeping its id)
+    const quiet = await listQuietTopics(tx, district, new Date(since.getTime() - QUIET_LOOKBACK_DAYS * 86_400_000), since, cfg.assignment.maxCandidates);
+    const recentTopics = quiet.length ? await listTopicsByIds(tx, [...new Set(recent.map((m) => m.topicId))]) : [];
+    const allTerms = new Set(recent.flatMap((m) => Object.keys(m.terms)));
+    for (const t of quiet) for (const k of Object.keys(t.centroid)) allTerms.add(k);
+    let { docs, df } = await getTermStats(tx, [...allTerms]);
+    const close = quiet.filter((q) => recentTopics.some((r) => topicsAlike({ ...q, district }, { ...r, district }, statsFrom(docs, df), cfg.assignment)));
+    const older = await listMembersOfTopics(tx, close.map((t) => t.id));
+    const members = older.length ? [...older, ...recent].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.messageId - b.messageId) : recent;
+    if (older.length) ({ docs, df } = await getTermStats(tx, [...new Set(members.flatMap((m) => Object.keys(m.terms)))]));
     const stats = statsFrom(docs, df);
     // every member clusters within this district (a no-district member joined a topic here by its place)
     const features = members.map((m) => ({ ...memberFeatures(m), district }));
@@ -294,11 +321,44 @@ export async function assignMessageToTopic(sql: Sql, messageId: number, cfg: Opi
   }, cfg);
 }
 
-/** The periodic topic sweep: messages that missed their topic step, re-clustering, heat decay. */
-export async function sweepTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig()): Promise<{ assigned: number; recluster: ReclusterResult; refreshed: number }> {
+/** A message whose topic step failed this many times is left out of later sweeps (opinion_topic_errors keeps why). */
+export const TOPIC_MAX_ATTEMPTS = 3;
+
+export interface SweepResult {
+  assigned: number;
+  /** messages whose topic step threw in this sweep (each counted in opinion_topic_errors) */
+  failed: { messageId: number; attempts: number; error: string }[];
+  recluster: ReclusterResult;
+  refreshed: number;
+}
+
+type SweepLog = Pick<Logger, 'warn'>;
+
+/**
+ * The periodic topic sweep: messages that missed their topic step, re-clustering, heat decay. Each
+ * message is tried on its own: one that throws is logged, counted and, after TOPIC_MAX_ATTEMPTS,
+ * no longer retried, so a poison message cannot stop the sweep; a failed re-clustering does not stop
+ * the heat refresh either.
+ */
+export async function sweepTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig(), log?: SweepLog): Promise<SweepResult> {
   let assigned = 0;
-  for (const id of await listMessagesWithoutTopic(sql, 1000)) if (await assignMessageToTopic(sql, id, cfg)) assigned++;
-  const r = await reclusterTopics(sql, now, cfg);
+  const failed: SweepResult['failed'] = [];
+  for (const id of await listMessagesWithoutTopic(sql, 1000, TOPIC_MAX_ATTEMPTS)) {
+    try {
+      if (await assignMessageToTopic(sql, id, cfg)) assigned++;
+    } catch (err) {
+      const error = String((err as Error)?.message ?? err);
+      const attempts = await noteTopicError(sql, id, error, now).catch(() => 0);
+      failed.push({ messageId: id, attempts, error });
+      log?.warn({ err, messageId: id, attempts, givenUp: attempts >= TOPIC_MAX_ATTEMPTS }, 'topic step failed for a message');
+    }
+  }
+  let r: ReclusterResult = { topics: 0, moved: 0, merged: 0, created: 0 };
+  try {
+    r = await reclusterTopics(sql, now, cfg);
+  } catch (err) {
+    log?.warn({ err }, 'topic re-clustering failed');
+  }
   const refreshed = await refreshActiveTopics(sql, now, cfg, { since: new Date(now.getTime() - cfg.assignment.reclusterDays * 86_400_000) });
-  return { assigned, recluster: r, refreshed };
+  return { assigned, failed, recluster: r, refreshed };
 }

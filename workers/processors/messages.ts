@@ -34,17 +34,30 @@ export function messagesArea(ctx: WorkerContext): WorkerArea {
       // messages stored while the queue was unreachable, whose job was lost with Redis, or whose
       // job used up its attempts (kept failed for days under its fixed id: retried, not skipped)
       'message-sweep': async () => {
-        const ids = await listUnprocessedMessageIds(ctx.db.sql, new Date(ctx.now().getTime() - 60_000));
-        for (const messageId of ids) await ctx.queue.enqueue('process-message', { messageId }, { retryFailed: true });
-        if (ids.length) ctx.logger.info({ count: ids.length }, 'message sweep re-enqueued unprocessed messages');
-        // the rollups: counted once after an upgrade; cases whose deadlines passed since they were counted, again
-        if (await ensureRollups(ctx.db.sql, ctx.now())) ctx.logger.info('rollups built from the rows stored before them');
-        await syncDueCaseFacts(ctx.db.sql, ctx.now());
+        try {
+          const ids = await listUnprocessedMessageIds(ctx.db.sql, new Date(ctx.now().getTime() - 60_000));
+          for (const messageId of ids) await ctx.queue.enqueue('process-message', { messageId }, { retryFailed: true });
+          if (ids.length) ctx.logger.info({ count: ids.length }, 'message sweep re-enqueued unprocessed messages');
+        } catch (err) {
+          ctx.logger.warn({ err }, 'message sweep: re-enqueueing unprocessed messages failed');
+        }
+        // the rollups: counted once after an upgrade; cases whose deadlines passed since they were counted, again.
+        // Each step on its own: a throw in one is logged and the next still runs (the sweep runs again in a minute)
+        try {
+          if (await ensureRollups(ctx.db.sql, ctx.now())) ctx.logger.info('rollups built from the rows stored before them');
+        } catch (err) {
+          ctx.logger.warn({ err }, 'message sweep: building the rollups failed');
+        }
+        try {
+          await syncDueCaseFacts(ctx.db.sql, ctx.now());
+        } catch (err) {
+          ctx.logger.warn({ err }, 'message sweep: syncing due case facts failed');
+        }
       },
       // topics: messages that missed their topic step, re-clustering (merge/split, ids kept), heat decay
       'topic-sweep': async () => {
-        const r = await sweepTopics(ctx.db.sql, ctx.now());
-        if (r.assigned || r.recluster.moved) ctx.logger.info(r, 'topic sweep');
+        const r = await sweepTopics(ctx.db.sql, ctx.now(), undefined, ctx.logger);
+        if (r.assigned || r.recluster.moved || r.failed.length) ctx.logger.info({ ...r, failed: r.failed.length }, 'topic sweep');
       },
     },
     schedule: { 'message-sweep': 60_000, 'topic-sweep': 10 * 60_000 },

@@ -1,0 +1,91 @@
+// Topic labels a leader can read without opening the topic: the place from the subjects, whole
+// place names (never a clipped one), and a problem phrase of whole words with no word repeated and
+// no verb left hanging. Synthetic messages only (names invented for the test).
+import { describe, expect, it } from 'vitest';
+import { addToShape, type TermStats, type TopicShape } from '../core/opinion/cluster';
+import { messageFeatures, type MessageFeatures } from '../core/opinion/features';
+import { isReadablePhrase, labelPlace, topicLabel } from '../core/opinion/label';
+import { tagWords } from '../core/nlp/segment';
+
+const BACKGROUND: [string, string][] = [
+  ['A1区中山路路灯不亮', 'A1区中山路一段路灯坏了好几天，晚上走路很黑，请尽快维修。'],
+  ['A2区龙湖社区垃圾没人清运', 'A2区龙湖社区门口的垃圾好几天没人清运，臭气熏天。'],
+  ['A3区阳光小区电梯困人', 'A3区阳光小区3号楼电梯又坏了，今天早上困了人，请检修。'],
+  ['A4区万春花园工地夜间施工', 'A4区万春花园旁边工地凌晨还在打桩施工，噪音扰民。'],
+  ['A5区学校门口交通拥堵', 'A5区实验学校门口每天早晚交通拥堵，希望增加交警疏导。'],
+  ['A6区菜市场占道经营', 'A6区东门菜市场外面占道经营严重，行人没法走路。'],
+];
+
+function topicOf(msgs: [string, string][], background: [string, string][] = BACKGROUND): { shape: TopicShape; stats: TermStats; features: MessageFeatures[] } {
+  const all = [...msgs, ...background].map(([title, body]) => messageFeatures({ title, body, analysis: null }));
+  const df = new Map<string, number>();
+  for (const f of all) for (const t of Object.keys(f.terms)) df.set(t, (df.get(t) ?? 0) + 1);
+  const stats: TermStats = { docs: all.length, df: (t) => df.get(t) ?? 0 };
+  const shape: TopicShape = { id: 1, district: all[0].district, centroid: {}, anchors: {}, size: 0 };
+  const features = all.slice(0, msgs.length);
+  for (const f of features) addToShape(shape, f, 300);
+  return { shape, stats, features };
+}
+
+describe('topic labels', () => {
+  it('takes the place named in the subjects, not one every body mentions in passing', () => {
+    const msgs: [string, string][] = [
+      ['A4区禾家塘小学扩建问题', '禾家塘小学扩建迟迟不动工，临江医院旁边的孩子只能去很远的地方上学。'],
+      ['禾家塘小学扩建什么时候开始', '家住临江医院附近，禾家塘小学扩建说了两年还没开始，请给个时间。'],
+      ['请尽快启动禾家塘小学扩建', '临江医院那一片新建楼盘多，禾家塘小学学位不够，扩建刻不容缓。'],
+      ['孩子上学难', 'A4区临江医院周边只有一所小学，学位紧张，希望尽快扩建。'],
+    ];
+    const { shape, stats, features } = topicOf(msgs);
+    // every body names the hospital, three subjects name the school
+    expect(features.every((f) => f.anchors.includes('临江医院'))).toBe(true);
+    expect(shape.anchors['临江医院']).toBeGreaterThan(shape.anchors['禾家塘小学']);
+    expect(labelPlace(shape)).toBe('禾家塘小学');
+    const l = topicLabel(shape, stats);
+    expect(l.label.startsWith('A4区禾家塘小学·')).toBe(true);
+    expect(l.terms.join('')).toContain('扩建');
+  });
+
+  it('never clips a place name the segmenter splits (沁/景园/滨江/苑)', () => {
+    // jieba cuts the invented name in pieces; the place is built from the whole run of name words
+    expect(tagWords('沁景园滨江苑').map((w) => w.word)).toEqual(['沁', '景园', '滨江', '苑']);
+    const msgs: [string, string][] = [
+      ['A3区沁景园滨江苑车位捆绑销售', '沁景园滨江苑开发商强制捆绑销售车位，不买车位不给交房。'],
+      ['沁景园滨江苑捆绑销售车位', 'A3区沁景园滨江苑买房必须同时买车位，捆绑销售违反规定。'],
+      ['投诉沁景园滨江苑开发商', '沁景园滨江苑开发商捆绑销售车位，车位价格还涨了。'],
+    ];
+    const { shape, stats, features } = topicOf(msgs);
+    for (const f of features) for (const a of f.anchors) expect(a.replace(/^\^/, '')).toMatch(/^沁景园/);
+    // a name opening with an adjective or verbal noun at a boundary is whole too; a verb in a sentence opens none
+    const more = messageFeatures({ title: 'A1区辉煌丽都城二期商铺开饭店', body: 'A5区劳动东路旁边在光明小区修建学校。', analysis: null }).anchors;
+    expect(more).toEqual(expect.arrayContaining(['辉煌丽都城', '劳动东路', '光明小区']));
+    expect(more.some((a) => /^(丽都城|东路|修建)/.test(a.replace(/^\^/, '')))).toBe(false);
+    const l = topicLabel(shape, stats);
+    expect(l.place).toBe('沁景园滨江苑');
+    expect(l.label.startsWith('A3区沁景园滨江苑·')).toBe(true);
+    expect(l.label).not.toMatch(/·.*景园/); // no piece of the name in the problem part
+    expect(l.terms.join('')).toMatch(/捆绑|车位/);
+  });
+
+  it('builds the problem from whole words: no repeated fragment, no unknown fragment, no hanging verb', () => {
+    expect(isReadablePhrase('搅拌站扰民')).toBe(true);
+    expect(isReadablePhrase('旧城改造')).toBe(true);
+    expect(isReadablePhrase('扩建')).toBe(true);
+    expect(isReadablePhrase('修建搅拌')).toBe(false); // a verb hanging after a verb
+    expect(isReadablePhrase('公开承诺')).toBe(false); // an adverb and its verb, no object
+    expect(isReadablePhrase('控规为')).toBe(false); // not a word: a fragment jieba could not place
+    const msgs: [string, string][] = [
+      ['A2区翠湖湾小区旁修建搅拌站扰民', '翠湖湾小区旁边修建搅拌站，控规为绿地却建了搅拌站，噪音扰民，粉尘很大。'],
+      ['翠湖湾小区附近搅拌站噪音扰民', 'A2区翠湖湾小区附近的搅拌站日夜生产，噪音扰民，控规为绿地，请公开承诺搬迁时间。'],
+      ['投诉翠湖湾小区搅拌站', '翠湖湾小区边上的搅拌站粉尘污染、噪音扰民，控规为绿地，要求公开承诺搬迁。'],
+      ['翠湖湾小区搅拌站扰民', '翠湖湾小区旁搅拌站噪音扰民严重，晚上无法休息，强烈要求停止修建搅拌站。'],
+    ];
+    const { shape, stats } = topicOf(msgs);
+    const l = topicLabel(shape, stats);
+    expect(l.label.startsWith('A2区翠湖湾小区·')).toBe(true);
+    expect(l.terms.join('')).toContain('搅拌站');
+    for (const t of l.terms) expect(isReadablePhrase(t)).toBe(true);
+    const words = l.terms.flatMap((t) => tagWords(t).map((w) => w.word));
+    expect(new Set(words).size).toBe(words.length); // no word twice
+    expect(l.label).not.toMatch(/控规为|公开承诺|修建搅拌(?!站)/);
+  });
+});
