@@ -47,7 +47,8 @@ describe.skipIf(!run)('leaders cockpit', () => {
   it('filters every chart, exports CSV and PNG, shows service times to a leader, prints on A4', async () => {
     const { context, page, errors } = await openPage(browser, 1280);
     await page.goto(`${service.base}/#/login`);
-    await page.locator('input[name=token]').fill('demo-leader');
+    await page.locator('input[name=name]').fill('demo-leader');
+    await page.locator('input[name=password]').fill('demo-leader');
     await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.getByTestId('current-user').waitFor();
     await page.goto(`${service.base}/#/leaders`);
