@@ -100,9 +100,10 @@ describe.skipIf(!run)('leaders cockpit', () => {
     await filters.getByRole('button', { name: '近30天' }).click();
     // the hottest topics' trend lines, from the topic store
     const topicTrend = page.getByTestId('topic-trend');
-    const hot = Math.min(5, await page.getByTestId('hot-topics').locator('ol.topics > li').count());
-    expect(hot).toBeGreaterThan(0);
-    await expect.poll(() => topicTrend.locator('.recharts-legend-item').count()).toBe(hot);
+    // the list and the lines both follow the new period: compare them once both have drawn it
+    const hotNow = async () => Math.min(5, await page.getByTestId('hot-topics').locator('ol.topics > li').count());
+    await expect.poll(async () => { const hot = await hotNow(); return hot > 0 && (await topicTrend.locator('.recharts-legend-item').count()) === hot; }).toBe(true);
+    const hot = await hotNow();
     await expect.poll(() => topicTrend.locator('path.recharts-curve').count()).toBe(hot);
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(SHOTS, 'cockpit-1280.png'), fullPage: true });
