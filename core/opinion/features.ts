@@ -19,15 +19,15 @@ export interface MessageFeatures {
   terms: Record<string, number>;
 }
 
-// a named place ends in one of these (联丰路, 金鼎村, 魅力之城小区, 经济学院…)
+// a named place ends in one of these (赭山路, 金鼎村, 赭山花园小区, 经济学院…)
 const PLACE_SUFFIX = /(小区|花园|家园|新城|新村|广场|公寓|大厦|苑|园|城|村|社区|学院|大学|中学|小学|学校|幼儿园|医院|市场|公园|路|大道|街|巷|镇|乡|街道|工业园|产业园|园区|楼盘|车站|地铁站|高速|大桥|桥)$/;
 const SINGLE_SUFFIX = /^[苑园城村]$/;
 const BARE_PLACE = /^(小区|花园|家园|新城|新村|广场|公寓|大厦|社区|学院|大学|中学|小学|学校|幼儿园|医院|市场|公园|园区|楼盘|车站|地铁站)$/;
-// anonymised districts in public data sets ("A市A3区") and real ones ("镜湖区", "南陵县")
+// anonymised districts (a capital letter and a number before 区/县, as public data sets write them) and real ones ("镜湖区", "南陵县")
 const DISTRICT_CODE = /(?:^|[^A-Za-z0-9])([A-Z][0-9]{1,2}[区县])/;
 const NOT_A_TERM = /^[\p{N}A-Za-z._\-]+$|^[\p{N}]/u;
 // district-level words say nothing within a district (the district is a hard constraint already)
-const DISTRICT_WORD = /^[A-Z]?[0-9]{0,2}(?:市|区|县|省)$|^[A-Z][0-9]{1,2}[区县]?$|^[A-Z]市|街道$|(?<!小|社|园|景|城|片|辖|校|市|郊|新|开发|试验|示范|风景|商业|保护|住宅|生活|居住|服务|工业)[区县]$/;
+const DISTRICT_WORD = /^[A-Z]?[0-9]{0,2}(?:市|区|县|省)$|省$|^[A-Z][0-9]{1,2}[区县]?$|^[A-Z]市|街道$|(?<!小|社|园|景|城|片|辖|校|市|郊|新|开发|试验|示范|风景|商业|保护|住宅|生活|居住|服务|工业)[区县]$/;
 
 function isContent(w: string): boolean {
   return [...w].length >= 2 && !NOT_A_TERM.test(w) && !isGenericWord(w) && !DISTRICT_WORD.test(w);
@@ -130,7 +130,7 @@ function termsOf(tokens: string[], weight: number, into: Map<string, number>, di
  */
 export function messageFeatures(m: { title: string | null; body: string; analysis: Pick<MessageAnalysis, 'place'> | null; contactName?: string | null }): MessageFeatures {
   const known = { contactName: m.contactName };
-  // anonymised codes (A市, A2区) glue onto the next word in jieba (区丽发): set them apart first
+  // anonymised codes (a letter and a number before 市/区/县) glue onto the next word in jieba: set them apart first
   const apart = (x: string) => x.replace(/([A-Z][0-9]{0,2}[市区县])/g, ' $1 ');
   const title = apart(maskPublicText(m.title ?? '', known));
   const body = apart(maskPublicText(m.body.slice(0, 3000), known));
