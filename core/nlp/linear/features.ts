@@ -143,6 +143,23 @@ const P2 = 0x5bd1e995;
 
 export type Segmenter = (text: string) => string[];
 
+/** Writes the keys of the n-grams (minN..maxN) starting in [from, to) and ending before `to` into out[k…]; returns the new k. */
+function ngramKeys(buf: Uint16Array, from: number, to: number, minN: number, maxN: number, seed1: number, seed2: number, out: Float64Array, k: number): number {
+  for (let i = from; i < to; i++) {
+    let h1 = seed1 | 0;
+    let h2 = seed2 | 0;
+    for (let n = 1; n <= maxN && i + n <= to; n++) {
+      const c = buf[i + n - 1];
+      if (c === BREAK) break;
+      h1 = Math.imul(h1 ^ c, P1);
+      h2 = Math.imul(h2 ^ c, P2);
+      h2 ^= h2 >>> 15;
+      if (n >= minN) out[k++] = (h1 >>> 0) + (h2 & 0x1fffff) * 4294967296;
+    }
+  }
+  return k;
+}
+
 /** Appends the feature keys of `text` to `out` (growing it) and returns [out, count]. */
 export function extractKeys(
   text: string,
@@ -157,42 +174,11 @@ export function extractKeys(
   const upper = len * (cfg.maxN - cfg.minN + 1) + (prefixEnd + len - suffixStart) * cfg.prefixMaxN + 16;
   if (out.length < upper) out = new Float64Array(upper * 2);
   let k = 0;
-  for (let i = 0; i < len; i++) {
-    let h1 = 0x811c9dc5 | 0;
-    let h2 = 0x2545f491 | 0;
-    for (let n = 1; n <= cfg.maxN && i + n <= len; n++) {
-      const c = buf[i + n - 1];
-      if (c === BREAK) break;
-      h1 = Math.imul(h1 ^ c, P1);
-      h2 = Math.imul(h2 ^ c, P2);
-      h2 ^= h2 >>> 15;
-      if (n >= cfg.minN) out[k++] = (h1 >>> 0) + (h2 & 0x1fffff) * 4294967296;
-    }
-  }
-  for (let i = 0; i < prefixEnd; i++) {
-    let h1 = 0x3c6ef372 | 0;
-    let h2 = 0x1b873593 | 0;
-    for (let n = 1; n <= cfg.prefixMaxN && i + n <= prefixEnd; n++) {
-      const c = buf[i + n - 1];
-      if (c === BREAK) break;
-      h1 = Math.imul(h1 ^ c, P1);
-      h2 = Math.imul(h2 ^ c, P2);
-      h2 ^= h2 >>> 15;
-      out[k++] = (h1 >>> 0) + (h2 & 0x1fffff) * 4294967296;
-    }
-  }
-  for (let i = suffixStart; i < len; i++) {
-    let h1 = 0x6b43a9b5 | 0;
-    let h2 = 0x2f9be6cd | 0;
-    for (let n = 1; n <= cfg.prefixMaxN && i + n <= len; n++) {
-      const c = buf[i + n - 1];
-      if (c === BREAK) break;
-      h1 = Math.imul(h1 ^ c, P1);
-      h2 = Math.imul(h2 ^ c, P2);
-      h2 ^= h2 >>> 15;
-      out[k++] = (h1 >>> 0) + (h2 & 0x1fffff) * 4294967296;
-    }
-  }
+  // every n-gram of the text, then those of its head (prefix) and of its tail (suffix), each family
+  // with hash seeds of its own so that the same characters make different keys
+  k = ngramKeys(buf, 0, len, cfg.minN, cfg.maxN, 0x811c9dc5, 0x2545f491, out, k);
+  k = ngramKeys(buf, 0, prefixEnd, 1, cfg.prefixMaxN, 0x3c6ef372, 0x1b873593, out, k);
+  k = ngramKeys(buf, suffixStart, len, 1, cfg.prefixMaxN, 0x6b43a9b5, 0x2f9be6cd, out, k);
   if (cfg.words && segmenter) {
     const words = wordKeys(segmenter(text), cfg);
     if (out.length < k + words.length) {
