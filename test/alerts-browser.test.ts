@@ -2,49 +2,29 @@
 // 预警规则 (a bad field answered beside it, in Chinese), messages raise an alert that 舆情预警 shows
 // with its evidence and that staff acknowledge there, and 舆情报告 shows the daily report's HTML and
 // downloads its PDF. Screenshots go to shotsDir().
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeReport, shanghaiDate } from '../core/reports/make-report';
 import { staffToken } from './support/cases';
-import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
-import { allowFor, waitFor, WAIT_MS } from './support/pipeline';
+import { browserSuite, openPage } from './support/browser';
+import { allowFor, waitFor } from './support/pipeline';
 
-const run = browserAvailable();
-let service: RunningService;
-let browser: Browser;
-const SHOTS = shotsDir();
 const DEMO = 10;
+const suite = browserSuite({ demoMessages: DEMO });
+const run = suite.run;
+const SHOTS = suite.shots;
 
-beforeAll(async () => {
-  if (!run) return;
-  mkdirSync(SHOTS, { recursive: true });
-  service = await startService({ demoMessages: DEMO });
-  browser = await launchChromium();
-}, allowFor(1, 10_000) + allowFor(DEMO, 50) + WAIT_MS);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
-
-async function login(page: Page, name: string, password: string) {
-  await page.goto(`${service.base}/#/login`);
-  await page.locator('input[name=name]').fill(name);
-  await page.locator('input[name=password]').fill(password);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByTestId('current-user').waitFor();
-}
 
 const OUTAGE = ['繁昌区繁阳镇停水一整天了', '繁昌区繁阳镇又停水，没有通知', '繁昌区繁阳镇停水什么时候恢复', '繁昌区繁阳镇停水，老人没水喝'];
 
 describe.runIf(run)('舆情 pages in the browser', () => {
   it('rule editor, alert with evidence and acknowledgement, report HTML and PDF', async () => {
-    const admin = await staffToken(service.sql, 'admin');
-    const { page, errors } = await openPage(browser, 1280);
-    await login(page, 'demo-admin', 'demo-admin'); // the dashboard logs in with name and password
+    const admin = await staffToken(suite.service.sql, 'admin');
+    const { page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, 'demo-admin', 'demo-admin'); // the dashboard logs in with name and password
 
-    await page.goto(`${service.base}/#/alert-rules`);
+    await page.goto(`${suite.service.base}/#/alert-rules`);
     await page.getByTestId('rule-new').click();
     const form = page.getByTestId('rule-form');
     await form.getByTestId('rule-save').click();
@@ -57,12 +37,12 @@ describe.runIf(run)('舆情 pages in the browser', () => {
     await page.screenshot({ path: path.join(SHOTS, 'alert-rules.png'), fullPage: true });
 
     for (const content of OUTAGE) {
-      const res = await fetch(`${service.base}/api/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: '停水', content, contactName: '赵女士', phone: '13905539999' }) });
+      const res = await fetch(`${suite.service.base}/api/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: '停水', content, contactName: '赵女士', phone: '13905539999' }) });
       expect(res.status).toBe(201);
     }
-    await waitFor(async () => (await service.apiJson<{ total: number }>('/api/v1/alerts', admin)).total > 0, allowFor(OUTAGE.length, 200), 250, 'the alert');
+    await waitFor(async () => (await suite.service.apiJson<{ total: number }>('/api/v1/alerts', admin)).total > 0, allowFor(OUTAGE.length, 200), 250, 'the alert');
 
-    await page.goto(`${service.base}/#/alerts`);
+    await page.goto(`${suite.service.base}/#/alerts`);
     const item = page.getByTestId('alert-item').first();
     await item.getByText('停水预警：繁昌区').waitFor();
     await item.getByText('繁昌区繁阳镇').first().waitFor();
@@ -72,8 +52,8 @@ describe.runIf(run)('舆情 pages in the browser', () => {
     await page.getByText('已联系供水公司').waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'alerts.png'), fullPage: true });
 
-    await makeReport({ sql: service.sql, now: new Date() }, 'daily', shanghaiDate(new Date()));
-    await page.goto(`${service.base}/#/reports`);
+    await makeReport({ sql: suite.service.sql, now: new Date() }, 'daily', shanghaiDate(new Date()));
+    await page.goto(`${suite.service.base}/#/reports`);
     const row = page.getByTestId('report-row').first();
     await row.getByRole('button', { name: '查看' }).click();
     const frame = page.frameLocator('[data-testid=report-frame]');

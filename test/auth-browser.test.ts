@@ -1,40 +1,19 @@
 // Staff accounts in a real browser: the admin logs in with name and password, creates an account on
 // the admin page and finds it in the audit trail; the new user logs in with the password given.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
-import { allowFor, WAIT_MS } from './support/pipeline';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, openPage } from './support/browser';
 
-const run = browserAvailable();
-let service: RunningService;
-let browser: Browser;
-const SHOTS = shotsDir();
 const DEMO = 20;
+const suite = browserSuite({ demoMessages: DEMO });
+const run = suite.run;
+const SHOTS = suite.shots;
 
-beforeAll(async () => {
-  if (!run) return;
-  mkdirSync(SHOTS, { recursive: true });
-  service = await startService({ demoMessages: DEMO });
-  browser = await launchChromium();
-}, allowFor(1, 10_000) + allowFor(DEMO, 50) + WAIT_MS);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
-
-async function login(page: Page, name: string, password: string) {
-  await page.goto(`${service.base}/#/login`);
-  await page.locator('input[name=name]').fill(name);
-  await page.locator('input[name=password]').fill(password);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-}
 
 describe.skipIf(!run)('staff accounts in Chromium', () => {
   it('an admin creates an account on the admin page; it logs in with its password; a wrong one is refused', async () => {
-    const { context, page, errors } = await openPage(browser, 1280);
-    await login(page, 'demo-admin', 'demo-admin');
+    const { context, page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, 'demo-admin', 'demo-admin');
     await page.getByTestId('current-user').waitFor();
     // no token in the page's storage: the session is an HttpOnly cookie
     expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + document.cookie)).not.toMatch(/minsheng/);
@@ -57,9 +36,9 @@ describe.skipIf(!run)('staff accounts in Chromium', () => {
     await page.getByRole('button', { name: '退出' }).click();
     await page.getByRole('link', { name: '员工登录' }).waitFor();
 
-    await login(page, 'liu.housing', 'wrong password');
+    await suite.submitLogin(page, 'liu.housing', 'wrong password');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('用户名或密码错误');
-    await login(page, 'liu.housing', 'liu housing pass');
+    await suite.login(page, 'liu.housing', 'liu housing pass');
     await expect.poll(() => page.getByTestId('current-user').textContent()).toBe('刘科长');
     // a department user has no admin page
     expect(await page.getByRole('link', { name: '系统管理' }).count()).toBe(0);
@@ -68,10 +47,10 @@ describe.skipIf(!run)('staff accounts in Chromium', () => {
   }, 120_000);
 
   it('the admin page on a 390px phone', async () => {
-    const { context, page, errors } = await openPage(browser, 390);
-    await login(page, 'demo-admin', 'demo-admin');
+    const { context, page, errors } = await openPage(suite.browser, 390);
+    await suite.login(page, 'demo-admin', 'demo-admin');
     await page.getByTestId('current-user').waitFor();
-    await page.goto(`${service.base}/#/admin`);
+    await page.goto(`${suite.service.base}/#/admin`);
     await page.getByTestId('admin-users').locator('tr[data-user="demo-centre"]').waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'admin-390.png'), fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -2,41 +2,20 @@
 // logs in and opens the case; the department accepts and replies (with live advice); the centre
 // closes it; the resident rates it; the leaders' page shows the rates the API computes. Desktop
 // (1280) and phone (390) screenshots are written to shotsDir().
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
-import { allowFor, WAIT_MS } from './support/pipeline';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, openPage } from './support/browser';
+import { WAIT_MS } from './support/pipeline';
 
-const run = browserAvailable();
-let service: RunningService;
-let browser: Browser;
-const SHOTS = shotsDir();
 const DEMO = 60;
-
-beforeAll(async () => {
-  if (!run) return;
-  mkdirSync(SHOTS, { recursive: true });
-  service = await startService({ demoMessages: DEMO });
-  browser = await launchChromium();
-  // from the work: a dashboard build (some 10 s idle), the demo load, a browser start
-}, allowFor(1, 10_000) + allowFor(DEMO, 50) + WAIT_MS);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const suite = browserSuite({ demoMessages: DEMO });
+const run = suite.run;
+const SHOTS = suite.shots;
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: page.viewportSize()!.width > 1000 });
 
 /** a demo account: its password is its name (public, demo only) */
-async function login(page: Page, name: string) {
-  await page.goto(`${service.base}/#/login`);
-  await page.locator('input[name=name]').fill(name);
-  await page.locator('input[name=password]').fill(name);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByTestId('current-user').waitFor();
-}
 
 async function logout(page: Page) {
   await page.keyboard.press('Escape'); // the case drawer covers the header
@@ -58,7 +37,7 @@ async function renderedActions(page: Page): Promise<string[]> {
 
 /** What the server says this user may do on the case, in the drawer's order (reply boxes after the buttons). */
 async function serverActions(caseId: number, token: string): Promise<string[]> {
-  const { actions } = await service.apiJson<CaseView>(`/api/v1/cases/${caseId}`, token);
+  const { actions } = await suite.service.apiJson<CaseView>(`/api/v1/cases/${caseId}`, token);
   const reply = (a: CaseView['actions'][number]) => a.fields.some((f) => f.widget === 'reply');
   return [...actions.filter((a) => !reply(a)), ...actions.filter(reply)].map((a) => a.key);
 }
@@ -66,10 +45,10 @@ interface Metrics { satisfaction: { numerator: number; denominator: number }; re
 
 describe.skipIf(!run)('dashboard in Chromium', () => {
   it('resident → centre → department → centre → resident → leaders', async () => {
-    const { context, page, errors } = await openPage(browser, 1280);
+    const { context, page, errors } = await openPage(suite.browser, 1280);
 
     // 我要留言: a bad phone number is named beside its field; then the message is accepted
-    await page.goto(`${service.base}/#/submit`);
+    await page.goto(`${suite.service.base}/#/submit`);
     await page.locator('input[name=title]').fill('赭山路路灯不亮');
     await page.locator('textarea[name=content]').fill('镜湖区赭山街道赭山路一段路灯坏了一个星期，晚上很黑，老人走路不安全，请尽快维修。');
     await page.locator('input[name=contactName]').fill('王女士');
@@ -90,11 +69,11 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await page.getByTestId('resident-stage').waitFor();
     const centre = 'demo-centre';
     let found: CaseList = { items: [] };
-    await expect.poll(async () => (found = await service.apiJson<CaseList>(`/api/v1/cases?q=${trackingNo}`, centre)).items.length, { timeout: WAIT_MS }).toBe(1);
+    await expect.poll(async () => (found = await suite.service.apiJson<CaseList>(`/api/v1/cases?q=${trackingNo}`, centre)).items.length, { timeout: WAIT_MS }).toBe(1);
 
     // the centre logs in and opens the case from the queue
     const caseId = found.items[0].id;
-    await login(page, centre);
+    await suite.login(page, centre);
     await page.locator('input[type=search]').fill(trackingNo);
     await page.getByRole('button', { name: '搜索' }).click();
     await page.locator(`tr[data-case-id="${caseId}"]`).click();
@@ -118,9 +97,9 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await logout(page);
 
     // the department accepts and replies, with advice while typing
-    const dept = (await service.apiJson<{ case: { departmentCode: string } }>(`/api/v1/cases/${caseId}`, centre)).case.departmentCode;
-    await login(page, `demo-${dept}`);
-    await page.goto(`${service.base}/#/queue/${caseId}`);
+    const dept = (await suite.service.apiJson<{ case: { departmentCode: string } }>(`/api/v1/cases/${caseId}`, centre)).case.departmentCode;
+    await suite.login(page, `demo-${dept}`);
+    await page.goto(`${suite.service.base}/#/queue/${caseId}`);
     expect(await renderedActions(page)).toEqual(await serverActions(caseId, `demo-${dept}`));
     await drawer.getByRole('button', { name: '签收' }).click();
     await expect.poll(() => drawer.getByTestId('case-status').textContent()).toBe('已签收');
@@ -143,14 +122,14 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await logout(page);
 
     // the centre closes it
-    await login(page, centre);
-    await page.goto(`${service.base}/#/queue/${caseId}`);
+    await suite.login(page, centre);
+    await page.goto(`${suite.service.base}/#/queue/${caseId}`);
     await drawer.getByRole('button', { name: '办结' }).click();
     await expect.poll(() => drawer.getByTestId('case-status').textContent()).toBe('已办结');
     await logout(page);
 
     // the resident sees the reply and rates it
-    await page.goto(`${service.base}/#/status/${trackingNo}/${code}`);
+    await page.goto(`${suite.service.base}/#/status/${trackingNo}/${code}`);
     await page.reload();
     await expect.poll(() => page.getByTestId('resident-reply').textContent()).toContain('恢复照明');
     const rate = page.getByTestId('rate-form');
@@ -162,12 +141,12 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await expect.poll(() => page.getByTestId('resident-stage').textContent()).toBe('已回访');
 
     // the leaders' page shows the API's rates, with numerator and denominator
-    const metrics = await service.apiJson<Metrics>('/api/v1/stats/metrics?days=30');
+    const metrics = await suite.service.apiJson<Metrics>('/api/v1/stats/metrics?days=30');
     // the public sees the city's rates; the per-department ranking is for staff
-    await page.goto(`${service.base}/#/leaders`);
+    await page.goto(`${suite.service.base}/#/leaders`);
     await page.getByTestId('ranking-staff-only').waitFor();
-    await login(page, 'demo-leader');
-    await page.goto(`${service.base}/#/leaders`);
+    await suite.login(page, 'demo-leader');
+    await page.goto(`${suite.service.base}/#/leaders`);
     const sat = page.getByTestId('rate-satisfaction');
     await expect.poll(() => sat.textContent()).toContain(`${metrics.satisfaction.numerator} / ${metrics.satisfaction.denominator}`);
     expect(await page.getByTestId('rate-response').textContent()).toContain(`${metrics.response.numerator} / ${metrics.response.denominator}`);
@@ -184,25 +163,25 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
   }, 240_000);
 
   it('after a department returns a case (退单) the drawer says where it went: no 403, no stale buttons', async () => {
-    const res = await fetch(`${service.base}/api/v1/messages`, {
+    const res = await fetch(`${suite.service.base}/api/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ title: '小区垃圾无人清运', content: '镜湖区赭山街道某小区垃圾三天没人清运，气味很大，请尽快处理。', contactName: '李先生', phone: '13905530002' }),
     });
     const { trackingNo } = (await res.json()) as { trackingNo: string };
     let found: CaseList['items'] = [];
-    await expect.poll(async () => (found = (await service.apiJson<CaseList>(`/api/v1/cases?q=${trackingNo}`, 'demo-centre')).items).length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(async () => (found = (await suite.service.apiJson<CaseList>(`/api/v1/cases?q=${trackingNo}`, 'demo-centre')).items).length, { timeout: 20_000 }).toBe(1);
     const caseId = found[0].id;
     if (!found[0].departmentCode) {
-      const r = await fetch(`${service.base}/api/v1/cases/${caseId}/dispatch`, {
+      const r = await fetch(`${suite.service.base}/api/v1/cases/${caseId}/dispatch`, {
         method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer demo-centre' }, body: JSON.stringify({ departmentId: 'urban-mgmt' }),
       });
       expect(r.status).toBe(200);
     }
-    const dept = (await service.apiJson<CaseView>(`/api/v1/cases/${caseId}`, 'demo-centre')).case.departmentCode;
-    const { context, page, errors } = await openPage(browser, 1280);
-    await login(page, `demo-${dept}`);
-    await page.goto(`${service.base}/#/queue/${caseId}`);
+    const dept = (await suite.service.apiJson<CaseView>(`/api/v1/cases/${caseId}`, 'demo-centre')).case.departmentCode;
+    const { context, page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, `demo-${dept}`);
+    await page.goto(`${suite.service.base}/#/queue/${caseId}`);
     const drawer = page.getByTestId('case-drawer');
     expect(await renderedActions(page)).toEqual(await serverActions(caseId, `demo-${dept}`));
     await drawer.getByRole('button', { name: '退单' }).click();
@@ -214,14 +193,14 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     expect(await renderedActions(page)).toEqual([]);
     await shot(page, 'case-returned-1280');
     // the centre now sees it back, with 派单 or 指定承办 on offer
-    expect((await service.apiJson<CaseView>(`/api/v1/cases/${caseId}`, 'demo-centre')).case.status).toBe('returned');
+    expect((await suite.service.apiJson<CaseView>(`/api/v1/cases/${caseId}`, 'demo-centre')).case.status).toBe('returned');
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
 
   it('works on a 390px phone: queue cards, case drawer, leaders and the status page', async () => {
-    const { context, page, errors } = await openPage(browser, 390);
-    await login(page, 'demo-centre');
+    const { context, page, errors } = await openPage(suite.browser, 390);
+    await suite.login(page, 'demo-centre');
     await page.locator('tr[data-case-id]').first().waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390); // nothing pushes the page sideways
@@ -229,17 +208,17 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await page.locator('tr[data-case-id]').first().click();
     await page.getByTestId('case-status').waitFor();
     await shot(page, 'case-390');
-    await page.goto(`${service.base}/#/leaders`);
+    await page.goto(`${suite.service.base}/#/leaders`);
     await page.getByTestId('rates').waitFor();
     await shot(page, 'leaders-390');
-    await page.goto(`${service.base}/#/submit`);
+    await page.goto(`${suite.service.base}/#/submit`);
     await shot(page, 'submit-390');
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
 
   it('a resident retrying after a lost answer stores one message (Idempotency-Key); the CSP blocks nothing the dashboard needs', async () => {
-    const { context, page, errors } = await openPage(browser, 1280);
+    const { context, page, errors } = await openPage(suite.browser, 1280);
     const blocked: string[] = [];
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
@@ -254,7 +233,7 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
       await route.fetch(); // the server stores it and answers; the answer is lost on the way back
       await route.abort('connectionreset');
     });
-    await page.goto(`${service.base}/#/submit`);
+    await page.goto(`${suite.service.base}/#/submit`);
     await page.locator('input[name=title]').fill('弋江区路口信号灯故障');
     await page.locator('textarea[name=content]').fill('弋江区中山南路与九华路路口的信号灯坏了两天，车辆乱行很危险，请尽快修复。');
     await page.locator('input[name=contactName]').fill('赵先生');
@@ -284,7 +263,7 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     );
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ trackingNo, duplicate: true });
-    await page.goto(`${service.base}/#/leaders`);
+    await page.goto(`${suite.service.base}/#/leaders`);
     await page.getByTestId('rates').waitFor();
     expect(blocked).toEqual([]);
     expect(errors).toEqual([]);

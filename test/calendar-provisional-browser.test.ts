@@ -1,46 +1,27 @@
 // The 暂定 note in a real browser: a case whose deadline reaches a year with no holiday file shows
 // it in the staff drawer and on the resident's status page (Debian Chromium, playwright-core).
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, openPage } from './support/browser';
 import { loadCalendarYears, WorkingCalendar } from '../core/cases/calendar';
 import { recomputeCaseDeadlines } from '../core/cases/recompute-deadlines';
 import { openTestCase, sla } from './support/cases';
-import { allowFor } from './support/pipeline';
 
-const run = browserAvailable();
-const SHOTS = path.join(shotsDir(), 'provisional');
 const NOTE = '暂定：2027年节假日安排尚未公布，期限按法定节假日推算';
-let service: RunningService;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!run) return;
-  mkdirSync(SHOTS, { recursive: true });
-  service = await startService({ demoMessages: 3 });
-  browser = await launchChromium();
-  // a dashboard build (some 10 s idle), a small demo load, a browser start
-}, allowFor(1, 10_000) + allowFor(3, 50) + 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const suite = browserSuite({ demoMessages: 3, shotsSubdir: 'provisional' });
+const run = suite.run;
+const SHOTS = suite.shots;
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
 describe.runIf(run)('provisional deadlines in the browser', () => {
   it('the drawer and the status page say the deadline is provisional', { timeout: 5 * 60_000 }, async () => {
     // 建议, 15 working days from 12/28/2026: the resolution deadline is in January 2027 (no file yet)
-    const { caseId, message } = await openTestCase(service.sql, { receivedAt: new Date('2026-12-28T10:00:00+08:00'), classification: { requestType: '建议' } });
-    const { page, errors, context } = await openPage(browser, 1280);
+    const { caseId, message } = await openTestCase(suite.service.sql, { receivedAt: new Date('2026-12-28T10:00:00+08:00'), classification: { requestType: '建议' } });
+    const { page, errors, context } = await openPage(suite.browser, 1280);
     try {
-      await page.goto(`${service.base}/#/login`);
-      await page.locator('input[name=name]').fill('demo-centre');
-      await page.locator('input[name=password]').fill('demo-centre'); // a public demo account
-      await page.getByRole('button', { name: '登录', exact: true }).click();
-      await page.getByTestId('current-user').waitFor();
+      await suite.login(page, 'demo-centre'); // a public demo account
       await page.locator('input[type=search]').fill(message.trackingNo);
       await page.getByRole('button', { name: '搜索' }).click();
       await page.locator(`tr[data-case-id="${caseId}"]`).click();
@@ -51,9 +32,9 @@ describe.runIf(run)('provisional deadlines in the browser', () => {
       expect(await drawer.locator('ul.deadlines li').evaluateAll((lis) => lis.map((li) => li.textContent?.includes('暂定') ?? false))).toEqual([false, false, true]);
       await shot(page, 'drawer');
 
-      const resident = await openPage(browser, 390);
+      const resident = await openPage(suite.browser, 390);
       try {
-        await resident.page.goto(`${service.base}/#/status/${message.trackingNo}/${message.queryCode}`);
+        await resident.page.goto(`${suite.service.base}/#/status/${message.trackingNo}/${message.queryCode}`);
         await expect.poll(() => resident.page.getByTestId('provisional-note').textContent()).toBe(NOTE);
         await shot(resident.page, 'status');
         expect(resident.errors).toEqual([]);
@@ -66,7 +47,7 @@ describe.runIf(run)('provisional deadlines in the browser', () => {
         years: [...loadCalendarYears(), { year: 2027, source: { title: 'test stand-in' }, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-04' }], workdays: [] }],
         officeHours: { open: '08:30', close: '17:30', lunch: { start: '12:00', end: '14:00' } },
       });
-      expect(await recomputeCaseDeadlines({ sql: service.sql, policy: sla.policy, calendar: official }, caseId, new Date())).toEqual({ changed: true });
+      expect(await recomputeCaseDeadlines({ sql: suite.service.sql, policy: sla.policy, calendar: official }, caseId, new Date())).toEqual({ changed: true });
       // closed and opened again, the drawer loads the case afresh
       await page.keyboard.press('Escape');
       await drawer.waitFor({ state: 'detached' });

@@ -2,10 +2,11 @@
 // the real service started in-process the way bin/start.ts wires it (embedded PGlite in a temp
 // folder, in-process jobs, demo data), serving a dashboard built fresh into a temp folder — a stale
 // dashboard/dist can never hide a change.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../api/app';
 import { listen } from '../../api/server';
 import { getAppState } from '../../core/db/app-state';
@@ -17,7 +18,7 @@ import { InProcessQueue } from '../../core/queue/in-process';
 import { openDatabase, openQueue } from '../../core/runtime';
 import { createProcessors, schedulePeriodic } from '../../workers/processors/index';
 import { freePort } from './net';
-import { allowFor, waitFor } from './pipeline';
+import { allowFor, waitFor, WAIT_MS } from './pipeline';
 import { shipped } from './cases';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -102,4 +103,64 @@ export async function openPage(browser: Browser, width: number): Promise<{ conte
  */
 export function shotsDir(): string {
   return process.env.BROWSER_SHOTS_DIR ?? path.join(os.tmpdir(), 'minsheng-browser-shots', String(process.pid));
+}
+
+export interface BrowserSuite {
+  /** false when Chromium is missing outside CI: the file's tests skip */
+  readonly run: boolean;
+  /** where this file's screenshots go (created before the first test) */
+  readonly shots: string;
+  /** the running service and browser, set in beforeAll */
+  readonly service: RunningService;
+  readonly browser: Browser;
+  /** fills and sends the dashboard's login form (the demo accounts' password is their name) */
+  submitLogin(page: Page, name: string, password?: string): Promise<void>;
+  /** submitLogin, then waits for the signed-in user's menu */
+  login(page: Page, name: string, password?: string): Promise<void>;
+}
+
+/**
+ * The set-up every browser test file shares: the embedded service with a small demo, one Chromium,
+ * both stopped after the file. Registers the file's beforeAll/afterAll; `afterStart` runs once the
+ * service is up (e.g. a topic sweep), within the same time allowance.
+ */
+export function browserSuite(opts: { demoMessages: number; shotsSubdir?: string; perDemoMessageMs?: number; afterStart?: (service: RunningService) => Promise<void> }): BrowserSuite {
+  const run = browserAvailable();
+  const shots = opts.shotsSubdir ? path.join(shotsDir(), opts.shotsSubdir) : shotsDir();
+  let service: RunningService | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (!run) return;
+    mkdirSync(shots, { recursive: true });
+    service = await startService({ demoMessages: opts.demoMessages });
+    browser = await launchChromium();
+    await opts.afterStart?.(service);
+    // from the work: a dashboard build (some 10 s idle), the demo load, a browser start
+  }, allowFor(1, 10_000) + allowFor(opts.demoMessages, opts.perDemoMessageMs ?? 50) + 2 * WAIT_MS);
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+  return {
+    run,
+    shots,
+    get service() {
+      if (!service) throw new Error('the browser suite is not started (beforeAll has not run or failed)');
+      return service;
+    },
+    get browser() {
+      if (!browser) throw new Error('the browser suite is not started (beforeAll has not run or failed)');
+      return browser;
+    },
+    async submitLogin(page, name, password = name) {
+      await page.goto(`${this.service.base}/#/login`);
+      await page.locator('input[name=name]').fill(name);
+      await page.locator('input[name=password]').fill(password);
+      await page.getByRole('button', { name: '登录', exact: true }).click();
+    },
+    async login(page, name, password = name) {
+      await this.submitLogin(page, name, password);
+      await page.getByTestId('current-user').waitFor();
+    },
+  };
 }
