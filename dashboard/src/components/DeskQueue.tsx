@@ -73,7 +73,7 @@ export function DeskQueue({ kind, refresh, onChanged, selected, setSelected, dra
 
   return (
     <div className="desk-queue" data-testid={`desk-${kind}`}>
-      <p className="muted small keys">键盘：<kbd>j</kbd>/<kbd>k</kbd> 上下移动 · <kbd>a</kbd> {kind === 'dispatch' ? '按首条建议派单' : kind === 'replies' ? '审核通过' : '批准延期'} · <kbd>x</kbd> 选中 · <kbd>Enter</kbd> 打开</p>
+      <p className="muted small keys">键盘：<kbd>j</kbd>/<kbd>k</kbd> 上下移动 · <kbd>a</kbd> {kind === 'dispatch' ? '按首条建议派单' : kind === 'replies' ? '审核通过' : '批准延期'} · <kbd>x</kbd> 选中 · <kbd>回车</kbd> 打开</p>
       {error && <p className="error">加载失败：{error}</p>}
       {notice && <p className={notice.bad ? 'error' : 'advice ok small'} role="status" data-testid="desk-notice">{notice.text}</p>}
       <ul className="desk-items">
