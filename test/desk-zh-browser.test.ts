@@ -75,9 +75,15 @@ const ALLOWED = [
 async function latinWords(page: Page): Promise<string[]> {
   // residents' own words (a message, a reply, a sample) are theirs, in whatever letters; a <code> command is typed as it is
   const text = await page.evaluate(() => {
-    const body = document.body.cloneNode(true) as HTMLElement;
-    body.querySelectorAll('.title-cell a, .title-cell [title], .message p, .message b, .board-body, .board-item h3, .reply, .sample, code, kbd, .mono').forEach((e) => e.remove());
-    return body.innerText;
+    const skip = '.title-cell a, .title-cell [title], .message p, .message b, .board-body, .board-item h3, .reply, .sample, code, kbd, .mono, script, style';
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const out: string[] = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest(skip) || !el.checkVisibility()) continue;
+      out.push(n.textContent ?? '');
+    }
+    return out.join(' ');
   });
   const words = text.match(/[A-Za-z][A-Za-z0-9-]{2,}/g) ?? [];
   return [...new Set(words)].filter((w) => !ALLOWED.some((re) => re.test(w)));
