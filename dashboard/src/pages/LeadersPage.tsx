@@ -249,7 +249,7 @@ export function LeadersPage() {
                     {user && (
                       <div className="small">
                         <button type="button" className="link" data-topic-instruct={x.id} aria-expanded={instructing === x.id} onClick={() => setInstructing(instructing === x.id ? null : x.id)}>
-                          {user.role === 'leader' ? '批示' : '查看批示'}
+                          {t(user.role === 'leader' ? '批示' : '查看批示')}
                         </button>
                         {instructing === x.id && <TopicInstructionPanel topicId={x.id} canInstruct={user.role === 'leader'} />}
                       </div>
