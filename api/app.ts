@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps) {
     serveDashboard(app, deps.dashboardDir);
   }
   const onError = errorHandler(deps.logger);
-  app.notFound((c) => onError(new ApiError('not_found', 'not found'), c));
+  app.notFound((c) => onError(new ApiError('not_found', '没有这个地址 (not found)'), c));
   return routes;
 }
 

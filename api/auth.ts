@@ -11,7 +11,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { recordAudit, type AuditContext, type AuditEvent } from '../core/audit/audit';
 import { csrfMatches, csrfTokenFor, SESSION_COOKIE, SESSION_MAX_AGE_S, sessionUser } from '../core/auth/login';
-import { ensureAdmin, findStaffByToken, sameSecret, TOKEN_SCOPES, type StaffRole, type StaffUser, type TokenScope } from '../core/auth/staff';
+import { ensureAdmin, findStaffByToken, sameSecret, STAFF_ROLE_LABELS, TOKEN_SCOPE_LABELS, TOKEN_SCOPES, type StaffRole, type StaffUser, type TokenScope } from '../core/auth/staff';
 import type { AppDeps } from './deps';
 import { ApiError } from './errors';
 import { callerAddress } from './routes/messages/caller';
@@ -79,9 +79,9 @@ function checkRequest(c: Context, r: NonNullable<Resolved>, roles: readonly Staf
     const scopes = r.auth.scopes;
     const need: TokenScope[] = [safe ? 'read' : 'write', ...(opts.scope ? [opts.scope] : [])];
     const missing = need.filter((s) => !scopes.includes(s) && !(s === 'read' && scopes.includes('write')));
-    if (missing.length) throw new ApiError('forbidden', `令牌没有 ${missing.join(', ')} 权限 (the token lacks scope ${missing.join(', ')})`, { reason: 'scope', missing });
+    if (missing.length) throw new ApiError('forbidden', `此令牌没有「${missing.map((m) => TOKEN_SCOPE_LABELS[m]).join('、')}」权限，请由管理员另发令牌 (the token lacks scope ${missing.join(', ')})`, { reason: 'scope', missing });
   }
-  if (roles && !roles.includes(r.user.role)) throw new ApiError('forbidden', `角色 ${r.user.role} 无权执行此操作 (role ${r.user.role} may not do this)`);
+  if (roles && !roles.includes(r.user.role)) throw new ApiError('forbidden', `${STAFF_ROLE_LABELS[r.user.role] ?? r.user.role}账号无权执行此操作 (role ${r.user.role} may not do this)`);
 }
 
 /** What a case or triage request did, for the trail (the route's own id and action). */

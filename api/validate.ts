@@ -13,7 +13,7 @@ export function validate<T extends ZodType, Target extends keyof ValidationTarge
 /** JSON bodies only: a clear 415 instead of a confusing parse error. */
 export function requireJson(contentType: string | undefined): void {
   if (!contentType || !/^application\/(.+\+)?json\b/i.test(contentType)) {
-    throw new ApiError('unsupported_media_type', 'send the body as application/json');
+    throw new ApiError('unsupported_media_type', '请以 JSON 格式（application/json）提交 (send the body as application/json)');
   }
 }
 

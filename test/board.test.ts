@@ -19,8 +19,8 @@ const ID = '11010519491231002X';
 const clerk = { role: 'department' as const, id: 'clerk', departmentId: 'urban-mgmt' };
 const centre = { role: 'centre' as const, id: 'centre-1' };
 
-async function answered(opts: { consent: boolean; body: string; reply: string; close?: boolean; rating?: '满意' | '基本满意' | '不满意' }) {
-  const { caseId, message } = await openTestCase(db.sql, { message: { isPublic: opts.consent, body: opts.body, contactName: NAME, contactPhone: PHONE } });
+async function answered(opts: { consent: boolean; title?: string; body: string; reply: string; close?: boolean; rating?: '满意' | '基本满意' | '不满意' }) {
+  const { caseId, message } = await openTestCase(db.sql, { message: { isPublic: opts.consent, title: opts.title ?? null, body: opts.body, contactName: NAME, contactPhone: PHONE } });
   const deps = serviceDeps(db.sql);
   await actOnCase(deps, caseId, { type: 'accept' }, { actor: clerk });
   await actOnCase(deps, caseId, { type: 'reply', text: opts.reply }, { actor: clerk });
@@ -115,6 +115,14 @@ describe('public board', () => {
     await actOnCase(serviceDeps(db.sql), unhappy.caseId, { type: 'rate', rating: '不满意' }, { actor: { role: 'resident', id: `resident:${unhappy.trackingNo}` } });
     const after = (await (await app.request('/api/v1/board')).json()) as Page;
     expect(after.items.map((i) => i.trackingNo).sort()).toEqual([published.trackingNo, rated.trackingNo].sort());
+  });
+
+  it('shows the title once: the body does not repeat it', async () => {
+    // the case summary is the analysed text, which leads with the title (标题。正文)
+    const titled = await answered({ consent: true, title: '桥下积水', body: '桥下积水。弋江区某路桥下雨后积水很深，行人无法通过。', reply: '您好，已安排疏通排水口。' });
+    const entry = (await (await app.request(`/api/v1/board/${titled.trackingNo}`)).json()) as { title: string; body: string };
+    expect(entry.title).toBe('桥下积水');
+    expect(entry.body).toBe('弋江区某路桥下雨后积水很深，行人无法通过。');
   });
 
   it('the portal form stores consent only when given: no by default', async () => {

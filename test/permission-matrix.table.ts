@@ -167,6 +167,11 @@ export const MATRIX: Record<string, Entry> = {
   // all but the read-only leaders; alert rules for admins; reports for all staff
   'ALL /api/v1/topics/*': 'middleware',
   'GET /api/v1/topics/:id': get(() => '/api/v1/topics/999999999', { ...all(404), anon: 401 }),
+  // 批示 on a topic: leaders give it, the departments of its cases answer it (no such topic / instruction here: 404)
+  'GET /api/v1/topics/instructions': get(() => '/api/v1/topics/instructions', STAFF),
+  'GET /api/v1/topics/:id/instructions': get(() => '/api/v1/topics/999999999/instructions', STAFF),
+  'POST /api/v1/topics/:id/instructions': post(() => '/api/v1/topics/999999999/instructions', () => ({ text: '请研究解决' }), { ...all(403), anon: 401, leader: 404 }),
+  'POST /api/v1/topics/instructions/:id/answer': post(() => '/api/v1/topics/instructions/999999999/answer', () => ({ text: '已研究' }), { ...all(403), anon: 401, deptOwn: 404, deptOther: 404 }),
   'GET /api/v1/stats/recurring': get(() => '/api/v1/stats/recurring', STAFF),
   'ALL /api/v1/alerts/*': 'middleware',
   'GET /api/v1/alerts': get(() => '/api/v1/alerts', STAFF),

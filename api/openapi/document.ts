@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, generated from the route table (./routes.ts): zod 4's own
 // z.toJSONSchema turns each request and response schema into JSON Schema (draft 2020-12, the
 // dialect OpenAPI 3.1 uses), so the document cannot drift from what the routes validate.
+import { STAFF_ROLE_LABELS } from '../../core/auth/staff';
 import { z, type ZodType } from 'zod';
 import { SESSION_COOKIE } from '../../core/auth/login';
 import { ROUTE_DOCS, type Auth, type ResponseDoc, type RouteDoc } from './routes';
@@ -60,6 +61,13 @@ function security(d: RouteDoc): Security {
   return fixed[d.auth];
 }
 
+/** the name each group of operations has in the document and on the page (ROUTE_DOCS keeps short English keys) */
+export const TAG_NAMES: Record<string, string> = {
+  System: '系统', Residents: '市民', Channels: '渠道接入', Auth: '登录与会话', Cases: '工单办理', Triage: '人工复核',
+  Statistics: '统计', Opinion: '舆情', Admin: '系统管理', Open311: 'Open311 接口',
+};
+const tagName = (tag: string) => TAG_NAMES[tag] ?? tag;
+
 /** the page's and the tags' words for each group of operations */
 const TAG_DESCRIPTIONS: Record<string, string> = {
   System: '健康检查与本文档 (health and this document)',
@@ -80,13 +88,13 @@ function operationId(d: RouteDoc): string {
 
 function operation(d: RouteDoc): unknown {
   const params = parameters(d);
-  const roles = d.roles ? `角色 roles: ${d.roles.join(', ')}.` : '';
+  const roles = d.roles ? `角色 roles: ${d.roles.map((r) => `${STAFF_ROLE_LABELS[r]}（${r}）`).join('、')}。` : '';
   const description = [d.description, roles].filter(Boolean).join(' ');
   return {
     operationId: operationId(d),
     summary: d.summary,
     ...(description ? { description } : {}),
-    tags: [d.tag],
+    tags: [tagName(d.tag)],
     security: security(d),
     ...(d.roles ? { 'x-roles': [...d.roles] } : {}),
     ...(params.length ? { parameters: params } : {}),
@@ -109,7 +117,7 @@ export function buildOpenApiDocument(docs: readonly RouteDoc[] = ROUTE_DOCS): Re
       description: '留言受理、工单办理、统计与公开服务的接口。Staff authenticate with a bearer API token, or with the session cookie from POST /api/v1/auth/login plus the X-CSRF-Token header on state-changing requests. Errors: { error: { code, message, details?, requestId } } (Open311: the GeoReport v2 error list).',
     },
     servers: [{ url: '/' }],
-    tags: [...new Set(docs.map((d) => d.tag))].map((name) => ({ name, ...(TAG_DESCRIPTIONS[name] ? { description: TAG_DESCRIPTIONS[name] } : {}) })),
+    tags: [...new Set(docs.map((d) => d.tag))].map((key) => ({ name: tagName(key), ...(TAG_DESCRIPTIONS[key] ? { description: TAG_DESCRIPTIONS[key] } : {}) })),
     paths,
     components: {
       securitySchemes: {

@@ -45,16 +45,19 @@ ${body ? Object.entries(body).map(([type, b]) => `<details><summary>请求体 re
 
 /** the contents: every operation of a tag on one line (method, path, summary), linked to its section */
 function renderContents(byTag: Map<string, { path: string; method: string; op: Json }[]>): string {
-  return `<div class="toc">${[...byTag].map(([tag, ops]) => `<h3><a href="#tag-${esc(tag)}">${esc(tag)}</a> (${ops.length})</h3><ul>${ops
+  return `<div class="toc">${[...byTag].map(([tag, ops]) => `<h3><a href="#tag-${esc(anchor(tag))}">${esc(tag)}</a> (${ops.length})</h3><ul>${ops
     .map(({ path, method, op }) => `<li><span class="m ${esc(method.toUpperCase())}">${esc(method.toUpperCase())}</span><a href="#${esc(op.operationId)}" title="${esc(op.summary)}"><code>${esc(path)}</code></a> ${esc(op.summary)}</li>`)
     .join('')}</ul>`).join('')}</div>`;
 }
+
+/** a tag's anchor: its name without spaces */
+const anchor = (tag: string) => tag.replace(/\s+/g, '-');
 
 export function renderDocsPage(doc: Json): string {
   const byTag = new Map<string, { path: string; method: string; op: Json }[]>();
   for (const [path, ops] of Object.entries(doc.paths as Json)) {
     for (const [method, op] of Object.entries(ops as Json)) {
-      const tag = (op as Json).tags?.[0] ?? 'Other';
+      const tag = (op as Json).tags?.[0] ?? '其他';
       byTag.set(tag, [...(byTag.get(tag) ?? []), { path, method, op: op as Json }]);
     }
   }
@@ -63,8 +66,8 @@ export function renderDocsPage(doc: Json): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(doc.info.title)} · API 文档</title><style>${STYLE}</style></head><body>
 <header id="top"><h1>${esc(doc.info.title)} · API 文档</h1><p>OpenAPI ${esc(doc.openapi)} · ${operations} 个接口 operations · <a style="color:#fff" href="/api/docs/openapi.json">openapi.json</a></p></header>
-<main><p>${esc(doc.info.description)}</p><nav>${[...byTag.keys()].map((t) => `<a href="#tag-${esc(t)}">${esc(t)}</a>`).join('')}</nav>
+<main><p>${esc(doc.info.description)}</p><nav>${[...byTag.keys()].map((t) => `<a href="#tag-${esc(anchor(t))}">${esc(t)}</a>`).join('')}</nav>
 <h2>目录 Contents</h2>${renderContents(byTag)}
-${[...byTag].map(([tag, ops]) => `<h2 id="tag-${esc(tag)}">${esc(tag)}<a class="top" href="#top">↑ 目录</a></h2>${tagDescriptions.get(tag) ? `<p class="tagdesc">${esc(tagDescriptions.get(tag))}</p>` : ''}${ops.map((o) => renderOperation(o.path, o.method, o.op)).join('\n')}`).join('\n')}
+${[...byTag].map(([tag, ops]) => `<h2 id="tag-${esc(anchor(tag))}">${esc(tag)}<a class="top" href="#top">↑ 目录</a></h2>${tagDescriptions.get(tag) ? `<p class="tagdesc">${esc(tagDescriptions.get(tag))}</p>` : ''}${ops.map((o) => renderOperation(o.path, o.method, o.op)).join('\n')}`).join('\n')}
 </main></body></html>`;
 }

@@ -250,3 +250,13 @@ export const report = z.object({
     bursts: z.array(z.looseObject({})), alerts: z.array(z.looseObject({})), departments: z.array(z.looseObject({ department: z.string() })),
   }),
 });
+
+/** 批示 on a 舆情 topic, with each department's answer and its cases in the topic */
+export const topicInstruction = z.object({
+  id: z.number().int(), topicId: z.number().int(), topicLabel: z.string(), author: z.string(), authorRole: z.string(), body: z.string(), createdAt: time,
+  departments: z.array(z.object({
+    departmentCode: z.string(), departmentName: z.string(), answer: z.string().nullable(), answeredBy: z.string().nullable(), answeredAt: time.nullable(),
+    cases: z.array(z.object({ id: z.number().int(), trackingNo: z.string(), status: z.string() })),
+  })),
+});
+export const topicInstructionList = z.object({ items: z.array(topicInstruction) });

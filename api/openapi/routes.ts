@@ -36,6 +36,7 @@ import { ratingBody, supplementBody, trackingParam as residentTrackingParam } fr
 import { fileParam, listQuery as reportsQuery } from '../routes/reports/index';
 import { ACK_ROLES } from '../routes/alerts/index';
 import { detailQuery, idParam as topicIdParam } from '../routes/topics/detail';
+import { answerBody as topicAnswerBody, instructBody as topicInstructBody, instructionsQuery as topicInstructionsQuery } from '../routes/topics/instructions';
 import { recurringQuery, topicsQuery } from '../routes/topics/index';
 import { idParam as triageIdParam, page as triagePage } from '../routes/triage/index';
 import * as R from './responses';
@@ -349,6 +350,23 @@ export const ROUTE_DOCS: RouteDoc[] = [
     method: 'GET', path: '/api/v1/topics/:id', summary: '话题详情: one topic with members (masked), hourly and daily counts, bursts', tag: 'Opinion', auth: 'staff', params: topicIdParam, query: detailQuery,
     description: 'A merged topic answers with its survivor’s id in topic.mergedInto.',
     responses: { 200: { description: 'the topic', schema: R.topicDetail }, 400: E400, 401: E401, 403: E403, 404: E404 },
+  },
+  {
+    method: 'GET', path: '/api/v1/topics/instructions', summary: '话题批示: for a department the topic 批示 it has still to answer; for others the open ones (open=false: the latest)', tag: 'Opinion', auth: 'staff', query: topicInstructionsQuery,
+    responses: { 200: { description: 'the instructions, newest first', schema: R.topicInstructionList }, 400: E400, 401: E401, 403: E403 },
+  },
+  {
+    method: 'GET', path: '/api/v1/topics/:id/instructions', summary: '话题批示: the 批示 on one topic, with each department\'s answer', tag: 'Opinion', auth: 'staff', params: topicIdParam,
+    responses: { 200: { description: 'the instructions, newest first', schema: R.topicInstructionList }, 400: E400, 401: E401, 403: E403 },
+  },
+  {
+    method: 'POST', path: '/api/v1/topics/:id/instructions', summary: '领导批示 on a topic: every department with a case of the topic must answer it', tag: 'Opinion', auth: 'staff', roles: ['leader'], params: topicIdParam, body: { contentType: 'application/json', schema: topicInstructBody },
+    description: 'A topic merged into another is instructed as its survivor. A topic none of whose cases has a department answers 409.',
+    responses: { 201: { description: 'the instruction', schema: R.topicInstruction }, 400: E400, 401: E401, 403: E403, 404: E404, 409: err('none of the topic’s cases has a department yet') },
+  },
+  {
+    method: 'POST', path: '/api/v1/topics/instructions/:id/answer', summary: '答复批示: a department answers a topic 批示 (once)', tag: 'Opinion', auth: 'staff', roles: ['department'], params: topicIdParam, body: { contentType: 'application/json', schema: topicAnswerBody },
+    responses: { 200: { description: 'the instruction with the answers so far', schema: R.topicInstruction }, 400: E400, 401: E401, 403: E403, 404: E404, 409: err('this department answered it already') },
   },
   {
     method: 'GET', path: '/api/v1/alerts', summary: '舆情预警: alerts, newest first, with rule, topic, evidence and deliveries', tag: 'Opinion', auth: 'staff', query: alertsQuery,

@@ -17,6 +17,10 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 /** read: GET requests; write: every other request the role may make; admin: the /api/v1/admin area */
 export const TOKEN_SCOPES = ['read', 'write', 'admin'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
+/** what staff call each scope (the admin page and the API's messages) */
+export const TOKEN_SCOPE_LABELS: Record<TokenScope, string> = { read: '只读', write: '读写', admin: '系统管理' };
+/** what staff call each role */
+export const STAFF_ROLE_LABELS: Record<'admin' | 'centre' | 'department' | 'leader', string> = { admin: '系统管理员', centre: '12345协调中心', department: '承办单位', leader: '督办领导' };
 
 export interface StaffUser {
   id: number;

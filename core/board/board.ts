@@ -2,13 +2,15 @@
 // reply and the rating, every personal datum masked before it is stored for the public.
 import type { Db } from '../db/connect';
 import { deleteIneligibleBoardEntries, getBoardEntry, listStaleBoardSources, queryBoard, upsertBoardEntries, type BoardEntry, type BoardSource } from '../db/board';
+import { withoutLeadingTitle } from '../util/leading-title';
 import { maskForPublic } from './mask';
 
 const SYNC_BATCH = 500;
 
 function entryOf(s: BoardSource) {
   const title = maskForPublic(s.title, s.known);
-  const body = maskForPublic(s.summary, s.known) ?? '';
+  // the case summary leads with the title (标题。正文): the board shows the title once, above the body
+  const body = maskForPublic(withoutLeadingTitle(s.title, s.summary), s.known) ?? '';
   const reply = maskForPublic(s.replyText, s.known, [s.departmentPhone]);
   return {
     caseId: s.caseId, trackingNo: s.trackingNo, title, body, reply, category: s.category, district: s.district, department: s.department,

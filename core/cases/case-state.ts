@@ -27,6 +27,11 @@ export function stateOf(row: CaseRow, stored: unknown, deps: Pick<CaseServiceDep
   return state;
 }
 
+/** 待派单: no department has the case (received, or returned by one), so the centre's 派单 clock runs. */
+export function waitsForDispatch(s: CaseState): boolean {
+  return (s.status === 'received' || s.status === 'returned') && s.ownerDepartmentId === null;
+}
+
 function classificationOf(row: Pick<CaseRow, 'urgency' | 'requestType'>): CaseClassification {
   return { urgency: row.urgency, requestType: slaRequestType(row.requestType), subtopic: null };
 }

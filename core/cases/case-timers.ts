@@ -22,11 +22,13 @@ export function liveDeadlines(s: CaseState): DeadlineKind[] {
   return out;
 }
 
-/** The deadlines whose timers run now, by their timer name: in 待派单 the centre's 派单 and the resident's resolution. */
+/** The deadlines whose timers run now, by their timer name: in 待派单 the centre's 派单 (and, before any dispatch, the resident's resolution). */
 function liveClocks(s: CaseState): { deadline: TimerDeadline; d: Deadline | DispatchDeadline }[] {
   if (s.status === 'received') {
     return s.dispatchDeadline && s.deadlines ? [{ deadline: 'dispatch', d: s.dispatchDeadline }, { deadline: 'resolve', d: s.deadlines.resolution }] : [];
   }
+  // 退单, back in 待派单: the centre's 派单 clock (the department's deadlines went with the department)
+  if (s.status === 'returned') return s.dispatchDeadline ? [{ deadline: 'dispatch', d: s.dispatchDeadline }] : [];
   return liveDeadlines(s).map((kind) => ({ deadline: TIMER_DEADLINE[kind], d: s.deadlines![kind] }));
 }
 

@@ -3,7 +3,7 @@
 // a leader's 批示 and the department's answer to it. Who may do which, and when, is declared with the
 // other staff actions (staff-actions.ts); each here runs in one transaction with the case row locked
 // and leaves an event in the case's history (without the note's text: that stays in case_notes).
-// A 批示 is on one case; a 批示 on a topic (舆情 topic, all its cases at once) is not built yet.
+// A 批示 on a 舆情 topic (answered by every department of its cases) is core/opinion/instruct-topic.ts.
 import { appendCaseEvents, getCase, lockCaseStatus } from '../db/cases';
 import { insertCaseNote, listDepartmentStaff, markInstructionAnswered, oldestOpenInstruction, setCaseAssignee, type CaseNote } from '../db/case-work';
 import type { CaseEventInput } from '../db/cases';

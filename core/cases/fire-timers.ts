@@ -30,7 +30,7 @@ export async function fireTimerInTx(tx: Db, deps: Pick<CaseServiceDeps, 'policy'
   };
   // who the clock waits on when it is the centre, not the department: a reply held for its review
   if (state.status === 'replied' && state.reply?.pendingReview) data.waitingOn = 'reply-review';
-  if (state.status === 'received') data.waitingOn = 'dispatch';
+  if (state.status === 'received' || state.status === 'returned') data.waitingOn = 'dispatch';
   if (t.kind === 'escalate') Object.assign(data, { supervisor: dept?.leaderTitle ?? null, departmentName: dept?.name ?? null });
   // recorded at the moment it fell due, even when a sweep fires it late
   await appendCaseEvents(tx, t.caseId, [{ type: TIMER_EVENT[t.kind], fromStatus: state.status, toStatus: state.status, actorKind: 'system', actorId: 'sla', at: t.fireAt, data }]);

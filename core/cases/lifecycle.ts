@@ -312,12 +312,14 @@ function startClock(s: CaseState, department: string, ctx: TransitionContext): P
     pauses: [],
     extensionGrantedWorkingDays: 0,
     pendingExtension: null,
+    // the centre's 派单 clock ends when a department has the case
+    dispatchDeadline: null,
   };
 }
 
 /** Whether a case that waited in 待派单 was dispatched after its 派单 deadline (only on leaving 待派单). */
 function dispatchLate(s: CaseState, at: Date): { dispatchLate?: boolean } {
-  return s.status === 'received' && s.dispatchDeadline ? { dispatchLate: at.getTime() > s.dispatchDeadline.due.getTime() } : {};
+  return (s.status === 'received' || s.status === 'returned') && s.dispatchDeadline ? { dispatchLate: at.getTime() > s.dispatchDeadline.due.getTime() } : {};
 }
 
 /**
@@ -399,6 +401,10 @@ export const TRANSITIONS: Table = {
     run(s, a, ctx) {
       const returnCount = s.returnCount + 1;
       const toCentre = returnCount >= ctx.policy.returns.maxReturns;
+      // back in 待派单 the centre's 派单 clock runs again, from the 退单 (sla-policy clock: a re-dispatch
+      // counts from itself), never after the acceptance deadline a re-dispatch now would give
+      const redispatch = computeDeadlines(ctx.policy, ctx.calendar, s.classification, ctx.at);
+      const dispatchDeadline = computeDispatchDeadline(ctx.policy, ctx.calendar, s.classification, redispatch);
       return {
         to: 'returned',
         event: 'returned',
@@ -415,8 +421,9 @@ export const TRANSITIONS: Table = {
           returnCount,
           returnedBy: [...s.returnedBy, s.ownerDepartmentId!],
           awaitingDesignation: toCentre,
+          dispatchDeadline,
         },
-        data: { departmentId: s.ownerDepartmentId, reason: a.reason, returnCount, toCentre },
+        data: { departmentId: s.ownerDepartmentId, reason: a.reason, returnCount, toCentre, dispatchDue: dispatchDeadline.due },
       };
     },
   },

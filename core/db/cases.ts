@@ -140,7 +140,7 @@ export async function listCaseEvents(sql: Db, caseId: number): Promise<CaseEvent
   return sql<CaseEvent[]>`
     SELECT id, case_id, seq, type, from_status, to_status,
       actor_kind, actor_id, at, data
-    FROM case_events WHERE case_id = ${caseId} ORDER BY seq`;
+    FROM case_events WHERE case_id = ${caseId} ORDER BY at, seq`;
 }
 
 /** The columns the staff list may be sorted by (a whitelist: the API names no other), with their SQL type. */

@@ -63,7 +63,7 @@ function Shell() {
   else if (!page) body = <OverviewPage />;
   else if (page.area && !session) body = <p className="muted">{t('加载中')}</p>;
   else if (page.area && !user) body = <LoginPage next={`#/${first}`} />;
-  else if (page.area && user && !user.areas.includes(page.area)) body = <p className="error">当前账号无权查看此页 (no access)</p>;
+  else if (page.area && user && !user.areas.includes(page.area)) body = <p className="error">当前账号无权查看此页</p>;
   else body = <page.component params={params} />;
   return (
     <div className="app">

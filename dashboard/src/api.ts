@@ -112,6 +112,8 @@ export type MetricsBlock = Ok<typeof v1.stats.metrics.$get>;
 export type Rate = MetricsBlock['response'];
 export type DepartmentRanking = Ok<typeof v1.stats.departments.$get>;
 export type HotTopics = Ok<typeof v1.stats.topics.$get>;
+/** a leader's 批示 on a 舆情 topic, with each department's answer */
+export type InferTopicInstruction = Ok<(typeof v1.topics)[':id']['instructions']['$get']>['items'][number];
 export type QueueList = Ok<(typeof v1.cases.queues)[':kind']['$get']>;
 export type QueueEntry = QueueList['items'][number];
 export type QueueCounts = Ok<typeof v1.cases.queues.$get>;

@@ -24,6 +24,7 @@ const EN: Record<string, string> = {
   留言总数: 'Messages', 今日留言: 'Today', 在办工单: 'Open cases', 超期工单: 'Overdue cases', 待人工复核: 'To review', 待处理留言: 'Unprocessed',
   近30天趋势: '30-day trend', 诉求分类: 'Categories', 区县分布: 'Districts', 渠道来源: 'Channels', 情感倾向: 'Sentiment',
   排名: 'Rank', 超期在办: 'Open overdue',
+  批示: 'Instruct', 查看批示: 'Instructions', 派单时限: 'Dispatch deadline',
 };
 
 const LangContext = createContext<{ lang: Lang; setLang: (l: Lang) => void }>({ lang: 'zh', setLang: () => {} });

@@ -35,3 +35,25 @@ export const EVENT_TONE: Record<string, 'bad' | 'warn' | 'good' | undefined> = {
   overdue: 'bad', escalated: 'bad', reminded: 'warn', urged: 'warn', instructed: 'warn', 'awaiting-dispatch': 'warn', returned: 'warn', reopened: 'bad', 'reply-rejected': 'warn',
   replied: 'good', closed: 'good', rated: 'good', accepted: 'good',
 };
+
+/** the audit trail's actions (core/audit/audit.ts AUDIT_ACTIONS), as the admin page names them; `case.*` and the like search a group */
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  'contact.read': '查看诉求人联系方式', 'case.action': '工单操作', 'triage.correct': '人工复核更正',
+  'auth.login': '登录', 'auth.login-failed': '登录失败', 'auth.logout': '退出登录', 'auth.password-changed': '修改密码',
+  'admin.user-created': '新建用户', 'admin.user-disabled': '停用用户', 'admin.user-enabled': '启用用户', 'admin.password-reset': '重置密码',
+  'admin.token-created': '新建接口令牌', 'admin.token-revoked': '吊销接口令牌', 'staff.request': '其他操作',
+};
+export const AUDIT_GROUP_LABELS: Record<string, string> = { 'case.*': '全部工单操作', 'auth.*': '全部登录记录', 'admin.*': '全部系统管理' };
+/** the case actions' routes (POST /cases/:id/<route>, core/cases/staff-actions.ts), as the audit trail names them */
+export const CASE_ACTION_LABELS: Record<string, string> = {
+  dispatch: '派单', designate: '指定承办', accept: '签收', return: '退单', contact: '联系诉求人', pause: '暂停（待补充）', resume: '恢复办理',
+  'request-extension': '申请延期', 'decide-extension': '审批延期', reply: '答复', 'reject-reply': '驳回答复', 'approve-reply': '审核通过', close: '办结',
+  merge: '合并', split: '拆分', note: '内部备注', urge: '催办', assign: '指派经办人', instruct: '领导批示', 'answer-instruction': '答复批示',
+};
+/** API token scopes */
+export const SCOPE_LABELS: Record<string, string> = { read: '只读', write: '读写', admin: '系统管理' };
+/** the audit rows' detail fields */
+export const AUDIT_DETAIL_LABELS: Record<string, string> = {
+  action: '操作', method: '请求方式', path: '地址', status: '结果代码', user: '用户', role: '角色', departmentCode: '单位', tokenId: '令牌编号', name: '用途',
+  scopes: '权限', reason: '原因', request: '请求', sessionId: '会话', via: '方式', messageIds: '留言', fields: '字段', changed: '更正',
+};

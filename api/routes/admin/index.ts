@@ -7,7 +7,7 @@ import { findAudit } from '../../../core/audit/audit';
 import { randomPassword } from '../../../core/auth/passwords';
 import {
   AccountError, createApiToken, createStaffAccount, listAccounts, listApiTokens, revokeApiToken, setAccountActive, setAccountPassword,
-  STAFF_ROLES, TOKEN_SCOPES,
+  STAFF_ROLE_LABELS, STAFF_ROLES, TOKEN_SCOPE_LABELS, TOKEN_SCOPES,
 } from '../../../core/auth/staff';
 import { getStaffUserById } from '../../../core/db/staff-users';
 import { audit, requireStaff, type StaffEnv } from '../../auth';
@@ -15,29 +15,29 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { boundedDateTime, validate } from '../../validate';
 
-export const idParam = z.object({ id: z.coerce.number().int().positive() });
+export const idParam = z.object({ id: z.coerce.number({ message: '编号须为正整数' }).int('编号须为正整数').positive('编号须为正整数') });
 export const newUser = z.object({
-  name: z.string({ message: '请填写用户名' }).trim().min(1, '请填写用户名').max(64),
+  name: z.string({ message: '请填写用户名' }).trim().min(1, '请填写用户名').max(64, '用户名最多 64 个字符'),
   displayName: z.string().trim().max(100, '姓名最多 100 个字符').optional(),
-  role: z.enum(STAFF_ROLES, { message: `角色须为 ${STAFF_ROLES.join('、')}` }),
-  departmentCode: z.string().trim().max(64).nullish(),
-  password: z.string({ message: '请填写初始密码' }).max(200),
+  role: z.enum(STAFF_ROLES, { message: `角色须为${STAFF_ROLES.map((r) => `${STAFF_ROLE_LABELS[r]}（${r}）`).join('、')}之一` }),
+  departmentCode: z.string({ message: '单位代码须为文字' }).trim().max(64, '单位代码最多 64 个字符').nullish(),
+  password: z.string({ message: '请填写初始密码' }).max(200, '密码最多 200 个字符'),
 });
-export const resetBody = z.object({ password: z.string().max(200).optional() });
+export const resetBody = z.object({ password: z.string({ message: '密码须为文字' }).max(200, '密码最多 200 个字符').optional() });
 export const newToken = z.object({
-  user: z.string({ message: '请填写令牌所属用户' }).trim().min(1, '请填写令牌所属用户').max(64),
-  name: z.string({ message: '请填写令牌用途' }).trim().min(1, '请填写令牌用途').max(100),
-  scopes: z.array(z.enum(TOKEN_SCOPES, { message: `权限须为 ${TOKEN_SCOPES.join('、')}` })).min(1, '至少选择一项权限').default(['read']),
-  expiresInDays: z.coerce.number().int().min(1, '有效期至少 1 天').max(3650, '有效期最多 3650 天').nullish(),
+  user: z.string({ message: '请填写令牌所属用户' }).trim().min(1, '请填写令牌所属用户').max(64, '用户名最多 64 个字符'),
+  name: z.string({ message: '请填写令牌用途' }).trim().min(1, '请填写令牌用途').max(100, '令牌用途最多 100 个字'),
+  scopes: z.array(z.enum(TOKEN_SCOPES, { message: `权限须为${TOKEN_SCOPES.map((x) => `${TOKEN_SCOPE_LABELS[x]}（${x}）`).join('、')}之一` }), { message: '请选择权限' }).min(1, '至少选择一项权限').default(['read']),
+  expiresInDays: z.coerce.number({ message: '有效天数须为整数' }).int('有效天数须为整数').min(1, '有效期至少 1 天').max(3650, '有效期最多 3650 天').nullish(),
 });
 export const auditQuery = z.object({
-  actor: z.string().trim().max(64).optional(),
-  action: z.string().trim().max(64).optional(),
+  actor: z.string().trim().max(64, '操作人最多 64 个字符').optional(),
+  action: z.string().trim().max(64, '操作最多 64 个字符').optional(),
   from: boundedDateTime().optional(),
   to: boundedDateTime().optional(),
-  caseId: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.number().int().positive().optional(),
+  caseId: z.coerce.number({ message: '工单编号须为正整数' }).int('工单编号须为正整数').positive('工单编号须为正整数').optional(),
+  limit: z.coerce.number({ message: '每页条数须为 1–200 的整数' }).int('每页条数须为 1–200 的整数').min(1, '每页条数须为 1–200 的整数').max(200, '每页条数须为 1–200 的整数').default(50),
+  before: z.coerce.number({ message: '分页位置须为正整数' }).int('分页位置须为正整数').positive('分页位置须为正整数').optional(),
 });
 
 function accountError(err: unknown): never {

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { canSeeCase, departmentScope, STAFF_AREAS } from '../../../core/auth/permissions';
 import { provisionalNote, stillProvisional } from '../../../core/cases/calendar-coverage';
-import { stateOf } from '../../../core/cases/case-state';
+import { stateOf, waitsForDispatch } from '../../../core/cases/case-state';
 import { CASE_SORT_KEYS, getCaseWithLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
 import { indexUnindexedCases, queryLexemes } from '../../../core/cases/search';
 import { listMessagesForCase } from '../../../core/db/messages';
@@ -100,6 +100,8 @@ export function casesRoutes(deps: AppDeps) {
       return c.json({
         case: row,
         deadlines: state.deadlines,
+        /** 待派单 (received or returned, no department): the centre's 派单 deadline; null once a department has the case */
+        dispatchDeadline: waitsForDispatch(state) ? state.dispatchDeadline : null,
         /** 暂定: the deadlines were counted through a year with no State Council file yet (row.provisionalYears) */
         provisionalNote: provisionalNote(stillProvisional(row.provisionalYears, deps.shipped.sla.calendar)),
         lifecycle: {

@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { STAFF_AREAS } from '../../../core/auth/permissions';
-import { stateOf } from '../../../core/cases/case-state';
+import { stateOf, waitsForDispatch } from '../../../core/cases/case-state';
 import { reviewReason, shippedReviewPolicy } from '../../../core/cases/review-policy';
 import { countQueues, listQueue, type CaseRow, type QueueItem, type QueueKind } from '../../../core/db/cases';
 import { requireStaff, type StaffEnv } from '../../auth';
@@ -61,6 +61,8 @@ export function queueRoutes(deps: AppDeps) {
             pendingExtension,
             suggestions,
             awaitingDesignation: state.awaitingDesignation,
+            /** 待派单: when the centre's 派单 deadline falls (from receipt, or from the 退单) */
+            dispatchDue: waitsForDispatch(state) ? state.dispatchDeadline?.due ?? null : null,
             actions: allowedFor(deps, user, state, 1),
           };
         }),

@@ -8,6 +8,7 @@ import { requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
+import { topicInstructionRoutes } from './instructions';
 
 export const idParam = z.object({ id: z.coerce.number({ message: 'id 须为正整数' }).int('id 须为正整数').positive('id 须为正整数').max(Number.MAX_SAFE_INTEGER, 'id 过大') });
 export const detailQuery = z.object({ days: z.coerce.number({ message: 'days 须为整数' }).int('days 须为整数').min(1, 'days 至少为 1').max(365, 'days 至多为 365').default(90) });
@@ -15,6 +16,8 @@ export const detailQuery = z.object({ days: z.coerce.number({ message: 'days 须
 export function topicDetailRoutes(deps: AppDeps) {
   return new Hono<StaffEnv>()
     .use('*', requireStaff(deps, STAFF_AREAS.cases))
+    // 批示 on a topic (before '/:id': /instructions is no topic id)
+    .route('/', topicInstructionRoutes(deps))
     .get('/:id', validate('param', idParam), validate('query', detailQuery), async (c) => {
       const detail = await getTopicDetail(deps.db.sql, c.req.valid('param').id, { days: c.req.valid('query').days });
       if (!detail) throw new ApiError('not_found', '没有这个话题 (no such topic)');

@@ -14,7 +14,7 @@ export function ServiceTimeChart({ data }: { data: ServiceTimeRow[] }) {
     <ResponsiveContainer width="100%" height={Math.max(160, data.length * 30 + 60)}>
       <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
-        <XAxis type="number" fontSize={12} unit="h" />
+        <XAxis type="number" fontSize={12} unit="小时" />
         <YAxis type="category" dataKey="name" width={120} fontSize={12} />
         <Tooltip formatter={(v) => (typeof v === 'number' ? `${v} 小时` : String(v))} />
         <Legend />

@@ -92,7 +92,17 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
 
             <section>
               <h3>{t('办理时限')}</h3>
-              {!detail.deadlines && <p className="muted small">尚未派单，派单后开始计时。</p>}
+              {detail.dispatchDeadline && (() => {
+                // 待派单: the centre's own clock (from receipt, or from the 退单)
+                const cd = countdown(detail.dispatchDeadline.due);
+                return (
+                  <p data-testid="dispatch-deadline">
+                    <b>派单时限</b> {fmtTime(detail.dispatchDeadline.due)} <span className="muted">（{basis(detail.dispatchDeadline)}{c.status === 'returned' ? '，自退单起算' : '，自受理起算'}）</span>{' '}
+                    <span className={cd.late ? 'late' : cd.soon ? 'soon' : ''}>{cd.text}</span>
+                  </p>
+                );
+              })()}
+              {!detail.deadlines && <p className="muted small">{c.status === 'returned' ? '承办单位的时限随退单结束；重新派单后重新计时。' : '尚未派单，派单后开始计时。'}</p>}
               <ul className="deadlines">
                 {(['acceptance', 'response', 'resolution'] as const).map((k) => {
                   const d = detail.deadlines?.[k];

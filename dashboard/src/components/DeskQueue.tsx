@@ -3,7 +3,7 @@
 // first suggestion (派单 to it; 审核通过 or 批准延期 in the other queues), x selects, Enter opens.
 import { useEffect, useState } from 'react';
 import { call, messageOf, v1, type ActionOutcome, type QueueEntry } from '../api';
-import { fmtShort } from '../format';
+import { countdown, fmtShort } from '../format';
 import { STATUS_LABELS } from '../labels';
 import { usePoll } from '../usePoll';
 
@@ -73,7 +73,7 @@ export function DeskQueue({ kind, refresh, onChanged, selected, setSelected, dra
 
   return (
     <div className="desk-queue" data-testid={`desk-${kind}`}>
-      <p className="muted small keys">键盘：<kbd>j</kbd>/<kbd>k</kbd> 上下移动 · <kbd>a</kbd> {kind === 'dispatch' ? '按首条建议派单' : kind === 'replies' ? '审核通过' : '批准延期'} · <kbd>x</kbd> 选中 · <kbd>Enter</kbd> 打开</p>
+      <p className="muted small keys">键盘：<kbd>j</kbd>/<kbd>k</kbd> 上下移动 · <kbd>a</kbd> {kind === 'dispatch' ? '按首条建议派单' : kind === 'replies' ? '审核通过' : '批准延期'} · <kbd>x</kbd> 选中 · <kbd>回车</kbd> 打开</p>
       {error && <p className="error">加载失败：{error}</p>}
       {notice && <p className={notice.bad ? 'error' : 'advice ok small'} role="status" data-testid="desk-notice">{notice.text}</p>}
       <ul className="desk-items">
@@ -91,6 +91,10 @@ export function DeskQueue({ kind, refresh, onChanged, selected, setSelected, dra
               {item.awaitingDesignation && <span className="tag bad">须指定承办</span>}
               <a href={`#/queue/${item.case.id}`}>{item.case.title ?? item.case.summary.slice(0, 40)}</a>
               <span className="muted small">{fmtShort(item.case.createdAt)}</span>
+              {item.dispatchDue && (() => {
+                const cd = countdown(item.dispatchDue);
+                return <span className={`small ${cd.late ? 'late' : cd.soon ? 'soon' : ''}`} data-testid="dispatch-due" title={`派单时限 ${fmtShort(item.dispatchDue)}`}>派单{cd.text}</span>;
+              })()}
             </div>
             <div className="small why" data-testid="desk-why">{item.why}</div>
             {kind === 'dispatch' && item.suggestions.length > 0 && (

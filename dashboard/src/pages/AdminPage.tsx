@@ -3,7 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { call, messageOf, v1, type ApiTokenItem, type AuditItem, type NewAccount, type StaffAccount } from '../api';
 import { fmtTime } from '../format';
-import { ROLE_LABELS } from '../labels';
+import { AUDIT_ACTION_LABELS, AUDIT_DETAIL_LABELS, AUDIT_GROUP_LABELS, CASE_ACTION_LABELS, ROLE_LABELS, SCOPE_LABELS } from '../labels';
 import { useSession } from '../session';
 
 const ROLES = ['admin', 'centre', 'department', 'leader'] as const;
@@ -134,7 +134,7 @@ function Tokens({ users }: { users: number }) {
           <tbody>
             {items.map((t) => (
               <tr key={t.id}>
-                <td>{t.id}</td><td className="mono">{t.username}</td><td>{t.name}</td><td>{t.scopes.join(', ')}</td>
+                <td>{t.id}</td><td className="mono">{t.username}</td><td>{t.name === 'default' ? '默认（账号自带）' : t.name}</td><td>{t.scopes.map((x) => SCOPE_LABELS[x] ?? x).join('、')}</td>
                 <td>{t.expiresAt ? fmtTime(t.expiresAt) : '长期'}</td><td>{t.lastUsedAt ? fmtTime(t.lastUsedAt) : '—'}</td>
                 <td>{t.revokedAt ? <span className="muted">已吊销</span> : <button className="link" onClick={() => void revoke(t.id)}>吊销</button>}</td>
               </tr>
@@ -150,7 +150,7 @@ function Tokens({ users }: { users: number }) {
           <legend>权限</legend>
           {SCOPES.map((s) => (
             <label key={s} className="check">
-              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} /> {s}
+              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes(e.target.checked ? [...scopes, s] : scopes.filter((x) => x !== s))} /> {SCOPE_LABELS[s]}
             </label>
           ))}
         </fieldset>
@@ -159,6 +159,48 @@ function Tokens({ users }: { users: number }) {
       </form>
     </section>
   );
+}
+
+/** the action in words: a case action by its own name (派单, 签收…) */
+function actionLabel(a: AuditItem): string {
+  const d = (a.detail ?? {}) as Record<string, unknown>;
+  if (a.action === 'case.action' && typeof d.action === 'string') return `工单操作：${CASE_ACTION_LABELS[d.action] ?? d.action}`;
+  if (a.action === 'staff.request' && typeof d.path === 'string') return pathLabel(d.path) ?? '其他操作';
+  return AUDIT_ACTION_LABELS[a.action] ?? a.action;
+}
+
+/** the row's detail as 字段：值 pairs in Chinese (role and scope codes named; the API path kept as the address) */
+/** the staff requests the trail records as 其他操作, by their address */
+const PATH_LABELS: [RegExp, string][] = [
+  [/^\/api\/v1\/topics\/\d+\/instructions$/, '话题批示'], [/^\/api\/v1\/topics\/instructions\/\d+\/answer$/, '答复话题批示'],
+  [/^\/api\/v1\/cases\/bulk\/dispatch$/, '批量派单'], [/^\/api\/v1\/alerts\/\d+\/ack$/, '确认预警'], [/^\/api\/v1\/alert-rules/, '修改预警规则'],
+  [/^\/api\/v1\/reports/, '生成舆情报告'], [/^\/api\/v1\/messages\/\d+\/retry$/, '重试处理失败的留言'], [/^\/api\/v1\/auth\/password$/, '修改密码'],
+];
+/** what a request did, in words (its address is kept for the tooltip) */
+function pathLabel(path: string): string | null {
+  return PATH_LABELS.find(([re]) => re.test(path))?.[1] ?? null;
+}
+
+function detailText(detail: unknown): string {
+  if (!detail || typeof detail !== 'object') return '—';
+  const d = detail as Record<string, unknown>;
+  // the request itself (method, address, 200) says nothing the 操作 column does not: only an unknown address is named
+  const rest = Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'method' && k !== 'status' && k !== 'path'));
+  detail = rest;
+  const value = (k: string, v: unknown): string => {
+    if (k === 'action' && typeof v === 'string') return CASE_ACTION_LABELS[v] ?? v;
+    if (k === 'role' && typeof v === 'string') return ROLE_LABELS[v] ?? v;
+    if (k === 'scopes' && Array.isArray(v)) return v.map((x) => SCOPE_LABELS[String(x)] ?? String(x)).join('、');
+    if (k === 'reason' && v === 'bad_credentials') return '用户名或密码错误';
+    if (k === 'reason' && v === 'locked') return '账号已锁定';
+    if (k === 'via') return v === 'token' ? '令牌' : v === 'session' ? '登录会话' : String(v);
+    if (k === 'fields' && Array.isArray(v)) return v.map((x) => ({ name: '姓名', phone: '电话', handle: '账号', address: '地址' })[String(x)] ?? String(x)).join('、');
+    if (Array.isArray(v)) return v.map(String).join('、');
+    return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+  };
+  const parts = Object.entries(detail as Record<string, unknown>).filter(([k, v]) => v !== null && v !== undefined && k !== 'sessionId')
+    .map(([k, v]) => `${AUDIT_DETAIL_LABELS[k] ?? k}：${value(k, v)}`);
+  return parts.length ? parts.join('；') : '—';
 }
 
 const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00+08:00`).toISOString() : undefined);
@@ -196,7 +238,13 @@ function Audit({ refresh }: { refresh: number }) {
       <h3>审计日志</h3>
       <form className="form inline" onSubmit={(e) => { e.preventDefault(); void load(); }}>
         {field('actor', '操作人')}
-        {field('action', '操作（如 contact.read、case.*）')}
+        <label>操作
+          <select name="action" value={filter.action} onChange={(e) => setFilter({ ...filter, action: e.target.value })}>
+            <option value="">全部操作</option>
+            {Object.entries(AUDIT_GROUP_LABELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+            {Object.entries(AUDIT_ACTION_LABELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+          </select>
+        </label>
         {field('caseId', '工单编号', 'number')}
         {field('from', '起', 'date')}
         {field('to', '止', 'date')}
@@ -210,8 +258,8 @@ function Audit({ refresh }: { refresh: number }) {
             {items.map((a) => (
               <tr key={a.id} data-action={a.action}>
                 <td>{fmtTime(a.at)}</td><td className="mono">{a.actor}</td><td>{a.actorRole ? ROLE_LABELS[a.actorRole] ?? a.actorRole : '—'}</td>
-                <td className="mono">{a.action}</td><td>{a.caseId ?? '—'}</td><td className="mono">{a.ip ?? '—'}</td>
-                <td className="mono small">{a.requestId?.slice(0, 8) ?? '—'}</td><td className="mono small">{JSON.stringify(a.detail)}</td>
+                <td title={a.action}>{actionLabel(a)}</td><td>{a.caseId ?? '—'}</td><td className="mono">{a.ip ?? '—'}</td>
+                <td className="mono small">{a.requestId?.slice(0, 8) ?? '—'}</td><td className="small" title={typeof (a.detail as Record<string, unknown> | null)?.path === 'string' ? String((a.detail as Record<string, unknown>).path) : undefined}>{detailText(a.detail)}</td>
               </tr>
             ))}
             {!items.length && <tr><td colSpan={8} className="muted empty">没有记录</td></tr>}

@@ -15,6 +15,7 @@ import { TopicVolumeChart } from '../charts/TopicVolumeChart';
 import { pct } from '../format';
 import { useT } from '../i18n';
 import { useSession } from '../session';
+import { TopicInstructionPanel } from '../components/TopicInstructions';
 import { usePoll } from '../usePoll';
 
 function RateCard({ label, rate, note, testId }: { label: string; rate: Rate; note?: string; testId: string }) {
@@ -72,6 +73,8 @@ export function LeadersPage() {
   const [filter, setFilter] = useStatsFilter(30);
   const [rankBy, setRankBy] = useState<DepartmentRanking['rankBy']>('onTime');
   const [timeKind, setTimeKind] = useState<'response' | 'resolution'>('resolution');
+  // the hot topic whose 批示 are open below it (staff; leaders give one there)
+  const [instructing, setInstructing] = useState<number | null>(null);
   const q = statsQuery(filter);
   const key = filterKey(filter);
   const metrics = usePoll(() => call(v1.stats.metrics.$get({ query: q })), 60_000, [key]);
@@ -243,6 +246,14 @@ export function LeadersPage() {
                       {' '}{x.volume} 条（上期 {x.previous}{x.growth !== null ? `，${x.growth >= 0 ? '+' : ''}${Math.round(x.growth * 100)}%` : ''}）· {x.cases} 件工单，在办 {x.open} · 负面 {pct(x.negativeShare, 0)}{x.topCategory ? ` · ${x.topCategory}` : ''}
                     </span>
                     <div className="small sample">“{x.sampleTitle}”</div>
+                    {user && (
+                      <div className="small">
+                        <button type="button" className="link" data-topic-instruct={x.id} aria-expanded={instructing === x.id} onClick={() => setInstructing(instructing === x.id ? null : x.id)}>
+                          {t(user.role === 'leader' ? '批示' : '查看批示')}
+                        </button>
+                        {instructing === x.id && <TopicInstructionPanel topicId={x.id} canInstruct={user.role === 'leader'} />}
+                      </div>
+                    )}
                   </li>
                 ))}
               </ol>

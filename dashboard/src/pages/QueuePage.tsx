@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { call, messageOf, v1, type CaseListQuery } from '../api';
 import { CaseDrawer } from '../components/CaseDrawer';
 import { DeskQueue, type DeskKind } from '../components/DeskQueue';
+import { OpenTopicInstructions } from '../components/TopicInstructions';
 import { countdown, fmtShort } from '../format';
 import { useT } from '../i18n';
 import { CHANNEL_LABELS, STATUS_LABELS } from '../labels';
@@ -100,9 +101,11 @@ export function QueuePage({ params }: { params: string[] }) {
 
   return (
     <div className="queue">
+      {/* leaders' 批示 on a 舆情 topic: a department answers here; it stays until answered */}
+      <OpenTopicInstructions canAnswer={isDept} refresh={refresh} />
       <div className="tabs" role="tablist">
         {TABS.filter((x) => !x.centreOnly || isCentre).map((x) => (
-          <button key={x.key} role="tab" data-tab={x.key} aria-selected={x.key === tab} className={x.key === tab ? 'active' : ''} onClick={() => reset(setTab)(x.key)}>
+          <button key={x.key} role="tab" data-tab={x.key} aria-selected={x.key === tab} className={x.key === tab ? 'active' : ''} onClick={() => { setBulkResult(null); reset(setTab)(x.key); }}>
             {t(x.label)}{x.desk && counts ? <span className="count"> {counts[x.desk]}</span> : null}
           </button>
         ))}
@@ -120,7 +123,8 @@ export function QueuePage({ params }: { params: string[] }) {
       )}
       {bulkResult && <p className={bulkResult.bad ? 'error' : 'advice ok small'} data-testid="bulk-result">{bulkResult.text}</p>}
       {current.desk && (
-        <DeskQueue kind={current.desk} refresh={refresh} onChanged={() => setRefresh((n) => n + 1)} selected={picked} setSelected={setPicked} drawerOpen={selected !== null} />
+        // keyed by queue: a notice of one queue never stays on another's
+        <DeskQueue key={current.desk} kind={current.desk} refresh={refresh} onChanged={() => setRefresh((n) => n + 1)} selected={picked} setSelected={setPicked} drawerOpen={selected !== null} />
       )}
       {!current.desk && <>
       <form className="filters" onSubmit={(e) => { e.preventDefault(); reset(setQ)(search.trim()); }}>

@@ -5,6 +5,7 @@ import type { InferResponseType } from 'hono/client';
 import { call, messageOf, v1 } from '../api';
 import { fmtTime } from '../format';
 import { useT } from '../i18n';
+import { useSession } from '../session';
 import { usePoll } from '../usePoll';
 
 type ReportList = InferResponseType<typeof v1.reports.$get, 200>;
@@ -20,6 +21,8 @@ async function fetchFile(file: string): Promise<Response> {
 }
 
 export function ReportsPage() {
+  // the command that makes a report by hand is for whoever runs the server
+  const isAdmin = useSession().session?.user?.role === 'admin';
   const { t } = useT();
   const [kind, setKind] = useState<'' | 'daily' | 'weekly'>('');
   const [shown, setShown] = useState<{ report: Report; html: string } | null>(null);
@@ -55,7 +58,7 @@ export function ReportsPage() {
           <button key={k || 'all'} className={kind === k ? 'primary' : ''} onClick={() => setKind(k)}>{k === 'daily' ? t('日报') : k === 'weekly' ? t('周报') : t('全部')}</button>
         ))}
       </div>
-      <p className="muted small">日报每天凌晨生成前一天的，周报每周一生成上一周的；也可用 <span className="mono">npm run cli -- report make --kind daily --date YYYY-MM-DD</span> 随时生成。</p>
+      <p className="muted small">日报每天凌晨生成前一天的，周报每周一生成上一周的{isAdmin ? <>；系统管理员也可在服务器上运行命令 <code>npm run cli -- report make --kind daily --date 年-月-日</code> 随时生成</> : ''}。</p>
       {(loadError || error) && <p className="error" role="alert">{loadError ?? error}</p>}
       <table className="ranking" data-testid="report-list">
         <thead><tr><th>{t('报告')}</th><th>{t('时段起')}</th><th>{t('生成时间')}</th><th></th></tr></thead>

@@ -117,7 +117,7 @@ export function TriagePage() {
     <div>
       <h2>{t('人工复核')} {data && <small className="muted">{t('共')} {data.total} {t('件')}</small>}</h2>
       <p className="muted small">智能分析置信度较低的工单，按置信度从低到高排列。确认或更正后，结果写入工单并作为训练标注保存。</p>
-      <p className="muted small keys">键盘：<kbd>j</kbd>/<kbd>k</kbd> 上下移动 · <kbd>a</kbd> 采纳（按当前显示确认） · <kbd>Enter</kbd> 打开工单</p>
+      <p className="muted small keys">键盘：<kbd>j</kbd>/<kbd>k</kbd> 上下移动 · <kbd>a</kbd> 采纳（按当前显示确认） · <kbd>回车</kbd> 打开工单</p>
       {error && <p className="error">{t('加载失败')}：{error}</p>}
       {items.map((item, i) => (
         <TriageRow key={`${item.id}-${refresh}`} item={item} categories={session!.reference.categories} onDone={() => setRefresh((n) => n + 1)}
