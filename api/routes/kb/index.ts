@@ -1,6 +1,6 @@
 // 知识库 (/api/v1/kb): every staff account reads entries; the centre and admins write any entry, a
 // department its own department's; leaders read only. Suggestions for a case are for who may see the
-// case, and only entries valid today are suggested. Every change is written to the audit trail with
+// case, and only entries valid today are suggested. PUT replaces an entry's fields (a field left out is cleared). Every change is written to the audit trail with
 // what changed.
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -20,7 +20,11 @@ const WRITERS: readonly StaffRole[] = ['admin', 'centre', 'department'];
 const id = (what: string) => z.coerce.number({ message: `${what}须为数字` }).int(`${what}须为正整数`).positive(`${what}须为正整数`);
 const idParam = z.object({ id: id('条目编号') });
 const caseParam = z.object({ caseId: id('工单编号') });
-const day = (label: string) => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, `${label}须为 YYYY-MM-DD 格式的日期`).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `${label}不是有效日期`);
+const day = (label: string) =>
+  z.string({ message: `${label}须为 YYYY-MM-DD 格式的日期` }).superRefine((v, ctx) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) ctx.addIssue({ code: 'custom', message: `${label}须为 YYYY-MM-DD 格式的日期` });
+    else if (Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || !new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)) ctx.addIssue({ code: 'custom', message: `${label}不是有效日期` });
+  });
 const optText = (label: string, max: number) => z.string({ message: `${label}须为文字` }).trim().max(max, `${label}最多 ${max} 字`).nullish().transform((v) => v || null);
 
 const entryBody = z
@@ -94,7 +98,7 @@ export function kbRoutes(deps: AppDeps) {
       await audit(c, deps, { action: 'kb.entry-created', detail: { entryId: e.id, departmentCode: e.departmentCode, category: e.category } });
       return c.json(view(e), 201);
     })
-    .patch('/entries/:id', writer, validate('param', idParam), validate('json', entryBody), async (c) => {
+    .put('/entries/:id', writer, validate('param', idParam), validate('json', entryBody), async (c) => {
       const entryId = c.req.valid('param').id;
       const body = c.req.valid('json');
       const before = await getKbEntry(sql, entryId);

@@ -55,7 +55,7 @@ export function replyTemplateRoutes(deps: AppDeps) {
       await audit(c, deps, { action: 'kb.template-created', detail: { templateId: t.id, name: t.name } });
       return c.json(t, 201);
     })
-    .patch('/:id', editor, validate('param', idParam), validate('json', templateBody), async (c) => {
+    .put('/:id', editor, validate('param', idParam), validate('json', templateBody), async (c) => {
       const templateId = c.req.valid('param').id;
       const body = c.req.valid('json');
       const before = await getReplyTemplate(sql, templateId);
