@@ -39,6 +39,7 @@ import { detailQuery, idParam as topicIdParam } from '../routes/topics/detail';
 import { recurringQuery, topicsQuery } from '../routes/topics/index';
 import { idParam as triageIdParam, page as triagePage } from '../routes/triage/index';
 import * as R from './responses';
+import { kbDocs } from './kb-docs';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** how a caller proves who it is: the document's security schemes */
@@ -432,4 +433,5 @@ export const ROUTE_DOCS: RouteDoc[] = [
   },
 
   ...open311Docs(),
+  ...kbDocs(),
 ];

@@ -15,11 +15,11 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 
-const WRITERS: readonly StaffRole[] = ['admin', 'centre', 'department'];
+export const WRITERS: readonly StaffRole[] = ['admin', 'centre', 'department'];
 
 const id = (what: string) => z.coerce.number({ message: `${what}须为数字` }).int(`${what}须为正整数`).positive(`${what}须为正整数`);
-const idParam = z.object({ id: id('条目编号') });
-const caseParam = z.object({ caseId: id('工单编号') });
+export const idParam = z.object({ id: id('条目编号') });
+export const caseParam = z.object({ caseId: id('工单编号') });
 const day = (label: string) =>
   z.string({ message: `${label}须为 YYYY-MM-DD 格式的日期` }).superRefine((v, ctx) => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) ctx.addIssue({ code: 'custom', message: `${label}须为 YYYY-MM-DD 格式的日期` });
@@ -27,7 +27,7 @@ const day = (label: string) =>
   });
 const optText = (label: string, max: number) => z.string({ message: `${label}须为文字` }).trim().max(max, `${label}最多 ${max} 字`).nullish().transform((v) => v || null);
 
-const entryBody = z
+export const entryBody = z
   .object({
     question: z.string({ message: '请填写问题' }).trim().min(4, '问题至少 4 个字').max(2000, '问题最多 2000 字'),
     answer: z.string({ message: '请填写答案' }).trim().min(4, '答案至少 4 个字').max(5000, '答案最多 5000 字'),
@@ -38,12 +38,12 @@ const entryBody = z
   })
   .refine((b) => !b.validFrom || !b.validTo || b.validFrom <= b.validTo, { message: '失效日期不能早于生效日期', path: ['validTo'] });
 
-const fromCaseBody = z.object({
+export const fromCaseBody = z.object({
   question: z.string({ message: '问题须为文字' }).trim().min(4, '问题至少 4 个字').max(2000, '问题最多 2000 字').optional(),
   validTo: day('失效日期').nullish().transform((v) => v ?? null),
 });
 
-const listQuery = z.object({
+export const listQuery = z.object({
   q: z.string().trim().max(100, '搜索词最多 100 字').optional(),
   department: z.string().max(64, '承办单位代码过长').optional(),
   category: z.string().max(32, '分类最多 32 字').optional(),
@@ -52,7 +52,7 @@ const listQuery = z.object({
   limit: z.coerce.number({ message: 'limit 须为数字' }).int('limit 须为整数').min(1, 'limit 至少为 1').max(200, 'limit 最多 200').default(50),
   offset: z.coerce.number({ message: 'offset 须为数字' }).int('offset 须为整数').min(0, 'offset 不能为负').max(1_000_000, 'offset 过大').default(0),
 });
-const suggestQuery = z.object({ caseId: id('工单编号') });
+export const suggestQuery = z.object({ caseId: id('工单编号') });
 
 /** an entry as the API shows it: with whether it may be suggested today */
 const view = (e: KbEntry, today = kbToday()) => ({ ...e, validNow: (!e.validFrom || e.validFrom <= today) && (!e.validTo || e.validTo >= today) });

@@ -14,13 +14,13 @@ import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 
-const EDITORS: readonly StaffRole[] = ['admin', 'centre'];
+export const EDITORS: readonly StaffRole[] = ['admin', 'centre'];
 /** who writes replies: leaders do not, and a filled template holds the resident's form of address */
-const REPLIERS: readonly StaffRole[] = ['admin', 'centre', 'department'];
+export const REPLIERS: readonly StaffRole[] = ['admin', 'centre', 'department'];
 const id = (what: string) => z.coerce.number({ message: `${what}须为数字` }).int(`${what}须为正整数`).positive(`${what}须为正整数`);
-const idParam = z.object({ id: id('模板编号') });
+export const idParam = z.object({ id: id('模板编号') });
 
-const templateBody = z.object({
+export const templateBody = z.object({
   name: z.string({ message: '请填写模板名称' }).trim().min(2, '模板名称至少 2 个字').max(40, '模板名称最多 40 字'),
   body: z
     .string({ message: '请填写模板内容' })
@@ -33,8 +33,8 @@ const templateBody = z.object({
     }),
   category: z.string({ message: '分类须为文字' }).trim().max(32, '分类最多 32 字').nullish().transform((v) => v || null),
 });
-const listQuery = z.object({ category: z.string().max(32, '分类最多 32 字').optional() });
-const renderQuery = z.object({ caseId: id('工单编号') });
+export const listQuery = z.object({ category: z.string().max(32, '分类最多 32 字').optional() });
+export const renderQuery = z.object({ caseId: id('工单编号') });
 
 export function replyTemplateRoutes(deps: AppDeps) {
   const sql = deps.db.sql;
