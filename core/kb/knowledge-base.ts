@@ -36,7 +36,7 @@ export interface Suggestion {
 
 /** The best entries valid today for a case's question (the case's category lifts entries of the same one a little). */
 export async function suggestEntries(sql: Db, c: Pick<CaseRow, 'title' | 'summary' | 'category'>, opts: { limit?: number; now?: Date } = {}): Promise<Suggestion[]> {
-  const ranked = await rankEntries(dbKbSource(sql, kbToday(opts.now)), caseQuestion(c), { limit: opts.limit ?? 5, category: c.category });
+  const ranked = await rankEntries(dbKbSource(sql, kbToday(opts.now)), { heading: c.title, text: c.summary }, { limit: opts.limit ?? 5, category: c.category });
   const byId = new Map((await getKbEntries(sql, ranked.map((r) => r.id))).map((e) => [e.id, e]));
   return ranked.filter((r) => byId.has(r.id)).map((r) => ({ entry: byId.get(r.id)!, score: r.score, matched: r.matched.slice(0, 8) }));
 }

@@ -15,9 +15,17 @@ export const K1 = 1.2;
 export const B = 0.75;
 export const ANSWER_WEIGHT = 0.5;
 /** the most distinctive query lexemes kept (by idf) */
-export const MAX_TERMS = 48;
+export const MAX_TERMS = 400;
 /** the category of the case and of the entry agree: a small lift, never enough to beat a better match */
 export const SAME_CATEGORY_BONUS = 1.1;
+/** a lexeme of the question's heading (a message's subject, a case's title) says what it is about: it weighs double */
+export const HEADING_WEIGHT = 2;
+
+/** a chosen query lexeme and its weight (idf, doubled for the heading's) */
+export interface Term {
+  lexeme: string;
+  idf: number;
+}
 
 export interface KbDoc {
   id: number;
@@ -55,16 +63,16 @@ export const entryLength = (d: Pick<KbDoc, 'questionLexemes' | 'answerLexemes'>)
 const idf = (n: number, df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
 
 /** The query's lexemes that count, with their idf: held by some entry, the MAX_TERMS rarest (ties by lexeme, for a stable order). */
-export function chooseTerms(lexemes: readonly string[], df: Map<string, number>, n: number): { lexeme: string; idf: number }[] {
+export function chooseTerms(lexemes: readonly string[], df: Map<string, number>, n: number, heading: ReadonlySet<string> = new Set()): Term[] {
   return [...new Set(lexemes)]
     .filter((l) => (df.get(l) ?? 0) > 0)
-    .map((l) => ({ lexeme: l, idf: idf(n, df.get(l)!) }))
+    .map((l) => ({ lexeme: l, idf: idf(n, df.get(l)!) * (heading.has(l) ? HEADING_WEIGHT : 1) }))
     .sort((a, b) => b.idf - a.idf || (a.lexeme < b.lexeme ? -1 : a.lexeme > b.lexeme ? 1 : 0))
     .slice(0, MAX_TERMS);
 }
 
 /** Scores the candidates against the chosen terms; best first, ties by id. */
-export function scoreDocs(terms: { lexeme: string; idf: number }[], docs: readonly KbDoc[], stats: CorpusStats, opts: { category?: string | null } = {}): Ranked[] {
+export function scoreDocs(terms: Term[], docs: readonly KbDoc[], stats: CorpusStats, opts: { category?: string | null } = {}): Ranked[] {
   const maxWeight = terms.reduce((s, t) => s + t.idf * (K1 + 1), 0);
   if (!maxWeight) return [];
   const avg = stats.avgLen || 1;
@@ -88,13 +96,21 @@ export function scoreDocs(terms: { lexeme: string; idf: number }[], docs: readon
   return out.sort((x, y) => y.score - x.score || x.id - y.id);
 }
 
-/** The best `limit` entries for a question's text. */
-export async function rankEntries(source: KbSource, text: string, opts: { limit?: number; category?: string | null } = {}): Promise<Ranked[]> {
-  const lexemes = searchLexemes(text);
+/** A question: its text, and its heading when it has one (a message's subject, a case's title). */
+export interface Question {
+  heading?: string | null;
+  text: string;
+}
+
+/** The best `limit` entries for a question. */
+export async function rankEntries(source: KbSource, question: Question | string, opts: { limit?: number; category?: string | null } = {}): Promise<Ranked[]> {
+  const q = typeof question === 'string' ? { text: question } : question;
+  const heading = new Set(q.heading ? searchLexemes(q.heading) : []);
+  const lexemes = [...heading, ...searchLexemes(q.text)];
   if (!lexemes.length) return [];
   const stats = await source.stats();
   if (!stats.n) return [];
-  const terms = chooseTerms(lexemes, await source.docFreq(lexemes), stats.n);
+  const terms = chooseTerms(lexemes, await source.docFreq(lexemes), stats.n, heading);
   if (!terms.length) return [];
   const docs = await source.candidates(terms.map((t) => t.lexeme));
   return scoreDocs(terms, docs, stats, opts).slice(0, opts.limit ?? 5);
