@@ -71,6 +71,14 @@ export function chooseTerms(lexemes: readonly string[], df: Map<string, number>,
     .slice(0, MAX_TERMS);
 }
 
+// an entry held in memory is scored by every query: its sets are made once
+const setCache = new WeakMap<KbDoc, { q: Set<string>; a: Set<string> }>();
+function lexemeSets(d: KbDoc): { q: Set<string>; a: Set<string> } {
+  let s = setCache.get(d);
+  if (!s) setCache.set(d, (s = { q: new Set(d.questionLexemes), a: new Set(d.answerLexemes) }));
+  return s;
+}
+
 /** Scores the candidates against the chosen terms; best first, ties by id. */
 export function scoreDocs(terms: Term[], docs: readonly KbDoc[], stats: CorpusStats, opts: { category?: string | null } = {}): Ranked[] {
   const maxWeight = terms.reduce((s, t) => s + t.idf * (K1 + 1), 0);
@@ -78,8 +86,7 @@ export function scoreDocs(terms: Term[], docs: readonly KbDoc[], stats: CorpusSt
   const avg = stats.avgLen || 1;
   const out: Ranked[] = [];
   for (const d of docs) {
-    const q = new Set(d.questionLexemes);
-    const a = new Set(d.answerLexemes);
+    const { q, a } = lexemeSets(d);
     const norm = K1 * (1 - B + (B * entryLength(d)) / avg);
     let sum = 0;
     const matched: string[] = [];
