@@ -140,11 +140,11 @@ describe('suggestions for a 咨询 case', () => {
 
 describe('a sent reply saved as an entry', () => {
   it('needs a reply the residents received; takes the case text as the question', async () => {
-    const { caseId } = await openTestCase(db.sql, { classification: { requestType: '咨询' }, message: { body: '请问公租房申请需要满足哪些条件？在哪里提交材料？' } });
+    const { caseId, message } = await openTestCase(db.sql, { classification: { requestType: '咨询' }, message: { body: '请问公租房申请需要满足哪些条件？在哪里提交材料？', contactName: '王先生' } });
     expect((await req('POST', `/api/v1/kb/entries/from-case/${caseId}`, tok.urban, {})).status).toBe(409);
     expect((await req('POST', `/api/v1/cases/${caseId}/accept`, tok.urban, {})).status).toBe(200);
-    const reply = '您好！申请公租房须本市户籍、家庭人均收入低于规定标准，材料交街道住房保障窗口。如有疑问请联系 0553-1234567。';
-    const sent = await req('POST', `/api/v1/cases/${caseId}/reply`, tok.urban, { text: reply });
+    const reply = '王先生：您好！申请公租房须本市户籍、家庭人均收入低于规定标准，材料交街道住房保障窗口。如有疑问请联系 0553-1234567。';
+    const sent = await req('POST', `/api/v1/cases/${caseId}/reply`, tok.urban, { text: `${reply}（受理编号 ${message.trackingNo}）` });
     expect(sent.status).toBe(200);
     expect((await req('POST', `/api/v1/kb/entries/from-case/${caseId}`, tok.housing, {})).status).toBe(403);
     expect((await req('POST', `/api/v1/kb/entries/from-case/${caseId}`, tok.leader, {})).status).toBe(403);
@@ -152,14 +152,18 @@ describe('a sent reply saved as an entry', () => {
     expect(bad.body.error.details).toEqual([{ field: 'validTo', message: '失效日期不能早于今天' }]);
     const saved = await req('POST', `/api/v1/kb/entries/from-case/${caseId}`, tok.urban, {});
     expect(saved.status).toBe(201);
-    expect(saved.body).toMatchObject({ answer: reply, sourceCaseId: caseId, departmentCode: 'urban-mgmt', category: '城乡建设', validFrom: kbToday() });
+    // one resident's details stay out of the entry: they become placeholders
+    expect(saved.body).toMatchObject({ answer: `${reply.replace('王先生', '{居民称呼}')}（受理编号 {受理编号}）`, sourceCaseId: caseId, departmentCode: 'urban-mgmt', category: '城乡建设', validFrom: kbToday() });
     expect(saved.body.question).toContain('公租房');
     const [row] = await db.sql<{ caseId: number }[]>`SELECT case_id FROM audit_log WHERE action = 'kb.entry-created' AND (detail->>'entryId')::int = ${saved.body.id}`;
     expect(row.caseId).toBe(caseId);
     // the next resident asking the same is suggested it
-    const next = await openTestCase(db.sql, { classification: { requestType: '咨询' }, message: { body: '公租房怎么申请？需要什么条件？' } });
+    const next = await openTestCase(db.sql, { classification: { requestType: '咨询' }, message: { body: '公租房怎么申请？需要什么条件？', contactName: '赵女士' } });
     const s = await req('GET', `/api/v1/kb/suggestions?caseId=${next.caseId}`, tok.urban);
     expect(s.body.items[0].entry.id).toBe(saved.body.id);
+    // …filled for that case
+    expect(s.body.items[0].filledAnswer).toBe(`${reply.replace('王先生', '赵女士')}（受理编号 ${next.message.trackingNo}）`);
+    expect((await req('GET', `/api/v1/kb/suggestions?caseId=${next.caseId}`, tok.leader)).body.items[0].filledAnswer).toMatch(/^市民朋友：/);
   });
 });
 

@@ -43,14 +43,14 @@ export function kbDocs(): RouteDoc[] {
       responses: { 200: { description: 'deleted', schema: z.object({ deleted: z.number().int() }) }, 400: E400, 401: E401, 403: E403, 404: E404 },
     },
     {
-      method: 'POST', path: '/api/v1/kb/entries/from-case/:caseId', summary: '存入知识库: a case’s sent reply becomes an entry (question: the case’s text unless given)', tag, auth: 'staff', roles: WRITERS,
+      method: 'POST', path: '/api/v1/kb/entries/from-case/:caseId', summary: '存入知识库: a case’s sent reply becomes an entry (question: the case’s text unless given; its tracking number and the resident’s form of address become placeholders)', tag, auth: 'staff', roles: WRITERS,
       params: caseParam, body: json(fromCaseBody),
       responses: { 201: { description: 'added', schema: entry }, 400: E400, 401: E401, 403: E403, 404: E404, 409: err('the case has no reply the residents received') },
     },
     {
       method: 'GET', path: '/api/v1/kb/suggestions', summary: 'The best 5 entries valid today for a case (the desk asks for 咨询 cases)', tag, auth: 'staff', query: suggestQuery,
       description: 'score: 0…1, the share of the query’s weight (BM25F over jieba tokens and character pairs, core/kb/rank.ts) the entry matches; matched: the lexemes found.',
-      responses: { 200: { description: 'ranked, best first', schema: z.object({ caseId: z.number().int(), items: z.array(z.object({ entry, score: z.number(), matched: z.array(z.string()) })) }) }, 400: E400, 401: E401, 403: E403, 404: E404 },
+      responses: { 200: { description: 'ranked, best first', schema: z.object({ caseId: z.number().int(), items: z.array(z.object({ entry, score: z.number(), matched: z.array(z.string()), filledAnswer: z.string().describe('the answer with its placeholders filled for this case') })) }) }, 400: E400, 401: E401, 403: E403, 404: E404 },
     },
     {
       method: 'GET', path: '/api/v1/reply-templates', summary: '答复模板: the templates (with a category: its own and the general ones)', tag, auth: 'staff', query: templateListQuery,

@@ -58,6 +58,25 @@ export function residentAddress(contactName: string | null | undefined): string 
   return /^\p{Script=Han}{1,3}(先生|女士|同志|老师|师傅)$/u.test(n) ? n : '市民朋友';
 }
 
-export function fillTemplate(body: string, values: Record<(typeof PLACEHOLDERS)[number], string>): string {
+export function fillTemplate(body: string, values: PlaceholderValues): string {
   return body.replace(PLACEHOLDER, (whole, p: string) => ((PLACEHOLDERS as readonly string[]).includes(p) ? values[p as (typeof PLACEHOLDERS)[number]] : whole));
+}
+
+export type PlaceholderValues = Record<(typeof PLACEHOLDERS)[number], string>;
+
+/** What fills a template or an entry's answer for a case. */
+export function placeholderValues(c: Pick<CaseRow, 'trackingNo' | 'departmentCode'>, contactName: string | null | undefined, departments: readonly { code: string; name: string }[]): PlaceholderValues {
+  const department = c.departmentCode ? (departments.find((d) => d.code === c.departmentCode)?.name ?? c.departmentCode) : '12345 市民服务热线';
+  return { 居民称呼: residentAddress(contactName), 受理编号: c.trackingNo, 承办单位: department };
+}
+
+/**
+ * A sent reply made general for the knowledge base: this case's tracking number and the resident's form
+ * of address become placeholders again, so the entry never carries one resident's details into
+ * another's reply (the desk fills them for the case it is inserted into).
+ */
+export function generaliseReply(reply: string, values: PlaceholderValues): string {
+  let out = reply.split(values.受理编号).join('{受理编号}');
+  if (values.居民称呼 !== '市民朋友') out = out.split(values.居民称呼).join('{居民称呼}');
+  return out;
 }

@@ -9,7 +9,8 @@ import type { StaffRole, StaffUser } from '../../../core/auth/staff';
 import { queryLexemes } from '../../../core/cases/search';
 import { getCase } from '../../../core/db/cases';
 import { deleteKbEntry, getKbEntry, listKbEntries, type KbEntry } from '../../../core/db/kb';
-import { canWriteEntry, caseQuestion, changeEntry, createEntry, kbToday, suggestEntries } from '../../../core/kb/knowledge-base';
+import { listMessagesForCase } from '../../../core/db/messages';
+import { canWriteEntry, caseQuestion, changeEntry, createEntry, fillTemplate, generaliseReply, kbToday, placeholderValues, suggestEntries } from '../../../core/kb/knowledge-base';
 import { audit, requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
@@ -128,8 +129,10 @@ export function kbRoutes(deps: AppDeps) {
       const user = c.get('staff');
       if (!canSeeCase(user, row.departmentCode)) throw new ApiError('forbidden', '只能把本单位工单的答复存入知识库 (not your department’s case)');
       if (!row.replyText || row.replyPending) throw new ApiError('conflict', '该工单还没有已发出的答复，不能存入知识库');
+      const [first] = await listMessagesForCase(sql, caseId);
       const fields = {
-        question: body.question ?? caseQuestion(row).slice(0, 2000), answer: row.replyText.slice(0, 5000), category: row.category,
+        question: body.question ?? caseQuestion(row).slice(0, 2000),
+        answer: generaliseReply(row.replyText, placeholderValues(row, first?.contactName, deps.shipped.departments)).slice(0, 5000), category: row.category,
         departmentCode: row.departmentCode, validFrom: kbToday(), validTo: body.validTo,
       };
       if (fields.validTo && fields.validTo < fields.validFrom) throw new ApiError('validation_failed', '提交的内容有误：失效日期不能早于今天', [{ field: 'validTo', message: '失效日期不能早于今天' }]);
@@ -145,6 +148,9 @@ export function kbRoutes(deps: AppDeps) {
       if (!row) throw new ApiError('not_found', `没有编号为 ${caseId} 的工单`);
       if (!canSeeCase(c.get('staff'), row.departmentCode)) throw new ApiError('forbidden', '只能查看本单位的工单 (not your department’s case)');
       const items = await suggestEntries(sql, row);
-      return c.json({ caseId, items: items.map((s) => ({ ...s, entry: view(s.entry) })) });
+      // the answer as it would read in this case's reply; leaders (masked views) get no resident's form of address
+      const [first] = await listMessagesForCase(sql, caseId);
+      const values = placeholderValues(row, c.get('staff').role === 'leader' ? null : first?.contactName, deps.shipped.departments);
+      return c.json({ caseId, items: items.map((s) => ({ ...s, entry: view(s.entry), filledAnswer: fillTemplate(s.entry.answer, values) })) });
     });
 }

@@ -8,7 +8,7 @@ import type { StaffRole } from '../../../core/auth/staff';
 import { getCase } from '../../../core/db/cases';
 import { deleteReplyTemplate, getReplyTemplate, insertReplyTemplate, listReplyTemplates, templateNameTaken, updateReplyTemplate } from '../../../core/db/kb';
 import { listMessagesForCase } from '../../../core/db/messages';
-import { fillTemplate, PLACEHOLDERS, residentAddress, unknownPlaceholders } from '../../../core/kb/knowledge-base';
+import { fillTemplate, placeholderValues, PLACEHOLDERS, unknownPlaceholders } from '../../../core/kb/knowledge-base';
 import { audit, requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
@@ -82,9 +82,8 @@ export function replyTemplateRoutes(deps: AppDeps) {
       if (!row) throw new ApiError('not_found', `没有编号为 ${caseId} 的工单`);
       if (!canSeeCase(c.get('staff'), row.departmentCode)) throw new ApiError('forbidden', '只能查看本单位的工单 (not your department’s case)');
       const [first] = await listMessagesForCase(sql, caseId);
-      const department = row.departmentCode ? deps.shipped.departments.find((d) => d.code === row.departmentCode)?.name ?? row.departmentCode : '12345 市民服务热线';
       // only a name that is already a form of address (王先生) is used; a full name is never put in the text
-      const text = fillTemplate(t.body, { 居民称呼: residentAddress(first?.contactName), 受理编号: row.trackingNo, 承办单位: department });
+      const text = fillTemplate(t.body, placeholderValues(row, first?.contactName, deps.shipped.departments));
       return c.json({ templateId: t.id, caseId, text });
     });
 }

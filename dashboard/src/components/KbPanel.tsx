@@ -22,7 +22,7 @@ export function KbSuggestions({ caseId, onInsert }: { caseId: number; onInsert: 
               <span className="tag" title={`匹配词：${s.matched.join(' ')}`}>匹配度 {Math.round(s.score * 100)}%</span> <b>{s.entry.question.slice(0, 60)}</b>
             </div>
             <div className="small muted">{s.entry.answer.slice(0, 120)}{s.entry.answer.length > 120 ? '…' : ''}</div>
-            <button type="button" className="small" data-testid="kb-insert" onClick={() => onInsert(s.entry.answer)}>插入答复</button>
+            <button type="button" className="small" data-testid="kb-insert" onClick={() => onInsert(s.filledAnswer)}>插入答复</button>
           </li>
         ))}
       </ol>
