@@ -106,6 +106,7 @@ export async function run(argv: string[]): Promise<number> {
   let reachable = 0;
   let searchMs = 0;
   const sampleOut: string[] = [];
+  let shown = 0;
   for (const [qi, q] of queries.entries()) {
     const t0 = performance.now();
     const ranked = await rankEntries(source, { heading: q.subject, text: q.detail }, { limit: 5 });
@@ -117,7 +118,7 @@ export async function run(argv: string[]): Promise<number> {
     if (sims.some((s) => s >= threshold)) top5++;
     if (Array.from({ length: 5 }, () => same(q, indexed[rng.int(0, indexed.length - 1)])).some((s) => s >= threshold)) chance5++;
     if (sampled.has(qi)) {
-      sampleOut.push(`\n[${sampleOut.length + 1}] query ${q.id}: ${clip(q.subject, 60)} | ${clip(q.detail, 120)}\n    gold reply: ${clip(q.reply, 160)}`);
+      sampleOut.push(`\n[${++shown}] query ${q.id}: ${clip(q.subject, 60)} | ${clip(q.detail, 120)}\n    gold reply: ${clip(q.reply, 160)}`);
       ranked.forEach((r, k) => {
         const e = indexed[r.id];
         sampleOut.push(`    ${k + 1}. score ${r.score.toFixed(3)} proxy ${sims[k].toFixed(2)}${sims[k] >= threshold ? ' ✓' : '  '} ${e.id}: ${clip(e.subject, 50)}\n       reply: ${clip(e.reply, 140)}`);
