@@ -26,6 +26,8 @@ import { statsRoutes } from './routes/stats';
 import { topicsRoutes } from './routes/topics';
 import { topicDetailRoutes } from './routes/topics/detail';
 import { triageRoutes } from './routes/triage';
+import { kbRoutes } from './routes/kb';
+import { replyTemplateRoutes } from './routes/reply-templates';
 
 /**
  * On every answer, errors included: the dashboard may load only its own scripts and talk only to
@@ -86,7 +88,9 @@ export function createApp(deps: AppDeps) {
     .route('/api/v1/reports', reportsRoutes(deps))
     .route(OPEN311_BASE, open311Routes(deps))
     .route('/api/docs', docsRoutes())
-    .route('/api/v1/board', boardRoutes(deps));
+    .route('/api/v1/board', boardRoutes(deps))
+    .route('/api/v1/kb', kbRoutes(deps))
+    .route('/api/v1/reply-templates', replyTemplateRoutes(deps));
   app.all('/api/*', () => {
     throw new ApiError('not_found', 'no such endpoint');
   });

@@ -187,6 +187,21 @@ export const MATRIX: Record<string, Entry> = {
   'GET /api/v1/reports': get(() => '/api/v1/reports', STAFF),
   'GET /api/v1/reports/:file': get(() => '/api/v1/reports/999999999.html', { ...all(404), anon: 401 }),
 
+  // 知识库: every staff user reads; centre, admins and departments write (a department its own entries:
+  // test/kb.test.ts); suggestions for who may see the case; 答复模板 written by the centre and admins
+  'GET /api/v1/kb/entries': get(() => '/api/v1/kb/entries', STAFF),
+  'GET /api/v1/kb/entries/:id': get(() => '/api/v1/kb/entries/999999999', { ...all(404), anon: 401 }),
+  'POST /api/v1/kb/entries': post(() => '/api/v1/kb/entries', () => ({}), { anon: 401, admin: 'ok', centre: 'ok', deptOwn: 'ok', deptOther: 'ok', leader: 403 }),
+  'PUT /api/v1/kb/entries/:id': post(() => '/api/v1/kb/entries/999999999', () => ({ question: '路灯不亮找谁', answer: '请拨打 12345 报修。' }), { ...all(404), anon: 401, leader: 403 }),
+  'DELETE /api/v1/kb/entries/:id': get(() => '/api/v1/kb/entries/999999999', { ...all(404), anon: 401, leader: 403 }),
+  'POST /api/v1/kb/entries/from-case/:caseId': post((c) => `/api/v1/kb/entries/from-case/${c.caseId}`, () => ({}), { ...OWN_DEPARTMENT_OR_CENTRE }),
+  'GET /api/v1/kb/suggestions': get((c) => `/api/v1/kb/suggestions?caseId=${c.caseId}`, CASE_READERS),
+  'GET /api/v1/reply-templates': get(() => '/api/v1/reply-templates', STAFF),
+  'POST /api/v1/reply-templates': post(() => '/api/v1/reply-templates', () => ({}), CENTRE),
+  'PUT /api/v1/reply-templates/:id': post(() => '/api/v1/reply-templates/999999999', () => ({ name: '通用', body: '您好，已处理。' }), { ...CENTRE, admin: 404, centre: 404 }),
+  'DELETE /api/v1/reply-templates/:id': get(() => '/api/v1/reply-templates/999999999', { ...CENTRE, admin: 404, centre: 404 }),
+  'GET /api/v1/reply-templates/:id/render': get((c) => `/api/v1/reply-templates/999999999/render?caseId=${c.caseId}`, { ...all(404), anon: 401, leader: 403 }),
+
   // the public board (公开留言选登) and the API reference: anyone
   'GET /api/v1/board': get(() => '/api/v1/board', PUBLIC),
   'GET /api/v1/board/:trackingNo': get(() => '/api/v1/board/MS0000000000000', all(404)),

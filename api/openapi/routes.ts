@@ -40,6 +40,7 @@ import { answerBody as topicAnswerBody, instructBody as topicInstructBody, instr
 import { recurringQuery, topicsQuery } from '../routes/topics/index';
 import { idParam as triageIdParam, page as triagePage } from '../routes/triage/index';
 import * as R from './responses';
+import { kbDocs } from './kb-docs';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** how a caller proves who it is: the document's security schemes */
@@ -450,4 +451,5 @@ export const ROUTE_DOCS: RouteDoc[] = [
   },
 
   ...open311Docs(),
+  ...kbDocs(),
 ];

@@ -19,6 +19,12 @@ export const AUDIT_ACTIONS = [
   'admin.password-reset',
   'admin.token-created',
   'admin.token-revoked',
+  'kb.entry-created', // 知识库: detail.entryId, and for a change what changed (from, to)
+  'kb.entry-updated',
+  'kb.entry-deleted',
+  'kb.template-created', // 答复模板
+  'kb.template-updated',
+  'kb.template-deleted',
   'staff.request',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

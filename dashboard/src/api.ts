@@ -136,3 +136,5 @@ export type NewAccount = InferRequestType<typeof v1.admin.users.$post>['json'];
 export type NewToken = InferRequestType<typeof v1.admin.tokens.$post>['json'];
 export type ResidentRating = InferRequestType<(typeof v1.messages)[':trackingNo']['rating']['$post']>['json']['rating'];
 export type BoardPage = Ok<typeof v1.board.$get>;
+export type KbSuggestion = Ok<typeof v1.kb.suggestions.$get>['items'][number];
+export type ReplyTemplate = Ok<(typeof v1)['reply-templates']['$get']>['items'][number];

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { ApiRequestError, call, messageOf, v1, type ActionField, type ActionOutcome, type AllowedAction, type CaseDetail, type ReplyAdvice } from '../api';
 import { useT } from '../i18n';
 import { useSession } from '../session';
+import { KbSuggestions, TemplatePicker } from './KbPanel';
 
 type Body = Record<string, string | number | boolean>;
 
@@ -46,6 +47,8 @@ function ReplyBox({ detail, action, onDone }: { detail: CaseDetail; action: Allo
   };
   return (
     <div className="reply-box" data-action={action.key}>
+      {detail.case.requestType === '咨询' && <KbSuggestions caseId={id} onInsert={(answer) => setText((t) => (t.trim() ? `${t.trimEnd()}\n${answer}` : answer))} />}
+      <TemplatePicker caseId={id} category={detail.case.category} onPick={setText} />
       <label>
         {t(field.label)}（发送给本工单的每一位留言人）
         <textarea name={action.key} rows={5} maxLength={field.maxLength ?? undefined} value={text} onChange={(e) => setText(e.target.value)} placeholder="您好！经核实……已安排……如有疑问请联系……" />

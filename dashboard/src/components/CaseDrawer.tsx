@@ -12,6 +12,7 @@ import { CaseActions, postAction } from './CaseActions';
 import { CaseNotes } from './CaseNotes';
 import { CaseTimeline } from './CaseTimeline';
 import { ContactPanel } from './ContactPanel';
+import { SaveAsEntry } from './KbPanel';
 
 function basis(d: { unit: string; amount: number }): string {
   return d.unit === 'hours' ? `${d.amount} 小时` : `${d.amount} 个工作日`;
@@ -149,6 +150,7 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
                 {c.replyPending && <p className="advice warn small">此答复须经协调中心审核，审核通过后才发给诉求人。</p>}
                 <p className="reply">{c.replyText}</p>
                 {c.rating && <p><b>回访评价：</b>{c.rating}</p>}
+                {!c.replyPending && session?.user && session.user.role !== 'leader' && <SaveAsEntry key={caseId} caseId={caseId} />}
               </section>
             )}
 
