@@ -65,6 +65,7 @@ function security(d: RouteDoc): Security {
 export const TAG_NAMES: Record<string, string> = {
   System: '系统', Residents: '市民', Channels: '渠道接入', Auth: '登录与会话', Cases: '工单办理', Triage: '人工复核',
   Statistics: '统计', Opinion: '舆情', Admin: '系统管理', Open311: 'Open311 接口',
+  'Knowledge base': '知识库与答复模板',
 };
 const tagName = (tag: string) => TAG_NAMES[tag] ?? tag;
 
@@ -80,6 +81,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Opinion: '舆情：话题、预警、预警规则、日报周报 (staff)',
   Admin: '系统管理：账号、API 令牌、审计日志 (admins; an API token also needs the admin scope)',
   Open311: 'Open311 GeoReport v2',
+  'Knowledge base': '知识库与答复模板：检索、建议、存入知识库 (knowledge base and reply templates)',
 };
 
 function operationId(d: RouteDoc): string {
