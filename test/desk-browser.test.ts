@@ -2,47 +2,20 @@
 // actions the server lists; a returned case is dispatched from 待派单 by a suggestion; a reply held for
 // review is rejected and never reaches the resident; the approval queues; keyboard triage (j/k, a, x),
 // sortable columns and bulk dispatch. Screenshots go to shotsDir().
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, openPage } from './support/browser';
 import { openTestCase } from './support/cases';
-import { allowFor, WAIT_MS } from './support/pipeline';
 
-const run = browserAvailable();
-let service: RunningService;
-let browser: Browser;
-const SHOTS = shotsDir();
-const DEMO = 12;
-
-beforeAll(async () => {
-  if (!run) return;
-  mkdirSync(SHOTS, { recursive: true });
-  service = await startService({ demoMessages: DEMO });
-  browser = await launchChromium();
-}, allowFor(1, 10_000) + allowFor(DEMO, 50) + WAIT_MS);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const suite = browserSuite({ demoMessages: 12 });
+const run = suite.run;
+const SHOTS = suite.shots;
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
-/** a demo account: its name, password and token are the same public string */
-async function login(page: Page, account: string) {
-  // a fresh start: the session of an earlier login would show its own user at once
-  await page.context().clearCookies();
-  await page.goto(`${service.base}/#/login`);
-  await page.reload();
-  await page.locator('input[name=name]').fill(account);
-  await page.locator('input[name=password]').fill(account);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByTestId('current-user').waitFor();
-}
-
 async function api(pathname: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(service.base + pathname, {
+  const res = await fetch(suite.service.base + pathname, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -69,7 +42,7 @@ async function serverActions(caseId: number, token: string): Promise<string[]> {
   return [...actions.filter((a) => !reply(a)), ...actions.filter(reply)].map((a) => a.key);
 }
 
-const open = (department: string | null, over: Parameters<typeof openTestCase>[1] = {}) => openTestCase(service.sql, { department, ...over });
+const open = (department: string | null, over: Parameters<typeof openTestCase>[1] = {}) => openTestCase(suite.service.sql, { department, ...over });
 
 describe.skipIf(!run)('the desk in Chromium', () => {
   it('every case state renders in the drawer and offers exactly the actions the server lists', async () => {
@@ -99,12 +72,12 @@ describe.skipIf(!run)('the desk in Chromium', () => {
     await must(`/api/v1/messages/${rated.message.trackingNo}/rating`, c, { code: rated.message.queryCode, rating: '满意', resolved: true });
     expect(((await must(`/api/v1/cases/${states.rated}`, c)) as CaseView).case.status).toBe('rated');
 
-    const { context, page, errors } = await openPage(browser, 1280);
+    const { context, page, errors } = await openPage(suite.browser, 1280);
     for (const token of [c, h]) {
-      await login(page, token);
+      await suite.login(page, token);
       for (const [name, caseId] of Object.entries(states)) {
         const view = await api(`/api/v1/cases/${caseId}`, token);
-        await page.goto(`${service.base}/#/queue/${caseId}`);
+        await page.goto(`${suite.service.base}/#/queue/${caseId}`);
         const drawer = page.getByTestId('case-drawer');
         if (view.status === 403) {
           // a department's view of a case it does not have: the drawer says so and the app stays up
@@ -126,8 +99,8 @@ describe.skipIf(!run)('the desk in Chromium', () => {
   it('dispatches a returned case from 待派单 by a suggestion', async () => {
     const { caseId } = await open('housing');
     await must(`/api/v1/cases/${caseId}/return`, 'demo-housing', { reason: '路灯属城管局职责，请改派' });
-    const { context, page, errors } = await openPage(browser, 1280);
-    await login(page, 'demo-centre');
+    const { context, page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, 'demo-centre');
     await page.locator('[data-tab=dispatch]').click();
     const item = page.locator(`[data-testid=desk-dispatch] li[data-case-id="${caseId}"]`);
     await expect.poll(() => item.getByTestId('desk-why').textContent()).toBe('市住建局退单：路灯属城管局职责，请改派');
@@ -145,15 +118,15 @@ describe.skipIf(!run)('the desk in Chromium', () => {
     await context.close();
 
     // on a 390 px phone the queue and the drawer's suggestions fit the width
-    const phone = await openPage(browser, 390);
+    const phone = await openPage(suite.browser, 390);
     const other = (await open(null)).caseId;
-    await login(phone.page, 'demo-centre');
+    await suite.login(phone.page, 'demo-centre');
     await phone.page.locator('[data-tab=dispatch]').click();
     await phone.page.locator(`[data-testid=desk-dispatch] li[data-case-id="${other}"]`).waitFor();
     const overflow = () => phone.page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
     expect(await overflow()).toBeLessThanOrEqual(0);
     await shot(phone.page, 'desk-dispatch-queue-390');
-    await phone.page.goto(`${service.base}/#/queue/${other}`);
+    await phone.page.goto(`${suite.service.base}/#/queue/${other}`);
     await phone.page.getByTestId('suggestions').waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await shot(phone.page, 'desk-suggestions-390');
@@ -164,16 +137,16 @@ describe.skipIf(!run)('the desk in Chromium', () => {
   it('a reply held for review is rejected in the browser and never reaches the resident', async () => {
     const { caseId, message } = await open('police');
     await must(`/api/v1/cases/${caseId}/accept`, 'demo-police', {});
-    const { context, page, errors } = await openPage(browser, 1280);
-    await login(page, 'demo-police');
-    await page.goto(`${service.base}/#/queue/${caseId}`);
+    const { context, page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, 'demo-police');
+    await page.goto(`${suite.service.base}/#/queue/${caseId}`);
     const drawer = page.getByTestId('case-drawer');
     await drawer.locator('textarea[name=reply]').fill('您好，已转辖区派出所处理。');
     await drawer.getByRole('button', { name: '答复', exact: true }).click();
     await drawer.getByTestId('reply-pending').waitFor();
     await shot(page, 'desk-reply-held-1280');
 
-    await login(page, 'demo-centre');
+    await suite.login(page, 'demo-centre');
     await page.locator('[data-tab=replies]').click();
     const item = page.locator(`[data-testid=desk-replies] li[data-case-id="${caseId}"]`);
     await expect.poll(() => item.getByTestId('desk-why').textContent()).toContain('须经协调中心审核');
@@ -186,7 +159,7 @@ describe.skipIf(!run)('the desk in Chromium', () => {
     await shot(page, 'desk-reply-rejected-1280');
 
     // the resident: 办理中, no reply, no 答复 line in the history
-    await page.goto(`${service.base}/#/status/${message.trackingNo}/${message.queryCode}`);
+    await page.goto(`${suite.service.base}/#/status/${message.trackingNo}/${message.queryCode}`);
     await page.reload();
     await expect.poll(() => page.getByTestId('resident-stage').textContent()).toBe('办理中');
     expect(await page.getByTestId('resident-reply').count()).toBe(0);
@@ -208,8 +181,8 @@ describe.skipIf(!run)('the desk in Chromium', () => {
       await must(`/api/v1/cases/${caseId}/request-extension`, 'demo-housing', { workingDays: 2, reason });
       ext.push(caseId);
     }
-    const { context, page, errors } = await openPage(browser, 1280);
-    await login(page, 'demo-centre');
+    const { context, page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, 'demo-centre');
     await page.locator('[data-tab=extensions]').click();
     const queue = page.getByTestId('desk-extensions');
     await queue.locator(`li[data-case-id="${ext[1]}"]`).waitFor();
@@ -278,7 +251,7 @@ describe.skipIf(!run)('the desk in Chromium', () => {
     await shot(page, 'desk-sorted-1280');
 
     // 人工复核 from the keyboard: j moves, a confirms the reading shown
-    await page.goto(`${service.base}/#/triage`);
+    await page.goto(`${suite.service.base}/#/triage`);
     const items = page.getByTestId('triage-item');
     await items.first().waitFor();
     const before = await items.count();

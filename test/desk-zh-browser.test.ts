@@ -2,47 +2,22 @@
 // a returned case's 派单 clock in 待派单 and in the drawer; the drawer's timeline in time order; a
 // queue's notice gone after a tab switch; and no English in the Chinese UI on any page, for every
 // kind of user (admin, centre, a department clerk, a leader) and for a resident on the public pages.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { appendCaseEvents } from '../core/db/cases';
 import { createTopic } from '../core/db/topics';
-import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
+import { browserSuite, openPage } from './support/browser';
 import { openTestCase } from './support/cases';
-import { allowFor, WAIT_MS } from './support/pipeline';
 
-const run = browserAvailable();
-let service: RunningService;
-let browser: Browser;
-const SHOTS = shotsDir();
-const DEMO = 12;
-
-beforeAll(async () => {
-  if (!run) return;
-  mkdirSync(SHOTS, { recursive: true });
-  service = await startService({ demoMessages: DEMO });
-  browser = await launchChromium();
-}, allowFor(1, 10_000) + allowFor(DEMO, 50) + WAIT_MS);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const suite = browserSuite({ demoMessages: 12 });
+const run = suite.run;
+const SHOTS = suite.shots;
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
-async function login(page: Page, account: string) {
-  await page.context().clearCookies();
-  await page.goto(`${service.base}/#/login`);
-  await page.reload();
-  await page.locator('input[name=name]').fill(account);
-  await page.locator('input[name=password]').fill(account);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByTestId('current-user').waitFor();
-}
-
 async function must(pathname: string, token: string, body?: unknown): Promise<any> {
-  const res = await fetch(service.base + pathname, {
+  const res = await fetch(suite.service.base + pathname, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -54,7 +29,7 @@ async function must(pathname: string, token: string, body?: unknown): Promise<an
 
 /** A hot topic of two cases (urban-mgmt and housing) received a few minutes ago. */
 async function hotTopic(): Promise<number> {
-  const sql = service.sql;
+  const sql = suite.service.sql;
   const id = await createTopic(sql, { district: '镜湖区', firstAt: new Date(Date.now() - 3_600_000) });
   await sql`UPDATE opinion_topics SET label = '赭山路夜间施工噪音', public_label = '赭山路夜间施工噪音', size = 2, public_size = 2, heat = 1e9, last_at = now() WHERE id = ${id}`;
   for (const department of ['urban-mgmt', 'housing']) {
@@ -92,9 +67,9 @@ async function latinWords(page: Page): Promise<string[]> {
 describe.skipIf(!run)('the desk in Chromium (2)', () => {
   it('a leader gives 批示 on a hot topic; each department answers it from its queue', async () => {
     const topicId = await hotTopic();
-    const { context, page, errors } = await openPage(browser, 1280);
-    await login(page, 'demo-leader');
-    await page.goto(`${service.base}/#/leaders`);
+    const { context, page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, 'demo-leader');
+    await page.goto(`${suite.service.base}/#/leaders`);
     const open = page.locator(`[data-topic-instruct="${topicId}"]`);
     await open.click();
     const panel = page.getByTestId(`topic-instructions-${topicId}`);
@@ -104,8 +79,8 @@ describe.skipIf(!run)('the desk in Chromium (2)', () => {
     expect(await panel.locator('[data-department="urban-mgmt"] .tag').textContent()).toBe('待答复');
     await shot(page, 'topic-instruction-given-1280');
 
-    await login(page, 'demo-urban-mgmt');
-    await page.goto(`${service.base}/#/queue`);
+    await suite.login(page, 'demo-urban-mgmt');
+    await page.goto(`${suite.service.base}/#/queue`);
     const box = page.getByTestId('open-topic-instructions');
     await box.waitFor();
     expect(await box.textContent()).toContain('请城管、住建联合排查夜间施工');
@@ -117,8 +92,8 @@ describe.skipIf(!run)('the desk in Chromium (2)', () => {
     // housing still has to answer; the leader sees who answered
     const housing = await must('/api/v1/topics/instructions', 'demo-housing');
     expect(housing.items.map((i: { topicId: number }) => i.topicId)).toContain(topicId);
-    await login(page, 'demo-leader');
-    await page.goto(`${service.base}/#/leaders`);
+    await suite.login(page, 'demo-leader');
+    await page.goto(`${suite.service.base}/#/leaders`);
     await page.locator(`[data-topic-instruct="${topicId}"]`).click();
     await expect.poll(() => page.getByTestId(`topic-instructions-${topicId}`).locator('[data-department="urban-mgmt"] .tag').textContent()).toBe('已答复');
     expect(await page.getByTestId(`topic-instructions-${topicId}`).locator('[data-department="housing"] .tag').textContent()).toBe('待答复');
@@ -128,10 +103,10 @@ describe.skipIf(!run)('the desk in Chromium (2)', () => {
   }, 240_000);
 
   it('a returned case shows its 派单 clock; the timeline is in time order; a notice does not follow to another tab', async () => {
-    const { caseId } = await openTestCase(service.sql, { department: 'housing' });
+    const { caseId } = await openTestCase(suite.service.sql, { department: 'housing' });
     await must(`/api/v1/cases/${caseId}/return`, 'demo-housing', { reason: '不属于本单位职责' });
-    const { context, page, errors } = await openPage(browser, 1280);
-    await login(page, 'demo-centre');
+    const { context, page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, 'demo-centre');
     await page.locator('[data-tab=dispatch]').click();
     const item = page.locator(`[data-testid=desk-dispatch] li[data-case-id="${caseId}"]`);
     await expect.poll(() => item.getByTestId('dispatch-due').textContent()).toMatch(/^派单剩 (1小时\d+分|\d+分钟|2小时)$/);
@@ -142,13 +117,13 @@ describe.skipIf(!run)('the desk in Chromium (2)', () => {
     await page.keyboard.press('Escape');
 
     // events written out of time order (a 催办 stored before the 签收 it followed) show in time order
-    const other = (await openTestCase(service.sql, { department: 'urban-mgmt' })).caseId;
+    const other = (await openTestCase(suite.service.sql, { department: 'urban-mgmt' })).caseId;
     const t0 = Date.now() - 600_000;
-    await appendCaseEvents(service.sql, other, [
+    await appendCaseEvents(suite.service.sql, other, [
       { type: 'urged', fromStatus: 'accepted', toStatus: 'accepted', actorKind: 'centre', actorId: 'staff:demo-centre', at: new Date(t0 + 120_000), data: { reason: '请加快' } },
       { type: 'accepted', fromStatus: 'dispatched', toStatus: 'accepted', actorKind: 'department', actorId: 'staff:demo-urban-mgmt', at: new Date(t0 + 60_000), data: {} },
     ]);
-    await page.goto(`${service.base}/#/queue/${other}`);
+    await page.goto(`${suite.service.base}/#/queue/${other}`);
     const timeline = drawer.getByTestId('case-timeline').locator('li > b');
     await expect.poll(async () => (await timeline.allTextContents()).includes('人工催办')).toBe(true);
     const labels = await timeline.allTextContents();
@@ -158,7 +133,7 @@ describe.skipIf(!run)('the desk in Chromium (2)', () => {
     await page.keyboard.press('Escape');
 
     // a notice of 待派单 (a one-key dispatch) is gone after switching to 答复审核
-    await page.goto(`${service.base}/#/queue`);
+    await page.goto(`${suite.service.base}/#/queue`);
     await page.locator('[data-tab=dispatch]').click();
     await item.waitFor();
     const order = await page.locator('[data-testid=desk-dispatch] li[data-case-id]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-case-id'))));
@@ -183,7 +158,7 @@ describe.skipIf(!run)('the desk in Chromium (2)', () => {
       const words = await latinWords(page);
       if (words.length) found[where] = words;
     };
-    const { context, page, errors } = await openPage(browser, 1280);
+    const { context, page, errors } = await openPage(suite.browser, 1280);
     const pages: Record<string, string[]> = {
       'demo-admin': ['', 'queue', 'triage', 'failed', 'leaders', 'alerts', 'alert-rules', 'reports', 'admin'],
       'demo-centre': ['', 'queue', 'triage', 'failed', 'leaders', 'alerts', 'reports'],
@@ -192,26 +167,26 @@ describe.skipIf(!run)('the desk in Chromium (2)', () => {
     };
     const anyCase = (await must('/api/v1/cases?limit=1', 'demo-urban-mgmt')).items[0]?.id as number | undefined;
     for (const [account, paths] of Object.entries(pages)) {
-      await login(page, account);
+      await suite.login(page, account);
       for (const p of paths) {
-        await page.goto(`${service.base}/#/${p}`);
+        await page.goto(`${suite.service.base}/#/${p}`);
         await look(page, `${account} #/${p}`);
       }
       if (anyCase) {
-        await page.goto(`${service.base}/#/queue/${anyCase}`);
+        await page.goto(`${suite.service.base}/#/queue/${anyCase}`);
         await page.getByTestId('case-drawer').getByTestId('case-status').waitFor();
         await look(page, `${account} drawer`);
       }
       if (account === 'demo-centre') {
         for (const tab of ['dispatch', 'replies', 'extensions', 'all']) {
-          await page.goto(`${service.base}/#/queue`);
+          await page.goto(`${suite.service.base}/#/queue`);
           await page.locator(`[data-tab=${tab}]`).click();
           await look(page, `${account} queue tab ${tab}`);
         }
       }
       if (account === 'demo-admin') {
         // the audit search by action, in words
-        await page.goto(`${service.base}/#/admin`);
+        await page.goto(`${suite.service.base}/#/admin`);
         await page.getByTestId('admin-audit').locator('select[name=action]').selectOption('auth.login');
         await page.getByTestId('admin-audit').getByRole('button', { name: '查询' }).click();
         await expect.poll(() => page.getByTestId('admin-audit').locator('tr[data-action="auth.login"]').count()).toBeGreaterThan(0);
@@ -222,17 +197,17 @@ describe.skipIf(!run)('the desk in Chromium (2)', () => {
     }
     // a resident: the portal form (and its field errors), the status page, the public board
     await page.context().clearCookies();
-    await page.goto(`${service.base}/#/submit`);
+    await page.goto(`${suite.service.base}/#/submit`);
     await page.reload();
     await look(page, 'resident #/submit');
-    const m = await (await fetch(`${service.base}/api/v1/messages`, {
+    const m = await (await fetch(`${suite.service.base}/api/v1/messages`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ title: '路灯不亮', content: '赭山路的路灯一直不亮，晚上很黑，请尽快维修。', contactName: '王女士', phone: '13805531234' }),
     })).json() as { trackingNo: string; queryCode: string };
-    await page.goto(`${service.base}/#/status/${m.trackingNo}/${m.queryCode}`);
+    await page.goto(`${suite.service.base}/#/status/${m.trackingNo}/${m.queryCode}`);
     await page.getByTestId('resident-stage').waitFor();
     await look(page, 'resident #/status');
-    await page.goto(`${service.base}/#/board`);
+    await page.goto(`${suite.service.base}/#/board`);
     await look(page, 'resident #/board');
     await shot(page, 'resident-board-1280');
     expect(found).toEqual({});

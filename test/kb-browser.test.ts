@@ -1,45 +1,20 @@
 // 知识库 at the desk in a real browser (Debian Chromium): a clerk opens a 咨询 case, starts the reply from
 // a template, sees the knowledge-base entry that answers it at the top of the suggestions, inserts it,
 // sends the reply, and saves the sent reply as a new entry. Screenshots go to shotsDir().
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, openPage } from './support/browser';
 import { openTestCase } from './support/cases';
-import { allowFor, WAIT_MS } from './support/pipeline';
 
-const run = browserAvailable();
-let service: RunningService;
-let browser: Browser;
-const SHOTS = shotsDir();
-const DEMO = 4;
-
-beforeAll(async () => {
-  if (!run) return;
-  mkdirSync(SHOTS, { recursive: true });
-  service = await startService({ demoMessages: DEMO });
-  browser = await launchChromium();
-}, allowFor(1, 10_000) + allowFor(DEMO, 50) + WAIT_MS);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const suite = browserSuite({ demoMessages: 4 });
+const run = suite.run;
+const SHOTS = suite.shots;
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
-async function login(page: Page, account: string) {
-  await page.context().clearCookies();
-  await page.goto(`${service.base}/#/login`);
-  await page.reload();
-  await page.locator('input[name=name]').fill(account);
-  await page.locator('input[name=password]').fill(account);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByTestId('current-user').waitFor();
-}
-
 async function must(pathname: string, token: string, body?: unknown) {
-  const res = await fetch(service.base + pathname, {
+  const res = await fetch(suite.service.base + pathname, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -56,15 +31,15 @@ describe.skipIf(!run)('知识库 at the desk in Chromium', () => {
     await must('/api/v1/kb/entries', 'demo-centre', { question: '路灯不亮找哪个部门报修？', answer: '您好！城市道路路灯由城管部门负责维护，可拨打 12345 报修。' });
     await must('/api/v1/kb/entries', 'demo-centre', { question: '小区物业停车费上涨合理吗？', answer: '您好！住宅小区停车服务收费实行市场调节价，调整须公示并与业主协商。' });
     await must('/api/v1/reply-templates', 'demo-centre', { name: '咨询答复', body: '{居民称呼}：您好！您的咨询（受理编号 {受理编号}）由{承办单位}答复如下：' });
-    const { caseId, message } = await openTestCase(service.sql, {
+    const { caseId, message } = await openTestCase(suite.service.sql, {
       department: 'housing', classification: { requestType: '咨询' },
       message: { body: '想咨询一下公租房怎么申请，需要什么条件，材料交到哪里？', contactName: '李女士' },
     });
     await must(`/api/v1/cases/${caseId}/accept`, 'demo-housing', {});
 
-    const { context, page, errors } = await openPage(browser, 1280);
-    await login(page, 'demo-housing');
-    await page.goto(`${service.base}/#/queue/${caseId}`);
+    const { context, page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, 'demo-housing');
+    await page.goto(`${suite.service.base}/#/queue/${caseId}`);
     const drawer = page.getByTestId('case-drawer');
     const first = drawer.getByTestId('kb-suggestion').first();
     await first.waitFor();

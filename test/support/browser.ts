@@ -153,7 +153,10 @@ export function browserSuite(opts: { demoMessages: number; shotsSubdir?: string;
       return browser;
     },
     async submitLogin(page, name, password = name) {
+      // a fresh start: the session of an earlier login would show its own user at once
+      await page.context().clearCookies();
       await page.goto(`${this.service.base}/#/login`);
+      await page.reload();
       await page.locator('input[name=name]').fill(name);
       await page.locator('input[name=password]').fill(password);
       await page.getByRole('button', { name: '登录', exact: true }).click();
