@@ -2,7 +2,9 @@
 // problem land a few bits apart, unrelated ones about half the bits apart. Features are content
 // words (weighted by length and count) plus character bigrams, so rewording and
 // segmentation slips move the hash only a little.
-import { segment } from './segment';
+import { sharedSegment } from './segment';
+
+const NOT_FEATURE = /[\s\p{P}\p{S}]+/gu;
 
 const MAX_CHARS = 20000;
 
@@ -29,9 +31,18 @@ export function simhash(text: string): string {
   const t = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
   const features = new Map<string, number>();
   const add = (f: string, w: number) => features.set(f, (features.get(f) ?? 0) + w);
-  for (const w of segment(t)) add('w:' + w, w.length >= 2 ? 2 : 1);
-  const chars = [...t.replace(/[\s\p{P}\p{S}]+/gu, '')];
-  for (let i = 0; i + 1 < chars.length; i++) add('b:' + chars[i] + chars[i + 1], 1);
+  for (const w of sharedSegment(t)) add('w:' + w, w.length >= 2 ? 2 : 1);
+  // character bigrams (by code point) of the text without spaces, punctuation and symbols
+  const kept = t.replace(NOT_FEATURE, '');
+  let prev = '';
+  for (let i = 0; i < kept.length; ) {
+    const c = kept.charCodeAt(i);
+    const step = c >= 0xd800 && c <= 0xdbff && i + 1 < kept.length && (kept.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+    const ch = step === 1 ? kept[i] : kept.slice(i, i + 2);
+    if (prev) add('b:' + prev + ch, 1);
+    prev = ch;
+    i += step;
+  }
   if (features.size === 0) return EMPTY_FINGERPRINT;
   const v = new Float64Array(64);
   for (const [f, count] of features) {

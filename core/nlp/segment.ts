@@ -36,6 +36,7 @@ export function addWords(words: Iterable<string>): void {
     jieba.insertWord(w);
     dictionaryWords.add(w);
   }
+  memo.fill(null); // the dictionary changed: earlier segmentations may differ now
 }
 
 // words we added (user dictionary, gazetteer): known words even where jieba's tagger says 'x'
@@ -45,30 +46,91 @@ export function isDictionaryWord(word: string): boolean {
   return dictionaryWords.has(word);
 }
 
+// One message is read by several readers (keywords, sentiment model, SimHash, tokens): the text is
+// segmented and tagged once, by one jieba.tag call — its words are exactly cut(text, true)'s, since
+// cppjieba's tagger cuts with the same mixed segmenter and HMM — and the readers share the result.
+// A few texts are remembered (the message, its title…); a dictionary change forgets them.
+interface Segmented {
+  text: string;
+  /** every token, as cut(text, true) */
+  words: string[];
+  /** jieba's part-of-speech tag of each token */
+  tags: string[];
+  /** content tokens (segment()), filled on first use */
+  content: string[] | null;
+}
+const MEMO_SIZE = 4;
+const memo: (Segmented | null)[] = new Array(MEMO_SIZE).fill(null);
+let memoNext = 0;
+const BOUNDARY_ONLY = /^[\p{P}\p{S}\s]+$/u;
+
+/** The text segmented and tagged (shared, read-only: callers copy before changing). */
+function segmented(text: string): Segmented {
+  for (let i = 0; i < MEMO_SIZE; i++) {
+    const m = memo[i];
+    if (m !== null && m.text === text) return m;
+  }
+  ensureLoaded();
+  const tagged = jieba.tag(text);
+  const words = new Array<string>(tagged.length);
+  const tags = new Array<string>(tagged.length);
+  for (let i = 0; i < tagged.length; i++) {
+    words[i] = tagged[i].word;
+    tags[i] = tagged[i].tag;
+  }
+  const m: Segmented = { text, words, tags, content: null };
+  memo[memoNext] = m;
+  memoNext = (memoNext + 1) % MEMO_SIZE;
+  return m;
+}
+
 /** Raw segmentation, every token kept (punctuation and spaces included). Lone surrogates reach
  * the native side as U+FFFD, so malformed input never throws. */
 export function cut(text: string): string[] {
   if (typeof text !== 'string' || !text) return [];
-  ensureLoaded();
-  return jieba.cut(text, true);
+  return segmented(text).words.slice();
+}
+
+/** cut() without the copy, for readers that only read the tokens. */
+export function sharedCut(text: string): readonly string[] {
+  if (typeof text !== 'string' || !text) return [];
+  return segmented(text).words;
+}
+
+function contentTokens(m: Segmented): string[] {
+  if (m.content) return m.content;
+  const out: string[] = [];
+  for (const t of m.words) {
+    const w = t.trim();
+    if (!w || stopWords.has(w) || BOUNDARY_ONLY.test(w)) continue;
+    out.push(w);
+  }
+  return (m.content = out);
 }
 
 /** Content tokens: no whitespace, no punctuation-only tokens, no stop words. */
 export function segment(text: string): string[] {
-  const out: string[] = [];
-  for (const t of cut(text)) {
-    const w = t.trim();
-    if (!w || /^[\p{P}\p{S}\s]+$/u.test(w) || stopWords.has(w)) continue;
-    out.push(w);
-  }
-  return out;
+  if (typeof text !== 'string' || !text) return [];
+  return contentTokens(segmented(text)).slice();
+}
+
+/** segment() without the copy, for readers that only read the tokens. */
+export function sharedSegment(text: string): readonly string[] {
+  if (typeof text !== 'string' || !text) return [];
+  return contentTokens(segmented(text));
 }
 
 /** Words with their part-of-speech tags (jieba's: n noun, ns place, nr name, v verb, x unknown…), every token kept. */
 export function tagWords(text: string): { word: string; tag: string }[] {
   if (typeof text !== 'string' || !text) return [];
-  ensureLoaded();
-  return jieba.tag(text);
+  const m = segmented(text);
+  return m.words.map((word, i) => ({ word, tag: m.tags[i] }));
+}
+
+/** Tokens and their tags as two parallel arrays (shared, read-only). */
+export function sharedTags(text: string): { words: readonly string[]; tags: readonly string[] } {
+  if (typeof text !== 'string' || !text) return { words: [], tags: [] };
+  return segmented(text);
 }
 
 export function isStopWord(word: string): boolean {

@@ -12,13 +12,14 @@ import { KeyTable } from './linear/key-table';
 import type { Csr } from './linear/sparse';
 import { seededRandom } from '../util/seeded-random';
 import { type SvmOptions, trainOneVsRest } from './linear/svm';
-import { cut, segment } from './segment';
+import { sharedCut, sharedSegment } from './segment';
 
 export const UNKNOWN_LABEL = 'unknown';
 
 /** Content words for topics; every token (punctuation kept as clause breaks) when stop words count. */
-function wordSegmenter(f: FeatureConfig): ((text: string) => string[]) | undefined {
-  return f.words ? (f.wordStopWords ? cut : segment) : undefined;
+function wordSegmenter(f: FeatureConfig): ((text: string) => readonly string[]) | undefined {
+  // the shared segmentation of the text (segment.ts): one jieba call per message for every reader
+  return f.words ? (f.wordStopWords ? sharedCut : sharedSegment) : undefined;
 }
 
 export interface TrainOptions {

@@ -141,7 +141,7 @@ function normalise(text: string, cfg: FeatureConfig): number {
 const P1 = 0x01000193;
 const P2 = 0x5bd1e995;
 
-export type Segmenter = (text: string) => string[];
+export type Segmenter = (text: string) => readonly string[];
 
 /** Writes the keys of the n-grams (minN..maxN) starting in [from, to) and ending before `to` into out[k…]; returns the new k. */
 function ngramKeys(buf: Uint16Array, from: number, to: number, minN: number, maxN: number, seed1: number, seed2: number, out: Float64Array, k: number): number {
