@@ -2,7 +2,7 @@
 // dictionary and gazetteer words, minus stop words, numbers and one-character scraps.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isDictionaryWord, isStopWord, segment, sharedTags } from './segment';
+import { isDictionaryWord, isStopWord, segment, sharedCut, tagsOfTokens, tagWords } from './segment';
 
 const require = createRequire(import.meta.url);
 const jiebaFiles: { DEFAULT_IDF_DICT: string; DEFAULT_STOP_WORD_DICT: string } = require('nodejieba');
@@ -187,10 +187,13 @@ export function extractKeywordsWeighted(text: string, topN = 8): Keyword[] {
   segment(''); // loads the user dictionary and stop words before extraction
   // Ask for more than needed: some of jieba's picks are filtered out below.
   const input = text.length > 20000 ? text.slice(0, 20000) : text;
-  const tagged = sharedTags(input);
-  const picked = tfidfFromTokens(tagged.words, topN * 3);
-  const tags = new Map<string, string>();
-  for (let i = 0; i < tagged.words.length; i++) if (!tags.has(tagged.words[i])) tags.set(tagged.words[i], tagged.tags[i]);
+  const picked = tfidfFromTokens(sharedCut(input), topN * 3);
+  // the tags of the picked words only (one small jieba call), as tagging the whole text gives them
+  let tags = tagsOfTokens(picked.filter((k) => !isDictionaryWord(k.word)).map((k) => k.word));
+  if (!tags) {
+    tags = new Map<string, string>();
+    for (const t of tagWords(input)) if (!tags.has(t.word)) tags.set(t.word, t.tag);
+  }
   const out: Keyword[] = [];
   for (const k of picked) {
     if (!topical(k.word, tags.get(k.word))) continue;

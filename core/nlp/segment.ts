@@ -47,15 +47,12 @@ export function isDictionaryWord(word: string): boolean {
 }
 
 // One message is read by several readers (keywords, sentiment model, SimHash, tokens): the text is
-// segmented and tagged once, by one jieba.tag call — its words are exactly cut(text, true)'s, since
-// cppjieba's tagger cuts with the same mixed segmenter and HMM — and the readers share the result.
-// A few texts are remembered (the message, its title…); a dictionary change forgets them.
+// segmented once, by one jieba.cut call, and the readers share the result. A few texts are
+// remembered (the message, its title…); a dictionary change forgets them.
 interface Segmented {
   text: string;
   /** every token, as cut(text, true) */
   words: string[];
-  /** jieba's part-of-speech tag of each token */
-  tags: string[];
   /** content tokens (segment()), filled on first use */
   content: string[] | null;
 }
@@ -64,21 +61,14 @@ const memo: (Segmented | null)[] = new Array(MEMO_SIZE).fill(null);
 let memoNext = 0;
 const BOUNDARY_ONLY = /^[\p{P}\p{S}\s]+$/u;
 
-/** The text segmented and tagged (shared, read-only: callers copy before changing). */
+/** The text segmented (shared, read-only: callers copy before changing). */
 function segmented(text: string): Segmented {
   for (let i = 0; i < MEMO_SIZE; i++) {
     const m = memo[i];
     if (m !== null && m.text === text) return m;
   }
   ensureLoaded();
-  const tagged = jieba.tag(text);
-  const words = new Array<string>(tagged.length);
-  const tags = new Array<string>(tagged.length);
-  for (let i = 0; i < tagged.length; i++) {
-    words[i] = tagged[i].word;
-    tags[i] = tagged[i].tag;
-  }
-  const m: Segmented = { text, words, tags, content: null };
+  const m: Segmented = { text, words: jieba.cut(text, true), content: null };
   memo[memoNext] = m;
   memoNext = (memoNext + 1) % MEMO_SIZE;
   return m;
@@ -123,14 +113,29 @@ export function sharedSegment(text: string): readonly string[] {
 /** Words with their part-of-speech tags (jieba's: n noun, ns place, nr name, v verb, x unknown…), every token kept. */
 export function tagWords(text: string): { word: string; tag: string }[] {
   if (typeof text !== 'string' || !text) return [];
-  const m = segmented(text);
-  return m.words.map((word, i) => ({ word, tag: m.tags[i] }));
+  ensureLoaded();
+  return jieba.tag(text);
 }
 
-/** Tokens and their tags as two parallel arrays (shared, read-only). */
-export function sharedTags(text: string): { words: readonly string[]; tags: readonly string[] } {
-  if (typeof text !== 'string' || !text) return { words: [], tags: [] };
-  return segmented(text);
+/**
+ * jieba's tag of each of these tokens (tokens of a cut: no separator inside), in one call: the
+ * tokens joined by newlines, which jieba's pre-filter always cuts at, so each comes back as it
+ * was, tagged by the dictionary lookup the tagger gives it inside its text (the tag depends on the
+ * word alone). null when a token does not come back whole (the caller tags the text instead).
+ */
+export function tagsOfTokens(tokens: readonly string[]): Map<string, string> | null {
+  const out = new Map<string, string>();
+  if (!tokens.length) return out;
+  for (const t of tokens) if (!t || t.includes('\n')) return null;
+  ensureLoaded();
+  const tagged = jieba.tag(tokens.join('\n'));
+  if (tagged.length !== tokens.length * 2 - 1) return null;
+  for (let i = 0; i < tokens.length; i++) {
+    const x = tagged[i * 2];
+    if (x.word !== tokens[i] || (i > 0 && tagged[i * 2 - 1].word !== '\n')) return null;
+    out.set(tokens[i], x.tag);
+  }
+  return out;
 }
 
 export function isStopWord(word: string): boolean {
