@@ -52,9 +52,79 @@ export const EMPTY_FINGERPRINT = '0000000000000000';
 
 const v = new Float64Array(64);
 
-function addFeature(prefix: readonly [number, number], f: string, count: number): void {
+
+// Bigram counts in order of first appearance, keyed by the two code points (cp1 · 2²¹ + cp2, exact
+// in a double): an open-addressing table reused across calls (a stamp per slot empties it in O(1)),
+// so no string is built or hashed per bigram.
+let slotKeys = new Float64Array(4096);
+let slotIdx = new Int32Array(4096);
+let slotStamp = new Int32Array(4096);
+let stamp = 0;
+let orderKeys = new Float64Array(2048);
+let orderCounts = new Int32Array(2048);
+let nBigrams = 0;
+
+function resetBigrams(expected: number): void {
+  let cap = slotKeys.length;
+  while (cap < expected * 2) cap *= 2;
+  if (cap !== slotKeys.length) {
+    slotKeys = new Float64Array(cap);
+    slotIdx = new Int32Array(cap);
+    slotStamp = new Int32Array(cap);
+    stamp = 0;
+  }
+  if (orderKeys.length < expected) {
+    orderKeys = new Float64Array(expected * 2);
+    orderCounts = new Int32Array(expected * 2);
+  }
+  if (++stamp > 0x7ffffff0) {
+    slotStamp.fill(0);
+    stamp = 1;
+  }
+  nBigrams = 0;
+}
+
+function countBigram(key: number): void {
+  const mask = slotKeys.length - 1;
+  let i = Math.imul((key >>> 0) ^ Math.imul((key / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1) & mask;
+  while (slotStamp[i] === stamp) {
+    if (slotKeys[i] === key) {
+      orderCounts[slotIdx[i]]++;
+      return;
+    }
+    i = (i + 1) & mask;
+  }
+  slotStamp[i] = stamp;
+  slotKeys[i] = key;
+  slotIdx[i] = nBigrams;
+  orderKeys[nBigrams] = key;
+  orderCounts[nBigrams++] = 1;
+}
+
+/** The hash of 'b:' + the two code points of a bigram key (their UTF-16 units, as the string would hold them). */
+function hashBigram(key: number): void {
+  let h1 = BIGRAM[0];
+  let h2 = BIGRAM[1];
+  const cp1 = Math.floor(key / 2097152);
+  const cp2 = key - cp1 * 2097152;
+  for (let k = 0; k < 2; k++) {
+    const cp = k === 0 ? cp1 : cp2;
+    const units = cp > 0xffff ? 2 : 1;
+    for (let u = 0; u < units; u++) {
+      const c = units === 1 ? cp : u === 0 ? 0xd800 + ((cp - 0x10000) >> 10) : 0xdc00 + ((cp - 0x10000) & 0x3ff);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
+  }
+  h1 ^= h1 >>> 16; h1 = Math.imul(h1, 0x85ebca6b); h1 ^= h1 >>> 13; h1 = Math.imul(h1, 0xc2b2ae35); h1 ^= h1 >>> 16;
+  h2 ^= h2 >>> 16; h2 = Math.imul(h2, 0x85ebca6b); h2 ^= h2 >>> 13; h2 = Math.imul(h2, 0xc2b2ae35); h2 ^= h2 >>> 16;
+  hashHi = h1 >>> 0;
+  hashLo = h2 >>> 0;
+}
+
+function addHashed(count: number): void {
   const w = 1 + Math.log(count); // repeated words count, but sublinearly
-  hash64(prefix, f);
   const hi = hashHi;
   const lo = hashLo;
   for (let b = 0; b < 32; b++) {
@@ -69,25 +139,36 @@ export function simhash(text: string): string {
   // words, then bigrams, each in order of first appearance (the order the weights are summed in)
   const words = new Map<string, number>();
   for (const w of sharedSegment(t)) words.set(w, (words.get(w) ?? 0) + (w.length >= 2 ? 2 : 1));
-  // character bigrams (by code point) of the text without spaces, punctuation and symbols
-  const bigrams = new Map<string, number>();
+  // character bigrams (by code point; a lone surrogate is a code point of its own) of the text
+  // without spaces, punctuation and symbols
   const kept = t.replace(NOT_FEATURE, '');
-  let prev = '';
+  resetBigrams(kept.length + 1);
+  let prev = -1;
   for (let i = 0; i < kept.length; ) {
     const c = kept.charCodeAt(i);
-    const step = c >= 0xd800 && c <= 0xdbff && i + 1 < kept.length && (kept.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
-    const ch = step === 1 ? kept[i] : kept.slice(i, i + 2);
-    if (prev) {
-      const f = prev + ch;
-      bigrams.set(f, (bigrams.get(f) ?? 0) + 1);
+    let cp = c;
+    let step = 1;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < kept.length) {
+      const d = kept.charCodeAt(i + 1);
+      if ((d & 0xfc00) === 0xdc00) {
+        cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        step = 2;
+      }
     }
-    prev = ch;
+    if (prev >= 0) countBigram(prev * 2097152 + cp);
+    prev = cp;
     i += step;
   }
-  if (words.size === 0 && bigrams.size === 0) return EMPTY_FINGERPRINT;
+  if (words.size === 0 && nBigrams === 0) return EMPTY_FINGERPRINT;
   v.fill(0);
-  for (const [f, count] of words) addFeature(WORD, f, count);
-  for (const [f, count] of bigrams) addFeature(BIGRAM, f, count);
+  for (const [f, count] of words) {
+    hash64(WORD, f);
+    addHashed(count);
+  }
+  for (let j = 0; j < nBigrams; j++) {
+    hashBigram(orderKeys[j]);
+    addHashed(orderCounts[j]);
+  }
   let hi = 0;
   let lo = 0;
   for (let b = 0; b < 32; b++) {
