@@ -181,6 +181,8 @@ function topical(word: string, tag: string | undefined): boolean {
   return !(/^[不没别]/.test(word) && word.length <= 3);
 }
 
+const TAG_BATCH = 10;
+
 /** Top keywords with TF-IDF weights, best first. */
 export function extractKeywordsWeighted(text: string, topN = 8): Keyword[] {
   if (typeof text !== 'string' || !/[\p{L}\p{N}]/u.test(text)) return [];
@@ -188,15 +190,28 @@ export function extractKeywordsWeighted(text: string, topN = 8): Keyword[] {
   // Ask for more than needed: some of jieba's picks are filtered out below.
   const input = text.length > 20000 ? text.slice(0, 20000) : text;
   const picked = tfidfFromTokens(sharedCut(input), topN * 3);
-  // the tags of the picked words only (one small jieba call), as tagging the whole text gives them
-  let tags = tagsOfTokens(picked.filter((k) => !isDictionaryWord(k.word)).map((k) => k.word));
-  if (!tags) {
-    tags = new Map<string, string>();
-    for (const t of tagWords(input)) if (!tags.has(t.word)) tags.set(t.word, t.tag);
-  }
+  // The tags of the picked words that are read (the loop stops at topN), a batch at a time in one
+  // small jieba call each, as tagging the whole text gives them (a word's tag is the dictionary's);
+  // the whole text is tagged when a batch does not come back whole.
+  const untagged = picked.filter((k) => !isDictionaryWord(k.word)).map((k) => k.word);
+  const tags = new Map<string, string>();
+  let next = 0;
+  let wholeText = false;
+  const tagOf = (word: string): string | undefined => {
+    while (!tags.has(word) && !wholeText && next < untagged.length) {
+      const batch = tagsOfTokens(untagged.slice(next, next + TAG_BATCH));
+      next += TAG_BATCH;
+      if (batch) for (const [w, t] of batch) tags.set(w, t);
+      else {
+        wholeText = true;
+        for (const t of tagWords(input)) if (!tags.has(t.word)) tags.set(t.word, t.tag);
+      }
+    }
+    return tags.get(word);
+  };
   const out: Keyword[] = [];
   for (const k of picked) {
-    if (!topical(k.word, tags.get(k.word))) continue;
+    if (!topical(k.word, isDictionaryWord(k.word) ? undefined : tagOf(k.word))) continue;
     if (usable(k.word) && !out.some((o) => o.word === k.word)) out.push({ word: k.word, weight: Math.round(k.weight * 1000) / 1000 });
     if (out.length >= topN) break;
   }
