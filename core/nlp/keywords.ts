@@ -12,29 +12,54 @@ const jiebaFiles: { DEFAULT_IDF_DICT: string; DEFAULT_STOP_WORD_DICT: string } =
 // and stop words, the same weights (count × idf, the mean idf for unknown words) and the same
 // order, ties included (std::map order of the words, then libstdc++'s partial_sort).
 interface IdfTable {
-  idf: Map<string, number>;
+  /** word → its index in `values` (small integers: no boxed number per word) */
+  index: Map<string, number>;
+  values: Float64Array;
   average: number;
   stop: Set<string>;
 }
 let idfTable: IdfTable | null = null;
 
+/** The lines of a text file as getline reads them (none after a final newline), one at a time. */
+function* lines(text: string): Generator<string> {
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    yield text.slice(start, end);
+    start = end + 1;
+  }
+}
+
 function loadIdf(): IdfTable {
   if (idfTable) return idfTable;
-  const idf = new Map<string, number>();
-  const lines = readFileSync(jiebaFiles.DEFAULT_IDF_DICT, 'utf8').split('\n');
-  if (lines.length && lines[lines.length - 1] === '') lines.pop(); // getline reads no line after the last newline
+  const index = new Map<string, number>();
+  let values = new Float64Array(1 << 18);
   let sum = 0;
-  for (const line of lines) {
+  let lineCount = 0;
+  for (const line of lines(readFileSync(jiebaFiles.DEFAULT_IDF_DICT, 'utf8'))) {
+    lineCount++;
     if (!line) continue;
     const parts = splitLikeLimonp(line);
     if (parts.length !== 2) continue;
     const v = atof(parts[1]);
-    idf.set(parts[0], v);
+    // a copy of the word, so the map does not keep the whole file's text alive through slices
+    const word = Buffer.from(parts[0], 'utf8').toString('utf8');
+    let i = index.get(word);
+    if (i === undefined) {
+      i = index.size;
+      index.set(word, i);
+      if (i >= values.length) {
+        const bigger = new Float64Array(values.length * 2);
+        bigger.set(values);
+        values = bigger;
+      }
+    }
+    values[i] = v; // a repeated word keeps its last value, as the C++ map does; every line counts in the mean
     sum += v;
   }
-  const stopLines = readFileSync(jiebaFiles.DEFAULT_STOP_WORD_DICT, 'utf8').split('\n');
-  if (stopLines.length && stopLines[stopLines.length - 1] === '') stopLines.pop();
-  idfTable = { idf, average: sum / Math.max(lines.length, 1), stop: new Set(stopLines) };
+  const stop = new Set<string>(lines(readFileSync(jiebaFiles.DEFAULT_STOP_WORD_DICT, 'utf8')));
+  idfTable = { index, values, average: sum / Math.max(lineCount, 1), stop };
   return idfTable;
 }
 
@@ -141,7 +166,10 @@ export function tfidfFromTokens(words: readonly string[], topN: number): Weighte
     counts.set(w, (counts.get(w) ?? 0) + 1);
   }
   const keys = [...counts.keys()].sort(codePointCompare);
-  const v: Weighted[] = keys.map((word) => ({ word, weight: counts.get(word)! * (t.idf.get(word) ?? t.average) }));
+  const v: Weighted[] = keys.map((word) => {
+    const i = t.index.get(word);
+    return { word, weight: counts.get(word)! * (i === undefined ? t.average : t.values[i]) };
+  });
   const n = Math.min(topN, v.length);
   partialSort(v, n);
   v.length = n;
