@@ -60,6 +60,12 @@ const MEMO_SIZE = 4;
 const memo: (Segmented | null)[] = new Array(MEMO_SIZE).fill(null);
 let memoNext = 0;
 const BOUNDARY_ONLY = /^[\p{P}\p{S}\s]+$/u;
+// a token opening with a CJK ideograph or an ASCII letter or digit is not all punctuation: no regex needed
+function boundaryOnly(w: string): boolean {
+  const c = w.charCodeAt(0);
+  if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return false;
+  return BOUNDARY_ONLY.test(w);
+}
 
 /** The text segmented (shared, read-only: callers copy before changing). */
 function segmented(text: string): Segmented {
@@ -92,7 +98,7 @@ function contentTokens(m: Segmented): string[] {
   const out: string[] = [];
   for (const t of m.words) {
     const w = t.trim();
-    if (!w || stopWords.has(w) || BOUNDARY_ONLY.test(w)) continue;
+    if (!w || stopWords.has(w) || boundaryOnly(w)) continue;
     out.push(w);
   }
   return (m.content = out);
