@@ -48,6 +48,8 @@ export type AnalysisDetail = z.infer<typeof analysisDetailSchema>;
 export interface AnalyzeOptions {
   title?: string;
   address?: string;
+  /** milliseconds spent in each stage are added here (for `eval bench --analyze`) */
+  timings?: Record<string, number>;
 }
 
 const UNKNOWN: Prediction = { label: 'unknown', confidence: 0 };
@@ -68,13 +70,28 @@ function safe<T>(fn: () => T, fallback: T): T {
 }
 
 export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): AnalysisDetail {
+  const timings = opts.timings;
+  if (!timings) return analyzeInner(text, opts, (_stage, fn) => fn());
+  let last = performance.now();
+  return analyzeInner(text, opts, (stage, fn) => {
+    const r = fn();
+    const now = performance.now();
+    timings[stage] = (timings[stage] ?? 0) + (now - last);
+    last = now;
+    return r;
+  });
+}
+
+type Stage = <T>(name: string, fn: () => T) => T;
+
+function analyzeInner(text: string, opts: AnalyzeOptions, stage: Stage): AnalysisDetail {
   const raw = typeof text === 'string' ? text : '';
   const title = typeof opts.title === 'string' ? opts.title : '';
   const truncated = raw.length + title.length > MAX_ANALYSED_CHARS;
   // The title usually says what the message is about, so it leads the text that is read.
   const joined = title.trim() ? `${title.trim()}。${raw}` : raw;
-  const { text: normalizedText, urls } = normalizeText(truncated ? joined.slice(0, MAX_ANALYSED_CHARS) : joined);
-  const pii = safe(() => detectPii(normalizedText), { spans: [], maskedText: normalizedText });
+  const { text: normalizedText, urls } = stage('normalize', () => normalizeText(truncated ? joined.slice(0, MAX_ANALYSED_CHARS) : joined));
+  const pii = stage('pii', () => safe(() => detectPii(normalizedText), { spans: [], maskedText: normalizedText }));
   const readable = /[\p{L}\p{N}]/u.test(normalizedText);
   const address = typeof opts.address === 'string' ? normalizeText(opts.address).text : undefined;
 
@@ -102,21 +119,21 @@ export function analyzeMessage(text: string, opts: AnalyzeOptions = {}): Analysi
   // Readers see the text with personal data masked: a phone number is not a topic, and masks
   // keep rules from reading digits as dates or counts.
   const readText = pii.maskedText;
-  const language = detectLanguage(normalizedText);
+  const language = stage('language', () => detectLanguage(normalizedText));
   if (language === 'en') return readEnglish(normalizedText, pii, urls, truncated, address);
-  const place = safe(() => extractPlace(normalizedText, { address }), null);
-  const tokens = safe(() => segment(readText), []);
-  const category = safe(() => classifyCategory(readText), UNKNOWN);
-  const lexical = safe(() => messageSentiment(readText), { label: 'neutral' as const, confidence: 0, score: 0, hits: [] });
-  const urgency = safe(() => readUrgency(readText), { label: 'normal' as const, confidence: 0, reasons: [] });
-  const requestType = safe(
+  const place = stage('place', () => safe(() => extractPlace(normalizedText, { address }), null));
+  const tokens = stage('segment', () => safe(() => segment(readText), []));
+  const category = stage('category', () => safe(() => classifyCategory(readText), UNKNOWN));
+  const lexical = stage('sentiment', () => safe(() => messageSentiment(readText), { label: 'neutral' as const, confidence: 0, score: 0, hits: [] }));
+  const urgency = stage('urgency', () => safe(() => readUrgency(readText), { label: 'normal' as const, confidence: 0, reasons: [] }));
+  const requestType = stage('requestType', () => safe(
     // the cues' sentiment push reads the lexicon's score, as when the reader was trained (readers.ts)
     () => classifyRequestType(readText, { sentimentScore: lexiconSentiment(readText).score, urgent: urgency.label === 'urgent' }),
     UNKNOWN,
-  );
+  ));
   const sentiment = withTypePrior(lexical, requestType);
-  const keywords = safe(() => extractKeywords(readText), []);
-  const fingerprint = safe(() => simhash(readText), EMPTY_FINGERPRINT);
+  const keywords = stage('keywords', () => safe(() => extractKeywords(readText), []));
+  const fingerprint = stage('fingerprint', () => safe(() => simhash(readText), EMPTY_FINGERPRINT));
 
   const th = nlpThresholds();
   const reviewReasons: string[] = [];

@@ -2,14 +2,39 @@
 // problem land a few bits apart, unrelated ones about half the bits apart. Features are content
 // words (weighted by length and count) plus character bigrams, so rewording and
 // segmentation slips move the hash only a little.
-import { segment } from './segment';
+import { sharedSegment } from './segment';
+
+const NOT_FEATURE = /[\s\p{P}\p{S}]+/gu;
 
 const MAX_CHARS = 20000;
 
-/** Two independent 32-bit FNV-1a style hashes → 64 bits as [hi, lo]. */
-function hash64(s: string): [number, number] {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ 0x5bd1e995;
+// Two independent 32-bit FNV-1a style hashes → 64 bits, of a feature's name ('w:' + word or
+// 'b:' + two characters). The state after the two-character prefix is the same for every feature
+// of a kind, so it is computed once and the name is never built.
+const H1 = 0x811c9dc5;
+const H2 = 0x01000193 ^ 0x5bd1e995;
+let hashHi = 0;
+let hashLo = 0;
+
+function feed(h: [number, number], c: number): void {
+  h[0] = Math.imul(h[0] ^ c, 0x01000193);
+  let h2 = Math.imul(h[1] ^ c, 0x5bd1e995);
+  h2 ^= h2 >>> 15;
+  h[1] = h2;
+}
+const prefixState = (a: string, b: string): [number, number] => {
+  const h: [number, number] = [H1, H2];
+  feed(h, a.charCodeAt(0));
+  feed(h, b.charCodeAt(0));
+  return h;
+};
+const WORD = prefixState('w', ':');
+const BIGRAM = prefixState('b', ':');
+
+/** The 64-bit hash of prefix + s (into hashHi, hashLo). */
+function hash64(prefix: readonly [number, number], s: string): void {
+  let h1 = prefix[0];
+  let h2 = prefix[1];
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
@@ -19,28 +44,131 @@ function hash64(s: string): [number, number] {
   // final avalanche so short features spread over all bits
   h1 ^= h1 >>> 16; h1 = Math.imul(h1, 0x85ebca6b); h1 ^= h1 >>> 13; h1 = Math.imul(h1, 0xc2b2ae35); h1 ^= h1 >>> 16;
   h2 ^= h2 >>> 16; h2 = Math.imul(h2, 0x85ebca6b); h2 ^= h2 >>> 13; h2 = Math.imul(h2, 0xc2b2ae35); h2 ^= h2 >>> 16;
-  return [h1 >>> 0, h2 >>> 0];
+  hashHi = h1 >>> 0;
+  hashLo = h2 >>> 0;
 }
 
 export const EMPTY_FINGERPRINT = '0000000000000000';
 
+const v = new Float64Array(64);
+
+
+// Bigram counts in order of first appearance, keyed by the two code points (cp1 · 2²¹ + cp2, exact
+// in a double): an open-addressing table reused across calls (a stamp per slot empties it in O(1)),
+// so no string is built or hashed per bigram.
+let slotKeys = new Float64Array(4096);
+let slotIdx = new Int32Array(4096);
+let slotStamp = new Int32Array(4096);
+let stamp = 0;
+let orderKeys = new Float64Array(2048);
+let orderCounts = new Int32Array(2048);
+let nBigrams = 0;
+
+function resetBigrams(expected: number): void {
+  let cap = slotKeys.length;
+  while (cap < expected * 2) cap *= 2;
+  if (cap !== slotKeys.length) {
+    slotKeys = new Float64Array(cap);
+    slotIdx = new Int32Array(cap);
+    slotStamp = new Int32Array(cap);
+    stamp = 0;
+  }
+  if (orderKeys.length < expected) {
+    orderKeys = new Float64Array(expected * 2);
+    orderCounts = new Int32Array(expected * 2);
+  }
+  if (++stamp > 0x7ffffff0) {
+    slotStamp.fill(0);
+    stamp = 1;
+  }
+  nBigrams = 0;
+}
+
+function countBigram(key: number): void {
+  const mask = slotKeys.length - 1;
+  let i = Math.imul((key >>> 0) ^ Math.imul((key / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1) & mask;
+  while (slotStamp[i] === stamp) {
+    if (slotKeys[i] === key) {
+      orderCounts[slotIdx[i]]++;
+      return;
+    }
+    i = (i + 1) & mask;
+  }
+  slotStamp[i] = stamp;
+  slotKeys[i] = key;
+  slotIdx[i] = nBigrams;
+  orderKeys[nBigrams] = key;
+  orderCounts[nBigrams++] = 1;
+}
+
+/** The hash of 'b:' + the two code points of a bigram key (their UTF-16 units, as the string would hold them). */
+function hashBigram(key: number): void {
+  let h1 = BIGRAM[0];
+  let h2 = BIGRAM[1];
+  const cp1 = Math.floor(key / 2097152);
+  const cp2 = key - cp1 * 2097152;
+  for (let k = 0; k < 2; k++) {
+    const cp = k === 0 ? cp1 : cp2;
+    const units = cp > 0xffff ? 2 : 1;
+    for (let u = 0; u < units; u++) {
+      const c = units === 1 ? cp : u === 0 ? 0xd800 + ((cp - 0x10000) >> 10) : 0xdc00 + ((cp - 0x10000) & 0x3ff);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
+  }
+  h1 ^= h1 >>> 16; h1 = Math.imul(h1, 0x85ebca6b); h1 ^= h1 >>> 13; h1 = Math.imul(h1, 0xc2b2ae35); h1 ^= h1 >>> 16;
+  h2 ^= h2 >>> 16; h2 = Math.imul(h2, 0x85ebca6b); h2 ^= h2 >>> 13; h2 = Math.imul(h2, 0xc2b2ae35); h2 ^= h2 >>> 16;
+  hashHi = h1 >>> 0;
+  hashLo = h2 >>> 0;
+}
+
+function addHashed(count: number): void {
+  const w = 1 + Math.log(count); // repeated words count, but sublinearly
+  const hi = hashHi;
+  const lo = hashLo;
+  // branch-free: the bits are random, so a conditional mispredicts half the time (w · ±1 is exactly ±w)
+  for (let b = 0; b < 32; b++) {
+    v[b] += w * ((((hi >>> b) & 1) << 1) - 1);
+    v[32 + b] += w * ((((lo >>> b) & 1) << 1) - 1);
+  }
+}
+
 export function simhash(text: string): string {
   if (typeof text !== 'string') return EMPTY_FINGERPRINT;
   const t = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
-  const features = new Map<string, number>();
-  const add = (f: string, w: number) => features.set(f, (features.get(f) ?? 0) + w);
-  for (const w of segment(t)) add('w:' + w, w.length >= 2 ? 2 : 1);
-  const chars = [...t.replace(/[\s\p{P}\p{S}]+/gu, '')];
-  for (let i = 0; i + 1 < chars.length; i++) add('b:' + chars[i] + chars[i + 1], 1);
-  if (features.size === 0) return EMPTY_FINGERPRINT;
-  const v = new Float64Array(64);
-  for (const [f, count] of features) {
-    const w = 1 + Math.log(count); // repeated words count, but sublinearly
-    const [hi, lo] = hash64(f);
-    for (let b = 0; b < 32; b++) {
-      v[b] += (hi >>> b) & 1 ? w : -w;
-      v[32 + b] += (lo >>> b) & 1 ? w : -w;
+  // words, then bigrams, each in order of first appearance (the order the weights are summed in)
+  const words = new Map<string, number>();
+  for (const w of sharedSegment(t)) words.set(w, (words.get(w) ?? 0) + (w.length >= 2 ? 2 : 1));
+  // character bigrams (by code point; a lone surrogate is a code point of its own) of the text
+  // without spaces, punctuation and symbols
+  const kept = t.replace(NOT_FEATURE, '');
+  resetBigrams(kept.length + 1);
+  let prev = -1;
+  for (let i = 0; i < kept.length; ) {
+    const c = kept.charCodeAt(i);
+    let cp = c;
+    let step = 1;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < kept.length) {
+      const d = kept.charCodeAt(i + 1);
+      if ((d & 0xfc00) === 0xdc00) {
+        cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        step = 2;
+      }
     }
+    if (prev >= 0) countBigram(prev * 2097152 + cp);
+    prev = cp;
+    i += step;
+  }
+  if (words.size === 0 && nBigrams === 0) return EMPTY_FINGERPRINT;
+  v.fill(0);
+  for (const [f, count] of words) {
+    hash64(WORD, f);
+    addHashed(count);
+  }
+  for (let j = 0; j < nBigrams; j++) {
+    hashBigram(orderKeys[j]);
+    addHashed(orderCounts[j]);
   }
   let hi = 0;
   let lo = 0;

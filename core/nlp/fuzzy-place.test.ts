@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fuzzyPlaceHits } from './fuzzy-place';
+import { createRequire } from 'node:module';
+import { fuzzyPlaceHits, withinOneEdit } from './fuzzy-place';
 import { extractPlace } from './place';
 
 describe('mistyped place names', () => {
@@ -19,5 +20,13 @@ describe('mistyped place names', () => {
     expect(extractPlace('戈江区的路灯坏了').district).toBeNull(); // 弋江区 or 鸠江区: not a guess
     expect(extractPlace('家住弋江区中男街道银湖花园')).toMatchObject({ district: '弋江区', street: '中南街道' });
     expect(extractPlace('家住弋江区中男街道银湖花园', { fuzzy: false }).street).toBeNull();
+  });
+
+  it('tells names one edit apart exactly as the restricted Damerau–Levenshtein distance does', () => {
+    const { DamerauLevenshteinDistance: d } = createRequire(import.meta.url)('natural/lib/natural/distance/levenshtein_distance');
+    const alphabet = ['弋', '鸠', '江', '区'];
+    const words: string[] = [''];
+    for (let len = 1; len <= 3; len++) for (const w of words.filter((x) => x.length === len - 1)) for (const c of alphabet) words.push(w + c);
+    for (const a of words) for (const b of words) expect(withinOneEdit(a, b)).toBe(d(a, b, { restricted: true }) <= 1);
   });
 });

@@ -33,17 +33,48 @@ export interface FuzzyHit<T> {
   alternatives: FuzzyName<T>[];
 }
 
-/**
- * Names the text mistypes, one per place suffix in the text. `names` should hold only names of three
- * characters or more with a suffix (shorter cores change meaning with one edit).
- */
-export function fuzzyPlaceHits<T>(text: string, names: readonly FuzzyName<T>[], exact: { has(name: string): boolean }): FuzzyHit<T>[] {
+// the names grouped by suffix, once per list of names (the place index keeps its list)
+const pools = new WeakMap<readonly FuzzyName<unknown>[], { size: number; bySuffix: Map<string, FuzzyName<unknown>[]> }>();
+function poolsBySuffix<T>(names: readonly FuzzyName<T>[]): Map<string, FuzzyName<T>[]> {
+  const cached = pools.get(names);
+  if (cached && cached.size === names.length) return cached.bySuffix as Map<string, FuzzyName<T>[]>;
   const bySuffix = new Map<string, FuzzyName<T>[]>();
   for (const n of names) {
     const s = suffixOf(n.name);
     if (!s || n.name.length < 3) continue;
     (bySuffix.get(s) ?? bySuffix.set(s, []).get(s)!).push(n);
   }
+  pools.set(names, { size: names.length, bySuffix: bySuffix as Map<string, FuzzyName<unknown>[]> });
+  return bySuffix;
+}
+
+/** Whether the restricted Damerau–Levenshtein (optimal string alignment) distance is at most 1:
+ * equal, or one substitution, one character more or less, or two neighbours swapped. Exact, and
+ * far cheaper than the full distance for the many names that are further off. */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (la === lb) {
+    let i = 0;
+    while (i < la && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+    // one substitution at i, or a swap of i and i + 1; the rest must be equal
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && a.slice(i + 2) === b.slice(i + 2);
+  }
+  if (Math.abs(la - lb) !== 1) return false;
+  const [s, l] = la < lb ? [a, b] : [b, a];
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) === l.charCodeAt(i)) i++;
+  return s.slice(i) === l.slice(i + 1);
+}
+
+/**
+ * Names the text mistypes, one per place suffix in the text. `names` should hold only names of three
+ * characters or more with a suffix (shorter cores change meaning with one edit).
+ */
+export function fuzzyPlaceHits<T>(text: string, names: readonly FuzzyName<T>[], exact: { has(name: string): boolean }): FuzzyHit<T>[] {
+  const bySuffix = poolsBySuffix(names);
   const hits: FuzzyHit<T>[] = [];
   for (const m of text.matchAll(SUFFIX)) {
     const suffix = m[1];
@@ -58,7 +89,7 @@ export function fuzzyPlaceHits<T>(text: string, names: readonly FuzzyName<T>[], 
       const written = core + suffix;
       if (exact.has(written)) { best = null; break; } // written right: the exact matcher has it
       for (const n of pool) {
-        if (Math.abs(n.name.length - written.length) > 1) continue;
+        if (Math.abs(n.name.length - written.length) > 1 || !withinOneEdit(written, n.name)) continue;
         const d = damerau(written, n.name, { restricted: true });
         if (d > 1) continue;
         const sim = jaroWinkler(written, n.name);

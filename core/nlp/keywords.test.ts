@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeMessage } from './analyze';
-import { extractKeywords } from './keywords';
+import { createRequire } from 'node:module';
+import { extractKeywords, tfidfFromTokens } from './keywords';
 
 describe('keywords', () => {
   it('name what a message is about, not how it is said', () => {
@@ -20,5 +21,20 @@ describe('keywords', () => {
   it('returns nothing for text without words', () => {
     expect(extractKeywords('')).toEqual([]);
     expect(extractKeywords('😀😀！！')).toEqual([]);
+  });
+
+  it('computes jieba\'s TF-IDF pick from the shared tokens exactly as nodejieba.extract does, ties and order included', () => {
+    const jieba: { extract(t: string, n: number): { word: string; weight: number }[]; cut(t: string, hmm: boolean): string[] } = createRequire(import.meta.url)('nodejieba');
+    const texts = [
+      '对面工地晚上十一点还在打桩，噪音吵得根本睡不着，工地工地噪音',
+      '小区物业不作为，已经打了12345热线，网格员也来看过，物业说没办法，物业费照收',
+      '路灯 路灯 停水 停电 abc ABC 123 𠀀𠀁 停水',
+      '公交线路调整以后，老人去医院要换乘两次，希望增开一条直达线路，方便市民出行。',
+    ];
+    for (const t of texts) {
+      for (const n of [3, 8, 24, 100]) {
+        expect(tfidfFromTokens(jieba.cut(t, true), n)).toEqual(jieba.extract(t, n).map((k) => ({ word: k.word, weight: k.weight })));
+      }
+    }
   });
 });

@@ -39,4 +39,13 @@ describe('normalizeText', () => {
     expect(hanRatio('all english')).toBe(0);
     expect(hanRatio('！！')).toBe(0);
   });
+
+  it('counts Han letters as a per-character Unicode test does', () => {
+    const slow = (t: string) => {
+      let han = 0, letters = 0;
+      for (const ch of t) if (/\p{L}/u.test(ch)) { letters++; if (/\p{Script=Han}/u.test(ch)) han++; }
+      return letters ? han / letters : 0;
+    };
+    for (const t of ['路灯不亮abc', '〇⺀〆々𠀀𠀁 A1 é ñ', '123 !!', '', '\uD800x\uDFFF停水', 'Ｆｕｌｌ宽度ｘ', '한국어 日本語 かな']) expect(hanRatio(t)).toBe(slow(t));
+  });
 });

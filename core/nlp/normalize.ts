@@ -64,15 +64,39 @@ export function normalizeText(input: unknown): NormalizedText {
   return { text: s.trim(), urls };
 }
 
+const LETTER = /\p{L}/u;
+const HAN = /\p{Script=Han}/u;
+let lastHan: { text: string; ratio: number } | null = null;
+
 /** Share of letters that are Han characters; 0 for text with no letters at all. */
 export function hanRatio(text: string): number {
+  if (lastHan !== null && lastHan.text === text) return lastHan.ratio;
   let han = 0;
   let letters = 0;
-  for (const ch of text) {
-    if (/\p{L}/u.test(ch)) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // the common cases without a regular expression: ASCII, and the CJK Unified Ideographs block
+    // (every code point of U+4E00–U+9FFF is an assigned Han letter)
+    if (c < 0x80) {
+      if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
+      continue;
+    }
+    if (c >= 0x4e00 && c <= 0x9fff) {
       letters++;
-      if (/\p{Script=Han}/u.test(ch)) han++;
+      han++;
+      continue;
+    }
+    let ch = text[i];
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      ch = text.slice(i, i + 2);
+      i++;
+    }
+    if (LETTER.test(ch)) {
+      letters++;
+      if (HAN.test(ch)) han++;
     }
   }
-  return letters ? han / letters : 0;
+  const ratio = letters ? han / letters : 0;
+  lastHan = { text, ratio };
+  return ratio;
 }

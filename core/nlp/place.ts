@@ -90,22 +90,47 @@ export function setGazetteer(g: Gazetteer): void {
 const PLACE_WORD = /^(区|县|市|镇|乡|街道|社区|村|路|街|大道|小区|一带|附近|这边|那边|的|某|境内|辖区)/;
 const LEVEL_RANK: Record<Level, number> = { district: 5, street: 4, community: 3, landmark: 2, road: 1 };
 
+// Per index, the lengths (2 and up, longest first) of the names that start with each UTF-16 unit:
+// the longest match tries only lengths some name has, not every length up to maxLen.
+const lengthIndex = new WeakMap<PlaceIndex, Map<number, number[]>>();
+function lengthsByFirst(idx: PlaceIndex): Map<number, number[]> {
+  let m = lengthIndex.get(idx);
+  if (m) return m;
+  m = new Map();
+  for (const k of idx.names.keys()) {
+    if (k.length < 2) continue;
+    const c = k.charCodeAt(0);
+    const list = m.get(c) ?? [];
+    if (!list.includes(k.length)) list.push(k.length);
+    m.set(c, list);
+  }
+  for (const list of m.values()) list.sort((a, b) => b - a);
+  lengthIndex.set(idx, m);
+  return m;
+}
+
 export function findPlaceMatches(text: string, idx: PlaceIndex | null = placeIndex()): PlaceMatch[] {
   const out: PlaceMatch[] = [];
   if (!idx || !text) return out;
+  const byFirst = lengthsByFirst(idx);
   let i = 0;
   while (i < text.length) {
     let hit: PlaceMatch | null = null;
-    for (let len = Math.min(idx.maxLen, text.length - i); len >= 2; len--) {
-      const w = text.substr(i, len);
-      const targets = idx.names.get(w);
-      if (!targets) continue;
-      const after = text.slice(i + len);
-      // "镜湖" alone is an alias; as part of "镜湖公园" or "镜湖路" it is read by its own entry or not at all
-      if (RISKY_ALIAS.test(w) && !PLACE_WORD.test(after) && !/^[，。！？、\s]|^$/.test(after) && targets.every((t) => t.level === 'street' || t.level === 'district')) continue;
-      const level = targets.reduce<Level>((best, t) => (LEVEL_RANK[t.level] > LEVEL_RANK[best] ? t.level : best), targets[0].level);
-      hit = { text: w, start: i, end: i + len, level, targets };
-      break;
+    const lengths = byFirst.get(text.charCodeAt(i));
+    if (lengths) {
+      const room = Math.min(idx.maxLen, text.length - i);
+      for (const len of lengths) {
+        if (len > room) continue;
+        const w = text.substr(i, len);
+        const targets = idx.names.get(w);
+        if (!targets) continue;
+        const after = text.slice(i + len);
+        // "镜湖" alone is an alias; as part of "镜湖公园" or "镜湖路" it is read by its own entry or not at all
+        if (RISKY_ALIAS.test(w) && !PLACE_WORD.test(after) && !/^[，。！？、\s]|^$/.test(after) && targets.every((t) => t.level === 'street' || t.level === 'district')) continue;
+        const level = targets.reduce<Level>((best, t) => (LEVEL_RANK[t.level] > LEVEL_RANK[best] ? t.level : best), targets[0].level);
+        hit = { text: w, start: i, end: i + len, level, targets };
+        break;
+      }
     }
     if (hit) {
       out.push(hit);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWords, cut, isStopWord, segment } from './segment';
+import { addWords, cut, isStopWord, segment, sharedCut, tagsOfTokens, tagWords } from './segment';
 
 describe('segment', () => {
   it('keeps user-dictionary words whole', () => {
@@ -30,5 +30,25 @@ describe('segment', () => {
     expect(() => segment('停水\uD800\uDC00\uDFFF')).not.toThrow();
     expect(segment('😀😀')).toEqual(expect.any(Array));
     expect(segment('路'.repeat(100_000)).length).toBeGreaterThan(0);
+  });
+
+  it('segments a text once for every reader, and again after the dictionary changes', () => {
+    const text = '新开的蓝莓果园区门口积水严重';
+    const first = cut(text);
+    first.push('changed by a caller');
+    expect(cut(text)).not.toContain('changed by a caller'); // callers get copies
+    expect(sharedCut(text)).toEqual(cut(text));
+    expect(cut(text)).not.toContain('蓝莓果园区');
+    addWords(['蓝莓果园区']);
+    expect(cut(text)).toContain('蓝莓果园区');
+    expect(segment(text)).toContain('蓝莓果园区');
+  });
+
+  it('tags a list of tokens as the tagger tags them inside their text', () => {
+    const text = '小区物业不作为，已经打了12345热线，网格员也来看过 abc 3号楼';
+    const whole = tagWords(text).filter((t) => t.word.trim() && t.word !== '\n');
+    const tags = tagsOfTokens(whole.map((t) => t.word));
+    expect(tags).not.toBeNull();
+    for (const t of whole) expect(tags!.get(t.word)).toBe(t.tag);
   });
 });

@@ -36,6 +36,7 @@ export function addWords(words: Iterable<string>): void {
     jieba.insertWord(w);
     dictionaryWords.add(w);
   }
+  memo.fill(null); // the dictionary changed: earlier segmentations may differ now
 }
 
 // words we added (user dictionary, gazetteer): known words even where jieba's tagger says 'x'
@@ -45,23 +46,74 @@ export function isDictionaryWord(word: string): boolean {
   return dictionaryWords.has(word);
 }
 
+// One message is read by several readers (keywords, sentiment model, SimHash, tokens): the text is
+// segmented once, by one jieba.cut call, and the readers share the result. A few texts are
+// remembered (the message, its title…); a dictionary change forgets them.
+interface Segmented {
+  text: string;
+  /** every token, as cut(text, true) */
+  words: string[];
+  /** content tokens (segment()), filled on first use */
+  content: string[] | null;
+}
+const MEMO_SIZE = 4;
+const memo: (Segmented | null)[] = new Array(MEMO_SIZE).fill(null);
+let memoNext = 0;
+const BOUNDARY_ONLY = /^[\p{P}\p{S}\s]+$/u;
+// a token opening with a CJK ideograph or an ASCII letter or digit is not all punctuation: no regex needed
+function boundaryOnly(w: string): boolean {
+  const c = w.charCodeAt(0);
+  if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return false;
+  return BOUNDARY_ONLY.test(w);
+}
+
+/** The text segmented (shared, read-only: callers copy before changing). */
+function segmented(text: string): Segmented {
+  for (let i = 0; i < MEMO_SIZE; i++) {
+    const m = memo[i];
+    if (m !== null && m.text === text) return m;
+  }
+  ensureLoaded();
+  const m: Segmented = { text, words: jieba.cut(text, true), content: null };
+  memo[memoNext] = m;
+  memoNext = (memoNext + 1) % MEMO_SIZE;
+  return m;
+}
+
 /** Raw segmentation, every token kept (punctuation and spaces included). Lone surrogates reach
  * the native side as U+FFFD, so malformed input never throws. */
 export function cut(text: string): string[] {
   if (typeof text !== 'string' || !text) return [];
-  ensureLoaded();
-  return jieba.cut(text, true);
+  return segmented(text).words.slice();
+}
+
+/** cut() without the copy, for readers that only read the tokens. */
+export function sharedCut(text: string): readonly string[] {
+  if (typeof text !== 'string' || !text) return [];
+  return segmented(text).words;
+}
+
+function contentTokens(m: Segmented): string[] {
+  if (m.content) return m.content;
+  const out: string[] = [];
+  for (const t of m.words) {
+    const w = t.trim();
+    if (!w || stopWords.has(w) || boundaryOnly(w)) continue;
+    out.push(w);
+  }
+  return (m.content = out);
 }
 
 /** Content tokens: no whitespace, no punctuation-only tokens, no stop words. */
 export function segment(text: string): string[] {
-  const out: string[] = [];
-  for (const t of cut(text)) {
-    const w = t.trim();
-    if (!w || /^[\p{P}\p{S}\s]+$/u.test(w) || stopWords.has(w)) continue;
-    out.push(w);
-  }
-  return out;
+  if (typeof text !== 'string' || !text) return [];
+  return contentTokens(segmented(text)).slice();
+}
+
+/** segment() without the copy, for readers that only read the tokens. */
+export function sharedSegment(text: string): readonly string[] {
+  if (typeof text !== 'string' || !text) return [];
+  return contentTokens(segmented(text));
 }
 
 /** Words with their part-of-speech tags (jieba's: n noun, ns place, nr name, v verb, x unknown…), every token kept. */
@@ -69,6 +121,27 @@ export function tagWords(text: string): { word: string; tag: string }[] {
   if (typeof text !== 'string' || !text) return [];
   ensureLoaded();
   return jieba.tag(text);
+}
+
+/**
+ * jieba's tag of each of these tokens (tokens of a cut: no separator inside), in one call: the
+ * tokens joined by newlines, which jieba's pre-filter always cuts at, so each comes back as it
+ * was, tagged by the dictionary lookup the tagger gives it inside its text (the tag depends on the
+ * word alone). null when a token does not come back whole (the caller tags the text instead).
+ */
+export function tagsOfTokens(tokens: readonly string[]): Map<string, string> | null {
+  const out = new Map<string, string>();
+  if (!tokens.length) return out;
+  for (const t of tokens) if (!t || t.includes('\n')) return null;
+  ensureLoaded();
+  const tagged = jieba.tag(tokens.join('\n'));
+  if (tagged.length !== tokens.length * 2 - 1) return null;
+  for (let i = 0; i < tokens.length; i++) {
+    const x = tagged[i * 2];
+    if (x.word !== tokens[i] || (i > 0 && tagged[i * 2 - 1].word !== '\n')) return null;
+    out.set(tokens[i], x.tag);
+  }
+  return out;
 }
 
 export function isStopWord(word: string): boolean {

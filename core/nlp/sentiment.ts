@@ -155,19 +155,45 @@ interface Token {
   end: number;
 }
 
+// Per lexicon, the lengths of its entries by their first UTF-16 unit (longest first), so forward
+// maximum matching tries only lengths some entry has instead of every length up to maxLen.
+const lengthIndex = new WeakMap<SentimentLexicon, Map<number, number[]>>();
+function lengthsByFirst(lex: SentimentLexicon): Map<number, number[]> {
+  let idx = lengthIndex.get(lex);
+  if (idx && lex.entries.size === (idx as Map<number, number[]> & { entryCount?: number }).entryCount) return idx;
+  idx = new Map();
+  for (const w of lex.entries.keys()) {
+    if (!w) continue;
+    const c = w.charCodeAt(0);
+    const list = idx.get(c) ?? [];
+    if (!list.includes(w.length)) list.push(w.length);
+    idx.set(c, list);
+  }
+  for (const list of idx.values()) list.sort((a, b) => b - a);
+  (idx as Map<number, number[]> & { entryCount?: number }).entryCount = lex.entries.size;
+  lengthIndex.set(lex, idx);
+  return idx;
+}
+
 function tokenize(clause: string, lex: SentimentLexicon): Token[] {
   const out: Token[] = [];
+  const idx = lengthsByFirst(lex);
   let i = 0;
   while (i < clause.length) {
     let found = false;
-    for (let len = Math.min(lex.maxLen, clause.length - i); len >= 1; len--) {
-      const w = clause.substr(i, len);
-      const e = lex.entries.get(w);
-      if (e) {
-        out.push({ entry: e, word: w, start: i, end: i + len });
-        i += len;
-        found = true;
-        break;
+    const lengths = idx.get(clause.charCodeAt(i));
+    if (lengths) {
+      const room = Math.min(lex.maxLen, clause.length - i);
+      for (const len of lengths) {
+        if (len > room) continue;
+        const w = clause.substr(i, len);
+        const e = lex.entries.get(w);
+        if (e) {
+          out.push({ entry: e, word: w, start: i, end: i + len });
+          i += len;
+          found = true;
+          break;
+        }
       }
     }
     if (!found) i++;
@@ -179,8 +205,10 @@ function tokenize(clause: string, lex: SentimentLexicon): Token[] {
 const QUOTES: Record<string, string> = { '“': '”', '‘': '’', '「': '」', '『': '』', '"': '"', "'": "'", '＂': '＂' };
 
 /** Character ranges [start, end) of short quoted spans (up to 8 characters) in a clause. */
+const ANY_QUOTE = /[“‘「『"'＂]/;
 function quotedSpans(clause: string): [number, number][] {
   const out: [number, number][] = [];
+  if (!ANY_QUOTE.test(clause)) return out;
   for (let i = 0; i < clause.length; i++) {
     const close = QUOTES[clause[i]];
     if (!close) continue;
@@ -194,8 +222,19 @@ const SENTENCE_END = /[。！？!?\n]/;
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
+// the message reader and the request type's cues both read the lexicon score of the same text
+let lastLexicon: { text: string; lex: SentimentLexicon; entryCount: number; result: SentimentResult } | null = null;
+
 /** Lexicon reading of one text (already normalised or not: it copes with both). */
 export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentimentLexicon()): SentimentResult {
+  const m = lastLexicon;
+  if (m !== null && m.text === text && m.lex === lex && m.entryCount === lex.entries.size) return { ...m.result, hits: m.result.hits.slice() };
+  const result = readLexicon(text, lex);
+  if (typeof text === 'string') lastLexicon = { text, lex, entryCount: lex.entries.size, result: { ...result, hits: result.hits.slice() } };
+  return result;
+}
+
+function readLexicon(text: string, lex: SentimentLexicon): SentimentResult {
   const r = lex.rules;
   const hits: SentimentHit[] = [];
   if (typeof text !== 'string' || !text.trim()) return { label: 'neutral', confidence: 0, score: 0, hits };
@@ -206,12 +245,15 @@ export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentim
   let consultOn = false;
   const courtesy = new Set(r.courtesy);
   const resolvedWords = new Set(r.resolved);
+  // the last clause with content: no clause after p holds any ⇔ p >= lastContent
+  let lastContent = -1;
+  for (let p = 0; p < parts.length; p += 2) if (parts[p].trim()) lastContent = p;
   for (let p = 0; p < parts.length; p += 2) {
     const clause = parts[p];
     const punct = parts[p + 1] ?? '';
     if (!clause.trim()) continue;
     // politeness closing a message that complained or asked so far ("…麻烦看一下，谢谢")
-    if (clauseScores.length > 0 && clauseScores.reduce((a, b) => a + b, 0) <= 0 && courtesy.has(clause.trim()) && !parts.slice(p + 2).some((x, k) => k % 2 === 0 && x.trim())) {
+    if (clauseScores.length > 0 && courtesy.has(clause.trim()) && p >= lastContent && clauseScores.reduce((a, b) => a + b, 0) <= 0) {
       const tokensC = tokenize(clause, lex);
       let w = 0;
       for (const t of tokensC) if (t.entry.kind === 'word') w += t.entry.weight;
@@ -268,7 +310,7 @@ export function lexiconSentiment(text: string, lex: SentimentLexicon = getSentim
       mine.push({ word: t.word, weight: w });
     }
     // a message often ends on its question without the mark ("…这叫什么服务")
-    const last = !parts.slice(p + 2).some((x, k) => k % 2 === 0 && x.trim());
+    const last = p >= lastContent;
     const isQuestion = /[？?]/.test(punct) || /[吗呢]$/.test(clause.trim()) || (last && rhetorical && !punct.trim());
     if (rhetorical && (isQuestion || /[！!]/.test(punct))) {
       score += r.rhetoricalScore;

@@ -12,13 +12,14 @@ import { KeyTable } from './linear/key-table';
 import type { Csr } from './linear/sparse';
 import { seededRandom } from '../util/seeded-random';
 import { type SvmOptions, trainOneVsRest } from './linear/svm';
-import { cut, segment } from './segment';
+import { sharedCut, sharedSegment } from './segment';
 
 export const UNKNOWN_LABEL = 'unknown';
 
 /** Content words for topics; every token (punctuation kept as clause breaks) when stop words count. */
-function wordSegmenter(f: FeatureConfig): ((text: string) => string[]) | undefined {
-  return f.words ? (f.wordStopWords ? cut : segment) : undefined;
+function wordSegmenter(f: FeatureConfig): ((text: string) => readonly string[]) | undefined {
+  // the shared segmentation of the text (segment.ts): one jieba call per message for every reader
+  return f.words ? (f.wordStopWords ? sharedCut : sharedSegment) : undefined;
 }
 
 export interface TrainOptions {
@@ -107,6 +108,9 @@ interface ModelParts {
   meta?: Record<string, unknown>;
 }
 
+// the last text's feature keys, for the next model with the same feature settings
+let lastKeys: { text: string; signature: string; keys: Float64Array; k: number } | null = null;
+
 class LinearTextClassifier implements TextClassifier {
   readonly labels: readonly string[];
   private readonly table: KeyTable;
@@ -130,6 +134,29 @@ class LinearTextClassifier implements TextClassifier {
     for (let f = 0; f < this.nF; f++) this.table.set(m.keys[f], f);
     this.counts = new Int32Array(this.nF);
     this.scores = new Float64Array(this.nC);
+    const f = m.features as unknown as Record<string, unknown>;
+    this.featureSignature = JSON.stringify(Object.keys(DEFAULT_FEATURES).map((key) => f[key] ?? (DEFAULT_FEATURES as unknown as Record<string, unknown>)[key]));
+  }
+
+  private readonly featureSignature: string;
+
+  /** The feature keys of a text into this.keyBuf; models with the same feature settings (the
+   * category and urgency models) reading the same message share one extraction. */
+  private keysOf(t: string): [Float64Array, number] {
+    const last = lastKeys;
+    if (last !== null && last.text === t && last.signature === this.featureSignature) {
+      if (this.keyBuf.length < last.k) this.keyBuf = new Float64Array(last.k * 2);
+      this.keyBuf.set(last.keys.subarray(0, last.k));
+      return [this.keyBuf, last.k];
+    }
+    const [buf, k] = extractKeys(t, this.m.features, this.keyBuf, wordSegmenter(this.m.features));
+    this.keyBuf = buf;
+    if (!lastKeys || lastKeys.keys.length < k) lastKeys = { text: t, signature: this.featureSignature, keys: new Float64Array(Math.max(k * 2, 4096)), k };
+    lastKeys.keys.set(buf.subarray(0, k));
+    lastKeys.text = t;
+    lastKeys.signature = this.featureSignature;
+    lastKeys.k = k;
+    return [buf, k];
   }
 
   /** Raw margins into this.scores; false when the text has nothing to read (no letter or digit,
@@ -138,8 +165,7 @@ class LinearTextClassifier implements TextClassifier {
     if (typeof text !== 'string' || !hasContent(text)) return false;
     const { features, idf, weights, bias } = this.m;
     const t = truncate(text, features.maxChars);
-    const [buf, k] = extractKeys(t, features, this.keyBuf, wordSegmenter(features));
-    this.keyBuf = buf;
+    const [buf, k] = this.keysOf(t);
     if (this.touched.length < k) this.touched = new Int32Array(k * 2);
     const { counts, touched, table } = this;
     let nnz = 0;

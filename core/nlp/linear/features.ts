@@ -47,7 +47,13 @@ export const DEFAULT_FEATURES: FeatureConfig = {
 /** Negation words that open a NOT_ scope in the word view. */
 const NEGATORS = new Set(['不', '没', '没有', '无', '未', '别', '非', '不是', '并不', '并非', '毫无', '从不', '从未', '绝不', '不太', '不够', '不怎么', '一点也不', '一点都不', '不算', '谈不上', '算不上']);
 
-const isBoundary = (w: string) => /^[\p{P}\p{S}\s]+$/u.test(w);
+const BOUNDARY = /^[\p{P}\p{S}\s]+$/u;
+// a token opening with a CJK ideograph or an ASCII letter or digit is not all punctuation: no regex needed
+const isBoundary = (w: string) => {
+  const c = w.charCodeAt(0);
+  if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return false;
+  return BOUNDARY.test(w);
+};
 
 function wordKey(w: string, seed1: number, seed2: number): number {
   let h1 = seed1 | 0;
@@ -141,7 +147,7 @@ function normalise(text: string, cfg: FeatureConfig): number {
 const P1 = 0x01000193;
 const P2 = 0x5bd1e995;
 
-export type Segmenter = (text: string) => string[];
+export type Segmenter = (text: string) => readonly string[];
 
 /** Writes the keys of the n-grams (minN..maxN) starting in [from, to) and ending before `to` into out[k…]; returns the new k. */
 function ngramKeys(buf: Uint16Array, from: number, to: number, minN: number, maxN: number, seed1: number, seed2: number, out: Float64Array, k: number): number {
