@@ -57,7 +57,10 @@ describe.skipIf(!run)('舆情 pages', () => {
     const api = await service.apiJson<{ topics: { label: string }[] }>(`/api/v1/stats/topics?${range(from, to)}&limit=10`);
     expect(api.topics.length).toBeGreaterThan(0);
     await expect.poll(() => hot.locator('ol.topics > li').count()).toBe(api.topics.length);
-    await hot.locator('.recharts-yAxis .recharts-cartesian-axis-tick').first().waitFor();
+    await page.waitForTimeout(2000);
+    (await import('node:fs')).writeFileSync(path.join(SHOTS, 'hot.html'), await hot.innerHTML());
+    await hot.screenshot({ path: path.join(SHOTS, 'hot-debug.png') });
+    await hot.locator('.recharts-yAxis .recharts-cartesian-axis-tick text').first().waitFor({ state: 'attached' });
     await page.waitForTimeout(300);
     // every axis label lies inside the chart's drawing (none cut off at the left edge)
     const clipped = await hot.evaluate((card) => {
@@ -98,10 +101,7 @@ describe.skipIf(!run)('舆情 pages', () => {
     await page.waitForTimeout(300);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     // the report page itself fits its frame
-    const inner = await page.locator('[data-testid=report-frame]').evaluate((f) => {
-      const d = (f as HTMLIFrameElement).contentDocument!;
-      return d.documentElement.scrollWidth - d.documentElement.clientWidth;
-    });
+    const inner = await frame.locator('html').evaluate((el) => el.scrollWidth - el.clientWidth);
     expect(inner).toBeLessThanOrEqual(1);
     await page.screenshot({ path: path.join(SHOTS, 'reports-390-open.png'), fullPage: true });
     expect(errors).toEqual([]);

@@ -5,6 +5,8 @@
 // that category's messages, spread evenly across them (normalised entropy of the rates) and present
 // in nearly all of them. `npm run --silent cli -- eval topics --mine-generic` prints the list; the
 // shipped copy (lexicons/opinion.json `minedGenericWords`) is checked against it by a test.
+import path from 'node:path';
+import { loadSeedMessages, SEED_FILE } from '../demo/seed-corpus';
 import { segment } from '../nlp/segment';
 
 export interface GenericWordCriteria {
@@ -28,7 +30,12 @@ export interface MinedWord {
 // a content word as the topic code reads words: two characters or more, no digits or Latin letters
 const WORD = /^[\p{Script=Han}]{2,}$/u;
 
-export function mineGenericWords(docs: { text: string; category: string }[], c: GenericWordCriteria = GENERIC_CRITERIA): MinedWord[] {
+/**
+ * `places`: the gazetteer's names (city, districts, streets, communities, roads, landmarks). The seed
+ * corpus moves each message to many places, so a place name is spread evenly too; a word inside a
+ * place name (赭山 of 赭山路) is the "where", kept out of this list.
+ */
+export function mineGenericWords(docs: { text: string; category: string }[], places: string[], c: GenericWordCriteria = GENERIC_CRITERIA): MinedWord[] {
   const perCategory = new Map<string, number>();
   const df = new Map<string, Map<string, number>>();
   for (const d of docs) {
@@ -42,6 +49,7 @@ export function mineGenericWords(docs: { text: string; category: string }[], c: 
   const cats = [...perCategory.keys()];
   const out: MinedWord[] = [];
   for (const [word, m] of df) {
+    if (places.some((p) => p.includes(word))) continue;
     const docsWith = [...m.values()].reduce((a, b) => a + b, 0);
     if (docsWith < c.minDocShare * docs.length || m.size < c.minCategories) continue;
     const rates = cats.map((k) => (m.get(k) ?? 0) / perCategory.get(k)!);
@@ -51,4 +59,20 @@ export function mineGenericWords(docs: { text: string; category: string }[], c: 
     if (evenness >= c.minEvenness) out.push({ word, docs: docsWith, categories: m.size, evenness: Math.round(evenness * 1000) / 1000 });
   }
   return out.sort((a, b) => b.docs - a.docs || a.word.localeCompare(b.word));
+}
+
+/** Every name of the gazetteer, for mineGenericWords. */
+export function gazetteerNames(g: { city: string; districts: { name: string; aliases: string[]; streets: { name: string; aliases: string[]; communities: string[]; roads: string[] }[] }[]; landmarks: { name: string }[] }): string[] {
+  const out = [g.city, ...g.landmarks.map((l) => l.name)];
+  for (const d of g.districts) {
+    out.push(d.name, ...d.aliases);
+    for (const s of d.streets) out.push(s.name, ...s.aliases, ...s.communities, ...s.roads);
+  }
+  return out;
+}
+
+/** The seed corpus's messages (all its parts) with their categories. */
+export function seedCorpusDocs(): { text: string; category: string }[] {
+  const dir = path.dirname(SEED_FILE);
+  return [SEED_FILE, path.join(dir, 'messages-2.csv'), path.join(dir, 'messages-3.csv')].flatMap((f) => loadSeedMessages(f)).map((m) => ({ text: m.text, category: m.category }));
 }
