@@ -57,15 +57,12 @@ describe.skipIf(!run)('舆情 pages', () => {
     const api = await service.apiJson<{ topics: { label: string }[] }>(`/api/v1/stats/topics?${range(from, to)}&limit=10`);
     expect(api.topics.length).toBeGreaterThan(0);
     await expect.poll(() => hot.locator('ol.topics > li').count()).toBe(api.topics.length);
-    await page.waitForTimeout(2000);
-    (await import('node:fs')).writeFileSync(path.join(SHOTS, 'hot.html'), await hot.innerHTML());
-    await hot.screenshot({ path: path.join(SHOTS, 'hot-debug.png') });
-    await hot.locator('.recharts-yAxis .recharts-cartesian-axis-tick text').first().waitFor({ state: 'attached' });
+    await hot.locator('.recharts-yAxis-tick-labels text').first().waitFor();
     await page.waitForTimeout(300);
     // every axis label lies inside the chart's drawing (none cut off at the left edge)
     const clipped = await hot.evaluate((card) => {
       const svg = card.querySelector('svg.recharts-surface')!.getBoundingClientRect();
-      return [...card.querySelectorAll('.recharts-yAxis .recharts-cartesian-axis-tick text')].map((t) => t.getBoundingClientRect()).filter((b) => b.left < svg.left - 0.5).length;
+      return [...card.querySelectorAll('.recharts-yAxis-tick-labels text')].map((t) => t.getBoundingClientRect()).filter((b) => b.left < svg.left - 0.5).length;
     });
     expect(clipped).toBe(0);
     await hot.screenshot({ path: path.join(SHOTS, 'hot-topics-1280.png') });
