@@ -61,7 +61,7 @@ describe.skipIf(!run)('舆情 pages', () => {
     await page.waitForTimeout(300);
     // every axis label lies inside the chart's drawing (none cut off at the left edge)
     const clipped = await hot.evaluate((card) => {
-      const svg = card.querySelector('svg.recharts-surface')!.getBoundingClientRect();
+      const svg = card.querySelector('.recharts-wrapper > svg.recharts-surface')!.getBoundingClientRect();
       return [...card.querySelectorAll('.recharts-yAxis-tick-labels text')].map((t) => t.getBoundingClientRect()).filter((b) => b.left < svg.left - 0.5).length;
     });
     expect(clipped).toBe(0);
