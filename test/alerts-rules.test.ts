@@ -68,3 +68,40 @@ describe('alert rules API', () => {
     expect((await send('DELETE', `/api/v1/alert-rules/${rule.id}`, admin)).status).toBe(404);
   });
 });
+
+describe('a stored rule that no longer parses', () => {
+  it('is listed flagged invalid with a Chinese reason (not a 500), can be deleted, and is never evaluated', async () => {
+    const admin = await staffToken(db.sql, 'admin');
+    const ok = await send('POST', '/api/v1/alert-rules', admin, { name: '路灯预警', definition: { keywordGroups: [{ must: ['路灯'] }] } });
+    expect(ok.status).toBe(201);
+    // a definition an older version stored (or a hand edit) that today's schema refuses
+    const [bad] = await db.sql<{ id: number }[]>`
+      INSERT INTO alert_rules (name, enabled, definition, created_by) VALUES ('旧版规则', true, ${db.sql.json({ windowMinutes: 'ten', groupBy: 'street' })}, 'test') RETURNING id`;
+    const list = await send('GET', '/api/v1/alert-rules', admin);
+    expect(list.status).toBe(200);
+    const rules = ((await list.json()) as { rules: { id: number; name: string; valid: boolean; invalidReason: string | null; definition: unknown }[] }).rules;
+    const flagged = rules.find((r) => r.id === Number(bad.id));
+    expect(flagged).toMatchObject({ name: '旧版规则', valid: false });
+    expect(flagged?.invalidReason).toMatch(/^规则定义无法解析，已停止计算：/);
+    expect(flagged?.invalidReason).toContain('windowMinutes：统计窗口（分钟）须为数字');
+    expect(flagged?.invalidReason).toContain('groupBy：分组须为');
+    // the stored definition is shown as it is, so the admin sees what was kept
+    expect(flagged?.definition).toEqual({ windowMinutes: 'ten', groupBy: 'street' });
+    expect(rules.find((r) => r.name === '路灯预警')).toMatchObject({ valid: true, invalidReason: null });
+
+    const one = await send('GET', `/api/v1/alert-rules/${bad.id}`, admin);
+    expect(one.status).toBe(200);
+    expect(await one.json()).toMatchObject({ valid: false });
+
+    // never evaluated: the sweep skips it (and says so), opening nothing for it
+    const { sweepAlerts } = await import('../core/alerts/evaluate');
+    const warned: { ruleId?: number; msg: string }[] = [];
+    const log = { warn: (o: { ruleId?: number }, msg: string) => warned.push({ ruleId: o.ruleId, msg }), info: () => {} };
+    const delivery = { webhookUrl: null, webhookSecret: null, smtpUrl: null, emailTo: [], emailFrom: 'x@localhost' };
+    await sweepAlerts({ sql: db.sql, queue, log, now: () => new Date(), delivery });
+    expect(warned.find((w) => w.ruleId === Number(bad.id))?.msg).toContain('not evaluated');
+    expect((await db.sql`SELECT 1 FROM alerts WHERE rule_id = ${bad.id}`).length).toBe(0);
+
+    expect((await send('DELETE', `/api/v1/alert-rules/${bad.id}`, admin)).status).toBe(204);
+  });
+});

@@ -23,6 +23,13 @@ const now = new Date();
 const day = shanghaiDate(new Date(now.getTime() - 86_400_000)); // yesterday, Beijing time
 const inDay = (h: number, m = 0) => new Date(shanghaiMidnight(day).getTime() + (h * 60 + m) * 60_000);
 
+/** What the pipeline's topic step leaves for a processed message: its membership of a topic (a report waits for it). */
+async function joinTopic(messageId: number, topicId: number) {
+  await db.sql`INSERT INTO opinion_topic_members (message_id, topic_id, received_at, channel, district, is_public, terms)
+    SELECT id, ${topicId}, received_at, channel, '镜湖区', true, '{}'::jsonb FROM messages WHERE id = ${messageId}`;
+}
+let topicId: number;
+
 beforeAll(async () => {
   db = await createTestDatabase();
   queue = new InProcessQueue();
@@ -39,6 +46,8 @@ beforeAll(async () => {
   const [topic] = await db.sql<{ id: number }[]>`
     INSERT INTO opinion_topics (district, label, size, first_at, last_at, heat, burst_state, public_sample)
     VALUES ('镜湖区', '镜湖区赭山路 路灯不亮', 6, ${inDay(9)}, ${inDay(9, 35)}, 64.5, 'burst', '镜湖区赭山路路灯不亮，电话***') RETURNING id`;
+  topicId = topic.id;
+  for (const { id } of await db.sql<{ id: number }[]>`SELECT id FROM messages`) await joinTopic(id, topic.id);
   await db.sql`INSERT INTO opinion_topic_hours (topic_id, hour, count) VALUES (${topic.id}, ${inDay(9)}, 6)`;
   await db.sql`INSERT INTO opinion_bursts (scope, topic_id, district, started_at, last_at, observed, expected, p_value, window_hours)
     VALUES ('topic', ${topic.id}, '镜湖区', ${inDay(9, 30)}, ${inDay(9, 35)}, 6, 0.4, 0.0001, 2)`;
@@ -71,6 +80,8 @@ describe('reports', () => {
     await db.sql`UPDATE messages SET processed_at = now() + interval '1 second', state = 'received' WHERE id = ${message.id}`;
     expect(await makeDueReports({ sql: db.sql, now })).toEqual([]); // still in the pipeline: wait
     await db.sql`UPDATE messages SET state = 'processed', analysis = ${db.sql.json({ sentiment: { label: 'negative' } })} WHERE id = ${message.id}`;
+    expect(await makeDueReports({ sql: db.sql, now: new Date(Date.now() + 1000) })).toEqual([]); // processed, not yet in a topic: wait
+    await joinTopic(message.id, topicId);
     const remade = await makeDueReports({ sql: db.sql, now: new Date(Date.now() + 2000) });
     // yesterday is in last week's 周报 only when today is a Monday
     const yesterdayInLastWeek = reportPeriod('weekly', day).start === made.find((r) => r.kind === 'weekly')!.periodStart;

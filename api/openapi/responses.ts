@@ -103,7 +103,10 @@ export const overview = z.looseObject({
   generatedAt: time,
   period: z.object({ from: time, to: time, fromDay: z.string(), toDay: z.string() }),
   filter: z.object({ district: z.string().nullable(), category: z.string().nullable(), channel: z.string().nullable() }),
-  messages: z.object({ total: count, today: count, pending: count, failed: count, byChannel: z.record(z.string(), count) }).describe('all time (and today)'),
+  messages: z.object({
+    total: count.describe('all time'), periodTotal: count.describe('received in the period'), today: count, pending: count, failed: count,
+    byChannel: z.record(z.string(), count).describe('all time'), periodByChannel: z.record(z.string(), count).describe('received in the period'),
+  }),
   cases: z.looseObject({
     total: count.describe('created in the period, not merged'), open: count, overdue: count, needsReview: count, byStatus: z.record(z.string(), count),
     byCategory: z.array(z.object({ category: z.string(), count })), byDistrict: z.array(z.object({ district: z.string(), count })), sentiment: z.record(z.string(), count),

@@ -44,19 +44,30 @@ export interface AlertDeps {
   topics?: TopicSignals;
 }
 
-export function ruleFromRow(row: { id: number; name: string; enabled: boolean; definition: unknown; createdBy: string | null; createdAt: Date; updatedAt: Date }): AlertRule {
+type RuleRow = { id: number; name: string; enabled: boolean; definition: unknown; createdBy: string | null; createdAt: Date; updatedAt: Date };
+
+export function ruleFromRow(row: RuleRow): AlertRule {
   return { ...row, definition: storedDefinitionSchema.parse(row.definition) as RuleDefinition };
+}
+
+/** A stored rule as the admin list shows it: parsed, or flagged invalid with the reason in Chinese (and never evaluated). */
+export type ListedRule = (AlertRule & { valid: true; invalidReason: null }) | (Omit<AlertRule, 'definition'> & { definition: unknown; valid: false; invalidReason: string });
+
+export function listedRule(row: RuleRow): ListedRule {
+  const parsed = storedDefinitionSchema.safeParse(row.definition);
+  if (parsed.success) return { ...row, definition: parsed.data as RuleDefinition, valid: true, invalidReason: null };
+  // the first few problems, each with its field path, e.g. "windowMinutes：统计窗口（分钟）须为数字"
+  const problems = parsed.error.issues.slice(0, 3).map((i) => (i.path.length ? `${i.path.join('.')}：${i.message}` : i.message));
+  return { ...row, valid: false, invalidReason: `规则定义无法解析，已停止计算：${problems.join('；')}` };
 }
 
 /** The enabled rules that parse; a stored rule that no longer does (an older definition) is logged and skipped. */
 export async function enabledRules(sql: Db, log?: AlertDeps['log']): Promise<AlertRule[]> {
   const rules: AlertRule[] = [];
   for (const row of await listAlertRuleRows(sql, { enabledOnly: true })) {
-    try {
-      rules.push(ruleFromRow(row));
-    } catch (err) {
-      log?.warn({ err, ruleId: row.id }, 'stored alert rule does not parse; skipped');
-    }
+    const listed = listedRule(row);
+    if (listed.valid) rules.push(listed);
+    else log?.warn({ ruleId: row.id, reason: listed.invalidReason }, 'stored alert rule does not parse; skipped');
   }
   return rules;
 }
@@ -305,6 +316,12 @@ export async function sweepAlerts(deps: AlertDeps): Promise<RuleOutcome> {
   const out: RuleOutcome = { opened: [], touched: [], ended: [], redelivered: [] };
   const now = deps.now();
   for (const row of await listAlertRuleRows(deps.sql)) {
+    const listed = listedRule(row);
+    if (!listed.valid) {
+      // a rule that no longer parses is never evaluated (the admin list shows it flagged with its reason)
+      deps.log.warn({ ruleId: row.id, reason: listed.invalidReason }, 'stored alert rule does not parse; not evaluated');
+      continue;
+    }
     try {
       await sweepRule(deps, row, now, out);
     } catch (err) {
@@ -316,7 +333,7 @@ export async function sweepAlerts(deps: AlertDeps): Promise<RuleOutcome> {
 }
 
 /** One rule of the sweep (its outcome added to `out`): a disabled rule's quiet episodes end, an enabled rule is evaluated at `now`. */
-async function sweepRule(deps: AlertDeps, row: Parameters<typeof ruleFromRow>[0], now: Date, out: RuleOutcome): Promise<void> {
+async function sweepRule(deps: AlertDeps, row: RuleRow, now: Date, out: RuleOutcome): Promise<void> {
   const rule = ruleFromRow(row);
   if (!rule.enabled) {
     // nothing new for a disabled rule; its open episodes end after their quiet period

@@ -31,8 +31,12 @@ export interface Overview {
   generatedAt: Date;
   period: { from: Date; to: Date; fromDay: string; toDay: string };
   filter: { district: string | null; category: string | null; channel: string | null };
-  /** all time (and today): every stored message by state; with a district or category filter, only processed ones can be placed */
-  messages: { total: number; today: number; pending: number; failed: number; byChannel: Record<string, number> };
+  /**
+   * Every stored message by state; with a district or category filter, only processed ones can be placed.
+   * `total`/`byChannel` are all time; `periodTotal`/`periodByChannel` those received in the period
+   * (what 总览 shows for the chosen range); `pending`/`failed` are now.
+   */
+  messages: { total: number; periodTotal: number; today: number; pending: number; failed: number; byChannel: Record<string, number>; periodByChannel: Record<string, number> };
   cases: {
     /** created in the period, not merged */
     total: number;
@@ -53,24 +57,28 @@ export interface Overview {
 
 async function messageFigures(sql: Db, f: StatsFilter, today: string): Promise<Overview['messages']> {
   const byChannel: Record<string, number> = {};
+  const periodByChannel: Record<string, number> = {};
+  let total = 0, periodTotal = 0, todayN = 0, pending = 0, failed = 0;
   if (f.district === undefined && f.category === undefined) {
-    let total = 0, todayN = 0, pending = 0, failed = 0;
     for (const r of await readMessageStates(sql, f, today)) {
       total += r.n;
+      periodTotal += r.period;
       todayN += r.today;
       if (r.state === 'received' || r.state === 'processing') pending += r.n;
       if (r.state === 'failed') failed += r.n;
       byChannel[r.channel] = (byChannel[r.channel] ?? 0) + r.n;
+      if (r.period) periodByChannel[r.channel] = (periodByChannel[r.channel] ?? 0) + r.period;
     }
-    return { total, today: todayN, pending, failed, byChannel };
+    return { total, periodTotal, today: todayN, pending, failed, byChannel, periodByChannel };
   }
-  let total = 0, todayN = 0;
   for (const r of await readMessageTotals(sql, f, today)) {
     total += r.total;
+    periodTotal += r.period;
     todayN += r.today;
     byChannel[r.channel] = r.total;
+    if (r.period) periodByChannel[r.channel] = r.period;
   }
-  return { total, today: todayN, pending: 0, failed: 0, byChannel };
+  return { total, periodTotal, today: todayN, pending: 0, failed: 0, byChannel, periodByChannel };
 }
 
 export async function getOverview(sql: Db, q: StatsQuery, now = new Date()): Promise<Overview> {

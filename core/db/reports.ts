@@ -55,14 +55,28 @@ export async function periodProcessing(
   sql: Db,
   from: Date,
   to: Date,
-  o: { maxAttempts: number; staleBefore: Date },
+  o: { maxAttempts: number; staleBefore: Date; topicMaxAttempts?: number },
 ): Promise<{ lastProcessedAt: Date | null; waiting: number; unprocessed: number }> {
+  // waiting: still in the pipeline, or processed but not yet given its topic (the topic sweep picks it up;
+  // one whose topic step failed for good, or stuck for hours, is not waited for)
   const [row] = await sql<{ lastProcessedAt: Date | null; waiting: number; unprocessed: number }[]>`
     SELECT max(processed_at) AS last_processed_at,
-      count(*) FILTER (WHERE state IN ('received', 'processing') AND attempts < ${o.maxAttempts} AND stored_at >= ${o.staleBefore})::int AS waiting,
+      count(*) FILTER (WHERE stored_at >= ${o.staleBefore} AND (
+        (state IN ('received', 'processing') AND attempts < ${o.maxAttempts})
+        OR (state = 'processed' AND analysis IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM opinion_topic_members t WHERE t.message_id = m.id)
+          AND NOT EXISTS (SELECT 1 FROM opinion_topic_errors e WHERE e.message_id = m.id AND e.attempts >= ${o.topicMaxAttempts ?? 3}))
+      ))::int AS waiting,
       count(*) FILTER (WHERE state <> 'processed')::int AS unprocessed
-    FROM messages WHERE received_at >= ${from} AND received_at < ${to}`;
+    FROM messages m WHERE received_at >= ${from} AND received_at < ${to}`;
   return row;
+}
+
+/** The demo load's progress and when it last changed (its end, once done); null where no demo is loaded. */
+export async function demoLoadState(sql: Db): Promise<{ done: boolean; changedAt: Date } | null> {
+  const [row] = await sql<{ done: boolean; changedAt: Date }[]>`
+    SELECT coalesce((value->>'done')::boolean, false) AS done, updated_at AS changed_at FROM app_state WHERE key = 'demo'`;
+  return row ?? null;
 }
 
 export async function getReport(sql: Db, id: number): Promise<ReportRow | undefined> {

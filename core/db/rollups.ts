@@ -285,10 +285,14 @@ export async function readMessageDays(sql: Db, f: StatsFilter): Promise<MessageD
     FROM rollup_messages WHERE true ${where(sql, f)} GROUP BY day ORDER BY day`;
 }
 
-/** Processed messages with the filter's district and category, all time and today, per channel. */
+// received in the filter's period (the whole of time when it has none)
+const inPeriod = (sql: Db, f: Partial<StatsFilter>) =>
+  f.fromDay && f.toDay ? sql`coalesce(sum(n) FILTER (WHERE day BETWEEN ${f.fromDay}::date AND ${f.toDay}::date), 0)::int` : sql`sum(n)::int`;
+
+/** Processed messages with the filter's district and category, all time, in the period and today, per channel. */
 export async function readMessageTotals(sql: Db, f: Partial<StatsFilter>, today: string) {
-  return sql<{ channel: string; total: number; today: number }[]>`
-    SELECT channel, sum(n)::int AS total, coalesce(sum(n) FILTER (WHERE day = ${today}::date), 0)::int AS today
+  return sql<{ channel: string; total: number; period: number; today: number }[]>`
+    SELECT channel, sum(n)::int AS total, ${inPeriod(sql, f)} AS period, coalesce(sum(n) FILTER (WHERE day = ${today}::date), 0)::int AS today
     FROM rollup_messages WHERE true ${where(sql, f, { period: false })} GROUP BY channel`;
 }
 
@@ -302,10 +306,10 @@ export async function readCaseSentimentDays(sql: Db, f: StatsFilter) {
     FROM rollup_cases WHERE status <> 'merged' ${where(sql, f)} GROUP BY day ORDER BY day`;
 }
 
-/** Every stored message by channel and state (all time, and received today), from the trigger-kept counts. */
+/** Every stored message by channel and state (all time, received in the filter's period, and received today), from the trigger-kept counts. */
 export async function readMessageStates(sql: Db, f: Partial<StatsFilter>, today: string) {
-  return sql<{ channel: string; state: string; n: number; today: number }[]>`
-    SELECT channel, state, sum(n)::int AS n, coalesce(sum(n) FILTER (WHERE day = ${today}::date), 0)::int AS today
+  return sql<{ channel: string; state: string; n: number; period: number; today: number }[]>`
+    SELECT channel, state, sum(n)::int AS n, ${inPeriod(sql, f)} AS period, coalesce(sum(n) FILTER (WHERE day = ${today}::date), 0)::int AS today
     FROM rollup_message_states WHERE true ${f.channel !== undefined ? sql`AND channel = ${f.channel}` : sql``} GROUP BY channel, state`;
 }
 

@@ -37,6 +37,8 @@ export const opinionConfigSchema = z.object({
   }),
   recurring: z.object({ minWeeks: z.number().int().min(2), lookbackWeeks: z.number().int().min(2).max(104) }),
   genericWords: z.array(z.string().min(1)).refine((xs) => new Set(xs).size === xs.length, { message: '词表有重复' }),
+  /** generic words mined from the seed corpus (core/opinion/generic-words.ts; a test keeps this copy equal to the miner's answer) */
+  minedGenericWords: z.array(z.string().min(1)).refine((xs) => new Set(xs).size === xs.length, { message: '词表有重复' }).default([]),
 });
 export type OpinionConfig = z.infer<typeof opinionConfigSchema>;
 
@@ -45,7 +47,8 @@ export const opinionConfig: () => OpinionConfig = shippedJson('opinion.json', op
 let generic: { list: string[]; set: Set<string> } | null = null;
 /** Words that say nothing about which problem a message is about (小时, 诉求, 了解, 转给, 答复…). */
 export function isGenericWord(w: string): boolean {
-  const list = opinionConfig().genericWords;
-  if (!generic || generic.list !== list) generic = { list, set: new Set(list) };
+  const cfg = opinionConfig();
+  const list = cfg.genericWords;
+  if (!generic || generic.list !== list) generic = { list, set: new Set([...list, ...cfg.minedGenericWords]) };
   return generic.set.has(w);
 }

@@ -66,10 +66,11 @@ export function publicLabel(t: Pick<TopicRow, 'label' | 'labelTerms' | 'place' |
   return { label: [t.district ?? '区县未识别', concepts.join('、') || '未公开留言'].join('·'), terms: concepts, place: null };
 }
 
-export async function getHotTopics(sql: Db, o: { days: number; now?: Date; limit?: number; minVolume?: number }): Promise<HotTopics> {
+/** The hottest topics with messages in [from, to) (`from` defaults to `days` before `to`, `to` to now), beside the window as long before it. */
+export async function getHotTopics(sql: Db, o: { days: number; now?: Date; from?: Date; limit?: number; minVolume?: number }): Promise<HotTopics> {
   const to = o.now ?? new Date();
-  const span = o.days * 86_400_000;
-  const from = new Date(to.getTime() - span);
+  const from = o.from ?? new Date(to.getTime() - o.days * 86_400_000);
+  const span = to.getTime() - from.getTime();
   const previousFrom = new Date(from.getTime() - span);
   const limit = o.limit ?? 10;
   const minVolume = o.minVolume ?? 2;
@@ -96,7 +97,7 @@ export async function getHotTopics(sql: Db, o: { days: number; now?: Date; limit
     });
     if (topics.length >= limit) break;
   }
-  return { days: o.days, from, to, previousFrom, messages: await countTopicMessagesInWindow(sql, from, to), topics };
+  return { days: o.from ? Math.round(span / 86_400_000) : o.days, from, to, previousFrom, messages: await countTopicMessagesInWindow(sql, from, to), topics };
 }
 
 export interface TopicDetail {

@@ -6,7 +6,8 @@ import { getDepartmentRanking } from '../analytics/metrics';
 import type { Db } from '../db/connect';
 import { listAlertRows } from '../db/alerts';
 import { countTopicMessagesBetween, listBurstsSince, listTopicsActiveBetween, listTopicsByIds } from '../db/topics';
-import { dailySentimentCounts, periodProcessing, periodTotals, reportMadeAt, saveReport, type ReportKind } from '../db/reports';
+import { dailySentimentCounts, demoLoadState, periodProcessing, periodTotals, reportMadeAt, saveReport, type ReportKind } from '../db/reports';
+import { TOPIC_MAX_ATTEMPTS } from '../opinion/topics';
 import { queueDefinitions } from '../queue/contract';
 import { renderReportHtml } from './render-html';
 
@@ -122,9 +123,9 @@ export async function makeReport(deps: { sql: Db; now: Date }, kind: ReportKind,
 /** a message of the period still unprocessed this long after it was stored is not waited for */
 export const REPORT_WAIT_MS = 6 * 3600_000;
 
-/** What the report waits for: messages with attempts left (the pipeline's own limit), stored in the last hours. */
-function processingLimits(now: Date): { maxAttempts: number; staleBefore: Date } {
-  return { maxAttempts: queueDefinitions['process-message'].attempts, staleBefore: new Date(now.getTime() - REPORT_WAIT_MS) };
+/** What the report waits for: messages with attempts left (the pipeline's own limit) or without their topic yet, stored in the last hours. */
+function processingLimits(now: Date): { maxAttempts: number; staleBefore: Date; topicMaxAttempts: number } {
+  return { maxAttempts: queueDefinitions['process-message'].attempts, staleBefore: new Date(now.getTime() - REPORT_WAIT_MS), topicMaxAttempts: TOPIC_MAX_ATTEMPTS };
 }
 
 /**
@@ -137,12 +138,18 @@ export async function makeDueReports(deps: { sql: Db; now: Date }): Promise<{ id
   const yesterday = addDays(shanghaiDate(deps.now), -1);
   const lastWeek = reportPeriod('weekly', addDays(reportPeriod('weekly', shanghaiDate(deps.now)).start, -7)).start;
   const made: { id: number; kind: ReportKind; periodStart: string }[] = [];
+  // a fresh demo installation: nothing until its data has loaded (its messages carry their past
+  // processing times, so a report made before the load would not know it missed them)
+  const demo = await demoLoadState(deps.sql);
+  if (demo && !demo.done) return made;
   for (const [kind, date] of [['daily', yesterday], ['weekly', lastWeek]] as const) {
     const p = reportPeriod(kind, date);
     const { lastProcessedAt, waiting } = await periodProcessing(deps.sql, p.from, p.to, processingLimits(deps.now));
     if (waiting > 0) continue;
     const madeAt = await reportMadeAt(deps.sql, kind, p.start);
-    if (madeAt && (!lastProcessedAt || lastProcessedAt <= madeAt)) continue;
+    // made again when a message of the period was processed since, or the demo finished loading since
+    const stale = madeAt && ((lastProcessedAt && lastProcessedAt > madeAt) || (demo && demo.changedAt > madeAt));
+    if (madeAt && !stale) continue;
     const r = await makeReport(deps, kind, date, true);
     made.push(r);
   }

@@ -26,7 +26,7 @@ export function renderReportHtml(d: ReportData): string {
   const rows = <T>(list: T[], cols: ((t: T) => unknown)[], empty: string, span: number) =>
     list.length ? list.map((t) => `<tr>${cols.map((c) => `<td>${esc(c(t))}</td>`).join('')}</tr>`).join('') : `<tr><td colspan="${span}" class="muted">${esc(empty)}</td></tr>`;
   return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(d.title)}</title>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(d.title)}</title>
 <style>
   body { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f2328; margin: 24px; max-width: 900px; }
   h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; border-left: 4px solid #1f6feb; padding-left: 8px; margin-top: 24px; }
@@ -34,6 +34,8 @@ export function renderReportHtml(d: ReportData): string {
   th { background: #f6f8fa; } .muted { color: #656d76; } .kpi { display: flex; gap: 16px; flex-wrap: wrap; } .kpi div { border: 1px solid #d0d7de; padding: 8px 12px; border-radius: 6px; }
   .kpi b { display: block; font-size: 20px; } .legend { font-size: 12px; } .burst { color: #d1242f; font-weight: bold; }
   @page { size: A4; margin: 15mm; } @media print { body { margin: 0; } }
+  td { overflow-wrap: anywhere; }
+  @media screen and (max-width: 600px) { body { margin: 8px; } table { display: block; overflow-x: auto; font-size: 12px; } h1 { font-size: 18px; } }
 </style></head>
 <body>
 <h1>${esc(d.title)}</h1>

@@ -2,7 +2,7 @@
 // schema (core/alerts/rule-schema.ts) against the shipped districts and the category list.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ruleFromRow } from '../../../core/alerts/evaluate';
+import { listedRule, ruleFromRow } from '../../../core/alerts/evaluate';
 import { GROUP_BY, ruleInputSchema } from '../../../core/alerts/rule-schema';
 import { STAFF_AREAS } from '../../../core/auth/permissions';
 import { deleteAlertRule, getAlertRuleRow, insertAlertRule, listAlertRuleRows, updateAlertRule } from '../../../core/db/alerts';
@@ -22,7 +22,8 @@ export function alertRulesRoutes(deps: AppDeps) {
     .use('*', requireStaff(deps, STAFF_AREAS.alertRules))
     .get('/', async (c) =>
       c.json({
-        rules: (await listAlertRuleRows(deps.db.sql)).map(ruleFromRow),
+        // a stored rule that no longer parses is listed flagged (valid: false, invalidReason), not a 500
+        rules: (await listAlertRuleRows(deps.db.sql)).map(listedRule),
         // what the rule form offers
         options: { districts: known.districts, categories: known.categories, channels: CHANNELS, groupBy: GROUP_BY },
       }),
@@ -30,7 +31,7 @@ export function alertRulesRoutes(deps: AppDeps) {
     .get('/:id', validate('param', idParam), async (c) => {
       const row = await getAlertRuleRow(deps.db.sql, c.req.valid('param').id);
       if (!row) throw new ApiError('not_found', '规则不存在 (no such rule)');
-      return c.json(ruleFromRow(row));
+      return c.json(listedRule(row));
     })
     .post('/', validate('json', input), async (c) => {
       const r = c.req.valid('json');

@@ -1,4 +1,4 @@
-// 热点 and 每月一题, under /api/v1/stats: `GET /topics?days=7` (public: aggregates, masked samples of
+// 热点 and 每月一题, under /api/v1/stats: `GET /topics?days=7` or `?from=&to=` (public: aggregates, masked samples of
 // public messages, no case ids) and `GET /recurring` (staff: with the cases behind each problem).
 // Both answer from the topic tables the workers keep (core/opinion), never from raw messages.
 import { Hono } from 'hono';
@@ -7,9 +7,14 @@ import { STAFF_AREAS } from '../../../core/auth/permissions';
 import { getHotTopics, getRecurringProblems } from '../../../core/opinion/read';
 import { requireStaff } from '../../auth';
 import type { AppDeps, AppEnv } from '../../deps';
-import { validate } from '../../validate';
+import { ApiError } from '../../errors';
+import { boundedDateTime, validate } from '../../validate';
+import { MAX_PERIOD_DAYS } from '../stats/query';
 
 export const topicsQuery = z.object({
+  /** a period of one's own (the cockpit's from–to; at most a year): it replaces `days` */
+  from: boundedDateTime().optional(),
+  to: boundedDateTime().optional(),
   days: z.coerce.number({ message: 'days 须为整数' }).int('days 须为整数').min(1, 'days 至少为 1').max(90, 'days 至多为 90').default(7),
   limit: z.coerce.number({ message: 'limit 须为整数' }).int('limit 须为整数').min(1, 'limit 至少为 1').max(50, 'limit 至多为 50').default(10),
   minVolume: z.coerce.number({ message: 'minVolume 须为整数' }).int('minVolume 须为整数').min(1, 'minVolume 至少为 1').max(1000, 'minVolume 至多为 1000').default(2),
@@ -25,7 +30,17 @@ export function topicsRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/topics', validate('query', topicsQuery), async (c) => {
       const q = c.req.valid('query');
-      return c.json(await getHotTopics(deps.db.sql, { days: q.days, limit: q.limit, minVolume: q.minVolume }));
+      let period: { from: Date; to: Date } | undefined;
+      if (q.from || q.to) {
+        const to = q.to ? new Date(q.to) : new Date();
+        const from = q.from ? new Date(q.from) : new Date(to.getTime() - q.days * 86_400_000);
+        if (from >= to) throw new ApiError('validation_failed', 'from must be before to', [{ field: 'from', message: '开始时间须早于结束时间 (from must be before to)' }]);
+        if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000) {
+          throw new ApiError('validation_failed', `the period is longer than ${MAX_PERIOD_DAYS} days`, [{ field: 'from', message: `时段不得超过 ${MAX_PERIOD_DAYS} 天 (the period must not exceed ${MAX_PERIOD_DAYS} days)` }]);
+        }
+        period = { from, to };
+      }
+      return c.json(await getHotTopics(deps.db.sql, { days: q.days, limit: q.limit, minVolume: q.minVolume, ...(period ? { from: period.from, now: period.to } : {}) }));
     })
     .get('/recurring', requireStaff(deps, STAFF_AREAS.cases), validate('query', recurringQuery), async (c) => {
       const q = c.req.valid('query');

@@ -5,17 +5,25 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { listMembers, listTopicsActiveBetween } from '../../../core/db/topics';
+import { gazetteerNames, GENERIC_CRITERIA, mineGenericWords, seedCorpusDocs } from '../../../core/opinion/generic-words';
 import { openReplay, readReplayFile } from '../../../core/opinion/replay';
+import { loadGazetteer } from '../../../core/places/gazetteer';
 
-const USAGE = 'usage: npm run --silent cli -- eval topics --data FILE.csv [--limit 30] [--min-size 2]';
+const USAGE = 'usage: npm run --silent cli -- eval topics --data FILE.csv [--limit 30] [--min-size 2]\n       npm run --silent cli -- eval topics --mine-generic   (the generic words of our seed corpus, for lexicons/opinion.json minedGenericWords)';
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { data?: string; limit?: string; 'min-size'?: string };
+  let values: { data?: string; limit?: string; 'min-size'?: string; 'mine-generic'?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { data: { type: 'string' }, limit: { type: 'string', default: '30' }, 'min-size': { type: 'string', default: '2' } } }));
+    ({ values } = parseArgs({ args: argv, options: { data: { type: 'string' }, limit: { type: 'string', default: '30' }, 'min-size': { type: 'string', default: '2' }, 'mine-generic': { type: 'boolean' } } }));
   } catch (err) {
     console.error(`${(err as Error).message}\n${USAGE}`);
     return 2;
+  }
+  if (values['mine-generic']) {
+    const words = mineGenericWords(seedCorpusDocs(), gazetteerNames(loadGazetteer()));
+    for (const w of words) console.error(`  ${w.word}  ${w.docs} messages, ${w.categories} categories, evenness ${w.evenness}`);
+    console.log(JSON.stringify({ criteria: GENERIC_CRITERIA, minedGenericWords: words.map((w) => w.word) }));
+    return 0;
   }
   const limit = Number(values.limit);
   const minSize = Number(values['min-size']);

@@ -9,7 +9,9 @@ import { CHANNEL_LABELS } from '../labels';
 import { usePoll } from '../usePoll';
 
 type RuleList = InferResponseType<(typeof v1)['alert-rules']['$get'], 200>;
-type Rule = RuleList['rules'][number];
+type ListedRule = RuleList['rules'][number];
+/** a rule whose stored definition parses (an invalid one is listed flagged, with its reason) */
+type Rule = Extract<ListedRule, { valid: true }>;
 type RuleBody = InferRequestType<(typeof v1)['alert-rules']['$post']>['json'];
 type Definition = NonNullable<RuleBody['definition']>;
 
@@ -194,7 +196,7 @@ export function AlertRulesPage() {
       setError(messageOf(e));
     }
   };
-  const remove = async (r: Rule) => {
+  const remove = async (r: { id: number; name: string }) => {
     if (!window.confirm(`删除规则「${r.name}」？其预警记录一并删除。`)) return;
     try {
       await call(v1['alert-rules'][':id'].$delete({ param: { id: String(r.id) } }));
@@ -210,7 +212,16 @@ export function AlertRulesPage() {
       {(loadError || error) && <p className="error">{loadError ?? error}</p>}
       {editing === null && <button className="primary" onClick={() => setEditing('new')} data-testid="rule-new">{t('新建规则')}</button>}
       {editing !== null && data && <RuleForm key={editing === 'new' ? 'new' : editing.id} rule={editing === 'new' ? null : editing} options={data.options} onDone={done} />}
-      {data?.rules.map((r) => (
+      {data?.rules.map((r) => !r.valid ? (
+        <div key={r.id} className="card triage-item" data-testid="rule-item">
+          <b>{r.name}</b> <span className="tag" style={{ background: '#fee2e2', color: '#991b1b' }} data-testid="rule-invalid">{t('规则无效')}</span>
+          <p className="small error">{r.invalidReason}</p>
+          <p className="small muted">{t('此规则不会再被计算。请删除后重新建立。')}</p>
+          <div className="actions-row">
+            <button onClick={() => void remove(r)}>{t('删除')}</button>
+          </div>
+        </div>
+      ) : (
         <div key={r.id} className="card triage-item" data-testid="rule-item">
           <b>{r.name}</b> {!r.enabled && <span className="tag" style={{ background: '#e5e7eb' }}>{t('已停用')}</span>}
           <p className="small muted">{summary(r)}</p>

@@ -7,7 +7,7 @@ import { call, v1, type DepartmentRanking, type Rate } from '../api';
 import { AlertsPanel } from '../charts/AlertsPanel';
 import { ChartCard } from '../charts/ChartCard';
 import type { CsvColumn } from '../charts/export';
-import { StatsFilterBar, addDays, filterKey, spanDays, statsQuery, todayLocal, useStatsFilter } from '../charts/filters';
+import { StatsFilterBar, addDays, filterKey, presetOf, spanDays, statsQuery, todayLocal, useStatsFilter } from '../charts/filters';
 import { SentimentTrendChart } from '../charts/SentimentTrendChart';
 import { ServiceTimeChart } from '../charts/ServiceTimeChart';
 import { TopicTrendChart } from '../charts/TopicTrendChart';
@@ -90,10 +90,16 @@ export function LeadersPage() {
     60_000,
     [key, staffTimes],
   );
-  // 热点 counts the last `days` (at most 90) up to now; the period's length chooses it
-  const topicDays = Math.min(90, Math.max(1, spanDays(filter)));
+  // 热点 counts the period's whole local days (from–to), as every other figure; the heading names it
+  const topicPeriod = statsQuery(filter);
+  const preset = presetOf(filter);
+  const topicNote = preset ? `近${preset}天（${filter.from} 至 ${filter.to}）` : `${filter.from} 至 ${filter.to}`;
   const filtered = Boolean(filter.district || filter.category);
-  const topics = usePoll(() => call(v1.stats.topics.$get({ query: { days: String(topicDays), limit: filtered ? '50' : '10' } })), 60_000, [topicDays, filtered]);
+  const topics = usePoll(
+    () => call(v1.stats.topics.$get({ query: { from: topicPeriod.from, to: topicPeriod.to, limit: filtered ? '50' : '10' } })),
+    60_000,
+    [topicPeriod.from, topicPeriod.to, filtered],
+  );
   // the topic tables know a topic's district and main category, not its channel: those two filters apply
   const topicRows = (topics.data?.topics ?? [])
     .filter((x) => (!filter.district || x.district === filter.district) && (!filter.category || x.topCategory === filter.category))
@@ -229,7 +235,7 @@ export function LeadersPage() {
         </ChartCard>
 
         <ChartCard
-          title={t('热点')} note={`近${topicDays}天`} file={`热点_近${topicDays}天`} testId="hot-topics" rows={topicRows}
+          title={t('热点')} note={topicNote} file={`热点_${filter.from}_${filter.to}`} testId="hot-topics" rows={topicRows}
           columns={[['话题', (x) => x.label], ['区县', (x) => x.district ?? '区县未识别'], ['热度', (x) => Math.round(x.heat)], ['本期', (x) => x.volume], ['上期', (x) => x.previous], ['工单', (x) => x.cases], ['在办', (x) => x.open], ['负面占比', (x) => x.negativeShare], ['突增', (x) => (x.burst ? '是' : x.isNew ? '新' : '')]]}
         >
           {topicRows.length > 0 ? (

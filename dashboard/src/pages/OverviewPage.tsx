@@ -31,7 +31,7 @@ export function OverviewPage() {
   const { data, error } = usePoll(() => call(v1.stats.overview.$get({ query: statsQuery(filter) })), 10_000, [filterKey(filter)]);
   const period = `${filter.from} 至 ${filter.to}`;
   const file = (name: string) => `${name}_${filter.from}_${filter.to}`;
-  const channels: Slice[] = data ? Object.entries(data.messages.byChannel).map(([k, v]) => ({ name: CHANNEL_LABELS[k] ?? k, value: v })) : [];
+  const channels: Slice[] = data ? Object.entries(data.messages.periodByChannel).map(([k, v]) => ({ name: CHANNEL_LABELS[k] ?? k, value: v })) : [];
   // fixed order so each slice keeps its colour: negative red, neutral grey, positive green
   const sentiment: Slice[] = data
     ? ['negative', 'neutral', 'positive', 'unknown'].filter((k) => data.cases.sentiment[k]).map((k) => ({ name: SENTIMENT_LABELS[k], value: data.cases.sentiment[k] }))
@@ -51,7 +51,7 @@ export function OverviewPage() {
       ) : (
         <>
           <section className="kpis">
-            <Kpi label="留言总数" value={data.messages.total} />
+            <Kpi label="留言总数" value={data.messages.periodTotal} />
             <Kpi label="今日留言" value={data.messages.today} />
             <Kpi label="本期工单" value={data.cases.total} />
             <Kpi label="在办工单" value={data.cases.open} />
@@ -70,7 +70,7 @@ export function OverviewPage() {
             <ChartCard title={t('区县分布')} note={period} file={file('区县分布')} testId="by-district" rows={districts} columns={countCsv}>
               <CountBarChart data={districts} color="#16a34a" />
             </ChartCard>
-            <ChartCard title={t('渠道来源')} note="全部留言" file={file('渠道来源')} testId="by-channel" rows={channels} columns={sliceCsv}>
+            <ChartCard title={t('渠道来源')} note={period} file={file('渠道来源')} testId="by-channel" rows={channels} columns={sliceCsv}>
               <SharePieChart data={channels} />
             </ChartCard>
             <ChartCard title={t('情感倾向')} note={period} file={file('情感倾向')} testId="by-sentiment" rows={sentiment} columns={sliceCsv}>

@@ -58,16 +58,16 @@ export function ReportsPage() {
           <button key={k || 'all'} className={kind === k ? 'primary' : ''} onClick={() => setKind(k)}>{k === 'daily' ? t('日报') : k === 'weekly' ? t('周报') : t('全部')}</button>
         ))}
       </div>
-      <p className="muted small">日报每天凌晨生成前一天的，周报每周一生成上一周的{isAdmin ? <>；系统管理员也可在服务器上运行命令 <code>npm run cli -- report make --kind daily --date 年-月-日</code> 随时生成</> : ''}。</p>
+      <p className="muted small wrap-anywhere">日报每天凌晨生成前一天的，周报每周一生成上一周的{isAdmin ? <>；系统管理员也可在服务器上运行命令 <code>npm run cli -- report make --kind daily --date 年-月-日</code> 随时生成</> : ''}。</p>
       {(loadError || error) && <p className="error" role="alert">{loadError ?? error}</p>}
-      <table className="ranking" data-testid="report-list">
+      <table className="ranking report-list" data-testid="report-list">
         <thead><tr><th>{t('报告')}</th><th>{t('时段起')}</th><th>{t('生成时间')}</th><th></th></tr></thead>
         <tbody>
           {data?.reports.map((r) => (
             <tr key={r.id} data-testid="report-row">
-              <td>{r.title}</td>
-              <td>{r.periodStart}</td>
-              <td>{fmtTime(r.madeAt)}</td>
+              <td className="report-title">{r.title}</td>
+              <td data-label={t('时段起')}>{r.periodStart}</td>
+              <td data-label={t('生成时间')}>{fmtTime(r.madeAt)}</td>
               <td className="actions-row">
                 <button onClick={() => void view(r)}>{t('查看')}</button>
                 <button onClick={() => void download(r)}>PDF</button>
@@ -79,7 +79,7 @@ export function ReportsPage() {
       {data && !data.reports.length && <p className="muted">{t('暂无报告')}。</p>}
       {shown && (
         <div className="card" style={{ marginTop: 12 }}>
-          <div className="actions-row">
+          <div className="actions-row wrap">
             <b>{shown.report.title}</b>
             <button onClick={() => void download(shown.report)}>{t('下载 PDF')}</button>
             <button onClick={() => setShown(null)}>{t('关闭')}</button>
