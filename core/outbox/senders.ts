@@ -10,6 +10,7 @@ import type { WechatSettings, WeiboSettings } from '../channels/settings';
 import { WECHAT_TEXT_MAX_CHARS, WechatClient } from '../channels/wechat/client';
 import { WeiboClient } from '../channels/weibo/client';
 import { parseWeiboTime, replyTarget } from '../channels/weibo/message';
+import { smsChannelSender, type SmsSender } from '../sms/sender';
 
 export interface SendContext {
   row: OutboxRow;
@@ -96,7 +97,7 @@ export const statusPageSender: ChannelSender = {
   },
 };
 
-export function buildSenders(opts: { sql: Sql; now: () => Date; wechat: WechatSettings | null; weibo: WeiboSettings | null }): Senders {
+export function buildSenders(opts: { sql: Sql; now: () => Date; wechat: WechatSettings | null; weibo: WeiboSettings | null; sms?: SmsSender | null }): Senders {
   return {
     portal: statusPageSender,
     hotline: statusPageSender,
@@ -104,6 +105,8 @@ export function buildSenders(opts: { sql: Sql; now: () => Date; wechat: WechatSe
     open311: statusPageSender,
     ...(opts.wechat ? { wechat: wechatSender(opts.wechat, opts.sql, opts.now) } : {}),
     ...(opts.weibo ? { weibo: weiboSender(opts.weibo) } : {}),
+    // receipts to hotline callers (core/sms); unconfigured, no 'sms' row is ever queued
+    ...(opts.sms ? { sms: smsChannelSender(opts.sms) } : {}),
   };
 }
 
