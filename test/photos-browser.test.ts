@@ -45,6 +45,34 @@ describe.skipIf(!suite.run)('photos in Chromium at 390 px', () => {
     await shot('photo-status-390');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(errors).toEqual([]);
+
+    // staff: the department sees the thumbnails in the drawer, accepts and asks for more (暂停)
+    const [{ caseId }] = await suite.service.sql<{ caseId: number }[]>`SELECT case_id FROM messages WHERE tracking_no = ${trackingNo}`;
+    const dept = (await suite.service.apiJson<{ case: { departmentCode: string } }>(`/api/v1/cases/${caseId}`, 'demo-centre')).case.departmentCode;
+    const staff = await openPage(suite.browser, 1280);
+    await suite.login(staff.page, `demo-${dept}`);
+    await staff.page.goto(`${suite.service.base}/#/queue/${caseId}`);
+    const drawer = staff.page.getByTestId('case-drawer');
+    const thumbs = drawer.getByTestId('case-photos').locator('img');
+    await expect.poll(() => thumbs.count()).toBe(2);
+    await expect.poll(() => thumbs.first().evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0))).toBe(120);
+    await drawer.getByRole('button', { name: '签收' }).click();
+    await expect.poll(() => drawer.getByTestId('case-status').textContent()).toBe('已签收');
+    await drawer.getByRole('button', { name: '暂停', exact: true }).click();
+    await drawer.locator('textarea[name=reason]').fill('请补充井盖所在的楼号');
+    await drawer.getByRole('button', { name: '确认暂停' }).click();
+    await expect.poll(() => drawer.getByTestId('case-status').textContent()).not.toBe('已签收');
+    await staff.page.screenshot({ path: path.join(suite.shots, 'photo-drawer-1280.png'), fullPage: true });
+    expect(staff.errors).toEqual([]);
+    await staff.context.close();
+
+    // the resident reads what was asked
+    await page.reload();
+    await page.getByTestId('status-result').waitFor();
+    await expect.poll(() => page.getByTestId('pause-question').textContent()).toContain('请补充井盖所在的楼号');
+    await page.getByTestId('supplement-form').waitFor();
+    await shot('photo-paused-390');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await context.close();
-  }, 180_000);
+  }, 240_000);
 });
