@@ -1,7 +1,8 @@
 // How a reply leaves by each channel. WeChat: a customer-service text message to the openid.
-// Weibo: a reply comment under the resident's comment. Portal and 12345 hotline: no push channel
-// (we hold no SMS gateway), so the reply is delivered through the status page, where the resident
-// reads it with the tracking number and 查询码; the row is marked sent with a 'status-page' reference.
+// Weibo: a reply comment under the resident's comment. Portal and 12345 hotline: the reply is
+// delivered through the status page, where the resident reads it with the tracking number and 查询码;
+// the row is marked sent with a 'status-page' reference. SMS (core/sms) carries only the hotline
+// caller's receipt (tracking number + 查询码), on its own channel 'sms'.
 import type { Sql } from '../db/connect';
 import { getMessage, getMessageRaw, type StoredMessage } from '../db/messages';
 import type { OutboxRow } from '../db/outbox';
