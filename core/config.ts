@@ -74,6 +74,12 @@ export const configSchema = z.object({
   SMS_ENDPOINT: z.string().url().default('https://dysmsapi.aliyuncs.com'),
   /** a font with Chinese glyphs for the PDF reports (TTF/OTF/TTC); default the Debian fonts-wqy-microhei file */
   REPORT_FONT_PATH: optionalString,
+}).superRefine((c, ctx) => {
+  // a provider named without its keys would fail at the first SMS: stop at start-up instead, naming the field
+  if (c.SMS_PROVIDER !== 'aliyun') return;
+  for (const k of ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME', 'SMS_TEMPLATE_CODE'] as const) {
+    if (!c[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'required when SMS_PROVIDER=aliyun' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;
