@@ -92,6 +92,13 @@ describe('photos on the portal form', () => {
     expect(((await tooBig.json()) as Err).error.details?.[0].message).toBe('图片过大：每张不超过 5 MB');
   });
 
+  it('a multipart body over 4 × 5 MB is refused before it is read (413, in Chinese)', async () => {
+    const big = Buffer.concat([jpegWithGps(), Buffer.alloc(PHOTO_LIMITS.maxBytes - 4096)]);
+    const res = await post(form(Array.from({ length: 5 }, () => ({ bytes: big }))));
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as Err).error.message).toMatch(/^图片过大：最多 4 张，每张不超过 5 MB/);
+  });
+
   it('keeps the field messages of the text fields in multipart too', async () => {
     const res = await post(form([], { title: '' }));
     expect(res.status).toBe(400);
