@@ -32,3 +32,11 @@ describe('config', () => {
     expect(c.CI_REQUIRE_SERVICES).toBe(true);
   });
 });
+
+describe('SMS settings', () => {
+  it('names each missing field when SMS_PROVIDER=aliyun is set without its keys; unset means no SMS', () => {
+    expect(() => loadConfig({ SMS_PROVIDER: 'aliyun', SMS_ACCESS_KEY_ID: 'id' })).toThrow(/SMS_ACCESS_KEY_SECRET: required.*SMS_SIGN_NAME: required.*SMS_TEMPLATE_CODE: required/);
+    expect(() => loadConfig({ SMS_PROVIDER: 'twilio' })).toThrow(/SMS_PROVIDER/);
+    expect(loadConfig({}).SMS_PROVIDER).toBeUndefined();
+  });
+});

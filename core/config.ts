@@ -63,8 +63,23 @@ export const configSchema = z.object({
   /** the webhook every alert is POSTed to (a rule may name its own); signed with ALERT_WEBHOOK_SECRET */
   ALERT_WEBHOOK_URL: urlWithProtocols(['http', 'https']),
   ALERT_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+  /** SMS to hotline callers (tracking number + 查询码): the provider; unset = no SMS (短信未开通) */
+  SMS_PROVIDER: z.enum(['aliyun', '']).optional().transform((v) => (v ? v : undefined)),
+  SMS_ACCESS_KEY_ID: optionalString,
+  SMS_ACCESS_KEY_SECRET: optionalString,
+  /** the approved 短信签名 and 模板 (template variables: trackingNo, code) */
+  SMS_SIGN_NAME: optionalString,
+  SMS_TEMPLATE_CODE: optionalString,
+  /** the Dysmsapi endpoint; tests point it at the fake server */
+  SMS_ENDPOINT: z.string().url().default('https://dysmsapi.aliyuncs.com'),
   /** a font with Chinese glyphs for the PDF reports (TTF/OTF/TTC); default the Debian fonts-wqy-microhei file */
   REPORT_FONT_PATH: optionalString,
+}).superRefine((c, ctx) => {
+  // a provider named without its keys would fail at the first SMS: stop at start-up instead, naming the field
+  if (c.SMS_PROVIDER !== 'aliyun') return;
+  for (const k of ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME', 'SMS_TEMPLATE_CODE'] as const) {
+    if (!c[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'required when SMS_PROVIDER=aliyun' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -95,6 +95,9 @@ export const MATRIX: Record<string, Entry> = {
   'POST /api/v1/messages': post(() => '/api/v1/messages', () => ({}), PUBLIC),
   'GET /api/v1/messages/:trackingNo': get(trackingPath(), PUBLIC),
   'POST /api/v1/messages/:trackingNo/rating': post((c) => `/api/v1/messages/${c.trackingNo}/rating`, () => ({}), PUBLIC),
+  // photos by tracking number + 查询码 (a photo of another message, or none, is 404 for everyone)
+  'POST /api/v1/messages/:trackingNo/photos': post((c) => `/api/v1/messages/${c.trackingNo}/photos`, () => ({}), PUBLIC),
+  'GET /api/v1/messages/:trackingNo/photos/:photoId': get((c) => `/api/v1/messages/${c.trackingNo}/photos/999999999?code=${c.queryCode}`, all(404)),
   'POST /api/v1/messages/:trackingNo/supplement': post((c) => `/api/v1/messages/${c.trackingNo}/supplement`, () => ({}), PUBLIC),
 
   // messages without a case after a failure, and their retry: the centre (as 人工复核)
@@ -146,6 +149,9 @@ export const MATRIX: Record<string, Entry> = {
   'POST /api/v1/cases/bulk/dispatch': post(() => '/api/v1/cases/bulk/dispatch', () => ({}), CENTRE),
   'GET /api/v1/cases/:id/assignees': get((c) => `/api/v1/cases/${c.caseId}/assignees`, CASE_READERS),
   'GET /api/v1/cases/:id/contact': get((c) => `/api/v1/cases/${c.caseId}/contact`, { ...OWN_DEPARTMENT_OR_CENTRE }),
+  // residents' photos of the case (thumbnails in the drawer): whoever may see the case
+  'GET /api/v1/cases/:id/photos': get((c) => `/api/v1/cases/${c.caseId}/photos`, CASE_READERS),
+  'GET /api/v1/cases/:id/photos/:photoId': get((c) => `/api/v1/cases/${c.caseId}/photos/999999999`, { ...all(404), anon: 401, deptOther: 403 }),
   'POST /api/v1/cases/:id/reply-check': post((c) => `/api/v1/cases/${c.caseId}/reply-check`, () => ({ text: '您好，已处理。' }), OWN_DEPARTMENT),
   'POST /api/v1/cases/:id/:action': [
     ...Object.entries(CASE_ACTIONS).map(([action, a]): Probe => ({

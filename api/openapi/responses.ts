@@ -26,8 +26,11 @@ export const health = z.object({
   warnings: z.array(z.unknown()),
 });
 
-export const accepted = z.object({ trackingNo: z.string(), queryCode: z.string(), status: z.string(), duplicate: z.boolean() });
-export const hotlineAccepted = z.object({ trackingNo: z.string(), queryCode: z.string(), orderNo: z.string(), duplicate: z.boolean() });
+export const accepted = z.object({ trackingNo: z.string(), queryCode: z.string(), status: z.string(), duplicate: z.boolean(), photos: z.number().int().describe('photos sent with the form') });
+export const hotlineAccepted = z.object({
+  trackingNo: z.string(), queryCode: z.string(), orderNo: z.string(), duplicate: z.boolean(),
+  sms: z.object({ status: z.enum(['queued', 'not-enabled', 'no-mobile']), note: z.string() }).describe('the SMS with the tracking number and 查询码 to the caller'),
+});
 
 export const residentStatus = z.object({
   trackingNo: z.string(), receivedAt: time, channel: z.string(), stage: z.enum(CASE_STATUSES), stageLabel: z.string(),
@@ -35,7 +38,15 @@ export const residentStatus = z.object({
   provisional: z.boolean().describe('暂定: counted on the holidays of a year not announced yet'), provisionalYears: z.array(z.number().int()), deadlineNote: z.string().nullable(),
   repliedAt: time.nullable(), reply: z.string().nullable(),
   rating: z.string().nullable(), canRate: z.boolean(), history: z.array(z.object({ at: time, label: z.string() })),
+  title: z.string().nullable().describe('the resident\'s own message'), text: z.string(),
+  question: z.object({ at: time, text: z.string() }).nullable().describe('待补充材料: what the department asked for'),
+  supplements: z.array(z.object({ at: time, text: z.string() })),
+  photos: z.array(z.object({ id: z.number().int(), mime: z.enum(['image/jpeg', 'image/png']), width: z.number().int(), height: z.number().int(), createdAt: time })),
+  canAddPhotos: z.boolean(),
+  sms: z.object({ enabled: z.boolean(), note: z.string().nullable() }).describe('hotline callers: whether the tracking number was sent by SMS (短信未开通 when no provider is configured)'),
 });
+export const photosAdded = z.object({ added: z.number().int(), photos: z.array(z.object({ id: z.number().int(), mime: z.string(), width: z.number().int(), height: z.number().int() })) });
+export const casePhotos = z.object({ items: z.array(z.object({ id: z.number().int(), messageId: z.number().int(), addedVia: z.enum(['intake', 'status-page']), mime: z.string(), width: z.number().int(), height: z.number().int(), byteSize: z.number().int(), createdAt: time })) });
 export const residentRated = z.object({ status: z.enum(CASE_STATUSES), reopened: z.boolean() });
 export const residentSupplemented = z.object({ status: z.enum(CASE_STATUSES) });
 

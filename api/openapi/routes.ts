@@ -20,6 +20,7 @@ import { loginBody, passwordBody } from '../routes/auth/index';
 import { actionParam, replyText } from '../routes/cases/actions';
 import { bulkBody } from '../routes/cases/bulk';
 import { CONTACT_ROLES } from '../routes/cases/contact';
+import { casePhotoParam } from '../routes/cases/photos';
 import { listQuery } from '../routes/cases/index';
 import { kindParam, queueQuery } from '../routes/cases/queues';
 import { idParam } from '../routes/cases/service';
@@ -182,9 +183,9 @@ export const ROUTE_DOCS: RouteDoc[] = [
   // residents: the portal form and what a tracking number + 查询码 opens
   {
     method: 'POST', path: '/api/v1/messages', summary: '留言板: submit a message', tag: 'Residents', auth: 'public',
-    description: 'Optional Idempotency-Key header. isPublic is the consent to the public board (default no).',
+    description: 'Optional Idempotency-Key header. isPublic is the consent to the public board (default no). With photos, send the same fields as multipart/form-data (isPublic "true"/"1", location as JSON text) plus up to 4 JPEG/PNG files of at most 5 MB each in `photos`: checked by content, stored without EXIF/GPS/XMP/comments in the message\'s own transaction.',
     body: { contentType: 'application/json', schema: portalFormSchema },
-    responses: { 201: { description: 'stored (受理)', schema: R.accepted }, 200: { description: 'a replay of the same Idempotency-Key', schema: R.accepted }, 400: E400, 409: err('Idempotency-Key reused for another body'), 413: err('body over 64 KiB'), 415: err('not JSON'), 429: E429 },
+    responses: { 201: { description: 'stored (受理)', schema: R.accepted }, 200: { description: 'a replay of the same Idempotency-Key', schema: R.accepted }, 400: E400, 409: err('Idempotency-Key reused for another body'), 413: err('body over 64 KiB (JSON) or over 4 × 5 MB (multipart)'), 415: err('neither JSON nor multipart'), 429: E429 },
   },
   {
     method: 'GET', path: '/api/v1/messages/:trackingNo', summary: 'A resident reads the status of their message, with the deadline and whether it is 暂定', tag: 'Residents', auth: 'public', params: trackingParam, query: statusQuery,
@@ -194,6 +195,17 @@ export const ROUTE_DOCS: RouteDoc[] = [
     method: 'POST', path: '/api/v1/messages/:trackingNo/rating', summary: '回访: rate the reply', tag: 'Residents', auth: 'public', params: residentTrackingParam,
     body: { contentType: 'application/json', schema: ratingBody },
     responses: { 200: { description: 'rated (不满意 reopens)', schema: R.residentRated }, 400: E400, 404: E404, 409: err('no case yet, or not ratable now'), 429: E429 },
+  },
+  {
+    method: 'POST', path: '/api/v1/messages/:trackingNo/photos', summary: 'Add photos to an open case (status page)', tag: 'Residents', auth: 'public', params: residentTrackingParam,
+    description: 'multipart/form-data with `code` (查询码) and up to 4 JPEG/PNG files in `photos` (5 MB each, 12 in all per tracking number); checked by content and stored without metadata.',
+    body: { contentType: 'multipart/form-data', schema: z.object({ code: z.string(), photos: z.array(z.string().describe('binary')) }) },
+    responses: { 201: { description: 'stored (the same bytes twice are one photo)', schema: R.photosAdded }, 400: E400, 404: E404, 409: err('the case is closed'), 413: err('body too large'), 415: err('not multipart'), 429: E429 },
+  },
+  {
+    method: 'GET', path: '/api/v1/messages/:trackingNo/photos/:photoId', summary: 'One photo of the resident\'s own message', tag: 'Residents', auth: 'public',
+    params: residentTrackingParam.extend({ photoId: z.coerce.number().int().positive() }), query: statusQuery,
+    responses: { 200: { description: 'the cleaned image', contentType: 'image/jpeg', otherContent: { 'image/png': z.string() }, schema: z.string() }, 400: E400, 404: E404, 429: E429 },
   },
   {
     method: 'POST', path: '/api/v1/messages/:trackingNo/supplement', summary: '补充材料 for a paused case', tag: 'Residents', auth: 'public', params: residentTrackingParam,
@@ -293,6 +305,14 @@ export const ROUTE_DOCS: RouteDoc[] = [
     method: 'GET', path: '/api/v1/cases/:id/contact', summary: '联系诉求人: the residents’ unmasked name, phone, handle and address', tag: 'Cases', auth: 'staff', roles: CONTACT_ROLES, params: idParam,
     description: 'Written to the audit trail before the data is answered. Leaders read masked views only (403); a department only its own cases.',
     responses: { 200: { description: 'the contacts', schema: R.caseContacts }, 400: E400, 401: E401, 403: E403, 404: E404 },
+  },
+  {
+    method: 'GET', path: '/api/v1/cases/:id/photos', summary: '居民上传的图片: the photos of the case\'s messages (metadata stripped)', tag: 'Cases', auth: 'staff', params: idParam,
+    responses: { 200: { description: 'the photos, oldest first, without their bytes', schema: R.casePhotos }, 400: E400, 401: E401, 403: E403, 404: E404 },
+  },
+  {
+    method: 'GET', path: '/api/v1/cases/:id/photos/:photoId', summary: 'One photo of the case', tag: 'Cases', auth: 'staff', params: casePhotoParam,
+    responses: { 200: { description: 'the cleaned image', contentType: 'image/jpeg', otherContent: { 'image/png': z.string() }, schema: z.string() }, 400: E400, 401: E401, 403: E403, 404: E404 },
   },
   {
     method: 'GET', path: '/api/v1/cases/:id/assignees', summary: '经办人: the active staff of the case’s department (for 指派经办人)', tag: 'Cases', auth: 'staff', params: idParam,

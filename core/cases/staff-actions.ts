@@ -156,7 +156,7 @@ export const STAFF_ACTIONS: readonly StaffAction[] = [
     toAction: (b) => ({ type: 'return', reason: b.reason }),
   }),
   transition({ key: 'contact', label: '联系诉求人', does: 'contact', input: z.object({ note }), toAction: (b) => ({ type: 'contact', note: b.note }) }),
-  transition({ key: 'pause', label: '暂停', does: 'pause', input: z.object({ reason: reason('暂停理由') }), toAction: (b) => ({ type: 'pause', reason: b.reason }) }),
+  transition({ key: 'pause', label: '暂停', does: 'pause', input: z.object({ reason: reason('请居民补充的内容（居民在进度查询中可见）') }), toAction: (b) => ({ type: 'pause', reason: b.reason }) }),
   transition({ key: 'resume', label: '恢复', does: 'resume', input: z.object({ note }), toAction: (b) => ({ type: 'resume', note: b.note }) }),
   transition({
     key: 'request-extension', label: '延期', does: 'requestExtension',

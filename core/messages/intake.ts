@@ -3,7 +3,9 @@
 // message sweep enqueues it later. What cannot be read is kept in rejects with the reason.
 import type { Db } from '../db/connect';
 import { insertMessage, insertMessages, markMessageWithoutCase, type StoredMessage } from '../db/messages';
+import { insertPhotos } from '../db/photos';
 import { insertReject } from '../db/rejects';
+import type { CleanPhoto } from '../photos/image';
 import type { JobQueue } from '../queue/contract';
 import { incomingMessageSchema, type IncomingMessageInput } from './incoming';
 
@@ -54,10 +56,25 @@ export interface IntakeResult {
   enqueued: boolean;
 }
 
-/** A resident's message: stored, then queued for the pipeline (the message sweep covers a queue outage). */
-export async function acceptMessage(deps: IntakeDeps, input: IncomingMessageInput, opts: { submitter?: string | null } = {}): Promise<IntakeResult> {
+/**
+ * A resident's message: stored, then queued for the pipeline (the message sweep covers a queue outage).
+ * `photos` (already checked and cleaned) are stored in the message's own transaction: the message is
+ * never kept without the photos sent with it, nor the photos without it.
+ */
+export async function acceptMessage(
+  deps: IntakeDeps,
+  input: IncomingMessageInput,
+  opts: { submitter?: string | null; photos?: CleanPhoto[] } = {},
+): Promise<IntakeResult> {
   const incoming = incomingMessageSchema.parse(input);
-  const { message, created } = await insertMessage(deps.sql, incoming, opts);
+  const photos = opts.photos ?? [];
+  const { message, created } = photos.length && 'begin' in deps.sql
+    ? await deps.sql.begin(async (tx) => {
+        const r = await insertMessage(tx, incoming, opts);
+        if (r.created) await insertPhotos(tx, r.message.id, photos, 'intake');
+        return r;
+      })
+    : await insertMessage(deps.sql, incoming, opts);
   const enqueued = message.state !== 'processed' && message.state !== 'failed' ? await enqueueBounded(deps, message.id) : false;
   return { message, created, enqueued };
 }

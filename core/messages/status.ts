@@ -7,6 +7,7 @@ import type { WorkingCalendar } from '../cases/calendar';
 import { getAnsweringCase, listCaseEventTimes } from '../db/cases';
 import type { Db } from '../db/connect';
 import { getMessageByTrackingNo } from '../db/messages';
+import { listPhotos, listSupplementExchange } from '../db/photos';
 
 /** what a resident reads for each case status (every status has one) */
 export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
@@ -40,6 +41,25 @@ export interface ResidentStatus {
   rating: string | null;
   canRate: boolean;
   history: { at: Date; label: string }[];
+  /** the resident's own message as they sent it */
+  title: string | null;
+  text: string;
+  /** 待补充材料: what the department asked for (the reason of the latest pause), null when not waiting */
+  question: { at: Date; text: string } | null;
+  /** the supplements the resident sent, oldest first */
+  supplements: { at: Date; text: string }[];
+  /** the photos of the message (fetched one by one with the 查询码) */
+  photos: { id: number; mime: string; width: number; height: number; createdAt: Date }[];
+  /** whether photos may still be added (the case is not closed) */
+  canAddPhotos: boolean;
+  /** hotline callers get their tracking number by SMS when a provider is configured; the note says which */
+  sms: { enabled: boolean; note: string | null };
+}
+
+/** what the status page says about the SMS with the tracking number (hotline callers only) */
+export function smsNote(channel: string, enabled: boolean): ResidentStatus['sms'] {
+  if (channel !== 'hotline') return { enabled, note: null };
+  return { enabled, note: enabled ? '受理编号和查询码已通过短信发送至来电号码' : '短信未开通：受理编号和查询码不会以短信发送，请记下话务员告知的编号' };
 }
 
 export function sameCode(a: string, b: string): boolean {
@@ -71,11 +91,14 @@ const EVENT_LABELS: Partial<Record<CaseEventType, string>> = {
 };
 
 /** `calendar`: to tell whether the due is still provisional (without it, the stored years are taken as they are). */
-export async function getResidentStatus(sql: Db, trackingNo: string, code: string, calendar?: WorkingCalendar): Promise<ResidentStatus | null> {
+export async function getResidentStatus(sql: Db, trackingNo: string, code: string, calendar?: WorkingCalendar, opts: { smsEnabled?: boolean } = {}): Promise<ResidentStatus | null> {
   const m = await getMessageByTrackingNo(sql, trackingNo);
   if (!m || !sameCode(m.queryCode, code)) return null;
+  const photos = (await listPhotos(sql, [m.id])).map(({ id, mime, width, height, createdAt }) => ({ id, mime, width, height, createdAt }));
+  const own = { title: m.title, text: m.body, photos, sms: smsNote(m.channel, opts.smsEnabled === true) };
   if (!m.caseId) {
     return {
+      ...own, question: null, supplements: [], canAddPhotos: true,
       trackingNo: m.trackingNo, receivedAt: m.receivedAt, channel: m.channel,
       stage: 'received', stageLabel: CASE_STATUS_LABELS.received, department: null, dueAt: null,
       provisional: false, provisionalYears: [], deadlineNote: null, repliedAt: null, reply: null, rating: null, canRate: false,
@@ -88,8 +111,14 @@ export async function getResidentStatus(sql: Db, trackingNo: string, code: strin
   // a reply waiting for the centre's review has not been sent: the resident still reads 办理中
   const held = c?.replyPending === true;
   const status = held ? 'accepted' : c?.status ?? 'received';
+  const exchange = await listSupplementExchange(sql, [...new Set([m.caseId, c?.id ?? m.caseId])]);
+  const lastPause = exchange.filter((e) => e.type === 'paused').at(-1);
   const years = calendar ? stillProvisional(c?.provisionalYears ?? [], calendar) : c?.provisionalYears ?? [];
   return {
+    ...own,
+    question: status === 'waiting' && lastPause ? { at: lastPause.at, text: lastPause.text ?? '' } : null,
+    supplements: exchange.flatMap((e) => (e.type === 'resumed' && e.byResident && e.text ? [{ at: e.at, text: e.text }] : [])),
+    canAddPhotos: !['closed', 'rated', 'merged'].includes(status),
     trackingNo: m.trackingNo,
     receivedAt: m.receivedAt,
     channel: m.channel,

@@ -1,7 +1,8 @@
 // How a reply leaves by each channel. WeChat: a customer-service text message to the openid.
-// Weibo: a reply comment under the resident's comment. Portal and 12345 hotline: no push channel
-// (we hold no SMS gateway), so the reply is delivered through the status page, where the resident
-// reads it with the tracking number and 查询码; the row is marked sent with a 'status-page' reference.
+// Weibo: a reply comment under the resident's comment. Portal and 12345 hotline: the reply is
+// delivered through the status page, where the resident reads it with the tracking number and 查询码;
+// the row is marked sent with a 'status-page' reference. SMS (core/sms) carries only the hotline
+// caller's receipt (tracking number + 查询码), on its own channel 'sms'.
 import type { Sql } from '../db/connect';
 import { getMessage, getMessageRaw, type StoredMessage } from '../db/messages';
 import type { OutboxRow } from '../db/outbox';
@@ -10,6 +11,7 @@ import type { WechatSettings, WeiboSettings } from '../channels/settings';
 import { WECHAT_TEXT_MAX_CHARS, WechatClient } from '../channels/wechat/client';
 import { WeiboClient } from '../channels/weibo/client';
 import { parseWeiboTime, replyTarget } from '../channels/weibo/message';
+import { smsChannelSender, type SmsSender } from '../sms/sender';
 
 export interface SendContext {
   row: OutboxRow;
@@ -96,7 +98,7 @@ export const statusPageSender: ChannelSender = {
   },
 };
 
-export function buildSenders(opts: { sql: Sql; now: () => Date; wechat: WechatSettings | null; weibo: WeiboSettings | null }): Senders {
+export function buildSenders(opts: { sql: Sql; now: () => Date; wechat: WechatSettings | null; weibo: WeiboSettings | null; sms?: SmsSender | null }): Senders {
   return {
     portal: statusPageSender,
     hotline: statusPageSender,
@@ -104,6 +106,8 @@ export function buildSenders(opts: { sql: Sql; now: () => Date; wechat: WechatSe
     open311: statusPageSender,
     ...(opts.wechat ? { wechat: wechatSender(opts.wechat, opts.sql, opts.now) } : {}),
     ...(opts.weibo ? { weibo: weiboSender(opts.weibo) } : {}),
+    // receipts to hotline callers (core/sms); unconfigured, no 'sms' row is ever queued
+    ...(opts.sms ? { sms: smsChannelSender(opts.sms) } : {}),
   };
 }
 

@@ -138,3 +138,18 @@ export type ResidentRating = InferRequestType<(typeof v1.messages)[':trackingNo'
 export type BoardPage = Ok<typeof v1.board.$get>;
 export type KbSuggestion = Ok<typeof v1.kb.suggestions.$get>['items'][number];
 export type ReplyTemplate = Ok<(typeof v1)['reply-templates']['$get']>['items'][number];
+export type CasePhoto = Ok<(typeof v1.cases)[':id']['photos']['$get']>['items'][number];
+export type PhotosAdded = InferResponseType<(typeof v1.messages)[':trackingNo']['photos']['$post'], 201>;
+
+/**
+ * A multipart POST (forms with photos; the typed client sends JSON only). Same answer handling as
+ * `call`: the body on 2xx, else an ApiRequestError with the server's message and field messages.
+ */
+export async function postMultipart<T>(path: string, form: FormData, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(path, { method: 'POST', body: form, credentials: 'same-origin', headers: { ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}), ...headers } });
+  const data: unknown = await res.json().catch(() => null);
+  if (res.ok) return data as T;
+  const body = errorBody.safeParse(data);
+  if (!body.success) throw new ApiRequestError(res.status, `请求失败（HTTP ${res.status}）`);
+  throw new ApiRequestError(res.status, body.data.error.message, body.data.error.code, body.data.error.details);
+}

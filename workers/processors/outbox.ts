@@ -7,13 +7,14 @@ import { deliveryConfig } from '../../core/alerts/deliver';
 import { scheduleSend } from '../../core/outbox/enqueue';
 import { sendOutbox, type SendDeps } from '../../core/outbox/send';
 import { wechatSettings, weiboSettings } from '../../core/channels/settings';
+import { createSmsSender } from '../../core/sms/sender';
 import type { WorkerArea, WorkerContext } from './context';
 
 export const OUTBOX_SWEEP_MS = 30_000;
 
 export function outboxArea(ctx: WorkerContext): WorkerArea {
   const senders = {
-    ...buildSenders({ sql: ctx.db.sql, now: ctx.now, wechat: wechatSettings(ctx.config), weibo: weiboSettings(ctx.config) }),
+    ...buildSenders({ sql: ctx.db.sql, now: ctx.now, wechat: wechatSettings(ctx.config), weibo: weiboSettings(ctx.config), sms: createSmsSender(ctx.config, { now: ctx.now }) }),
     ...alertSenders({ sql: ctx.db.sql, now: ctx.now, delivery: deliveryConfig(ctx.config) }),
   };
   const deps: SendDeps = { sql: ctx.db.sql, senders, now: ctx.now };

@@ -17,6 +17,7 @@ import { ApiError } from '../../errors';
 import { validate } from '../../validate';
 import { caseActionRoutes } from './actions';
 import { caseContactRoutes } from './contact';
+import { casePhotoRoutes } from './photos';
 import { bulkRoutes } from './bulk';
 import { queueRoutes, suggestFor } from './queues';
 import { allowedFor, caseServiceDeps, idParam } from './service';
@@ -133,6 +134,7 @@ export function casesRoutes(deps: AppDeps) {
       });
     })
     .route('/', caseContactRoutes(deps))
+    .route('/', casePhotoRoutes(deps))
     // whom the case may be assigned to: the active staff of its department
     .get('/:id/assignees', staff, validate('param', idParam), async (c) => {
       const { id } = c.req.valid('param');

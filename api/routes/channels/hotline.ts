@@ -5,12 +5,16 @@ import { hotlineSignatureValid } from '../../../core/channels/hotline/signature'
 import { hotlineOrderSchema, hotlineOrderToIncoming } from '../../../core/channels/hotline/order';
 import { acceptMessage } from '../../../core/messages/intake';
 import { timestampProblem } from '../../../core/channels/settings';
+import { aliyunSettings, queueReceiptSms } from '../../../core/sms/sender';
 import type { AppDeps, AppEnv } from '../../deps';
 import { limitBody, rejectAndThrow, requireConfigured, requireContentType, unauthorized } from './body';
 
 export function hotlineRoutes(deps: AppDeps, now: () => Date) {
   const app = new Hono<AppEnv>();
   const secret = deps.config.HOTLINE_WEBHOOK_SECRET;
+  // a half-configured provider stops start-up here (the field is named); none at all is said once
+  const smsEnabled = aliyunSettings(deps.config) !== null;
+  if (!smsEnabled) deps.logger.info('SMS is not configured (SMS_PROVIDER unset): hotline callers get no SMS with their tracking number (短信未开通)');
   const intake = { sql: deps.db.sql, queue: deps.queue, onQueueError: (err: unknown) => deps.logger.warn({ err }, 'enqueue failed; the sweep will retry') };
 
   app.post('/orders', limitBody, async (c) => {
@@ -34,7 +38,9 @@ export function hotlineRoutes(deps: AppDeps, now: () => Date) {
     const parsed = hotlineOrderSchema.safeParse(json);
     if (!parsed.success) return rejectAndThrow(deps, c, 'hotline', raw, 'invalid work order', parsed.error);
     const { message, created } = await acceptMessage(intake, hotlineOrderToIncoming(parsed.data, raw));
-    return c.json({ trackingNo: message.trackingNo, queryCode: message.queryCode, orderNo: message.externalId, duplicate: !created }, created ? 201 : 200);
+    // the receipt SMS is one outbox row per message: a repeated delivery queues nothing new
+    const sms = await queueReceiptSms({ sql: deps.db.sql, queue: deps.queue, log: deps.logger, enabled: smsEnabled }, message);
+    return c.json({ trackingNo: message.trackingNo, queryCode: message.queryCode, orderNo: message.externalId, duplicate: !created, sms }, created ? 201 : 200);
   });
 
   return app;

@@ -1,6 +1,5 @@
 // The portal message board (留言板) form and the resident's status check.
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { createHmac, randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -9,12 +8,17 @@ import { getDeliveryBinding } from '../../../core/db/messages';
 import { insertReject } from '../../../core/db/rejects';
 import { acceptMessage } from '../../../core/messages/intake';
 import { storableText } from '../../../core/messages/storable';
+import { aliyunSettings } from '../../../core/sms/sender';
 import { getResidentStatus } from '../../../core/messages/status';
 import type { AppDeps, AppEnv } from '../../deps';
 import { ApiError, validationError } from '../../errors';
 import { requireJson, validate } from '../../validate';
 import { callerAddress, withCodeAttempt } from './caller';
 import { failedMessagesRoutes } from './failed';
+import { formFlag, isMultipart, jsonOrMultipartLimit, parseMultipart, type ParsedMultipart } from './photo-upload';
+
+/** what the portal middleware read: the raw record to store and the cleaned photos */
+const portalExtras = new WeakMap<Request, { raw: string; rawContentType: string; photos: ParsedMultipart['photos'] }>();
 
 const phone = z
   .string()
@@ -45,14 +49,31 @@ export const statusQuery = z.object({ code: z.string().trim().toUpperCase().rege
 /** The portal form as the route's typed input: malformed JSON is kept as a reject, a bad form is a 400 with field messages. */
 function portalForm(deps: AppDeps) {
   return createMiddleware<AppEnv, string, { in: { json: z.input<typeof portalFormSchema> }; out: { json: z.output<typeof portalFormSchema> } }>(async (c, next) => {
-    requireJson(c.req.header('content-type'));
-    const raw = await c.req.text();
     let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch (err) {
-      await insertReject(deps.db.sql, { channel: 'portal', raw, contentType: c.req.header('content-type'), reason: `malformed JSON: ${(err as Error).message}` });
-      throw new ApiError('bad_request', `malformed JSON: ${(err as Error).message}`);
+    if (isMultipart(c)) {
+      // the form with photos: text fields plus `photos` files; the raw record keeps the fields and a
+      // summary of each file (name, declared type, size, hash), the cleaned bytes go to message_photos
+      const { fields, photos, fileSummary } = await parseMultipart(c);
+      let location: unknown;
+      if (fields.location) {
+        try { location = JSON.parse(fields.location); } catch { throw validationError(new z.ZodError([{ code: 'custom', path: ['location'], message: '位置须为 JSON 对象 {lat, lng}', input: fields.location }]), 'body'); }
+      }
+      json = {
+        ...Object.fromEntries(Object.entries(fields).filter(([k]) => k !== 'isPublic' && k !== 'location' && fields[k] !== '')),
+        isPublic: formFlag(fields.isPublic),
+        ...(location !== undefined ? { location } : {}),
+      };
+      portalExtras.set(c.req.raw, { raw: JSON.stringify({ ...(json as object), photos: fileSummary }), rawContentType: 'multipart/form-data', photos });
+    } else {
+      requireJson(c.req.header('content-type'));
+      const raw = await c.req.text();
+      try {
+        json = JSON.parse(raw);
+      } catch (err) {
+        await insertReject(deps.db.sql, { channel: 'portal', raw, contentType: c.req.header('content-type'), reason: `malformed JSON: ${(err as Error).message}` });
+        throw new ApiError('bad_request', `malformed JSON: ${(err as Error).message}`);
+      }
+      portalExtras.set(c.req.raw, { raw, rawContentType: 'application/json', photos: [] });
     }
     const parsed = portalFormSchema.safeParse(json);
     if (!parsed.success) throw validationError(parsed.error, 'body');
@@ -66,6 +87,7 @@ export function messagesRoutes(deps: AppDeps) {
   // who sent it, kept as a keyed hash: enough to tell callers apart, never their address
   const submitterOf = (c: Context) => createHmac('sha256', deps.config.AUTH_SECRET ?? 'minsheng-portal-submitter').update(caller(c)).digest('hex').slice(0, 32);
 
+  const smsEnabled = aliyunSettings(deps.config) !== null;
   // shared through Redis; while Redis is down each process limits on its own (never fails closed)
   const limiter = makeRateLimiter({
     redis: deps.redis,
@@ -89,11 +111,12 @@ export function messagesRoutes(deps: AppDeps) {
         }
         await next();
       },
-      bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError('payload_too_large', 'request body is larger than 64 KiB'); } }),
+      // JSON up to 64 KiB; multipart with up to 4 photos of 5 MB
+      jsonOrMultipartLimit(64 * 1024),
       portalForm(deps),
       async (c) => {
         const form = c.req.valid('json');
-        const raw = await c.req.text();
+        const { raw, rawContentType, photos } = portalExtras.get(c.req.raw)!;
         const idempotencyKey = c.req.header('idempotency-key');
         if (idempotencyKey !== undefined && !/^[\w.:-]{8,128}$/.test(idempotencyKey)) {
           throw new ApiError('validation_failed', 'Idempotency-Key must be 8-128 letters, digits or . : _ -', [{ field: 'Idempotency-Key', message: 'bad format' }]);
@@ -107,7 +130,7 @@ export function messagesRoutes(deps: AppDeps) {
             externalId: idempotencyKey ?? randomUUID(),
             receivedAt: new Date(),
             raw,
-            rawContentType: 'application/json',
+            rawContentType,
             title: form.title,
             body: form.content,
             contactName: form.contactName,
@@ -116,7 +139,7 @@ export function messagesRoutes(deps: AppDeps) {
             location: form.location ? { lat: form.location.lat, lng: form.location.lng, label: form.location.label ?? null } : null,
             isPublic: form.isPublic,
           },
-          { submitter },
+          { submitter, photos },
         );
         if (!result.created && idempotencyKey !== undefined) {
           // a replay answers with the first submission's tracking number and 查询码 only to the
@@ -129,7 +152,7 @@ export function messagesRoutes(deps: AppDeps) {
           }
         }
         return c.json(
-          { trackingNo: result.message.trackingNo, queryCode: result.message.queryCode, status: result.message.state, duplicate: !result.created },
+          { trackingNo: result.message.trackingNo, queryCode: result.message.queryCode, status: result.message.state, duplicate: !result.created, photos: photos.length },
           result.created ? 201 : 200,
         );
       },
@@ -139,7 +162,7 @@ export function messagesRoutes(deps: AppDeps) {
     .get('/:trackingNo', validate('param', trackingParam), validate('query', statusQuery), async (c) => {
       const { code } = c.req.valid('query');
       const { trackingNo } = c.req.valid('param');
-      const status = await withCodeAttempt(c, deps, trackingNo, () => getResidentStatus(deps.db.sql, trackingNo, code, deps.shipped.sla.calendar));
+      const status = await withCodeAttempt(c, deps, trackingNo, () => getResidentStatus(deps.db.sql, trackingNo, code, deps.shipped.sla.calendar, { smsEnabled }));
       if (!status) throw new ApiError('not_found', '没有找到该留言，请核对受理编号和查询码 (no message with that tracking number and query code)');
       return c.json(status);
     });

@@ -13,6 +13,7 @@ import { validate } from '../../validate';
 import type { Context } from 'hono';
 import { withCodeAttempt } from '../messages/caller';
 import { caseServiceDeps, translateErrors } from '../cases/service';
+import { residentPhotoRoutes } from './photos';
 
 const code = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, '查询码为 6 位字母或数字');
 export const ratingBody = z.object({
@@ -51,5 +52,6 @@ export function residentRoutes(deps: AppDeps) {
       const { caseId, actor } = await residentCase(c, c.req.valid('param').trackingNo, b.code);
       const r = await translateErrors(() => actOnCase(caseServiceDeps(deps), caseId, { type: 'resume', note: b.text }, { actor }));
       return c.json({ status: r.state.status });
-    });
+    })
+    .route('/', residentPhotoRoutes(deps));
 }

@@ -12,6 +12,7 @@ import { CaseActions, postAction } from './CaseActions';
 import { CaseNotes } from './CaseNotes';
 import { CaseTimeline } from './CaseTimeline';
 import { ContactPanel } from './ContactPanel';
+import { CasePhotos } from './CasePhotos';
 import { SaveAsEntry } from './KbPanel';
 
 function basis(d: { unit: string; amount: number }): string {
@@ -142,6 +143,7 @@ export function CaseDrawer({ caseId, onClose, onChanged }: { caseId: number; onC
                   <p>{m.text}</p>
                 </div>
               ))}
+              <CasePhotos caseId={caseId} />
             </section>
 
             {c.replyText && (

@@ -1,7 +1,8 @@
 // 进度查询: tracking number + 查询码 → status, department, deadline, history and the reply; rate the
 // reply (回访) once the case is closed; supply information while the case waits on the resident.
 import { useEffect, useState } from 'react';
-import { call, messageOf, v1, ApiRequestError, type ResidentRating, type ResidentStatus } from '../api';
+import { call, messageOf, postMultipart, v1, ApiRequestError, type PhotosAdded, type ResidentRating, type ResidentStatus } from '../api';
+import { PhotoPicker, PhotoStrip } from '../components/PhotoPicker';
 import { fmtTime } from '../format';
 import { useT } from '../i18n';
 
@@ -81,6 +82,37 @@ function SupplementForm({ status, code, onDone }: { status: ResidentStatus; code
   );
 }
 
+function AddPhotosForm({ status, code, onDone }: { status: ResidentStatus; code: string; onDone: (n: number) => void }) {
+  const [files, setFiles] = useState<File[]>([]);
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!files.length) return setError('请选择要上传的图片');
+    setBusy(true);
+    setError(undefined);
+    const fd = new FormData();
+    fd.append('code', code);
+    for (const f of files) fd.append('photos', f, f.name);
+    try {
+      const r = await postMultipart<PhotosAdded>(`/api/v1/messages/${status.trackingNo}/photos`, fd);
+      setFiles([]);
+      onDone(r.added);
+    } catch (err) {
+      setError(err instanceof ApiRequestError ? Object.values(err.fieldErrors())[0] ?? err.message : messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="form" onSubmit={submit} data-testid="add-photos-form">
+      <h3>补充图片</h3>
+      <PhotoPicker files={files} onChange={setFiles} error={error} />
+      <button type="submit" disabled={busy || !files.length}>上传图片</button>
+    </form>
+  );
+}
+
 export function StatusPage({ params }: { params: string[] }) {
   const { t } = useT();
   const [trackingNo, setTrackingNo] = useState(params[0] ?? '');
@@ -129,6 +161,23 @@ export function StatusPage({ params }: { params: string[] }) {
             {result.rating && (<><dt>您的评价</dt><dd>{result.rating}</dd></>)}
           </dl>
           {result.dueAt && provisional && <p className="advice warn small" data-testid="provisional-note">{provisional}</p>}
+          {result.sms.note && <p className={`small ${result.sms.enabled ? 'muted' : 'advice warn'}`} data-testid="sms-note">{result.sms.note}</p>}
+          <div className="own-message" data-testid="own-message">
+            <div className="small muted">您的留言</div>
+            {result.title && <b>{result.title}</b>}
+            <p>{result.text}</p>
+            <PhotoStrip photos={result.photos} src={(id) => `/api/v1/messages/${result.trackingNo}/photos/${id}?code=${encodeURIComponent(code.trim())}`} />
+            {result.supplements.map((s, i) => (
+              <div key={i} className="small"><span className="muted">{fmtTime(s.at)} 补充：</span>{s.text}</div>
+            ))}
+          </div>
+          {result.question && (
+            <div className="question" data-testid="pause-question">
+              <b>承办单位请您补充：</b>
+              <p>{result.question.text}</p>
+              <span className="small muted">{fmtTime(result.question.at)}</span>
+            </div>
+          )}
           {result.reply && (
             <div className="reply" data-testid="resident-reply">
               <b>{t('答复')}</b>{result.repliedAt && <span className="muted small"> {fmtTime(result.repliedAt)}</span>}
@@ -138,6 +187,7 @@ export function StatusPage({ params }: { params: string[] }) {
           {result.stage === 'replied' && <p className="small muted">答复已发出，经 12345 中心审核办结后即可评价。</p>}
           {result.canRate && result.stage === 'closed' && !result.rating && <RateForm status={result} code={code.trim()} onDone={() => done('感谢您的评价！')} />}
           {result.stage === 'waiting' && <SupplementForm status={result} code={code.trim()} onDone={() => done('已收到您的补充信息。')} />}
+          {result.canAddPhotos && <AddPhotosForm status={result} code={code.trim()} onDone={(n) => done(n ? `已收到 ${n} 张图片。` : '这些图片已上传过。')} />}
           <h3>办理过程</h3>
           {/* only what the resident received: the server leaves out replies held for review and internal steps */}
           <ol className="timeline" data-testid="resident-history">

@@ -1,7 +1,8 @@
 // 我要留言: the portal form (POST /api/v1/messages); on success the tracking number and 查询码,
 // on 400 the message beside each field.
 import { useRef, useState } from 'react';
-import { call, messageOf, v1, ApiRequestError, type Accepted, type PortalForm } from '../api';
+import { call, messageOf, postMultipart, v1, ApiRequestError, type Accepted, type PortalForm } from '../api';
+import { PhotoPicker } from '../components/PhotoPicker';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 
@@ -18,6 +19,7 @@ export function SubmitPage() {
   const [form, setForm] = useState(EMPTY);
   // 公开选登 needs the resident's consent: unchecked until they tick it
   const [isPublic, setIsPublic] = useState(false);
+  const [photos, setPhotos] = useState<File[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<Accepted | null>(null);
@@ -34,12 +36,22 @@ export function SubmitPage() {
     const body: PortalForm = { title: form.title, content: form.content, contactName: form.contactName, phone: form.phone, isPublic };
     if (form.district) body.district = form.district;
     if (form.address.trim()) body.address = form.address.trim();
-    const text = JSON.stringify(body);
+    const text = JSON.stringify({ body, photos: photos.map((f) => [f.name, f.size, f.lastModified]) });
     if (attempt.current?.body !== text) attempt.current = { key: newIdempotencyKey(), body: text };
+    const headers = { 'Idempotency-Key': attempt.current.key };
     try {
-      setDone(await call(v1.messages.$post({ json: body }, { headers: { 'Idempotency-Key': attempt.current.key } })));
+      if (photos.length) {
+        // with photos: the same fields as multipart/form-data, the files in `photos`
+        const fd = new FormData();
+        for (const [k, v] of Object.entries(body)) fd.append(k, String(v));
+        for (const f of photos) fd.append('photos', f, f.name);
+        setDone(await postMultipart<Accepted>('/api/v1/messages', fd, headers));
+      } else {
+        setDone(await call(v1.messages.$post({ json: body }, { headers })));
+      }
       attempt.current = null;
       setForm(EMPTY);
+      setPhotos([]);
     } catch (err) {
       if (err instanceof ApiRequestError && err.status === 400 && Object.keys(err.fieldErrors()).length) setErrors(err.fieldErrors());
       else setError(messageOf(err));
@@ -56,6 +68,7 @@ export function SubmitPage() {
           <dt>{t('受理编号')}</dt><dd className="mono" data-testid="tracking-no">{done.trackingNo}</dd>
           <dt>{t('查询码')}</dt><dd className="mono" data-testid="query-code">{done.queryCode}</dd>
         </dl>
+        {done.photos > 0 && <p className="small muted" data-testid="photos-accepted">已收到 {done.photos} 张图片（已删除位置等拍摄信息）。</p>}
         <p className="actions-row">
           <a className="button primary" href={`#/status/${done.trackingNo}/${done.queryCode}`}>{t('进度查询')}</a>
           <button onClick={() => setDone(null)}>再写一条</button>
@@ -90,6 +103,7 @@ export function SubmitPage() {
           {field('contactName', t('联系人'), <input name="contactName" value={form.contactName} onChange={set('contactName')} maxLength={50} />)}
           {field('phone', t('电话'), <input name="phone" type="tel" value={form.phone} onChange={set('phone')} />)}
         </div>
+        <PhotoPicker files={photos} onChange={setPhotos} error={errors.photos} />
         <label className="check"><input type="checkbox" name="isPublic" checked={isPublic} onChange={(e) => setIsPublic(e.target.checked)} data-testid="consent" /> 同意在“公开留言选登”中公开留言及答复（隐去姓名、电话等个人信息）</label>
         <button type="submit" className="primary" disabled={busy}>{t('提交')}</button>
         {error && <p className="error" role="alert">{error}</p>}
