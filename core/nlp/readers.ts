@@ -32,6 +32,9 @@ export interface ReaderTrainOptions {
   folds?: number;
   seed?: number;
   log?: (message: string) => void;
+  /** messages without a request type (the city's other messages): the request type's n-gram
+   * classifier is self-trained on the ones it reads most surely, PSEUDO_PER_TYPE per type */
+  unlabelled?: readonly string[];
 }
 
 /** Request type classifier settings, chosen by cross-validation on the annotated real messages. */
@@ -50,6 +53,10 @@ const RULE_WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 const STACK_L2 = [0.3, 1, 3];
 /** weight of rows marked fit: false in the stacked request type reader */
 export const STACK_EXTRA_WEIGHT = 0.2;
+/** self-training: per type, the unlabelled messages read as that type with the widest margin
+ * over the next type join the n-gram classifier's training with that label (balanced per type, so
+ * the big class 投诉 does not swamp the rest; 感谢 never, real thanks are too rare to trust) */
+export const PSEUDO_PER_TYPE = 800;
 const OFFSET_GRID = [-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.5];
 
 function macroF1(gold: readonly string[], pred: readonly string[]): number {
@@ -81,7 +88,11 @@ export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: Read
   const labels = keep.map((r) => r.type!.trim());
   const k = o.folds ?? 5;
   const folds = stratifiedFolds(labels, k, (o.seed ?? 1) + 31);
-  const cv = crossValidatedProbabilities(texts, labels, folds, k, REQUEST_TYPE_TRAIN);
+  const pseudo = o.unlabelled?.length ? pseudoLabel(texts, labels, o.unlabelled) : { texts: [], labels: [] };
+  if (pseudo.texts.length) o.log?.(`request type: ${pseudo.texts.length} of ${o.unlabelled!.length} unlabelled messages self-labelled`);
+  // the self-labelled rows train every inner fold (fold k: never held out) and join no setting or calibration
+  const cvAll = crossValidatedProbabilities([...texts, ...pseudo.texts], [...labels, ...pseudo.labels], Int32Array.from([...folds, ...pseudo.texts.map(() => k)]), k, REQUEST_TYPE_TRAIN);
+  const cv = { probabilities: cvAll.probabilities.slice(0, texts.length), temperature: cvAll.temperature };
   const rules = texts.map((t) => ruleProbabilities(t, lexiconSentiment(t).score, classifyUrgency(t).label === 'urgent'));
   const fitRows = fitIndices(keep);
   const fitLabels = fitRows.map((i) => labels[i]);
@@ -164,8 +175,29 @@ export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: Read
   });
   const calibration = fitPlatt(conf, correct);
   o.log?.(`request type: ${texts.length} rows, cue weight ${best.w} (held-out macro-F1 ${best.f1.toFixed(4)}), stacked l2 ${stackBest.l2} (${stackBest.f1.toFixed(4)})${useStack ? ' used' : ' not used'}, ${f1.toFixed(4)} with offsets ${offsets.join(' ')}, calibration a=${calibration.a} b=${calibration.b}`);
-  const model = trainTextClassifier(texts, labels, { ...REQUEST_TYPE_TRAIN, calibrationFolds: 0, temperature: cv.temperature });
-  return withMeta(model, { ruleWeight: best.w, classOffsets: offsets, calibration, stack, trainedOn: texts.length });
+  const model = trainTextClassifier([...texts, ...pseudo.texts], [...labels, ...pseudo.labels], { ...REQUEST_TYPE_TRAIN, calibrationFolds: 0, temperature: cv.temperature });
+  return withMeta(model, { ruleWeight: best.w, classOffsets: offsets, calibration, stack, trainedOn: texts.length, selfTrained: pseudo.texts.length });
+}
+
+/** The unlabelled messages a classifier trained on the labelled rows reads most surely, per type
+ * (widest margin of that type's probability over the next one), with the type it read. */
+function pseudoLabel(texts: readonly string[], labels: readonly string[], pool: readonly string[]): { texts: string[]; labels: string[] } {
+  const m = trainTextClassifier(texts, labels, { ...REQUEST_TYPE_TRAIN, calibrationFolds: 0 });
+  const known = new Set(texts);
+  const read = pool.filter((t) => t && !known.has(t)).map((t) => {
+    const p = m.probabilities(t);
+    const e = Object.entries(p).sort((a, b) => b[1] - a[1]);
+    return { t, label: e[0]?.[0] ?? '', margin: (e[0]?.[1] ?? 0) - (e[1]?.[1] ?? 0) };
+  });
+  const out = { texts: [] as string[], labels: [] as string[] };
+  for (const l of m.labels) {
+    if (l === '感谢') continue;
+    for (const x of read.filter((r) => r.label === l && r.margin > 0).sort((a, b) => b.margin - a.margin).slice(0, PSEUDO_PER_TYPE)) {
+      out.texts.push(x.t);
+      out.labels.push(l);
+    }
+  }
+  return out;
 }
 
 /** Held-out P(urgent) → the threshold with the best F-beta (URGENCY_BETA). */

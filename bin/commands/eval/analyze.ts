@@ -4,6 +4,9 @@
 //   [--cv K [--seed 1]]        instead of the shipped readers: train the type/urgency/sentiment
 //                              readers on K−1 folds of --test, read the held-out fold, K times
 //   [--extra FILES]            labelled rows added to the training of every fold (e.g. the seed corpus)
+//   [--unlabelled FILES]       messages without a type (columns text, or subject and detail) the
+//                              request type reader self-trains on; any that is also a --test row is
+//                              dropped first, so no held-out message is seen in training
 //   [--baseline]               with --cv: the scikit-learn peer trained and tested on the same folds
 //   [--train FILES [--fit-on FILES] [--save]]  train the readers on labelled files first (and ship
 //                              them); settings and calibration fitted on the --fit-on files' rows only
@@ -49,6 +52,23 @@ function readRows(files: string): LabelledMessage[] {
     .map((f) => f.trim())
     .filter(Boolean)
     .flatMap((f) => readCsvFile(f).rows.map((r) => ({ text: r.text ?? '', type: r.type?.trim(), urgency: r.urgency?.trim(), sentiment: r.sentiment?.trim() })));
+}
+
+/** Message texts from files with a text column (or subject and detail, as the board's exports
+ * have), without those whose opening matches one of `exclude` (the rows being tested). */
+export function readUnlabelled(files: string, exclude: readonly string[] = []): string[] {
+  const key = (t: string) => t.replace(/\s+/g, '').slice(0, 60);
+  const ex = new Set(exclude.map(key));
+  const out = new Set<string>();
+  for (const f of files.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const { header, rows } = readCsvFile(f);
+    if (!header.includes('text') && !(header.includes('subject') && header.includes('detail'))) throw new Error(`${f} has no text column (nor subject and detail)`);
+    for (const r of rows) {
+      const t = (header.includes('text') ? r.text : `${r.subject ?? ''}${r.detail ?? ''}`) ?? '';
+      if (t.trim() && !ex.has(key(t))) out.add(t);
+    }
+  }
+  return [...out];
 }
 
 interface Collected {
@@ -137,6 +157,7 @@ export async function run(argv: string[]): Promise<number> {
         fields: { type: 'string', default: FIELDS.join(',') },
         'fit-on': { type: 'string' },
         compare: { type: 'string' },
+        unlabelled: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -162,6 +183,14 @@ export async function run(argv: string[]): Promise<number> {
   let full = readRows(values.test);
   if (values.rows) full = full.filter((_, i) => (i % 2 === 1) === (values.rows === 'odd'));
   const rows = full.map(only);
+  let unlabelled: string[] | undefined;
+  try {
+    unlabelled = values.unlabelled ? readUnlabelled(values.unlabelled, full.map((r) => r.text)) : undefined;
+  } catch (err) {
+    console.error(`eval analyze: --unlabelled: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+  if (unlabelled) log(`eval analyze: ${unlabelled.length} unlabelled messages for self-training (rows of --test left out)`);
   const c = collected();
   const out: Record<string, unknown> = {};
 
@@ -174,7 +203,7 @@ export async function run(argv: string[]): Promise<number> {
     out.shipped = brief(c);
     const fitOn = new Set((values['fit-on'] ?? '').split(',').map((f) => f.trim()).filter(Boolean));
     const trainRows = values.compare.split(',').map((f) => f.trim()).filter(Boolean).flatMap((f) => readRows(f).map((r) => ({ ...only(r), fit: fitOn.size ? fitOn.has(f) : true })));
-    const trained = trainReaders(trainRows, { log });
+    const trained = trainReaders(trainRows, { log, unlabelled });
     // a reader the city's files hold no labels for stays the shipped one
     const restore = useReaders({ requestType: trained.requestType ?? undefined, urgency: trained.urgency ?? undefined, sentiment: trained.sentiment ?? undefined });
     const city = collected();
@@ -202,7 +231,7 @@ export async function run(argv: string[]): Promise<number> {
         const train = rows.filter((_, i) => folds[i] !== f);
         const test = rows.filter((_, i) => folds[i] === f);
         const t0 = performance.now();
-        const readers = trainReaders([...train, ...extra], { seed: Number(values.seed) + f });
+        const readers = trainReaders([...train, ...extra], { seed: Number(values.seed) + f, unlabelled });
         const restore = useReaders(readers);
         const before = FIELDS.map((fl) => c.gold[fl].length);
         try {
@@ -251,7 +280,7 @@ export async function run(argv: string[]): Promise<number> {
         .map((f) => f.trim())
         .filter(Boolean)
         .flatMap((f) => readRows(f).map((r) => ({ ...r, fit: fitOn.size ? fitOn.has(f) : true })));
-      const readers: Readers = trainReaders(trainRows, { log });
+      const readers: Readers = trainReaders(trainRows, { log, unlabelled });
       restore = useReaders(readers);
       if (values.save) {
         if (readers.requestType) saveTextClassifier(readers.requestType, MODEL_FILES.requestType, { quantize: true });
