@@ -19,6 +19,11 @@ const entry = z.object({
   createdBy: z.string(), sourceCaseId: z.number().int().nullable(), createdAt: time, updatedAt: time,
   validNow: z.boolean().describe('inside its validity window today: the desk may suggest it'),
 });
+/** a saved entry: what the server masked (core/nlp/pii.ts) before storing it */
+const saved = entry.extend({
+  masked: z.number().int().describe('how many pieces of personal data (mobile, ID card, name, …) were masked in question and answer before storing; a landline in the answer is kept (offices give theirs)'),
+  maskedKinds: z.array(z.enum(['mobile', 'landline', 'id_card', 'bank_card', 'plate', 'email', 'name'])),
+});
 const template = z.object({ id: z.number().int(), name: z.string(), body: z.string(), category: z.string().nullable(), createdBy: z.string(), createdAt: time, updatedAt: time });
 const json = (schema: z.ZodType) => ({ contentType: 'application/json', schema });
 const tag = 'Knowledge base';
@@ -32,11 +37,11 @@ export function kbDocs(): RouteDoc[] {
     { method: 'GET', path: '/api/v1/kb/entries/:id', summary: 'One entry', tag, auth: 'staff', params: idParam, responses: { 200: { description: 'the entry', schema: entry }, 400: E400, 401: E401, 404: E404 } },
     {
       method: 'POST', path: '/api/v1/kb/entries', summary: 'Add an entry (centre and admins: any; a department: its own)', tag, auth: 'staff', roles: WRITERS, body: json(entryBody),
-      responses: { 201: { description: 'added', schema: entry }, 400: E400, 401: E401, 403: E403 },
+      responses: { 201: { description: 'added (personal data masked)', schema: saved }, 400: E400, 401: E401, 403: E403 },
     },
     {
       method: 'PUT', path: '/api/v1/kb/entries/:id', summary: 'Replace an entry’s fields (a field left out is cleared)', tag, auth: 'staff', roles: WRITERS, params: idParam, body: json(entryBody),
-      responses: { 200: { description: 'as stored', schema: entry }, 400: E400, 401: E401, 403: E403, 404: E404 },
+      responses: { 200: { description: 'as stored (personal data masked)', schema: saved }, 400: E400, 401: E401, 403: E403, 404: E404 },
     },
     {
       method: 'DELETE', path: '/api/v1/kb/entries/:id', summary: 'Delete an entry (its text stays in the audit trail)', tag, auth: 'staff', roles: WRITERS, params: idParam,
@@ -45,7 +50,7 @@ export function kbDocs(): RouteDoc[] {
     {
       method: 'POST', path: '/api/v1/kb/entries/from-case/:caseId', summary: '存入知识库: a case’s sent reply becomes an entry (question: the case’s text unless given; its tracking number and the resident’s form of address become placeholders)', tag, auth: 'staff', roles: WRITERS,
       params: caseParam, body: json(fromCaseBody),
-      responses: { 201: { description: 'added', schema: entry }, 400: E400, 401: E401, 403: E403, 404: E404, 409: err('the case has no reply the residents received') },
+      responses: { 201: { description: 'added (personal data masked)', schema: saved }, 400: E400, 401: E401, 403: E403, 404: E404, 409: err('the case has no reply the residents received') },
     },
     {
       method: 'GET', path: '/api/v1/kb/suggestions', summary: 'The best 5 entries valid today for a case (the desk asks for 咨询 cases)', tag, auth: 'staff', query: suggestQuery,

@@ -5,6 +5,7 @@ import { shanghaiDateKey } from '../cases/calendar';
 import type { CaseRow } from '../db/cases';
 import type { Db } from '../db/connect';
 import { dbKbSource, getKbEntries, insertKbEntry, updateKbEntry, type KbEntry, type KbEntryFields } from '../db/kb';
+import { detectPii, type PiiKind, type PiiSpan } from '../nlp/pii';
 import { entryLexemes, rankEntries } from './rank';
 
 /** centre and admins write any entry; a department its own department's; leaders read only */
@@ -79,4 +80,27 @@ export function generaliseReply(reply: string, values: PlaceholderValues): strin
   let out = reply.split(values.受理编号).join('{受理编号}');
   if (values.居民称呼 !== '市民朋友') out = out.split(values.居民称呼).join('{居民称呼}');
   return out;
+}
+
+/**
+ * Personal data a clerk typed into an entry (a phone number, an ID card, a name) is masked before the
+ * entry is stored: an entry is read by every staff account and travels into other residents' replies.
+ * Uses the project's PII finder (core/nlp/pii.ts). One exception: a landline in the answer is kept, as
+ * answers give the office's public number to call (a question's landline is masked like the rest).
+ * Returns the masked fields and what was masked.
+ */
+export function maskEntryPii<T extends { question: string; answer: string }>(fields: T): { fields: T; masked: number; maskedKinds: PiiKind[] } {
+  const q = detectPii(fields.question).spans;
+  const a = detectPii(fields.answer).spans.filter((s) => s.kind !== 'landline');
+  const apply = (text: string, spans: PiiSpan[]) => {
+    let out = '';
+    let at = 0;
+    for (const s of spans) {
+      out += text.slice(at, s.start) + s.masked;
+      at = s.end;
+    }
+    return out + text.slice(at);
+  };
+  const all = [...q, ...a];
+  return { fields: { ...fields, question: apply(fields.question, q), answer: apply(fields.answer, a) }, masked: all.length, maskedKinds: [...new Set(all.map((s) => s.kind))] };
 }

@@ -7,6 +7,7 @@ import { AlertRulesPage } from './pages/AlertRulesPage';
 import { AlertsPage } from './pages/AlertsPage';
 import { BoardPage } from './pages/BoardPage';
 import { FailedPage } from './pages/FailedPage';
+import { KbPage } from './pages/KbPage';
 import { LeadersPage } from './pages/LeadersPage';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
@@ -30,6 +31,7 @@ const PAGES: PageDef[] = [
   { path: 'queue', label: '工单队列', component: QueuePage, area: 'cases' },
   { path: 'triage', label: '人工复核', component: TriagePage, area: 'triage' },
   { path: 'failed', label: '处理失败', component: FailedPage, area: 'triage' },
+  { path: 'kb', label: '知识库', component: KbPage, area: 'cases' },
   { path: 'leaders', label: '领导驾驶舱', component: LeadersPage },
   { path: 'alerts', label: '舆情预警', component: AlertsPage, area: 'alerts' },
   { path: 'alert-rules', label: '预警规则', component: AlertRulesPage, area: 'alertRules' },

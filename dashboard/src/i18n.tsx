@@ -24,6 +24,8 @@ const EN: Record<string, string> = {
   留言总数: 'Messages', 今日留言: 'Today', 在办工单: 'Open cases', 超期工单: 'Overdue cases', 待人工复核: 'To review', 待处理留言: 'Unprocessed',
   近30天趋势: '30-day trend', 诉求分类: 'Categories', 区县分布: 'Districts', 渠道来源: 'Channels', 情感倾向: 'Sentiment',
   排名: 'Rank', 超期在办: 'Open overdue',
+  知识库: 'Knowledge base', 知识库条目: 'Entries', 答复模板: 'Reply templates', 新增条目: 'New entry', 编辑条目: 'Edit entry', 问题: 'Question', 答案: 'Answer',
+  生效日期: 'Valid from', 失效日期: 'Valid to', 设为失效: 'Expire', 新建模板: 'New template', 模板名称: 'Template name', 模板内容: 'Template text',
   批示: 'Instruct', 查看批示: 'Instructions', 派单时限: 'Dispatch deadline',
 };
 

@@ -10,7 +10,7 @@ import { queryLexemes } from '../../../core/cases/search';
 import { getCase } from '../../../core/db/cases';
 import { deleteKbEntry, getKbEntry, listKbEntries, type KbEntry } from '../../../core/db/kb';
 import { listMessagesForCase } from '../../../core/db/messages';
-import { canWriteEntry, caseQuestion, changeEntry, createEntry, fillTemplate, generaliseReply, kbToday, placeholderValues, suggestEntries } from '../../../core/kb/knowledge-base';
+import { canWriteEntry, caseQuestion, changeEntry, createEntry, fillTemplate, generaliseReply, kbToday, maskEntryPii, placeholderValues, suggestEntries } from '../../../core/kb/knowledge-base';
 import { audit, requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
 import { ApiError } from '../../errors';
@@ -95,9 +95,10 @@ export function kbRoutes(deps: AppDeps) {
       const fields = { ...body, departmentCode: user.role === 'department' ? (body.departmentCode ?? user.departmentCode) : body.departmentCode };
       knownDepartment(fields.departmentCode);
       mayWrite(c, fields.departmentCode);
-      const e = await createEntry(sql, fields, { createdBy: user.username });
-      await audit(c, deps, { action: 'kb.entry-created', detail: { entryId: e.id, departmentCode: e.departmentCode, category: e.category } });
-      return c.json(view(e), 201);
+      const pii = maskEntryPii(fields);
+      const e = await createEntry(sql, pii.fields, { createdBy: user.username });
+      await audit(c, deps, { action: 'kb.entry-created', detail: { entryId: e.id, departmentCode: e.departmentCode, category: e.category, masked: pii.masked } });
+      return c.json({ ...view(e), masked: pii.masked, maskedKinds: pii.maskedKinds }, 201);
     })
     .put('/entries/:id', writer, validate('param', idParam), validate('json', entryBody), async (c) => {
       const entryId = c.req.valid('param').id;
@@ -107,9 +108,10 @@ export function kbRoutes(deps: AppDeps) {
       mayWrite(c, before.departmentCode);
       knownDepartment(body.departmentCode);
       mayWrite(c, body.departmentCode); // a department cannot hand its entry to another
-      const after = (await changeEntry(sql, entryId, body))!;
-      await audit(c, deps, { action: 'kb.entry-updated', detail: { entryId, changes: changes(before, after) } });
-      return c.json(view(after));
+      const pii = maskEntryPii(body);
+      const after = (await changeEntry(sql, entryId, pii.fields))!;
+      await audit(c, deps, { action: 'kb.entry-updated', detail: { entryId, changes: changes(before, after), masked: pii.masked } });
+      return c.json({ ...view(after), masked: pii.masked, maskedKinds: pii.maskedKinds });
     })
     .delete('/entries/:id', writer, validate('param', idParam), async (c) => {
       const entryId = c.req.valid('param').id;
@@ -137,9 +139,10 @@ export function kbRoutes(deps: AppDeps) {
       };
       if (fields.validTo && fields.validTo < fields.validFrom) throw new ApiError('validation_failed', '提交的内容有误：失效日期不能早于今天', [{ field: 'validTo', message: '失效日期不能早于今天' }]);
       mayWrite(c, fields.departmentCode);
-      const e = await createEntry(sql, fields, { createdBy: user.username, sourceCaseId: caseId });
-      await audit(c, deps, { action: 'kb.entry-created', caseId, detail: { entryId: e.id, fromCase: caseId, departmentCode: e.departmentCode } });
-      return c.json(view(e), 201);
+      const pii = maskEntryPii(fields);
+      const e = await createEntry(sql, pii.fields, { createdBy: user.username, sourceCaseId: caseId });
+      await audit(c, deps, { action: 'kb.entry-created', caseId, detail: { entryId: e.id, fromCase: caseId, departmentCode: e.departmentCode, masked: pii.masked } });
+      return c.json({ ...view(e), masked: pii.masked, maskedKinds: pii.maskedKinds }, 201);
     })
     // the desk's suggestions for a case (the drawer asks for 咨询 cases)
     .get('/suggestions', staff, validate('query', suggestQuery), async (c) => {

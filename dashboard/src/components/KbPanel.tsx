@@ -61,13 +61,14 @@ export function TemplatePicker({ caseId, category, onPick }: { caseId: number; c
 
 /** 存入知识库: the reply the residents received becomes an entry of the case's department. */
 export function SaveAsEntry({ caseId }: { caseId: number }) {
-  const [saved, setSaved] = useState<number | null>(null);
+  const [saved, setSaved] = useState<{ id: number; masked: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const save = async () => {
     setBusy(true);
     try {
-      setSaved((await call(v1.kb.entries['from-case'][':caseId'].$post({ param: { caseId: String(caseId) }, json: {} }))).id);
+      const r = await call(v1.kb.entries['from-case'][':caseId'].$post({ param: { caseId: String(caseId) }, json: {} }));
+      setSaved({ id: r.id, masked: r.masked });
       setError(null);
     } catch (e) {
       setError(messageOf(e));
@@ -75,7 +76,7 @@ export function SaveAsEntry({ caseId }: { caseId: number }) {
       setBusy(false);
     }
   };
-  if (saved) return <p className="advice ok small" data-testid="kb-saved">已存入知识库（条目 #{saved}），今后相近的咨询会推荐它。</p>;
+  if (saved) return <p className="advice ok small" data-testid="kb-saved">已存入知识库（条目 #{saved.id}），今后相近的咨询会推荐它。{saved.masked ? `答复中的 ${saved.masked} 处个人信息已自动遮盖。` : ''}</p>;
   return (
     <>
       <button type="button" className="small" disabled={busy} data-testid="kb-save" onClick={() => void save()}>存入知识库</button>
