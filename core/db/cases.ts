@@ -194,7 +194,10 @@ export function lexemeQuery(lexemes: readonly string[]): string {
   return lexemes.map((l) => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`).join(' & ');
 }
 
-export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promise<{ total: number; items: CaseRow[]; nextCursor: CaseCursor | null }> {
+/** how many rows past the requested page the list's total counts exactly */
+export const COUNT_BEYOND_PAGE = 10_000;
+
+export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promise<{ total: number; totalExact: boolean; items: CaseRow[]; nextCursor: CaseCursor | null }> {
   const text = f.q
     ? f.qLexemes?.length
       ? sql`AND (search_tsv @@ ${lexemeQuery(f.qLexemes)}::tsquery OR tracking_no = ${f.q}
@@ -210,13 +213,17 @@ export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promi
     ${f.needsReview !== undefined ? sql`AND needs_review = ${f.needsReview}` : sql``}
     ${f.overdue ? sql`AND status IN ${sql(OPEN_STATUSES)} AND resolve_due_at < ${now}` : sql``}
     ${text}`;
-  const [{ total }] = await sql<{ total: number }[]>`SELECT count(*)::int AS total FROM cases ${where}`;
+  // counted up to a bound past the page (a page never waits for a count of a million rows): beyond it
+  // `total` is the bound and `totalExact` false, which the list shows as "more than"
+  const bound = f.offset + f.limit + COUNT_BEYOND_PAGE;
+  const [{ total }] = await sql<{ total: number }[]>`SELECT count(*)::int AS total FROM (SELECT 1 FROM cases ${where} LIMIT ${bound + 1}) x`;
+  const totalExact = total <= bound;
   if (!f.sort) {
     const items = await sql<CaseRow[]>`
       SELECT ${caseColumns(sql)} FROM cases ${where}
       ORDER BY (urgency <> 'urgent'), coalesce(resolve_due_at, 'infinity'::timestamptz), (-id)
       LIMIT ${f.limit} OFFSET ${f.offset}`;
-    return { total, items: [...items], nextCursor: null };
+    return { total: Math.min(total, bound), totalExact, items: [...items], nextCursor: null };
   }
   const { column, type } = CASE_SORTS[f.sort.by];
   const col = sql(column);
@@ -242,7 +249,7 @@ export async function listCases(sql: Db, f: CaseFilter, now = new Date()): Promi
     const v = (r as unknown as Record<string, unknown>)[key];
     return v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : typeof v === 'number' ? v : String(v);
   };
-  return { total, items, nextCursor: rows.length > f.limit && last ? { value: valueOf(last), id: last.id } : null };
+  return { total: Math.min(total, bound), totalExact, items, nextCursor: rows.length > f.limit && last ? { value: valueOf(last), id: last.id } : null };
 }
 
 /** Cases without search lexemes yet, oldest first. */

@@ -80,7 +80,7 @@ export function casesRoutes(deps: AppDeps) {
         offset: q.offset,
         sort: q.sort ? { by: q.sort, dir: q.dir, after: q.cursor } : undefined,
       });
-      return c.json({ total: result.total, items: result.items, nextCursor: result.nextCursor ? encodeCursor(result.nextCursor) : null });
+      return c.json({ total: result.total, totalExact: result.totalExact, items: result.items, nextCursor: result.nextCursor ? encodeCursor(result.nextCursor) : null });
     })
     .get('/:id', staff, validate('param', idParam), async (c) => {
       const { id } = c.req.valid('param');
