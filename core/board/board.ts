@@ -42,7 +42,7 @@ export async function syncBoard(sql: Db, o: { batch?: number; maxBatches?: numbe
 }
 
 /** A page of the board as the workers keep it (read only). */
-export async function listBoard(sql: Db, f: { q?: string; category?: string; page: number; pageSize: number }): Promise<{ total: number; items: BoardEntry[] }> {
+export async function listBoard(sql: Db, f: { q?: string; category?: string; page: number; pageSize: number }): Promise<{ total: number; totalExact: boolean; items: BoardEntry[] }> {
   return queryBoard(sql, { q: f.q, category: f.category, limit: f.pageSize, offset: (f.page - 1) * f.pageSize });
 }
 

@@ -96,14 +96,16 @@ export interface BoardEntry {
 const entryColumns = (sql: Db) => sql`tracking_no, title, body, reply, category, district, department, status, rating, received_at, replied_at`;
 
 /** A page of the board, newest answer first; `q` matches the masked text (plain ILIKE: the board is small). */
-export async function queryBoard(sql: Db, f: { q?: string; category?: string; limit: number; offset: number }): Promise<{ total: number; items: BoardEntry[] }> {
+export async function queryBoard(sql: Db, f: { q?: string; category?: string; limit: number; offset: number }): Promise<{ total: number; totalExact: boolean; items: BoardEntry[] }> {
   const like = f.q ? `%${f.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
   const where = sql`WHERE true
     ${like ? sql`AND search_text LIKE ${like}` : sql``}
     ${f.category ? sql`AND category = ${f.category}` : sql``}`;
-  const [{ total }] = await sql<{ total: number }[]>`SELECT count(*)::int AS total FROM board_entries ${where}`;
+  // counted up to 10,000 entries past the page: a page never waits for a count of the whole board
+  const bound = f.offset + f.limit + 10_000;
+  const [{ total }] = await sql<{ total: number }[]>`SELECT count(*)::int AS total FROM (SELECT 1 FROM board_entries ${where} LIMIT ${bound + 1}) x`;
   const items = await sql<BoardEntry[]>`SELECT ${entryColumns(sql)} FROM board_entries ${where} ORDER BY replied_at DESC NULLS LAST, case_id DESC LIMIT ${f.limit} OFFSET ${f.offset}`;
-  return { total, items: [...items] };
+  return { total: Math.min(total, bound), totalExact: total <= bound, items: [...items] };
 }
 
 export async function getBoardEntry(sql: Db, trackingNo: string): Promise<BoardEntry | undefined> {
