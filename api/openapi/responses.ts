@@ -56,7 +56,7 @@ export const caseRow = z.looseObject({
   street: z.string().nullable(), departmentCode: z.string().nullable(), resolveDueAt: time.nullable(), overdue: z.boolean(),
   replyText: z.string().nullable(), rating: z.string().nullable(), version: z.number().int(), createdAt: time, updatedAt: time,
 });
-export const caseList = z.object({ total: z.number().int(), items: z.array(caseRow), nextCursor: z.string().nullable().describe('with sort: the cursor of the next page') });
+export const caseList = z.object({ total: z.number().int().describe('exact up to 10,000 rows past the page, else that bound'), totalExact: z.boolean().describe('false: more cases match than total'), items: z.array(caseRow), nextCursor: z.string().nullable().describe('with sort: the cursor of the next page') });
 const caseAction = z.looseObject({
   key: z.string(), route: z.string().describe('POST /api/v1/cases/{id}/{route}'), label: z.string(), tone: z.enum(['primary', 'danger']).nullable(),
   fixed: z.record(z.string(), z.unknown()), fields: z.array(z.looseObject({ name: z.string(), label: z.string(), widget: z.string(), required: z.boolean() })),

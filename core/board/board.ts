@@ -1,7 +1,7 @@
 // The public board (公开留言选登): answered cases whose residents agreed to publication, with the
 // reply and the rating, every personal datum masked before it is stored for the public.
 import type { Db } from '../db/connect';
-import { deleteIneligibleBoardEntries, getBoardEntry, listStaleBoardSources, queryBoard, upsertBoardEntries, type BoardEntry, type BoardSource } from '../db/board';
+import { clearBoardDirty, deleteBoardEntries, getBoardEntry, listBoardSources, listDirtyBoardCases, queryBoard, upsertBoardEntries, type BoardEntry, type BoardSource } from '../db/board';
 import { withoutLeadingTitle } from '../util/leading-title';
 import { maskForPublic } from './mask';
 
@@ -19,24 +19,35 @@ function entryOf(s: BoardSource) {
   };
 }
 
-/** Brings the board up to date with the cases: new and changed ones (re)masked, reopened ones dropped. */
-export async function syncBoard(sql: Db): Promise<{ updated: number; removed: number }> {
+/**
+ * Brings the board up to date with the cases queued by the trigger of migration 0105: eligible ones
+ * (re)masked and written, the others' entries dropped. Called after a case action commits (newest
+ * first, a few: the case just changed) and by the read-model sweep (oldest first, until the queue is
+ * empty or `maxBatches` batches are done); never by a request, which only reads.
+ */
+export async function syncBoard(sql: Db, o: { batch?: number; maxBatches?: number; order?: 'oldest' | 'newest' } = {}): Promise<{ updated: number; removed: number; more: boolean }> {
+  const batch = o.batch ?? SYNC_BATCH;
   let updated = 0;
-  for (;;) {
-    const stale = await listStaleBoardSources(sql, SYNC_BATCH);
-    await upsertBoardEntries(sql, stale.map(entryOf));
-    updated += stale.length;
-    if (stale.length < SYNC_BATCH) break;
+  let removed = 0;
+  for (let i = 0; i < (o.maxBatches ?? Infinity); i++) {
+    const dirty = await listDirtyBoardCases(sql, batch, o.order);
+    if (!dirty.length) return { updated, removed, more: false };
+    const sources = await listBoardSources(sql, dirty.map((d) => d.caseId));
+    const eligible = new Set(sources.map((s) => s.caseId));
+    await upsertBoardEntries(sql, sources.map(entryOf));
+    removed += await deleteBoardEntries(sql, dirty.filter((d) => !eligible.has(d.caseId)).map((d) => d.caseId));
+    await clearBoardDirty(sql, dirty);
+    updated += sources.length;
+    if (dirty.length < batch) return { updated, removed, more: false };
   }
-  return { updated, removed: await deleteIneligibleBoardEntries(sql) };
+  return { updated, removed, more: true };
 }
 
-export async function listBoard(sql: Db, f: { q?: string; category?: string; page: number; pageSize: number }): Promise<{ total: number; items: BoardEntry[] }> {
-  await syncBoard(sql);
+/** A page of the board as the workers keep it (read only). */
+export async function listBoard(sql: Db, f: { q?: string; category?: string; page: number; pageSize: number }): Promise<{ total: number; totalExact: boolean; items: BoardEntry[] }> {
   return queryBoard(sql, { q: f.q, category: f.category, limit: f.pageSize, offset: (f.page - 1) * f.pageSize });
 }
 
 export async function findBoardEntry(sql: Db, trackingNo: string): Promise<BoardEntry | undefined> {
-  await syncBoard(sql);
   return getBoardEntry(sql, trackingNo);
 }

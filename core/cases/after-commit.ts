@@ -1,4 +1,6 @@
-// After a case transaction commits: the delayed SLA timer jobs and the outbox sends it made due.
+// After a case transaction commits: the public board's entry of what changed (masked here, never in
+// a request), the delayed SLA timer jobs and the outbox sends it made due.
+import { syncBoard } from '../board/board';
 import type { TimerRow } from '../db/sla-timers';
 import { scheduleSend } from '../outbox/enqueue';
 import type { JobQueue } from '../queue/contract';
@@ -15,6 +17,12 @@ export async function scheduleTimerJob(queue: JobQueue, t: Pick<TimerRow, 'caseI
 
 /** Enqueues the delayed timer jobs and the outbox sends. A failure here loses nothing: the sweeps rebuild both from the database. */
 export async function afterCommit(deps: CaseServiceDeps, work: AfterCommit): Promise<void> {
+  try {
+    // the case just changed is the newest on the board's queue; the read-model sweep does the rest
+    await syncBoard(deps.sql, { batch: 20, maxBatches: 1, order: 'newest' });
+  } catch (err) {
+    deps.log?.warn({ err }, 'could not update the public board after commit; the read-model sweep will');
+  }
   if (!deps.queue) return;
   const now = Date.now();
   try {

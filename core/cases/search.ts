@@ -4,7 +4,7 @@
 // searchLexemes). The lexemes are stored
 // as they are (array_to_tsvector), which is what the 'simple' configuration would keep for Chinese and
 // needs neither a parser that knows CJK nor an extension (zhparser, pg_jieba) in either run mode.
-import { listUnindexedCases, setCaseSearchLexemes } from '../db/cases';
+import { listUnindexedCases, setCaseSearchLexemesBulk } from '../db/cases';
 import type { Db } from '../db/connect';
 import { segment } from '../nlp/segment';
 
@@ -51,9 +51,19 @@ export function caseSearchText(c: { title: string | null; summary: string; addre
   return [c.trackingNo, c.title ?? '', c.summary, c.address ?? ''].join(' ');
 }
 
-/** Indexes cases not indexed yet (opened before search existed), a batch at a time; returns how many. */
+/**
+ * Indexes cases without lexemes (opened before search existed, bulk-seeded, or whose text changed:
+ * migration 0105's trigger clears them), a batch at a time in one write; returns how many. Run by
+ * the read-model sweep and the seed, never by a request (the search reads unindexed cases by ILIKE).
+ */
 export async function indexUnindexedCases(sql: Db, batch = 500): Promise<number> {
   const rows = await listUnindexedCases(sql, batch);
-  for (const r of rows) await setCaseSearchLexemes(sql, r.id, searchLexemes(caseSearchText(r)));
+  const cache = new Map<string, string[]>();
+  await setCaseSearchLexemesBulk(sql, rows.map((r) => {
+    const text = caseSearchText(r);
+    let lex = cache.get(text);
+    if (!lex) cache.set(text, (lex = searchLexemes(text)));
+    return { id: r.id, lexemes: lex };
+  }));
   return rows.length;
 }

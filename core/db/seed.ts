@@ -53,10 +53,11 @@ export async function seedIdBases(sql: Sql): Promise<{ messageId: number; caseId
 export async function finishSeed(sql: Sql): Promise<void> {
   await sql`SELECT setval(pg_get_serial_sequence('messages', 'id'), (SELECT coalesce(max(id), 1) FROM messages))`;
   await sql`SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT coalesce(max(id), 1) FROM cases))`;
-  await sql`ANALYZE messages`;
-  await sql`ANALYZE cases`;
-  await sql`ANALYZE case_events`;
-  await sql`ANALYZE sla_timers`;
+  // VACUUM too: the visibility map lets the lists' counts read their partial indexes alone
+  await sql`VACUUM ANALYZE messages`;
+  await sql`VACUUM ANALYZE cases`;
+  await sql`VACUUM ANALYZE case_events`;
+  await sql`VACUUM ANALYZE sla_timers`;
 }
 
 /** Messages in the database (the dashboard bench reports the size it ran at). */

@@ -40,7 +40,7 @@ export const queueDefinitions = {
   },
   /** periodic work: re-create missing SLA timers, flush the outbox, poll channels, evaluate alert rules, make due reports */
   'periodic': {
-    schema: z.object({ task: z.enum(['sla-sweep', 'outbox-sweep', 'weibo-poll', 'message-sweep', 'topic-sweep', 'alert-sweep', 'report-schedule']) }),
+    schema: z.object({ task: z.enum(['sla-sweep', 'outbox-sweep', 'weibo-poll', 'message-sweep', 'topic-sweep', 'alert-sweep', 'report-schedule', 'read-model-sweep']) }),
     jobId: (d: { task: string }) => `periodic-${d.task}`,
     attempts: 1,
   },

@@ -6,11 +6,12 @@ import { alertsArea } from './alerts';
 import { channelsArea } from './channels';
 import { messagesArea } from './messages';
 import { outboxArea } from './outbox';
+import { readModelsArea } from './read-models';
 import { slaArea } from './sla';
 
 export type { WorkerDeps } from './context';
 
-const AREAS: ((ctx: WorkerContext) => WorkerArea)[] = [messagesArea, slaArea, outboxArea, channelsArea, alertsArea];
+const AREAS: ((ctx: WorkerContext) => WorkerArea)[] = [messagesArea, slaArea, outboxArea, channelsArea, alertsArea, readModelsArea];
 
 function buildAreas(deps: WorkerDeps): WorkerArea[] {
   const { shipped, ...rest } = deps;

@@ -19,8 +19,8 @@ export function boardRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/', validate('query', boardQuery), async (c) => {
       const q = c.req.valid('query');
-      const { total, items } = await listBoard(deps.db.sql, q);
-      return c.json({ total, page: q.page, pageSize: q.pageSize, items: items.map(present) });
+      const { total, totalExact, items } = await listBoard(deps.db.sql, q);
+      return c.json({ total, totalExact, page: q.page, pageSize: q.pageSize, items: items.map(present) });
     })
     .get('/:trackingNo', validate('param', boardParam), async (c) => {
       const e = await findBoardEntry(deps.db.sql, c.req.valid('param').trackingNo);

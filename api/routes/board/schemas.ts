@@ -25,4 +25,4 @@ export const boardItem = z.object({
   rating: z.enum(['满意', '基本满意', '不满意']).nullable(),
 });
 
-export const boardPage = z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), items: z.array(boardItem) });
+export const boardPage = z.object({ total: z.number().int().describe('exact up to 10,000 entries past the page, else that bound'), totalExact: z.boolean(), page: z.number().int(), pageSize: z.number().int(), items: z.array(boardItem) });

@@ -7,7 +7,7 @@ import { canSeeCase, departmentScope, STAFF_AREAS } from '../../../core/auth/per
 import { provisionalNote, stillProvisional } from '../../../core/cases/calendar-coverage';
 import { stateOf, waitsForDispatch } from '../../../core/cases/case-state';
 import { CASE_SORT_KEYS, getCaseWithLifecycle, listCaseEvents, listCases } from '../../../core/db/cases';
-import { indexUnindexedCases, queryLexemes } from '../../../core/cases/search';
+import { queryLexemes } from '../../../core/cases/search';
 import { listMessagesForCase } from '../../../core/db/messages';
 import { countOpenInstructions, listCaseNotes, listDepartmentStaff } from '../../../core/db/case-work';
 import { listCaseTimers } from '../../../core/db/sla-timers';
@@ -68,8 +68,6 @@ export function casesRoutes(deps: AppDeps) {
       if (scope !== undefined && q.department && q.department !== scope) {
         throw new ApiError('forbidden', '只能查看本单位的工单 (department users see only their own department’s cases)');
       }
-      // cases opened before search existed are indexed on the first search that could miss them
-      if (q.q) while ((await indexUnindexedCases(deps.db.sql)) > 0);
       const result = await listCases(deps.db.sql, {
         status: q.status,
         departmentCode: scope ?? q.department,
@@ -83,7 +81,7 @@ export function casesRoutes(deps: AppDeps) {
         offset: q.offset,
         sort: q.sort ? { by: q.sort, dir: q.dir, after: q.cursor } : undefined,
       });
-      return c.json({ total: result.total, items: result.items, nextCursor: result.nextCursor ? encodeCursor(result.nextCursor) : null });
+      return c.json({ total: result.total, totalExact: result.totalExact, items: result.items, nextCursor: result.nextCursor ? encodeCursor(result.nextCursor) : null });
     })
     .get('/:id', staff, validate('param', idParam), async (c) => {
       const { id } = c.req.valid('param');

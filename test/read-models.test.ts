@@ -1,0 +1,62 @@
+// The read models requests only read (migration 0105): a case whose text changes loses its search
+// lexemes until the read-model sweep indexes it again (found by ILIKE meanwhile); a case answered
+// behind the case actions' back reaches the board through the sweep, and a board GET writes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actOnCase } from '../core/cases/act-on-case';
+import { InProcessQueue } from '../core/queue/in-process';
+import { sweepReadModels } from '../workers/processors/read-models';
+import { testApp } from './support/app';
+import { openTestCase, serviceDeps } from './support/cases';
+import { createTestDatabase, type TestDatabase } from './support/db';
+
+let db: TestDatabase;
+let queue: InProcessQueue;
+let app: ReturnType<typeof testApp>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  queue = new InProcessQueue({ concurrency: 1 });
+  app = testApp(db, queue);
+});
+afterAll(async () => {
+  await queue?.close();
+  await db?.close();
+});
+
+describe('read models kept outside requests', () => {
+  it('re-indexes a case whose text changed, and finds it meanwhile', async () => {
+    const { caseId } = await openTestCase(db.sql, { message: { body: '镜湖区某路段井盖松动，请维修。' } });
+    const [before] = await db.sql<{ indexed: boolean }[]>`SELECT search_tsv IS NOT NULL AS indexed FROM cases WHERE id = ${caseId}`;
+    expect(before.indexed).toBe(true);
+    await db.sql`UPDATE cases SET summary = '弋江区某小区电梯故障停运三天' WHERE id = ${caseId}`;
+    const [stale] = await db.sql<{ indexed: boolean }[]>`SELECT search_tsv IS NOT NULL AS indexed FROM cases WHERE id = ${caseId}`;
+    expect(stale.indexed).toBe(false);
+    const { listCases } = await import('../core/db/cases');
+    const { queryLexemes } = await import('../core/cases/search');
+    const find = async () => (await listCases(db.sql, { q: '电梯故障', qLexemes: queryLexemes('电梯故障'), limit: 50, offset: 0 })).items.map((r) => r.id);
+    expect(await find()).toContain(caseId);
+    const r = await sweepReadModels({ db } as never);
+    expect(r.indexed).toBeGreaterThanOrEqual(1);
+    const [after] = await db.sql<{ indexed: boolean }[]>`SELECT search_tsv IS NOT NULL AS indexed FROM cases WHERE id = ${caseId}`;
+    expect(after.indexed).toBe(true);
+    expect(await find()).toContain(caseId);
+  });
+
+  it('puts a case answered outside the case actions on the board only through the sweep; a board GET writes nothing', async () => {
+    const { caseId, message } = await openTestCase(db.sql, { message: { isPublic: true, body: '鸠江区某路口信号灯不亮，请修复。' } });
+    const deps = serviceDeps(db.sql);
+    await actOnCase(deps, caseId, { type: 'accept' }, { actor: { role: 'department', id: 'clerk', departmentId: 'urban-mgmt' } });
+    // an answer written straight into the row (an import, a repair): no after-commit step ran
+    await db.sql`UPDATE cases SET status = 'replied', reply_text = '您好，信号灯已修复。', replied_at = now(), updated_at = now() WHERE id = ${caseId}`;
+    const listed = async () => ((await (await app.request('/api/v1/board')).json()) as { items: { trackingNo: string }[] }).items.map((i) => i.trackingNo);
+    expect(await listed()).not.toContain(message.trackingNo);
+    const [{ n }] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM board_dirty WHERE case_id = ${caseId}`;
+    expect(n).toBe(1);
+    await sweepReadModels({ db } as never);
+    expect(await listed()).toContain(message.trackingNo);
+    // reopened behind the actions' back: the sweep takes it off
+    await db.sql`UPDATE cases SET status = 'accepted', updated_at = now() WHERE id = ${caseId}`;
+    await sweepReadModels({ db } as never);
+    expect(await listed()).not.toContain(message.trackingNo);
+  });
+});

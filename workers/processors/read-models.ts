@@ -1,0 +1,39 @@
+// Read models the requests only read: the public board's masked entries (公开留言选登) and the case
+// search lexemes. Both are queued by triggers (migration 0105) and caught up here a bounded amount
+// per run, so a backlog (a bulk seed, an upgrade) drains over a few runs and never inside a request.
+import { syncBoard } from '../../core/board/board';
+import { indexUnindexedCases } from '../../core/cases/search';
+import type { WorkerArea, WorkerContext } from './context';
+
+export const READ_MODEL_SWEEP_MS = 10_000;
+/** how long one run may keep the database busy before it leaves the rest to the next */
+const RUN_BUDGET_MS = 5_000;
+
+export async function sweepReadModels(ctx: Pick<WorkerContext, 'db'>, budgetMs = RUN_BUDGET_MS): Promise<{ board: number; indexed: number }> {
+  const until = Date.now() + budgetMs;
+  let board = 0;
+  let indexed = 0;
+  for (;;) {
+    const r = await syncBoard(ctx.db.sql, { maxBatches: 1 });
+    board += r.updated + r.removed;
+    if (!r.more || Date.now() > until) break;
+  }
+  while (Date.now() <= until) {
+    const n = await indexUnindexedCases(ctx.db.sql, 500);
+    indexed += n;
+    if (n < 500) break;
+  }
+  return { board, indexed };
+}
+
+export function readModelsArea(ctx: WorkerContext): WorkerArea {
+  return {
+    periodic: {
+      'read-model-sweep': async () => {
+        const r = await sweepReadModels(ctx);
+        if (r.board || r.indexed) ctx.logger.info(r, 'read-model sweep: board entries and search lexemes caught up');
+      },
+    },
+    schedule: { 'read-model-sweep': READ_MODEL_SWEEP_MS },
+  };
+}
