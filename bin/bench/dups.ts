@@ -1,7 +1,7 @@
 // `npm run --silent bench -- dups [--sizes 1000,10000,100000] [--probes 300]`: the duplicate
 // candidate query (feature index lookup + scoring from stored features) per message, with 1k / 10k /
-// 100k generated open cases (10 districts, 80 streets, random fingerprints, 30 problem objects,
-// keywords from a 400-word pool, created over 7 days). Uses DATABASE_URL (a scratch schema, dropped
+// 100k generated open cases (10 districts, 80 streets, random fingerprints, 200 problem objects,
+// keywords from a 20,000-word pool, created over 7 days). Uses DATABASE_URL (a scratch schema, dropped
 // afterwards) or an in-memory PGlite. Last stdout line: one JSON object.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -29,15 +29,15 @@ export async function runDups(argv: string[]): Promise<number> {
   const db = url ? await connectDatabase({ databaseUrl: url, dataDir: '', poolMax: 2, schema }) : await connectDatabase({ dataDir: '', inMemory: true });
   const sql = db.sql;
   const rand = seededRandom(7);
-  const words = Array.from({ length: 400 }, (_, i) => `w${i}`);
-  const topics = Array.from({ length: 30 }, (_, i) => `t${i}`);
+  const words = Array.from({ length: 20000 }, (_, i) => `w${i}`);
+  const topics = Array.from({ length: 200 }, (_, i) => `t${i}`);
   const t0 = Date.parse('2026-11-01T00:00:00Z');
   const gen = (i: number): DuplicateFeatures & { createdAt: Date } => {
     const d = Math.floor(rand() * 10);
     const kw = Array.from({ length: 6 }, () => words[Math.floor(rand() * words.length)]);
     return {
       fingerprint: randomBytes(8).toString('hex'), category: 'c' + Math.floor(rand() * 8), district: `D${d}`, street: `S${d}-${Math.floor(rand() * 8)}`,
-      community: null, bigrams: kw.map((k) => k.slice(0, 2)).concat(Array.from({ length: 40 }, () => words[Math.floor(rand() * 400)])),
+      community: null, bigrams: kw.map((k) => k.slice(0, 2)).concat(Array.from({ length: 40 }, () => words[Math.floor(rand() * words.length)])),
       keywords: kw, topics: [topics[Math.floor(rand() * topics.length)]], buildings: [], createdAt: new Date(t0 + (i % 1000) * 600_000),
     };
   };
