@@ -80,18 +80,57 @@ function withoutPlaces(s: DuplicateSubject, other: DuplicateSubject): { text: st
   return { text, keywords: s.keywords.filter((k) => !names.some((n) => n.includes(k) || k.includes(n))) };
 }
 
+/** What the score needs of one side, computed once (and stored with the case when it opens). */
+export interface DuplicateFeatures {
+  fingerprint: string | null;
+  category: string | null;
+  district: string | null;
+  street: string | null;
+  community: string | null;
+  /** content bigrams of the text without place names */
+  bigrams: string[];
+  /** keywords that are not place names */
+  keywords: string[];
+  /** problem objects named by the text without place names */
+  topics: string[];
+  /** building numbers of the full text */
+  buildings: string[];
+}
+
+/** Features of a subject with the place names of `other` (and its own) left out of the text likeness. */
+export function featuresOf(s: DuplicateSubject, other: DuplicateSubject = s): DuplicateFeatures {
+  const p = withoutPlaces(s, other);
+  return {
+    fingerprint: s.fingerprint, category: s.category, district: s.district, street: s.street, community: s.community,
+    bigrams: [...contentBigrams(p.text)], keywords: p.keywords, topics: [...topicsOf(p.text)], buildings: [...buildingNumbers(s.text)],
+  };
+}
+
+/** 4 bands of 16 bits: two fingerprints within Hamming 3 agree on at least one band. */
+export function simhashBands(fingerprint: string | null): string[] {
+  if (!fingerprint || fingerprint === EMPTY_FINGERPRINT || !/^[0-9a-f]{16}$/i.test(fingerprint)) return [];
+  return [0, 1, 2, 3].map((i) => `b${i}:${fingerprint.slice(i * 4, i * 4 + 4).toLowerCase()}`);
+}
+
+/** The index keys a candidate must share with the message: SimHash bands, problem objects, keywords. */
+export function candidateKeys(f: DuplicateFeatures): string[] {
+  return [...simhashBands(f.fingerprint), ...f.topics.map((t) => `t:${t}`), ...new Set(f.keywords.map((k) => `k:${k}`))];
+}
+
 export function scoreDuplicate(a: DuplicateSubject, b: DuplicateSubject): DuplicateScore {
-  const pa = withoutPlaces(a, b);
-  const pb = withoutPlaces(b, a);
+  return scoreFeatures(featuresOf(a, b), featuresOf(b, a));
+}
+
+/** The duplicate score from stored features alone (no text is read). */
+export function scoreFeatures(a: DuplicateFeatures, b: DuplicateFeatures): DuplicateScore {
   const hamming = a.fingerprint && b.fingerprint && a.fingerprint !== EMPTY_FINGERPRINT && b.fingerprint !== EMPTY_FINGERPRINT
     ? hammingDistance(a.fingerprint, b.fingerprint)
     : null;
-  const bigram = jaccard(contentBigrams(pa.text), contentBigrams(pb.text));
-  const keywords = overlap(pa.keywords, pb.keywords);
+  const bigram = jaccard(new Set(a.bigrams), new Set(b.bigrams));
+  const keywords = overlap(a.keywords, b.keywords);
   const simhash = hamming === null ? 0 : Math.max(0, (32 - hamming) / 32);
-  const ta = topicsOf(pa.text);
-  const tb = topicsOf(pb.text);
-  const shared = [...ta].filter((t) => tb.has(t));
+  const tb = new Set(b.topics);
+  const shared = [...new Set(a.topics)].filter((t) => tb.has(t));
   const confidence = Math.round((0.4 * Math.min(1, bigram / 0.3) + 0.2 * keywords + 0.15 * simhash + (shared.length ? 0.25 : 0)) * 1000) / 1000;
   let veto: string | null = null;
   const samePlace =
@@ -101,12 +140,8 @@ export function scoreDuplicate(a: DuplicateSubject, b: DuplicateSubject): Duplic
   else if (known(a.community) && known(b.community) && a.community !== b.community) veto = 'community';
   else if (!samePlace) veto = 'place-unknown';
   else if (known(a.category) && known(b.category) && a.category !== b.category && (hamming === null || hamming > 6)) veto = 'category';
-  else if (ta.size && tb.size && !shared.length) veto = 'topic';
-  else {
-    const na = buildingNumbers(a.text);
-    const nb = buildingNumbers(b.text);
-    if (na.size && nb.size && ![...na].some((x) => nb.has(x))) veto = 'building';
-  }
+  else if (a.topics.length && b.topics.length && !shared.length) veto = 'topic';
+  else if (a.buildings.length && b.buildings.length && !a.buildings.some((x) => b.buildings.includes(x))) veto = 'building';
   return { confidence, hamming, bigram: Math.round(bigram * 1000) / 1000, keywords: Math.round(keywords * 1000) / 1000, topics: shared, veto };
 }
 

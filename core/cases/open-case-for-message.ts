@@ -1,7 +1,7 @@
 // The worker's pipeline for one message: read it (NLP), attach it to an open case about the same
 // problem (合并) or open a case (工单), route it and start its legal clock through the case service.
 // Idempotent: a message that already has a case is left alone.
-import { appendCaseEvents, countCasesWithTrackingNo, listDuplicateCandidates, lockCaseStatus, lockDuplicateScope } from '../db/cases';
+import { appendCaseEvents, countCasesWithTrackingNo, insertDupFeatures, listFeatureCandidates, listLegacyDuplicateCandidates, lockCaseStatus, lockDuplicateKeys } from '../db/cases';
 import type { Db } from '../db/connect';
 import { getMessage, lockMessageCase, markMessageProcessed, type StoredMessage } from '../db/messages';
 import { analyzeMessage } from '../nlp/analyze';
@@ -9,7 +9,7 @@ import type { MessageAnalysis } from '../nlp/types';
 import { PermanentJobError } from '../queue/contract';
 import { afterCommit } from './after-commit';
 import type { CaseServiceDeps } from './deps';
-import { DEFAULT_DUPLICATE_POLICY, isDuplicate, scoreDuplicate, type DuplicatePolicy, type DuplicateScore, type DuplicateSubject } from './duplicates';
+import { candidateKeys, DEFAULT_DUPLICATE_POLICY, featuresOf, isDuplicate, scoreDuplicate, scoreFeatures, type DuplicateFeatures, type DuplicatePolicy, type DuplicateScore, type DuplicateSubject } from './duplicates';
 import { openCaseInTx } from './open-case';
 import { shippedRouter, UNROUTED_RULE, type RouteInput, type Router } from './routing';
 import { slaRequestType, type CaseClassification, type Deadlines } from './sla';
@@ -54,20 +54,38 @@ function subjectOf(a: MessageAnalysis, title: string | null): DuplicateSubject {
   };
 }
 
-/** The best open case this message duplicates, if any (same place, within the window, likeness over the bar). */
-async function findDuplicateCase(sql: Db, msg: StoredMessage, a: MessageAnalysis, policy: DuplicatePolicy) {
+/**
+ * The best open case this message duplicates, if any (same place, within the window, likeness over
+ * the bar). Candidates come from the feature index (they share a SimHash band, problem object or
+ * keyword) and are scored from their stored features; cases opened before features were stored are
+ * scored from their text, as before.
+ */
+async function findDuplicateCase(sql: Db, msg: StoredMessage, a: MessageAnalysis, policy: DuplicatePolicy, me: DuplicateSubject, mine: DuplicateFeatures) {
   if (!a.place.district && !a.place.street) return null;
   const since = new Date(msg.receivedAt.getTime() - policy.windowDays * 86_400_000);
   // the window runs both ways: workers may process a later report of the same problem first
   const until = new Date(msg.receivedAt.getTime() + policy.windowDays * 86_400_000);
-  const candidates = await listDuplicateCandidates(sql, { since, until, district: a.place.district, street: a.place.street });
-  const me = subjectOf(a, msg.title);
+  const place = { since, until, district: a.place.district, street: a.place.street };
+  const [indexed, legacy] = await Promise.all([
+    listFeatureCandidates(sql, { ...place, keys: candidateKeys(mine) }),
+    listLegacyDuplicateCandidates(sql, place),
+  ]);
   let best: { id: number; score: DuplicateScore } | null = null;
-  for (const c of candidates) {
-    const score = scoreDuplicate(me, { ...c, text: `${c.title ?? ''} ${c.summary}` });
-    if (isDuplicate(score, policy) && (!best || score.confidence > best.score.confidence)) best = { id: c.id, score };
+  const consider = (id: number, score: DuplicateScore) => {
+    if (isDuplicate(score, policy) && (!best || score.confidence > best.score.confidence)) best = { id, score };
+  };
+  for (const c of indexed) consider(c.id, scoreFeatures(mine, c));
+  for (const c of legacy) {
+    const subject: DuplicateSubject = { ...c, text: `${c.title ?? ''} ${c.summary}` };
+    consider(c.id, scoreDuplicate(me, subject));
+    // stored once, so the next message finds this case through the index
+    const f = featuresOf(subject);
+    await insertDupFeatures(sql, c.id, {
+      district: c.district, street: c.street, createdAt: c.createdAt,
+      keys: candidateKeys(f), bigrams: f.bigrams, topics: f.topics, buildings: f.buildings, keywords: f.keywords,
+    });
   }
-  return best;
+  return best as { id: number; score: DuplicateScore } | null;
 }
 
 export interface OpenOptions {
@@ -88,6 +106,8 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
   const dispatchAt = now < msg.receivedAt ? msg.receivedAt : now;
   const dupPolicy = ctx.duplicates === false || opts.split ? null : ctx.duplicates ?? DEFAULT_DUPLICATE_POLICY;
   const deps: CaseServiceDeps = ctx;
+  const me = subjectOf(analysis, msg.title);
+  const mine = featuresOf(me);
 
   const result = await ctx.sql.begin(async (tx) => {
     const locked = await lockMessageCase(tx, messageId);
@@ -96,10 +116,11 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
 
     if (dupPolicy && (analysis.place.district || analysis.place.street)) {
       // two near-duplicates processed at the same moment must not both open a case: duplicate
-      // detection and case opening are serialised per district (per street when no district is known)
-      await lockDuplicateScope(tx, (analysis.place.district ?? analysis.place.street)!);
+      // detection and case opening are serialised per place (district, else street) and problem
+      // object; messages about different problems at the same place do not wait for each other
+      await lockDuplicateKeys(tx, (analysis.place.district ?? analysis.place.street)!, mine.topics);
     }
-    const dup = dupPolicy ? await findDuplicateCase(tx, msg, analysis, dupPolicy) : null;
+    const dup = dupPolicy ? await findDuplicateCase(tx, msg, analysis, dupPolicy, me, mine) : null;
     if (dup) {
       const status = await lockCaseStatus(tx, dup.id);
       if (status && isOpenStatus(status)) {
@@ -142,6 +163,10 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
         category: analysis.category, requestType: analysis.requestType, urgency: analysis.urgency,
         sentiment: analysis.sentiment, place: analysis.place, needsReview: analysis.needsReview, subtopic: subtopicOf(analysis),
       },
+    });
+    await insertDupFeatures(tx, opened.row.id, {
+      district: analysis.place.district, street: analysis.place.street, createdAt: opened.row.createdAt,
+      keys: candidateKeys(mine), bigrams: mine.bigrams, topics: mine.topics, buildings: mine.buildings, keywords: mine.keywords,
     });
     if (opened.deadlineProblem) ctx.log?.warn({ messageId, err: opened.deadlineProblem }, 'not dispatched: no holiday calendar can count the receipt year');
     if (opts.split) {

@@ -338,27 +338,7 @@ export async function lockCaseStatus(sql: Db, id: number): Promise<CaseStatus | 
   return row?.status;
 }
 
-/**
- * Serialises duplicate detection and case opening for one place (district, else street) until the
- * transaction ends: two near-duplicates processed at the same moment must not both open a case.
- */
-export async function lockDuplicateScope(sql: Db, place: string): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtext(${`dup:${place}`}))`;
-}
-
-export type DuplicateCandidate = Pick<CaseRow, 'id' | 'title' | 'summary' | 'fingerprint' | 'keywords' | 'category' | 'district' | 'street' | 'community'>;
-
-/** Open cases created in the window at the same district or street, newest first (at most 200). */
-export async function listDuplicateCandidates(
-  sql: Db,
-  o: { since: Date; until: Date; district: string | null; street: string | null },
-): Promise<DuplicateCandidate[]> {
-  return sql<DuplicateCandidate[]>`
-    SELECT id, title, summary, fingerprint, keywords, category, district, street, community FROM cases
-    WHERE status IN ${sql(OPEN_STATUSES)} AND created_at >= ${o.since} AND created_at <= ${o.until}
-      AND (${o.district}::text IS NOT NULL AND district = ${o.district} OR ${o.street}::text IS NOT NULL AND street = ${o.street})
-    ORDER BY created_at DESC LIMIT 200`;
-}
+export type DuplicateCandidate = Pick<CaseRow, 'id' | 'title' | 'summary' | 'fingerprint' | 'keywords' | 'category' | 'district' | 'street' | 'community' | 'createdAt'>;
 
 /** How many cases already carry this tracking number, or a -n suffix of it (split cases). */
 export async function countCasesWithTrackingNo(sql: Db, trackingNo: string): Promise<number> {
@@ -531,4 +511,73 @@ export async function countQueues(sql: Db): Promise<Record<QueueKind, number>> {
       (SELECT count(*) FROM cases WHERE status = 'replied' AND reply_pending)::int AS replies,
       (SELECT count(*) FROM cases WHERE status IN ('accepted', 'waiting') AND jsonb_typeof(lifecycle -> 'pendingExtension') = 'object')::int AS extensions`;
   return r;
+}
+
+/** What the duplicate score needs of a case, stored when it opens (table case_dup_features). */
+export interface StoredDupFeatures {
+  district: string | null;
+  street: string | null;
+  createdAt: Date;
+  keys: string[];
+  bigrams: string[];
+  topics: string[];
+  buildings: string[];
+  keywords: string[];
+}
+
+export async function insertDupFeatures(sql: Db, caseId: number, f: StoredDupFeatures): Promise<void> {
+  await sql`
+    INSERT INTO case_dup_features (case_id, district, street, created_at, keys, bigrams, topics, buildings, keywords)
+    VALUES (${caseId}, ${f.district}, ${f.street}, ${f.createdAt}, ${f.keys}, ${f.bigrams}, ${f.topics}, ${f.buildings}, ${f.keywords})
+    ON CONFLICT (case_id) DO NOTHING`;
+}
+
+export type FeatureCandidate = Pick<CaseRow, 'id' | 'fingerprint' | 'category' | 'district' | 'street' | 'community'> & {
+  bigrams: string[]; topics: string[]; buildings: string[]; keywords: string[];
+};
+
+/**
+ * Open cases in the window at the same district or street that share a key (SimHash band, problem
+ * object or keyword) with the message: an index lookup (GIN on keys), never a scan of the place's cases.
+ */
+export async function listFeatureCandidates(
+  sql: Db,
+  o: { since: Date; until: Date; district: string | null; street: string | null; keys: string[] },
+): Promise<FeatureCandidate[]> {
+  if (!o.keys.length) return [];
+  return sql<FeatureCandidate[]>`
+    SELECT c.id, c.fingerprint, c.category, c.district, c.street, c.community, f.bigrams, f.topics, f.buildings, f.keywords
+    FROM case_dup_features f JOIN cases c ON c.id = f.case_id
+    WHERE f.keys && ${o.keys}::text[] AND f.created_at >= ${o.since} AND f.created_at <= ${o.until}
+      AND (${o.district}::text IS NOT NULL AND f.district = ${o.district} OR ${o.street}::text IS NOT NULL AND f.street = ${o.street})
+      AND c.status IN ${sql(OPEN_STATUSES)}
+    ORDER BY f.created_at DESC LIMIT 200`;
+}
+
+/** Open cases in the window at the place that have no stored features yet (opened before they existed). */
+export async function listLegacyDuplicateCandidates(
+  sql: Db,
+  o: { since: Date; until: Date; district: string | null; street: string | null },
+): Promise<DuplicateCandidate[]> {
+  return sql<DuplicateCandidate[]>`
+    SELECT id, title, summary, fingerprint, keywords, category, district, street, community, created_at FROM cases c
+    WHERE status IN ${sql(OPEN_STATUSES)} AND created_at >= ${o.since} AND created_at <= ${o.until}
+      AND (${o.district}::text IS NOT NULL AND district = ${o.district} OR ${o.street}::text IS NOT NULL AND street = ${o.street})
+      AND NOT EXISTS (SELECT 1 FROM case_dup_features f WHERE f.case_id = c.id)
+    ORDER BY created_at DESC LIMIT 200`;
+}
+
+/**
+ * Narrow lock for duplicate detection: a message naming problem objects takes the place's key
+ * shared and each (place, object) key exclusive, in sorted order; one naming none takes the place's
+ * key exclusive (it may merge with any case there). Two messages that could merge always conflict;
+ * neighbours about different problems no longer wait for each other.
+ */
+export async function lockDuplicateKeys(sql: Db, place: string, topics: string[]): Promise<void> {
+  if (!topics.length) {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`dup:${place}`}))`;
+    return;
+  }
+  await sql`SELECT pg_advisory_xact_lock_shared(hashtext(${`dup:${place}`}))`;
+  for (const t of [...new Set(topics)].sort()) await sql`SELECT pg_advisory_xact_lock(hashtext(${`dup:${place}:${t}`}))`;
 }
