@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessQueue } from '../core/queue/in-process';
 import { postJson, testApp } from './support/app';
-import { openTestCase, staffToken } from './support/cases';
+import { attachMessage, openTestCase, staffToken } from './support/cases';
 import { createTestDatabase, type TestDatabase } from './support/db';
 
 let db: TestDatabase;
@@ -47,5 +47,20 @@ describe('the status page of a paused case', () => {
     // answered: the question is no longer open, the answer is the resident's own
     expect(s.question).toBeNull();
     expect(s.supplements.map((x) => x.text)).toEqual(['3 号楼 2 单元']);
+  });
+
+  it('never shows one resident what another resident of the same case answered', async () => {
+    const { caseId, message: first } = await openTestCase(db.sql, { department: 'urban-mgmt', message: { body: '小区门口的路灯不亮了。' } });
+    const second = await attachMessage(db.sql, caseId, { body: '小区门口路灯坏了，晚上很黑。' });
+    const dept = await staffToken(db.sql, 'department', 'urban-mgmt');
+    const auth = { authorization: `Bearer ${dept}` };
+    expect((await postJson(app, `/api/v1/cases/${caseId}/accept`, {}, auth)).status).toBe(200);
+    expect((await postJson(app, `/api/v1/cases/${caseId}/pause`, { reason: '请告知具体是哪个门' }, auth)).status).toBe(200);
+    const r = await postJson(app, `/api/v1/messages/${second.trackingNo}/supplement`, { code: second.queryCode, text: '我是李四，电话13912345678，北门' });
+    expect(r.status).toBe(200);
+    const read = async (m: { trackingNo: string; queryCode: string }) => (await (await app.request(`/api/v1/messages/${m.trackingNo}?code=${m.queryCode}`)).json()) as Status;
+    expect((await read(second)).supplements.map((x) => x.text)).toEqual(['我是李四，电话13912345678，北门']);
+    expect((await read(first)).supplements).toEqual([]);
+    expect(JSON.stringify(await read(first))).not.toContain('13912345678');
   });
 });

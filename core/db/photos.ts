@@ -53,8 +53,11 @@ export async function getPhotoBytes(sql: Db, id: number): Promise<(PhotoInfo & {
 }
 
 /** what was asked when the case was paused (补充材料) and what the resident answered, oldest first */
-export async function listSupplementExchange(sql: Db, caseIds: number[]): Promise<{ type: 'paused' | 'resumed'; at: Date; text: string | null; byResident: boolean }[]> {
+export async function listSupplementExchange(sql: Db, caseIds: number[], trackingNo: string): Promise<{ type: 'paused' | 'resumed'; at: Date; text: string | null; byResident: boolean }[]> {
+  // by_resident: this resident's own answer — a case can hold several residents' messages (duplicates,
+  // merges), and one resident never reads what another wrote
   return sql`
-    SELECT type, at, CASE WHEN type = 'paused' THEN data ->> 'reason' ELSE data ->> 'note' END AS text, actor_kind = 'resident' AS by_resident
+    SELECT type, at, CASE WHEN type = 'paused' THEN data ->> 'reason' ELSE data ->> 'note' END AS text,
+      (actor_kind = 'resident' AND actor_id = ${'resident:' + trackingNo}) AS by_resident
     FROM case_events WHERE case_id IN ${sql(caseIds)} AND type IN ('paused', 'resumed') ORDER BY at, id` as never;
 }

@@ -111,7 +111,7 @@ export async function getResidentStatus(sql: Db, trackingNo: string, code: strin
   // a reply waiting for the centre's review has not been sent: the resident still reads 办理中
   const held = c?.replyPending === true;
   const status = held ? 'accepted' : c?.status ?? 'received';
-  const exchange = await listSupplementExchange(sql, [...new Set([m.caseId, c?.id ?? m.caseId])]);
+  const exchange = await listSupplementExchange(sql, [...new Set([m.caseId, c?.id ?? m.caseId])], m.trackingNo);
   const lastPause = exchange.filter((e) => e.type === 'paused').at(-1);
   const years = calendar ? stillProvisional(c?.provisionalYears ?? [], calendar) : c?.provisionalYears ?? [];
   return {
