@@ -76,4 +76,17 @@ describe('personal data is masked when an entry is saved', () => {
     expect(saved.body.answer).not.toContain(MOBILE);
     expect(saved.body.answer).toContain('{居民称呼}');
   });
+
+  it('from-case masks the residents of the case by name, phone and handle, even without a cue word', async () => {
+    const { caseId } = await openTestCase(db.sql, { classification: { requestType: '咨询' }, message: { body: '张三反映：请问小区停车位怎么申请？', contactName: '张三', contactPhone: '13955520001' } });
+    expect((await req('POST', `/api/v1/cases/${caseId}/accept`, urban, {})).status).toBe(200);
+    expect((await req('POST', `/api/v1/cases/${caseId}/reply`, urban, { text: '张三您好：停车位请到社区服务中心申请，已与张三（1395552 0001）电话沟通。' })).status).toBe(200);
+    const saved = await req('POST', `/api/v1/kb/entries/from-case/${caseId}`, urban, {});
+    expect(saved.status).toBe(201);
+    for (const field of ['question', 'answer']) {
+      expect(saved.body[field]).not.toContain('张三');
+      expect(saved.body[field].replace(/\s/g, '')).not.toContain('13955520001');
+    }
+    expect(saved.body.answer).toContain('停车位请到社区服务中心申请');
+  });
 });

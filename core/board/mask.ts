@@ -13,14 +13,23 @@ export function maskForPublic(text: string | null, known: (string | null | undef
   const kept = keep.map((k) => k?.trim()).filter((k): k is string => !!k && k.length >= 5 && !known.includes(k));
   // the kept numbers sit out the masking as private-use placeholders no PII pattern matches
   let out = kept.reduce((t, k, i) => t.replace(new RegExp(escape(k), 'g'), `\uE000${i}\uE001`), text);
+  out = maskKnown(out, known);
+  return maskPii(out).replace(/\uE000(\d+)\uE001/g, (_, i: string) => kept[Number(i)]);
+}
+
+/**
+ * Only the known personal data masked (a resident's name, phone, handle), wherever they appear: a
+ * name keeps its surname, a phone is masked also when written with spaces or dashes.
+ */
+export function maskKnown(text: string, known: (string | null | undefined)[]): string {
+  let out = text;
   for (const k of known) {
     const v = k?.trim();
     if (!v || v.length < 2) continue;
-    // a phone also appears with its separators dropped; a name keeps only its surname
     const masked = /\d/.test(v) ? '*'.repeat(Math.min(v.length, 11)) : `${v[0]}**`;
     out = out.replace(new RegExp(escape(v), 'g'), masked);
     const digits = v.replace(/\D/g, '');
-    if (digits.length >= 7 && digits !== v) out = out.replace(new RegExp(digits.split('').join('[\\s-]?'), 'g'), '*'.repeat(11));
+    if (digits.length >= 7) out = out.replace(new RegExp(digits.split('').join('[\\s-]?'), 'g'), '*'.repeat(11));
   }
-  return maskPii(out).replace(/\uE000(\d+)\uE001/g, (_, i: string) => kept[Number(i)]);
+  return out;
 }

@@ -10,6 +10,7 @@ import { queryLexemes } from '../../../core/cases/search';
 import { getCase } from '../../../core/db/cases';
 import { deleteKbEntry, getKbEntry, listKbEntries, type KbEntry } from '../../../core/db/kb';
 import { listMessagesForCase } from '../../../core/db/messages';
+import { maskKnown } from '../../../core/board/mask';
 import { canWriteEntry, caseQuestion, changeEntry, createEntry, fillTemplate, generaliseReply, kbToday, maskEntryPii, placeholderValues, suggestEntries } from '../../../core/kb/knowledge-base';
 import { audit, requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
@@ -131,10 +132,16 @@ export function kbRoutes(deps: AppDeps) {
       const user = c.get('staff');
       if (!canSeeCase(user, row.departmentCode)) throw new ApiError('forbidden', '只能把本单位工单的答复存入知识库 (not your department’s case)');
       if (!row.replyText || row.replyPending) throw new ApiError('conflict', '该工单还没有已发出的答复，不能存入知识库');
-      const [first] = await listMessagesForCase(sql, caseId);
+      const messages = await listMessagesForCase(sql, caseId);
+      const first = messages[0];
+      // every resident of the case, as the public board masks them: a bare name (张三), a phone or a
+      // handle written into the reply or the question never reaches the entry (maskEntryPii below finds
+      // the rest, but a name only after a cue word)
+      const known = messages.flatMap((m) => [m.contactName, m.contactPhone, m.contactHandle]);
+      const general = generaliseReply(row.replyText, placeholderValues(row, first?.contactName, deps.shipped.departments));
       const fields = {
-        question: body.question ?? caseQuestion(row).slice(0, 2000),
-        answer: generaliseReply(row.replyText, placeholderValues(row, first?.contactName, deps.shipped.departments)).slice(0, 5000), category: row.category,
+        question: maskKnown(body.question ?? caseQuestion(row), known).slice(0, 2000),
+        answer: maskKnown(general, known).slice(0, 5000), category: row.category,
         departmentCode: row.departmentCode, validFrom: kbToday(), validTo: body.validTo,
       };
       if (fields.validTo && fields.validTo < fields.validFrom) throw new ApiError('validation_failed', '提交的内容有误：失效日期不能早于今天', [{ field: 'validTo', message: '失效日期不能早于今天' }]);
