@@ -118,6 +118,12 @@ describe('photos added on the status page, and staff thumbnails', () => {
       return app.request(`/api/v1/messages/${a.trackingNo}/photos`, { method: 'POST', body: fd });
     };
     expect((await add([jpegWithGps()], 'ZZZZZZ')).status).toBe(404);
+    // a broken multipart body is the sender's mistake: 400 in Chinese, not a 500
+    const broken = await app.request(`/api/v1/messages/${a.trackingNo}/photos`, {
+      method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, body: '--xyz\r\nContent-Disposition: form-data; name="code"\r\n\r\nAB',
+    });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as Err).error.message).toMatch(/无法读取上传的表单/);
     const ok = await add([jpegWithGps(20, 10), jpegWithGps(21, 10)]);
     expect(ok.status).toBe(201);
     expect(((await ok.json()) as { added: number }).added).toBe(2);

@@ -1,8 +1,9 @@
+import { deflateSync } from 'node:zlib';
 import exifr from 'exifr';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { COMMENT_TEXT, jpegWithGps, pngWithGps, TEST_GPS, XMP_TEXT } from '../../test/support/photos';
+import { chunk, COMMENT_TEXT, jpegWithGps, pngWithGps, TEST_GPS, XMP_TEXT } from '../../test/support/photos';
 import { cleanPhoto, PHOTO_LIMITS, PhotoError, sniffPhotoType } from './image';
 
 describe('photo type by content', () => {
@@ -24,6 +25,16 @@ describe('photo type by content', () => {
     broken[50] ^= 0xff; // inside the eXIf chunk's data: its CRC no longer matches
     expect(() => cleanPhoto(broken)).toThrow(/校验和错误/);
     expect(() => cleanPhoto(Buffer.concat([j, Buffer.alloc(PHOTO_LIMITS.maxBytes)]))).toThrow('图片过大');
+  });
+
+  it('refuses a small file that declares too many pixels (a decompression bomb for the thumbnails)', () => {
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(10_000, 0);
+    ihdr.writeUInt32BE(10_000, 4);
+    ihdr.set([8, 2, 0, 0, 0], 8);
+    const bomb = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
+    expect(bomb.length).toBeLessThan(120);
+    expect(() => cleanPhoto(bomb)).toThrow('总像素不超过 4000 万');
   });
 
   it('reads the real dimensions from SOF and IHDR', () => {

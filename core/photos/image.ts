@@ -7,7 +7,8 @@
 // 2017. Walking the segments once gives the type check, the dimensions and the copy together.
 import { crc32 } from 'node:zlib';
 
-export const PHOTO_LIMITS = { maxBytes: 5 * 1024 * 1024, maxCount: 4, maxSide: 12_000 } as const;
+// maxPixels: a few KB of PNG can declare 144 megapixels, which a browser decodes to ~576 MB for a thumbnail
+export const PHOTO_LIMITS = { maxBytes: 5 * 1024 * 1024, maxCount: 4, maxSide: 12_000, maxPixels: 40_000_000 } as const;
 
 export type PhotoType = 'image/jpeg' | 'image/png';
 
@@ -44,6 +45,7 @@ const NOT_IMAGE = '文件不是可读取的 JPEG 或 PNG 图片';
 function checkSides(width: number, height: number): void {
   if (width < 1 || height < 1) throw new PhotoError(`${NOT_IMAGE}（图片尺寸为 0）`);
   if (width > PHOTO_LIMITS.maxSide || height > PHOTO_LIMITS.maxSide) throw new PhotoError(`图片尺寸过大：最长边不超过 ${PHOTO_LIMITS.maxSide} 像素`);
+  if (width * height > PHOTO_LIMITS.maxPixels) throw new PhotoError(`图片尺寸过大：总像素不超过 ${PHOTO_LIMITS.maxPixels / 10_000} 万`);
 }
 
 /** Checks and cleans a JPEG or PNG; throws PhotoError for anything else. */

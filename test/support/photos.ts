@@ -74,7 +74,7 @@ export function jpegWithGps(width = 16, height = 12): Buffer {
   return Buffer.concat([plain.subarray(0, 2), meta, plain.subarray(2)]);
 }
 
-function chunk(type: string, data: Buffer): Buffer {
+export function chunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
   const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);

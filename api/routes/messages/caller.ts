@@ -33,16 +33,19 @@ function guardOf(deps: AppDeps): QueryCodeGuard {
  * Runs `lookup` (which answers null for a wrong tracking number or 查询码) behind the attempt
  * limits: 429 with Retry-After while locked, and every wrong answer counted.
  */
-export async function withCodeAttempt<T>(c: Context, deps: AppDeps, trackingNo: string, lookup: () => Promise<T | null | undefined>): Promise<T | null> {
-  const guard = guardOf(deps);
-  const address = callerAddress(c, deps);
-  const wait = await guard.lockedFor(trackingNo, address);
+/** 429 while this caller is locked out of this tracking number for wrong codes (before any work is done) */
+export async function assertNotLockedOut(c: Context, deps: AppDeps, trackingNo: string): Promise<void> {
+  const wait = await guardOf(deps).lockedFor(trackingNo, callerAddress(c, deps));
   if (wait > 0) {
     throw new ApiError('rate_limited', `查询码错误次数过多，请 ${wait} 秒后再试 (too many wrong codes; try again in ${wait} s)`, undefined, { 'Retry-After': String(wait) });
   }
+}
+
+export async function withCodeAttempt<T>(c: Context, deps: AppDeps, trackingNo: string, lookup: () => Promise<T | null | undefined>): Promise<T | null> {
+  await assertNotLockedOut(c, deps, trackingNo);
   const found = await lookup();
   if (found == null) {
-    await guard.wrong(trackingNo, address);
+    await guardOf(deps).wrong(trackingNo, callerAddress(c, deps));
     return null;
   }
   return found;

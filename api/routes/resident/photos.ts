@@ -9,7 +9,7 @@ import { sameCode } from '../../../core/messages/status';
 import type { AppDeps, AppEnv } from '../../deps';
 import { ApiError, validationError } from '../../errors';
 import { validate } from '../../validate';
-import { withCodeAttempt } from '../messages/caller';
+import { assertNotLockedOut, withCodeAttempt } from '../messages/caller';
 import { isMultipart, jsonOrMultipartLimit, parseMultipart } from '../messages/photo-upload';
 import { codeQuery, trackingParam } from './index';
 
@@ -33,8 +33,15 @@ export function residentPhotoRoutes(deps: AppDeps) {
     .post('/:trackingNo/photos', validate('param', trackingParam), jsonOrMultipartLimit(1024), async (c) => {
       if (!isMultipart(c)) throw new ApiError('unsupported_media_type', '请以 multipart/form-data 上传图片 (send multipart/form-data with `code` and `photos`)');
       const { trackingNo } = c.req.valid('param');
+      // a caller locked out for wrong codes is refused before the body is read
+      await assertNotLockedOut(c, deps, trackingNo);
       // the code is read from the form before the files are looked at: a wrong code costs nothing else
-      const parsedForm = await c.req.parseBody({ all: true });
+      let parsedForm: Awaited<ReturnType<typeof c.req.parseBody>>;
+      try {
+        parsedForm = await c.req.parseBody({ all: true });
+      } catch (err) {
+        throw new ApiError('bad_request', `无法读取上传的表单，请重新选择图片后提交 (malformed multipart body: ${(err as Error).message})`);
+      }
       const code = codeQuery.safeParse({ code: typeof parsedForm.code === 'string' ? parsedForm.code : undefined });
       if (!code.success) throw validationError(code.error, 'body');
       const m = await find(c, trackingNo, code.data.code);
