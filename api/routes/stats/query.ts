@@ -28,13 +28,19 @@ export type StatsQueryInput = z.infer<typeof statsQuerySchema>;
 
 /** The period the query names: `to` defaults to now, `from` to `days` before `to`; at most a year long. */
 export function statsWindow(q: StatsQueryInput, now = new Date()): StatsQuery {
+  const { from, to } = checkedPeriod(q, now);
+  return { from, to, district: q.district, category: q.category, channel: q.channel };
+}
+
+/** `from`–`to` of a query (`to` defaults to now, `from` to `days` before it), refused in Chinese when backwards or over a year */
+export function checkedPeriod(q: { from?: string; to?: string; days: number }, now = new Date()): { from: Date; to: Date } {
   const to = q.to ? new Date(q.to) : now;
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - q.days * 86_400_000);
-  if (from >= to) throw new ApiError('validation_failed', 'from must be before to', [{ field: 'from', message: '开始时间须早于结束时间 (from must be before to)' }]);
+  if (from >= to) throw new ApiError('validation_failed', '提交的内容有误：开始时间须早于结束时间', [{ field: 'from', message: '开始时间须早于结束时间 (from must be before to)' }]);
   if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000) {
-    throw new ApiError('validation_failed', `the period is longer than ${MAX_PERIOD_DAYS} days`, [
+    throw new ApiError('validation_failed', `提交的内容有误：时段不得超过 ${MAX_PERIOD_DAYS} 天`, [
       { field: 'from', message: `时段不得超过 ${MAX_PERIOD_DAYS} 天 (the period must not exceed ${MAX_PERIOD_DAYS} days)` },
     ]);
   }
-  return { from, to, district: q.district, category: q.category, channel: q.channel };
+  return { from, to };
 }

@@ -7,9 +7,8 @@ import { STAFF_AREAS } from '../../../core/auth/permissions';
 import { getHotTopics, getRecurringProblems } from '../../../core/opinion/read';
 import { requireStaff } from '../../auth';
 import type { AppDeps, AppEnv } from '../../deps';
-import { ApiError } from '../../errors';
 import { boundedDateTime, validate } from '../../validate';
-import { MAX_PERIOD_DAYS } from '../stats/query';
+import { checkedPeriod } from '../stats/query';
 
 export const topicsQuery = z.object({
   /** a period of one's own (the cockpit's from–to; at most a year): it replaces `days` */
@@ -31,15 +30,7 @@ export function topicsRoutes(deps: AppDeps) {
     .get('/topics', validate('query', topicsQuery), async (c) => {
       const q = c.req.valid('query');
       let period: { from: Date; to: Date } | undefined;
-      if (q.from || q.to) {
-        const to = q.to ? new Date(q.to) : new Date();
-        const from = q.from ? new Date(q.from) : new Date(to.getTime() - q.days * 86_400_000);
-        if (from >= to) throw new ApiError('validation_failed', 'from must be before to', [{ field: 'from', message: '开始时间须早于结束时间 (from must be before to)' }]);
-        if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000) {
-          throw new ApiError('validation_failed', `the period is longer than ${MAX_PERIOD_DAYS} days`, [{ field: 'from', message: `时段不得超过 ${MAX_PERIOD_DAYS} 天 (the period must not exceed ${MAX_PERIOD_DAYS} days)` }]);
-        }
-        period = { from, to };
-      }
+      if (q.from || q.to) period = checkedPeriod(q);
       return c.json(await getHotTopics(deps.db.sql, { days: q.days, limit: q.limit, minVolume: q.minVolume, ...(period ? { from: period.from, now: period.to } : {}) }));
     })
     .get('/recurring', requireStaff(deps, STAFF_AREAS.cases), validate('query', recurringQuery), async (c) => {
