@@ -119,7 +119,7 @@ export function messagesRoutes(deps: AppDeps) {
         const { raw, rawContentType, photos } = portalExtras.get(c.req.raw)!;
         const idempotencyKey = c.req.header('idempotency-key');
         if (idempotencyKey !== undefined && !/^[\w.:-]{8,128}$/.test(idempotencyKey)) {
-          throw new ApiError('validation_failed', 'Idempotency-Key must be 8-128 letters, digits or . : _ -', [{ field: 'Idempotency-Key', message: 'bad format' }]);
+          throw new ApiError('validation_failed', '提交的内容有误：Idempotency-Key 须为 8–128 个字母、数字或 . : _ - (Idempotency-Key must be 8-128 letters, digits or . : _ -)', [{ field: 'Idempotency-Key', message: '须为 8–128 个字母、数字或 . : _ -' }]);
         }
         const submitter = submitterOf(c);
         const address = [form.district, form.street, form.address].filter(Boolean).join('') || null;
