@@ -10,7 +10,7 @@ const EN: Record<string, string> = {
   答复审核: 'Reply review', 延期审批: 'Extensions', 内部备注: 'Internal note', 催办: 'Urge', 指派经办人: 'Assign', 领导批示: 'Instruction',
   答复批示: 'Answer instruction', 审核通过: 'Approve reply', 备注内容: 'Note', 催办事项: 'What to urge', 经办人: 'Assignee', 批示内容: 'Instruction', 答复内容: 'Answer',
   分类: 'Category', 区县: 'District', 承办单位: 'Department', 搜索: 'Search', 状态: 'Status', 时限: 'Deadline', 编号: 'No.', 标题: 'Title',
-  渠道: 'Channel', 类型: 'Type', 紧急: 'Urgent', 上一页: 'Previous', 下一页: 'Next', 共: 'Total', 件: 'cases', 关闭: 'Close',
+  渠道: 'Channel', 类型: 'Type', 紧急: 'Urgent', 上一页: 'Previous', 下一页: 'Next', 共: 'Total', 超过: 'More than', 件: 'cases', 关闭: 'Close',
   全部分类: 'All categories', 全部区县: 'All districts', 全部单位: 'All departments',
   留言内容: 'Messages', 办理记录: 'Timeline', 办理时限: 'Deadlines', 可执行操作: 'Actions', 签收: 'Accept', 退单: 'Return', 延期: 'Extension',
   暂停: 'Pause', 恢复: 'Resume', 答复: 'Reply', 办结: 'Close case', 派单: 'Dispatch', 改派: 'Re-dispatch', 指定承办: 'Designate',

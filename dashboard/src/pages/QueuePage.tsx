@@ -146,7 +146,7 @@ export function QueuePage({ params }: { params: string[] }) {
         )}
         <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="标题、内容或受理编号" aria-label={t('搜索')} />
         <button type="submit">{t('搜索')}</button>
-        {data && <span className="muted">{t('共')} {data.total} {t('件')}</span>}
+        {data && <span className="muted">{data.totalExact === false ? t('超过') : t('共')} {data.total} {t('件')}</span>}
       </form>
       {error && <p className="error">{t('加载失败')}：{error}</p>}
       <table className="cases">
