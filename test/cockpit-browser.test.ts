@@ -3,32 +3,22 @@
 // trend follows the chosen period, each chart exports CSV (its data) and PNG (its drawing), the
 // staff-only service times appear for a leader, and the page prints on A4. Screenshots and the PDF
 // go to shotsDir().
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Download } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { sweepTopics } from '../core/opinion/topics';
-import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
-import { allowFor, WAIT_MS } from './support/pipeline';
+import { browserSuite, openPage } from './support/browser';
+import { WAIT_MS } from './support/pipeline';
 
-const run = browserAvailable();
-let service: RunningService;
-let browser: Browser;
-const SHOTS = shotsDir();
-const DEMO = 60;
-
-beforeAll(async () => {
-  if (!run) return;
-  mkdirSync(SHOTS, { recursive: true });
-  service = await startService({ demoMessages: DEMO });
-  browser = await launchChromium();
+const suite = browserSuite({
+  demoMessages: 60,
+  perDemoMessageMs: 80,
   // the demo loader opens cases directly; the topic sweep gives their messages topics as the worker would
-  await sweepTopics(service.sql, new Date());
-}, allowFor(1, 10_000) + allowFor(DEMO, 80) + WAIT_MS);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
+  afterStart: (service) => sweepTopics(suite.service.sql, new Date()).then(() => undefined),
 });
+const run = suite.run;
+const SHOTS = suite.shots;
 
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -45,13 +35,9 @@ interface Overview { cases: { byDistrict: { district: string; count: number }[] 
 
 describe.skipIf(!run)('leaders cockpit', () => {
   it('filters every chart, exports CSV and PNG, shows service times to a leader, prints on A4', async () => {
-    const { context, page, errors } = await openPage(browser, 1280);
-    await page.goto(`${service.base}/#/login`);
-    await page.locator('input[name=name]').fill('demo-leader');
-    await page.locator('input[name=password]').fill('demo-leader');
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.getByTestId('current-user').waitFor();
-    await page.goto(`${service.base}/#/leaders`);
+    const { context, page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, 'demo-leader');
+    await page.goto(`${suite.service.base}/#/leaders`);
     const filters = page.getByTestId('stats-filters');
     await filters.getByRole('button', { name: '近90天' }).click();
 
@@ -59,10 +45,10 @@ describe.skipIf(!run)('leaders cockpit', () => {
     const to = today();
     const from = addDays(to, -89);
     const q = (extra = '') => `from=${encodeURIComponent(`${from}T00:00:00+08:00`)}&to=${encodeURIComponent(`${addDays(to, 1)}T00:00:00+08:00`)}${extra}`;
-    const all = await service.apiJson<Overview>(`/api/v1/stats/overview?${q()}`);
+    const all = await suite.service.apiJson<Overview>(`/api/v1/stats/overview?${q()}`);
     const district = all.cases.byDistrict.find((d) => d.district !== '未识别')!.district;
     await filters.locator('select[name=district]').selectOption(district);
-    const m = await service.apiJson<Metrics>(`/api/v1/stats/metrics?${q(`&district=${encodeURIComponent(district)}`)}`);
+    const m = await suite.service.apiJson<Metrics>(`/api/v1/stats/metrics?${q(`&district=${encodeURIComponent(district)}`)}`);
     await expect.poll(() => page.getByTestId('kpi-volume').textContent()).toContain(String(m.volume));
     expect(await page.getByTestId('rate-response').textContent()).toContain(`${m.response.numerator} / ${m.response.denominator}`);
 
@@ -80,7 +66,7 @@ describe.skipIf(!run)('leaders cockpit', () => {
     expect(lines.length - 1).toBe(14);
     expect(lines[1].startsWith(rangeFrom)).toBe(true);
     // the CSV's numbers are the API's for the same period
-    const api = await service.apiJson<{ daily: { day: string; cases: number; negative: number }[] }>(
+    const api = await suite.service.apiJson<{ daily: { day: string; cases: number; negative: number }[] }>(
       `/api/v1/stats/overview?from=${encodeURIComponent(`${rangeFrom}T00:00:00+08:00`)}&to=${encodeURIComponent(`${addDays(to, 1)}T00:00:00+08:00`)}`,
     );
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(api.daily.map((d) => `${d.day},${d.cases},${d.negative}`));
@@ -119,7 +105,7 @@ describe.skipIf(!run)('leaders cockpit', () => {
     await page.emulateMedia({ media: 'screen' });
 
     // the overview shares the period and exports as well
-    await page.goto(`${service.base}/#/`);
+    await page.goto(`${suite.service.base}/#/`);
     const daily = page.getByTestId('daily-trend');
     await daily.locator('svg.recharts-surface').first().waitFor();
     const dailyCsv = await saved(Promise.all([page.waitForEvent('download'), daily.getByTestId('daily-trend-csv').click()]).then(([d]) => d));
@@ -127,8 +113,8 @@ describe.skipIf(!run)('leaders cockpit', () => {
     await page.screenshot({ path: path.join(SHOTS, 'overview-1280.png'), fullPage: true });
 
     // a phone: the filters wrap, nothing overflows
-    const phone = await openPage(browser, 390);
-    await phone.page.goto(`${service.base}/#/leaders`);
+    const phone = await openPage(suite.browser, 390);
+    await phone.page.goto(`${suite.service.base}/#/leaders`);
     await phone.page.getByTestId('rates').waitFor();
     await phone.page.waitForTimeout(300);
     const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -140,7 +126,7 @@ describe.skipIf(!run)('leaders cockpit', () => {
   }, 6 * WAIT_MS);
 
   it('says what is wrong with a period the API refuses', async () => {
-    const res = await fetch(`${service.base}/api/v1/stats/overview?from=2020-01-01T00:00:00%2B08:00&to=2026-01-01T00:00:00%2B08:00`);
+    const res = await fetch(`${suite.service.base}/api/v1/stats/overview?from=2020-01-01T00:00:00%2B08:00&to=2026-01-01T00:00:00%2B08:00`);
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { details: { field: string; message: string }[] } };
     expect(body.error.details[0]).toMatchObject({ field: 'from', message: expect.stringContaining('时段不得超过') });

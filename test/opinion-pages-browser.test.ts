@@ -1,50 +1,32 @@
 // Issue-10 page fixes in a real browser: 热点 says the chosen range and follows it, its labels are
 // not cut off at the left; 总览's 留言总数 follows the range; the reports page fits a 390 px phone;
 // a stored alert rule that no longer parses is listed flagged. Screenshots go to shotsDir().
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sweepTopics } from '../core/opinion/topics';
 import { makeReport, shanghaiDate } from '../core/reports/make-report';
-import { browserAvailable, launchChromium, openPage, shotsDir, startService, type RunningService } from './support/browser';
-import { allowFor, WAIT_MS } from './support/pipeline';
+import { browserSuite, openPage } from './support/browser';
+import { WAIT_MS } from './support/pipeline';
 
-const run = browserAvailable();
-let service: RunningService;
-let browser: Browser;
-const SHOTS = shotsDir();
-const DEMO = 60;
-
-beforeAll(async () => {
-  if (!run) return;
-  mkdirSync(SHOTS, { recursive: true });
-  service = await startService({ demoMessages: DEMO });
-  browser = await launchChromium();
-  await sweepTopics(service.sql, new Date());
-}, allowFor(1, 10_000) + allowFor(DEMO, 80) + WAIT_MS);
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
+const suite = browserSuite({
+  demoMessages: 60,
+  perDemoMessageMs: 80,
+  // the demo loader opens cases directly; the topic sweep gives their messages topics as the worker would
+  afterStart: (service) => sweepTopics(suite.service.sql, new Date()).then(() => undefined),
 });
+const run = suite.run;
+const SHOTS = suite.shots;
 
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const range = (from: string, to: string) => `from=${encodeURIComponent(`${from}T00:00:00+08:00`)}&to=${encodeURIComponent(`${addDays(to, 1)}T00:00:00+08:00`)}`;
 
-async function login(page: Page, name: string) {
-  await page.goto(`${service.base}/#/login`);
-  await page.locator('input[name=name]').fill(name);
-  await page.locator('input[name=password]').fill(name);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.getByTestId('current-user').waitFor();
-}
 
 describe.skipIf(!run)('舆情 pages', () => {
   it('热点 names and follows a chosen range, its labels fit; 总览 counts the range', async () => {
-    const { context, page, errors } = await openPage(browser, 1280);
-    await login(page, 'demo-leader');
-    await page.goto(`${service.base}/#/leaders`);
+    const { context, page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, 'demo-leader');
+    await page.goto(`${suite.service.base}/#/leaders`);
     const filters = page.getByTestId('stats-filters');
     const to = today();
     const from = addDays(to, -20);
@@ -54,7 +36,7 @@ describe.skipIf(!run)('舆情 pages', () => {
     await expect.poll(() => hot.textContent()).toContain(`${from} 至 ${to}`);
     expect(await hot.textContent()).not.toMatch(/近\d+天/);
     // the list is the API's for the same range
-    const api = await service.apiJson<{ topics: { label: string }[] }>(`/api/v1/stats/topics?${range(from, to)}&limit=10`);
+    const api = await suite.service.apiJson<{ topics: { label: string }[] }>(`/api/v1/stats/topics?${range(from, to)}&limit=10`);
     expect(api.topics.length).toBeGreaterThan(0);
     await expect.poll(() => hot.locator('ol.topics > li').count()).toBe(api.topics.length);
     await hot.locator('.recharts-yAxis-tick-labels text').first().waitFor();
@@ -68,12 +50,12 @@ describe.skipIf(!run)('舆情 pages', () => {
     await hot.screenshot({ path: path.join(SHOTS, 'hot-topics-1280.png') });
 
     // 总览: 留言总数 and 渠道来源 for the range, not all time
-    await page.goto(`${service.base}/#/`);
+    await page.goto(`${suite.service.base}/#/`);
     const narrowFrom = addDays(to, -2);
     const f2 = page.getByTestId('stats-filters');
     await f2.locator('input[name=from]').fill(narrowFrom);
     await f2.locator('input[name=to]').fill(to);
-    const o = await service.apiJson<{ messages: { total: number; periodTotal: number } }>(`/api/v1/stats/overview?${range(narrowFrom, to)}`);
+    const o = await suite.service.apiJson<{ messages: { total: number; periodTotal: number } }>(`/api/v1/stats/overview?${range(narrowFrom, to)}`);
     expect(o.messages.periodTotal).toBeLessThan(o.messages.total);
     await expect.poll(() => page.getByTestId('kpi-留言总数').locator('.kpi-value').textContent()).toBe(String(o.messages.periodTotal));
     expect(await page.getByTestId('by-channel').textContent()).toContain(`${narrowFrom} 至 ${to}`);
@@ -83,11 +65,11 @@ describe.skipIf(!run)('舆情 pages', () => {
   }, 4 * WAIT_MS);
 
   it('the reports page fits a 390 px phone, list and report', async () => {
-    await makeReport({ sql: service.sql, now: new Date() }, 'daily', shanghaiDate(new Date(Date.now() - 86_400_000)));
-    await makeReport({ sql: service.sql, now: new Date() }, 'weekly', shanghaiDate(new Date(Date.now() - 7 * 86_400_000)));
-    const { context, page, errors } = await openPage(browser, 390);
-    await login(page, 'demo-leader');
-    await page.goto(`${service.base}/#/reports`);
+    await makeReport({ sql: suite.service.sql, now: new Date() }, 'daily', shanghaiDate(new Date(Date.now() - 86_400_000)));
+    await makeReport({ sql: suite.service.sql, now: new Date() }, 'weekly', shanghaiDate(new Date(Date.now() - 7 * 86_400_000)));
+    const { context, page, errors } = await openPage(suite.browser, 390);
+    await suite.login(page, 'demo-leader');
+    await page.goto(`${suite.service.base}/#/reports`);
     await page.getByTestId('report-row').first().waitFor();
     await page.waitForTimeout(300);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -106,10 +88,10 @@ describe.skipIf(!run)('舆情 pages', () => {
   }, 3 * WAIT_MS);
 
   it('a stored rule that no longer parses is listed flagged with its reason', async () => {
-    await service.sql`INSERT INTO alert_rules (name, enabled, definition, created_by) VALUES ('旧版规则', true, ${service.sql.json({ windowMinutes: 'ten' })}, 'test')`;
-    const { context, page, errors } = await openPage(browser, 1280);
-    await login(page, 'demo-admin');
-    await page.goto(`${service.base}/#/alert-rules`);
+    await suite.service.sql`INSERT INTO alert_rules (name, enabled, definition, created_by) VALUES ('旧版规则', true, ${suite.service.sql.json({ windowMinutes: 'ten' })}, 'test')`;
+    const { context, page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, 'demo-admin');
+    await page.goto(`${suite.service.base}/#/alert-rules`);
     const item = page.getByTestId('rule-item').filter({ hasText: '旧版规则' });
     await item.getByTestId('rule-invalid').waitFor();
     expect(await item.textContent()).toContain('规则定义无法解析');

@@ -4,7 +4,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { chunk, COMMENT_TEXT, jpegWithGps, pngWithGps, TEST_GPS, XMP_TEXT } from '../../test/support/photos';
-import { cleanPhoto, PHOTO_LIMITS, PhotoError, sniffPhotoType } from './image';
+import { cleanPhoto, orientationApp1, PHOTO_LIMITS, PhotoError, sniffPhotoType } from './image';
 
 describe('photo type by content', () => {
   it('tells JPEG and PNG by their bytes, not by a name', () => {
@@ -63,6 +63,22 @@ describe('metadata stripping', () => {
     // the pixels are the original's: stripping touches no image data
     expect(Buffer.from(decoded.data)).toEqual(Buffer.from(jpeg.decode(original, { useTArray: true }).data));
     // cleaning twice changes nothing
+    expect(cleanPhoto(clean.bytes).bytes).toEqual(clean.bytes);
+  });
+
+  it('JPEG: a phone photo keeps its Orientation (alone) so it is not shown on its side', async () => {
+    // a phone's file: its EXIF says "turn 90°" (6) beside the GPS block
+    const phone = jpegWithGps(24, 18);
+    const original = Buffer.concat([phone.subarray(0, 2), orientationApp1(6), phone.subarray(2)]);
+    expect((await exifr.parse(original, { tiff: true }))?.Orientation).toBe('Rotate 90 CW');
+    const clean = cleanPhoto(original);
+    // exifr, an independent reader: the orientation is there, the position is not
+    expect((await exifr.parse(clean.bytes, { tiff: true, gps: true }))?.Orientation).toBe('Rotate 90 CW');
+    expect(await exifr.gps(clean.bytes)).toBeUndefined();
+    // shown turned: the width and height a page lays out are swapped
+    expect([clean.width, clean.height]).toEqual([18, 24]);
+    const decoded = jpeg.decode(clean.bytes, { useTArray: true });
+    expect([decoded.width, decoded.height]).toEqual([24, 18]);
     expect(cleanPhoto(clean.bytes).bytes).toEqual(clean.bytes);
   });
 

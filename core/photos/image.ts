@@ -64,7 +64,8 @@ const standalone = (m: number) => m === 0x01 || (m >= 0xd0 && m <= 0xd7);
 /**
  * Keeps the segments decoding needs (tables, frame, scans, restart intervals), APP0 JFIF (the
  * colour space of plain YCbCr files) and APP14 Adobe (the colour transform of CMYK/YCCK files);
- * drops every other APPn (EXIF and GPS in APP1, XMP, ICC, maker notes, thumbnails) and COM.
+ * drops every other APPn (EXIF and GPS in APP1, XMP, ICC, maker notes, thumbnails) and COM; of the
+ * EXIF only the Orientation tag is written back, in a segment of its own.
  * Anything after EOI is dropped too.
  */
 export function cleanJpeg(b: Buffer): CleanPhoto {
@@ -73,6 +74,7 @@ export function cleanJpeg(b: Buffer): CleanPhoto {
   let pos = 2;
   let size: { width: number; height: number } | null = null;
   let sawScan = false;
+  let orientation = 0;
   const bad = (why: string) => new PhotoError(`${NOT_IMAGE}（${why}）`);
   for (;;) {
     if (pos + 1 >= b.length) throw bad('文件不完整');
@@ -105,6 +107,7 @@ export function cleanJpeg(b: Buffer): CleanPhoto {
     } else if (marker === 0xee && body.subarray(0, 5).toString('latin1') === 'Adobe') {
       out.push(seg);
     } else if ((marker >= 0xe1 && marker <= 0xef) || marker === 0xfe) {
+      if (marker === 0xe1) orientation ||= exifOrientation(body);
       removed.push(marker === 0xfe ? 'COM' : `APP${marker - 0xe0}`);
     } else {
       out.push(seg);
@@ -123,7 +126,52 @@ export function cleanJpeg(b: Buffer): CleanPhoto {
   }
   if (!size || !sawScan) throw bad('缺少帧头或图像数据');
   checkSides(size.width, size.height);
-  return { mime: 'image/jpeg', ...size, bytes: Buffer.concat(out), removed };
+  // a phone stores its pixels as the sensor saw them and says how to turn them (EXIF Orientation):
+  // that one tag is written back, alone, so the photo is not shown on its side
+  if (orientation > 1) out.splice(out[1] && out[1][1] === 0xe0 ? 2 : 1, 0, orientationApp1(orientation));
+  const shown = orientation >= 5 ? { width: size.height, height: size.width } : size;
+  return { mime: 'image/jpeg', ...shown, bytes: Buffer.concat(out), removed };
+}
+
+/** The EXIF Orientation (1–8) in an APP1 body ("Exif\0\0" + TIFF), or 0 when there is none or it is unreadable. */
+export function exifOrientation(body: Buffer): number {
+  if (body.length < 14 || body.subarray(0, 6).toString('latin1') !== 'Exif\0\0') return 0;
+  const t = body.subarray(6);
+  const le = t.subarray(0, 2).toString('latin1') === 'II';
+  if (!le && t.subarray(0, 2).toString('latin1') !== 'MM') return 0;
+  const u16 = (o: number) => (le ? t.readUInt16LE(o) : t.readUInt16BE(o));
+  const u32 = (o: number) => (le ? t.readUInt32LE(o) : t.readUInt32BE(o));
+  if (u16(2) !== 0x2a) return 0;
+  const ifd = u32(4);
+  if (ifd + 2 > t.length) return 0;
+  const n = u16(ifd);
+  for (let i = 0; i < n; i++) {
+    const e = ifd + 2 + i * 12;
+    if (e + 12 > t.length) return 0;
+    // tag 0x0112, type SHORT, one value, stored in the entry's first two value bytes
+    if (u16(e) === 0x0112 && u16(e + 2) === 3) {
+      const v = u16(e + 8);
+      return v >= 1 && v <= 8 ? v : 0;
+    }
+  }
+  return 0;
+}
+
+/** an APP1 segment holding only EXIF Orientation: "Exif\0\0", a little-endian TIFF header, IFD0 with one entry */
+export function orientationApp1(orientation: number): Buffer {
+  const tiff = Buffer.alloc(8 + 2 + 12 + 4);
+  tiff.write('II', 0, 'latin1');
+  tiff.writeUInt16LE(0x2a, 2);
+  tiff.writeUInt32LE(8, 4);
+  tiff.writeUInt16LE(1, 8);
+  tiff.writeUInt16LE(0x0112, 10);
+  tiff.writeUInt16LE(3, 12);
+  tiff.writeUInt32LE(1, 14);
+  tiff.writeUInt16LE(orientation, 18);
+  const body = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const head = Buffer.from([0xff, 0xe1, 0, 0]);
+  head.writeUInt16BE(body.length + 2, 2);
+  return Buffer.concat([head, body]);
 }
 
 /** a JFIF APP0 with its embedded thumbnail cut off (the thumbnail is a picture of its own) */
