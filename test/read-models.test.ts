@@ -1,7 +1,8 @@
 // The read models requests only read (migration 0105): a case whose text changes loses its search
 // lexemes until the read-model sweep indexes it again (found by ILIKE meanwhile); a case answered
 // behind the case actions' back reaches the board through the sweep, and a board GET writes nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { syncBoard } from '../core/board/board';
 import { actOnCase } from '../core/cases/act-on-case';
 import { InProcessQueue } from '../core/queue/in-process';
 import { sweepReadModels } from '../workers/processors/read-models';
@@ -58,5 +59,26 @@ describe('read models kept outside requests', () => {
     await db.sql`UPDATE cases SET status = 'accepted', updated_at = now() WHERE id = ${caseId}`;
     await sweepReadModels({ db } as never);
     expect(await listed()).not.toContain(message.trackingNo);
+  });
+
+  // PGlite is one session: a second one holding the lock cannot exist there
+  it.runIf(inject('pgUrl'))('one board sync at a time: a second, in another session, skips while the first holds the lock', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = db.sql.begin(async (tx) => {
+      await tx`SELECT pg_advisory_xact_lock(hashtext('minsheng:board-sync:' || current_schema()))`;
+      locked();
+      await held;
+    });
+    await isLocked;
+    try {
+      expect(await syncBoard(db.sql, { maxBatches: 1 })).toMatchObject({ busy: true, updated: 0 });
+    } finally {
+      release();
+      await holder;
+    }
+    expect(await syncBoard(db.sql, { maxBatches: 1 })).toMatchObject({ busy: false });
   });
 });

@@ -1,6 +1,6 @@
 // The public board (公开留言选登): answered cases whose residents agreed to publication, with the
 // reply and the rating, every personal datum masked before it is stored for the public.
-import type { Db } from '../db/connect';
+import type { Db, Sql } from '../db/connect';
 import { clearBoardDirty, deleteBoardEntries, getBoardEntry, listBoardSources, listDirtyBoardCases, queryBoard, upsertBoardEntries, type BoardEntry, type BoardSource } from '../db/board';
 import { withoutLeadingTitle } from '../util/leading-title';
 import { maskForPublic } from './mask';
@@ -24,23 +24,34 @@ function entryOf(s: BoardSource) {
  * (re)masked and written, the others' entries dropped. Called after a case action commits (newest
  * first, a few: the case just changed) and by the read-model sweep (oldest first, until the queue is
  * empty or `maxBatches` batches are done); never by a request, which only reads.
+ *
+ * One sync runs at a time, across every process: each batch holds a transaction-level advisory lock,
+ * and a caller that finds it taken skips (`busy`; the run holding it, or the next sweep, does the
+ * work). Serialised, a batch that read a case before a newer change cannot write over that change:
+ * the change's newer version stays queued (clearBoardDirty clears only the version read).
  */
-export async function syncBoard(sql: Db, o: { batch?: number; maxBatches?: number; order?: 'oldest' | 'newest' } = {}): Promise<{ updated: number; removed: number; more: boolean }> {
+export async function syncBoard(sql: Sql, o: { batch?: number; maxBatches?: number; order?: 'oldest' | 'newest' } = {}): Promise<{ updated: number; removed: number; more: boolean; busy: boolean }> {
   const batch = o.batch ?? SYNC_BATCH;
   let updated = 0;
   let removed = 0;
   for (let i = 0; i < (o.maxBatches ?? Infinity); i++) {
-    const dirty = await listDirtyBoardCases(sql, batch, o.order);
-    if (!dirty.length) return { updated, removed, more: false };
-    const sources = await listBoardSources(sql, dirty.map((d) => d.caseId));
-    const eligible = new Set(sources.map((s) => s.caseId));
-    await upsertBoardEntries(sql, sources.map(entryOf));
-    removed += await deleteBoardEntries(sql, dirty.filter((d) => !eligible.has(d.caseId)).map((d) => d.caseId));
-    await clearBoardDirty(sql, dirty);
-    updated += sources.length;
-    if (dirty.length < batch) return { updated, removed, more: false };
+    const r = await sql.begin(async (tx) => {
+      const [{ ok }] = await tx<{ ok: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext('minsheng:board-sync:' || current_schema())) AS ok`;
+      if (!ok) return null;
+      const dirty = await listDirtyBoardCases(tx, batch, o.order);
+      const sources = await listBoardSources(tx, dirty.map((d) => d.caseId));
+      const eligible = new Set(sources.map((s) => s.caseId));
+      await upsertBoardEntries(tx, sources.map(entryOf));
+      const gone = await deleteBoardEntries(tx, dirty.filter((d) => !eligible.has(d.caseId)).map((d) => d.caseId));
+      await clearBoardDirty(tx, dirty);
+      return { dirty: dirty.length, updated: sources.length, removed: gone };
+    });
+    if (!r) return { updated, removed, more: true, busy: true };
+    updated += r.updated;
+    removed += r.removed;
+    if (r.dirty < batch) return { updated, removed, more: false, busy: false };
   }
-  return { updated, removed, more: true };
+  return { updated, removed, more: true, busy: false };
 }
 
 /** A page of the board as the workers keep it (read only). */

@@ -16,7 +16,8 @@ export async function sweepReadModels(ctx: Pick<WorkerContext, 'db'>, budgetMs =
   for (;;) {
     const r = await syncBoard(ctx.db.sql, { maxBatches: 1 });
     board += r.updated + r.removed;
-    if (!r.more || Date.now() > until) break;
+    // busy: another process is syncing the board now; it, or the next run, does the rest
+    if (!r.more || r.busy || Date.now() > until) break;
   }
   while (Date.now() <= until) {
     const n = await indexUnindexedCases(ctx.db.sql, 500);

@@ -26,6 +26,8 @@ CREATE TABLE board_dirty (
   case_id  bigint PRIMARY KEY,
   v        bigserial NOT NULL
 );
+-- the sync takes the newest few after each case action and the oldest batch in the sweep
+CREATE INDEX board_dirty_v_idx ON board_dirty (v);
 
 CREATE FUNCTION board_mark_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -49,6 +51,8 @@ CREATE TRIGGER cases_board_dirty_update AFTER UPDATE ON cases FOR EACH ROW
 INSERT INTO board_dirty (case_id)
   SELECT c.id FROM cases c LEFT JOIN board_entries e ON e.case_id = c.id
   WHERE c.status IN ('replied', 'closed', 'rated') AND (e.case_id IS NULL OR e.case_updated_at IS DISTINCT FROM c.updated_at)
+    -- only cases the board may show (a resident consented): the rest of the answered history never has an entry
+    AND EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id AND m.tracking_no = c.tracking_no AND m.is_public)
   UNION SELECT case_id FROM board_entries
 ON CONFLICT (case_id) DO NOTHING;
 
