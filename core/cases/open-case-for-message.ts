@@ -116,9 +116,9 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
 
     if (dupPolicy && (analysis.place.district || analysis.place.street)) {
       // two near-duplicates processed at the same moment must not both open a case: duplicate
-      // detection and case opening are serialised per place (district, else street) and problem
-      // object; messages about different problems at the same place do not wait for each other
-      await lockDuplicateKeys(tx, (analysis.place.district ?? analysis.place.street)!, mine.topics);
+      // detection and case opening are serialised per place (district and street, as candidates match
+      // on either) and problem object; messages about different problems at one place do not wait
+      await lockDuplicateKeys(tx, [analysis.place.district, analysis.place.street].filter((p): p is string => !!p), mine.topics);
     }
     const dup = dupPolicy ? await findDuplicateCase(tx, msg, analysis, dupPolicy, me, mine) : null;
     if (dup) {

@@ -564,7 +564,7 @@ export async function listLegacyDuplicateCandidates(
     WHERE status IN ${sql(OPEN_STATUSES)} AND created_at >= ${o.since} AND created_at <= ${o.until}
       AND (${o.district}::text IS NOT NULL AND district = ${o.district} OR ${o.street}::text IS NOT NULL AND street = ${o.street})
       AND NOT EXISTS (SELECT 1 FROM case_dup_features f WHERE f.case_id = c.id)
-    ORDER BY created_at DESC LIMIT 200`;
+    ORDER BY created_at DESC, id DESC LIMIT 200`;
 }
 
 /**
@@ -573,11 +573,15 @@ export async function listLegacyDuplicateCandidates(
  * key exclusive (it may merge with any case there). Two messages that could merge always conflict;
  * neighbours about different problems no longer wait for each other.
  */
-export async function lockDuplicateKeys(sql: Db, place: string, topics: string[]): Promise<void> {
-  if (!topics.length) {
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`dup:${place}`}))`;
-    return;
+export async function lockDuplicateKeys(sql: Db, places: string[], topics: string[]): Promise<void> {
+  // every place the candidates may match on (district and street): a message naming only the street
+  // and one naming both still meet on the street's lock. All place locks first, then the (place,
+  // object) ones, each set in sorted order, so no two messages wait on each other in a cycle.
+  const at = [...new Set(places)].sort();
+  const objects = [...new Set(topics)].sort();
+  for (const place of at) {
+    if (objects.length) await sql`SELECT pg_advisory_xact_lock_shared(hashtext(${`dup:${place}`}))`;
+    else await sql`SELECT pg_advisory_xact_lock(hashtext(${`dup:${place}`}))`;
   }
-  await sql`SELECT pg_advisory_xact_lock_shared(hashtext(${`dup:${place}`}))`;
-  for (const t of [...new Set(topics)].sort()) await sql`SELECT pg_advisory_xact_lock(hashtext(${`dup:${place}:${t}`}))`;
+  for (const place of at) for (const t of objects) await sql`SELECT pg_advisory_xact_lock(hashtext(${`dup:${place}:${t}`}))`;
 }
