@@ -153,4 +153,13 @@ describe('topic labels', () => {
     const { shape, stats } = topicOf(msgs);
     expect(problemPhrase(shape, stats)).toBe('刻不容缓');
   });
+
+  it('reads a gazetteer landmark named without a place suffix as a place, and no bare common word', () => {
+    // lexicons/places: a station, a hill park and a sports centre, none ending in a suffix the name reader knows
+    const f = messageFeatures({ title: '芜湖南站出租车拒载', body: '从芜湖南站打车去雨耕山，司机拒载，芜湖奥体中心那边也一样。', analysis: null });
+    expect(f.anchors).toEqual(expect.arrayContaining(['芜湖南站', '雨耕山', '芜湖奥体中心', '^芜湖南站']));
+    // a common word ending like a place (搅拌站, 加油站, 公园 alone) is no landmark
+    const g = messageFeatures({ title: '小区旁搅拌站扰民', body: '加油站旁边的搅拌站晚上施工，公园里也听得到。', analysis: null });
+    expect(g.anchors.filter((a) => /搅拌站|加油站|^\^?公园$/.test(a))).toEqual([]);
+  });
 });
