@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { addToShape, type TermStats, type TopicShape } from '../core/opinion/cluster';
 import { messageFeatures, type MessageFeatures } from '../core/opinion/features';
-import { isReadablePhrase, labelPlace, topicLabel } from '../core/opinion/label';
+import { isReadablePhrase, labelPlace, phraseKind, problemPhrase, topicLabel } from '../core/opinion/label';
+import { isGenericWord } from '../core/opinion/config';
 import { tagWords } from '../core/nlp/segment';
 
 const BACKGROUND: [string, string][] = [
@@ -87,5 +88,78 @@ describe('topic labels', () => {
     const words = l.terms.flatMap((t) => tagWords(t).map((w) => w.word));
     expect(new Set(words).size).toBe(words.length); // no word twice
     expect(l.label).not.toMatch(/控规为|公开承诺|修建搅拌(?!站)/);
+  });
+
+  it('reads a phrase kind from its tags: noun head, verb, contiguous pair, idiom', () => {
+    expect(phraseKind('车位')).toBe('head');
+    expect(phraseKind('烧烤店')).toBe('head');
+    expect(phraseKind('扩建')).toBe('verb');
+    expect(phraseKind('捆绑销售')).toBe('pair'); // v + vn
+    expect(phraseKind('购房资金')).toBe('pair'); // n + n
+    expect(phraseKind('刻不容缓')).toBe('idiom');
+    expect(phraseKind('身心健康')).toBe('idiom');
+    expect(phraseKind('加快刻不容缓')).toBe('idiom');
+  });
+
+  it('names ONE problem phrase, never an idiom or a generic word glued to a keyword', () => {
+    // every member urges with an idiom and a set phrase; the problem is the school's missing places
+    const msgs: [string, string][] = [
+      ['A4区青竹小学学位不足刻不容缓', '青竹小学学位不足，孩子身心健康受影响，增加学位刻不容缓。'],
+      ['青竹小学学位紧张刻不容缓', 'A4区青竹小学学位紧张，关系孩子身心健康，解决学位刻不容缓。'],
+      ['青竹小学学位问题', '青竹小学学位太少，孩子身心健康要紧，扩大学位刻不容缓。'],
+      ['请增加青竹小学学位', 'A4区青竹小学学位不够，刻不容缓，孩子的身心健康谁来管。'],
+    ];
+    const { shape, stats } = topicOf(msgs);
+    const l = topicLabel(shape, stats);
+    expect(l.label, JSON.stringify(l)).toMatch(/^A4区青竹小学·/);
+    expect(l.terms).toHaveLength(1);
+    expect(l.terms[0]).toContain('学位');
+    expect(l.label).not.toMatch(/刻不容缓|身心健康/);
+    for (const w of tagWords(l.terms[0])) expect(isGenericWord(w.word)).toBe(false);
+  });
+
+  it('takes a contiguous word pair only when most members use it', () => {
+    // 捆绑销售 in every member: the pair wins over its parts
+    const all: [string, string][] = [
+      ['A3区云栖花园车位捆绑销售', '云栖花园开发商捆绑销售车位，不买车位不给交房。'],
+      ['云栖花园捆绑销售车位', 'A3区云栖花园买房必须同时买车位，属于捆绑销售。'],
+      ['投诉云栖花园捆绑销售', '云栖花园开发商捆绑销售车位，价格还很高。'],
+    ];
+    const a = topicLabel(topicOf(all).shape, topicOf(all).stats);
+    expect(a.terms).toHaveLength(1);
+    expect(a.terms[0]).toMatch(/捆绑销售|车位/);
+    // 购房资金 in one member of four: never the label; the noun every member names (车位) is
+    const few: [string, string][] = [
+      ['A3区云栖花园车位价格太高', '云栖花园车位一个卖到二十万，购房资金已经掏空，车位还要另买。'],
+      ['云栖花园车位', 'A3区云栖花园车位价格远高于周边，车位不买不给钥匙。'],
+      ['云栖花园车位涨价', '云栖花园车位又涨价了，业主买不起车位。'],
+      ['云栖花园车位乱收费', 'A3区云栖花园车位管理费乱收，车位价格不公开。'],
+    ];
+    const { shape, stats } = topicOf(few);
+    const b = topicLabel(shape, stats);
+    expect(b.label, JSON.stringify(b)).toMatch(/^A3区云栖花园·/);
+    expect(b.terms).toHaveLength(1);
+    expect(b.terms[0]).toContain('车位');
+    expect(b.label).not.toContain('购房资金');
+    expect(problemPhrase(shape, stats)).toBe(b.terms[0]);
+  });
+
+  it('falls back to an idiom only when it is the only candidate', () => {
+    const msgs: [string, string][] = [
+      ['刻不容缓', '刻不容缓刻不容缓。'],
+      ['刻不容缓', '真的刻不容缓。'],
+      ['刻不容缓', '刻不容缓啊。'],
+    ];
+    const { shape, stats } = topicOf(msgs);
+    expect(problemPhrase(shape, stats)).toBe('刻不容缓');
+  });
+
+  it('reads a gazetteer landmark named without a place suffix as a place, and no bare common word', () => {
+    // lexicons/places: a station, a hill park and a sports centre, none ending in a suffix the name reader knows
+    const f = messageFeatures({ title: '芜湖南站出租车拒载', body: '从芜湖南站打车去雨耕山，司机拒载，芜湖奥体中心那边也一样。', analysis: null });
+    expect(f.anchors).toEqual(expect.arrayContaining(['芜湖南站', '雨耕山', '芜湖奥体中心', '^芜湖南站']));
+    // a common word ending like a place (搅拌站, 加油站, 公园 alone) is no landmark
+    const g = messageFeatures({ title: '小区旁搅拌站扰民', body: '加油站旁边的搅拌站晚上施工，公园里也听得到。', analysis: null });
+    expect(g.anchors.filter((a) => /搅拌站|加油站|^\^?公园$/.test(a))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // 学校…: the "where" that tells two water outages apart) and its content terms (jieba words and
 // adjacent-word bigrams, the subject counted twice), with generic words and bare place words left out.
 import { topicsOf } from '../cases/duplicates';
+import { findPlaceMatches } from '../nlp/place';
 import { isDictionaryWord, isStopWord, segment, tagWords } from '../nlp/segment';
 import type { MessageAnalysis } from '../nlp/types';
 import { isGenericWord } from './config';
@@ -84,6 +85,17 @@ function atBoundary(toks: { word: string; tag: string }[], j: number): boolean {
   return !w.trim() || /^[\p{P}\p{S}\s]+$/u.test(w) || /^[A-Z]?[0-9]{0,2}[区县市省]$|^[A-Z][0-9]{0,2}$/.test(w) || PLACE_SUFFIX.test(w);
 }
 
+/**
+ * The gazetteer's landmarks named in the text (lexicons/places: stations, parks, hospitals, markets,
+ * schools…), read by their exact names, so one named without a place suffix (雨耕山, 芜湖南站,
+ * 奥体中心) is a place too; never a bare common word (搅拌站, 加油站 are no landmark's name).
+ */
+export function landmarksIn(text: string): string[] {
+  const out: string[] = [];
+  for (const m of findPlaceMatches(text)) if (m.level === 'landmark' && !out.includes(m.text)) out.push(m.text);
+  return out;
+}
+
 function placesIn(text: string): string[] {
   const toks = tagWords(text);
   const out: string[] = [];
@@ -91,6 +103,8 @@ function placesIn(text: string): string[] {
     const a = nameEndingAt(toks, i);
     if (a && !out.includes(a)) out.push(a);
   }
+  // a landmark the suffix reader missed (or clipped: a name it read is kept as read)
+  for (const l of landmarksIn(text)) if (!out.some((a) => a.includes(l) || l.includes(a))) out.push(l);
   return out;
 }
 

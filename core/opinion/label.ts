@@ -87,23 +87,68 @@ export function distinctiveTerms(t: Pick<TopicShape, 'centroid' | 'size' | 'anch
   return out.slice(0, n);
 }
 
+// jieba tags of a problem phrase's head: a noun (车位, 烧烤店), a verbal noun (补偿), a proper or
+// other noun; a verb alone (停水, 扩建, 油烟扰民) names a problem too, a little less surely
+const HEAD_TAG = /^(n|vn|nz|ng|nt|j)$/;
+const PAIR_FIRST = /^(n|vn|nz|ng|nt|j|ns|v)$/;
+// an idiom or set phrase (刻不容缓, 身心健康) is rhetoric, not the problem
+const IDIOM_TAG = /^(i|l)$/;
+/** a pair must be used by most members: each member using it adds at least 1 to the centroid weight */
+const PAIR_MIN_SHARE = 0.8;
+
+export type PhraseKind = 'head' | 'verb' | 'pair' | 'idiom' | 'other';
+
+/**
+ * What kind of problem phrase the term is, by its jieba tags: one noun-like word ('head'), one verb
+ * ('verb'), a contiguous v+n / n+n / n+v pair ('pair': 捆绑销售, 购房资金, 旧城改造), a four-character
+ * idiom or set phrase ('idiom'), or anything else ('other': an adjective, an adverb + verb…).
+ */
+export function phraseKind(term: string): PhraseKind {
+  const words = tagWords(term).filter((w) => w.word.trim());
+  if (words.some((w) => IDIOM_TAG.test(w.tag) && [...w.word].length === 4)) return 'idiom';
+  if (words.length === 1) return HEAD_TAG.test(words[0].tag) ? 'head' : /^v/.test(words[0].tag) ? 'verb' : 'other';
+  if (words.length === 2) {
+    const [a, b] = words;
+    if (PAIR_FIRST.test(a.tag) && HEAD_TAG.test(b.tag)) return 'pair';
+    if (/^(n|nz|ng|ns|vn)$/.test(a.tag) && /^v/.test(b.tag)) return 'pair';
+  }
+  return 'other';
+}
+
+const KIND_WEIGHT: Record<PhraseKind, number> = { head: 1, pair: 1, verb: 0.85, other: 0, idiom: 0 };
+
+/**
+ * The topic's one problem phrase: the most distinctive term (class-based TF-IDF, distinctiveTerms)
+ * that is a noun-like head, a verb, or a contiguous word pair most members use — never a generic
+ * word and never an idiom unless nothing else is left (then the topic's problem object, then the idiom).
+ */
+export function problemPhrase(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors'>, stats: TermStats): string | null {
+  const size = Math.max(1, t.size);
+  const candidates = distinctiveTerms(t, stats, 40);
+  let best: { term: string; score: number } | null = null;
+  let idiom: string | null = null;
+  for (const { term, score } of candidates) {
+    if (wordsOf(term).some((w) => isGenericWord(w))) continue;
+    const kind = phraseKind(term);
+    if (kind === 'idiom') {
+      idiom ??= term;
+      continue;
+    }
+    if (kind === 'pair' && size >= 3 && (t.centroid[term] ?? 0) / size < PAIR_MIN_SHARE) continue;
+    const s = score * KIND_WEIGHT[kind];
+    if (s > 0 && (!best || s > best.score)) best = { term, score: s };
+  }
+  if (best) return best.term;
+  // no phrase of its own stands out: the problem object most members name (停水, 路灯…)
+  const concept = Object.entries(t.centroid).filter(([k]) => k.startsWith(CONCEPT_PREFIX)).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  if (concept) return concept[0].slice(CONCEPT_PREFIX.length);
+  return idiom;
+}
+
 export function topicLabel(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors' | 'district'>, stats: TermStats): TopicLabel {
-  const top = distinctiveTerms(t, stats, 8);
-  // up to two problem phrases that share no word (油烟扰民 beats 油烟 and 扰民; never 控规为…控规为)
-  const chosen: string[] = [];
-  const used = new Set<string>();
-  for (const { term } of top) {
-    if (chosen.length >= 2) break;
-    const words = wordsOf(term);
-    if (chosen.some((c) => c.includes(term) || term.includes(c) || overlapsPlace(term, [c])) || words.some((w) => used.has(w))) continue;
-    chosen.push(term);
-    for (const w of words) used.add(w);
-  }
-  if (!chosen.length) {
-    // no phrase of its own stands out: the problem object most members name (停水, 路灯…)
-    const concept = Object.entries(t.centroid).filter(([k]) => k.startsWith(CONCEPT_PREFIX)).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
-    if (concept) chosen.push(concept[0].slice(CONCEPT_PREFIX.length));
-  }
+  // place + ONE problem phrase (油烟扰民, 捆绑销售): never two keywords glued together (加快刻不容缓)
+  const phrase = problemPhrase(t, stats);
+  const chosen = phrase ? [phrase] : [];
   const place = labelPlace(t);
   const where = [t.district, place].filter(Boolean).join('');
   const what = chosen.join('');
