@@ -45,7 +45,7 @@ async function hotTopic(): Promise<number> {
 /** Words of Latin letters the page shows, less the ones that are names in any language (see ALLOWED). */
 const ALLOWED = [
   // the language toggle, file formats and the Open311 standard's name; tracking numbers, account names
-  /^EN$/, /^PDF$/, /^CSV$/, /^PNG$/, /^Open311$/, /^MS\d+$/, /^demo(-[a-z0-9]+)+$/, /^ISO$/, /^Bearer$/, /^SimHash$/,
+  /^EN$/, /^PDF$/, /^CSV$/, /^PNG$/, /^JPEG$/, /^Open311$/, /^MS\d+$/, /^demo(-[a-z0-9]+)+$/, /^ISO$/, /^Bearer$/, /^SimHash$/,
 ];
 async function latinWords(page: Page): Promise<string[]> {
   // residents' own words (a message, a reply, a sample) are theirs, in whatever letters; a <code> command is typed as it is
