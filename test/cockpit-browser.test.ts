@@ -7,16 +7,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Download } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { sweepTopics } from '../core/opinion/topics';
 import { browserSuite, openPage } from './support/browser';
 import { WAIT_MS } from './support/pipeline';
 
-const suite = browserSuite({
-  demoMessages: 60,
-  perDemoMessageMs: 80,
-  // the demo loader opens cases directly; the topic sweep gives their messages topics as the worker would
-  afterStart: (service) => sweepTopics(suite.service.sql, new Date()).then(() => undefined),
-});
+const suite = browserSuite({ demoMessages: 60, withTopics: true });
 const run = suite.run;
 const SHOTS = suite.shots;
 

@@ -31,6 +31,14 @@ const prefixState = (a: string, b: string): [number, number] => {
 const WORD = prefixState('w', ':');
 const BIGRAM = prefixState('b', ':');
 
+/** The final avalanche, so short features spread over all bits, into hashHi, hashLo. */
+function settle(h1: number, h2: number): void {
+  h1 ^= h1 >>> 16; h1 = Math.imul(h1, 0x85ebca6b); h1 ^= h1 >>> 13; h1 = Math.imul(h1, 0xc2b2ae35); h1 ^= h1 >>> 16;
+  h2 ^= h2 >>> 16; h2 = Math.imul(h2, 0x85ebca6b); h2 ^= h2 >>> 13; h2 = Math.imul(h2, 0xc2b2ae35); h2 ^= h2 >>> 16;
+  hashHi = h1 >>> 0;
+  hashLo = h2 >>> 0;
+}
+
 /** The 64-bit hash of prefix + s (into hashHi, hashLo). */
 function hash64(prefix: readonly [number, number], s: string): void {
   let h1 = prefix[0];
@@ -41,11 +49,7 @@ function hash64(prefix: readonly [number, number], s: string): void {
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
     h2 ^= h2 >>> 15;
   }
-  // final avalanche so short features spread over all bits
-  h1 ^= h1 >>> 16; h1 = Math.imul(h1, 0x85ebca6b); h1 ^= h1 >>> 13; h1 = Math.imul(h1, 0xc2b2ae35); h1 ^= h1 >>> 16;
-  h2 ^= h2 >>> 16; h2 = Math.imul(h2, 0x85ebca6b); h2 ^= h2 >>> 13; h2 = Math.imul(h2, 0xc2b2ae35); h2 ^= h2 >>> 16;
-  hashHi = h1 >>> 0;
-  hashLo = h2 >>> 0;
+  settle(h1, h2);
 }
 
 export const EMPTY_FINGERPRINT = '0000000000000000';
@@ -117,10 +121,7 @@ function hashBigram(key: number): void {
       h2 ^= h2 >>> 15;
     }
   }
-  h1 ^= h1 >>> 16; h1 = Math.imul(h1, 0x85ebca6b); h1 ^= h1 >>> 13; h1 = Math.imul(h1, 0xc2b2ae35); h1 ^= h1 >>> 16;
-  h2 ^= h2 >>> 16; h2 = Math.imul(h2, 0x85ebca6b); h2 ^= h2 >>> 13; h2 = Math.imul(h2, 0xc2b2ae35); h2 ^= h2 >>> 16;
-  hashHi = h1 >>> 0;
-  hashLo = h2 >>> 0;
+  settle(h1, h2);
 }
 
 function addHashed(count: number): void {

@@ -13,6 +13,7 @@ import { getAppState } from '../../core/db/app-state';
 import type { Sql } from '../../core/db/connect';
 import { loadConfig } from '../../core/config';
 import { loadDemo } from '../../core/demo/load';
+import { sweepTopics } from '../../core/opinion/topics';
 import { createLogger } from '../../core/logger';
 import { InProcessQueue } from '../../core/queue/in-process';
 import { openDatabase, openQueue } from '../../core/runtime';
@@ -121,10 +122,10 @@ export interface BrowserSuite {
 
 /**
  * The set-up every browser test file shares: the embedded service with a small demo, one Chromium,
- * both stopped after the file. Registers the file's beforeAll/afterAll; `afterStart` runs once the
- * service is up (e.g. a topic sweep), within the same time allowance.
+ * both stopped after the file. Registers the file's beforeAll/afterAll; `withTopics` runs the topic
+ * sweep once the demo is loaded (for the pages that show topics).
  */
-export function browserSuite(opts: { demoMessages: number; shotsSubdir?: string; perDemoMessageMs?: number; afterStart?: (service: RunningService) => Promise<void> }): BrowserSuite {
+export function browserSuite(opts: { demoMessages: number; shotsSubdir?: string; withTopics?: boolean }): BrowserSuite {
   const run = browserAvailable();
   const shots = opts.shotsSubdir ? path.join(shotsDir(), opts.shotsSubdir) : shotsDir();
   let service: RunningService | undefined;
@@ -134,9 +135,10 @@ export function browserSuite(opts: { demoMessages: number; shotsSubdir?: string;
     mkdirSync(shots, { recursive: true });
     service = await startService({ demoMessages: opts.demoMessages });
     browser = await launchChromium();
-    await opts.afterStart?.(service);
+    // the demo loader opens cases directly; the topic sweep gives their messages topics as the worker would
+    if (opts.withTopics) await sweepTopics(service.sql, new Date());
     // from the work: a dashboard build (some 10 s idle), the demo load, a browser start
-  }, allowFor(1, 10_000) + allowFor(opts.demoMessages, opts.perDemoMessageMs ?? 50) + 2 * WAIT_MS);
+  }, allowFor(1, 10_000) + allowFor(opts.demoMessages, opts.withTopics ? 80 : 50) + 2 * WAIT_MS);
   afterAll(async () => {
     await browser?.close();
     await service?.stop();
