@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { connectDatabase } from '../../core/db/connect';
 import { migrate } from '../../core/db/migrate';
+import { analyzeDupBench, createSchema, dropSchema, insertDupBenchCases } from '../../core/db/bench';
 import { listFeatureCandidates } from '../../core/db/cases';
 import { candidateKeys, isDuplicate, scoreFeatures, type DuplicateFeatures } from '../../core/cases/duplicates';
 import { seededRandom } from '../../core/util/seeded-random';
@@ -21,9 +22,9 @@ export async function runDups(argv: string[]): Promise<number> {
   }
   const url = process.env.DATABASE_URL;
   const schema = url ? `bench_dups_${randomBytes(4).toString('hex')}` : undefined;
-  if (url) {
+  if (url && schema) {
     const admin = await connectDatabase({ databaseUrl: url, dataDir: '', poolMax: 1 });
-    await admin.sql.unsafe(`CREATE SCHEMA ${schema}`);
+    await createSchema(admin.sql, schema);
     await admin.close();
   }
   const db = url ? await connectDatabase({ databaseUrl: url, dataDir: '', poolMax: 2, schema }) : await connectDatabase({ dataDir: '', inMemory: true });
@@ -48,18 +49,13 @@ export async function runDups(argv: string[]): Promise<number> {
     for (const n of sizes) {
       while (have < n) {
         const batch = Array.from({ length: Math.min(2000, n - have) }, (_, j) => gen(have + j));
-        const ids = await sql<{ id: number }[]>`
-          INSERT INTO cases (tracking_no, status, summary, channel, district, street, category, fingerprint, created_at)
-          SELECT * FROM unnest(${batch.map((_, j) => `B${have + j}`)}::text[], ${batch.map(() => 'dispatched')}::text[], ${batch.map(() => '-')}::text[],
-            ${batch.map(() => 'portal')}::text[], ${batch.map((b) => b.district)}::text[], ${batch.map((b) => b.street)}::text[], ${batch.map((b) => b.category)}::text[],
-            ${batch.map((b) => b.fingerprint)}::text[], ${batch.map((b) => b.createdAt.toISOString())}::text[]::timestamptz[])
-          RETURNING id`;
-        const feats = batch.map((b, j) => ({ case_id: ids[j].id, district: b.district, street: b.street, created_at: b.createdAt, keys: candidateKeys(b), bigrams: b.bigrams, topics: b.topics, buildings: b.buildings, keywords: b.keywords }));
-        await sql`INSERT INTO case_dup_features ${sql(feats as never[])}`;
+        await insertDupBenchCases(sql, batch.map((b, j) => ({
+          trackingNo: `B${have + j}`, district: b.district, street: b.street, category: b.category, fingerprint: b.fingerprint, createdAt: b.createdAt,
+          features: { keys: candidateKeys(b), bigrams: b.bigrams, topics: b.topics, buildings: b.buildings, keywords: b.keywords },
+        })));
         have += batch.length;
       }
-      await sql`ANALYZE cases`;
-      await sql`ANALYZE case_dup_features`;
+      await analyzeDupBench(sql);
       let cands = 0;
       const probe = Array.from({ length: probes }, (_, i) => gen(i * 7));
       const start = performance.now();
@@ -77,7 +73,7 @@ export async function runDups(argv: string[]): Promise<number> {
     await db.close();
     if (url && schema) {
       const admin = await connectDatabase({ databaseUrl: url, dataDir: '', poolMax: 1 });
-      await admin.sql.unsafe(`DROP SCHEMA ${schema} CASCADE`);
+      await dropSchema(admin.sql, schema);
       await admin.close();
     }
   }

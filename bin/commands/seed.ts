@@ -10,7 +10,7 @@ import { syncBoard } from '../../core/board/board';
 import { loadDepartments } from '../../core/cases/routing';
 import { indexUnindexedCases } from '../../core/cases/search';
 import { getConfigOrExit } from '../../core/config';
-import { copyRows, finishSeed, seedIdBases } from '../../core/db/seed';
+import { copyRows, finishSeed, seedIdBases, vacuumSeeded } from '../../core/db/seed';
 import { rebuildRollups } from '../../core/db/rollups';
 import type { Sql } from '../../core/db/connect';
 import { CHANNEL_SHARE, generateDemoMessages } from '../../core/demo/generate';
@@ -205,8 +205,7 @@ async function catchUpReadModels(sql: Sql): Promise<{ boardEntries: number; sear
     if (searchIndexed % 50_000 < 2000) process.stderr.write(`seed: search ${searchIndexed.toLocaleString('en')} cases indexed\n`);
     if (n < 2000) break;
   }
-  await sql`VACUUM ANALYZE cases`;
-  await sql`VACUUM ANALYZE board_entries`;
+  await vacuumSeeded(sql);
   return { boardEntries, searchIndexed };
 }
 

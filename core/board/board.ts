@@ -1,7 +1,7 @@
 // The public board (公开留言选登): answered cases whose residents agreed to publication, with the
 // reply and the rating, every personal datum masked before it is stored for the public.
 import type { Db, Sql } from '../db/connect';
-import { clearBoardDirty, deleteBoardEntries, getBoardEntry, listBoardSources, listDirtyBoardCases, queryBoard, upsertBoardEntries, type BoardEntry, type BoardSource } from '../db/board';
+import { clearBoardDirty, deleteBoardEntries, getBoardEntry, listBoardSources, listDirtyBoardCases, queryBoard, tryLockBoardSync, upsertBoardEntries, type BoardEntry, type BoardSource } from '../db/board';
 import { withoutLeadingTitle } from '../util/leading-title';
 import { maskForPublic } from './mask';
 
@@ -36,8 +36,7 @@ export async function syncBoard(sql: Sql, o: { batch?: number; maxBatches?: numb
   let removed = 0;
   for (let i = 0; i < (o.maxBatches ?? Infinity); i++) {
     const r = await sql.begin(async (tx) => {
-      const [{ ok }] = await tx<{ ok: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext('minsheng:board-sync:' || current_schema())) AS ok`;
-      if (!ok) return null;
+      if (!(await tryLockBoardSync(tx))) return null;
       const dirty = await listDirtyBoardCases(tx, batch, o.order);
       const sources = await listBoardSources(tx, dirty.map((d) => d.caseId));
       const eligible = new Set(sources.map((s) => s.caseId));

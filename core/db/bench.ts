@@ -30,3 +30,25 @@ export async function processedTimes(sql: Db): Promise<{ trackingNo: string; pro
     SELECT m.tracking_no, m.processed_at, (c.department_code IS NOT NULL OR c.merged_into IS NOT NULL) AS routed
     FROM messages m LEFT JOIN cases c ON c.id = m.case_id`;
 }
+
+/** The duplicate benchmark's generated open cases, with their stored duplicate features (bin/bench/dups.ts). */
+export async function insertDupBenchCases(
+  sql: Db,
+  rows: { trackingNo: string; district: string | null; street: string | null; category: string | null; fingerprint: string | null; createdAt: Date; features: { keys: string[]; bigrams: string[]; topics: string[]; buildings: string[]; keywords: string[] } }[],
+): Promise<void> {
+  if (!rows.length) return;
+  const ids = await sql<{ id: number }[]>`
+    INSERT INTO cases (tracking_no, status, summary, channel, district, street, category, fingerprint, created_at)
+    SELECT * FROM unnest(${rows.map((r) => r.trackingNo)}::text[], ${rows.map(() => 'dispatched')}::text[], ${rows.map(() => '-')}::text[],
+      ${rows.map(() => 'portal')}::text[], ${rows.map((r) => r.district)}::text[], ${rows.map((r) => r.street)}::text[], ${rows.map((r) => r.category)}::text[],
+      ${rows.map((r) => r.fingerprint)}::text[], ${rows.map((r) => r.createdAt.toISOString())}::text[]::timestamptz[])
+    RETURNING id`;
+  const feats = rows.map((r, j) => ({ case_id: ids[j].id, district: r.district, street: r.street, created_at: r.createdAt, ...r.features }));
+  await sql`INSERT INTO case_dup_features ${sql(feats as never[])}`;
+}
+
+/** Fresh planner statistics once a size's cases are in. */
+export async function analyzeDupBench(sql: Db): Promise<void> {
+  await sql`ANALYZE cases`;
+  await sql`ANALYZE case_dup_features`;
+}

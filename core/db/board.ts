@@ -112,3 +112,9 @@ export async function getBoardEntry(sql: Db, trackingNo: string): Promise<BoardE
   const [row] = await sql<BoardEntry[]>`SELECT ${entryColumns(sql)} FROM board_entries WHERE tracking_no = ${trackingNo}`;
   return row;
 }
+
+/** Takes the board sync's transaction-level advisory lock (one per schema) if it is free; false when another sync holds it. */
+export async function tryLockBoardSync(tx: Db): Promise<boolean> {
+  const [{ ok }] = await tx<{ ok: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext('minsheng:board-sync:' || current_schema())) AS ok`;
+  return ok;
+}
