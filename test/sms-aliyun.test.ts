@@ -86,10 +86,11 @@ describe('SMS receipt by Aliyun Dysmsapi', () => {
 
   it('flow control (isv.BUSINESS_LIMIT_CONTROL) and an outage are retried with backoff, then sent', async () => {
     const sender = createSmsSender(config);
-    let now = new Date();
+    // the row first: it is due from the database's now() at insert, which the test's clock must not precede
+    const row = await smsRow('sms-test:retry');
+    let now = new Date(Date.now() + 1000);
     const senders = buildSenders({ sql: db.sql, now: () => now, wechat: null, weibo: null, sms: sender });
     const deps = { sql: db.sql, senders, now: () => now };
-    const row = await smsRow('sms-test:retry');
     fake.failNext('isv.BUSINESS_LIMIT_CONTROL');
     fake.failNext('ServiceUnavailable');
     const first = await sendOutbox(deps, row.id);
