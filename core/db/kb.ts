@@ -4,8 +4,8 @@ import type { Db } from './connect';
 import { lexemeQuery } from './cases';
 import type { CorpusStats, KbDoc, KbSource } from '../kb/rank';
 
-export interface KbEntry {
-  id: number;
+/** What an entry's author writes. */
+export interface KbEntryFields {
   question: string;
   answer: string;
   category: string | null;
@@ -13,19 +13,14 @@ export interface KbEntry {
   /** YYYY-MM-DD, inclusive; null: open-ended */
   validFrom: string | null;
   validTo: string | null;
+}
+
+export interface KbEntry extends KbEntryFields {
+  id: number;
   createdBy: string;
   sourceCaseId: number | null;
   createdAt: Date;
   updatedAt: Date;
-}
-
-export interface KbEntryFields {
-  question: string;
-  answer: string;
-  category: string | null;
-  departmentCode: string | null;
-  validFrom: string | null;
-  validTo: string | null;
 }
 
 const entryColumns = (sql: Db) => sql`
