@@ -140,13 +140,16 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await rate.getByRole('button', { name: '提交' }).click();
     await expect.poll(() => page.getByTestId('resident-stage').textContent()).toBe('已回访');
 
-    // the leaders' page shows the API's rates, with numerator and denominator
-    const metrics = await suite.service.apiJson<Metrics>('/api/v1/stats/metrics?days=30');
     // the public sees the city's rates; the per-department ranking is for staff
     await page.goto(`${suite.service.base}/#/leaders`);
     await page.getByTestId('ranking-staff-only').waitFor();
     await suite.login(page, 'demo-leader');
+    // the leaders' page shows the API's rates, with numerator and denominator, for the period it
+    // asks for (whole local days, not the rolling ?days=30): the test asks the API the same query
+    const asked = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/v1/stats/metrics');
     await page.goto(`${suite.service.base}/#/leaders`);
+    const metrics = await suite.service.apiJson<Metrics>(`/api/v1/stats/metrics${new URL((await asked).url()).search}`);
+    expect(metrics.satisfaction.denominator).toBeGreaterThan(0);
     const sat = page.getByTestId('rate-satisfaction');
     await expect.poll(() => sat.textContent()).toContain(`${metrics.satisfaction.numerator} / ${metrics.satisfaction.denominator}`);
     expect(await page.getByTestId('rate-response').textContent()).toContain(`${metrics.response.numerator} / ${metrics.response.denominator}`);
