@@ -38,5 +38,9 @@ describe('SMS settings', () => {
     expect(() => loadConfig({ SMS_PROVIDER: 'aliyun', SMS_ACCESS_KEY_ID: 'id' })).toThrow(/SMS_ACCESS_KEY_SECRET: required.*SMS_SIGN_NAME: required.*SMS_TEMPLATE_CODE: required/);
     expect(() => loadConfig({ SMS_PROVIDER: 'twilio' })).toThrow(/SMS_PROVIDER/);
     expect(loadConfig({}).SMS_PROVIDER).toBeUndefined();
+    // the endpoint gets the signed request and the phone number: never plain http off this machine
+    expect(() => loadConfig({ SMS_ENDPOINT: 'http://sms.example.com' })).toThrow(/SMS_ENDPOINT/);
+    expect(loadConfig({ SMS_ENDPOINT: 'http://127.0.0.1:8123' }).SMS_ENDPOINT).toBe('http://127.0.0.1:8123');
+    expect(loadConfig({ SMS_ENDPOINT: 'https://dysmsapi.aliyuncs.com' }).SMS_ENDPOINT).toBe('https://dysmsapi.aliyuncs.com');
   });
 });

@@ -70,8 +70,15 @@ export const configSchema = z.object({
   /** the approved 短信签名 and 模板 (template variables: trackingNo, code) */
   SMS_SIGN_NAME: optionalString,
   SMS_TEMPLATE_CODE: optionalString,
-  /** the Dysmsapi endpoint; tests point it at the fake server */
-  SMS_ENDPOINT: z.string().url().default('https://dysmsapi.aliyuncs.com'),
+  /** the Dysmsapi endpoint; tests point it at the fake server. The request carries the access key's
+   * signature and the caller's phone number: https, except to this machine (loopback) */
+  SMS_ENDPOINT: z
+    .string()
+    .url()
+    .refine((v) => /^https:\/\//.test(v) || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(v), {
+      message: 'must be an https:// URL (http:// only to 127.0.0.1, localhost or [::1])',
+    })
+    .default('https://dysmsapi.aliyuncs.com'),
   /** a font with Chinese glyphs for the PDF reports (TTF/OTF/TTC); default the Debian fonts-wqy-microhei file */
   REPORT_FONT_PATH: optionalString,
 }).superRefine((c, ctx) => {

@@ -83,8 +83,8 @@ describe('a stored rule that no longer parses', () => {
     const flagged = rules.find((r) => r.id === Number(bad.id));
     expect(flagged).toMatchObject({ name: '旧版规则', valid: false });
     expect(flagged?.invalidReason).toMatch(/^规则定义无法解析，已停止计算：/);
-    expect(flagged?.invalidReason).toContain('windowMinutes：统计窗口（分钟）须为数字');
-    expect(flagged?.invalidReason).toContain('groupBy：分组须为');
+    expect(flagged?.invalidReason).toContain('统计窗口：统计窗口（分钟）须为数字');
+    expect(flagged?.invalidReason).toContain('分组：分组须为');
     // the stored definition is shown as it is, so the admin sees what was kept
     expect(flagged?.definition).toEqual({ windowMinutes: 'ten', groupBy: 'street' });
     expect(rules.find((r) => r.name === '路灯预警')).toMatchObject({ valid: true, invalidReason: null });

@@ -22,7 +22,7 @@ import {
 import { maskForPublic } from '../board/mask';
 import { maskPublicText } from '../opinion/sample';
 import { alertOutboxRows, deliverAlert, scheduleAlertSends, type DeliveryConfig } from './deliver';
-import { matchesRule, storedDefinitionSchema, type AlertRule, type RuleDefinition } from './rule-schema';
+import { matchesRule, ruleFieldName, storedDefinitionSchema, type AlertRule, type RuleDefinition } from './rule-schema';
 import type { JobQueue } from '../queue/contract';
 
 /** What the topic store knows of some messages: their topic, its heat and burst state. */
@@ -56,8 +56,8 @@ export type ListedRule = (AlertRule & { valid: true; invalidReason: null }) | (O
 export function listedRule(row: RuleRow): ListedRule {
   const parsed = storedDefinitionSchema.safeParse(row.definition);
   if (parsed.success) return { ...row, definition: parsed.data as RuleDefinition, valid: true, invalidReason: null };
-  // the first few problems, each with its field path, e.g. "windowMinutes：统计窗口（分钟）须为数字"
-  const problems = parsed.error.issues.slice(0, 3).map((i) => (i.path.length ? `${i.path.join('.')}：${i.message}` : i.message));
+  // the first few problems, each with its field as the rule form names it, e.g. "统计窗口：统计窗口（分钟）须为数字"
+  const problems = parsed.error.issues.slice(0, 3).map((i) => (i.path.length ? `${ruleFieldName(i.path)}：${i.message}` : i.message));
   return { ...row, valid: false, invalidReason: `规则定义无法解析，已停止计算：${problems.join('；')}` };
 }
 

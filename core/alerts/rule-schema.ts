@@ -85,6 +85,23 @@ export function ruleDefinitionSchema(known: { districts: readonly string[]; cate
 
 export type RuleDefinition = z.infer<ReturnType<typeof ruleDefinitionSchema>>;
 
+/** what each field of a rule definition is called on the rule form */
+const RULE_FIELD_NAMES: Record<string, string> = {
+  keywordGroups: '关键词组', must: '必含词', mustNot: '排除词', scope: '范围', districts: '区县', categories: '类别', channels: '渠道',
+  windowMinutes: '统计窗口', minVolume: '留言数阈值', minNegativeShare: '负面占比', minHeat: '热度阈值', requireBurst: '须为突增',
+  groupBy: '分组', quietMinutes: '平息时长', targets: '推送目标', webhook: '推送到网络钩子', webhookUrl: '网络钩子网址', email: '邮件推送', emailTo: '收件人',
+};
+
+/** A field path of a rule definition as the rule form names it: ["keywordGroups", 1, "must"] → 关键词组第 2 项·必含词. */
+export function ruleFieldName(path: readonly PropertyKey[]): string {
+  const parts: string[] = [];
+  for (const p of path) {
+    if (typeof p === 'number') parts[parts.length - 1] = `${parts.at(-1) ?? ''}第 ${p + 1} 项`;
+    else parts.push(RULE_FIELD_NAMES[String(p)] ?? String(p));
+  }
+  return parts.join('·');
+}
+
 export function ruleInputSchema(known: { districts: readonly string[]; categories: readonly string[] }) {
   return z.strictObject(
     {
