@@ -155,4 +155,29 @@ describe('photos added on the status page, and staff thumbnails', () => {
     expect(img.status).toBe(200);
     expect(img.headers.get('content-type')).toBe('image/jpeg');
   });
+  it('photos a resident adds to a case are in its history (居民补充图片), once per upload that stored any', async () => {
+    const res = await app.request('/api/v1/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields) });
+    const a = (await res.json()) as { trackingNo: string; queryCode: string };
+    let caseId: number | null = null;
+    for (let i = 0; i < 200 && !caseId; i++) {
+      [{ caseId }] = await db.sql<{ caseId: number | null }[]>`SELECT case_id FROM messages WHERE tracking_no = ${a.trackingNo}`;
+      if (!caseId) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(caseId).toBeTruthy();
+    const add = (files: Buffer[]) => {
+      const fd = new FormData();
+      fd.append('code', a.queryCode);
+      for (const f of files) fd.append('photos', new Blob([new Uint8Array(f)]), 'p.jpg');
+      return app.request(`/api/v1/messages/${a.trackingNo}/photos`, { method: 'POST', body: fd });
+    };
+    expect((await add([jpegWithGps(60, 10), jpegWithGps(61, 10)])).status).toBe(201);
+    expect((await add([jpegWithGps(60, 10)])).status).toBe(201); // the same bytes: nothing stored, nothing recorded
+    const staff = await staffSession(db.sql, 'centre');
+    const view = (await (await app.request(`/api/v1/cases/${caseId}`, { headers: staff.headers() })).json()) as { events: { type: string; actorKind: string; data: { count?: number; photoIds?: number[] } }[] };
+    const added = view.events.filter((e) => e.type === 'photos-added');
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatchObject({ actorKind: 'resident', data: { count: 2 } });
+    const photos = (await (await app.request(`/api/v1/cases/${caseId}/photos`, { headers: staff.headers() })).json()) as { items: { id: number }[] };
+    expect(new Set(added[0].data.photoIds)).toEqual(new Set(photos.items.map((p) => p.id)));
+  });
 });

@@ -29,7 +29,7 @@ export const EVENT_LABELS: Record<string, string> = {
   rated: '回访评价', reopened: '重办', merged: '合并', split: '拆分', relabelled: '人工更正', reminded: '催办', overdue: '超期', escalated: '督办',
   'deadlines-recomputed': '按正式节假日安排重算时限', 'not-dispatched': '未派单（无法计算时限）',
   'reply-approved': '答复审核通过', 'awaiting-dispatch': '待派单（无规则命中）', 'dispatch-clock-started': '派单时限起算', 'note-added': '内部备注', urged: '人工催办',
-  assigned: '指派经办人', instructed: '领导批示', 'instruction-answered': '答复批示',
+  assigned: '指派经办人', instructed: '领导批示', 'instruction-answered': '答复批示', 'photos-added': '居民补充图片',
 };
 export const EVENT_TONE: Record<string, 'bad' | 'warn' | 'good' | undefined> = {
   overdue: 'bad', escalated: 'bad', reminded: 'warn', urged: 'warn', instructed: 'warn', 'awaiting-dispatch': 'warn', returned: 'warn', reopened: 'bad', 'reply-rejected': 'warn',

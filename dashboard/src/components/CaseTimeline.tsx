@@ -45,6 +45,8 @@ function detailOf(e: CaseEvent, dept: (c: string | null) => string): string {
       return s('reason') ?? '';
     case 'assigned':
       return s('assignee') ?? '';
+    case 'photos-added':
+      return typeof d.count === 'number' ? `${d.count} 张` : '';
     case 'awaiting-dispatch':
       return s('reason') ?? '';
     case 'merged':
