@@ -34,7 +34,8 @@ function sqlOptions(max: number, schema?: string): postgres.Options<{}> {
   return {
     max,
     idle_timeout: 30,
-    connect_timeout: 10,
+    // postgres.js's default: on a loaded machine a new connection can take over 10 s (seen in CI at load 15)
+    connect_timeout: 30,
     onnotice: () => {},
     connection: schema ? { search_path: schema } : {},
     // bigint ids fit a JS number for the life of this service; return them as numbers
