@@ -1,7 +1,8 @@
 // The staff case list: Chinese full-text search (jieba lexemes in a GIN-indexed tsvector), keyset
 // pagination by any whitelisted column (nulls last, no row skipped or repeated), Chinese 400s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryLexemes, searchLexemes } from '../core/cases/search';
+import { indexUnindexedCases, queryLexemes, searchLexemes } from '../core/cases/search';
+import { listUnindexedCases, setCaseSearchLexemesBulk } from '../core/db/cases';
 import { InProcessQueue } from '../core/queue/in-process';
 import { postJson, testApp } from './support/app';
 import { openTestCase, staffToken } from './support/cases';
@@ -104,3 +105,23 @@ describe('keyset pagination by any listed column', () => {
     void postJson;
   });
 });
+
+describe('the search sweep and a text change at the same time', () => {
+  it('lexemes made from the text before a change are not stored; the next sweep indexes the new text', async () => {
+    const { caseId } = await openTestCase(db.sql, { department: 'urban-mgmt', message: { body: '镜湖区某小区电梯停运三天，老人上下楼困难。' } });
+    await db.sql`UPDATE cases SET search_tsv = NULL WHERE id = ${caseId}`;
+    // the sweep reads the case …
+    const read = (await listUnindexedCases(db.sql, 1000)).find((r) => r.id === caseId)!;
+    expect(read).toBeTruthy();
+    // … its title changes meanwhile (the trigger clears the lexemes) …
+    await db.sql`UPDATE cases SET title = '电梯故障已报修' WHERE id = ${caseId}`;
+    // … and the sweep's write, made from the old text, is not kept
+    await setCaseSearchLexemesBulk(db.sql, [{ id: caseId, lexemes: searchLexemes(`${read.trackingNo} ${read.title ?? ''} ${read.summary}`), read }]);
+    const [stale] = await db.sql<{ indexed: boolean }[]>`SELECT search_tsv IS NOT NULL AS indexed FROM cases WHERE id = ${caseId}`;
+    expect(stale.indexed).toBe(false);
+    while ((await indexUnindexedCases(db.sql)) > 0);
+    const [now] = await db.sql<{ hit: boolean }[]>`SELECT search_tsv @@ ${searchLexemes('报修').map((l) => `'${l}'`).join(' & ')}::tsquery AS hit FROM cases WHERE id = ${caseId}`;
+    expect(now.hit).toBe(true);
+  });
+});
+

@@ -63,7 +63,7 @@ export async function indexUnindexedCases(sql: Db, batch = 500): Promise<number>
     const text = caseSearchText(r);
     let lex = cache.get(text);
     if (!lex) cache.set(text, (lex = searchLexemes(text)));
-    return { id: r.id, lexemes: lex };
+    return { id: r.id, lexemes: lex, read: r };
   }));
   return rows.length;
 }

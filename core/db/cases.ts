@@ -263,13 +263,20 @@ export async function setCaseSearchLexemes(sql: Db, id: number, lexemes: string[
   await sql`UPDATE cases SET search_tsv = array_to_tsvector(${lexemes}::text[]) WHERE id = ${id}`;
 }
 
-/** Stores many cases' search lexemes in one statement. */
-export async function setCaseSearchLexemesBulk(sql: Db, rows: { id: number; lexemes: string[] }[]): Promise<void> {
+/** Stores the lexemes of cases the sweep found unindexed, in one statement, for the text it read:
+ * a case whose title, summary or address changed since (migration 0105's trigger cleared its
+ * lexemes again) or that was indexed meanwhile is left for the next sweep. */
+export async function setCaseSearchLexemesBulk(
+  sql: Db,
+  rows: { id: number; lexemes: string[]; read: Pick<CaseRow, 'title' | 'summary' | 'address'> }[],
+): Promise<void> {
   if (!rows.length) return;
+  const values = rows.map((r) => ({ id: r.id, lex: r.lexemes, title: r.read.title, summary: r.read.summary, address: r.read.address }));
   await sql`
     UPDATE cases c SET search_tsv = array_to_tsvector(ARRAY(SELECT jsonb_array_elements_text(v.lex)))
-    FROM jsonb_to_recordset(${sql.json(rows.map((r) => ({ id: r.id, lex: r.lexemes })) as never)}::jsonb) AS v(id bigint, lex jsonb)
-    WHERE c.id = v.id`;
+    FROM jsonb_to_recordset(${sql.json(values as never)}::jsonb) AS v(id bigint, lex jsonb, title text, summary text, address text)
+    WHERE c.id = v.id AND c.search_tsv IS NULL
+      AND c.title IS NOT DISTINCT FROM v.title AND c.summary IS NOT DISTINCT FROM v.summary AND c.address IS NOT DISTINCT FROM v.address`;
 }
 
 /** The case columns the lifecycle state drives (written together with the state itself). */
