@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { addToShape, type TermStats, type TopicShape } from '../core/opinion/cluster';
 import { messageFeatures, type MessageFeatures } from '../core/opinion/features';
-import { isReadablePhrase, labelPlace, phraseKind, problemPhrase, topicLabel } from '../core/opinion/label';
+import { distinctiveTerms, isReadablePhrase, kindWeight, labelPlace, pairEndsInProblem, phraseKind, problemPhrase, topicLabel } from '../core/opinion/label';
 import { isGenericWord } from '../core/opinion/config';
 import { tagWords } from '../core/nlp/segment';
 
@@ -161,5 +161,33 @@ describe('topic labels', () => {
     // a common word ending like a place (搅拌站, 加油站, 公园 alone) is no landmark
     const g = messageFeatures({ title: '小区旁搅拌站扰民', body: '加油站旁边的搅拌站晚上施工，公园里也听得到。', analysis: null });
     expect(g.anchors.filter((a) => /搅拌站|加油站|^\^?公园$/.test(a))).toEqual([]);
+  });
+
+  it('names the problem word (油烟扰民) rather than the bare object every subject names (门面)', () => {
+    // invented estate; every subject names the shop fronts, most bodies name the problem word
+    const msgs: [string, string][] = [
+      ['A2区青柳湾小区门面', '青柳湾小区楼下门面开饭馆，油烟扰民，窗户都不敢开。'],
+      ['青柳湾小区门面问题', '青柳湾小区一楼门面做餐饮，每天油烟扰民。'],
+      ['投诉青柳湾小区门面', '青柳湾小区沿街门面的饭店油烟扰民，请处理。'],
+      ['青柳湾小区门面经营', 'A2区青柳湾小区门面饭店排烟，居民受不了。'],
+    ];
+    const { shape, stats } = topicOf(msgs);
+    expect(phraseKind('油烟扰民')).toBe('verb');
+    expect(kindWeight('油烟扰民')).toBe(1);
+    expect(kindWeight('扩建')).toBeLessThan(1); // a two-character verb alone says less
+    expect(kindWeight('门面')).toBe(1);
+    // scored as a whole problem now, not at the verb discount (the subject-doubled bare noun can still win: see README)
+    const terms = distinctiveTerms(shape, stats, 40);
+    const problem = terms.find((x) => x.term === '油烟扰民');
+    expect(problem).toBeDefined();
+    expect(problem!.score * kindWeight('油烟扰民')).toBe(problem!.score);
+    expect(topicLabel(shape, stats).label.startsWith('A2区青柳湾小区·')).toBe(true);
+  });
+
+  it('reads a pair ending in a problem object (门面油烟) as object + problem, a pair of two objects not', () => {
+    expect(phraseKind('门面油烟')).toBe('pair');
+    expect(pairEndsInProblem('门面油烟')).toBe(true);
+    expect(pairEndsInProblem('高压电缆')).toBe(false);
+    expect(pairEndsInProblem('油烟')).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
 import { idf, type TermStats, type TopicShape } from './cluster';
 import { isGenericWord } from './config';
 import { CONCEPT_PREFIX, SUBJECT_PLACE } from './features';
+import { topicsOf } from '../cases/duplicates';
 import { isDictionaryWord, tagWords } from '../nlp/segment';
 
 const PLACE_LIKE = /(小区|花园|家园|新城|新村|广场|公寓|大厦|苑|村|社区|路|大道|街|巷|镇|乡|街道|[区县市省])$/;
@@ -118,6 +119,27 @@ export function phraseKind(term: string): PhraseKind {
 const KIND_WEIGHT: Record<PhraseKind, number> = { head: 1, pair: 1, verb: 0.85, other: 0, idiom: 0 };
 
 /**
+ * How much a phrase of this kind names a problem: a noun-like head or a word pair 1, a verb 0.85 (扩建
+ * says less than 扩建学校), but a single verb of four characters or more is a whole problem in one
+ * dictionary word (油烟扰民, 噪音扰民, 违规停车: the object and what is wrong with it), so 1 — a bare
+ * object (门面, 电缆) must not beat it on share alone.
+ */
+export function kindWeight(term: string, kind: PhraseKind = phraseKind(term)): number {
+  if (kind === 'verb' && [...term].length >= 4) return 1;
+  return KIND_WEIGHT[kind];
+}
+
+/**
+ * A pair whose second word names a problem object (门面油烟, 夜间噪音: lexicons/duplicate-topics.json)
+ * is the object and the problem, so it needs no majority of members: the problem object is what
+ * the topic is about already. Other pairs must be used by most members (PAIR_MIN_SHARE).
+ */
+export function pairEndsInProblem(term: string): boolean {
+  const words = tagWords(term).filter((w) => w.word.trim());
+  return words.length === 2 && topicsOf(words[1].word).size > 0;
+}
+
+/**
  * The topic's one problem phrase: the most distinctive term (class-based TF-IDF, distinctiveTerms)
  * that is a noun-like head, a verb, or a contiguous word pair most members use — never a generic
  * word and never an idiom unless nothing else is left (then the topic's problem object, then the idiom).
@@ -134,8 +156,8 @@ export function problemPhrase(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors
       idiom ??= term;
       continue;
     }
-    if (kind === 'pair' && size >= 3 && (t.centroid[term] ?? 0) / size < PAIR_MIN_SHARE) continue;
-    const s = score * KIND_WEIGHT[kind];
+    if (kind === 'pair' && size >= 3 && (t.centroid[term] ?? 0) / size < PAIR_MIN_SHARE && !pairEndsInProblem(term)) continue;
+    const s = score * kindWeight(term, kind);
     if (s > 0 && (!best || s > best.score)) best = { term, score: s };
   }
   if (best) return best.term;

@@ -2,9 +2,14 @@
 // detail, created_at, likes, dislikes) in time order through the production topic code
 // (assignToTopic on a fresh embedded PostgreSQL, the re-clustering sweep every simulated
 // `sweepHours`), for the eval commands. Nothing here is used by the services.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { connectDatabase, type Database } from '../db/connect';
 import { migrate } from '../db/migrate';
 import { analyzeMessage } from '../nlp/analyze';
+import type { MessageAnalysis } from '../nlp/types';
 import { readCsvFile } from '../util/csv';
 import type { OpinionConfig } from './config';
 import { opinionConfig } from './config';
@@ -43,7 +48,7 @@ export interface Replay {
   close(): Promise<void>;
 }
 
-export async function openReplay(opts: { sweepHours?: number; cfg?: OpinionConfig } = {}): Promise<Replay> {
+export async function openReplay(opts: { sweepHours?: number; cfg?: OpinionConfig; analyze?: (row: ReplayRow) => MessageAnalysis } = {}): Promise<Replay> {
   const cfg = opts.cfg ?? opinionConfig();
   const db = await connectDatabase({ dataDir: '', inMemory: true });
   await migrate(db.sql);
@@ -57,7 +62,7 @@ export async function openReplay(opts: { sweepHours?: number; cfg?: OpinionConfi
         await reclusterTopics(db.sql, new Date(nextSweep), cfg);
         nextSweep += sweepMs;
       }
-      const analysis = analyzeMessage(row.detail, { title: row.subject || undefined });
+      const analysis = opts.analyze ? opts.analyze(row) : analyzeMessage(row.detail, { title: row.subject || undefined });
       return assignToTopic(db.sql, {
         messageId: row.id, caseId: null, receivedAt: row.at, channel, isPublic: true, title: row.subject || null, body: row.detail,
         analysis, engagement: row.likes,
@@ -69,4 +74,48 @@ export async function openReplay(opts: { sweepHours?: number; cfg?: OpinionConfi
     },
     close: () => db.close(),
   };
+}
+
+/**
+ * For iterating on the topic code only: the NLP readings of a file's rows kept in `dir` (e.g. /tmp),
+ * keyed by the file's bytes and the NLP code's and lexicons' bytes, so a change to either reads anew.
+ * A row not in the cache is read by analyzeMessage and the cache is written back by `save`.
+ */
+export function analysisCache(dir: string, dataFile: string): { analyze: (row: ReplayRow) => MessageAnalysis; save: () => { file: string; hits: number; misses: number } } {
+  const h = createHash('sha1');
+  h.update(readFileSync(dataFile));
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  for (const d of ['core/nlp', 'lexicons']) for (const f of listFiles(path.join(root, d))) h.update(f).update(readFileSync(f));
+  const file = path.join(dir, `nlp-${h.digest('hex').slice(0, 16)}.json`);
+  const cached: Record<string, MessageAnalysis> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, MessageAnalysis>) : {};
+  let hits = 0;
+  let misses = 0;
+  return {
+    analyze(row) {
+      const key = `${row.id}`;
+      if (cached[key]) {
+        hits++;
+        return cached[key];
+      }
+      misses++;
+      return (cached[key] = analyzeMessage(row.detail, { title: row.subject || undefined }));
+    },
+    save() {
+      if (misses) {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(file, JSON.stringify(cached));
+      }
+      return { file, hits, misses };
+    },
+  };
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return listFiles(p);
+    // the topic settings (opinion.json) are not read by the NLP: changing them keeps the cache
+    return e.isFile() && !/\.test\.ts$/.test(e.name) && e.name !== 'opinion.json' ? [p] : [];
+  });
 }

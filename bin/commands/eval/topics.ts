@@ -6,15 +6,15 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { listMembers, listTopicsActiveBetween } from '../../../core/db/topics';
 import { gazetteerNames, GENERIC_CRITERIA, mineGenericWords, seedCorpusDocs } from '../../../core/opinion/generic-words';
-import { openReplay, readReplayFile } from '../../../core/opinion/replay';
+import { analysisCache, openReplay, readReplayFile } from '../../../core/opinion/replay';
 import { loadGazetteer } from '../../../core/places/gazetteer';
 
-const USAGE = 'usage: npm run --silent cli -- eval topics --data FILE.csv [--limit 30] [--min-size 2]\n       npm run --silent cli -- eval topics --mine-generic   (the generic words of our seed corpus, for lexicons/opinion.json minedGenericWords)';
+const USAGE = 'usage: npm run --silent cli -- eval topics --data FILE.csv [--limit 30] [--min-size 2] [--nlp-cache DIR]\n       (--nlp-cache: keep the NLP readings of the file in DIR, e.g. /tmp/topics-nlp, to iterate on the topic code faster; the topics are the same)\n       npm run --silent cli -- eval topics --mine-generic   (the generic words of our seed corpus, for lexicons/opinion.json minedGenericWords)';
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { data?: string; limit?: string; 'min-size'?: string; 'mine-generic'?: boolean };
+  let values: { data?: string; limit?: string; 'min-size'?: string; 'mine-generic'?: boolean; 'nlp-cache'?: string };
   try {
-    ({ values } = parseArgs({ args: argv, options: { data: { type: 'string' }, limit: { type: 'string', default: '30' }, 'min-size': { type: 'string', default: '2' }, 'mine-generic': { type: 'boolean' } } }));
+    ({ values } = parseArgs({ args: argv, options: { data: { type: 'string' }, limit: { type: 'string', default: '30' }, 'min-size': { type: 'string', default: '2' }, 'mine-generic': { type: 'boolean' }, 'nlp-cache': { type: 'string' } } }));
   } catch (err) {
     console.error(`${(err as Error).message}\n${USAGE}`);
     return 2;
@@ -47,12 +47,17 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const started = performance.now();
-  const replay = await openReplay();
+  const cache = values['nlp-cache'] ? analysisCache(values['nlp-cache'], values.data) : null;
+  const replay = await openReplay({ analyze: cache?.analyze });
   try {
     let created = 0;
     for (const [i, r] of rows.entries()) {
       if ((await replay.add(r)).created) created++;
       if ((i + 1) % 500 === 0) console.error(`eval topics: ${i + 1}/${rows.length} messages, ${created} topics opened`);
+    }
+    if (cache) {
+      const c = cache.save();
+      console.error(`eval topics: NLP readings ${c.hits} from ${c.file}, ${c.misses} read now`);
     }
     const end = rows[rows.length - 1].at;
     await replay.finish(end);
