@@ -7,10 +7,11 @@
 // database writes of one message (intake insert + the case transaction), and the BullMQ round trip.
 // Prints one JSON object on its last line.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { connectDatabase } from '../../core/db/connect';
 import { appendCaseEvents, insertCase } from '../../core/db/cases';
-import { createSchema, dropSchema, pipelineProgress, processedTimes } from '../../core/db/bench';
+import { backendPids, createSchema, dropSchema, pipelineProgress, processedTimes } from '../../core/db/bench';
 import { insertMessage, markMessageProcessed } from '../../core/db/messages';
 import { analyzeMessage } from '../../core/nlp/analyze';
 import { BullMqQueue, redisConnection, startBullMqWorkers } from '../../core/queue/bullmq';
@@ -46,6 +47,62 @@ async function post(base: string, t: BenchText, i: number, tag: string): Promise
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc; null when it is gone or unknown. */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100 on Linux)
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time by process during a window: each child (API, workers) and, by application_name, the
+ * PostgreSQL server processes serving it. On a shared machine this says what a message costs,
+ * whatever else runs beside the benchmark.
+ */
+class CpuMeter {
+  private start = new Map<string, number>();
+  private last = new Map<string, number>();
+  private owner = new Map<string, string>();
+  constructor(private readonly children: Child[], private readonly appPrefix: string, private readonly sql: Parameters<typeof backendPids>[0]) {}
+  private async read(): Promise<Map<string, number>> {
+    const now = new Map<string, number>();
+    for (const c of this.children) {
+      const s = cpuSeconds(c.proc.pid);
+      if (s !== null) { now.set(`p${c.proc.pid}`, s); this.owner.set(`p${c.proc.pid}`, c.name); }
+    }
+    for (const b of await backendPids(this.sql, this.appPrefix).catch(() => [])) {
+      const s = cpuSeconds(b.pid);
+      if (s !== null) { now.set(`b${b.pid}`, s); this.owner.set(`b${b.pid}`, `postgres (${b.app.slice(this.appPrefix.length) || '?'})`); }
+    }
+    return now;
+  }
+  async begin(): Promise<void> {
+    this.start = await this.read();
+    this.last = new Map(this.start);
+  }
+  /** sampled while the run goes on: a backend that exits keeps the time last read */
+  async sample(): Promise<void> {
+    for (const [k, v] of await this.read()) {
+      this.last.set(k, v);
+      if (!this.start.has(k)) this.start.set(k, k.startsWith('b') ? 0 : v);
+    }
+  }
+  /** CPU seconds by owner since begin() */
+  totals(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, v] of this.last) {
+      const name = this.owner.get(k) ?? k;
+      out[name] = (out[name] ?? 0) + (v - (this.start.get(k) ?? 0));
+    }
+    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round(v * 100) / 100]));
+  }
+}
+
 export async function runPipeline(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs({
     args: argv,
@@ -78,7 +135,9 @@ export async function runPipeline(argv: string[]): Promise<number> {
   const { source, texts } = benchTexts(n);
   try {
     const port = 20_000 + (parseInt(tag.slice(0, 4), 16) % 20_000);
-    const env = { DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', TRUST_PROXY: '1', PORTAL_RATE_LIMIT: '10000' };
+    const appPrefix = `msbench-${tag}-`;
+    const appUrl = (name: string) => { const u = new URL(url); u.searchParams.set('application_name', `${appPrefix}${name}`); return u.toString(); };
+    const env = { DATABASE_URL: appUrl('api'), REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', TRUST_PROXY: '1', PORTAL_RATE_LIMIT: '10000' };
     const api = startChild('api', 'api/server.ts', env);
     children.push(api);
     const base = `http://127.0.0.1:${port}`;
@@ -91,7 +150,7 @@ export async function runPipeline(argv: string[]): Promise<number> {
       await sleep(200);
     }
     // migrated by the API: the workers start on the schema as it is
-    for (let w = 0; w < k; w++) children.push(startChild(`worker-${w + 1}`, 'workers/main.ts', env));
+    for (let w = 0; w < k; w++) children.push(startChild(`worker-${w + 1}`, 'workers/main.ts', { ...env, DATABASE_URL: appUrl(`worker-${w + 1}`) }));
     const db = await connectDatabase({ databaseUrl, dataDir: '', poolMax: 10, schema });
     const sampler = setInterval(() => {
       for (const c of children) {
@@ -103,6 +162,9 @@ export async function runPipeline(argv: string[]): Promise<number> {
     const idleRss = Object.fromEntries(children.map((c) => [c.name, rssMb(c.proc.pid)]));
     log(`${n} messages (${source}) → API :${port}, ${k} worker process(es), ${rate ? `offered at ${rate}/s` : `${inFlight} requests in flight`}`);
 
+    const cpu = new CpuMeter(children, appPrefix, db.sql);
+    await cpu.begin();
+    const cpuSampler = setInterval(() => void cpu.sample(), 1000);
     const sentAt = new Map<string, number>();
     let failed = 0;
     const refusedBy: Record<number, number> = {};
@@ -148,6 +210,10 @@ export async function runPipeline(argv: string[]): Promise<number> {
       await sleep(500);
     }
     clearInterval(sampler);
+    clearInterval(cpuSampler);
+    await cpu.sample();
+    const cpuSecondsBy = cpu.totals();
+    const cpuTotal = Object.values(cpuSecondsBy).reduce((a, b) => a + b, 0);
     const times = await processedTimes(db.sql);
     const lat: number[] = [];
     let lastProcessed = 0;
@@ -248,6 +314,11 @@ export async function runPipeline(argv: string[]): Promise<number> {
       stageLimits,
       slowestStage: Object.entries(stageLimits).find(([key, v]) => key !== 'nlpPerProcess' && v === slowest)?.[0],
       ratioToLimit: Math.round((messagesPerSec / slowest) * 100) / 100,
+      // CPU seconds each process (and the PostgreSQL processes serving it) used from the first POST to the last case;
+      // cpuMsPerMessage is their sum per message, and cpuBoundPerSec what the cores could do at that cost alone
+      cpuSeconds: cpuSecondsBy,
+      cpuMsPerMessage: Math.round((cpuTotal / Math.max(1, lat.length)) * 10000) / 10,
+      cpuBoundPerSec: Math.round((os.cpus().length * lat.length) / Math.max(0.001, cpuTotal)),
       rssMb: { idle: idleRss, underLoadMax: underLoadRss },
       cores,
       loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),

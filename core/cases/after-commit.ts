@@ -16,8 +16,10 @@ export async function scheduleTimerJob(queue: JobQueue, t: Pick<TimerRow, 'caseI
 }
 
 /** Enqueues the delayed timer jobs and the outbox sends. A failure here loses nothing: the sweeps rebuild both from the database. */
-export async function afterCommit(deps: CaseServiceDeps, work: AfterCommit): Promise<void> {
-  try {
+export async function afterCommit(deps: CaseServiceDeps, work: AfterCommit, opts: { board?: boolean } = {}): Promise<void> {
+  // board: false when the transaction only opened cases: a case enters the board once replied (the
+  // board_dirty triggers of migration 0105), so a sync there would find nothing to do
+  if (opts.board !== false) try {
     // the case just changed is the newest on the board's queue; the read-model sweep does the rest
     await syncBoard(deps.sql, { batch: 20, maxBatches: 1, order: 'newest' });
   } catch (err) {

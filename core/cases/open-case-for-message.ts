@@ -180,7 +180,7 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
     await markMessageProcessed(tx, messageId, opened.row.id, dispatchAt, analysis);
     return { caseId: opened.row.id, created: true, deadlines: opened.state.deadlines, timers: opened.timers };
   });
-  if ('timers' in result && result.timers) await afterCommit(deps, { timers: result.timers, outboxIds: [] });
+  if ('timers' in result && result.timers) await afterCommit(deps, { timers: result.timers, outboxIds: [] }, { board: false });
   const { timers: _t, ...out } = result as OpenCaseResult & { timers?: unknown };
   return out;
 }

@@ -52,3 +52,9 @@ export async function analyzeDupBench(sql: Db): Promise<void> {
   await sql`ANALYZE cases`;
   await sql`ANALYZE case_dup_features`;
 }
+
+/** The server processes (backend pids) of the connections whose application_name starts with `prefix` (the pipeline benchmark's CPU accounting). */
+export async function backendPids(sql: Db, prefix: string): Promise<{ pid: number; app: string }[]> {
+  return sql<{ pid: number; app: string }[]>`
+    SELECT pid, application_name AS app FROM pg_stat_activity WHERE starts_with(application_name, ${prefix})`;
+}
