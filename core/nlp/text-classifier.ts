@@ -182,7 +182,8 @@ class LinearTextClassifier implements TextClassifier {
     let norm = 0;
     for (let j = 0; j < nnz; j++) {
       const f = touched[j];
-      const v = (1 + Math.log(counts[f])) * idf[f];
+      const n = counts[f];
+      const v = (n === 1 ? 1 : 1 + Math.log(n)) * idf[f]; // log(1) = 0: skip the call for the usual single count
       counts[f] = 0;
       norm += v * v;
       const base = f * nC;

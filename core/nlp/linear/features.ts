@@ -67,16 +67,44 @@ function wordKey(w: string, seed1: number, seed2: number): number {
   return (h1 >>> 0) + (h2 & 0x1fffff) * 4294967296;
 }
 
+/** The key of `prev + '\u0001' + w` (a word pair), hashed in one pass without building the string. */
+function pairKey(prev: string, w: string, seed1: number, seed2: number): number {
+  let h1 = seed1 | 0;
+  let h2 = seed2 | 0;
+  for (let j = 0; j < prev.length; j++) {
+    const c = prev.charCodeAt(j);
+    h1 = Math.imul(h1 ^ c, P1);
+    h2 = Math.imul(h2 ^ c, P2);
+    h2 ^= h2 >>> 15;
+  }
+  h1 = Math.imul(h1 ^ 1, P1);
+  h2 = Math.imul(h2 ^ 1, P2);
+  h2 ^= h2 >>> 15;
+  for (let j = 0; j < w.length; j++) {
+    const c = w.charCodeAt(j);
+    h1 = Math.imul(h1 ^ c, P1);
+    h2 = Math.imul(h2 ^ c, P2);
+    h2 ^= h2 >>> 15;
+  }
+  return (h1 >>> 0) + (h2 & 0x1fffff) * 4294967296;
+}
+
+// whitespace as String.prototype.trim sees it, for the first and last code unit of a token
+const isTrimSpace = (c: number) =>
+  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+
 /** Word-view features from a token stream that may still hold punctuation (a clause break). */
 function wordKeys(tokens: readonly string[], cfg: FeatureConfig): number[] {
   const keys: number[] = [];
   let prev: string | null = null;
   let scope = 0;
   for (const raw of tokens) {
-    const w = raw.trim();
+    // trim only when an end is white space (jieba's tokens rarely are): no new string otherwise
+    const w = raw.length && !isTrimSpace(raw.charCodeAt(0)) && !isTrimSpace(raw.charCodeAt(raw.length - 1)) ? raw : raw.trim();
     if (!w || isBoundary(w)) { prev = null; scope = 0; continue; }
     keys.push(wordKey(w, 0x6a09e667, 0x3f84d5b5));
-    if (cfg.wordMaxN >= 2 && prev !== null) keys.push(wordKey(prev + '\u0001' + w, 0x510e527f, 0x1f83d9ab));
+    if (cfg.wordMaxN >= 2 && prev !== null) keys.push(pairKey(prev, w, 0x510e527f, 0x1f83d9ab));
     if (scope > 0) { keys.push(wordKey(w, 0x5be0cd19, 0x137e2179)); scope--; }
     if (cfg.negationScope > 0 && NEGATORS.has(w)) scope = cfg.negationScope;
     prev = w;
