@@ -1,82 +1,156 @@
-// `npm run --silent bench -- dups [--sizes 1000,10000,100000] [--probes 300]`: the duplicate
-// candidate query (feature index lookup + scoring from stored features) per message, with 1k / 10k /
-// 100k generated open cases (10 districts, 80 streets, random fingerprints, 200 problem objects,
-// keywords from a 20,000-word pool, created over 7 days). Uses DATABASE_URL (a scratch schema, dropped
-// afterwards) or an in-memory PGlite. Last stdout line: one JSON object.
+// `npm run --silent bench -- dups [--sizes 1000,10000,100000] [--probes 300] [--layout city|one-place|both]`:
+// duplicate detection per message as the worker does it — the narrow lock (lockDuplicateKeys), the
+// candidate lookup (place-scoped keys, core/db/cases.ts listFeatureCandidates), the legacy list and
+// the scoring from stored features — each timed, inside one transaction per message, with 1k / 10k /
+// 100k generated open cases created over 7 days.
+// - city: 16 districts of 20 streets, 1 message in 10 naming only its district, districts and
+//   streets as unevenly busy as a city's (Zipf), problem objects (29, Zipf, 2 in 3 messages name one),
+//   8 keywords from a 20,000-word Zipf vocabulary (the commonest in ~1 message in 8, as in real
+//   messages), 120 content bigrams;
+// - one-place: the adversarial case, every open case at one street of one district.
+// 1 probe in 5 is a near-duplicate of an open case (2 fingerprint bits flipped, 5 of 8 keywords and
+// 70 % of its bigrams kept, its object): the figure `found` says how many of those were merged.
+// Uses DATABASE_URL (a scratch schema, dropped afterwards) or an in-memory PGlite. Times are wall
+// clock per message on a shared machine (load average printed); cpu is this process's CPU per message.
+// Last stdout line: one JSON object.
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { connectDatabase } from '../../core/db/connect';
 import { migrate } from '../../core/db/migrate';
 import { analyzeDupBench, createSchema, dropSchema, insertDupBenchCases } from '../../core/db/bench';
-import { listFeatureCandidates } from '../../core/db/cases';
-import { candidateKeys, isDuplicate, scoreFeatures, type DuplicateFeatures } from '../../core/cases/duplicates';
+import { listFeatureCandidates, listLegacyDuplicateCandidates, lockDuplicateKeys } from '../../core/db/cases';
+import { candidateKeys, isDuplicate, scoreFeatures, storedDupKeys, type DuplicateFeatures } from '../../core/cases/duplicates';
 import { seededRandom } from '../../core/util/seeded-random';
 
+type Gen = DuplicateFeatures & { createdAt: Date };
+
+function zipf(n: number, s: number, rand: () => number): () => number {
+  const cdf = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) cdf[i] = sum += 1 / Math.pow(i + 1, s);
+  return () => {
+    const r = rand() * sum;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < r) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
 export async function runDups(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { sizes: { type: 'string', default: '1000,10000,100000' }, probes: { type: 'string', default: '300' } } });
+  const { values } = parseArgs({ args: argv, options: { sizes: { type: 'string', default: '1000,10000,100000' }, probes: { type: 'string', default: '300' }, layout: { type: 'string', default: 'both' } } });
   const sizes = values.sizes.split(',').map(Number);
   const probes = Number(values.probes);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(probes) || probes < 1) {
-    console.error('usage: npm run --silent bench -- dups [--sizes 1000,10000,100000] [--probes 300]');
+  const layouts = values.layout === 'both' ? ['city', 'one-place'] : [values.layout];
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(probes) || probes < 1 || layouts.some((l) => l !== 'city' && l !== 'one-place')) {
+    console.error('usage: npm run --silent bench -- dups [--sizes 1000,10000,100000] [--probes 300] [--layout city|one-place|both]');
     return 2;
   }
   const url = process.env.DATABASE_URL;
-  const schema = url ? `bench_dups_${randomBytes(4).toString('hex')}` : undefined;
-  if (url && schema) {
-    const admin = await connectDatabase({ databaseUrl: url, dataDir: '', poolMax: 1 });
-    await createSchema(admin.sql, schema);
-    await admin.close();
-  }
-  const db = url ? await connectDatabase({ databaseUrl: url, dataDir: '', poolMax: 2, schema }) : await connectDatabase({ dataDir: '', inMemory: true });
-  const sql = db.sql;
-  const rand = seededRandom(7);
-  const words = Array.from({ length: 20000 }, (_, i) => `w${i}`);
-  const topics = Array.from({ length: 200 }, (_, i) => `t${i}`);
-  const t0 = Date.parse('2026-11-01T00:00:00Z');
-  const gen = (i: number): DuplicateFeatures & { createdAt: Date } => {
-    const d = Math.floor(rand() * 10);
-    const kw = Array.from({ length: 6 }, () => words[Math.floor(rand() * words.length)]);
-    return {
-      fingerprint: randomBytes(8).toString('hex'), category: 'c' + Math.floor(rand() * 8), district: `D${d}`, street: `S${d}-${Math.floor(rand() * 8)}`,
-      community: null, bigrams: kw.map((k) => k.slice(0, 2)).concat(Array.from({ length: 40 }, () => words[Math.floor(rand() * words.length)])),
-      keywords: kw, topics: [topics[Math.floor(rand() * topics.length)]], buildings: [], createdAt: new Date(t0 + (i % 1000) * 600_000),
-    };
-  };
-  const results: { openCases: number; msPerCase: number; candidatesPerCase: number }[] = [];
-  try {
-    await migrate(sql);
-    let have = 0;
-    for (const n of sizes) {
-      while (have < n) {
-        const batch = Array.from({ length: Math.min(2000, n - have) }, (_, j) => gen(have + j));
-        await insertDupBenchCases(sql, batch.map((b, j) => ({
-          trackingNo: `B${have + j}`, district: b.district, street: b.street, category: b.category, fingerprint: b.fingerprint, createdAt: b.createdAt,
-          features: { keys: candidateKeys(b), bigrams: b.bigrams, topics: b.topics, buildings: b.buildings, keywords: b.keywords },
-        })));
-        have += batch.length;
-      }
-      await analyzeDupBench(sql);
-      let cands = 0;
-      const probe = Array.from({ length: probes }, (_, i) => gen(i * 7));
-      const start = performance.now();
-      for (const p of probe) {
-        const at = p.createdAt.getTime();
-        const rows = await listFeatureCandidates(sql, { since: new Date(at - 7 * 86_400_000), until: new Date(at + 7 * 86_400_000), district: p.district, street: p.street, keys: candidateKeys(p) });
-        cands += rows.length;
-        for (const c of rows) isDuplicate(scoreFeatures(p, c));
-      }
-      const ms = (performance.now() - start) / probes;
-      results.push({ openCases: n, msPerCase: Math.round(ms * 1000) / 1000, candidatesPerCase: Math.round((cands / probes) * 10) / 10 });
-      console.log(`${n} open cases: ${results.at(-1)!.msPerCase} ms per case (query + scoring), ${results.at(-1)!.candidatesPerCase} candidates`);
-    }
-  } finally {
-    await db.close();
+  const out: unknown[] = [];
+  for (const layout of layouts) {
+    const schema = url ? `bench_dups_${randomBytes(4).toString('hex')}` : undefined;
     if (url && schema) {
       const admin = await connectDatabase({ databaseUrl: url, dataDir: '', poolMax: 1 });
-      await dropSchema(admin.sql, schema);
+      await createSchema(admin.sql, schema);
       await admin.close();
     }
+    const db = url ? await connectDatabase({ databaseUrl: url, dataDir: '', poolMax: 2, schema }) : await connectDatabase({ dataDir: '', inMemory: true });
+    const sql = db.sql;
+    const rand = seededRandom(7);
+    const word = zipf(20000, 0.7, rand);
+    const bigram = zipf(50000, 0.6, rand);
+    const topic = zipf(29, 0.9, rand);
+    const district = zipf(16, 0.8, rand);
+    const street = zipf(20, 0.8, rand);
+    const t0 = Date.parse('2026-11-01T00:00:00Z');
+    const fingerprint = () => Array.from({ length: 16 }, () => Math.floor(rand() * 16).toString(16)).join('');
+    const gen = (i: number, n: number): Gen => {
+      const d = layout === 'city' ? district() : 0;
+      const kw = [...new Set(Array.from({ length: 8 }, () => `w${word()}`))];
+      return {
+        fingerprint: fingerprint(), category: 'c' + Math.floor(rand() * 8), district: `D${d}`,
+        street: layout === 'city' && rand() < 0.1 ? null : `S${d}-${layout === 'city' ? street() : 0}`, community: null,
+        bigrams: [...new Set(Array.from({ length: 120 }, () => `g${bigram()}`))], keywords: kw,
+        topics: rand() < 2 / 3 ? [`t${topic()}`] : [], buildings: [], createdAt: new Date(t0 + Math.floor((i / n) * 7 * 86_400_000)),
+      };
+    };
+    const nearDuplicate = (c: Gen): Gen => {
+      const fp = BigInt('0x' + c.fingerprint) ^ (1n << BigInt(Math.floor(rand() * 64))) ^ (1n << BigInt(Math.floor(rand() * 64)));
+      return {
+        ...c, fingerprint: fp.toString(16).padStart(16, '0'),
+        keywords: [...c.keywords.slice(0, 5), 'wx1', 'wx2', 'wx3'],
+        bigrams: [...c.bigrams.filter(() => rand() < 0.7), ...Array.from({ length: 30 }, () => `g${bigram()}`)],
+        createdAt: new Date(c.createdAt.getTime() + 3_600_000),
+      };
+    };
+    const results: Record<string, number>[] = [];
+    try {
+      await migrate(sql);
+      const all: Gen[] = [];
+      for (const n of sizes) {
+        // created over the 7 days of the largest size: every open case is in each probe's window
+        while (all.length < n) {
+          const batch = Array.from({ length: Math.min(2000, n - all.length) }, (_, j) => gen(all.length + j, sizes.at(-1)!));
+          await insertDupBenchCases(sql, batch.map((b, j) => ({
+            trackingNo: `B${all.length + j}`, district: b.district, street: b.street, category: b.category, fingerprint: b.fingerprint, createdAt: b.createdAt,
+            features: { keys: candidateKeys(b), storedKeys: storedDupKeys(candidateKeys(b), b), bigrams: b.bigrams, topics: b.topics, buildings: b.buildings, keywords: b.keywords },
+          })));
+          all.push(...batch);
+        }
+        await analyzeDupBench(sql);
+        const probe = Array.from({ length: probes }, (_, i) => (i % 5 === 0 ? nearDuplicate(all[Math.floor(rand() * all.length)]) : gen(Math.floor(rand() * n), n)));
+        const t = { lock: 0, query: 0, legacy: 0, score: 0, total: 0, cands: 0, dups: 0, found: 0 };
+        const cpu0 = process.cpuUsage();
+        for (const [i, p] of probe.entries()) {
+          const at = p.createdAt.getTime();
+          const place = { since: new Date(at - 7 * 86_400_000), until: new Date(at + 7 * 86_400_000), district: p.district, street: p.street };
+          const s0 = performance.now();
+          let merged = false;
+          await sql.begin(async (tx) => {
+            const a = performance.now();
+            await lockDuplicateKeys(tx, [p.district, p.street].filter((x): x is string => !!x), p.topics);
+            const b = performance.now();
+            const rows = await listFeatureCandidates(tx, { ...place, keys: candidateKeys(p) });
+            const c = performance.now();
+            await listLegacyDuplicateCandidates(tx, place);
+            const d = performance.now();
+            for (const r of rows) if (isDuplicate(scoreFeatures(p, r))) merged = true;
+            const e = performance.now();
+            t.lock += b - a; t.query += c - b; t.legacy += d - c; t.score += e - d; t.cands += rows.length;
+          });
+          t.total += performance.now() - s0;
+          if (i % 5 === 0) {
+            t.dups++;
+            if (merged) t.found++;
+          }
+        }
+        const cpu = process.cpuUsage(cpu0);
+        const r = {
+          openCases: n, msPerCase: round(t.total / probes), lockMs: round(t.lock / probes), queryMs: round(t.query / probes), legacyMs: round(t.legacy / probes),
+          scoreMs: round(t.score / probes), cpuMsPerCase: round((cpu.user + cpu.system) / 1000 / probes), candidatesPerCase: round(t.cands / probes, 1),
+          duplicates: t.dups, found: t.found, load1: round(loadavg()[0], 2),
+        };
+        results.push(r);
+        console.log(`${layout}, ${n} open cases: ${r.msPerCase} ms per case (lock ${r.lockMs}, candidates ${r.queryMs}, legacy ${r.legacyMs}, scoring ${r.scoreMs}; this process's CPU ${r.cpuMsPerCase}), ${r.candidatesPerCase} candidates, near-duplicates merged ${r.found}/${r.duplicates}, load ${r.load1}`);
+      }
+    } finally {
+      await db.close();
+      if (url && schema) {
+        const admin = await connectDatabase({ databaseUrl: url, dataDir: '', poolMax: 1 });
+        await dropSchema(admin.sql, schema);
+        await admin.close();
+      }
+    }
+    out.push({ layout, results });
   }
-  console.log(JSON.stringify({ backend: url ? 'postgres' : 'pglite', probes, results }));
+  console.log(JSON.stringify({ backend: url ? 'postgres' : 'pglite', probes, layouts: out }));
   return 0;
 }

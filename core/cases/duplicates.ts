@@ -51,6 +51,14 @@ export function contentBigrams(text: string): Set<string> {
   return out;
 }
 
+// a message is scored against many candidates: the set of each feature array is built once
+const sets = new WeakMap<readonly string[], Set<string>>();
+function setOf(a: readonly string[]): Set<string> {
+  let s = sets.get(a);
+  if (!s) sets.set(a, (s = new Set(a)));
+  return s;
+}
+
 function jaccard(a: Set<string>, b: Set<string>): number {
   if (!a.size || !b.size) return 0;
   let n = 0;
@@ -59,8 +67,8 @@ function jaccard(a: Set<string>, b: Set<string>): number {
 }
 
 function overlap(a: string[], b: string[]): number {
-  const A = new Set(a);
-  const B = new Set(b);
+  const A = setOf(a);
+  const B = setOf(b);
   if (!A.size || !B.size) return 0;
   let n = 0;
   for (const x of A) if (B.has(x)) n++;
@@ -112,9 +120,72 @@ export function simhashBands(fingerprint: string | null): string[] {
   return [0, 1, 2, 3].map((i) => `b${i}:${fingerprint.slice(i * 4, i * 4 + 4).toLowerCase()}`);
 }
 
-/** The index keys a candidate must share with the message: SimHash bands, problem objects, keywords. */
+/**
+ * The index keys a message and a candidate may share: SimHash bands ('b0:…'), problem objects ('t:…')
+ * and keywords ('k:…'). The keys are place-free here; the index scopes them by place (`storedDupKeys`,
+ * `lookupDupKeys`), so a key is only ever shared within one place. Which shared keys make a candidate:
+ * `dupCandidateQualifies`.
+ */
 export function candidateKeys(f: DuplicateFeatures): string[] {
-  return [...simhashBands(f.fingerprint), ...f.topics.map((t) => `t:${t}`), ...new Set(f.keywords.map((k) => `k:${k}`))];
+  return [...new Set([...simhashBands(f.fingerprint), ...f.topics.map((t) => `t:${t}`), ...f.keywords.map((k) => `k:${k}`)])];
+}
+
+/** Shared keyword keys that make a candidate without a shared band or object. */
+export const DUP_KEYWORD_HITS = 2;
+/** The newest cases read per key: the work per message is bounded whatever a place's case count. */
+export const DUP_PER_KEY_LIMIT = 100;
+/** The candidates scored per message (those sharing the most keys, then the newest). */
+export const DUP_CANDIDATE_LIMIT = 50;
+
+export type DupKeyKind = 'band' | 'object' | 'keyword';
+
+/** The kind of a (place-scoped or not) index key. */
+export function dupKeyKind(key: string): DupKeyKind {
+  const k = key.slice(key.indexOf('|') + 1);
+  return k.startsWith('b') ? 'band' : k.startsWith('t:') ? 'object' : 'keyword';
+}
+
+/**
+ * Whether the keys a case shares with the message make it a candidate: a SimHash band (Hamming 3 or
+ * nearer), a problem object and a keyword, or DUP_KEYWORD_HITS keywords. An object alone does not:
+ * at a busy street one object (路灯) is shared by too many open cases to be worth scoring, and a
+ * merge on it still needs the texts to agree. Mirrored by core/db/cases.ts listFeatureCandidates.
+ */
+export function dupCandidateQualifies(shared: { band: number; object: number; keyword: number }): boolean {
+  return shared.band > 0 || (shared.object > 0 && shared.keyword >= 1) || shared.keyword >= DUP_KEYWORD_HITS;
+}
+
+export interface DupPlace {
+  district: string | null;
+  street: string | null;
+}
+
+/**
+ * The index rows of a case: each key under every place scope a message that may merge with it looks
+ * in. The place gate of `scoreFeatures` lets a message merge with a case at the same street, or in
+ * the same district when one of the two names no street; so a case is filed under its street
+ * ('s:'), its district ('d:', where messages naming only the district look) and, when it names no
+ * street, its district's streetless cases ('n:', where messages naming a street of that district look).
+ */
+export function storedDupKeys(keys: string[], p: DupPlace): string[] {
+  const scopes: string[] = [];
+  if (known(p.street)) scopes.push(`s:${p.street}`);
+  if (known(p.district)) scopes.push(`d:${p.district}`);
+  if (known(p.district) && !known(p.street)) scopes.push(`n:${p.district}`);
+  return scopes.flatMap((s) => keys.map((k) => `${s}|${k}`));
+}
+
+/**
+ * The index rows a message looks up: its street's cases and its district's streetless ones, or, naming
+ * only a district, every case of the district. Exactly the cases the place gate does not veto.
+ */
+export function lookupDupKeys(keys: string[], p: DupPlace): string[] {
+  const scopes: string[] = [];
+  if (known(p.street)) {
+    scopes.push(`s:${p.street}`);
+    if (known(p.district)) scopes.push(`n:${p.district}`);
+  } else if (known(p.district)) scopes.push(`d:${p.district}`);
+  return scopes.flatMap((s) => keys.map((k) => `${s}|${k}`));
 }
 
 export function scoreDuplicate(a: DuplicateSubject, b: DuplicateSubject): DuplicateScore {
@@ -126,11 +197,11 @@ export function scoreFeatures(a: DuplicateFeatures, b: DuplicateFeatures): Dupli
   const hamming = a.fingerprint && b.fingerprint && a.fingerprint !== EMPTY_FINGERPRINT && b.fingerprint !== EMPTY_FINGERPRINT
     ? hammingDistance(a.fingerprint, b.fingerprint)
     : null;
-  const bigram = jaccard(new Set(a.bigrams), new Set(b.bigrams));
+  const bigram = jaccard(setOf(a.bigrams), setOf(b.bigrams));
   const keywords = overlap(a.keywords, b.keywords);
   const simhash = hamming === null ? 0 : Math.max(0, (32 - hamming) / 32);
-  const tb = new Set(b.topics);
-  const shared = [...new Set(a.topics)].filter((t) => tb.has(t));
+  const tb = setOf(b.topics);
+  const shared = [...setOf(a.topics)].filter((t) => tb.has(t));
   const confidence = Math.round((0.4 * Math.min(1, bigram / 0.3) + 0.2 * keywords + 0.15 * simhash + (shared.length ? 0.25 : 0)) * 1000) / 1000;
   let veto: string | null = null;
   const samePlace =

@@ -34,7 +34,7 @@ export async function processedTimes(sql: Db): Promise<{ trackingNo: string; pro
 /** The duplicate benchmark's generated open cases, with their stored duplicate features (bin/bench/dups.ts). */
 export async function insertDupBenchCases(
   sql: Db,
-  rows: { trackingNo: string; district: string | null; street: string | null; category: string | null; fingerprint: string | null; createdAt: Date; features: { keys: string[]; bigrams: string[]; topics: string[]; buildings: string[]; keywords: string[] } }[],
+  rows: { trackingNo: string; district: string | null; street: string | null; category: string | null; fingerprint: string | null; createdAt: Date; features: { keys: string[]; storedKeys: string[]; bigrams: string[]; topics: string[]; buildings: string[]; keywords: string[] } }[],
 ): Promise<void> {
   if (!rows.length) return;
   const ids = await sql<{ id: number }[]>`
@@ -43,14 +43,26 @@ export async function insertDupBenchCases(
       ${rows.map(() => 'portal')}::text[], ${rows.map((r) => r.district)}::text[], ${rows.map((r) => r.street)}::text[], ${rows.map((r) => r.category)}::text[],
       ${rows.map((r) => r.fingerprint)}::text[], ${rows.map((r) => r.createdAt.toISOString())}::text[]::timestamptz[])
     RETURNING id`;
-  const feats = rows.map((r, j) => ({ case_id: ids[j].id, district: r.district, street: r.street, created_at: r.createdAt, ...r.features }));
+  const feats = rows.map((r, j) => {
+    const { storedKeys: _k, ...f } = r.features;
+    return { case_id: ids[j].id, district: r.district, street: r.street, created_at: r.createdAt, ...f };
+  });
   await sql`INSERT INTO case_dup_features ${sql(feats as never[])}`;
+  const keys = rows.flatMap((r, j) => r.features.storedKeys.map((key) => ({ key, id: ids[j].id, at: r.createdAt.toISOString() })));
+  for (let i = 0; i < keys.length; i += 20000) {
+    const part = keys.slice(i, i + 20000);
+    await sql`
+      INSERT INTO case_dup_keys (key, created_at, case_id)
+      SELECT * FROM unnest(${part.map((k) => k.key)}::text[], ${part.map((k) => k.at)}::text[]::timestamptz[], ${part.map((k) => k.id)}::bigint[])
+      ON CONFLICT DO NOTHING`;
+  }
 }
 
 /** Fresh planner statistics once a size's cases are in. */
 export async function analyzeDupBench(sql: Db): Promise<void> {
   await sql`ANALYZE cases`;
   await sql`ANALYZE case_dup_features`;
+  await sql`ANALYZE case_dup_keys`;
 }
 
 /** The server processes (backend pids) of the connections whose application_name starts with `prefix` (the pipeline benchmark's CPU accounting). */

@@ -4,6 +4,7 @@ import type { LabelField } from './training-labels';
 import { syncCaseRollup } from './rollups';
 
 import { OPEN_STATUSES, type CaseStatus } from '../cases/statuses';
+import { DUP_CANDIDATE_LIMIT, DUP_KEYWORD_HITS, DUP_PER_KEY_LIMIT, dupKeyKind, lookupDupKeys, storedDupKeys } from '../cases/duplicates';
 
 export interface CaseRow {
   id: number;
@@ -532,11 +533,25 @@ export interface StoredDupFeatures {
   keywords: string[];
 }
 
+/**
+ * Stores a case's duplicate features and its place-scoped index keys (`storedDupKeys` of `f.keys`,
+ * table case_dup_keys) in one statement; a case that had none before (opened before they existed)
+ * leaves the legacy list.
+ */
 export async function insertDupFeatures(sql: Db, caseId: number, f: StoredDupFeatures): Promise<void> {
+  const rows = storedDupKeys(f.keys, f);
   await sql`
-    INSERT INTO case_dup_features (case_id, district, street, created_at, keys, bigrams, topics, buildings, keywords)
-    VALUES (${caseId}, ${f.district}, ${f.street}, ${f.createdAt}, ${f.keys}, ${f.bigrams}, ${f.topics}, ${f.buildings}, ${f.keywords})
-    ON CONFLICT (case_id) DO NOTHING`;
+    WITH feat AS (
+      INSERT INTO case_dup_features (case_id, district, street, created_at, keys, bigrams, topics, buildings, keywords)
+      VALUES (${caseId}, ${f.district}, ${f.street}, ${f.createdAt}, ${f.keys}, ${f.bigrams}, ${f.topics}, ${f.buildings}, ${f.keywords})
+      ON CONFLICT (case_id) DO NOTHING
+      RETURNING case_id, created_at
+    ), keyed AS (
+      INSERT INTO case_dup_keys (key, created_at, case_id)
+      SELECT DISTINCT k.key, feat.created_at, feat.case_id FROM feat CROSS JOIN unnest(${rows}::text[]) AS k(key)
+      ON CONFLICT DO NOTHING
+    )
+    DELETE FROM case_dup_legacy WHERE case_id = ${caseId}`;
 }
 
 export type FeatureCandidate = Pick<CaseRow, 'id' | 'fingerprint' | 'category' | 'district' | 'street' | 'community'> & {
@@ -544,51 +559,82 @@ export type FeatureCandidate = Pick<CaseRow, 'id' | 'fingerprint' | 'category' |
 };
 
 /**
- * Open cases in the window at the same district or street that share a key (SimHash band, problem
- * object or keyword) with the message: an index lookup (GIN on keys), never a scan of the place's cases.
+ * Open cases in the window that may be the message's duplicate: those sharing a place-scoped key
+ * (`lookupDupKeys`: the same street, or the district when one side names no street) as
+ * `dupCandidateQualifies` says: a SimHash band, a problem object and a keyword, or DUP_KEYWORD_HITS
+ * keywords. Per key only the newest DUP_PER_KEY_LIMIT cases of the window are read (a btree range on
+ * case_dup_keys), and the DUP_CANDIDATE_LIMIT sharing the most keys (then the newest) are returned, so
+ * the work is bounded whatever the number of open cases.
  */
 export async function listFeatureCandidates(
   sql: Db,
   o: { since: Date; until: Date; district: string | null; street: string | null; keys: string[] },
 ): Promise<FeatureCandidate[]> {
-  if (!o.keys.length) return [];
+  const keys = lookupDupKeys(o.keys, o);
+  if (!keys.length) return [];
   return sql<FeatureCandidate[]>`
+    WITH hit AS (
+      SELECT h.case_id, max(h.created_at) AS created_at, count(*) AS keys
+      FROM unnest(${keys}::text[], ${keys.map(dupKeyKind)}::text[]) AS q(key, kind)
+      CROSS JOIN LATERAL (
+        SELECT d.case_id, d.created_at FROM case_dup_keys d
+        WHERE d.key = q.key AND d.created_at >= ${o.since} AND d.created_at <= ${o.until}
+        ORDER BY d.created_at DESC LIMIT ${DUP_PER_KEY_LIMIT}
+      ) h
+      GROUP BY h.case_id
+      HAVING bool_or(q.kind = 'band')
+        OR bool_or(q.kind = 'object') AND count(*) FILTER (WHERE q.kind = 'keyword') >= 1
+        OR count(*) FILTER (WHERE q.kind = 'keyword') >= ${DUP_KEYWORD_HITS}
+    )
     SELECT c.id, c.fingerprint, c.category, c.district, c.street, c.community, f.bigrams, f.topics, f.buildings, f.keywords
-    FROM case_dup_features f JOIN cases c ON c.id = f.case_id
-    WHERE f.keys && ${o.keys}::text[] AND f.created_at >= ${o.since} AND f.created_at <= ${o.until}
-      AND (${o.district}::text IS NOT NULL AND f.district = ${o.district} OR ${o.street}::text IS NOT NULL AND f.street = ${o.street})
-      AND c.status IN ${sql(OPEN_STATUSES)}
-    ORDER BY f.created_at DESC LIMIT 200`;
+    FROM hit JOIN cases c ON c.id = hit.case_id JOIN case_dup_features f ON f.case_id = hit.case_id
+    WHERE c.status IN ${sql(OPEN_STATUSES)}
+    ORDER BY hit.keys DESC, hit.created_at DESC, hit.case_id DESC LIMIT ${DUP_CANDIDATE_LIMIT}`;
 }
 
-/** Open cases in the window at the place that have no stored features yet (opened before they existed). */
+/**
+ * Open cases in the window at the place that have no stored features yet (opened before they
+ * existed; listed in case_dup_legacy by migration 0110, so this never scans the place's cases).
+ */
 export async function listLegacyDuplicateCandidates(
   sql: Db,
   o: { since: Date; until: Date; district: string | null; street: string | null },
 ): Promise<DuplicateCandidate[]> {
+  // read from the (normally empty) list first, whatever the planner guesses of a table never analysed
   return sql<DuplicateCandidate[]>`
-    SELECT id, title, summary, fingerprint, keywords, category, district, street, community, created_at FROM cases c
-    WHERE status IN ${sql(OPEN_STATUSES)} AND created_at >= ${o.since} AND created_at <= ${o.until}
-      AND (${o.district}::text IS NOT NULL AND district = ${o.district} OR ${o.street}::text IS NOT NULL AND street = ${o.street})
+    WITH l AS MATERIALIZED (SELECT case_id FROM case_dup_legacy)
+    SELECT c.id, c.title, c.summary, c.fingerprint, c.keywords, c.category, c.district, c.street, c.community, c.created_at
+    FROM l JOIN cases c ON c.id = l.case_id
+    WHERE c.status IN ${sql(OPEN_STATUSES)} AND c.created_at >= ${o.since} AND c.created_at <= ${o.until}
+      AND (${o.district}::text IS NOT NULL AND c.district = ${o.district} OR ${o.street}::text IS NOT NULL AND c.street = ${o.street})
       AND NOT EXISTS (SELECT 1 FROM case_dup_features f WHERE f.case_id = c.id)
-    ORDER BY created_at DESC, id DESC LIMIT 200`;
+    ORDER BY c.created_at DESC, c.id DESC LIMIT 200`;
 }
 
 /**
- * Narrow lock for duplicate detection: a message naming problem objects takes the place's key
- * shared and each (place, object) key exclusive, in sorted order; one naming none takes the place's
- * key exclusive (it may merge with any case there). Two messages that could merge always conflict;
- * neighbours about different problems no longer wait for each other.
+ * Narrow lock for duplicate detection, as narrow as what may merge (the place gate and the object
+ * veto of core/cases/duplicates.ts scoreFeatures). `places` is the message's district then its street
+ * (either may be missing). A message naming problem objects takes each place's key shared, and per
+ * object the street's key exclusive and the district's shared — or, naming a single place, that
+ * place's object key exclusive; one naming no object takes its places' keys exclusive (it may merge
+ * with any case there). So two messages that could merge always conflict (same street and a shared
+ * object; a street and its district's streetless message; no object and any message of the place),
+ * and two messages about the same object at two streets of one district do not wait for each other.
+ * One statement, the locks in the order of their hashes, so no two messages wait in a cycle.
  */
 export async function lockDuplicateKeys(sql: Db, places: string[], topics: string[]): Promise<void> {
-  // every place the candidates may match on (district and street): a message naming only the street
-  // and one naming both still meet on the street's lock. All place locks first, then the (place,
-  // object) ones, each set in sorted order, so no two messages wait on each other in a cycle.
-  const at = [...new Set(places)].sort();
-  const objects = [...new Set(topics)].sort();
-  for (const place of at) {
-    if (objects.length) await sql`SELECT pg_advisory_xact_lock_shared(hashtext(${`dup:${place}`}))`;
-    else await sql`SELECT pg_advisory_xact_lock(hashtext(${`dup:${place}`}))`;
-  }
-  for (const place of at) for (const t of objects) await sql`SELECT pg_advisory_xact_lock(hashtext(${`dup:${place}:${t}`}))`;
+  const at = places.filter((p, i) => p && places.indexOf(p) === i);
+  const objects = [...new Set(topics)];
+  const want = new Map<string, boolean>(); // lock name -> exclusive
+  const add = (name: string, exclusive: boolean) => want.set(name, (want.get(name) ?? false) || exclusive);
+  for (const place of at) add(`dup:${place}`, !objects.length);
+  // with both names, the first is the district: its object keys are shared (its streets' messages
+  // about one object only meet there), the street's exclusive
+  for (const [i, place] of at.entries()) for (const t of objects) add(`dup:${place}:${t}`, at.length === 1 || i === at.length - 1);
+  if (!want.size) return;
+  const names = [...want.keys()];
+  await sql`
+    SELECT CASE WHEN x THEN pg_advisory_xact_lock(h)::text ELSE pg_advisory_xact_lock_shared(h)::text END
+    FROM (SELECT hashtext(n) AS h, bool_or(x) AS x FROM unnest(${names}::text[], ${names.map((n) => (want.get(n) ? 't' : 'f'))}::text[]::boolean[]) AS u(n, x)
+          GROUP BY 1 ORDER BY 1 OFFSET 0) l`;
 }

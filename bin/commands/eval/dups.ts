@@ -4,7 +4,10 @@
 // read in time order, as the worker would, each against the cases opened before it (all kept open,
 // 7-day window, same place), twice:
 // - before: every case at the place in the window (newest 200) re-scored from its text;
-// - after: only cases sharing a key (SimHash band, problem object, keyword), scored from stored features.
+// - after: as the database index does it (core/db/cases.ts listFeatureCandidates): only cases sharing a
+//   place-scoped key (at the same street, or in the same district when one side names no street): a
+//   SimHash band, a problem object and a keyword, or two keywords; the 50 sharing the most keys, scored
+//   from stored features.
 // Reports pairs merged, the overlap of the two, and precision by a proxy: a merge counts as right when
 // the two messages come from the same resident (user_id) or their subjects share at least half of
 // their content bigrams (Jaccard ≥ 0.5). The proxy misses paraphrases by other residents, so it is a
@@ -15,11 +18,11 @@ import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { analyzeMessage } from '../../../core/nlp/analyze';
 import {
-  candidateKeys, contentBigrams, DEFAULT_DUPLICATE_POLICY, featuresOf, isDuplicate, scoreDuplicate, scoreFeatures,
+  candidateKeys, contentBigrams, DEFAULT_DUPLICATE_POLICY, DUP_CANDIDATE_LIMIT, DUP_PER_KEY_LIMIT, dupCandidateQualifies, dupKeyKind, featuresOf, isDuplicate, lookupDupKeys, scoreDuplicate, scoreFeatures, storedDupKeys,
   type DuplicateFeatures, type DuplicateSubject,
 } from '../../../core/cases/duplicates';
 
-interface Row { id: string; user: string; subject: string; at: number; s: DuplicateSubject; f: DuplicateFeatures; keys: string[] }
+interface Row { id: string; user: string; subject: string; at: number; s: DuplicateSubject; f: DuplicateFeatures; stored: string[]; lookup: string[] }
 
 function jaccard(a: Set<string>, b: Set<string>) {
   if (!a.size || !b.size) return 0;
@@ -52,7 +55,8 @@ export async function run(argv: string[]): Promise<number> {
       district: a.place.district, street: a.place.street, community: a.place.community,
     };
     const f = featuresOf(s);
-    rows.push({ id: r.message_id, user: r.user_id, subject: r.subject ?? '', at, s, f, keys: candidateKeys(f) });
+    const keys = candidateKeys(f);
+    rows.push({ id: r.message_id, user: r.user_id, subject: r.subject ?? '', at, s, f, stored: storedDupKeys(keys, s), lookup: lookupDupKeys(keys, s) });
   }
   rows.sort((x, y) => x.at - y.at);
   const win = policy.windowDays * 86_400_000;
@@ -72,9 +76,19 @@ export async function run(argv: string[]): Promise<number> {
         if (mode === 'before') {
           pool = cases.filter((c) => m.at - c.at <= win && samePlace(m, c)).slice(-200);
         } else {
-          const seen = new Set<Row>();
-          for (const k of m.keys) for (const c of byKey.get(k) ?? []) if (m.at - c.at <= win && samePlace(m, c)) seen.add(c);
-          pool = [...seen];
+          // per key, the newest DUP_PER_KEY_LIMIT cases in the window; those whose shared keys
+          // qualify, the DUP_CANDIDATE_LIMIT sharing the most keys (then the newest) are scored
+          const hits = new Map<Row, { band: number; object: number; keyword: number; n: number }>();
+          for (const k of m.lookup) {
+            const inWin = (byKey.get(k) ?? []).filter((c) => m.at - c.at <= win).slice(-DUP_PER_KEY_LIMIT);
+            for (const c of inWin) {
+              const h = hits.get(c) ?? hits.set(c, { band: 0, object: 0, keyword: 0, n: 0 }).get(c)!;
+              h[dupKeyKind(k)]++;
+              h.n++;
+            }
+          }
+          pool = [...hits].filter(([, h]) => dupCandidateQualifies(h)).sort(([x, hx], [y, hy]) => hy.n - hx.n || y.at - x.at)
+            .map(([c]) => c).slice(0, DUP_CANDIDATE_LIMIT);
         }
         candidates += pool.length;
         for (const c of pool) {
@@ -85,7 +99,7 @@ export async function run(argv: string[]): Promise<number> {
       if (best) merges.push({ msg: m, into: best.c, confidence: best.conf });
       else {
         cases.push(m);
-        for (const k of m.keys) (byKey.get(k) ?? byKey.set(k, []).get(k)!).push(m);
+        for (const k of m.stored) (byKey.get(k) ?? byKey.set(k, []).get(k)!).push(m);
       }
     }
     const ms = performance.now() - t0;
