@@ -251,3 +251,22 @@ export function classifyRequestType(text: string, opts: { sentimentScore?: numbe
   }
   return { label: REQUEST_TYPES[best], confidence: Math.round(calibrate(combined[best], platt) * 1000) / 1000, scores, cues };
 }
+
+/** Distant supervision from an official reply: the reply usually names what the resident did
+ * ("您咨询的…", "您举报的…", "您的建议…", "您求助的…", "您投诉的…"). The type whose cue alone appears
+ * in the reply's opening, or null when none or several do ("您反映的…" is said of every type and
+ * names none). Precise rather than complete: most replies name no type. */
+const REPLY_CUES: [RequestType, RegExp][] = [
+  ['举报', /(您|你)(所|们)?(实名)?举报的|关于(您|你)(所)?举报|(您|你)(在[^，。]{0,20})?举报/],
+  ['咨询', /(您|你)(所|们)?(咨询|询问|所问|提问)的|关于(您|你)(所)?(咨询|询问)|(您|你)(在[^，。]{0,20})?(咨询|询问)|您(想|要)了解的|就您(咨询|询问)/],
+  ['建议', /(您|你)(们)?(提出)?的[^，。]{0,6}建议|(您|你)(所)?建议的|宝贵建议|(您|你)(在[^，。]{0,20})?(提出|提)[^，。]{0,20}建议|采纳/],
+  ['求助', /(您|你)(所|们)?求助|(为|帮)(您|你)[^，。]{0,8}(解决|协调)[^，。]{0,8}(困难|问题)|救助|帮扶/],
+  ['投诉', /(您|你)(所|们)?投诉的|关于(您|你)(所)?投诉|(您|你)(在[^，。]{0,20})?投诉/],
+];
+export const REPLY_OPENING = 400;
+export function requestTypeFromReply(reply: string): RequestType | null {
+  if (typeof reply !== 'string') return null;
+  const head = reply.slice(0, REPLY_OPENING);
+  const hits = REPLY_CUES.filter(([, re]) => re.test(head)).map(([t]) => t);
+  return hits.length === 1 ? hits[0] : null;
+}
