@@ -76,8 +76,13 @@ export function requestTypeReaderMeta(m: TextClassifier): z.infer<typeof readerM
   return readerMetaSchema.parse(m.meta);
 }
 
-/** Rule scores only: cue weights, opening bonus, sentiment push. */
-export function requestTypeScores(text: string, sentimentScore = 0, urgent = false): { scores: Record<RequestType, number>; cues: string[] } {
+/** The cue patterns' scores of one text before the sentiment and urgency pushes, with the cues
+ * that spoke. The reader asks for the same texts several times per message (the rule reading, the
+ * stack's features, the thanks gate), so the last few are kept: each text is scanned once. */
+const CUE_MEMO = 4;
+const cueMemo: { text: string; scores: Record<RequestType, number>; cues: string[] }[] = [];
+function cueScores(text: string): { scores: Record<RequestType, number>; cues: string[] } {
+  for (const m of cueMemo) if (m.text === text) return m;
   const c = config();
   const scores = Object.fromEntries(REQUEST_TYPES.map((t) => [t, 0])) as Record<RequestType, number>;
   const cues: string[] = [];
@@ -104,6 +109,18 @@ export function requestTypeScores(text: string, sentimentScore = 0, urgent = fal
     scores[cue.type] += w;
     cues.push(`${cue.type}:${cue.source}`);
   }
+  const entry = { text, scores, cues };
+  cueMemo.unshift(entry);
+  if (cueMemo.length > CUE_MEMO) cueMemo.pop();
+  return entry;
+}
+
+/** Rule scores only: cue weights, opening bonus, sentiment push. */
+export function requestTypeScores(text: string, sentimentScore = 0, urgent = false): { scores: Record<RequestType, number>; cues: string[] } {
+  const c = config();
+  const base = cueScores(text);
+  const scores = { ...base.scores };
+  const cues = [...base.cues];
   for (const [type, [sign, weight]] of Object.entries(c.sentimentBoost) as [RequestType, [number, number]][]) {
     if (sign * sentimentScore > 0) scores[type] += weight * Math.abs(sentimentScore);
   }
@@ -138,7 +155,14 @@ export function blendRequestType(rule: { probs: number[]; total: number }, model
 export const STACK_OPENING = 30;
 const SENTENCE = /[^。！？!?\n]+[。！？!?\n]*/g;
 const SIGNATURE = /[，。！!\s]*(此致|敬礼|申请人|反映人|举报人|联系人|联系电话|电话)?[^。！？!?\n]{0,24}?((19|20)\d\d(年|[-./])\d{1,2}(月|[-./])\d{1,2}日?|[〇零一二三四五六七八九]{4}年[^。！？]{1,6}日)[。！!\s]*$/;
+let closingMemo: { text: string; closing: string } | null = null;
 export function closingText(text: string): string {
+  if (closingMemo?.text === text) return closingMemo.closing;
+  const closing = readClosing(text);
+  closingMemo = { text, closing };
+  return closing;
+}
+function readClosing(text: string): string {
   const c = config();
   // a signature, a date or 此致敬礼 after the last sentence says nothing of what is wanted
   const signed = text.replace(SIGNATURE, '');
