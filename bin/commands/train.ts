@@ -13,6 +13,7 @@ import { saveUrgencyReader } from '../../core/nlp/urgency';
 import { fitHeldOutTemperature, saveTextClassifier, trainTextClassifier, withTemperature } from '../../core/nlp/text-classifier';
 import { TRAIN_FLAGS, trainOptionsFromFlags } from '../../core/nlp/text-classifier/options';
 import { readCsvFile } from '../../core/util/csv';
+import { readReplyLabelled } from './eval/analyze';
 import { getConfigOrExit } from '../../core/config';
 import { listTrainingLabels, type LabelField } from '../../core/db/training-labels';
 import { createLogger } from '../../core/logger';
@@ -20,7 +21,7 @@ import { openDatabase } from '../../core/runtime';
 import { loadDepartments } from '../../core/cases/routing';
 
 const USAGE =
-  'usage: npm run cli -- train <category|type|urgency|sentiment|readers> --data FILE.csv[,FILE2.csv] [--fit-on FILE.csv] [--text-col text] [--label-col label] [--out FILE] [--quantize] [--with-corrections] [--calibrate-across]';
+  'usage: npm run cli -- train <category|type|urgency|sentiment|readers> --data FILE.csv[,FILE2.csv] [--fit-on FILE.csv] [--text-col text] [--label-col label] [--out FILE] [--quantize] [--with-corrections] [--calibrate-across] [--replies FILE]';
 
 // type, urgency and sentiment are readers (cues or patterns + classifier + fitted settings), trained
 // from columns text and type / urgency / sentiment; `readers` trains all three from one file
@@ -55,6 +56,7 @@ export async function run(argv: string[]): Promise<number> {
       'with-corrections': { type: 'boolean' },
       'calibrate-across': { type: 'boolean' },
       'fit-on': { type: 'string' },
+      replies: { type: 'string' },
       ...TRAIN_FLAGS,
     },
   });
@@ -133,7 +135,7 @@ export async function run(argv: string[]): Promise<number> {
 async function trainReaderTarget(
   target: keyof typeof READER_TARGETS,
   files: string[],
-  values: { 'fit-on'?: string; 'with-corrections'?: boolean; out?: string; 'text-col': string },
+  values: { 'fit-on'?: string; 'with-corrections'?: boolean; out?: string; 'text-col': string; replies?: string },
 ): Promise<number> {
   const fields = READER_TARGETS[target] as readonly ReaderField[];
   if (values.out && fields.length > 1) {
@@ -164,6 +166,25 @@ async function trainReaderTarget(
       console.error(`train: ${extra.length} staff corrections of ${field} added`);
     }
   }
+  // --replies FILE: messages whose official reply names their type join the request type's n-gram training
+  let distant: { text: string; type: string }[] | undefined;
+  if (values.replies) {
+    if (!fields.includes('type')) {
+      console.error('train: --replies is for the request type reader (train type|readers)');
+      return 2;
+    }
+    if (!existsSync(values.replies)) {
+      console.error(`train: no such file: ${values.replies}`);
+      return 1;
+    }
+    try {
+      distant = readReplyLabelled(values.replies, rows.map((r) => r.text));
+    } catch (err) {
+      console.error(`train: --replies: ${err instanceof Error ? err.message : String(err)}`);
+      return 1;
+    }
+    console.error(`train: ${distant.length} messages labelled by their official reply (${values.replies})`);
+  }
   const only = (f: ReaderField) => rows.map((r) => ({ text: r.text, fit: r.fit, [f]: r[f] }));
   const t0 = performance.now();
   for (const field of fields) {
@@ -174,7 +195,7 @@ async function trainReaderTarget(
     }
     const out = values.out ?? READER_FILE[field];
     const log = (m: string) => console.error(`train: ${m}`);
-    if (field === 'type') saveTextClassifier(trainRequestTypeReader(only(field), { log }), out, { quantize: true });
+    if (field === 'type') saveTextClassifier(trainRequestTypeReader(only(field), { log, distant }), out, { quantize: true });
     else if (field === 'urgency') saveUrgencyReader(trainUrgencyReader(only(field), { log }), out);
     else saveSentimentModel(trainSentimentReader(only(field), { log }), out);
     console.error(`train: ${field}: ${n} rows → ${out} (${(statSync(out).size / 1024).toFixed(0)} KiB)`);

@@ -35,6 +35,10 @@ export interface ReaderTrainOptions {
   /** messages without a request type (the city's other messages): the request type's n-gram
    * classifier is self-trained on the ones it reads most surely, PSEUDO_PER_TYPE per type */
   unlabelled?: readonly string[];
+  /** messages labelled by distant supervision (requestTypeFromReply on the official reply): they
+   * join the request type's n-gram classifier's training only (every inner fold, never held out),
+   * no setting, stack or calibration is fitted on them */
+  distant?: readonly { text: string; type: string }[];
 }
 
 /** Request type classifier settings, chosen by cross-validation on the annotated real messages. */
@@ -90,6 +94,14 @@ export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: Read
   const folds = stratifiedFolds(labels, k, (o.seed ?? 1) + 31);
   const pseudo = o.unlabelled?.length ? pseudoLabel(texts, labels, o.unlabelled) : { texts: [], labels: [] };
   if (pseudo.texts.length) o.log?.(`request type: ${pseudo.texts.length} of ${o.unlabelled!.length} unlabelled messages self-labelled`);
+  const nSelf = pseudo.texts.length;
+  const known = new Set(texts);
+  for (const d of o.distant ?? []) {
+    if (!d.text || known.has(d.text) || !(REQUEST_TYPES as readonly string[]).includes(d.type)) continue;
+    pseudo.texts.push(d.text);
+    pseudo.labels.push(d.type);
+  }
+  if (o.distant?.length) o.log?.(`request type: ${o.distant.length} messages labelled by their official reply join the n-gram training`);
   // the self-labelled rows train every inner fold (fold k: never held out) and join no setting or calibration
   const cvAll = crossValidatedProbabilities([...texts, ...pseudo.texts], [...labels, ...pseudo.labels], Int32Array.from([...folds, ...pseudo.texts.map(() => k)]), k, REQUEST_TYPE_TRAIN);
   const cv = { probabilities: cvAll.probabilities.slice(0, texts.length), temperature: cvAll.temperature };
@@ -176,7 +188,7 @@ export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: Read
   const calibration = fitPlatt(conf, correct);
   o.log?.(`request type: ${texts.length} rows, cue weight ${best.w} (held-out macro-F1 ${best.f1.toFixed(4)}), stacked l2 ${stackBest.l2} (${stackBest.f1.toFixed(4)})${useStack ? ' used' : ' not used'}, ${f1.toFixed(4)} with offsets ${offsets.join(' ')}, calibration a=${calibration.a} b=${calibration.b}`);
   const model = trainTextClassifier([...texts, ...pseudo.texts], [...labels, ...pseudo.labels], { ...REQUEST_TYPE_TRAIN, calibrationFolds: 0, temperature: cv.temperature });
-  return withMeta(model, { ruleWeight: best.w, classOffsets: offsets, calibration, stack, trainedOn: texts.length, selfTrained: pseudo.texts.length });
+  return withMeta(model, { ruleWeight: best.w, classOffsets: offsets, calibration, stack, trainedOn: texts.length, selfTrained: nSelf, replyLabelled: pseudo.texts.length - nSelf });
 }
 
 /** The unlabelled messages a classifier trained on the labelled rows reads most surely, per type

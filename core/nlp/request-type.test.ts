@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRequestType, closingText, gateThanks, requestTypeStackFeatures, stackProbabilities, thanksPlausible } from './request-type';
+import { classifyRequestType, closingText, gateThanks, requestTypeStackFeatures, stackProbabilities, thanksPlausible, requestTypeFromReply } from './request-type';
 import { REQUEST_TYPES } from './types';
 
 const t = (text: string, sentimentScore = 0) => classifyRequestType(text, { sentimentScore, model: null }).label;
@@ -71,5 +71,23 @@ describe('request type: the stacked reader reads the title and the closing sente
   });
   it('leaves a signature and a date out of the closing sentences', () => {
     expect(closingText('小区停车位太少。恳请领导协调解决车位问题，此致敬礼！申请人张某2019年3月14日')).toBe('小区停车位太少。恳请领导协调解决车位问题');
+  });
+});
+
+describe('request type from an official reply', () => {
+  it('takes the type the reply names', () => {
+    expect(requestTypeFromReply('网友您好！关于您咨询的公积金提取问题，现答复如下：')).toBe('咨询');
+    expect(requestTypeFromReply('您好！您举报的无证餐馆，执法队已到现场查处。')).toBe('举报');
+    expect(requestTypeFromReply('感谢您提出的宝贵建议，我局将在规划中统筹考虑。')).toBe('建议');
+    expect(requestTypeFromReply('您求助的低保申请，社区已上门核实。')).toBe('求助');
+    expect(requestTypeFromReply('关于您投诉的物业收费问题，街道已约谈物业公司。')).toBe('投诉');
+  });
+  it('names none where the reply says only 反映, or names two', () => {
+    expect(requestTypeFromReply('您反映的问题已收悉，现回复如下。')).toBeNull();
+    expect(requestTypeFromReply('您咨询的事项和您举报的情况一并答复如下。')).toBeNull();
+    expect(requestTypeFromReply('')).toBeNull();
+  });
+  it('reads only the opening of the reply', () => {
+    expect(requestTypeFromReply(`您反映的问题已收悉。${'经现场核实，'.repeat(80)}感谢您提出的宝贵建议。`)).toBeNull();
   });
 });

@@ -76,8 +76,13 @@ export function requestTypeReaderMeta(m: TextClassifier): z.infer<typeof readerM
   return readerMetaSchema.parse(m.meta);
 }
 
-/** Rule scores only: cue weights, opening bonus, sentiment push. */
-export function requestTypeScores(text: string, sentimentScore = 0, urgent = false): { scores: Record<RequestType, number>; cues: string[] } {
+/** The cue patterns' scores of one text before the sentiment and urgency pushes, with the cues
+ * that spoke. The reader asks for the same texts several times per message (the rule reading, the
+ * stack's features, the thanks gate), so the last few are kept: each text is scanned once. */
+const CUE_MEMO = 4;
+const cueMemo: { text: string; scores: Record<RequestType, number>; cues: string[] }[] = [];
+function cueScores(text: string): { scores: Record<RequestType, number>; cues: string[] } {
+  for (const m of cueMemo) if (m.text === text) return m;
   const c = config();
   const scores = Object.fromEntries(REQUEST_TYPES.map((t) => [t, 0])) as Record<RequestType, number>;
   const cues: string[] = [];
@@ -104,6 +109,18 @@ export function requestTypeScores(text: string, sentimentScore = 0, urgent = fal
     scores[cue.type] += w;
     cues.push(`${cue.type}:${cue.source}`);
   }
+  const entry = { text, scores, cues };
+  cueMemo.unshift(entry);
+  if (cueMemo.length > CUE_MEMO) cueMemo.pop();
+  return entry;
+}
+
+/** Rule scores only: cue weights, opening bonus, sentiment push. */
+export function requestTypeScores(text: string, sentimentScore = 0, urgent = false): { scores: Record<RequestType, number>; cues: string[] } {
+  const c = config();
+  const base = cueScores(text);
+  const scores = { ...base.scores };
+  const cues = [...base.cues];
   for (const [type, [sign, weight]] of Object.entries(c.sentimentBoost) as [RequestType, [number, number]][]) {
     if (sign * sentimentScore > 0) scores[type] += weight * Math.abs(sentimentScore);
   }
@@ -138,7 +155,14 @@ export function blendRequestType(rule: { probs: number[]; total: number }, model
 export const STACK_OPENING = 30;
 const SENTENCE = /[^。！？!?\n]+[。！？!?\n]*/g;
 const SIGNATURE = /[，。！!\s]*(此致|敬礼|申请人|反映人|举报人|联系人|联系电话|电话)?[^。！？!?\n]{0,24}?((19|20)\d\d(年|[-./])\d{1,2}(月|[-./])\d{1,2}日?|[〇零一二三四五六七八九]{4}年[^。！？]{1,6}日)[。！!\s]*$/;
+let closingMemo: { text: string; closing: string } | null = null;
 export function closingText(text: string): string {
+  if (closingMemo?.text === text) return closingMemo.closing;
+  const closing = readClosing(text);
+  closingMemo = { text, closing };
+  return closing;
+}
+function readClosing(text: string): string {
   const c = config();
   // a signature, a date or 此致敬礼 after the last sentence says nothing of what is wanted
   const signed = text.replace(SIGNATURE, '');
@@ -250,4 +274,23 @@ export function classifyRequestType(text: string, opts: { sentimentScore?: numbe
     return { label, confidence: 0.3, scores, cues };
   }
   return { label: REQUEST_TYPES[best], confidence: Math.round(calibrate(combined[best], platt) * 1000) / 1000, scores, cues };
+}
+
+/** Distant supervision from an official reply: the reply usually names what the resident did
+ * ("您咨询的…", "您举报的…", "您的建议…", "您求助的…", "您投诉的…"). The type whose cue alone appears
+ * in the reply's opening, or null when none or several do ("您反映的…" is said of every type and
+ * names none). Precise rather than complete: most replies name no type. */
+const REPLY_CUES: [RequestType, RegExp][] = [
+  ['举报', /(您|你)(所|们)?(实名)?举报的|关于(您|你)(所)?举报|(您|你)(在[^，。]{0,20})?举报/],
+  ['咨询', /(您|你)(所|们)?(咨询|询问|所问|提问)的|关于(您|你)(所)?(咨询|询问)|(您|你)(在[^，。]{0,20})?(咨询|询问)|您(想|要)了解的|就您(咨询|询问)/],
+  ['建议', /(您|你)(们)?(提出)?的[^，。]{0,6}建议|(您|你)(所)?建议的|宝贵建议|(您|你)(在[^，。]{0,20})?(提出|提)[^，。]{0,20}建议|采纳/],
+  ['求助', /(您|你)(所|们)?求助|(为|帮)(您|你)[^，。]{0,8}(解决|协调)[^，。]{0,8}(困难|问题)|救助|帮扶/],
+  ['投诉', /(您|你)(所|们)?投诉的|关于(您|你)(所)?投诉|(您|你)(在[^，。]{0,20})?投诉/],
+];
+export const REPLY_OPENING = 400;
+export function requestTypeFromReply(reply: string): RequestType | null {
+  if (typeof reply !== 'string') return null;
+  const head = reply.slice(0, REPLY_OPENING);
+  const hits = REPLY_CUES.filter(([, re]) => re.test(head)).map(([t]) => t);
+  return hits.length === 1 ? hits[0] : null;
 }

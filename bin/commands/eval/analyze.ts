@@ -7,6 +7,9 @@
 //   [--unlabelled FILES]       messages without a type (columns text, or subject and detail) the
 //                              request type reader self-trains on; any that is also a --test row is
 //                              dropped first, so no held-out message is seen in training
+//   [--replies FILE]           messages with the official reply (columns subject, detail, reply): those
+//                              whose reply names the type (您咨询的…, 您举报的…) join the request type's
+//                              n-gram training with that type; rows of --test are dropped first
 //   [--baseline]               with --cv: the scikit-learn peer trained and tested on the same folds
 //   [--train FILES [--fit-on FILES] [--save]]  train the readers on labelled files first (and ship
 //                              them); settings and calibration fitted on the --fit-on files' rows only
@@ -29,6 +32,7 @@ import { analyzeMessage, nlpThresholds } from '../../../core/nlp/analyze';
 import { confusion, reliability, reviewQueue } from '../../../core/nlp/calibration';
 import { MODEL_FILES } from '../../../core/nlp/models';
 import { trainReaders, useReaders, type LabelledMessage, type Readers } from '../../../core/nlp/readers';
+import { requestTypeFromReply } from '../../../core/nlp/request-type';
 import { saveSentimentModel } from '../../../core/nlp/sentiment';
 import { stratifiedFolds, saveTextClassifier } from '../../../core/nlp/text-classifier';
 import { evaluate, meanStd } from '../../../core/nlp/text-classifier/metrics';
@@ -44,7 +48,7 @@ const THRESHOLD_KEY: Record<Field, 'requestType' | 'sentiment' | 'urgency'> = { 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
 const USAGE =
-  'usage: eval analyze --test FILE.csv [--cv K [--seed 1] [--extra FILES] [--baseline]] [--train FILES [--save]] [--no-models] [--rows odd|even] [--errors N] [--peer-lexicon WORDS.csv [--negations NEG.csv]]';
+  'usage: eval analyze --test FILE.csv [--cv K [--seed 1] [--extra FILES] [--replies FILE] [--baseline]] [--train FILES [--save]] [--no-models] [--rows odd|even] [--errors N] [--peer-lexicon WORDS.csv [--negations NEG.csv]]';
 
 function readRows(files: string): LabelledMessage[] {
   return files
@@ -69,6 +73,23 @@ export function readUnlabelled(files: string, exclude: readonly string[] = []): 
     }
   }
   return [...out];
+}
+
+/** Messages labelled by their official reply (requestTypeFromReply): a file with columns
+ * subject, detail (or text) and reply, as the board's reply export has; rows whose reply names no
+ * type, and those whose opening matches one of `exclude` (the rows being tested), are left out. */
+export function readReplyLabelled(file: string, exclude: readonly string[] = []): { text: string; type: string }[] {
+  const key = (t: string) => t.replace(/\s+/g, '').slice(0, 60);
+  const ex = new Set(exclude.map(key));
+  const { header, rows } = readCsvFile(file);
+  if (!header.includes('reply') || (!header.includes('text') && !(header.includes('subject') && header.includes('detail')))) throw new Error(`${file} needs a reply column and text (or subject and detail)`);
+  const out: { text: string; type: string }[] = [];
+  for (const r of rows) {
+    const t = (header.includes('text') ? r.text : `${r.subject ?? ''}${r.detail ?? ''}`) ?? '';
+    const type = requestTypeFromReply(r.reply ?? '');
+    if (type && t.trim() && !ex.has(key(t))) out.push({ text: t, type });
+  }
+  return out;
 }
 
 interface Collected {
@@ -158,6 +179,7 @@ export async function run(argv: string[]): Promise<number> {
         'fit-on': { type: 'string' },
         compare: { type: 'string' },
         unlabelled: { type: 'string' },
+        replies: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -191,6 +213,14 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   if (unlabelled) log(`eval analyze: ${unlabelled.length} unlabelled messages for self-training (rows of --test left out)`);
+  let distant: { text: string; type: string }[] | undefined;
+  try {
+    distant = values.replies ? readReplyLabelled(values.replies, full.map((r) => r.text)) : undefined;
+  } catch (err) {
+    console.error(`eval analyze: --replies: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+  if (distant) log(`eval analyze: ${distant.length} messages labelled by their official reply (rows of --test left out)`);
   const c = collected();
   const out: Record<string, unknown> = {};
 
@@ -203,7 +233,7 @@ export async function run(argv: string[]): Promise<number> {
     out.shipped = brief(c);
     const fitOn = new Set((values['fit-on'] ?? '').split(',').map((f) => f.trim()).filter(Boolean));
     const trainRows = values.compare.split(',').map((f) => f.trim()).filter(Boolean).flatMap((f) => readRows(f).map((r) => ({ ...only(r), fit: fitOn.size ? fitOn.has(f) : true })));
-    const trained = trainReaders(trainRows, { log, unlabelled });
+    const trained = trainReaders(trainRows, { log, unlabelled, distant });
     // a reader the city's files hold no labels for stays the shipped one
     const restore = useReaders({ requestType: trained.requestType ?? undefined, urgency: trained.urgency ?? undefined, sentiment: trained.sentiment ?? undefined });
     const city = collected();
@@ -231,7 +261,7 @@ export async function run(argv: string[]): Promise<number> {
         const train = rows.filter((_, i) => folds[i] !== f);
         const test = rows.filter((_, i) => folds[i] === f);
         const t0 = performance.now();
-        const readers = trainReaders([...train, ...extra], { seed: Number(values.seed) + f, unlabelled });
+        const readers = trainReaders([...train, ...extra], { seed: Number(values.seed) + f, unlabelled, distant });
         const restore = useReaders(readers);
         const before = FIELDS.map((fl) => c.gold[fl].length);
         try {
@@ -280,7 +310,7 @@ export async function run(argv: string[]): Promise<number> {
         .map((f) => f.trim())
         .filter(Boolean)
         .flatMap((f) => readRows(f).map((r) => ({ ...r, fit: fitOn.size ? fitOn.has(f) : true })));
-      const readers: Readers = trainReaders(trainRows, { log, unlabelled });
+      const readers: Readers = trainReaders(trainRows, { log, unlabelled, distant });
       restore = useReaders(readers);
       if (values.save) {
         if (readers.requestType) saveTextClassifier(readers.requestType, MODEL_FILES.requestType, { quantize: true });
