@@ -1,16 +1,17 @@
-// `npm run --silent bench -- <pipeline|dashboard|photos|dups> [options]`: the benchmarks of issue 13. Each prints
+// `npm run --silent bench -- <pipeline|dashboard|photos|dups|embedded> [options]`: the benchmarks of issue 13. Each prints
 // progress on stderr and one JSON object on the last line of stdout. Wrong usage exits 2.
 import { getConfigOrExit } from '../core/config';
 import { useLexiconDir } from '../core/shipped/store';
 import { describeArgsError, isParseArgsError, UsageError } from '../core/util/args';
 
-const USAGE = 'usage: npm run --silent bench -- <pipeline|dashboard|photos|dups> [options] (--help for each)';
+const USAGE = 'usage: npm run --silent bench -- <pipeline|dashboard|photos|dups|embedded> [options] (--help for each)';
 const [what, ...rest] = process.argv.slice(2);
 const benches: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
   pipeline: async () => (await import('./bench/pipeline')).runPipeline,
   dashboard: async () => (await import('./bench/dashboard')).runDashboard,
   photos: async () => (await import('./bench/photos')).runPhotos,
   dups: async () => (await import('./bench/dups')).runDups,
+  embedded: async () => (await import('./bench/embedded')).runEmbedded,
 };
 if (!what || what === '--help' || what === '-h') {
   console.error(USAGE);
