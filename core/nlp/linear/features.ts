@@ -67,6 +67,28 @@ function wordKey(w: string, seed1: number, seed2: number): number {
   return (h1 >>> 0) + (h2 & 0x1fffff) * 4294967296;
 }
 
+/** wordKey(a + '\u0001' + b) without building that string: the same hash, code unit by code unit. */
+function pairKey(a: string, b: string, seed1: number, seed2: number): number {
+  let h1 = seed1 | 0;
+  let h2 = seed2 | 0;
+  for (let j = 0; j < a.length; j++) {
+    const c = a.charCodeAt(j);
+    h1 = Math.imul(h1 ^ c, P1);
+    h2 = Math.imul(h2 ^ c, P2);
+    h2 ^= h2 >>> 15;
+  }
+  h1 = Math.imul(h1 ^ 1, P1);
+  h2 = Math.imul(h2 ^ 1, P2);
+  h2 ^= h2 >>> 15;
+  for (let j = 0; j < b.length; j++) {
+    const c = b.charCodeAt(j);
+    h1 = Math.imul(h1 ^ c, P1);
+    h2 = Math.imul(h2 ^ c, P2);
+    h2 ^= h2 >>> 15;
+  }
+  return (h1 >>> 0) + (h2 & 0x1fffff) * 4294967296;
+}
+
 /** Word-view features from a token stream that may still hold punctuation (a clause break). */
 function wordKeys(tokens: readonly string[], cfg: FeatureConfig): number[] {
   const keys: number[] = [];
@@ -76,7 +98,7 @@ function wordKeys(tokens: readonly string[], cfg: FeatureConfig): number[] {
     const w = raw.trim();
     if (!w || isBoundary(w)) { prev = null; scope = 0; continue; }
     keys.push(wordKey(w, 0x6a09e667, 0x3f84d5b5));
-    if (cfg.wordMaxN >= 2 && prev !== null) keys.push(wordKey(prev + '\u0001' + w, 0x510e527f, 0x1f83d9ab));
+    if (cfg.wordMaxN >= 2 && prev !== null) keys.push(pairKey(prev, w, 0x510e527f, 0x1f83d9ab));
     if (scope > 0) { keys.push(wordKey(w, 0x5be0cd19, 0x137e2179)); scope--; }
     if (cfg.negationScope > 0 && NEGATORS.has(w)) scope = cfg.negationScope;
     prev = w;
