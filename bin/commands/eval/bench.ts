@@ -3,7 +3,8 @@
 //   the full analyzeMessage instead (every reader, as the service reads a message): messages/s
 //   (median of the passes), the time in each stage, and with --snapshot / --check the whole
 //   analysis of every row written to / compared with a file (JSON lines; keep it outside the
-//   repository: it holds the data's text), so a change meant only for speed is seen to change nothing.
+//   repository: it holds the data's text), so a change meant only for speed is seen to change nothing;
+//   memoryAfterLoadMiB is process.memoryUsage() once every dictionary and model is loaded.
 // Speed of a text classifier on one core (Node runs the loop on one thread): messages classified
 // per second from raw text (features included), over several passes (median and best, since other
 // work on the machine slows some passes), and with --train the time to train on the file as
@@ -108,6 +109,10 @@ async function benchAnalyze(file: string, textCol: string, passes: number, snaps
     }
   }
   for (const t of texts.slice(0, 100)) analyzeMessage(t); // warm-up: dictionaries, models, JIT
+  // the process's memory with every dictionary and model loaded (MiB)
+  const mem = process.memoryUsage();
+  const mib = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
+  out.memoryAfterLoadMiB = { rss: mib(mem.rss), heapUsed: mib(mem.heapUsed), external: mib(mem.external), arrayBuffers: mib(mem.arrayBuffers) };
   const rates: number[] = [];
   // messages per second of this process's CPU time: what one core does, less sensitive to other
   // work on a shared machine than the wall-clock rate
