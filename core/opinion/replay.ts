@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shippedDigest } from '../shipped/store';
 import { connectDatabase, type Database } from '../db/connect';
 import { migrate } from '../db/migrate';
 import { analyzeMessage } from '../nlp/analyze';
@@ -84,8 +85,9 @@ export async function openReplay(opts: { sweepHours?: number; cfg?: OpinionConfi
 export function analysisCache(dir: string, dataFile: string): { analyze: (row: ReplayRow) => MessageAnalysis; save: () => { file: string; hits: number; misses: number } } {
   const h = createHash('sha1');
   h.update(readFileSync(dataFile));
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  for (const d of ['core/nlp', 'lexicons']) for (const f of listFiles(path.join(root, d))) h.update(f).update(readFileSync(f));
+  for (const f of listFiles(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../nlp'))) h.update(f).update(readFileSync(f));
+  // the topic settings (opinion.json) are not read by the NLP: changing them keeps the cache
+  h.update(shippedDigest((name) => name === 'opinion.json'));
   const file = path.join(dir, `nlp-${h.digest('hex').slice(0, 16)}.json`);
   const cached: Record<string, MessageAnalysis> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, MessageAnalysis>) : {};
   let hits = 0;
@@ -115,7 +117,6 @@ function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((e) => {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) return listFiles(p);
-    // the topic settings (opinion.json) are not read by the NLP: changing them keeps the cache
-    return e.isFile() && !/\.test\.ts$/.test(e.name) && e.name !== 'opinion.json' ? [p] : [];
+    return e.isFile() && !/\.test\.ts$/.test(e.name) ? [p] : [];
   });
 }

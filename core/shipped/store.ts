@@ -6,6 +6,7 @@
 // on first use. `loadShipped()` (./index.ts) calls every getter at start-up, so a broken file stops
 // the process before it serves anything; after that every getter answers from memory.
 // Nothing else in core/, api/, workers/ or bin/ reads lexicons/ (./store.test.ts checks).
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +42,21 @@ export function shippedPath(...parts: string[]): string {
 
 export function currentLexiconDir(): string {
   return lexiconDir;
+}
+
+/** A digest of the shipped folder in use (every file's path and bytes, but those `skip` names), for
+ * caches of results computed from it (e.g. `eval topics --nlp-cache`). */
+export function shippedDigest(skip: (name: string) => boolean = () => false): string {
+  const h = createHash('sha1');
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && !skip(e.name)) h.update(path.relative(lexiconDir, p)).update(readFileSync(p));
+    }
+  };
+  if (existsSync(lexiconDir)) walk(lexiconDir);
+  return h.digest('hex');
 }
 
 interface Kind {
