@@ -81,4 +81,18 @@ describe('read models kept outside requests', () => {
     }
     expect(await syncBoard(db.sql, { maxBatches: 1 })).toMatchObject({ busy: false });
   });
+  it('gives a case listed without duplicate features (opened before they existed) its features and keys, and empties the list', async () => {
+    const { caseId } = await openTestCase(db.sql, { message: { body: '镜湖区某小区3号楼电梯故障停运，老人上下楼困难。' } });
+    await db.sql`DELETE FROM case_dup_keys WHERE case_id = ${caseId}`;
+    await db.sql`DELETE FROM case_dup_features WHERE case_id = ${caseId}`;
+    await db.sql`INSERT INTO case_dup_legacy (case_id) VALUES (${caseId})`;
+    const r = await sweepReadModels({ db } as never);
+    expect(r.dupFeatures).toBeGreaterThanOrEqual(1);
+    const [after] = await db.sql<{ listed: number; features: number; keys: number }[]>`
+      SELECT (SELECT count(*)::int FROM case_dup_legacy) AS listed,
+             (SELECT count(*)::int FROM case_dup_features WHERE case_id = ${caseId}) AS features,
+             (SELECT count(*)::int FROM case_dup_keys WHERE case_id = ${caseId}) AS keys`;
+    expect(after).toEqual({ listed: 0, features: 1, keys: expect.any(Number) });
+    expect(after.keys).toBeGreaterThan(0);
+  });
 });

@@ -1,7 +1,7 @@
 // The worker's pipeline for one message: read it (NLP), attach it to an open case about the same
 // problem (合并) or open a case (工单), route it and start its legal clock through the case service.
 // Idempotent: a message that already has a case is left alone.
-import { appendCaseEvents, countCasesWithTrackingNo, insertDupFeatures, listFeatureCandidates, listLegacyDuplicateCandidates, lockCaseStatus, lockDuplicateKeys } from '../db/cases';
+import { appendCaseEvents, countCasesWithTrackingNo, insertDupFeatures, listFeatureCandidates, listLegacyDupCases, listLegacyDuplicateCandidates, lockCaseStatus, lockDuplicateKeys } from '../db/cases';
 import type { Db } from '../db/connect';
 import { getMessage, lockMessageCase, markMessageProcessed, type StoredMessage } from '../db/messages';
 import { analyzeMessage } from '../nlp/analyze';
@@ -79,13 +79,29 @@ async function findDuplicateCase(sql: Db, msg: StoredMessage, a: MessageAnalysis
     const subject: DuplicateSubject = { ...c, text: `${c.title ?? ''} ${c.summary}` };
     consider(c.id, scoreDuplicate(me, subject));
     // stored once, so the next message finds this case through the index
-    const f = featuresOf(subject);
-    await insertDupFeatures(sql, c.id, {
-      district: c.district, street: c.street, createdAt: c.createdAt,
-      keys: candidateKeys(f), bigrams: f.bigrams, topics: f.topics, buildings: f.buildings, keywords: f.keywords,
-    });
+    await storeFeaturesFromText(sql, c, subject);
   }
   return best as { id: number; score: DuplicateScore } | null;
+}
+
+/** The stored duplicate features of a case scored from its text (one opened before features existed). */
+async function storeFeaturesFromText(sql: Db, c: Awaited<ReturnType<typeof listLegacyDupCases>>[number], subject: DuplicateSubject = { ...c, text: `${c.title ?? ''} ${c.summary}` }) {
+  const f = featuresOf(subject);
+  await insertDupFeatures(sql, c.id, {
+    district: c.district, street: c.street, createdAt: c.createdAt,
+    keys: candidateKeys(f), bigrams: f.bigrams, topics: f.topics, buildings: f.buildings, keywords: f.keywords,
+  });
+}
+
+/**
+ * Stores the features of up to `batch` cases still listed without them (migration 0110's list; any
+ * status, so a case reopened later is found through the index too), each leaving the list; returns
+ * how many. Run by the read-model sweep, so the per-message legacy look-up soon reads an empty list.
+ */
+export async function backfillLegacyDupFeatures(sql: Db, batch = 200): Promise<number> {
+  const rows = await listLegacyDupCases(sql, batch);
+  for (const c of rows) await storeFeaturesFromText(sql, c);
+  return rows.length;
 }
 
 export interface OpenOptions {

@@ -577,8 +577,10 @@ export async function listFeatureCandidates(
       SELECT h.case_id, max(h.created_at) AS created_at, count(*) AS keys
       FROM unnest(${keys}::text[], ${keys.map(dupKeyKind)}::text[]) AS q(key, kind)
       CROSS JOIN LATERAL (
-        SELECT d.case_id, d.created_at FROM case_dup_keys d
+        SELECT d.case_id, d.created_at FROM case_dup_keys d JOIN cases oc ON oc.id = d.case_id
         WHERE d.key = q.key AND d.created_at >= ${o.since} AND d.created_at <= ${o.until}
+          -- open cases only, before the limit: closed ones (their keys stay, for a reopening) never take a place
+          AND oc.status IN ${sql(OPEN_STATUSES)}
         ORDER BY d.created_at DESC LIMIT ${DUP_PER_KEY_LIMIT}
       ) h
       GROUP BY h.case_id
@@ -600,7 +602,7 @@ export async function listLegacyDuplicateCandidates(
   sql: Db,
   o: { since: Date; until: Date; district: string | null; street: string | null },
 ): Promise<DuplicateCandidate[]> {
-  // read from the (normally empty) list first, whatever the planner guesses of a table never analysed
+  // read from the list first (the read-model sweep empties it: backfillLegacyDupFeatures), whatever the planner guesses of a table never analysed
   return sql<DuplicateCandidate[]>`
     WITH l AS MATERIALIZED (SELECT case_id FROM case_dup_legacy)
     SELECT c.id, c.title, c.summary, c.fingerprint, c.keywords, c.category, c.district, c.street, c.community, c.created_at
@@ -609,6 +611,13 @@ export async function listLegacyDuplicateCandidates(
       AND (${o.district}::text IS NOT NULL AND c.district = ${o.district} OR ${o.street}::text IS NOT NULL AND c.street = ${o.street})
       AND NOT EXISTS (SELECT 1 FROM case_dup_features f WHERE f.case_id = c.id)
     ORDER BY c.created_at DESC, c.id DESC LIMIT 200`;
+}
+
+/** Cases still listed as having no stored duplicate features (migration 0110), whatever their status, oldest first. */
+export async function listLegacyDupCases(sql: Db, limit: number): Promise<DuplicateCandidate[]> {
+  return sql<DuplicateCandidate[]>`
+    SELECT c.id, c.title, c.summary, c.fingerprint, c.keywords, c.category, c.district, c.street, c.community, c.created_at
+    FROM case_dup_legacy l JOIN cases c ON c.id = l.case_id ORDER BY l.case_id LIMIT ${limit}`;
 }
 
 /**
