@@ -269,15 +269,16 @@ export async function setCaseSearchLexemes(sql: Db, id: number, lexemes: string[
  * lexemes again) or that was indexed meanwhile is left for the next sweep. */
 export async function setCaseSearchLexemesBulk(
   sql: Db,
-  rows: { id: number; lexemes: string[]; read: Pick<CaseRow, 'title' | 'summary' | 'address'> }[],
+  rows: { id: number; lexemes: string[]; read: Pick<CaseRow, 'title' | 'summary' | 'address' | 'trackingNo'> }[],
 ): Promise<void> {
   if (!rows.length) return;
-  const values = rows.map((r) => ({ id: r.id, lex: r.lexemes, title: r.read.title, summary: r.read.summary, address: r.read.address }));
+  const values = rows.map((r) => ({ id: r.id, lex: r.lexemes, title: r.read.title, summary: r.read.summary, address: r.read.address, tracking_no: r.read.trackingNo }));
   await sql`
     UPDATE cases c SET search_tsv = array_to_tsvector(ARRAY(SELECT jsonb_array_elements_text(v.lex)))
-    FROM jsonb_to_recordset(${sql.json(values as never)}::jsonb) AS v(id bigint, lex jsonb, title text, summary text, address text)
+    FROM jsonb_to_recordset(${sql.json(values as never)}::jsonb) AS v(id bigint, lex jsonb, title text, summary text, address text, tracking_no text)
     WHERE c.id = v.id AND c.search_tsv IS NULL
-      AND c.title IS NOT DISTINCT FROM v.title AND c.summary IS NOT DISTINCT FROM v.summary AND c.address IS NOT DISTINCT FROM v.address`;
+      AND c.title IS NOT DISTINCT FROM v.title AND c.summary IS NOT DISTINCT FROM v.summary AND c.address IS NOT DISTINCT FROM v.address
+      AND c.tracking_no IS NOT DISTINCT FROM v.tracking_no`;
 }
 
 /** The case columns the lifecycle state drives (written together with the state itself). */

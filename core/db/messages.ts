@@ -178,6 +178,12 @@ export async function getMessageRaw(sql: Db, id: number): Promise<string | undef
 }
 
 /** The message's case with the row locked (inside the transaction that attaches it to one). */
+/** The case a message is on now (no lock). */
+export async function messageCaseId(sql: Db, id: number): Promise<number | null> {
+  const [row] = await sql<{ caseId: number | null }[]>`SELECT case_id FROM messages WHERE id = ${id}`;
+  return row?.caseId ?? null;
+}
+
 export async function lockMessageCase(sql: Db, id: number): Promise<{ caseId: number | null } | undefined> {
   const [row] = await sql<{ caseId: number | null }[]>`SELECT case_id FROM messages WHERE id = ${id} FOR UPDATE`;
   return row;

@@ -53,7 +53,7 @@ export function residentPhotoRoutes(deps: AppDeps) {
       const already = await countPhotos(deps.db.sql, m.id);
       const { photos } = await parseMultipart(c, { alreadyStored: already, maxTotal: PHOTOS_PER_MESSAGE });
       if (!photos.length) throw new ApiError('validation_failed', '提交的内容有误：请选择要上传的图片', [{ field: 'photos', message: '请选择要上传的图片' }]);
-      const stored = await addResidentPhotos(deps.db.sql, { messageId: m.id, caseId: m.caseId ?? null, actorId: `resident:${trackingNo}` }, photos);
+      const stored = await addResidentPhotos(deps.db.sql, { messageId: m.id, actorId: `resident:${trackingNo}` }, photos);
       return c.json({ added: stored.length, photos: stored.map(({ id, width, height, mime }) => ({ id, width, height, mime })) }, 201);
     })
     .get('/:trackingNo/photos/:photoId', validate('param', photoParam), validate('query', codeQuery), async (c) => {
