@@ -1,7 +1,7 @@
 // The worker's pipeline for one message: read it (NLP), attach it to an open case about the same
 // problem (合并) or open a case (工单), route it and start its legal clock through the case service.
 // Idempotent: a message that already has a case is left alone.
-import { appendCaseEvents, countCasesWithTrackingNo, insertDupFeatures, listFeatureCandidates, listLegacyDupCases, listLegacyDuplicateCandidates, lockCaseStatus, lockDuplicateKeys } from '../db/cases';
+import { appendCaseEvents, countCasesWithTrackingNo, insertDupFeatures, listFeatureCandidates, listLegacyDupCases, listLegacyDuplicateCandidates, lockCaseStatus, lockDuplicateKeys, type DuplicateCandidate } from '../db/cases';
 import type { Db } from '../db/connect';
 import { getMessage, lockMessageCase, markMessageProcessed, type StoredMessage } from '../db/messages';
 import { analyzeMessage } from '../nlp/analyze';
@@ -85,7 +85,7 @@ async function findDuplicateCase(sql: Db, msg: StoredMessage, a: MessageAnalysis
 }
 
 /** The stored duplicate features of a case scored from its text (one opened before features existed). */
-async function storeFeaturesFromText(sql: Db, c: Awaited<ReturnType<typeof listLegacyDupCases>>[number], subject: DuplicateSubject = { ...c, text: `${c.title ?? ''} ${c.summary}` }) {
+async function storeFeaturesFromText(sql: Db, c: DuplicateCandidate, subject: DuplicateSubject = { ...c, text: `${c.title ?? ''} ${c.summary}` }) {
   const f = featuresOf(subject);
   await insertDupFeatures(sql, c.id, {
     district: c.district, street: c.street, createdAt: c.createdAt,

@@ -55,38 +55,35 @@ const isBoundary = (w: string) => {
   return BOUNDARY.test(w);
 };
 
-function wordKey(w: string, seed1: number, seed2: number): number {
-  let h1 = seed1 | 0;
-  let h2 = seed2 | 0;
+// the two 32-bit lanes of a word hash, carried across the words of a pair (module state: no
+// allocation per call in this hot path)
+let lane1 = 0;
+let lane2 = 0;
+function hashRun(w: string): void {
   for (let j = 0; j < w.length; j++) {
     const c = w.charCodeAt(j);
-    h1 = Math.imul(h1 ^ c, P1);
-    h2 = Math.imul(h2 ^ c, P2);
-    h2 ^= h2 >>> 15;
+    lane1 = Math.imul(lane1 ^ c, P1);
+    lane2 = Math.imul(lane2 ^ c, P2);
+    lane2 ^= lane2 >>> 15;
   }
-  return (h1 >>> 0) + (h2 & 0x1fffff) * 4294967296;
+}
+const laneKey = () => (lane1 >>> 0) + (lane2 & 0x1fffff) * 4294967296;
+
+function wordKey(w: string, seed1: number, seed2: number): number {
+  lane1 = seed1 | 0;
+  lane2 = seed2 | 0;
+  hashRun(w);
+  return laneKey();
 }
 
 /** The key of `prev + '\u0001' + w` (a word pair), hashed in one pass without building the string. */
 function pairKey(prev: string, w: string, seed1: number, seed2: number): number {
-  let h1 = seed1 | 0;
-  let h2 = seed2 | 0;
-  for (let j = 0; j < prev.length; j++) {
-    const c = prev.charCodeAt(j);
-    h1 = Math.imul(h1 ^ c, P1);
-    h2 = Math.imul(h2 ^ c, P2);
-    h2 ^= h2 >>> 15;
-  }
-  h1 = Math.imul(h1 ^ 1, P1);
-  h2 = Math.imul(h2 ^ 1, P2);
-  h2 ^= h2 >>> 15;
-  for (let j = 0; j < w.length; j++) {
-    const c = w.charCodeAt(j);
-    h1 = Math.imul(h1 ^ c, P1);
-    h2 = Math.imul(h2 ^ c, P2);
-    h2 ^= h2 >>> 15;
-  }
-  return (h1 >>> 0) + (h2 & 0x1fffff) * 4294967296;
+  lane1 = seed1 | 0;
+  lane2 = seed2 | 0;
+  hashRun(prev);
+  hashRun('\u0001');
+  hashRun(w);
+  return laneKey();
 }
 
 // whitespace as String.prototype.trim sees it, for the first and last code unit of a token
