@@ -8,6 +8,23 @@ import { CONCEPT_PREFIX, type MessageFeatures } from './features';
 export interface TermStats {
   docs: number;
   df(term: string): number;
+  /** the live generic words (core/opinion/live-generic.ts): weight 0, never in a label */
+  generic?: ReadonlySet<string>;
+}
+
+/**
+ * Whether a term is a live generic word or a bigram with one at either end (加快建设 is 加快 plus
+ * 建设): such terms weigh 0, as the shipped generic words, which never enter a term at all.
+ */
+export function isLiveGeneric(stats: TermStats, term: string): boolean {
+  const g = stats.generic;
+  if (!g || !g.size) return false;
+  if (g.has(term)) return true;
+  const chars = [...term];
+  for (let k = 2; k <= Math.min(4, chars.length - 2); k++) {
+    if (g.has(chars.slice(0, k).join('')) || g.has(chars.slice(chars.length - k).join(''))) return true;
+  }
+  return false;
 }
 
 export type Terms = Record<string, number>;
@@ -18,7 +35,7 @@ export function idf(stats: TermStats, term: string): number {
 
 function weighted(terms: Terms, stats: TermStats, scale = 1): Map<string, number> {
   const v = new Map<string, number>();
-  for (const [t, w] of Object.entries(terms)) v.set(t, (w / scale) * idf(stats, t));
+  for (const [t, w] of Object.entries(terms)) if (!isLiveGeneric(stats, t)) v.set(t, (w / scale) * idf(stats, t));
   return v;
 }
 
@@ -54,12 +71,14 @@ export interface Choice {
 interface Prepared {
   shape: TopicShape;
   vec: Map<string, number>;
+  /** the problem objects at least 40 % of the members name, the most named first */
   concepts: string[];
 }
 
 function prepare(t: TopicShape, stats: TermStats): Prepared {
   const size = Math.max(1, t.size);
-  const concepts = Object.entries(t.centroid).filter(([k, w]) => k.startsWith(CONCEPT_PREFIX) && w >= size * 3 * 0.4).map(([k]) => k);
+  const concepts = Object.entries(t.centroid).filter(([k, w]) => k.startsWith(CONCEPT_PREFIX) && w >= size * 3 * 0.4)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
   return { shape: t, vec: weighted(t.centroid, stats, size), concepts };
 }
 
@@ -92,8 +111,10 @@ function alikePrepared(a: Prepared, b: Prepared, cfg: OpinionConfig['assignment'
   const main = (t: TopicShape) => Object.entries(t.anchors).filter(([, n]) => n * 2 >= Math.max(1, t.size)).map(([k]) => k);
   const mainB = main(b.shape);
   const samePlace = main(a.shape).some((x) => mainB.includes(x));
+  if (!samePlace || sim < cfg.joinSimilarity) return false;
   const [few, many] = a.concepts.length <= b.concepts.length ? [a.concepts, b.concepts] : [b.concepts, a.concepts];
-  return samePlace && few.length > 0 && few.every((k) => many.includes(k)) && sim >= cfg.joinSimilarity;
+  // the same problem objects, or the same main one (the object most members of each name)
+  return (few.length > 0 && few.every((k) => many.includes(k))) || (!!a.concepts[0] && a.concepts[0] === b.concepts[0]);
 }
 
 /**
@@ -103,6 +124,15 @@ function alikePrepared(a: Prepared, b: Prepared, cfg: OpinionConfig['assignment'
  */
 export function topicsAlike(a: TopicShape, b: TopicShape, stats: TermStats, cfg: OpinionConfig['assignment']): boolean {
   return a.district === b.district && alikePrepared(prepare(a, stats), prepare(b, stats), cfg);
+}
+
+/** The topics of `some` alike to at least one of `others` (each centroid weighed once). */
+export function topicsAlikeToAny(some: TopicShape[], others: TopicShape[], stats: TermStats, cfg: OpinionConfig['assignment']): TopicShape[] {
+  const prepared = others.map((t) => prepare(t, stats));
+  return some.filter((t) => {
+    const p = prepare(t, stats);
+    return prepared.some((o) => o.shape.district === t.district && alikePrepared(p, o, cfg));
+  });
 }
 
 /** The topic a message joins (the most alike over the bar), or null: it starts one. */

@@ -6,6 +6,7 @@ import { findPlaceMatches } from '../nlp/place';
 import { isDictionaryWord, isStopWord, segment, tagWords } from '../nlp/segment';
 import type { MessageAnalysis } from '../nlp/types';
 import { isGenericWord } from './config';
+import { contentWords } from './generic-words';
 import { maskPublicText } from './sample';
 
 /** A problem object (停水, 路灯, 油烟…, lexicons/duplicate-topics.json) as a term: the same problem in other words. */
@@ -18,6 +19,8 @@ export interface MessageFeatures {
   anchors: string[];
   /** term → weight (1 + log count; subject terms doubled); bigrams joined without a space */
   terms: Record<string, number>;
+  /** the distinct content words (no bigrams), counted per category and district for the live generic words */
+  words?: string[];
 }
 
 // a named place ends in one of these (赭山路, 金鼎村, 赭山花园小区, 经济学院…)
@@ -29,6 +32,11 @@ const DISTRICT_CODE = /(?:^|[^A-Za-z0-9])([A-Z][0-9]{1,2}[区县])/;
 const NOT_A_TERM = /^[\p{N}A-Za-z._\-]+$|^[\p{N}]/u;
 // district-level words say nothing within a district (the district is a hard constraint already)
 const DISTRICT_WORD = /^[A-Z]?[0-9]{0,2}(?:市|区|县|省)$|省$|^[A-Z][0-9]{1,2}[区县]?$|^[A-Z]市|街道$|(?<!小|社|园|景|城|片|辖|校|市|郊|新|开发|试验|示范|风景|商业|保护|住宅|生活|居住|服务|工业)[区县]$/;
+
+/** A word that names a place or a kind of place (赭山路, 小区, 镜湖区): never a generic word. */
+export function isPlaceWord(w: string): boolean {
+  return PLACE_SUFFIX.test(w) || BARE_PLACE.test(w) || DISTRICT_WORD.test(w);
+}
 
 function isContent(w: string): boolean {
   return [...w].length >= 2 && !NOT_A_TERM.test(w) && !isGenericWord(w) && !DISTRICT_WORD.test(w);
@@ -158,5 +166,6 @@ export function messageFeatures(m: { title: string | null; body: string; analysi
   const terms: Record<string, number> = {};
   for (const [t, n] of counts) terms[t] = Math.round((1 + Math.log(n)) * 1000) / 1000;
   for (const c of topicsOf(text)) terms[CONCEPT_PREFIX + c] = CONCEPT_WEIGHT;
-  return { district, anchors: anchorsOf(title, body, m.analysis), terms };
+  const words = contentWords([...titleTokens, ...bodyTokens].filter((t) => isContent(t) && !(district && t.includes(district))));
+  return { district, anchors: anchorsOf(title, body, m.analysis), terms, words };
 }

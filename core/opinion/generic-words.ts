@@ -40,23 +40,39 @@ export function mineGenericWords(docs: { text: string; category: string }[], pla
   const df = new Map<string, Map<string, number>>();
   for (const d of docs) {
     perCategory.set(d.category, (perCategory.get(d.category) ?? 0) + 1);
-    for (const w of new Set(segment(d.text).filter((t) => WORD.test(t)))) {
+    for (const w of contentWords(segment(d.text))) {
       let m = df.get(w);
       if (!m) df.set(w, (m = new Map()));
       m.set(d.category, (m.get(d.category) ?? 0) + 1);
     }
   }
-  const cats = [...perCategory.keys()];
+  return genericFromCounts(perCategory, df, docs.length, c, (word) => places.some((p) => p.includes(word)));
+}
+
+/** The distinct words of a token list that the miners count (two Han characters or more). */
+export function contentWords(tokens: string[]): string[] {
+  return [...new Set(tokens.filter((t) => WORD.test(t)))];
+}
+
+/**
+ * The shared criteria, on counts: `groups` group → messages (categories, or districts), `words`
+ * word → group → messages using it, `total` all messages counted. A word used by at least
+ * `minDocShare` of the messages, in at least `minCategories` groups, at rates spread evenly
+ * (normalised entropy ≥ `minEvenness`) is generic; `skip` keeps some words out (place names, problem objects).
+ */
+export function genericFromCounts(groups: Map<string, number>, words: Map<string, Map<string, number>>, total: number, c: GenericWordCriteria, skip: (word: string) => boolean = () => false): MinedWord[] {
+  const keys = [...groups.keys()];
   const out: MinedWord[] = [];
-  for (const [word, m] of df) {
-    if (places.some((p) => p.includes(word))) continue;
+  if (keys.length < 2) return out;
+  for (const [word, m] of words) {
     const docsWith = [...m.values()].reduce((a, b) => a + b, 0);
-    if (docsWith < c.minDocShare * docs.length || m.size < c.minCategories) continue;
-    const rates = cats.map((k) => (m.get(k) ?? 0) / perCategory.get(k)!);
+    if (docsWith < c.minDocShare * total || m.size < c.minCategories) continue;
+    const rates = keys.map((k) => (m.get(k) ?? 0) / groups.get(k)!);
     const sum = rates.reduce((a, b) => a + b, 0);
     const h = -rates.filter((r) => r > 0).reduce((a, r) => a + (r / sum) * Math.log(r / sum), 0);
-    const evenness = h / Math.log(cats.length);
-    if (evenness >= c.minEvenness) out.push({ word, docs: docsWith, categories: m.size, evenness: Math.round(evenness * 1000) / 1000 });
+    const evenness = h / Math.log(keys.length);
+    if (evenness < c.minEvenness || skip(word)) continue;
+    out.push({ word, docs: docsWith, categories: m.size, evenness: Math.round(evenness * 1000) / 1000 });
   }
   return out.sort((a, b) => b.docs - a.docs || a.word.localeCompare(b.word));
 }

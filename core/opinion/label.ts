@@ -2,7 +2,7 @@
 // distinctive of its members against the background corpus: class-based TF-IDF over words and
 // bigrams, i.e. share of members using it × log(all messages / messages using it)). Generic words
 // (小时, 诉求, 了解…) have a high background frequency and are also listed in lexicons/opinion.json.
-import { idf, type TermStats, type TopicShape } from './cluster';
+import { idf, isLiveGeneric, type TermStats, type TopicShape } from './cluster';
 import { isGenericWord } from './config';
 import { CONCEPT_PREFIX, SUBJECT_PLACE } from './features';
 import { topicsOf } from '../cases/duplicates';
@@ -76,7 +76,7 @@ export function distinctiveTerms(t: Pick<TopicShape, 'centroid' | 'size' | 'anch
   const anchors = Object.keys(placesOf(t.anchors, false));
   const out: { term: string; score: number }[] = [];
   for (const [term, w] of Object.entries(t.centroid)) {
-    if (term.startsWith(CONCEPT_PREFIX) || isGenericWord(term) || PLACE_LIKE.test(term) || anchors.some((a) => a.includes(term) || term.includes(a))) continue;
+    if (term.startsWith(CONCEPT_PREFIX) || isGenericWord(term) || isLiveGeneric(stats, term) || PLACE_LIKE.test(term) || anchors.some((a) => a.includes(term) || term.includes(a))) continue;
     if (overlapsPlace(term, anchors) || hasGenericEnd(term)) continue;
     // share of members, a subject word counting double (so the subjects' words win), times how rare it is elsewhere
     const share = Math.min(2, w / size);
@@ -150,7 +150,7 @@ export function problemPhrase(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors
   let best: { term: string; score: number } | null = null;
   let idiom: string | null = null;
   for (const { term, score } of candidates) {
-    if (wordsOf(term).some((w) => isGenericWord(w))) continue;
+    if (wordsOf(term).some((w) => isGenericWord(w) || !!stats.generic?.has(w))) continue;
     const kind = phraseKind(term);
     if (kind === 'idiom') {
       idiom ??= term;

@@ -11,11 +11,12 @@ import {
 } from '../db/topics';
 import { getMessage, getMessageRaw } from '../db/messages';
 import type { MessageAnalysis } from '../nlp/types';
-import { addToShape, chooseTopic, cosine, idf, recluster, topicsAlike, type TermStats, type TopicShape } from './cluster';
+import { addToShape, chooseTopic, cosine, idf, recluster, topicsAlikeToAny, type TermStats, type TopicShape } from './cluster';
 import { opinionConfig, type OpinionConfig } from './config';
 import { messageFeatures, type MessageFeatures } from './features';
 import { heatIndex, heatParts } from './heat';
 import { topicLabel, type TopicLabel } from './label';
+import { countLiveWords, liveGenericWords, refreshLiveGenericWords } from './live-generic';
 import { publicSample } from './sample';
 import { testBurst, type BurstTest } from './bursts';
 
@@ -49,8 +50,8 @@ const HOUR = 3_600_000;
 const QUIET_LOOKBACK_DAYS = 180;
 const hourOf = (d: Date) => new Date(Math.floor(d.getTime() / HOUR) * HOUR);
 
-function statsFrom(docs: number, df: Map<string, number>): TermStats {
-  return { docs, df: (t) => df.get(t) ?? 0 };
+function statsFrom(docs: number, df: Map<string, number>, generic?: ReadonlySet<string>): TermStats {
+  return { docs, df: (t) => df.get(t) ?? 0, generic };
 }
 
 /** Negative intensity in [0, 1]: how strongly negative the reader found the message. */
@@ -91,8 +92,10 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
     }
     const terms = Object.keys(f.terms);
     await addTermCounts(tx, terms);
+    await countLiveWords(tx, f.words ?? [], input.analysis.category.label, f.district);
+    const generic = await liveGenericWords(tx);
     const { docs, df } = await getTermStats(tx, terms);
-    const stats = statsFrom(docs, df);
+    const stats = statsFrom(docs, df, generic);
     const since = new Date(input.receivedAt.getTime() - cfg.assignment.windowDays * 86_400_000);
     const candidates = await listCandidateTopics(tx, f.district, since, cfg.assignment.maxCandidates, f.anchors);
     const choice = chooseTopic(f, candidates, stats, cfg.assignment);
@@ -130,7 +133,7 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
     } else if (topic.burstState !== 'burst' || !topic.burstAt || at.getTime() - topic.burstAt.getTime() > cfg.bursts.quietHours * HOUR) {
       topic.burstState = at.getTime() - topic.firstAt.getTime() < cfg.bursts.quietHours * HOUR ? 'new' : 'none';
     }
-    await refreshTopic(tx, topic, at, cfg);
+    await refreshTopic(tx, topic, at, cfg, generic);
     return {
       topicId, created, similarity: choice.similarity, burst: topic.burstState,
       burstOpened: { topic: topicBurst.opened, district: districtBurst?.opened ?? false },
@@ -163,9 +166,9 @@ async function burstStep(tx: Db, scope: { topicId: number } | { district: string
 }
 
 /** Label, representative messages and heat from the topic's current members. */
-async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConfig): Promise<void> {
+async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConfig, generic?: ReadonlySet<string>): Promise<void> {
   const { docs, df } = await getTermStats(tx, Object.keys(topic.centroid));
-  const stats = statsFrom(docs, df);
+  const stats = statsFrom(docs, df, generic ?? (await liveGenericWords(tx)));
   const label = topicLabel(topic, stats);
   // what the public sees is built from the public members only: a private message's words or
   // place never reach the public label (none public: read.ts shows the district and problem objects)
@@ -200,6 +203,7 @@ async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConf
 export async function refreshActiveTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig(), opts: { since?: Date } = {}): Promise<number> {
   const since = opts.since ?? new Date(now.getTime() - cfg.assignment.windowDays * 2 * 86_400_000);
   const ids = await listActiveTopicIds(sql, since);
+  const generic = await liveGenericWords(sql);
   for (const id of ids) {
     await sql.begin(async (tx) => {
       const t = await getTopic(tx, id);
@@ -207,7 +211,7 @@ export async function refreshActiveTopics(sql: Sql, now: Date, cfg: OpinionConfi
         if (t.burstState !== 'none' && (!t.burstAt || now.getTime() - Math.max(t.burstAt.getTime(), t.lastAt.getTime()) > cfg.bursts.quietHours * HOUR)) {
           t.burstState = now.getTime() - t.firstAt.getTime() < cfg.bursts.quietHours * HOUR ? 'new' : 'none';
         }
-        await refreshTopic(tx, t, now, cfg);
+        await refreshTopic(tx, t, now, cfg, generic);
       }
     });
   }
@@ -233,15 +237,18 @@ export interface ReclusterResult {
 export async function reclusterTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig()): Promise<ReclusterResult> {
   const since = new Date(now.getTime() - cfg.assignment.reclusterDays * 86_400_000);
   const total: ReclusterResult = { topics: 0, moved: 0, merged: 0, created: 0 };
+  // today's live generic words first: the re-clustering weighs them 0
+  await refreshLiveGenericWords(sql, now, cfg.liveGenericWords);
+  const generic = await liveGenericWords(sql);
   // one district at a time (topics never span districts), so workers wait on one district's lock only
   for (const district of await listActiveTopicDistricts(sql, since)) {
-    const r = await reclusterDistrict(sql, district, since, now, cfg);
+    const r = await reclusterDistrict(sql, district, since, now, cfg, generic);
     for (const k of Object.keys(total) as (keyof ReclusterResult)[]) total[k] += r[k];
   }
   return total;
 }
 
-async function reclusterDistrict(sql: Sql, district: string | null, since: Date, now: Date, cfg: OpinionConfig): Promise<ReclusterResult> {
+async function reclusterDistrict(sql: Sql, district: string | null, since: Date, now: Date, cfg: OpinionConfig, generic: ReadonlySet<string>): Promise<ReclusterResult> {
   return sql.begin(async (tx) => {
     await lockTopicScope(tx, district);
     const recent = await listMembersOfActiveTopics(tx, district, since);
@@ -254,11 +261,11 @@ async function reclusterDistrict(sql: Sql, district: string | null, since: Date,
     const allTerms = new Set(recent.flatMap((m) => Object.keys(m.terms)));
     for (const t of quiet) for (const k of Object.keys(t.centroid)) allTerms.add(k);
     let { docs, df } = await getTermStats(tx, [...allTerms]);
-    const close = quiet.filter((q) => recentTopics.some((r) => topicsAlike({ ...q, district }, { ...r, district }, statsFrom(docs, df), cfg.assignment)));
+    const close = topicsAlikeToAny(quiet.map((q) => ({ ...q, district })), recentTopics.map((r) => ({ ...r, district })), statsFrom(docs, df, generic), cfg.assignment);
     const older = await listMembersOfTopics(tx, close.map((t) => t.id));
     const members = older.length ? [...older, ...recent].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.messageId - b.messageId) : recent;
     if (older.length) ({ docs, df } = await getTermStats(tx, [...new Set(members.flatMap((m) => Object.keys(m.terms)))]));
-    const stats = statsFrom(docs, df);
+    const stats = statsFrom(docs, df, generic);
     // every member clusters within this district (a no-district member joined a topic here by its place)
     const features = members.map((m) => ({ ...memberFeatures(m), district }));
     const r = recluster(features, stats, cfg.assignment);
@@ -301,7 +308,7 @@ async function reclusterDistrict(sql: Sql, district: string | null, since: Date,
         firstAt: new Date(Math.min(...rows.map((x) => x.receivedAt.getTime()))), lastAt: new Date(Math.max(...rows.map((x) => x.receivedAt.getTime()))),
       });
       await setMemberSimilarities(tx, sims);
-      await refreshTopic(tx, t, now, cfg);
+      await refreshTopic(tx, t, now, cfg, generic);
     }
     return { topics: changed.size, moved: moves.length, merged: r.mergedInto.size, created: realId.size };
   });
