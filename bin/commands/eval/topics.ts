@@ -4,6 +4,7 @@
 // prints the topics ranked by heat. Last stdout line: {"topics":[{"id","label","size","heat","memberIds"}…]}.
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { listGenericWords } from '../../../core/db/opinion-generic';
 import { listMembers, listTopicsActiveBetween } from '../../../core/db/topics';
 import { gazetteerNames, GENERIC_CRITERIA, mineGenericWords, seedCorpusDocs } from '../../../core/opinion/generic-words';
 import { analysisCache, openReplay, readReplayFile } from '../../../core/opinion/replay';
@@ -61,6 +62,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     const end = rows[rows.length - 1].at;
     await replay.finish(end);
+    const generic = await listGenericWords(replay.db.sql);
+    console.error(`eval topics: ${generic.length} live generic words mined (weight 0, never in a label): ${generic.map((w) => w.word).join(' ')}`);
     const top = (await listTopicsActiveBetween(replay.db.sql, new Date(0), new Date(end.getTime() + 3_600_000), 2000)).filter((t) => t.size >= minSize).slice(0, limit);
     const topics = [];
     for (const t of top) {
