@@ -182,6 +182,8 @@ describe('topic labels', () => {
     expect(problem).toBeDefined();
     expect(problem!.score * kindWeight('油烟扰民')).toBe(problem!.score);
     expect(topicLabel(shape, stats).label.startsWith('A2区青柳湾小区·')).toBe(true);
+    // the problem word, over half as distinctive as the subject-doubled bare object, names the topic
+    expect(topicLabel(shape, stats).terms).toEqual(['油烟扰民']);
   });
 
   it('reads a pair ending in a problem object (门面油烟) as object + problem, a pair of two objects not', () => {

@@ -96,6 +96,10 @@ const PAIR_FIRST = /^(n|vn|nz|ng|nt|j|ns|v)$/;
 const IDIOM_TAG = /^(i|l)$/;
 /** a pair must be used by most members: each member using it adds at least 1 to the centroid weight */
 const PAIR_MIN_SHARE = 0.8;
+/** a word pair within this share of the best bare noun's score names the problem better */
+const PAIR_TIE = 0.75;
+/** … and a phrase naming a problem object (lexicons/duplicate-topics.json) within this share */
+const PROBLEM_TIE = 0.5;
 
 export type PhraseKind = 'head' | 'verb' | 'pair' | 'idiom' | 'other';
 
@@ -147,7 +151,8 @@ export function pairEndsInProblem(term: string): boolean {
 export function problemPhrase(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors'>, stats: TermStats): string | null {
   const size = Math.max(1, t.size);
   const candidates = distinctiveTerms(t, stats, 40);
-  let best: { term: string; score: number } | null = null;
+  let best: { term: string; score: number; kind: PhraseKind } | null = null;
+  let bestPair: { term: string; score: number; tie: number } | null = null;
   let idiom: string | null = null;
   for (const { term, score } of candidates) {
     if (wordsOf(term).some((w) => isGenericWord(w) || !!stats.generic?.has(w))) continue;
@@ -158,8 +163,16 @@ export function problemPhrase(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors
     }
     if (kind === 'pair' && size >= 3 && (t.centroid[term] ?? 0) / size < PAIR_MIN_SHARE && !pairEndsInProblem(term)) continue;
     const s = score * kindWeight(term, kind);
-    if (s > 0 && (!best || s > best.score)) best = { term, score: s };
+    if (s > 0 && (!best || s > best.score)) best = { term, score: s, kind };
+    if (s > 0 && (kind === 'pair' || (kind === 'verb' && [...term].length >= 4))) {
+      // a phrase naming a problem object (油烟扰民, 门面油烟) needs less to beat a bare object
+      const tie = topicsOf(term).size > 0 ? PROBLEM_TIE : PAIR_TIE;
+      if (!bestPair || s / tie > bestPair.score / bestPair.tie) bestPair = { term, score: s, tie };
+    }
   }
+  // a bare object (车位, 门面, 电缆) says less than the object's problem (捆绑销售, 油烟扰民): a
+  // word pair or whole-problem verb nearly as distinctive wins (the subjects name the object, doubled)
+  if (best && best.kind === 'head' && bestPair && bestPair.score >= bestPair.tie * best.score) return bestPair.term;
   if (best) return best.term;
   // no phrase of its own stands out: the problem object most members name (停水, 路灯…)
   const concept = Object.entries(t.centroid).filter(([k]) => k.startsWith(CONCEPT_PREFIX)).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
