@@ -144,6 +144,24 @@ describe('topic labels', () => {
     expect(problemPhrase(shape, stats)).toBe(b.terms[0]);
   });
 
+  it('names a topic with no phrase most members share by its most distinctive problem phrase, not by the place alone', () => {
+    const msgs: [string, string][] = [
+      ['A2区青柳湾小区', '青柳湾小区外墙瓷砖脱落，差点砸到人。'],
+      ['青柳湾小区', 'A2区青柳湾小区外墙瓷砖脱落。'],
+      ['青柳湾小区咨询', '青柳湾小区门牌号码不清楚。'],
+      ['青柳湾小区情况', '青柳湾小区门禁卡怎么补办。'],
+      ['青柳湾小区反映', '青柳湾小区快递柜收费。'],
+      ['青柳湾小区求助', '青柳湾小区信箱钥匙丢失。'],
+      ['青柳湾小区来信', '青柳湾小区业委会选举。'],
+      ['青柳湾小区一事', '青柳湾小区健身器材损坏。'],
+    ];
+    const { shape, stats } = topicOf(msgs);
+    expect(distinctiveTerms(shape, stats, 40)).toEqual([]); // no phrase reaches the usual share
+    const l = topicLabel(shape, stats);
+    expect(l.label, JSON.stringify(l)).toMatch(/^A2区青柳湾小区·/);
+    expect(l.terms[0]).toMatch(/瓷砖|脱落|外墙/);
+  });
+
   it('falls back to an idiom only when it is the only candidate', () => {
     const msgs: [string, string][] = [
       ['刻不容缓', '刻不容缓刻不容缓。'],

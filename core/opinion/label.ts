@@ -71,7 +71,7 @@ export function placesOf(anchors: Record<string, number>, subjectOnly: boolean):
   return out;
 }
 
-export function distinctiveTerms(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors'>, stats: TermStats, n = 6): { term: string; score: number }[] {
+export function distinctiveTerms(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors'>, stats: TermStats, n = 6, minShare = 0.3): { term: string; score: number }[] {
   const size = Math.max(1, t.size);
   const anchors = Object.keys(placesOf(t.anchors, false));
   const out: { term: string; score: number }[] = [];
@@ -80,7 +80,7 @@ export function distinctiveTerms(t: Pick<TopicShape, 'centroid' | 'size' | 'anch
     if (overlapsPlace(term, anchors) || hasGenericEnd(term)) continue;
     // share of members, a subject word counting double (so the subjects' words win), times how rare it is elsewhere
     const share = Math.min(2, w / size);
-    if (size >= 3 && share < 0.3) continue;
+    if (size >= 3 && share < minShare) continue;
     if (!isReadablePhrase(term)) continue; // last: it asks the tagger
     out.push({ term, score: share * idf(stats, term) * (1 + 0.15 * Math.min(4, [...term].length - 2)) });
   }
@@ -100,6 +100,8 @@ const PAIR_MIN_SHARE = 0.8;
 const PAIR_TIE = 0.75;
 /** … and a phrase naming a problem object (lexicons/duplicate-topics.json) within this share */
 const PROBLEM_TIE = 0.5;
+/** when no phrase reaches distinctiveTerms' share bar: the share a fallback phrase needs */
+const RELAXED_SHARE = 0.12;
 
 export type PhraseKind = 'head' | 'verb' | 'pair' | 'idiom' | 'other';
 
@@ -149,8 +151,17 @@ export function pairEndsInProblem(term: string): boolean {
  * word and never an idiom unless nothing else is left (then the topic's problem object, then the idiom).
  */
 export function problemPhrase(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors'>, stats: TermStats): string | null {
+  const own = pickPhrase(t, stats, distinctiveTerms(t, stats, 40), true);
+  if (own.phrase) return own.phrase;
+  // no phrase of its own stands out: the problem object most members name (停水, 路灯…)
+  const concept = Object.entries(t.centroid).filter(([k]) => k.startsWith(CONCEPT_PREFIX)).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  if (concept) return concept[0].slice(CONCEPT_PREFIX.length);
+  // still nothing: the most distinctive problem word or phrase a smaller share of members use, not a bare place
+  return pickPhrase(t, stats, distinctiveTerms(t, stats, 40, RELAXED_SHARE), false).phrase ?? own.idiom;
+}
+
+function pickPhrase(t: Pick<TopicShape, 'centroid' | 'size'>, stats: TermStats, candidates: { term: string; score: number }[], pairsByMajority: boolean): { phrase: string | null; idiom: string | null } {
   const size = Math.max(1, t.size);
-  const candidates = distinctiveTerms(t, stats, 40);
   let best: { term: string; score: number; kind: PhraseKind } | null = null;
   let bestPair: { term: string; score: number; tie: number } | null = null;
   let idiom: string | null = null;
@@ -161,7 +172,7 @@ export function problemPhrase(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors
       idiom ??= term;
       continue;
     }
-    if (kind === 'pair' && size >= 3 && (t.centroid[term] ?? 0) / size < PAIR_MIN_SHARE && !pairEndsInProblem(term)) continue;
+    if (pairsByMajority && kind === 'pair' && size >= 3 && (t.centroid[term] ?? 0) / size < PAIR_MIN_SHARE && !pairEndsInProblem(term)) continue;
     const s = score * kindWeight(term, kind);
     if (s > 0 && (!best || s > best.score)) best = { term, score: s, kind };
     if (s > 0 && (kind === 'pair' || (kind === 'verb' && [...term].length >= 4))) {
@@ -172,12 +183,8 @@ export function problemPhrase(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors
   }
   // a bare object (车位, 门面, 电缆) says less than the object's problem (捆绑销售, 油烟扰民): a
   // word pair or whole-problem verb nearly as distinctive wins (the subjects name the object, doubled)
-  if (best && best.kind === 'head' && bestPair && bestPair.score >= bestPair.tie * best.score) return bestPair.term;
-  if (best) return best.term;
-  // no phrase of its own stands out: the problem object most members name (停水, 路灯…)
-  const concept = Object.entries(t.centroid).filter(([k]) => k.startsWith(CONCEPT_PREFIX)).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
-  if (concept) return concept[0].slice(CONCEPT_PREFIX.length);
-  return idiom;
+  if (best && best.kind === 'head' && bestPair && bestPair.score >= bestPair.tie * best.score) return { phrase: bestPair.term, idiom };
+  return { phrase: best?.term ?? null, idiom };
 }
 
 export function topicLabel(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors' | 'district'>, stats: TermStats): TopicLabel {
