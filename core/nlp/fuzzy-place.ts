@@ -3,8 +3,10 @@
 // the words before a place suffix (区, 街道, 社区, 镇…) are compared with the gazetteer's names by
 // natural's Damerau–Levenshtein distance (one edit: a wrong, missing, extra or swapped character),
 // Jaro–Winkler breaking ties; where several names fit equally well they are all returned, for the
-// caller to decide by the other places named (or to leave alone).
+// caller to decide by the other places named (or to leave alone). Names written in pinyin
+// (yijiang qu, Yìjiāng Qū, yijiang区) are compared by their pinyin the same way (pinyinPlaceHits).
 import { createRequire } from 'node:module';
+import { hanziSyllables, latinKey, latinWords } from './pinyin';
 
 const require = createRequire(import.meta.url);
 // natural's submodules only: the package index would load its storage back-ends (mongoose, pg, redis)
@@ -31,6 +33,11 @@ export interface FuzzyHit<T> {
   similarity: number;
   /** other names that fit exactly as well (ambiguous: the caller may decide by the other places named) */
   alternatives: FuzzyName<T>[];
+  /** how the name was written: mistyped hanzi, or pinyin (distance and similarity are then over pinyin) */
+  kind: 'typo' | 'pinyin';
+  /** a core of one or two characters with one character wrong or missing (农村 for 新农村, 通湖区 for
+   * 镜湖区): one edit there makes another word as often as a typo, so the caller wants strong context */
+  weak: boolean;
 }
 
 // the names grouped by suffix, once per list of names (the place index keeps its list)
@@ -93,7 +100,9 @@ export function fuzzyPlaceHits<T>(text: string, names: readonly FuzzyName<T>[], 
         const d = damerau(written, n.name, { restricted: true });
         if (d > 1) continue;
         const sim = jaroWinkler(written, n.name);
-        const hit: FuzzyHit<T> = { text: written, start, end, name: n.name, target: n.target, distance: d, similarity: sim, alternatives: [] };
+        const nameCore = n.name.length - suffix.length;
+        const weak = nameCore <= 2 && written.length <= n.name.length && !isSwap(written, n.name);
+        const hit: FuzzyHit<T> = { text: written, start, end, name: n.name, target: n.target, distance: d, similarity: sim, alternatives: [], kind: 'typo', weak };
         // fewer edits first, then a substitution (same length) over a dropped or extra character, then Jaro–Winkler
         const rank = (h: FuzzyHit<T>) => [h.distance, h.text.length === h.name.length ? 0 : 1, -h.similarity];
         const cmp = best ? compare(rank(hit), rank(best.hit)) : -1;
@@ -104,6 +113,79 @@ export function fuzzyPlaceHits<T>(text: string, names: readonly FuzzyName<T>[], 
     if (best) hits.push({ ...best.hit, alternatives: best.ties });
   }
   return hits;
+}
+
+const isSwap = (a: string, b: string) => a.length === b.length && a !== b && [...a].sort().join('') === [...b].sort().join('');
+
+interface PinyinEntry<T> extends FuzzyName<T> {
+  /** the name's toneless pinyin without separators (yijiangqu) */
+  key: string;
+  suffixKey: string;
+}
+// the names' pinyin by key length, once per list of names
+const pinyinPools = new WeakMap<readonly FuzzyName<unknown>[], { size: number; byLength: Map<number, PinyinEntry<unknown>[]> }>();
+function pinyinByLength<T>(names: readonly FuzzyName<T>[]): Map<number, PinyinEntry<T>[]> {
+  const cached = pinyinPools.get(names);
+  if (cached && cached.size === names.length) return cached.byLength as Map<number, PinyinEntry<T>[]>;
+  const byLength = new Map<number, PinyinEntry<T>[]>();
+  for (const [suffix, pool] of poolsBySuffix(names)) {
+    const suffixKey = hanziSyllables(suffix).join('');
+    for (const n of pool) {
+      const key = hanziSyllables(n.name).join('');
+      (byLength.get(key.length) ?? byLength.set(key.length, []).get(key.length)!).push({ ...n, key, suffixKey });
+    }
+  }
+  pinyinPools.set(names, { size: names.length, byLength: byLength as Map<number, PinyinEntry<unknown>[]> });
+  return byLength;
+}
+
+/** Pinyin keys this long or longer may be one letter off (yijang qu); shorter ones must be exact. */
+const PINYIN_EDIT_FROM = 8;
+const HANZI_SUFFIX = /^\s*(街道|社区|区|县|镇|乡|村)/;
+
+/**
+ * Place names written in pinyin: a run of one to eight Latin words (tone marks, tone digits and
+ * spaces or none), or such a run followed by the hanzi suffix (yijiang区), compared with the
+ * gazetteer names' pinyin (pinyin-pro) by Damerau–Levenshtein (at most one letter off for keys of
+ * eight letters or more, else exact), Jaro–Winkler breaking ties. Homophones fit equally and are
+ * returned as alternatives. Non-overlapping, best first.
+ */
+export function pinyinPlaceHits<T>(text: string, names: readonly FuzzyName<T>[]): FuzzyHit<T>[] {
+  if (!/[A-Za-z]/.test(text)) return [];
+  const byLength = pinyinByLength(names);
+  const found: FuzzyHit<T>[] = [];
+  for (const run of latinWords(text)) {
+    for (let i = 0; i < run.length; i++) {
+      let written = '';
+      for (let j = i; j < run.length && j < i + 8; j++) {
+        written += latinKey(run[j].word);
+        const forms: { key: string; end: number; suffix: string | null }[] = [{ key: written, end: run[j].end, suffix: null }];
+        const after = j === run.length - 1 ? HANZI_SUFFIX.exec(text.slice(run[j].end)) : null;
+        if (after) forms.push({ key: written + hanziSyllables(after[1]).join(''), end: run[j].end + after[0].length, suffix: after[1] });
+        for (const f of forms) {
+          let best: { hit: FuzzyHit<T>; ties: FuzzyName<T>[] } | null = null;
+          for (let len = f.key.length - 1; len <= f.key.length + 1; len++) {
+            for (const n of byLength.get(len) ?? []) {
+              if (f.suffix && !n.name.endsWith(f.suffix)) continue;
+              if (n.key !== f.key && (n.key.length < PINYIN_EDIT_FROM || !withinOneEdit(f.key, n.key))) continue;
+              const d = damerau(f.key, n.key, { restricted: true });
+              const hit: FuzzyHit<T> = { text: text.slice(run[i].start, f.end), start: run[i].start, end: f.end, name: n.name, target: n.target, distance: d, similarity: jaroWinkler(f.key, n.key), alternatives: [], kind: 'pinyin', weak: false };
+              const cmp = best ? compare([hit.distance, -hit.similarity], [best.hit.distance, -best.hit.similarity]) : -1;
+              if (cmp < 0) best = { hit, ties: [] };
+              else if (cmp === 0 && n.name !== best!.hit.name && !best!.ties.some((t) => t.name === n.name)) best!.ties.push({ name: n.name, target: n.target });
+            }
+          }
+          if (best) found.push({ ...best.hit, alternatives: best.ties });
+        }
+      }
+    }
+  }
+  // fewest letters off first, then the longer span (yijiang qu over a name that is only yijiang), then Jaro–Winkler
+  const rank = (h: FuzzyHit<T>) => [h.distance, h.start - h.end, -h.similarity];
+  found.sort((a, b) => compare(rank(a), rank(b)));
+  const out: FuzzyHit<T>[] = [];
+  for (const hit of found) if (!out.some((h) => h.start < hit.end && hit.start < h.end)) out.push(hit);
+  return out.sort((a, b) => a.start - b.start);
 }
 
 function compare(a: number[], b: number[]): number {

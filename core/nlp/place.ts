@@ -6,7 +6,7 @@
 import { loadGazetteer, type Gazetteer } from '../places/gazetteer';
 import type { Place } from './types';
 import { addWords } from './segment';
-import { fuzzyPlaceHits, type FuzzyName } from './fuzzy-place';
+import { fuzzyPlaceHits, pinyinPlaceHits, type FuzzyName } from './fuzzy-place';
 
 type Level = 'district' | 'street' | 'community' | 'road' | 'landmark';
 
@@ -21,6 +21,9 @@ interface PlaceIndex {
   names: Map<string, Target[]>;
   /** district, street and community names for fuzzy matching (one target each; shared names left out) */
   fuzzy: FuzzyName<Target>[];
+  /** district, street and community names with 区/街道/社区/镇/乡 dropped (状元坊 for 状元坊社区), where
+   * that is not a name or alias itself: read only in context (see withBare) */
+  bare: Map<string, Target[]>;
   maxLen: number;
   city: string;
 }
@@ -31,8 +34,8 @@ export interface PlaceMatch {
   end: number;
   level: Level;
   targets: Target[];
-  /** matched a mistyped name (the gazetteer's name is `name`) */
-  fuzzy?: { name: string; distance: number; similarity: number };
+  /** matched a mistyped name, a name in pinyin or a bare name in context (the gazetteer's name is `name`) */
+  fuzzy?: { name: string; distance: number; similarity: number; kind: 'typo' | 'pinyin' | 'bare' };
 }
 
 export interface PlaceResult extends Place {
@@ -69,7 +72,20 @@ export function buildPlaceIndex(g: Gazetteer): PlaceIndex {
   for (const [name, targets] of names) {
     if (targets.length === 1 && (targets[0].level === 'district' || targets[0].level === 'street' || targets[0].level === 'community')) fuzzy.push({ name, target: targets[0] });
   }
-  return { names, fuzzy, maxLen, city: g.city };
+  const bare = new Map<string, Target[]>();
+  const addBare = (name: string, t: Target) => {
+    const core = name.replace(/(街道|社区|区|镇|乡)$/, '');
+    if (core === name || core.length < 2 || names.has(core)) return;
+    (bare.get(core) ?? bare.set(core, []).get(core)!).push(t);
+  };
+  for (const d of g.districts) {
+    addBare(d.name, { level: 'district', district: d.name, street: null, community: null });
+    for (const s of d.streets) {
+      addBare(s.name, { level: 'street', district: d.name, street: s.name, community: null });
+      for (const c of s.communities) addBare(c, { level: 'community', district: d.name, street: s.name, community: c });
+    }
+  }
+  return { names, fuzzy, bare, maxLen, city: g.city };
 }
 
 function placeIndex(): PlaceIndex | null {
@@ -140,11 +156,11 @@ export function findPlaceMatches(text: string, idx: PlaceIndex | null = placeInd
   return out;
 }
 
-/** Mistyped district, street and community names beside the exact matches (see fuzzy-place.ts):
- * only where no exact match covers the text, and only inside a district named as written, if any. */
+/** Mistyped and pinyin district, street and community names beside the exact matches (see
+ * fuzzy-place.ts), then bare names in context: only where no exact match covers the text, and only
+ * inside a district named as written, if any. */
 function withFuzzy(text: string, exact: PlaceMatch[], idx: PlaceIndex): PlaceMatch[] {
-  const hits = fuzzyPlaceHits(text, idx.fuzzy, idx.names);
-  if (!hits.length) return exact;
+  const hits = [...fuzzyPlaceHits(text, idx.fuzzy, idx.names), ...pinyinPlaceHits(text, idx.fuzzy)];
   const districts = new Set(exact.filter((m) => m.level === 'district').flatMap((m) => m.targets.map((t) => t.district)));
   const mentioned = new Set(exact.flatMap((m) => m.targets.map((t) => t.district)));
   const anchors = exact.filter((m) => m.level === 'district' || m.level === 'street' || m.level === 'community');
@@ -159,9 +175,61 @@ function withFuzzy(text: string, exact: PlaceMatch[], idx: PlaceIndex): PlaceMat
     .filter((h): h is NonNullable<typeof h> => h !== null)
     .filter((h) => !districts.size || districts.has(h.target.district))
     // a mistyped name only fills in: it must agree with every district, street and community named as written
-    .filter((h) => anchors.every((a) => a.targets.some((t) => t.district === h.target.district && (!t.street || !h.target.street || t.street === h.target.street))))
-    .map((h) => ({ text: h.text, start: h.start, end: h.end, level: h.target.level, targets: [h.target], fuzzy: { name: h.name, distance: h.distance, similarity: Math.round(h.similarity * 1000) / 1000 } }));
-  return [...exact, ...fuzzy].sort((a, b) => a.start - b.start);
+    .filter((h) => anchors.every((a) => agrees(a, h.target)))
+    // 农村 for 新农村, 通湖区 for 镜湖区: a short core one character off only under the place above it, named as written
+    .filter((h) => !h.weak || anchors.some((a) => above(a, h.target)))
+    .map((h) => ({ text: h.text, start: h.start, end: h.end, level: h.target.level, targets: [h.target], fuzzy: { name: h.name, distance: h.distance, similarity: Math.round(h.similarity * 1000) / 1000, kind: h.kind } }));
+  return withBare(text, [...exact, ...fuzzy].sort((a, b) => a.start - b.start), anchors, idx);
+}
+
+/** Whether a place named as written allows the target: same district, and same street where both have one. */
+function agrees(a: PlaceMatch, t: Target): boolean {
+  return a.targets.some((x) => x.district === t.district && (!x.street || !t.street || x.street === t.street));
+}
+
+/** Whether a place named as written is the one right above the target (or below it): the district of a
+ * street, the street of a community, the street or community of a district. */
+function above(a: PlaceMatch, t: Target): boolean {
+  return a.targets.some((x) => {
+    if (x.district !== t.district) return false;
+    if (t.level === 'community') return x.level === 'street' && x.street === t.street;
+    if (t.level === 'street') return x.level === 'district' || (x.level === 'community' && x.street === t.street);
+    return x.level === 'street' || x.level === 'community';
+  });
+}
+
+// after a bare name, these say it is a place; 路/街/道/巷 make it a road's name instead
+const BARE_CUE = /^(一带|附近|这边|那边|境内|辖区|片区|居委会|小区)/;
+const BARE_NOT = /^(路|街|大道|道|巷|弄)/;
+
+/**
+ * Bare names (状元坊 for 状元坊社区, 石涧 for 石涧镇) are ordinary words as often as places (凤凰, 光明),
+ * so one is read only right after the place above it written in full (弋江区中南街道银湖, with at most
+ * a 的 or a space between), or before a place cue (一带, 附近, 居委会…) with a place above it named
+ * somewhere in the text; never before 路/街 (a road), and only where it agrees with every place named.
+ */
+function withBare(text: string, matches: PlaceMatch[], anchors: PlaceMatch[], idx: PlaceIndex): PlaceMatch[] {
+  if (!idx.bare.size || !anchors.length) return matches;
+  const out = [...matches];
+  for (let i = 0; i < text.length; i++) {
+    if (out.some((m) => m.start <= i && i < m.end)) continue;
+    for (let len = 6; len >= 2; len--) {
+      const w = text.substr(i, len);
+      const targets = w.length === len ? idx.bare.get(w) : undefined;
+      if (!targets) continue;
+      const after = text.slice(i + len);
+      if (BARE_NOT.test(after) || out.some((m) => m.start < i + len && i < m.end)) continue;
+      const prev = out.filter((m) => m.end <= i && /^[的\s]?$/.test(text.slice(m.end, i)))[0];
+      const fits = targets.filter((t) => anchors.every((a) => agrees(a, t)) && (prev ? above(prev, t) : BARE_CUE.test(after) && anchors.some((a) => above(a, t))));
+      if (fits.length !== 1) continue;
+      const t = fits[0];
+      const name = t.level === 'community' ? t.community! : t.level === 'street' ? t.street! : t.district;
+      out.push({ text: w, start: i, end: i + len, level: t.level, targets: [t], fuzzy: { name, distance: name.length - len, similarity: 1, kind: 'bare' } });
+      i += len - 1;
+      break;
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
 }
 
 const ADDRESS_TAIL =
