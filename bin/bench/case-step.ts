@@ -14,7 +14,7 @@ import { migrate } from '../../core/db/migrate';
 import { seedReferenceData } from '../../core/db/reference-data';
 import { loadDepartments } from '../../core/cases/routing';
 import { BullMqQueue, redisConnection } from '../../core/queue/bullmq';
-import type { EnqueueOptions, JobData, JobQueue, QueueName } from '../../core/queue/contract';
+import type { BulkJob, EnqueueOptions, JobData, JobQueue, QueueName } from '../../core/queue/contract';
 import { InProcessQueue } from '../../core/queue/in-process';
 import { loadShipped } from '../../core/shipped/index';
 import { benchTexts, deleteRedisPrefix } from './common';
@@ -120,6 +120,11 @@ export class CountingQueue implements JobQueue {
     this.calls++;
     this.jobs++;
     return this.inner.enqueue(queue, data, opts);
+  }
+  enqueueBulk<Q extends QueueName>(queue: Q, jobs: BulkJob<Q>[]): Promise<void> {
+    this.calls++;
+    this.jobs += jobs.length;
+    return this.inner.enqueueBulk(queue, jobs);
   }
   every(task: JobData<'periodic'>['task'], everyMs: number): Promise<void> {
     return this.inner.every(task, everyMs);
