@@ -43,6 +43,9 @@ export class WireCounter {
   async start(): Promise<number> {
     this.server = net.createServer((client) => {
       const upstream = net.connect(this.target);
+      // no Nagle delay on either leg: the proxy must not hold back a pipelined batch's tail
+      client.setNoDelay(true);
+      upstream.setNoDelay(true);
       this.outstanding.set(client, 0);
       let startup = true;
       const fromClient = frames((type) => {
