@@ -16,6 +16,7 @@ const enqueued: number[] = [];
 const queue: JobQueue = {
   kind: 'in-process',
   enqueue: async (_q, data) => void enqueued.push((data as { messageId: number }).messageId),
+  enqueueBulk: async (_q, jobs) => void enqueued.push(...jobs.map((j) => (j.data as { messageId: number }).messageId)),
   every: async () => {},
   healthy: async () => true,
   close: async () => {},

@@ -6,13 +6,20 @@ import { scheduleSend } from '../outbox/enqueue';
 import type { JobQueue } from '../queue/contract';
 import type { AfterCommit, CaseServiceDeps } from './deps';
 
-/** The delayed job that fires one timer row (same row, same job id: an existing job is left as it is). */
-export async function scheduleTimerJob(queue: JobQueue, t: Pick<TimerRow, 'caseId' | 'kind' | 'deadline' | 'dueAt' | 'fireAt'>, now: number): Promise<void> {
-  await queue.enqueue(
-    'sla-timer',
-    { caseId: t.caseId, kind: t.kind, deadline: t.deadline, at: t.dueAt.toISOString() },
-    { delayMs: Math.max(0, t.fireAt.getTime() - now) },
-  );
+/** how many timer jobs one queue call carries at most (the sweep may re-schedule thousands) */
+const TIMER_JOBS_PER_CALL = 500;
+
+/**
+ * The delayed jobs that fire these timer rows, in one queue call per TIMER_JOBS_PER_CALL (a case's
+ * timers: one call). Same row, same job id: an existing job is left as it is.
+ */
+export async function scheduleTimerJobs(queue: JobQueue, timers: Pick<TimerRow, 'caseId' | 'kind' | 'deadline' | 'dueAt' | 'fireAt'>[], now: number): Promise<void> {
+  for (let i = 0; i < timers.length; i += TIMER_JOBS_PER_CALL) {
+    await queue.enqueueBulk('sla-timer', timers.slice(i, i + TIMER_JOBS_PER_CALL).map((t) => ({
+      data: { caseId: t.caseId, kind: t.kind, deadline: t.deadline, at: t.dueAt.toISOString() },
+      opts: { delayMs: Math.max(0, t.fireAt.getTime() - now) },
+    })));
+  }
 }
 
 /** Enqueues the delayed timer jobs and the outbox sends. A failure here loses nothing: the sweeps rebuild both from the database. */
@@ -28,7 +35,7 @@ export async function afterCommit(deps: CaseServiceDeps, work: AfterCommit, opts
   if (!deps.queue) return;
   const now = Date.now();
   try {
-    for (const t of work.timers) await scheduleTimerJob(deps.queue, t, now);
+    await scheduleTimerJobs(deps.queue, work.timers, now);
     for (const outboxId of work.outboxIds) await scheduleSend(deps.queue, outboxId, 0);
   } catch (err) {
     deps.log?.warn({ err }, 'could not enqueue after commit; the sweeps will');

@@ -82,6 +82,11 @@ export function eventInput(e: CaseEvent, extra: Record<string, unknown> = {}): C
   return { type: e.type, fromStatus: e.fromStatus, toStatus: e.toStatus, actorKind: e.actor.role, actorId: e.actor.id, at: e.at, data: { ...e.data, ...extra } };
 }
 
+/**
+ * Writes the state, its events and its timers in one round trip (pipelined: core/db/cases.ts
+ * PIPELINING). The state's UPDATE runs first; when the version moved meanwhile it changes nothing
+ * and the VersionConflictError thrown here rolls the transaction back, events and timers with it.
+ */
 export async function persistCaseState(
   tx: Db,
   deps: CaseServiceDeps,
@@ -92,9 +97,11 @@ export async function persistCaseState(
   at: Date,
   resolved?: boolean | null,
 ): Promise<{ version: number; timers: TimerRow[] }> {
-  const version = await writeCaseState(tx, row.id, row.version, columnsOf(state, row, at, lifecycleEvents, resolved), state);
+  const [version, , timers] = await Promise.all([
+    writeCaseState(tx, row.id, row.version, columnsOf(state, row, at, lifecycleEvents, resolved), state),
+    appendCaseEvents(tx, row.id, events),
+    syncCaseTimers(tx, row.id, desiredTimers(state, deps.policy, deps.calendar)),
+  ]);
   if (version === null) throw new VersionConflictError(row.id, row.version, -1);
-  await appendCaseEvents(tx, row.id, events);
-  const timers = await syncCaseTimers(tx, row.id, desiredTimers(state, deps.policy, deps.calendar));
   return { version, timers };
 }

@@ -3,7 +3,7 @@
 // Idempotent: a message that already has a case is left alone.
 import { appendCaseEvents, countCasesWithTrackingNo, insertDupFeatures, listFeatureCandidates, listLegacyDupCases, listLegacyDuplicateCandidates, lockCaseStatus, lockDuplicateKeys, type DuplicateCandidate } from '../db/cases';
 import type { Db } from '../db/connect';
-import { getMessage, lockMessageCase, markMessageProcessed, type StoredMessage } from '../db/messages';
+import { getMessage, lockMessageForCase, markMessageProcessed, type StoredMessage } from '../db/messages';
 import { analyzeMessage } from '../nlp/analyze';
 import type { MessageAnalysis } from '../nlp/types';
 import { PermanentJobError } from '../queue/contract';
@@ -126,25 +126,31 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
   const mine = featuresOf(me);
 
   const result = await ctx.sql.begin(async (tx) => {
-    const locked = await lockMessageCase(tx, messageId);
-    if (locked?.caseId && !opts.split) return { caseId: locked.caseId, created: false } as OpenCaseResult & { timers?: never };
-    if (opts.split && locked?.caseId !== opts.split.fromCaseId) throw new PermanentJobError(`message ${messageId} is not on case ${opts.split.fromCaseId}`);
+    // one round trip (core/db/cases.ts PIPELINING): the message locked, with the id a new case gets,
+    // then the duplicate locks, then the candidates read under them. On a replay (the message has its
+    // case) the candidates are read for nothing, and the locks are released at commit
+    const place = [analysis.place.district, analysis.place.street].filter((p): p is string => !!p);
+    const lockedQ = lockMessageForCase(tx, messageId);
+    // two near-duplicates processed at the same moment must not both open a case: duplicate
+    // detection and case opening are serialised per place (district and street, as candidates match
+    // on either) and problem object; messages about different problems at one place do not wait
+    const dupLockQ = dupPolicy && place.length ? lockDuplicateKeys(tx, place, mine.topics) : undefined;
+    const dupQ = dupPolicy ? findDuplicateCase(tx, msg, analysis, dupPolicy, me, mine) : null;
+    const [locked, , dup] = await Promise.all([lockedQ, dupLockQ, dupQ]);
+    if (!locked) throw new PermanentJobError(`message ${messageId} does not exist`);
+    if (locked.caseId && !opts.split) return { caseId: locked.caseId, created: false } as OpenCaseResult & { timers?: never };
+    if (opts.split && locked.caseId !== opts.split.fromCaseId) throw new PermanentJobError(`message ${messageId} is not on case ${opts.split.fromCaseId}`);
 
-    if (dupPolicy && (analysis.place.district || analysis.place.street)) {
-      // two near-duplicates processed at the same moment must not both open a case: duplicate
-      // detection and case opening are serialised per place (district and street, as candidates match
-      // on either) and problem object; messages about different problems at one place do not wait
-      await lockDuplicateKeys(tx, [analysis.place.district, analysis.place.street].filter((p): p is string => !!p), mine.topics);
-    }
-    const dup = dupPolicy ? await findDuplicateCase(tx, msg, analysis, dupPolicy, me, mine) : null;
     if (dup) {
       const status = await lockCaseStatus(tx, dup.id);
       if (status && isOpenStatus(status)) {
-        await appendCaseEvents(tx, dup.id, [{
-          type: 'merged', fromStatus: status, toStatus: status, actorKind: 'system', actorId: 'duplicates', at: dispatchAt,
-          data: { messageId, channel: msg.channel, trackingNo: msg.trackingNo, confidence: dup.score.confidence, score: dup.score },
-        }]);
-        await markMessageProcessed(tx, messageId, dup.id, dispatchAt, analysis);
+        await Promise.all([
+          appendCaseEvents(tx, dup.id, [{
+            type: 'merged', fromStatus: status, toStatus: status, actorKind: 'system', actorId: 'duplicates', at: dispatchAt,
+            data: { messageId, channel: msg.channel, trackingNo: msg.trackingNo, confidence: dup.score.confidence, score: dup.score },
+          }]),
+          markMessageProcessed(tx, messageId, dup.id, dispatchAt, analysis),
+        ]);
         return { caseId: dup.id, created: false, merged: { confidence: dup.score.confidence, score: dup.score } };
       }
     }
@@ -179,10 +185,15 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
         category: analysis.category, requestType: analysis.requestType, urgency: analysis.urgency,
         sentiment: analysis.sentiment, place: analysis.place, needsReview: analysis.needsReview, subtopic: subtopicOf(analysis),
       },
-    });
-    await insertDupFeatures(tx, opened.row.id, {
-      district: analysis.place.district, street: analysis.place.street, createdAt: opened.row.createdAt,
-      keys: candidateKeys(mine), bigrams: mine.bigrams, topics: mine.topics, buildings: mine.buildings, keywords: mine.keywords,
+    }, {
+      caseId: locked.newCaseId,
+      alongside: (c) => [
+        insertDupFeatures(tx, c.id, {
+          district: analysis.place.district, street: analysis.place.street, createdAt: c.createdAt,
+          keys: candidateKeys(mine), bigrams: mine.bigrams, topics: mine.topics, buildings: mine.buildings, keywords: mine.keywords,
+        }),
+        markMessageProcessed(tx, messageId, c.id, dispatchAt, analysis),
+      ],
     });
     if (opened.deadlineProblem) ctx.log?.warn({ messageId, err: opened.deadlineProblem }, 'not dispatched: no holiday calendar can count the receipt year');
     if (opts.split) {
@@ -193,7 +204,6 @@ export async function openCaseForMessage(ctx: PipelineContext, messageId: number
         data: { messageId, trackingNo: msg.trackingNo, newCaseId: opened.row.id, reason: opts.split.reason },
       }]);
     }
-    await markMessageProcessed(tx, messageId, opened.row.id, dispatchAt, analysis);
     return { caseId: opened.row.id, created: true, deadlines: opened.state.deadlines, timers: opened.timers };
   });
   if ('timers' in result && result.timers) await afterCommit(deps, { timers: result.timers, outboxIds: [] }, { board: false });

@@ -1,15 +1,16 @@
 // Opening a case (受理 → 派单): insert the row, create its lifecycle and dispatch it by the routing
 // result, with its legal clock started at receipt. Runs inside the caller's transaction.
-import { getCaseWithLifecycleForUpdate, insertCase, listClocklessAwaitingCases, type CaseEventInput, type CaseRow, type NewCase } from '../db/cases';
+import { appendCaseEvents, getCaseWithLifecycleForUpdate, insertOpenedCase, listClocklessAwaitingCases, nextCaseId, type CaseEventInput, type CaseRow, type NewCase } from '../db/cases';
+import { syncCaseTimers } from '../db/sla-timers';
+import { desiredTimers } from './case-timers';
 import { afterCommit } from './after-commit';
 import type { Db } from '../db/connect';
 import { CalendarYearMissingError } from './calendar';
-import { eventInput, persistCaseState, stateOf } from './case-state';
+import { columnsOf, eventInput, persistCaseState, stateOf } from './case-state';
 import type { AfterCommit, CaseServiceDeps } from './deps';
 import { applyTransition, awaitDispatch, createCase, type CaseEvent, type CaseState } from './lifecycle';
 import { caseSearchText, searchLexemes } from './search';
 import type { CaseClassification } from './sla';
-import { setCaseSearchLexemes } from '../db/cases';
 
 export interface OpenCaseInput {
   fields: Omit<NewCase, 'status' | 'acceptDueAt' | 'responseDueAt' | 'resolveDueAt' | 'dispatchedAt' | 'createdAt'>;
@@ -31,14 +32,21 @@ export interface OpenCaseOutcome extends AfterCommit {
   deadlineProblem: string | null;
 }
 
-/** Inserts the case, creates its lifecycle and dispatches it by the routing result. Call inside sql.begin. */
-export async function openCaseInTx(tx: Db, deps: CaseServiceDeps, input: OpenCaseInput): Promise<OpenCaseOutcome> {
-  const row = await insertCase(tx, {
-    ...input.fields, status: 'received', acceptDueAt: null, responseDueAt: null, resolveDueAt: null, dispatchedAt: null, createdAt: input.receivedAt,
-  });
-  // indexed for the staff list's full-text search as it opens
-  await setCaseSearchLexemes(tx, row.id, searchLexemes(caseSearchText(row)));
-  const created = createCase({ id: String(row.id), receivedAt: input.receivedAt, classification: input.classification });
+export interface OpenCaseWrites {
+  /** the id the case gets (drawn with the message lock by the pipeline); absent: one is drawn here */
+  caseId?: number;
+  /** the caller's own writes for the new case, sent in the same round trip right after the case's (PIPELINING, core/db/cases.ts) */
+  alongside?: (opened: { id: number; createdAt: Date }) => Promise<unknown>[];
+}
+
+/**
+ * Creates the case's lifecycle, dispatches it by the routing result and writes it all in one round
+ * trip: the row as it stands after opening (one INSERT), its events with the rollup, its timers, and
+ * the caller's `alongside` writes. Call inside sql.begin.
+ */
+export async function openCaseInTx(tx: Db, deps: CaseServiceDeps, input: OpenCaseInput, writes: OpenCaseWrites = {}): Promise<OpenCaseOutcome> {
+  const id = writes.caseId ?? (await nextCaseId(tx));
+  const created = createCase({ id: String(id), receivedAt: input.receivedAt, classification: input.classification });
   let state = created.state;
   const events: CaseEventInput[] = created.events.map((e) => eventInput(e, input.receivedData ?? {}));
   if (input.analysedEvent) {
@@ -79,8 +87,17 @@ export async function openCaseInTx(tx: Db, deps: CaseServiceDeps, input: OpenCas
     events.push({ type: 'awaiting-dispatch', fromStatus: 'received', toStatus: 'received', actorKind: 'system', actorId: 'router', at: input.dispatchAt, data: { ...input.awaiting, ...due } });
   }
   const needsReview = input.fields.needsReview || deadlineProblem !== null || !input.route;
-  const { version, timers } = await persistCaseState(tx, deps, { ...row, needsReview }, state, events, lifecycleEvents, input.dispatchAt);
-  return { row: { ...row, version }, state, deadlineProblem, timers, outboxIds: [] };
+  // the row before opening, as the column defaults have it: what the state's columns are worked out from
+  const fresh = { overdue: false, escalatedAt: null, needsReview, resolved: null };
+  const opened = { ...input.fields, ...columnsOf(state, fresh, input.dispatchAt, lifecycleEvents), createdAt: input.receivedAt };
+  const [[row], , timers] = await Promise.all([
+    // indexed for the staff list's full-text search as it opens
+    insertOpenedCase(tx, { ...opened, id, lifecycle: state, version: 1, searchLexemes: searchLexemes(caseSearchText(opened)) }),
+    appendCaseEvents(tx, id, events),
+    syncCaseTimers(tx, id, desiredTimers(state, deps.policy, deps.calendar)),
+    ...(writes.alongside?.({ id, createdAt: input.receivedAt }) ?? []),
+  ]);
+  return { row, state, deadlineProblem, timers, outboxIds: [] };
 }
 
 /**

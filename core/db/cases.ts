@@ -93,6 +93,39 @@ export async function insertCase(sql: Db, c: NewCase): Promise<CaseRow> {
   return row;
 }
 
+/** A new case as it stands once opened: its row, lifecycle state and search lexemes, in one INSERT. */
+export type OpenedCase = NewCase & CaseStateColumns & { id: number; lifecycle: unknown; searchLexemes: string[]; version: number };
+
+/**
+ * Inserts an opened case with every column it has after opening (state, deadlines, lifecycle, search
+ * lexemes) in one statement, under the id drawn for it (lockMessageForCase or nextCaseId). Sent at once
+ * (PIPELINING below).
+ */
+export function insertOpenedCase(sql: Db, c: OpenedCase): Promise<CaseRow[]> {
+  return sql<CaseRow[]>`
+    INSERT INTO cases (id, tracking_no, status, title, summary, channel, category, category_confidence, request_type,
+      type_confidence, urgency, sentiment, sentiment_score, district, street, community, address, keywords, fingerprint,
+      needs_review, department_code, route_rule, return_count, extension_days, accept_due_at, response_due_at, resolve_due_at,
+      dispatched_at, accepted_at, first_response_at, replied_at, reply_text, reply_pending, reply_sent_at, closed_at, rated_at,
+      rating, resolved, paused_at, merged_into, awaiting_designation, reopen_count, overdue, escalated_at, provisional_years,
+      lifecycle, search_tsv, version, created_at)
+    VALUES (${c.id}, ${c.trackingNo}, ${c.status}, ${c.title}, ${c.summary}, ${c.channel}, ${c.category}, ${c.categoryConfidence},
+      ${c.requestType}, ${c.typeConfidence}, ${c.urgency}, ${c.sentiment}, ${c.sentimentScore}, ${c.district}, ${c.street},
+      ${c.community}, ${c.address}, ${c.keywords}, ${c.fingerprint}, ${c.needsReview}, ${c.departmentCode}, ${c.routeRule},
+      ${c.returnCount}, ${c.extensionDays}, ${c.acceptDueAt}, ${c.responseDueAt}, ${c.resolveDueAt}, ${c.dispatchedAt},
+      ${c.acceptedAt}, ${c.firstResponseAt}, ${c.repliedAt}, ${c.replyText}, ${c.replyPending}, ${c.replySentAt}, ${c.closedAt},
+      ${c.ratedAt}, ${c.rating}, ${c.resolved}, ${c.pausedAt}, ${c.mergedInto}, ${c.awaitingDesignation}, ${c.reopenCount},
+      ${c.overdue}, ${c.escalatedAt}, ${c.provisionalYears}::integer[], ${sql.json(c.lifecycle as never)},
+      array_to_tsvector(${c.searchLexemes}::text[]), ${c.version}, ${c.createdAt})
+    RETURNING ${caseColumns(sql)}`.execute();
+}
+
+/** The id a case opened outside the message pipeline gets (the pipeline draws it with the message lock). */
+export async function nextCaseId(sql: Db): Promise<number> {
+  const [{ id }] = await sql<{ id: number }[]>`SELECT nextval(pg_get_serial_sequence('cases', 'id')) AS id`;
+  return id;
+}
+
 export interface CaseEventInput {
   type: string;
   fromStatus: string | null;
@@ -109,17 +142,43 @@ export interface CaseEvent extends CaseEventInput {
   seq: number;
 }
 
-/** Appends events in order; call inside the transaction that changed the case (the case row is locked there). */
-export async function appendCaseEvents(sql: Db, caseId: number, events: CaseEventInput[]): Promise<void> {
-  if (!events.length) return;
-  const [{ next }] = await sql<{ next: number }[]>`SELECT coalesce(max(seq), 0) + 1 AS next FROM case_events WHERE case_id = ${caseId}`;
-  const rows = events.map((e, i) => ({
-    caseId, seq: next + i, type: e.type, fromStatus: e.fromStatus, toStatus: e.toStatus, actorKind: e.actorKind, actorId: e.actorId ?? null, at: e.at, data: e.data ?? {},
-  }));
-  // the helper's camelCase names become the snake_case columns (connect.ts transform)
-  await sql`INSERT INTO case_events ${sql(rows as never, 'caseId', 'seq', 'type', 'fromStatus', 'toStatus', 'actorKind', 'actorId', 'at', 'data')}`;
-  // every change to a case records an event here: the rollups follow it (core/db/rollups.ts)
-  await syncCaseRollup(sql, caseId);
+/**
+ * Appends events in order, numbered inside the INSERT (after the case's last seq), and brings the
+ * case's rollup up to date. Call inside the transaction that changed the case (the case row is locked
+ * there, so no other transaction numbers its events meanwhile). The INSERT and the rollup's reads are
+ * sent at once, before this returns its promise (the pipelining rule: see PIPELINING below).
+ */
+export function appendCaseEvents(sql: Db, caseId: number, events: CaseEventInput[]): Promise<void> {
+  if (!events.length) return Promise.resolve();
+  const insert = sql`
+    INSERT INTO case_events (case_id, seq, type, from_status, to_status, actor_kind, actor_id, at, data)
+    SELECT ${caseId}, coalesce((SELECT max(seq) FROM case_events WHERE case_id = ${caseId}), 0) + e.n, e.type, e.from_status, e.to_status, e.actor_kind, e.actor_id, e.at, e.data
+    FROM unnest(${events.map((e) => e.type)}::text[], ${events.map((e) => e.fromStatus)}::text[], ${events.map((e) => e.toStatus)}::text[],
+      ${events.map((e) => e.actorKind)}::text[], ${events.map((e) => e.actorId ?? null)}::text[], ${events.map((e) => e.at.toISOString())}::text[]::timestamptz[],
+      ${events.map((e) => JSON.stringify(e.data ?? {}))}::text[]::jsonb[])
+      WITH ORDINALITY AS e(type, from_status, to_status, actor_kind, actor_id, at, data, n)`.execute();
+  // every change to a case records an event here: the rollups follow it (core/db/rollups.ts). On the
+  // pool (no transaction) the rollup runs in one of its own, which must find the events committed
+  if (!isTransaction(sql)) return insert.then(() => syncCaseRollup(sql, caseId));
+  return Promise.all([insert, syncCaseRollup(sql, caseId)]).then(() => {});
+}
+
+/*
+ * PIPELINING. postgres.js sends the queries of one connection in the order they are handed to it and
+ * PostgreSQL runs them in that order, one after the other; every query of a transaction (sql.begin)
+ * runs on the transaction's one connection. So queries issued one after another without awaiting
+ * each travel together (one round trip) and still run in issue order: a lock taken by the first is
+ * held when the second runs, a row inserted by the first is seen by the second, and when one fails
+ * the rest fail too (the transaction is aborted) and the transaction rolls back. A query is handed
+ * over when it is first awaited or `.execute()`d, not when it is written: the functions here that
+ * are pipelined call `.execute()` as they build their query, so the order is the order of the calls
+ * even where a promise is only awaited later (or through an async function's return). Only inside a
+ * transaction: on the pool, queries may go to different connections, in any order.
+ */
+
+/** A transaction (or savepoint) of sql.begin, not the pool. */
+export function isTransaction(sql: Db): boolean {
+  return 'savepoint' in sql;
 }
 
 export async function getCase(sql: Db, id: number): Promise<CaseRow | undefined> {
@@ -320,7 +379,7 @@ export async function writeCaseState(sql: Db, id: number, expectedVersion: numbe
       provisional_years = ${c.provisionalYears}::integer[],
       lifecycle = ${sql.json(lifecycle as never)}, version = version + 1, updated_at = now()
     WHERE id = ${id} AND version = ${expectedVersion}
-    RETURNING version`;
+    RETURNING version`.execute();
   return rows[0]?.version ?? null;
 }
 
@@ -552,7 +611,7 @@ export async function insertDupFeatures(sql: Db, caseId: number, f: StoredDupFea
       SELECT DISTINCT k.key, feat.created_at, feat.case_id FROM feat CROSS JOIN unnest(${rows}::text[]) AS k(key)
       ON CONFLICT DO NOTHING
     )
-    DELETE FROM case_dup_legacy WHERE case_id = ${caseId}`;
+    DELETE FROM case_dup_legacy WHERE case_id = ${caseId}`.execute();
 }
 
 export type FeatureCandidate = Pick<CaseRow, 'id' | 'fingerprint' | 'category' | 'district' | 'street' | 'community'> & {
@@ -592,7 +651,7 @@ export async function listFeatureCandidates(
     SELECT c.id, c.fingerprint, c.category, c.district, c.street, c.community, f.bigrams, f.topics, f.buildings, f.keywords
     FROM hit JOIN cases c ON c.id = hit.case_id JOIN case_dup_features f ON f.case_id = hit.case_id
     WHERE c.status IN ${sql(OPEN_STATUSES)}
-    ORDER BY hit.keys DESC, hit.created_at DESC, hit.case_id DESC LIMIT ${DUP_CANDIDATE_LIMIT}`;
+    ORDER BY hit.keys DESC, hit.created_at DESC, hit.case_id DESC LIMIT ${DUP_CANDIDATE_LIMIT}`.execute();
 }
 
 /**
@@ -611,7 +670,7 @@ export async function listLegacyDuplicateCandidates(
     WHERE c.status IN ${sql(OPEN_STATUSES)} AND c.created_at >= ${o.since} AND c.created_at <= ${o.until}
       AND (${o.district}::text IS NOT NULL AND c.district = ${o.district} OR ${o.street}::text IS NOT NULL AND c.street = ${o.street})
       AND NOT EXISTS (SELECT 1 FROM case_dup_features f WHERE f.case_id = c.id)
-    ORDER BY c.created_at DESC, c.id DESC LIMIT 200`;
+    ORDER BY c.created_at DESC, c.id DESC LIMIT 200`.execute();
 }
 
 /** Cases still listed as having no stored duplicate features (migration 0110), whatever their status, oldest first. */
@@ -646,5 +705,5 @@ export async function lockDuplicateKeys(sql: Db, places: string[], topics: strin
   await sql`
     SELECT CASE WHEN x THEN pg_advisory_xact_lock(h)::text ELSE pg_advisory_xact_lock_shared(h)::text END
     FROM (SELECT hashtext(n) AS h, bool_or(x) AS x FROM unnest(${names}::text[], ${names.map((n) => (want.get(n) ? 't' : 'f'))}::text[]::boolean[]) AS u(n, x)
-          GROUP BY 1 ORDER BY 1 OFFSET 0) l`;
+          GROUP BY 1 ORDER BY 1 OFFSET 0) l`.execute();
 }

@@ -1,7 +1,7 @@
 // Messages as received (受理): stored verbatim before anything else happens to them.
 import { randomInt } from 'node:crypto';
 import type { Db } from './connect';
-import { syncMessageRollup } from './rollups';
+import { messageRollupKey } from './rollups';
 import type { IncomingMessage } from '../messages/incoming';
 import type { MessageAnalysis } from '../nlp/types';
 
@@ -189,13 +189,36 @@ export async function lockMessageCase(sql: Db, id: number): Promise<{ caseId: nu
   return row;
 }
 
-/** The message now belongs to `caseId`, read as `analysis`. */
+/**
+ * The case step's first statement: the message row locked (so one worker at a time decides its case)
+ * with the case it is on, and the id a case opened for it gets, drawn in the same statement (an id
+ * drawn for a message that then joins a case is never used: ids have gaps, nothing reads them as a count).
+ */
+export async function lockMessageForCase(sql: Db, id: number): Promise<{ caseId: number | null; newCaseId: number } | undefined> {
+  const [row] = await sql<{ caseId: number | null; newCaseId: number }[]>`
+    SELECT case_id, nextval(pg_get_serial_sequence('cases', 'id')) AS new_case_id FROM messages WHERE id = ${id} FOR UPDATE`.execute();
+  return row;
+}
+
+/**
+ * The message now belongs to `caseId`, read as `analysis`, and is counted in the message rollup once
+ * (as syncMessageRollup counts it, core/db/rollups.ts), in one statement: the CTE `was` reads the row
+ * as it was before the UPDATE (every part of a statement sees the same snapshot). Sent at once
+ * (core/db/cases.ts PIPELINING).
+ */
 export async function markMessageProcessed(sql: Db, id: number, caseId: number, at: Date, analysis: MessageAnalysis): Promise<void> {
   await sql`
-    UPDATE messages SET case_id = ${caseId}, state = 'processed', processed_at = ${at},
-      analysis = ${sql.json(analysis as never)}, attempts = attempts + 1, last_error = NULL
-    WHERE id = ${id}`;
-  await syncMessageRollup(sql, id); // counted once, in the same transaction (core/db/rollups.ts)
+    WITH was AS (SELECT rollup_counted FROM messages WHERE id = ${id}),
+    m AS (
+      UPDATE messages SET case_id = ${caseId}, state = 'processed', processed_at = ${at},
+        analysis = ${sql.json(analysis as never)}, attempts = attempts + 1, last_error = NULL, rollup_counted = true
+      WHERE id = ${id}
+      RETURNING received_at, channel, analysis
+    )
+    INSERT INTO rollup_messages (day, district, category, channel, sentiment, request_type, n)
+    SELECT ${messageRollupKey(sql)}, 1
+    FROM m CROSS JOIN was WHERE NOT was.rollup_counted
+    ON CONFLICT (day, district, category, channel, sentiment, request_type) DO UPDATE SET n = rollup_messages.n + 1`.execute();
 }
 
 /** Moves every message of one case to another (合并); returns the ids moved. */

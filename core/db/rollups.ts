@@ -22,10 +22,11 @@ async function inTx<T>(sql: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   return (await (sql as Sql).begin((tx) => fn(tx))) as T;
 }
 
-async function addCaseCounts(sql: Db, d: CaseDims, delta: number[]): Promise<void> {
-  if (delta.every((x) => x === 0)) return;
+/** Sent at once (pipelined: core/db/cases.ts PIPELINING), so the caller awaits several together. */
+function addCaseCounts(sql: Db, d: CaseDims, delta: number[]): Promise<unknown> {
+  if (delta.every((x) => x === 0)) return Promise.resolve();
   const [n, review, overdueOpen, respDue, respHit, onTimeDue, onTimeHit, closed, rated, satisfied, resolvedYes, resolvedAsked] = delta;
-  await sql`
+  return sql`
     INSERT INTO rollup_cases (day, district, category, channel, sentiment, request_type, department, status,
       n, review, overdue_open, resp_due, resp_hit, on_time_due, on_time_hit, closed, rated, satisfied, resolved_yes, resolved_asked)
     VALUES (${d.day}::date, ${d.district}, ${d.category}, ${d.channel}, ${d.sentiment}, ${d.requestType}, ${d.department}, ${d.status},
@@ -37,15 +38,15 @@ async function addCaseCounts(sql: Db, d: CaseDims, delta: number[]): Promise<voi
       on_time_due = rollup_cases.on_time_due + excluded.on_time_due, on_time_hit = rollup_cases.on_time_hit + excluded.on_time_hit,
       closed = rollup_cases.closed + excluded.closed, rated = rollup_cases.rated + excluded.rated,
       satisfied = rollup_cases.satisfied + excluded.satisfied, resolved_yes = rollup_cases.resolved_yes + excluded.resolved_yes,
-      resolved_asked = rollup_cases.resolved_asked + excluded.resolved_asked`;
+      resolved_asked = rollup_cases.resolved_asked + excluded.resolved_asked`.execute();
 }
 
-async function addDuration(sql: Db, d: CaseDims, kind: 'response' | 'resolution', bucket: number | null, delta: number): Promise<void> {
-  if (bucket === null || delta === 0) return;
-  await sql`
+function addDuration(sql: Db, d: CaseDims, kind: 'response' | 'resolution', bucket: number | null, delta: number): Promise<unknown> {
+  if (bucket === null || delta === 0) return Promise.resolve();
+  return sql`
     INSERT INTO rollup_durations (day, district, category, channel, department, kind, bucket, n)
     VALUES (${d.day}::date, ${d.district}, ${d.category}, ${d.channel}, ${d.department}, ${kind}, ${bucket}, ${delta})
-    ON CONFLICT (day, district, category, channel, department, kind, bucket) DO UPDATE SET n = rollup_durations.n + excluded.n`;
+    ON CONFLICT (day, district, category, channel, department, kind, bucket) DO UPDATE SET n = rollup_durations.n + excluded.n`.execute();
 }
 
 /**
@@ -55,6 +56,7 @@ async function addDuration(sql: Db, d: CaseDims, kind: 'response' | 'resolution'
 const replySentAt = (sql: Db) => sql`coalesce(c.reply_sent_at, CASE WHEN NOT c.reply_pending THEN c.replied_at END) AS reply_sent_at`;
 
 async function loadCaseForRollup(sql: Db, caseId: number): Promise<CaseForRollup | undefined> {
+  // sent at once (before the first await), after whatever the caller issued before
   const [c] = await sql<(Omit<CaseForRollup, 'everClosed' | 'rating' | 'resolved'> & { everClosed: boolean; rating: string | null; resolved: unknown })[]>`
     SELECT c.created_at, c.district, c.category, c.channel, c.sentiment, c.request_type, c.department_code, c.status, c.needs_review,
       c.response_due_at, c.first_response_at, c.resolve_due_at, c.reply_pending, ${replySentAt(sql)},
@@ -62,7 +64,7 @@ async function loadCaseForRollup(sql: Db, caseId: number): Promise<CaseForRollup
       r.data->>'rating' AS rating, r.data->'resolved' AS resolved
     FROM cases c
     LEFT JOIN LATERAL (SELECT e.data FROM case_events e WHERE e.case_id = c.id AND e.type = 'rated' ORDER BY e.seq DESC LIMIT 1) r ON true
-    WHERE c.id = ${caseId}`;
+    WHERE c.id = ${caseId}`.execute();
   if (!c) return undefined;
   return { ...c, resolved: typeof c.resolved === 'boolean' ? c.resolved : null };
 }
@@ -75,38 +77,45 @@ async function loadCaseForRollup(sql: Db, caseId: number): Promise<CaseForRollup
  */
 export async function syncCaseRollup(sql: Db, caseId: number, now: Date = new Date()): Promise<void> {
   await inTx(sql, async (tx) => {
-    const c = await loadCaseForRollup(tx, caseId);
+    // two round trips: the fact row locked, then the case read (in that order on the connection:
+    // core/db/cases.ts PIPELINING), together; then every write the difference makes, together
+    const oldQ = tx<{ dims: CaseDims; counters: number[]; responseBucket: number | null; resolutionBucket: number | null }[]>`
+      SELECT dims, counters, response_bucket, resolution_bucket FROM rollup_case_facts WHERE case_id = ${caseId} FOR UPDATE`.execute();
+    const [[old], c] = await Promise.all([oldQ, loadCaseForRollup(tx, caseId)]);
     if (!c) return;
-    const [old] = await tx<{ dims: CaseDims; counters: number[]; responseBucket: number | null; resolutionBucket: number | null }[]>`
-      SELECT dims, counters, response_bucket, resolution_bucket FROM rollup_case_facts WHERE case_id = ${caseId} FOR UPDATE`;
     const f = caseFact(c, now);
-    await applyFactChange(tx, old ?? null, f);
-    await tx`
-      INSERT INTO rollup_case_facts (case_id, dims, counters, response_bucket, resolution_bucket, flip_at, synced_at)
-      VALUES (${caseId}, ${tx.json(f.dims as never)}, ${f.counters}, ${f.responseBucket}, ${f.resolutionBucket}, ${f.flipAt}, ${now})
-      ON CONFLICT (case_id) DO UPDATE SET dims = excluded.dims, counters = excluded.counters, response_bucket = excluded.response_bucket,
-        resolution_bucket = excluded.resolution_bucket, flip_at = excluded.flip_at, synced_at = excluded.synced_at`;
+    await Promise.all([
+      ...factChangeWrites(tx, old ?? null, f),
+      tx`
+        INSERT INTO rollup_case_facts (case_id, dims, counters, response_bucket, resolution_bucket, flip_at, synced_at)
+        VALUES (${caseId}, ${tx.json(f.dims as never)}, ${f.counters}, ${f.responseBucket}, ${f.resolutionBucket}, ${f.flipAt}, ${now})
+        ON CONFLICT (case_id) DO UPDATE SET dims = excluded.dims, counters = excluded.counters, response_bucket = excluded.response_bucket,
+          resolution_bucket = excluded.resolution_bucket, flip_at = excluded.flip_at, synced_at = excluded.synced_at`.execute(),
+    ]);
   });
 }
 
-async function applyFactChange(
+/** The rollup writes that move a case's contribution from `old` to `f`, all sent at once, in key order. */
+function factChangeWrites(
   tx: Db,
   old: { dims: CaseDims; counters: number[]; responseBucket: number | null; resolutionBucket: number | null } | null,
   f: CaseFact,
-): Promise<void> {
+): Promise<unknown>[] {
   // rows are touched in one order (by key), so two transactions moving cases between the same two
-  // rows in opposite directions wait for each other instead of deadlocking
+  // rows in opposite directions wait for each other instead of deadlocking (pipelined, they still
+  // run in the order sent)
   const byKey = <T>(xs: [string, T][]) => xs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, x]) => x);
+  const writes: Promise<unknown>[] = [];
   if (old && sameDims(old.dims, f.dims)) {
-    await addCaseCounts(tx, f.dims, f.counters.map((x, i) => x - (old.counters[i] ?? 0)));
+    writes.push(addCaseCounts(tx, f.dims, f.counters.map((x, i) => x - (old.counters[i] ?? 0))));
   } else {
     const rows: [string, [CaseDims, number[]]][] = [[JSON.stringify(f.dims), [f.dims, f.counters]]];
     if (old) rows.push([JSON.stringify(old.dims), [old.dims, old.counters.map((x) => -x)]]);
-    for (const [d, delta] of byKey(rows)) await addCaseCounts(tx, d, delta);
+    for (const [d, delta] of byKey(rows)) writes.push(addCaseCounts(tx, d, delta));
   }
   // durations do not depend on the status: compare everything but it
   const sameDurationDims = old && (['day', 'district', 'category', 'channel', 'department'] as const).every((k) => old.dims[k] === f.dims[k]);
-  const changes: [string, () => Promise<void>][] = [];
+  const changes: [string, () => Promise<unknown>][] = [];
   for (const kind of ['response', 'resolution'] as const) {
     const was = old ? (kind === 'response' ? old.responseBucket : old.resolutionBucket) : null;
     const is = kind === 'response' ? f.responseBucket : f.resolutionBucket;
@@ -115,7 +124,8 @@ async function applyFactChange(
     if (old && was !== null) changes.push([key(old.dims, was), () => addDuration(tx, old.dims, kind, was, -1)]);
     if (is !== null) changes.push([key(f.dims, is), () => addDuration(tx, f.dims, kind, is, 1)]);
   }
-  for (const apply of byKey(changes)) await apply();
+  for (const apply of byKey(changes)) writes.push(apply());
+  return writes;
 }
 
 /** Re-counts the cases whose deadlines passed since they were last counted (the message sweep calls it every minute). */
@@ -126,6 +136,11 @@ export async function syncDueCaseFacts(sql: Db, now: Date = new Date(), limit = 
   return due.length;
 }
 
+/** The row of rollup_messages a message counts in: its local day of receipt and its own reading (of `received_at, channel, analysis`). */
+export const messageRollupKey = (sql: Db) => sql`
+  (received_at AT TIME ZONE 'Asia/Shanghai')::date, coalesce(analysis->'place'->>'district', ''), coalesce(analysis->'category'->>'label', ''),
+  channel, coalesce(analysis->'sentiment'->>'label', ''), coalesce(analysis->'requestType'->>'label', '')`;
+
 /** Counts a processed message once, by the day it was received and its own reading. Call in the transaction that marks it processed. */
 export async function syncMessageRollup(sql: Db, messageId: number): Promise<void> {
   await sql`
@@ -135,8 +150,7 @@ export async function syncMessageRollup(sql: Db, messageId: number): Promise<voi
       RETURNING received_at, channel, analysis
     )
     INSERT INTO rollup_messages (day, district, category, channel, sentiment, request_type, n)
-    SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date, coalesce(analysis->'place'->>'district', ''), coalesce(analysis->'category'->>'label', ''),
-      channel, coalesce(analysis->'sentiment'->>'label', ''), coalesce(analysis->'requestType'->>'label', ''), 1
+    SELECT ${messageRollupKey(sql)}, 1
     FROM m
     ON CONFLICT (day, district, category, channel, sentiment, request_type) DO UPDATE SET n = rollup_messages.n + 1`;
 }
@@ -166,8 +180,7 @@ export async function rebuildRollups(sql: Db, now: Date = new Date()): Promise<{
       WHERE rollup_counted IS DISTINCT FROM (state = 'processed' AND analysis IS NOT NULL)`;
     await tx`
       INSERT INTO rollup_messages (day, district, category, channel, sentiment, request_type, n)
-      SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date, coalesce(analysis->'place'->>'district', ''), coalesce(analysis->'category'->>'label', ''),
-        channel, coalesce(analysis->'sentiment'->>'label', ''), coalesce(analysis->'requestType'->>'label', ''), count(*)::int
+      SELECT ${messageRollupKey(tx)}, count(*)::int
       FROM messages WHERE rollup_counted GROUP BY 1, 2, 3, 4, 5, 6`;
     // the same arithmetic as caseFact (core/analytics/rollups.ts), set-based; a test holds the two together
     await tx`

@@ -25,25 +25,33 @@ export interface TimerRow extends TimerSpec {
 const cols = (sql: Db) => sql`
   id, case_id, deadline, kind, due_at, fire_at, state, fired_at`;
 
-const key = (t: { deadline: string; kind: string; dueAt: Date }) => `${t.deadline}/${t.kind}/${t.dueAt.getTime()}`;
-
 /**
- * Makes the case's pending timers exactly `wanted`: missing rows are inserted, pending rows no
- * longer wanted are cancelled, fired rows are left alone. Returns the wanted rows still pending.
+ * Makes the case's pending timers exactly `wanted`, in one statement: missing rows are inserted,
+ * pending rows no longer wanted are cancelled, fired and cancelled rows are left alone (a wanted timer
+ * that was cancelled stays so). Returns the wanted rows still pending. Sent at once (core/db/cases.ts
+ * PIPELINING). A timer is its (deadline, kind, due time): the table's unique key with the case.
  */
 export async function syncCaseTimers(sql: Db, caseId: number, wanted: TimerSpec[]): Promise<TimerRow[]> {
-  const existing = await sql<TimerRow[]>`SELECT ${cols(sql)} FROM sla_timers WHERE case_id = ${caseId}`;
-  const want = new Set(wanted.map(key));
-  const stale = existing.filter((t) => t.state === 'pending' && !want.has(key(t))).map((t) => t.id);
-  if (stale.length) await sql`UPDATE sla_timers SET state = 'cancelled' WHERE id IN ${sql(stale)}`;
-  const have = new Set(existing.map(key));
-  const fresh = wanted.filter((t) => !have.has(key(t)));
-  if (fresh.length) {
-    const rows = fresh.map((t) => ({ case_id: caseId, deadline: t.deadline, kind: t.kind, due_at: t.dueAt, fire_at: t.fireAt }));
-    await sql`INSERT INTO sla_timers ${sql(rows as never, 'case_id', 'deadline', 'kind', 'due_at', 'fire_at')} ON CONFLICT DO NOTHING`;
-  }
   return sql<TimerRow[]>`
-    SELECT ${cols(sql)} FROM sla_timers WHERE case_id = ${caseId} AND state = 'pending' ORDER BY fire_at, id`;
+    WITH wanted AS (
+      SELECT DISTINCT ON (deadline, kind, due_at) * FROM unnest(${wanted.map((t) => t.deadline)}::text[], ${wanted.map((t) => t.kind)}::text[],
+        ${wanted.map((t) => t.dueAt.toISOString())}::text[]::timestamptz[], ${wanted.map((t) => t.fireAt.toISOString())}::text[]::timestamptz[]) AS w(deadline, kind, due_at, fire_at)
+    ), existing AS (
+      SELECT t.id, t.state, t.deadline, t.kind, t.due_at,
+        EXISTS (SELECT 1 FROM wanted w WHERE (w.deadline, w.kind, w.due_at) = (t.deadline, t.kind, t.due_at)) AS wanted
+      FROM sla_timers t WHERE t.case_id = ${caseId}
+    ), cancelled AS (
+      UPDATE sla_timers t SET state = 'cancelled' FROM existing e WHERE t.id = e.id AND e.state = 'pending' AND NOT e.wanted
+    ), inserted AS (
+      INSERT INTO sla_timers (case_id, deadline, kind, due_at, fire_at)
+      SELECT ${caseId}, w.deadline, w.kind, w.due_at, w.fire_at FROM wanted w
+      WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE (e.deadline, e.kind, e.due_at) = (w.deadline, w.kind, w.due_at))
+      ON CONFLICT DO NOTHING
+      RETURNING ${cols(sql)}
+    )
+    SELECT ${cols(sql)} FROM sla_timers WHERE id IN (SELECT id FROM existing WHERE state = 'pending' AND wanted)
+    UNION ALL SELECT ${cols(sql)} FROM inserted
+    ORDER BY fire_at, id`.execute();
 }
 
 export async function listCaseTimers(sql: Db, caseId: number): Promise<TimerRow[]> {

@@ -11,6 +11,7 @@ import {
   QUEUE_NAMES,
   REMOVE_ON_COMPLETE,
   REMOVE_ON_FAIL,
+  type BulkJob,
   type EnqueueOptions,
   type JobData,
   type JobQueue,
@@ -29,6 +30,18 @@ export function redisConnection(url: string): ConnectionOptions {
     tls: u.protocol === 'rediss:' ? {} : undefined,
     maxRetriesPerRequest: null, // required by BullMQ workers
     enableOfflineQueue: true,
+  };
+}
+
+/** The options every job of a queue is added with (the contract's attempts, backoff and retention). */
+function jobOptions(name: QueueName, jobId: string, delayMs: number | undefined) {
+  return {
+    jobId,
+    delay: delayMs && delayMs > 0 ? Math.round(delayMs) : undefined,
+    attempts: queueDefinitions[name].attempts,
+    backoff: { type: 'exponential' as const, delay: BACKOFF_BASE_MS },
+    removeOnComplete: REMOVE_ON_COMPLETE,
+    removeOnFail: REMOVE_ON_FAIL,
   };
 }
 
@@ -63,14 +76,17 @@ export class BullMqQueue implements JobQueue {
       // a completed job keeps its id for dedup: remove it so the add below makes a fresh run
       if (kept && state === 'completed' && opts.rerunFinished) await kept.remove();
     }
-    await this.queue(name).add(name, parsed, {
-      jobId,
-      delay: opts.delayMs && opts.delayMs > 0 ? Math.round(opts.delayMs) : undefined,
-      attempts: queueDefinitions[name].attempts,
-      backoff: { type: 'exponential', delay: BACKOFF_BASE_MS },
-      removeOnComplete: REMOVE_ON_COMPLETE,
-      removeOnFail: REMOVE_ON_FAIL,
+    await this.queue(name).add(name, parsed, jobOptions(name, jobId, opts.delayMs));
+  }
+
+  async enqueueBulk<Q extends QueueName>(name: Q, jobs: BulkJob<Q>[]): Promise<void> {
+    if (!jobs.length) return;
+    const bulk = jobs.map((j) => {
+      const data = parseJobData(name, j.data);
+      return { name, data, opts: jobOptions(name, j.opts?.jobId ?? jobIdFor(name, data), j.opts?.delayMs) };
     });
+    // addBulk adds each job with the same script as add (a job id already kept is left as it is), in one MULTI
+    await this.queue(name).addBulk(bulk);
   }
 
   async every(task: JobData<'periodic'>['task'], everyMs: number): Promise<void> {

@@ -88,10 +88,22 @@ export interface EnqueueOptions {
   rerunFinished?: boolean;
 }
 
+/** One job of a bulk enqueue: its data and delay (the id derives from the data, as for enqueue). */
+export interface BulkJob<Q extends QueueName> {
+  data: JobData<Q>;
+  opts?: Pick<EnqueueOptions, 'delayMs' | 'jobId'>;
+}
+
 /** The producer side, the same for BullMQ and the in-process runner. */
 export interface JobQueue {
   readonly kind: 'bullmq' | 'in-process';
   enqueue<Q extends QueueName>(queue: Q, data: JobData<Q>, opts?: EnqueueOptions): Promise<void>;
+  /**
+   * Many jobs of one queue in one call (BullMQ addBulk: one Redis round trip). Each is deduplicated by
+   * its id exactly as enqueue does it; retryFailed and rerunFinished need a read per job, so they are
+   * enqueue's alone.
+   */
+  enqueueBulk<Q extends QueueName>(queue: Q, jobs: BulkJob<Q>[]): Promise<void>;
   /** run a periodic task every `everyMs` (one schedule across all processes in BullMQ) */
   every(task: JobData<'periodic'>['task'], everyMs: number): Promise<void>;
   /** true when jobs can be accepted right now */

@@ -7,6 +7,7 @@ import {
   periodicJobIds,
   parseJobData,
   queueDefinitions,
+  type BulkJob,
   type EnqueueOptions,
   type JobData,
   type JobQueue,
@@ -64,9 +65,21 @@ export class InProcessQueue implements JobQueue {
       this.failedSet.delete(key);
       this.completedSet.delete(key);
     }
+    this.add(queue, id, parsed, opts.delayMs);
+  }
+
+  async enqueueBulk<Q extends QueueName>(queue: Q, jobs: BulkJob<Q>[]): Promise<void> {
+    if (this.closed) throw new Error('job queue is closed');
+    // all parsed before any is added: a bad job adds none, as BullMQ's addBulk (one transaction)
+    const parsed = jobs.map((j) => ({ data: parseJobData(queue, j.data), opts: j.opts ?? {} }));
+    for (const j of parsed) this.add(queue, j.opts.jobId ?? jobIdFor(queue, j.data), j.data, j.opts.delayMs);
+  }
+
+  private add(queue: QueueName, id: string, data: unknown, delayMs: number | undefined): void {
+    const key = `${queue}:${id}`;
     if (this.known.has(key) || this.completedSet.has(key)) return; // same id, same job: BullMQ semantics
     this.known.add(key);
-    this.schedule({ key, id, queue, data: parsed, attempt: 1, runAt: Date.now() + Math.max(0, opts.delayMs ?? 0) });
+    this.schedule({ key, id, queue, data, attempt: 1, runAt: Date.now() + Math.max(0, delayMs ?? 0) });
   }
 
   async healthy(): Promise<boolean> {

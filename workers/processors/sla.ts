@@ -4,7 +4,7 @@
 // It also notices a new or changed holiday file in lexicons/calendar and counts again the deadlines
 // that were counted on the provisional calendar of a year that is official now.
 import { actOnCase } from '../../core/cases/act-on-case';
-import { scheduleTimerJob } from '../../core/cases/after-commit';
+import { scheduleTimerJobs } from '../../core/cases/after-commit';
 import { refreshWorkingCalendar } from '../../core/cases/calendar';
 import { fireAllDueTimers, fireTimer, restoreCaseTimers } from '../../core/cases/fire-timers';
 import { startClocklessAwaitingCases } from '../../core/cases/open-case';
@@ -22,7 +22,7 @@ export async function slaSweep(ctx: WorkerContext, now: Date = ctx.now()): Promi
   for (const caseId of await listCasesMissingTimers(ctx.db.sql)) if (await restoreCaseTimers(deps, caseId)) synced++;
   const fired = await fireAllDueTimers(deps, now);
   const upcoming = await listUpcomingTimers(ctx.db.sql, now, new Date(now.getTime() + SWEEP_HORIZON_MS));
-  for (const t of upcoming) await scheduleTimerJob(ctx.queue, t, now.getTime());
+  await scheduleTimerJobs(ctx.queue, upcoming, now.getTime());
   return { synced, fired, enqueued: upcoming.length };
 }
 
