@@ -99,7 +99,13 @@ async function main() {
     });
     steps.push({ name: 'workers', run: () => workers.close() });
   }
-  await schedulePeriodic({ db, queue, logger, config, shipped });
+  const demo = (args.demo || (!config.DATABASE_URL && !args['no-demo'])) && config.DEMO_MESSAGES > 0;
+  const periodic = () => schedulePeriodic({ db, queue, logger, config, shipped });
+  // in-process, the sweeps would share PGlite's one session with the demo load (and the message
+  // sweep race it for the messages it stores): they start once the load is over. With Redis the
+  // schedules live in Redis and other workers run them anyway, so they are asserted at once.
+  const sweepsAfterDemo = demo && queue instanceof InProcessQueue;
+  if (!sweepsAfterDemo) await periodic();
   if (!(queue instanceof InProcessQueue)) {
     const stopKeeping = keepSchedules({ db, queue, logger, config, shipped });
     steps.push({ name: 'schedules', run: async () => stopKeeping() });
@@ -115,15 +121,16 @@ async function main() {
     { name: 'database', run: () => db.close() },
   );
   for (const w of calendarWarnings(sla.calendar, new Date())) logger.warn(w);
-  const demo = (args.demo || (!config.DATABASE_URL && !args['no-demo'])) && config.DEMO_MESSAGES > 0;
   logger.info(
     { url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}/`, database: db.mode, queue: queue.kind, demo },
     'Minsheng 民声 is running',
   );
   if (demo) {
-    loadDemo({ sql: db.sql, logger, shipped, count: config.DEMO_MESSAGES }).catch((err) => {
-      logger.error({ err }, 'demo data could not be loaded');
-    });
+    loadDemo({ sql: db.sql, logger, shipped, count: config.DEMO_MESSAGES, heapBytes: db.embeddedHeapBytes })
+      .catch((err) => logger.error({ err }, 'demo data could not be loaded'))
+      // the sweeps start even when the load failed: the service runs on what was stored
+      .then(() => (sweepsAfterDemo ? periodic() : undefined))
+      .catch((err) => logger.error({ err }, 'could not schedule the periodic sweeps'));
   }
   return shutdown;
 }

@@ -17,6 +17,8 @@ export interface Database {
   /** the URL postgres.js connects to (the loopback socket server in embedded mode) */
   url: string;
   close(): Promise<void>;
+  /** embedded only: the size of PGlite's WASM heap in this process (it grows, never shrinks) */
+  embeddedHeapBytes?(): number;
 }
 
 export interface ConnectOptions {
@@ -81,6 +83,7 @@ async function startEmbedded(opts: ConnectOptions): Promise<Database> {
     sql,
     mode: 'embedded',
     url,
+    embeddedHeapBytes: () => pg.Module.HEAPU8.byteLength,
     async close() {
       await sql.end({ timeout: 5 });
       await server.stop();

@@ -1,7 +1,7 @@
 // Drives the demo's cases through believable pasts with the same case service staff use: most
 // accepted, answered, closed and rated; some returned and re-dispatched, some paused for the
-// resident, some extended, some left overdue until 督办. Each case's past is one transaction with
-// the progress marker, so a kill mid-way neither repeats nor skips a case.
+// resident, some extended, some left overdue until 督办. The pasts of up to 25 cases are one
+// transaction with the progress marker, so a kill mid-way neither repeats nor skips a case.
 import { setAppState, getAppState } from '../db/app-state';
 import { listDispatchedCasesAfter } from '../db/cases';
 import { listDepartments } from '../db/departments';
@@ -13,6 +13,8 @@ import { IllegalTransitionError, RATINGS, type Actor, type CaseAction, type Rati
 import { createRng, type Rng } from '../util/seeded-random';
 
 const HOUR = 3600_000;
+/** cases whose pasts share one transaction (each case's own rng: the same pasts as one by one) */
+const LIFECYCLES_PER_TX = 25;
 
 type DemoCase = Awaited<ReturnType<typeof listDispatchedCasesAfter>>[number];
 
@@ -43,14 +45,17 @@ export async function driveDemoLifecycles(sql: Sql, deps: CaseServiceDeps, opts:
   const phones = new Map(depts.map((d) => [d.code, d.phone]));
   const cases = await listDispatchedCasesAfter(sql, progress.lastCaseId);
   let driven = 0;
-  for (const c of cases) {
+  for (let i = 0; i < cases.length; i += LIFECYCLES_PER_TX) {
+    const batch = cases.slice(i, i + LIFECYCLES_PER_TX);
     await sql.begin(async (tx) => {
-      await drive(tx, deps, c, createRng(`${opts.seed}:case:${c.id}`), opts.now, districts, phones);
-      // what fell due after the case's last step up to now (overdue, 督办) is recorded too
-      await fireDueTimersInTx(tx, deps, c.id, opts.now);
-      await setAppState(tx, 'demo-lifecycles', { lastCaseId: c.id });
+      for (const c of batch) {
+        await drive(tx, deps, c, createRng(`${opts.seed}:case:${c.id}`), opts.now, districts, phones);
+        // what fell due after the case's last step up to now (overdue, 督办) is recorded too
+        await fireDueTimersInTx(tx, deps, c.id, opts.now);
+      }
+      await setAppState(tx, 'demo-lifecycles', { lastCaseId: batch[batch.length - 1].id });
     });
-    driven++;
+    driven += batch.length;
   }
   return driven;
 }

@@ -1,9 +1,10 @@
 // Chinese word segmentation: nodejieba with Minsheng's own user dictionary and stop words.
 import { createRequire } from 'node:module';
 import { shippedList } from '../shipped/store';
+import { loadJiebaOnce, type JiebaFiles, type JiebaLoadMode } from './segment-dict';
 
 const require = createRequire(import.meta.url);
-const jieba: { cut(text: string, hmm?: boolean): string[]; tag(text: string): { word: string; tag: string }[]; insertWord(word: string, tag?: string): boolean; load(opts: Record<string, string>): void } =
+const jieba: JiebaFiles & { cut(text: string, hmm?: boolean): string[]; tag(text: string): { word: string; tag: string }[]; insertWord(word: string, tag?: string): boolean; load(opts: Record<string, string>): void } =
   require('nodejieba');
 
 /** lexicons/userdict.txt ("word [freq] [tag]") and lexicons/stopwords.txt, read by the shipped-file loader */
@@ -11,11 +12,19 @@ export const shippedUserDict = shippedList('userdict.txt', { optional: true });
 export const shippedStopWords = shippedList('stopwords.txt', { optional: true });
 
 let loaded = false;
+let loadMode: JiebaLoadMode | null = null;
 let stopWords: Set<string> = new Set();
+
+/** How jieba's dictionary was read ('pipe': one copy in memory; see segment-dict.ts), null before the first segmentation. */
+export function jiebaLoadMode(): JiebaLoadMode | null {
+  return loadMode;
+}
 
 function ensureLoaded(): void {
   if (loaded) return;
   loaded = true;
+  // jieba's own files, the dictionary read once (nodejieba would read it twice on first use)
+  loadMode = loadJiebaOnce(jieba, jieba);
   // "word [freq] [tag]": nodejieba's insertWord takes no frequency, so only the tag is kept.
   for (const line of shippedUserDict()) {
     const [word, ...rest] = line.split(/\s+/);

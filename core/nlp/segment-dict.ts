@@ -1,0 +1,107 @@
+// Loading nodejieba's dictionaries once instead of twice. nodejieba's load() builds the segmenter
+// (cppjieba::Jieba: the dictionary trie, the HMM model and the TF-IDF extractor sharing them) and
+// then a TextRank extractor that reads the same dictionary path again into a trie of its own: a
+// second copy of the full dictionary (about 110 MB of native memory) for a function Minsheng never
+// calls (keywords are picked in JS from the segmenter's tokens, core/nlp/keywords.ts). Here the
+// dictionary and HMM paths given to load() are named pipes served by a worker thread: the first
+// reader (the segmenter) gets the full dictionary, the second (TextRank) a one-word one. The HMM
+// model's pipe is the barrier between the two: it is read only after the segmenter's dictionary
+// reader has closed, so the second dictionary can never reach the first reader.
+// Where no pipe can be made (no `mkfifo` binary, a file system without FIFOs) or the worker does
+// not come up, load() reads the files themselves, as before: the same segmentation, more memory.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+export interface JiebaFiles {
+  DEFAULT_DICT: string;
+  DEFAULT_HMM_DICT: string;
+  DEFAULT_USER_DICT: string;
+  DEFAULT_IDF_DICT: string;
+  DEFAULT_STOP_WORD_DICT: string;
+}
+
+export interface JiebaLoader {
+  load(opts: { dict: string; hmmDict: string; userDict: string; idfDict: string; stopWordDict: string }): unknown;
+}
+
+/** the dictionary the TextRank extractor gets: one line "word freq tag", as cppjieba's DictTrie requires at least one */
+export const TEXTRANK_DICT = '的 1 uj\n';
+
+// plain JS run by the worker: it reads the files, says it is ready, then writes each pipe in turn
+// (a blocking open for writing waits until the reader opens it)
+const SERVER = `
+const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const flag = new Int32Array(workerData.flag);
+let parts;
+try {
+  const dict = fs.readFileSync(workerData.dictFile);
+  const hmm = fs.readFileSync(workerData.hmmFile);
+  parts = [[workerData.dictPipe, dict], [workerData.hmmPipe, hmm], [workerData.dictPipe, Buffer.from(workerData.second)], [workerData.hmmPipe, hmm]];
+  Atomics.store(flag, 0, 1);
+} catch (err) {
+  Atomics.store(flag, 0, 2);
+}
+Atomics.notify(flag, 0);
+if (parts) for (const [pipe, buf] of parts) {
+  const fd = fs.openSync(pipe, 'w');
+  try {
+    for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+`;
+
+/** How load() read the dictionary: 'pipe' (one copy) or 'files' (the fallback: two copies). */
+export type JiebaLoadMode = 'pipe' | 'files';
+
+/**
+ * Calls jieba.load() with the shipped files, the TextRank extractor's dictionary replaced by a
+ * one-word one when named pipes work here. `mkfifo` is the binary's path or name (tests give a
+ * missing one to take the fallback).
+ */
+export function loadJiebaOnce(jieba: JiebaLoader, files: JiebaFiles, opts: { mkfifo?: string; readyTimeoutMs?: number } = {}): JiebaLoadMode {
+  const plain = { dict: files.DEFAULT_DICT, hmmDict: files.DEFAULT_HMM_DICT, userDict: files.DEFAULT_USER_DICT, idfDict: files.DEFAULT_IDF_DICT, stopWordDict: files.DEFAULT_STOP_WORD_DICT };
+  let dir: string | undefined;
+  let worker: Worker;
+  try {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'minsheng-jieba-'));
+    const dictPipe = path.join(dir, 'dict.utf8');
+    const hmmPipe = path.join(dir, 'hmm_model.utf8');
+    try {
+      // execFile, not a shell: only the mkfifo binary itself is needed
+      execFileSync(opts.mkfifo ?? 'mkfifo', ['-m', '600', dictPipe, hmmPipe], { stdio: 'ignore', timeout: 10_000 });
+    } catch {
+      jieba.load(plain);
+      return 'files';
+    }
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    try {
+      worker = new Worker(SERVER, {
+        eval: true,
+        workerData: { flag: flag.buffer, dictFile: files.DEFAULT_DICT, hmmFile: files.DEFAULT_HMM_DICT, dictPipe, hmmPipe, second: TEXTRANK_DICT },
+      });
+    } catch {
+      jieba.load(plain);
+      return 'files';
+    }
+    worker.unref();
+    worker.on('error', () => {}); // after ready it only writes pipes load() reads; before, the flag says
+    // the worker reads the files before it says it is ready; only then does load() open the pipes
+    // (a load() waiting on a pipe nobody writes would block this thread for good)
+    Atomics.wait(flag, 0, 0, opts.readyTimeoutMs ?? 30_000);
+    if (Atomics.load(flag, 0) !== 1) {
+      void worker.terminate();
+      jieba.load(plain);
+      return 'files';
+    }
+    jieba.load({ ...plain, dict: dictPipe, hmmDict: hmmPipe });
+    return 'pipe';
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
