@@ -178,9 +178,16 @@ export const MATRIX: Record<string, Entry> = {
   'GET /api/v1/topics/:id/instructions': get(() => '/api/v1/topics/999999999/instructions', STAFF),
   'POST /api/v1/topics/:id/instructions': post(() => '/api/v1/topics/999999999/instructions', () => ({ text: '请研究解决' }), { ...all(403), anon: 401, leader: 404 }),
   'POST /api/v1/topics/instructions/:id/answer': post(() => '/api/v1/topics/instructions/999999999/answer', () => ({ text: '已研究' }), { ...all(403), anon: 401, deptOwn: 404, deptOther: 404 }),
-  'GET /api/v1/stats/recurring': get(() => '/api/v1/stats/recurring', STAFF),
+  // every staff user, a department user with its own department's cases only (test/topics-api.test.ts)
+  'GET /api/v1/stats/recurring': [
+    ...get(() => '/api/v1/stats/recurring', STAFF),
+    ...get(() => '/api/v1/stats/recurring?weeks=4&to=2026-11-30T00:00:00%2B08:00', STAFF, { label: 'the cockpit period' }),
+  ],
   'ALL /api/v1/alerts/*': 'middleware',
-  'GET /api/v1/alerts': get(() => '/api/v1/alerts', STAFF),
+  'GET /api/v1/alerts': [
+    ...get(() => '/api/v1/alerts', STAFF),
+    ...get(() => '/api/v1/alerts?from=2026-11-01T00:00:00%2B08:00&to=2026-12-01T00:00:00%2B08:00&district=%E9%95%9C%E6%B9%96%E5%8C%BA', STAFF, { label: 'period and district' }),
+  ],
   'GET /api/v1/alerts/:id': get(() => '/api/v1/alerts/999999999', { ...all(404), anon: 401 }),
   'POST /api/v1/alerts/:id/ack': post(() => '/api/v1/alerts/999999999/ack', () => ({}), { ...all(404), anon: 401, leader: 403 }),
   'ALL /api/v1/alert-rules/*': 'middleware',

@@ -1,11 +1,13 @@
 // The topic endpoints: GET /api/v1/topics/:id (staff: members masked, private ones without text,
 // hourly and daily counts, burst state) and GET /api/v1/stats/recurring (staff: 每月一题, problems
-// that come back week after week in one place), both read from the topic tables.
+// that come back week after week in one place; a department user sees its own cases behind them),
+// both read from the topic tables.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMessage } from '../core/nlp/analyze';
 import { assignToTopic } from '../core/opinion/topics';
 import { InProcessQueue } from '../core/queue/in-process';
 import { testApp, testConfig } from './support/app';
+import { openTestCase, staffToken } from './support/cases';
 import { createTestDatabase, type TestDatabase } from './support/db';
 
 const ADMIN = 'topics-admin-token-123';
@@ -89,5 +91,64 @@ describe('topic endpoints', () => {
     expect(body.problems.some((p) => /路灯/.test(p.label))).toBe(false);
     const bad = await app.request('/api/v1/stats/recurring?weeks=1', { headers: auth });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('每月一题 for a department user and for a period', () => {
+  it('lists behind each problem only the caller department’s cases, and ends the look-back at `to`', async () => {
+    const now = Date.now();
+    const openCase = async (department: string, title: string) => (await openTestCase(db.sql, { department, message: { title } })).caseId;
+    const a = await openCase('urban-mgmt', '城管甲件：农贸市场垃圾');
+    const b = await openCase('housing', '住建乙件：农贸市场垃圾');
+    const c = await openCase('urban-mgmt', '城管丙件：农贸市场垃圾');
+    // five weeks of the same heap at one market; the cases behind it belong to two departments
+    const weeks: [number, number][] = [[5, a], [4, b], [3, a], [2, c], [1, c]];
+    const topicIds = new Set<number>();
+    for (const [w, caseId] of weeks) {
+      const r = await assignToTopic(db.sql, {
+        messageId: id++, caseId, receivedAt: new Date(now - w * 7 * DAY), channel: 'portal', isPublic: true, title: '鸠江区官陡街道农贸市场垃圾堆积',
+        body: `鸠江区官陡街道农贸市场门口垃圾又堆成山了，臭气熏天，第${6 - w}次反映。`,
+        analysis: analyzeMessage(`鸠江区官陡街道农贸市场门口垃圾又堆成山了，臭气熏天，第${6 - w}次反映。`, { title: '鸠江区官陡街道农贸市场垃圾堆积' }), engagement: 0,
+      });
+      topicIds.add(r.topicId!);
+    }
+    expect(topicIds.size).toBe(1);
+    const [topicId] = topicIds;
+    type Body = { problems: { topicId: number; weeks: number; caseCount: number; cases: { caseId: number; title: string | null }[] }[] };
+    const problem = async (query: string, token: string) => {
+      const res = await app.request(`/api/v1/stats/recurring?${query}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      return { text, p: (JSON.parse(text) as Body).problems.find((x) => x.topicId === topicId) };
+    };
+
+    const all = await problem('weeks=8', ADMIN);
+    expect(all.p!.weeks).toBe(5);
+    expect(all.p!.caseCount).toBe(3);
+    expect(all.p!.cases.map((x) => x.caseId).sort()).toEqual([a, b, c].sort());
+
+    const urban = await problem('weeks=8', await staffToken(db.sql, 'department', 'urban-mgmt'));
+    expect(urban.p!.caseCount).toBe(2);
+    expect(urban.p!.cases.map((x) => x.caseId).sort()).toEqual([a, c].sort());
+    expect(urban.text).not.toContain('住建乙件');
+    const housing = await problem('weeks=8', await staffToken(db.sql, 'department', 'housing'));
+    expect(housing.p!.cases.map((x) => x.caseId)).toEqual([b]);
+    expect(housing.text).not.toContain('城管甲件');
+    const leader = await problem('weeks=8', await staffToken(db.sql, 'leader'));
+    expect(leader.p!.caseCount).toBe(3);
+
+    // a period that ended two and a half weeks ago: the weeks and cases after it do not count
+    const to = new Date(now - 2.5 * 7 * DAY).toISOString();
+    const past = await problem(`weeks=8&to=${encodeURIComponent(to)}`, ADMIN);
+    expect(past.p!.weeks).toBe(3);
+    expect(past.p!.cases.map((x) => x.caseId).sort()).toEqual([a, b].sort());
+    const body = (JSON.parse(past.text) as { until: string }).until;
+    expect(new Date(body).toISOString()).toBe(to);
+
+    const bad = await app.request('/api/v1/stats/recurring?to=yesterday', { headers: auth });
+    expect(bad.status).toBe(400);
+    const err = (await bad.json()) as { error: { details: { field: string; message: string }[] } };
+    expect(err.error.details[0].field).toBe('to');
+    expect(err.error.details[0].message).toMatch(/[\u4e00-\u9fff]/);
   });
 });

@@ -226,6 +226,7 @@ export const recurringProblems = z.object({
   problems: z.array(z.object({
     topicId: z.number().int(), label: z.string(), district: z.string().nullable(), place: z.string().nullable(),
     weeks: z.number().int().describe('weeks with at least one message'), longestRun: z.number().int(), messages: z.number().int(), firstWeek: time, lastWeek: time,
+    caseCount: z.number().int().describe('cases behind the problem the caller may see (a department user: its own department\'s)'),
     cases: z.array(z.object({ caseId: z.number().int(), trackingNo: z.string(), status: z.string(), title: z.string().nullable(), receivedAt: time })),
   })),
 });

@@ -224,15 +224,22 @@ export async function getAlertRow(sql: Db, id: number): Promise<AlertRow | undef
   return row;
 }
 
-/** Newest first; optionally only unacknowledged ones, or those opened in [from, to). */
+/** The district filter's name for "no district" (the cockpit's 未识别: city-wide alerts and unplaced ones). */
+export const NO_DISTRICT = '未识别';
+
+/**
+ * Newest first; optionally only unacknowledged ones, those opened in [from, to), those of one
+ * district (`NO_DISTRICT`: those with none).
+ */
 export async function listAlertRows(
   sql: Db,
-  o: { limit: number; offset: number; unacked?: boolean; from?: Date; to?: Date },
+  o: { limit: number; offset: number; unacked?: boolean; from?: Date; to?: Date; district?: string },
 ): Promise<{ rows: AlertRow[]; total: number }> {
   const where = sql`WHERE true
     ${o.unacked ? sql`AND a.acked_at IS NULL` : sql``}
     ${o.from ? sql`AND a.opened_at >= ${o.from}` : sql``}
-    ${o.to ? sql`AND a.opened_at < ${o.to}` : sql``}`;
+    ${o.to ? sql`AND a.opened_at < ${o.to}` : sql``}
+    ${o.district === NO_DISTRICT ? sql`AND a.district IS NULL` : o.district ? sql`AND a.district = ${o.district}` : sql``}`;
   const rows = await sql<AlertRow[]>`
     SELECT ${alertColumns(sql)} FROM alerts a JOIN alert_rules r ON r.id = a.rule_id ${where}
     ORDER BY a.opened_at DESC, a.id DESC LIMIT ${o.limit} OFFSET ${o.offset}`;

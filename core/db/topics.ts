@@ -335,12 +335,12 @@ export interface WeeklyPlaceRow {
   n: number;
 }
 
-/** Per active topic, its messages per local week since `since` (recurring problems, 每月一题). */
-export async function listTopicWeeks(sql: Db, since: Date): Promise<WeeklyPlaceRow[]> {
+/** Per active topic, its messages per local week in [since, until) (recurring problems, 每月一题). */
+export async function listTopicWeeks(sql: Db, since: Date, until?: Date): Promise<WeeklyPlaceRow[]> {
   return sql<WeeklyPlaceRow[]>`
     SELECT h.topic_id, date_trunc('week', h.hour + interval '8 hours') - interval '8 hours' AS week, sum(h.count)::int AS n
     FROM opinion_topic_hours h JOIN opinion_topics t ON t.id = h.topic_id
-    WHERE t.status = 'active' AND h.hour >= ${since}
+    WHERE t.status = 'active' AND h.hour >= ${since} ${until ? sql`AND h.hour < ${until}` : sql``}
     GROUP BY 1, 2 ORDER BY 1, 2`;
 }
 
@@ -349,15 +349,24 @@ export async function listTopicsByIds(sql: Db, ids: number[]): Promise<TopicRow[
   return sql<TopicRow[]>`SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics WHERE id = ANY(${sql.array(ids)}::bigint[])`;
 }
 
-/** The cases behind topics' members: (topic, case) pairs with the case's tracking number and status. */
-export async function listTopicCases(sql: Db, topicIds: number[], perTopic = 20): Promise<{ topicId: number; caseId: number; trackingNo: string; status: string; title: string | null; receivedAt: Date }[]> {
+/**
+ * The cases behind topics' members: (topic, case) pairs with the case's tracking number and status,
+ * and how many cases the topic has in all (`total`); `o.departmentCode` keeps one department's cases
+ * (a department user sees no other department's case), `o.until` members received before it.
+ */
+export async function listTopicCases(
+  sql: Db, topicIds: number[], perTopic = 20, o: { departmentCode?: string; until?: Date } = {},
+): Promise<{ topicId: number; caseId: number; trackingNo: string; status: string; title: string | null; receivedAt: Date; total: number }[]> {
   if (!topicIds.length) return [];
   return sql`
-    SELECT topic_id, case_id, tracking_no, status, title, received_at FROM (
+    SELECT topic_id, case_id, tracking_no, status, title, received_at, total FROM (
       SELECT m.topic_id, c.id AS case_id, c.tracking_no, c.status, c.title, min(m.received_at) AS received_at,
-        row_number() OVER (PARTITION BY m.topic_id ORDER BY min(m.received_at) DESC) AS rn
+        row_number() OVER (PARTITION BY m.topic_id ORDER BY min(m.received_at) DESC) AS rn,
+        (count(*) OVER (PARTITION BY m.topic_id))::int AS total
       FROM opinion_topic_members m JOIN cases c ON c.id = m.case_id
       WHERE m.topic_id = ANY(${sql.array(topicIds)}::bigint[])
+        ${o.departmentCode !== undefined ? sql`AND c.department_code = ${o.departmentCode}` : sql``}
+        ${o.until ? sql`AND m.received_at < ${o.until}` : sql``}
       GROUP BY m.topic_id, c.id, c.tracking_no, c.status, c.title
     ) x WHERE rn <= ${perTopic} ORDER BY topic_id, received_at DESC`;
 }

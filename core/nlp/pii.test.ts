@@ -80,3 +80,39 @@ describe('plates, e-mail and names', () => {
     expect(detectPii('')).toEqual({ spans: [], maskedText: '' });
   });
 });
+
+describe('names in a record’s own words, and the common words around them', () => {
+  it('masks the name after 联系人 / 来电人 / 投诉人 and before 来电 / 反映 when it starts with a surname', () => {
+    expect(maskPii('联系人：王建国，电话13812345678')).toBe('联系人：王**，电话138****5678');
+    expect(maskPii('来电人李秀英反映楼道灯坏了')).toBe('来电人李**反映楼道灯坏了');
+    expect(maskPii('投诉人 欧阳明轩称噪音扰民')).toBe('投诉人 欧阳**称噪音扰民');
+    expect(maskPii('钱文斌来电：电梯又停了')).toBe('钱**来电：电梯又停了');
+    expect(maskPii('昨天，张先生反映门口积水')).toBe('昨天，张**反映门口积水');
+    expect(maskPii('姓名：赵丽，身份证11010519491231002X')).toBe('姓名：赵**，身份证110105********002X');
+  });
+  it('leaves 反映, 要求 and the like alone after a cue word or before one', () => {
+    for (const t of [
+      '投诉人反映小区噪音扰民，要求尽快处理',
+      '当事人要求退还押金',
+      '来电人要求回电说明进度',
+      '反映人希望尽快修好路灯',
+      '有群众反映，要求整改',
+      '居民多次反映此事',
+      '市民投诉夜间施工',
+      '投诉人向社区反映过三次',
+      '全体业主投诉物业',
+      '强烈要求相关部门处理',
+    ]) {
+      expect(detectPii(t).spans, t).toEqual([]);
+      expect(maskPii(t)).toBe(t);
+    }
+  });
+  it('masks what a public view must not show and keeps the words that say what happened', async () => {
+    const { maskPublicText } = await import('../opinion/sample');
+    const t = '联系人周美玲反映，镜湖区中山南路18号3单元楼道漏水，要求尽快维修，电话13905531234';
+    const out = maskPublicText(t);
+    expect(out).toBe('联系人周**反映，镜湖区中山南路*号*号楼道漏水，要求尽快维修，电话139****1234');
+    for (const word of ['反映', '要求', '维修', '中山南路']) expect(out).toContain(word);
+    for (const leak of ['美玲', '18号', '3单元', '0553123']) expect(out).not.toContain(leak);
+  });
+});

@@ -178,6 +178,20 @@ const RULES: Rule[] = [
 
 // 我叫王小明 / 我的名字是… / 本人王小明，: the full name when it starts with a known surname.
 const NAME_INTRO = /(?:我叫|我的名字是|我的名字叫|名叫|本人(?:名叫|叫)?|姓名[:：]?)\s?(?=[\u4e00-\u9fff])/g;
+// who is speaking, in a record's own words: 联系人周美玲 / 来电人：钱文斌. What follows the cue is
+// only a name when it starts with a surname: "投诉人反映…", "当事人要求…" are the record going on.
+const NAME_CUE = /(?:联系人|来电人|投诉人|反映人|举报人|咨询人|当事人|求助人|姓名)[:：\s]*(?=[\u4e00-\u9fff])/g;
+// 钱文斌来电：… / 张先生反映… at the start of a sentence: two or three characters, a surname first
+const NAME_BEFORE = /(?<=^|[，。；：！？,.;:!?\s])[\u4e00-\u9fff]{2,3}(?=来电|来信|致电|反映|投诉)/g;
+// words that open with a surname character but name nobody where a name could stand
+// (向社区反映, 全体业主, 高层住户, 时常投诉…); checked on the first two characters
+const NOT_A_NAME = new Set([
+  '向社', '向街', '向有', '向相', '向市', '向区', '向物', '向我', '向你', '向他', '向本', '向上', '向政', '向城', '向媒',
+  '于今', '于昨', '于近', '于本', '时常', '时间', '明天', '明确', '明显', '全体', '全家', '全部', '全小', '全村', '常年',
+  '成功', '安排', '安全', '应该', '应当', '解决', '连续', '单位', '车辆', '路面', '路灯', '高层', '高度', '万一', '方便',
+  '文明', '江边', '商户', '商家', '师生', '和我', '和他', '和家', '管理', '农户', '农民', '白天', '黄昏', '关于', '华中',
+  '周边', '周围', '周末', '周一', '周二', '周三', '周四', '周五', '周六', '周日', '孙子', '孟冬', '林业', '金额', '石头',
+]);
 
 function overlaps(spans: PiiSpan[], s: number, e: number): boolean {
   return spans.some((p) => s < p.end && e > p.start);
@@ -210,6 +224,22 @@ export function detectPii(text: string): PiiResult {
     if (overlaps(spans, start, start + len)) continue;
     const value = text.slice(start, start + len);
     spans.push({ kind: 'name', start, end: start + len, value, masked: maskName(value) });
+  }
+  for (const m of text.matchAll(NAME_CUE)) {
+    const start = m.index! + m[0].length;
+    const len = nameLength(text, start);
+    if (!len || NOT_A_NAME.has(text.slice(start, start + 2)) || overlaps(spans, start, start + len)) continue;
+    const end = start + len;
+    const value = text.slice(start, end);
+    spans.push({ kind: 'name', start, end, value, masked: maskName(value) });
+  }
+  for (const m of text.matchAll(NAME_BEFORE)) {
+    const value = m[0];
+    const start = m.index!;
+    const sur = COMPOUND_SURNAMES.some((c) => value.startsWith(c)) || SURNAMES.has(value[0]);
+    if (!sur || NOT_A_NAME.has(value.slice(0, 2)) || /[们民户众家友长生人]$/.test(value) && !/(先生|女士)$/.test(value)) continue;
+    if (overlaps(spans, start, start + value.length)) continue;
+    spans.push({ kind: 'name', start, end: start + value.length, value, masked: maskName(value) });
   }
   spans.sort((a, b) => a.start - b.start);
   let maskedText = '';

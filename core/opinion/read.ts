@@ -152,6 +152,9 @@ export interface RecurringProblem {
   messages: number;
   firstWeek: Date;
   lastWeek: Date;
+  /** the cases behind the problem the caller may see (department users: their department's), all of them */
+  caseCount: number;
+  /** the newest 20 of them */
   cases: { caseId: number; trackingNo: string; status: string; title: string | null; receivedAt: Date }[];
 }
 
@@ -160,16 +163,27 @@ export interface RecurringProblem {
  * place, so its weeks with messages say how often it returns. Ranked by weeks, then the longest run
  * of consecutive weeks, then messages; with the cases behind each.
  */
-export async function getRecurringProblems(sql: Db, o: { now?: Date; weeks?: number; minWeeks?: number; limit?: number } = {}, cfg: OpinionConfig = opinionConfig()): Promise<{ since: Date; until: Date; problems: RecurringProblem[] }> {
-  const now = o.now ?? new Date();
+export async function getRecurringProblems(
+  sql: Db,
+  o: {
+    now?: Date; weeks?: number; minWeeks?: number; limit?: number;
+    /** the period's end (the cockpit's `to`): the look-back ends there, and nothing received after it counts */
+    to?: Date;
+    /** a department user's department: only its cases are listed behind each problem */
+    departmentCode?: string;
+  } = {},
+  cfg: OpinionConfig = opinionConfig(),
+): Promise<{ since: Date; until: Date; problems: RecurringProblem[] }> {
+  const until = o.to;
+  const now = until ?? o.now ?? new Date();
   const lookback = o.weeks ?? cfg.recurring.lookbackWeeks;
   const minWeeks = o.minWeeks ?? cfg.recurring.minWeeks;
   const since = new Date(now.getTime() - lookback * 7 * 86_400_000);
-  const rows = await listTopicWeeks(sql, since);
+  const rows = await listTopicWeeks(sql, since, until);
   const byTopic = new Map<number, { week: Date; n: number }[]>();
   for (const r of rows) byTopic.set(Number(r.topicId), [...(byTopic.get(Number(r.topicId)) ?? []), { week: new Date(r.week), n: r.n }]);
   const WEEK = 7 * 86_400_000;
-  const ranked: Omit<RecurringProblem, 'label' | 'district' | 'place' | 'cases'>[] = [];
+  const ranked: Omit<RecurringProblem, 'label' | 'district' | 'place' | 'cases' | 'caseCount'>[] = [];
   for (const [topicId, weeks] of byTopic) {
     if (weeks.length < minWeeks) continue;
     weeks.sort((a, b) => a.week.getTime() - b.week.getTime());
@@ -184,7 +198,7 @@ export async function getRecurringProblems(sql: Db, o: { now?: Date; weeks?: num
   ranked.sort((a, b) => b.weeks - a.weeks || b.longestRun - a.longestRun || b.messages - a.messages || a.topicId - b.topicId);
   const top = ranked.slice(0, o.limit ?? 20);
   const topics = new Map((await listTopicsByIds(sql, top.map((r) => r.topicId))).map((t) => [t.id, t]));
-  const cases = await listTopicCases(sql, top.map((r) => r.topicId));
+  const cases = await listTopicCases(sql, top.map((r) => r.topicId), 20, { departmentCode: o.departmentCode, until });
   return {
     since,
     until: now,
@@ -192,6 +206,7 @@ export async function getRecurringProblems(sql: Db, o: { now?: Date; weeks?: num
       const t = topics.get(r.topicId);
       return {
         ...r, label: t?.label ?? '', district: t?.district ?? null, place: t?.place ?? null,
+        caseCount: cases.find((c) => Number(c.topicId) === r.topicId)?.total ?? 0,
         cases: cases.filter((c) => Number(c.topicId) === r.topicId).map((c) => ({ caseId: Number(c.caseId), trackingNo: c.trackingNo, status: c.status, title: c.title, receivedAt: c.receivedAt })),
       };
     }),

@@ -1,12 +1,14 @@
 // 热点 and 每月一题, under /api/v1/stats: `GET /topics?days=7` or `?from=&to=` (public: aggregates, masked samples of
-// public messages, no case ids) and `GET /recurring` (staff: with the cases behind each problem).
+// public messages, no case ids) and `GET /recurring` (staff: with the cases behind each problem,
+// a department user's own department's only; `to` ends the look-back at the cockpit's period end).
 // Both answer from the topic tables the workers keep (core/opinion), never from raw messages.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { STAFF_AREAS } from '../../../core/auth/permissions';
+import { departmentScope, STAFF_AREAS } from '../../../core/auth/permissions';
 import { getHotTopics, getRecurringProblems } from '../../../core/opinion/read';
 import { requireStaff } from '../../auth';
-import type { AppDeps, AppEnv } from '../../deps';
+import type { AppDeps } from '../../deps';
+import type { StaffEnv } from '../../auth';
 import { boundedDateTime, validate } from '../../validate';
 import { checkedPeriod } from '../stats/query';
 
@@ -23,10 +25,12 @@ export const recurringQuery = z.object({
   weeks: z.coerce.number({ message: 'weeks 须为整数' }).int('weeks 须为整数').min(2, 'weeks 至少为 2').max(104, 'weeks 至多为 104').optional(),
   minWeeks: z.coerce.number({ message: 'minWeeks 须为整数' }).int('minWeeks 须为整数').min(2, 'minWeeks 至少为 2').max(104, 'minWeeks 至多为 104').optional(),
   limit: z.coerce.number({ message: 'limit 须为整数' }).int('limit 须为整数').min(1, 'limit 至少为 1').max(100, 'limit 至多为 100').default(20),
+  /** the period's end (the cockpit's `to`); the look-back of `weeks` ends there */
+  to: boundedDateTime().optional(),
 });
 
 export function topicsRoutes(deps: AppDeps) {
-  return new Hono<AppEnv>()
+  return new Hono<StaffEnv>()
     .get('/topics', validate('query', topicsQuery), async (c) => {
       const q = c.req.valid('query');
       let period: { from: Date; to: Date } | undefined;
@@ -35,6 +39,8 @@ export function topicsRoutes(deps: AppDeps) {
     })
     .get('/recurring', requireStaff(deps, STAFF_AREAS.cases), validate('query', recurringQuery), async (c) => {
       const q = c.req.valid('query');
-      return c.json(await getRecurringProblems(deps.db.sql, { weeks: q.weeks, minWeeks: q.minWeeks, limit: q.limit }));
+      // the cases behind a problem follow the case lists' rule: a department user sees only its own
+      const departmentCode = departmentScope(c.get('staff'));
+      return c.json(await getRecurringProblems(deps.db.sql, { weeks: q.weeks, minWeeks: q.minWeeks, limit: q.limit, to: q.to ? new Date(q.to) : undefined, departmentCode }));
     });
 }

@@ -1,5 +1,5 @@
-// 舆情预警 on the cockpit: the newest alerts with their rule, place and state. The page passes what
-// GET /api/v1/alerts answered (staff only).
+// 舆情预警 on the cockpit: the newest alerts of the page's period and district, with their rule, place
+// and state. The page passes what GET /api/v1/alerts answered (staff only).
 export interface AlertItem {
   id: number;
   title: string;
@@ -13,7 +13,7 @@ export interface AlertItem {
 export function AlertsPanel({ items, error }: { items: readonly AlertItem[] | null; error?: string | null }) {
   if (error) return <p className="error">{error}</p>;
   if (!items) return <p className="muted">加载中…</p>;
-  if (!items.length) return <p className="muted">本期没有预警。</p>;
+  if (!items.length) return <p className="muted" data-testid="alerts-empty">所选时段暂无预警。</p>;
   return (
     <ul className="alerts" data-testid="alerts-list">
       {items.map((a) => (

@@ -107,3 +107,26 @@ export function StatsFilterBar({ value, onChange }: { value: StatsFilter; onChan
     </div>
   );
 }
+
+type Dimension = 'district' | 'category' | 'channel';
+const DIMENSION_LABELS: Record<Dimension, string> = { district: '区县', category: '诉求分类', channel: '渠道' };
+
+/**
+ * What a card says when the page's filter holds a dimension its figures cannot be cut by (a topic
+ * has no channel): the figures are for all of that dimension, and the card says so instead of
+ * looking filtered.
+ */
+export function FilterNote({ filter, ignores, why }: { filter: StatsFilter; ignores: readonly Dimension[]; why: string }) {
+  const set = ignores.filter((d) => filter[d]);
+  if (!set.length) return null;
+  return (
+    <p className="filter-note small" data-testid="filter-note">
+      未按{set.map((d) => DIMENSION_LABELS[d]).join('、')}筛选（{why}），所示为全部{set.map((d) => DIMENSION_LABELS[d]).join('、')}。
+    </p>
+  );
+}
+
+/** a figure's district against the filter's: 未识别 is a figure without one */
+export function districtMatches(filter: StatsFilter, district: string | null): boolean {
+  return !filter.district || (district ?? '未识别') === filter.district;
+}

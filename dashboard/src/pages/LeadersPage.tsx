@@ -1,13 +1,15 @@
 // 领导驾驶舱: one period and district / category / channel filters for every figure on the page —
 // 三率 with numerator/denominator, the department ranking, response and resolution times per
-// department (staff), the sentiment trend, hot topics and their trend, alerts. Every chart exports
-// CSV and PNG; the page prints on A4 (styles.css, @media print).
+// department (staff), the sentiment trend, hot topics and their trend, 每月一题 (recurring problems)
+// and alerts. A card whose figures cannot be cut by a chosen filter (topics have no channel) says so.
+// Every chart exports CSV and PNG; the page prints on A4 (styles.css, @media print).
 import { useState } from 'react';
 import { call, v1, type DepartmentRanking, type Rate } from '../api';
 import { AlertsPanel } from '../charts/AlertsPanel';
 import { ChartCard } from '../charts/ChartCard';
 import type { CsvColumn } from '../charts/export';
-import { StatsFilterBar, addDays, filterKey, presetOf, spanDays, statsQuery, todayLocal, useStatsFilter } from '../charts/filters';
+import { FilterNote, StatsFilterBar, addDays, districtMatches, filterKey, presetOf, spanDays, statsQuery, todayLocal, useStatsFilter } from '../charts/filters';
+import { RecurringPanel, recurringTitle } from '../charts/RecurringPanel';
 import { SentimentTrendChart } from '../charts/SentimentTrendChart';
 import { ServiceTimeChart } from '../charts/ServiceTimeChart';
 import { TopicTrendChart } from '../charts/TopicTrendChart';
@@ -82,8 +84,18 @@ export function LeadersPage() {
   const user = session?.user ?? null;
   // the per-department ranking (超期在办 by office) is for staff: the public sees the city's figures only
   const ranking = usePoll(() => (user ? call(v1.stats.departments.$get({ query: { ...q, rankBy } })) : Promise.resolve(null)), 60_000, [key, rankBy, user?.username ?? '']);
-  // 舆情预警: the newest alerts (GET /api/v1/alerts, staff)
-  const alerts = usePoll(() => (user ? call(v1.alerts.$get({ query: { limit: '8' } })) : Promise.resolve(null)), 60_000, [user?.username ?? '']);
+  // 舆情预警: the newest alerts opened in the period, in the district (GET /api/v1/alerts, staff)
+  const alertsQuery = { limit: '8', from: q.from, to: q.to, ...(filter.district ? { district: filter.district } : {}) };
+  const alerts = usePoll(() => (user ? call(v1.alerts.$get({ query: alertsQuery })) : Promise.resolve(null)), 60_000, [key, user?.username ?? '']);
+  // 每月一题: problems seen week after week up to the period's end, over its weeks (two at least: one week cannot recur)
+  const recurringWeeks = Math.min(104, Math.max(2, Math.ceil(spanDays(filter) / 7)));
+  const recurring = usePoll(
+    () => (user ? call(v1.stats.recurring.$get({ query: { to: q.to, weeks: String(recurringWeeks), limit: filter.district ? '100' : '10' } })) : Promise.resolve(null)),
+    60_000,
+    [key, user?.username ?? ''],
+  );
+  const recurringRows = (recurring.data?.problems ?? []).filter((p) => districtMatches(filter, p.district)).slice(0, 10);
+  const recurringFrom = addDays(filter.to, 1 - recurringWeeks * 7);
   const staffTimes = user !== null && SERVICE_TIME_ROLES.includes(user.role);
   const times = usePoll(
     () => (staffTimes ? call(v1.stats['service-times'].$get({ query: q })) : Promise.resolve(null)),
@@ -102,7 +114,7 @@ export function LeadersPage() {
   );
   // the topic tables know a topic's district and main category, not its channel: those two filters apply
   const topicRows = (topics.data?.topics ?? [])
-    .filter((x) => (!filter.district || x.district === filter.district) && (!filter.category || x.topCategory === filter.category))
+    .filter((x) => districtMatches(filter, x.district) && (!filter.category || x.topCategory === filter.category))
     .slice(0, 10);
   // 话题趋势: the five hottest topics' messages per day over the period (GET /api/v1/topics/:id, staff)
   const trendTopics = topicRows.slice(0, 5);
@@ -223,7 +235,7 @@ export function LeadersPage() {
               </p>
             </>
           ) : (
-            <p className="muted">{times.data ? '本期没有已计时的工单。' : t('加载中')}</p>
+            <p className="muted">{times.data ? '所选时段暂无已计时的工单。' : t('加载中')}</p>
           )}
         </ChartCard>
 
@@ -231,13 +243,14 @@ export function LeadersPage() {
           title={t('情感趋势')} note={`${period} 每日工单情感与负面占比`} file={`情感趋势_${filter.from}_${filter.to}`} testId="sentiment-trend" rows={trend}
           columns={[['日期', (d) => d.day], ['工单', (d) => d.cases], ['负面', (d) => d.negative], ['中性', (d) => d.neutral], ['正面', (d) => d.positive], ['负面占比', (d) => (d.share === null ? null : Math.round(d.share * 10_000) / 10_000)], ['留言', (d) => d.messages]]}
         >
-          <SentimentTrendChart data={trend} />
+          {overview.data && !trend.some((d) => d.cases) ? <p className="muted">所选时段暂无数据。</p> : <SentimentTrendChart data={trend} />}
         </ChartCard>
 
         <ChartCard
           title={t('热点')} note={topicNote} file={`热点_${filter.from}_${filter.to}`} testId="hot-topics" rows={topicRows}
           columns={[['话题', (x) => x.label], ['区县', (x) => x.district ?? '区县未识别'], ['热度', (x) => Math.round(x.heat)], ['本期', (x) => x.volume], ['上期', (x) => x.previous], ['工单', (x) => x.cases], ['在办', (x) => x.open], ['负面占比', (x) => x.negativeShare], ['突增', (x) => (x.burst ? '是' : x.isNew ? '新' : '')]]}
         >
+          <FilterNote filter={filter} ignores={['channel']} why="话题汇集各渠道的留言，不分渠道" />
           {topicRows.length > 0 ? (
             <>
               <TopicVolumeChart data={topicRows.map((x) => ({ name: x.label, volume: x.volume, previous: x.previous }))} />
@@ -265,7 +278,7 @@ export function LeadersPage() {
               </ol>
             </>
           ) : (
-            <p className="muted">{topics.data ? '该时段没有形成热点。' : t('加载中')}</p>
+            <p className="muted">{topics.data ? '所选时段暂无热点。' : t('加载中')}</p>
           )}
         </ChartCard>
 
@@ -274,6 +287,7 @@ export function LeadersPage() {
           rows={trendReady ? topicTrend.data!.points : []}
           columns={[['日期', (r) => r.day], ...(topicTrend.data?.series ?? []).map((x) => [x.label, (r: Record<string, string | number>) => r[x.key]] as CsvColumn<Record<string, string | number>>)]}
         >
+          <FilterNote filter={filter} ignores={['channel']} why="话题汇集各渠道的留言，不分渠道" />
           {!user ? (
             <p className="muted">话题趋势含各话题的留言明细来源，仅对工作人员开放，请登录。</p>
           ) : topicTrend.error ? (
@@ -281,12 +295,30 @@ export function LeadersPage() {
           ) : trendReady && topicTrend.data ? (
             <TopicTrendChart series={topicTrend.data.series} points={topicTrend.data.points} />
           ) : (
-            <p className="muted">{topics.data && !trendTopics.length ? '该时段没有形成热点。' : t('加载中')}</p>
+            <p className="muted">{topics.data && !trendTopics.length ? '所选时段暂无热点。' : t('加载中')}</p>
+          )}
+        </ChartCard>
+
+        <ChartCard
+          title="每月一题" note={`近 ${recurringWeeks} 周（${recurringFrom} 至 ${filter.to}）反复出现的问题`} file={`每月一题_${recurringFrom}_${filter.to}`} testId="recurring-card" png={false}
+          rows={recurringRows}
+          columns={[['问题', (p) => recurringTitle(p)], ['区县', (p) => p.district ?? '区县未识别'], ['出现周数', (p) => p.weeks], ['最长连续周数', (p) => p.longestRun], ['留言', (p) => p.messages], ['工单', (p) => p.caseCount], ['工单编号', (p) => p.cases.map((c) => c.trackingNo).join(' ')]]}
+        >
+          <FilterNote filter={filter} ignores={['category', 'channel']} why="反复出现的问题按地点与问题归并，不分诉求分类与渠道" />
+          {!user ? (
+            <p className="muted">每月一题列出其背后的工单，仅对工作人员开放，请登录。</p>
+          ) : recurring.error ? (
+            <p className="error">{recurring.error}</p>
+          ) : recurring.data ? (
+            <RecurringPanel items={recurringRows} lookbackWeeks={recurringWeeks} />
+          ) : (
+            <p className="muted">{t('加载中')}</p>
           )}
         </ChartCard>
 
         <div className="card" data-testid="alerts-panel">
-          <h3>舆情预警</h3>
+          <h3>舆情预警 <small className="muted">{period}{filter.district ? ` · ${filter.district}` : ''} 发出的预警</small></h3>
+          <FilterNote filter={filter} ignores={['category', 'channel']} why="预警按规则与区县发出，不分诉求分类与渠道" />
           {!user ? (
             <p className="muted">舆情预警仅对工作人员开放，请登录。</p>
           ) : (

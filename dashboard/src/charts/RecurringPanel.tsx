@@ -1,0 +1,46 @@
+// 每月一题 on the cockpit: problems that come back week after week in one place, with the weeks
+// they were seen and the cases behind them (a department user: its own). The page passes what
+// GET /api/v1/stats/recurring answered.
+export interface RecurringItem {
+  topicId: number;
+  label: string;
+  place: string | null;
+  district: string | null;
+  weeks: number;
+  longestRun: number;
+  messages: number;
+  caseCount: number;
+  cases: readonly { caseId: number; trackingNo: string }[];
+}
+
+/** the place first, unless the label already names it */
+export const recurringTitle = (p: Pick<RecurringItem, 'label' | 'place' | 'district'>): string => {
+  const where = p.place ?? p.district;
+  return where && !p.label.includes(where) ? `${where} · ${p.label}` : p.label;
+};
+
+const SHOWN_CASES = 3;
+
+export function RecurringPanel({ items, lookbackWeeks }: { items: readonly RecurringItem[]; lookbackWeeks: number }) {
+  if (!items.length) return <p className="muted" data-testid="recurring-empty">所选时段暂无反复出现的问题。</p>;
+  return (
+    <ol className="topics" data-testid="recurring-list">
+      {items.map((p) => (
+        <li key={p.topicId}>
+          <b>{recurringTitle(p)}</b>
+          {p.longestRun >= 3 && <span className="tag warn">连续 {p.longestRun} 周</span>}
+          <span className="muted small"> {lookbackWeeks} 周中有 {p.weeks} 周出现 · {p.messages} 条留言 · {p.caseCount} 件工单</span>
+          {p.cases.length > 0 && (
+            <div className="small">
+              工单{' '}
+              {p.cases.slice(0, SHOWN_CASES).map((c, i) => (
+                <span key={c.caseId}>{i > 0 && '、'}<a className="mono" href={`#/queue/${c.caseId}`}>{c.trackingNo}</a></span>
+              ))}
+              {p.caseCount > SHOWN_CASES && <span className="muted"> 等 {p.caseCount} 件</span>}
+            </div>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
