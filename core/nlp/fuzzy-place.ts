@@ -35,8 +35,9 @@ export interface FuzzyHit<T> {
   alternatives: FuzzyName<T>[];
   /** how the name was written: mistyped hanzi, or pinyin (distance and similarity are then over pinyin) */
   kind: 'typo' | 'pinyin';
-  /** a core of one or two characters with one character wrong or missing (农村 for 新农村, 通湖区 for
-   * 镜湖区): one edit there makes another word as often as a typo, so the caller wants strong context */
+  /** a core of one or two characters with a character wrong, missing or extra other than one typed
+   * twice (农村 or 新型农村 for 新农村, 通湖区 for 镜湖区): one edit there makes another word as often as
+   * a typo, so the caller wants strong context */
   weak: boolean;
 }
 
@@ -101,10 +102,12 @@ export function fuzzyPlaceHits<T>(text: string, names: readonly FuzzyName<T>[], 
         if (d > 1) continue;
         const sim = jaroWinkler(written, n.name);
         const nameCore = n.name.length - suffix.length;
-        const weak = nameCore <= 2 && written.length <= n.name.length && !isSwap(written, n.name);
+        const weak = nameCore <= 2 && !doubled(written, n.name) && !swapped(written, n.name);
         const hit: FuzzyHit<T> = { text: written, start, end, name: n.name, target: n.target, distance: d, similarity: sim, alternatives: [], kind: 'typo', weak };
-        // fewer edits first, then a substitution (same length) over a dropped or extra character, then Jaro–Winkler
-        const rank = (h: FuzzyHit<T>) => [h.distance, h.text.length === h.name.length ? 0 : 1, -h.similarity];
+        // fewer edits first, then a fit the caller takes without more context (烟墩墩社区: 烟墩社区 with an
+        // extra 墩, not 墩社区 missing 烟), then a substitution (same length) over a dropped or extra
+        // character, then Jaro–Winkler
+        const rank = (h: FuzzyHit<T>) => [h.distance, h.weak ? 1 : 0, h.text.length === h.name.length ? 0 : 1, -h.similarity];
         const cmp = best ? compare(rank(hit), rank(best.hit)) : -1;
         if (cmp < 0) best = { hit, ties: [] };
         else if (cmp === 0 && n.name !== best!.hit.name && !best!.ties.some((t) => t.name === n.name)) best!.ties.push(n);
@@ -115,7 +118,15 @@ export function fuzzyPlaceHits<T>(text: string, names: readonly FuzzyName<T>[], 
   return hits;
 }
 
-const isSwap = (a: string, b: string) => a.length === b.length && a !== b && [...a].sort().join('') === [...b].sort().join('');
+/** Two neighbouring characters swapped (the only edit of the same length that keeps the characters). */
+const swapped = (a: string, b: string) => a.length === b.length && a !== b && [...a].sort().join('') === [...b].sort().join('');
+
+/** `written` is `name` with one character typed twice (烟墩墩社区 for 烟墩社区). */
+function doubled(written: string, name: string): boolean {
+  if (written.length !== name.length + 1) return false;
+  for (let i = 1; i < written.length; i++) if (written[i] === written[i - 1] && written.slice(0, i) + written.slice(i + 1) === name) return true;
+  return false;
+}
 
 interface PinyinEntry<T> extends FuzzyName<T> {
   /** the name's toneless pinyin without separators (yijiangqu) */

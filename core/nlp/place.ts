@@ -176,7 +176,8 @@ function withFuzzy(text: string, exact: PlaceMatch[], idx: PlaceIndex): PlaceMat
     .filter((h) => !districts.size || districts.has(h.target.district))
     // a mistyped name only fills in: it must agree with every district, street and community named as written
     .filter((h) => anchors.every((a) => agrees(a, h.target)))
-    // 农村 for 新农村, 通湖区 for 镜湖区: a short core one character off only under the place above it, named as written
+    // 农村 for 新农村, 通湖区 for 镜湖区: a short core one character off only beside a place of another
+    // level in the same district, named as written
     .filter((h) => !h.weak || anchors.some((a) => above(a, h.target)))
     .map((h) => ({ text: h.text, start: h.start, end: h.end, level: h.target.level, targets: [h.target], fuzzy: { name: h.name, distance: h.distance, similarity: Math.round(h.similarity * 1000) / 1000, kind: h.kind } }));
   return withBare(text, [...exact, ...fuzzy].sort((a, b) => a.start - b.start), anchors, idx);
@@ -187,12 +188,13 @@ function agrees(a: PlaceMatch, t: Target): boolean {
   return a.targets.some((x) => x.district === t.district && (!x.street || !t.street || x.street === t.street));
 }
 
-/** Whether a place named as written is the one right above the target (or below it): the district of a
- * street, the street of a community, the street or community of a district. */
+/** Whether a place named as written holds the target or lies in it: its district or street (for a
+ * community), its district or one of its communities (for a street), a street or community in it (for
+ * a district). */
 function above(a: PlaceMatch, t: Target): boolean {
   return a.targets.some((x) => {
-    if (x.district !== t.district) return false;
-    if (t.level === 'community') return x.level === 'street' && x.street === t.street;
+    if (x.district !== t.district || x.level === t.level) return false;
+    if (t.level === 'community') return x.level === 'district' || (x.level === 'street' && x.street === t.street);
     if (t.level === 'street') return x.level === 'district' || (x.level === 'community' && x.street === t.street);
     return x.level === 'street' || x.level === 'community';
   });
