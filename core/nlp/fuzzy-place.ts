@@ -131,7 +131,6 @@ function doubled(written: string, name: string): boolean {
 interface PinyinEntry<T> extends FuzzyName<T> {
   /** the name's toneless pinyin without separators (yijiangqu) */
   key: string;
-  suffixKey: string;
 }
 // the names' pinyin by key length, once per list of names
 const pinyinPools = new WeakMap<readonly FuzzyName<unknown>[], { size: number; byLength: Map<number, PinyinEntry<unknown>[]> }>();
@@ -139,12 +138,10 @@ function pinyinByLength<T>(names: readonly FuzzyName<T>[]): Map<number, PinyinEn
   const cached = pinyinPools.get(names);
   if (cached && cached.size === names.length) return cached.byLength as Map<number, PinyinEntry<T>[]>;
   const byLength = new Map<number, PinyinEntry<T>[]>();
-  for (const [suffix, pool] of poolsBySuffix(names)) {
-    const suffixKey = hanziSyllables(suffix).join('');
-    for (const n of pool) {
-      const key = hanziSyllables(n.name).join('');
-      (byLength.get(key.length) ?? byLength.set(key.length, []).get(key.length)!).push({ ...n, key, suffixKey });
-    }
+  for (const n of names) {
+    if (n.name.length < 2) continue;
+    const key = hanziSyllables(n.name).join('');
+    (byLength.get(key.length) ?? byLength.set(key.length, []).get(key.length)!).push({ ...n, key });
   }
   pinyinPools.set(names, { size: names.length, byLength: byLength as Map<number, PinyinEntry<unknown>[]> });
   return byLength;
@@ -152,14 +149,15 @@ function pinyinByLength<T>(names: readonly FuzzyName<T>[]): Map<number, PinyinEn
 
 /** Pinyin keys this long or longer may be one letter off (yijang qu); shorter ones must be exact. */
 const PINYIN_EDIT_FROM = 8;
-const HANZI_SUFFIX = /^\s*(街道|社区|区|县|镇|乡|村)/;
+const HANZI_SUFFIX = /^\s*(街道|社区|区|县|市|镇|乡|村)/;
 
 /**
  * Place names written in pinyin: a run of one to eight Latin words (tone marks, tone digits and
  * spaces or none), or such a run followed by the hanzi suffix (yijiang区), compared with the
  * gazetteer names' pinyin (pinyin-pro) by Damerau–Levenshtein (at most one letter off for keys of
- * eight letters or more, else exact), Jaro–Winkler breaking ties. Homophones fit equally and are
- * returned as alternatives. Non-overlapping, best first.
+ * eight letters or more, else exact), Jaro–Winkler breaking ties. `names`: every name of two
+ * characters or more, once for each place it stands for; homophones and a name shared by several
+ * places fit equally and are returned as alternatives. Non-overlapping, in text order.
  */
 export function pinyinPlaceHits<T>(text: string, names: readonly FuzzyName<T>[]): FuzzyHit<T>[] {
   if (!/[A-Za-z]/.test(text)) return [];
@@ -183,7 +181,8 @@ export function pinyinPlaceHits<T>(text: string, names: readonly FuzzyName<T>[])
               const hit: FuzzyHit<T> = { text: text.slice(run[i].start, f.end), start: run[i].start, end: f.end, name: n.name, target: n.target, distance: d, similarity: jaroWinkler(f.key, n.key), alternatives: [], kind: 'pinyin', weak: false };
               const cmp = best ? compare([hit.distance, -hit.similarity], [best.hit.distance, -best.hit.similarity]) : -1;
               if (cmp < 0) best = { hit, ties: [] };
-              else if (cmp === 0 && n.name !== best!.hit.name && !best!.ties.some((t) => t.name === n.name)) best!.ties.push({ name: n.name, target: n.target });
+              // homophones, and one name in several places (新华村), fit equally
+              else if (cmp === 0 && n.target !== best!.hit.target && !best!.ties.some((t) => t.target === n.target)) best!.ties.push({ name: n.name, target: n.target });
             }
           }
           if (best) found.push({ ...best.hit, alternatives: best.ties });

@@ -21,6 +21,8 @@ interface PlaceIndex {
   names: Map<string, Target[]>;
   /** district, street and community names for fuzzy matching (one target each; shared names left out) */
   fuzzy: FuzzyName<Target>[];
+  /** every district, street and community name and alias, once per place it names, for pinyin */
+  pinyin: FuzzyName<Target>[];
   /** district, street and community names with 区/街道/社区/镇/乡 dropped (状元坊 for 状元坊社区), where
    * that is not a name or alias itself: read only in context (see withBare) */
   bare: Map<string, Target[]>;
@@ -69,8 +71,11 @@ export function buildPlaceIndex(g: Gazetteer): PlaceIndex {
   let maxLen = 1;
   for (const k of names.keys()) maxLen = Math.max(maxLen, k.length);
   const fuzzy: FuzzyName<Target>[] = [];
+  const pinyin: FuzzyName<Target>[] = [];
   for (const [name, targets] of names) {
-    if (targets.length === 1 && (targets[0].level === 'district' || targets[0].level === 'street' || targets[0].level === 'community')) fuzzy.push({ name, target: targets[0] });
+    const areas = targets.filter((t) => t.level === 'district' || t.level === 'street' || t.level === 'community');
+    if (targets.length === 1 && areas.length === 1) fuzzy.push({ name, target: targets[0] });
+    for (const t of areas) pinyin.push({ name, target: t });
   }
   const bare = new Map<string, Target[]>();
   const addBare = (name: string, t: Target) => {
@@ -85,7 +90,7 @@ export function buildPlaceIndex(g: Gazetteer): PlaceIndex {
       for (const c of s.communities) addBare(c, { level: 'community', district: d.name, street: s.name, community: c });
     }
   }
-  return { names, fuzzy, bare, maxLen, city: g.city };
+  return { names, fuzzy, pinyin, bare, maxLen, city: g.city };
 }
 
 function placeIndex(): PlaceIndex | null {
@@ -160,7 +165,7 @@ export function findPlaceMatches(text: string, idx: PlaceIndex | null = placeInd
  * fuzzy-place.ts), then bare names in context: only where no exact match covers the text, and only
  * inside a district named as written, if any. */
 function withFuzzy(text: string, exact: PlaceMatch[], idx: PlaceIndex): PlaceMatch[] {
-  const hits = [...fuzzyPlaceHits(text, idx.fuzzy, idx.names), ...pinyinPlaceHits(text, idx.fuzzy)];
+  const hits = [...fuzzyPlaceHits(text, idx.fuzzy, idx.names), ...pinyinPlaceHits(text, idx.pinyin)];
   const districts = new Set(exact.filter((m) => m.level === 'district').flatMap((m) => m.targets.map((t) => t.district)));
   const mentioned = new Set(exact.flatMap((m) => m.targets.map((t) => t.district)));
   const anchors = exact.filter((m) => m.level === 'district' || m.level === 'street' || m.level === 'community');
@@ -168,8 +173,10 @@ function withFuzzy(text: string, exact: PlaceMatch[], idx: PlaceIndex): PlaceMat
     .filter((h) => !exact.some((m) => m.start < h.end && h.start < m.end))
     .map((h) => {
       if (!h.alternatives.length) return h;
-      // 戈江区 is one edit from 弋江区 and from 鸠江区: the other places named decide, or nothing does
-      const fits = [{ name: h.name, target: h.target }, ...h.alternatives].filter((a) => mentioned.has(a.target.district));
+      // 戈江区 is one edit from 弋江区 and from 鸠江区, xinhua cun is 新华村 in several towns: the other
+      // places named decide (their district, then their street), or nothing does
+      let fits = [{ name: h.name, target: h.target }, ...h.alternatives].filter((a) => mentioned.has(a.target.district));
+      if (fits.length > 1) fits = fits.filter((a) => anchors.some((m) => above(m, a.target) && m.level !== 'district'));
       return fits.length === 1 ? { ...h, name: fits[0].name, target: fits[0].target, alternatives: [] } : null;
     })
     .filter((h): h is NonNullable<typeof h> => h !== null)
@@ -200,15 +207,21 @@ function above(a: PlaceMatch, t: Target): boolean {
   });
 }
 
+/** Whether a place named lies right inside the target: a street of a district, a community of a street. */
+function below(a: PlaceMatch, t: Target): boolean {
+  return a.targets.some((x) => x.district === t.district && ((t.level === 'district' && x.level === 'street') || (t.level === 'street' && x.level === 'community' && x.street === t.street)));
+}
+
 // after a bare name, these say it is a place; 路/街/道/巷 make it a road's name instead
 const BARE_CUE = /^(一带|附近|这边|那边|境内|辖区|片区|居委会|小区)/;
 const BARE_NOT = /^(路|街|大道|道|巷|弄)/;
 
 /**
  * Bare names (状元坊 for 状元坊社区, 石涧 for 石涧镇) are ordinary words as often as places (凤凰, 光明),
- * so one is read only right after the place above it written in full (弋江区中南街道银湖, with at most
- * a 的 or a space between), or before a place cue (一带, 附近, 居委会…) with a place above it named
- * somewhere in the text; never before 路/街 (a road), and only where it agrees with every place named.
+ * so one is read only right after a place that holds it (弋江区中南街道银湖, with at most a 的 or a
+ * space between), right before a place inside it (清水龙山社区), or before a place cue (一带, 附近,
+ * 居委会…) with a place that holds it named somewhere in the text; never before 路/街 (a road), and
+ * only where it agrees with every place named.
  */
 function withBare(text: string, matches: PlaceMatch[], anchors: PlaceMatch[], idx: PlaceIndex): PlaceMatch[] {
   if (!idx.bare.size || !anchors.length) return matches;
@@ -221,8 +234,10 @@ function withBare(text: string, matches: PlaceMatch[], anchors: PlaceMatch[], id
       if (!targets) continue;
       const after = text.slice(i + len);
       if (BARE_NOT.test(after) || out.some((m) => m.start < i + len && i < m.end)) continue;
-      const prev = out.filter((m) => m.end <= i && /^[的\s]?$/.test(text.slice(m.end, i)))[0];
-      const fits = targets.filter((t) => anchors.every((a) => agrees(a, t)) && (prev ? above(prev, t) : BARE_CUE.test(after) && anchors.some((a) => above(a, t))));
+      const prev = out.find((m) => m.end <= i && /^[的\s]?$/.test(text.slice(m.end, i)));
+      // 清水龙山社区: the place right after, if it lies in the bare name's place, holds it there too
+      const next = out.find((m) => m.start >= i + len && /^\s?$/.test(text.slice(i + len, m.start)));
+      const fits = targets.filter((t) => anchors.every((a) => agrees(a, t)) && ((prev && above(prev, t)) || (next && below(next, t)) || (BARE_CUE.test(after) && anchors.some((a) => above(a, t)))));
       if (fits.length !== 1) continue;
       const t = fits[0];
       const name = t.level === 'community' ? t.community! : t.level === 'street' ? t.street! : t.district;
