@@ -24,7 +24,7 @@ interface PlaceIndex {
   /** every district, street and community name and alias, once per place it names, for pinyin */
   pinyin: FuzzyName<Target>[];
   /** district, street and community names with 区/街道/社区/镇/乡 dropped (状元坊 for 状元坊社区), where
-   * that is not a name or alias itself: read only in context (see withBare) */
+   * that is not a name or alias itself, and the short aliases: read only in context (see withBare) */
   bare: Map<string, Target[]>;
   maxLen: number;
   city: string;
@@ -78,15 +78,23 @@ export function buildPlaceIndex(g: Gazetteer): PlaceIndex {
     for (const t of areas) pinyin.push({ name, target: t });
   }
   const bare = new Map<string, Target[]>();
+  const put = (w: string, t: Target) => (bare.get(w) ?? bare.set(w, []).get(w)!).push(t);
   const addBare = (name: string, t: Target) => {
     const core = name.replace(/(街道|社区|区|镇|乡)$/, '');
-    if (core === name || core.length < 2 || names.has(core)) return;
-    (bare.get(core) ?? bare.set(core, []).get(core)!).push(t);
+    if (core !== name && core.length >= 2 && !names.has(core)) put(core, t);
+  };
+  // a short alias the exact matcher leaves alone before an ordinary word (湾沚区花桥有人…) is a bare name too
+  const addAlias = (a: string, t: Target) => {
+    if (RISKY_ALIAS.test(a) && a.length >= 2) put(a, t);
   };
   for (const d of g.districts) {
-    addBare(d.name, { level: 'district', district: d.name, street: null, community: null });
+    const dt: Target = { level: 'district', district: d.name, street: null, community: null };
+    addBare(d.name, dt);
+    for (const a of d.aliases) addAlias(a, dt);
     for (const s of d.streets) {
-      addBare(s.name, { level: 'street', district: d.name, street: s.name, community: null });
+      const st: Target = { level: 'street', district: d.name, street: s.name, community: null };
+      addBare(s.name, st);
+      for (const a of s.aliases) addAlias(a, st);
       for (const c of s.communities) addBare(c, { level: 'community', district: d.name, street: s.name, community: c });
     }
   }
