@@ -6,7 +6,7 @@
 import { loadGazetteer, type Gazetteer } from '../places/gazetteer';
 import type { Place } from './types';
 import { addWords } from './segment';
-import { fuzzyPlaceHits, pinyinPlaceHits, type FuzzyName } from './fuzzy-place';
+import { compareRank, fuzzyPlaceHits, pinyinPlaceHits, type FuzzyFit, type FuzzyName } from './fuzzy-place';
 
 type Level = 'district' | 'street' | 'community' | 'road' | 'landmark';
 
@@ -177,24 +177,24 @@ function withFuzzy(text: string, exact: PlaceMatch[], idx: PlaceIndex): PlaceMat
   const districts = new Set(exact.filter((m) => m.level === 'district').flatMap((m) => m.targets.map((t) => t.district)));
   const mentioned = new Set(exact.flatMap((m) => m.targets.map((t) => t.district)));
   const anchors = exact.filter((m) => m.level === 'district' || m.level === 'street' || m.level === 'community');
-  const fuzzy: PlaceMatch[] = hits
-    .filter((h) => !exact.some((m) => m.start < h.end && h.start < m.end))
-    .map((h) => {
-      if (!h.alternatives.length) return h;
-      // 戈江区 is one edit from 弋江区 and from 鸠江区, xinhua cun is 新华村 in several towns: the other
-      // places named decide (their district, then their street), or nothing does
-      let fits = [{ name: h.name, target: h.target }, ...h.alternatives].filter((a) => mentioned.has(a.target.district));
-      if (fits.length > 1) fits = fits.filter((a) => anchors.some((m) => above(m, a.target) && m.level !== 'district'));
-      return fits.length === 1 ? { ...h, name: fits[0].name, target: fits[0].target, alternatives: [] } : null;
-    })
-    .filter((h): h is NonNullable<typeof h> => h !== null)
-    .filter((h) => !districts.size || districts.has(h.target.district))
-    // a mistyped name only fills in: it must agree with every district, street and community named as written
-    .filter((h) => anchors.every((a) => agrees(a, h.target)))
-    // 农村 for 新农村, 通湖区 for 镜湖区: a short core one character off only beside a place of another
-    // level in the same district, named as written
-    .filter((h) => !h.weak || anchors.some((a) => above(a, h.target)))
-    .map((h) => ({ text: h.text, start: h.start, end: h.end, level: h.target.level, targets: [h.target], fuzzy: { name: h.name, distance: h.distance, similarity: Math.round(h.similarity * 1000) / 1000, kind: h.kind } }));
+  // a mistyped name only fills in: it must agree with every district, street and community named as
+  // written; 农村 for 新农村, 通湖区 for 镜湖区: a short core one character off only beside a place of
+  // another level in its district, named as written
+  const allowed = (f: FuzzyFit<Target>) =>
+    (!districts.size || districts.has(f.target.district)) && anchors.every((a) => agrees(a, f.target)) && (!f.weak || anchors.some((a) => above(a, f.target)));
+  const fuzzy: PlaceMatch[] = [];
+  for (const h of hits) {
+    // 戈江区 is one edit from 弋江区 and from 鸠江区, xinhua cun is 新华村 in several towns: the places
+    // named decide (the names allowed beside them, then the districts mentioned), or nothing does
+    const fits = [h, ...h.alternatives].filter((f) => allowed(f) && !exact.some((m) => m.start < f.end && f.start < m.end));
+    let top = fits.filter((f) => compareRank(f.rank, fits[0].rank) === 0);
+    if (top.length > 1) top = top.filter((f) => mentioned.has(f.target.district));
+    if (top.length > 1) top = top.filter((f) => anchors.some((m) => m.level !== 'district' && above(m, f.target)));
+    if (top.length !== 1) continue;
+    const f = top[0];
+    if (fuzzy.some((m) => m.start < f.end && f.start < m.end)) continue;
+    fuzzy.push({ text: f.text, start: f.start, end: f.end, level: f.target.level, targets: [f.target], fuzzy: { name: f.name, distance: f.distance, similarity: Math.round(f.similarity * 1000) / 1000, kind: f.kind } });
+  }
   return withBare(text, [...exact, ...fuzzy].sort((a, b) => a.start - b.start), anchors, idx);
 }
 
