@@ -69,6 +69,9 @@ const hours = (min: number | null) => (min === null ? null : Math.round((min / 6
 /** who may see per-department service times and 超期在办 (the API's SERVICE_TIMES_ROLES) */
 const SERVICE_TIME_ROLES = ['admin', 'centre', 'leader'];
 
+/** 每月一题 looks back a month at least, whatever the period */
+const RECURRING_MIN_WEEKS = 4;
+
 export function LeadersPage() {
   const { t } = useT();
   const { session } = useSession();
@@ -87,8 +90,9 @@ export function LeadersPage() {
   // 舆情预警: the newest alerts opened in the period, in the district (GET /api/v1/alerts, staff)
   const alertsQuery = { limit: '8', from: q.from, to: q.to, ...(filter.district ? { district: filter.district } : {}) };
   const alerts = usePoll(() => (user ? call(v1.alerts.$get({ query: alertsQuery })) : Promise.resolve(null)), 60_000, [key, user?.username ?? '']);
-  // 每月一题: problems seen week after week up to the period's end, over its weeks (two at least: one week cannot recur)
-  const recurringWeeks = Math.min(104, Math.max(2, Math.ceil(spanDays(filter) / 7)));
+  // 每月一题: problems seen week after week up to the period's end, over the period's weeks but a month
+  // at least (a problem needs weeks to come back in: a 7-day period alone could never show one)
+  const recurringWeeks = Math.min(104, Math.max(RECURRING_MIN_WEEKS, Math.ceil(spanDays(filter) / 7)));
   const recurring = usePoll(
     () => (user ? call(v1.stats.recurring.$get({ query: { to: q.to, weeks: String(recurringWeeks), limit: filter.district ? '100' : '10' } })) : Promise.resolve(null)),
     60_000,
