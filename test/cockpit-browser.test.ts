@@ -201,6 +201,9 @@ describe.skipIf(!run)('leaders cockpit', () => {
     await recurring.getByTestId('recurring-empty').waitFor();
     await alerts.getByTestId('alerts-empty').waitFor();
     await page.getByTestId('hot-topics').getByText('所选时段暂无热点').waitFor();
+    await page.getByTestId('sentiment-trend').getByText('所选时段暂无数据').waitFor();
+    expect(await page.getByTestId('sentiment-trend-png').count()).toBe(0); // no drawing to export
+    await page.getByTestId('ranking-card').getByText('所选时段暂无办件').waitFor();
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(SHOTS, 'cockpit-empty-period.png'), fullPage: true });
 

@@ -198,7 +198,9 @@ export function LeadersPage() {
                 <tbody>
                   <DeptRows rows={ranking.data.ranked} ranked />
                   {!ranking.data.ranked.length && (
-                    <tr><td colSpan={headers.length} className="muted empty">本期没有办件量达到 {ranking.data.minVolume} 件的单位，暂不排名</td></tr>
+                    <tr><td colSpan={headers.length} className="muted empty">
+                      {ranking.data.belowMinimum.length ? `本期没有办件量达到 ${ranking.data.minVolume} 件的单位，暂不排名` : '所选时段暂无办件。'}
+                    </td></tr>
                   )}
                 </tbody>
               </table>
@@ -244,10 +246,10 @@ export function LeadersPage() {
         </ChartCard>
 
         <ChartCard
-          title={t('情感趋势')} note={`${period} 每日工单情感与负面占比`} file={`情感趋势_${filter.from}_${filter.to}`} testId="sentiment-trend" rows={trend}
+          title={t('情感趋势')} note={`${period} 每日工单情感与负面占比`} file={`情感趋势_${filter.from}_${filter.to}`} testId="sentiment-trend" rows={trend} png={trend.some((d) => d.cases > 0)}
           columns={[['日期', (d) => d.day], ['工单', (d) => d.cases], ['负面', (d) => d.negative], ['中性', (d) => d.neutral], ['正面', (d) => d.positive], ['负面占比', (d) => (d.share === null ? null : Math.round(d.share * 10_000) / 10_000)], ['留言', (d) => d.messages]]}
         >
-          {overview.data && !trend.some((d) => d.cases) ? <p className="muted">所选时段暂无数据。</p> : <SentimentTrendChart data={trend} />}
+          {overview.data && !trend.some((d) => d.cases > 0) ? <p className="muted">所选时段暂无数据。</p> : <SentimentTrendChart data={trend} />}
         </ChartCard>
 
         <ChartCard
