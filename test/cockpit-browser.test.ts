@@ -1,12 +1,17 @@
 // The leaders' cockpit in a real browser: the one period and the district / category / channel
 // filters reach every figure (the rates shown are the API's for the same filter), the sentiment
 // trend follows the chosen period, each chart exports CSV (its data) and PNG (its drawing), the
-// staff-only service times appear for a leader, and the page prints on A4. Screenshots and the PDF
+// staff-only service times appear for a leader, and the page prints on A4; 每月一题 and 舆情预警
+// follow the period and district, a card says which chosen filter it cannot apply, an empty period
+// says so, and a department user sees only its own cases behind a problem. Screenshots and the PDF
 // go to shotsDir().
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Download } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { insertAlertRule, openAlertEpisode } from '../core/db/alerts';
+import { analyzeMessage } from '../core/nlp/analyze';
+import { assignToTopic } from '../core/opinion/topics';
 import { browserSuite, openPage } from './support/browser';
 import { WAIT_MS } from './support/pipeline';
 
@@ -118,6 +123,103 @@ describe.skipIf(!run)('leaders cockpit', () => {
     await phone.context.close();
     await context.close();
   }, 6 * WAIT_MS);
+
+  it('每月一题 and 舆情预警 follow the period and district, say which filter they cannot apply, and say when a period is empty', async () => {
+    const sql = suite.service.sql;
+    const now = Date.now();
+    const DAY = 86_400_000;
+    // one problem at one market, six weeks running, behind a case of urban-mgmt and one of another department
+    const [own] = await sql<{ id: number; trackingNo: string }[]>`SELECT id, tracking_no FROM cases WHERE department_code = 'urban-mgmt' ORDER BY id LIMIT 1`;
+    const [other] = await sql<{ id: number; trackingNo: string }[]>`SELECT id, tracking_no FROM cases WHERE department_code IS NOT NULL AND department_code <> 'urban-mgmt' ORDER BY id LIMIT 1`;
+    expect(own && other).toBeTruthy();
+    const title = '鸠江区官陡街道农贸市场垃圾堆积';
+    let topicId = 0;
+    for (let w = 0; w < 6; w++) {
+      const body = `鸠江区官陡街道农贸市场门口垃圾又堆成山了，臭气熏天，第${6 - w}周了。`;
+      const r = await assignToTopic(sql, {
+        messageId: 9_000_000 + w, caseId: w % 2 ? other.id : own.id, receivedAt: new Date(now - w * 7 * DAY - 3_600_000), channel: 'portal', isPublic: true,
+        title, body, analysis: analyzeMessage(body, { title }), engagement: 0,
+      });
+      topicId ||= r.topicId!;
+      expect(r.topicId).toBe(topicId);
+    }
+    // alerts of a rule nobody evaluates (disabled): two of the last days in two districts, one of 50 days ago
+    const rule = await insertAlertRule(sql, { name: '驾驶舱测试规则', enabled: false, definition: {}, createdBy: null });
+    const alert = (key: string, district: string, daysAgo: number, text: string) =>
+      openAlertEpisode(sql, { ruleId: rule.id, scopeKey: key, district, topicId: null, title: text, at: new Date(now - daysAgo * DAY), evidence: {} });
+    await alert('cockpit-a', '镜湖区', 2, '镜湖区停水预警（近日）');
+    await alert('cockpit-b', '弋江区', 3, '弋江区噪音预警（近日）');
+    await alert('cockpit-c', '镜湖区', 50, '镜湖区积水预警（五十天前）');
+
+    const { context, page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, 'demo-leader');
+    await page.goto(`${suite.service.base}/#/leaders`);
+    const filters = page.getByTestId('stats-filters');
+    const recurring = page.getByTestId('recurring-card');
+    const alerts = page.getByTestId('alerts-panel');
+    const problem = recurring.locator(`li[data-topic-id="${topicId}"]`);
+
+    await filters.getByRole('button', { name: '近90天' }).click();
+    await problem.waitFor();
+    expect(await problem.innerText()).toMatch(/13 周中有 6 周出现.*2 件工单/s);
+    expect(await problem.innerText()).toContain('连续 6 周');
+    await problem.getByRole('link', { name: own.trackingNo }).waitFor();
+    for (const t of ['镜湖区停水预警（近日）', '弋江区噪音预警（近日）', '镜湖区积水预警（五十天前）']) await alerts.getByText(t).waitFor();
+    expect(await page.getByTestId('filter-note').count()).toBe(0); // no filter chosen: nothing to say
+
+    // 近30天: the alert of 50 days ago leaves the panel; the problem stays (its weeks are recent)
+    await filters.getByRole('button', { name: '近30天' }).click();
+    await expect.poll(() => alerts.innerText()).not.toContain('五十天前');
+    await alerts.getByText('镜湖区停水预警（近日）').waitFor();
+    expect(await recurring.innerText()).toContain('近 5 周');
+
+    // a district: the alerts and problems of that district only
+    await filters.locator('select[name=district]').selectOption('弋江区');
+    await expect.poll(() => alerts.innerText()).not.toContain('镜湖区停水预警');
+    await alerts.getByText('弋江区噪音预警（近日）').waitFor();
+    await recurring.getByTestId('recurring-empty').waitFor();
+    await filters.locator('select[name=district]').selectOption('鸠江区');
+    await problem.waitFor();
+    await alerts.getByTestId('alerts-empty').waitFor();
+
+    // a channel: the cards cut by channel say nothing; those that cannot be say so
+    await filters.locator('select[name=channel]').selectOption('weibo');
+    for (const card of ['hot-topics', 'topic-trend', 'recurring-card', 'alerts-panel']) {
+      await expect.poll(() => page.getByTestId(card).getByTestId('filter-note').textContent(), { message: card }).toContain('未按渠道筛选');
+    }
+    expect(await recurring.getByTestId('filter-note').textContent()).toMatch(/^未按渠道筛选（.*所示为全部渠道。$/); // only the chosen filter is named
+    for (const card of ['sentiment-trend', 'ranking-card', 'service-times']) expect(await page.getByTestId(card).getByTestId('filter-note').count(), card).toBe(0);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SHOTS, 'cockpit-recurring-channel-note.png'), fullPage: true });
+
+    // a period long past: every card says it has nothing for it
+    await filters.locator('select[name=channel]').selectOption('');
+    await filters.locator('select[name=district]').selectOption('');
+    const pastTo = addDays(today(), -70);
+    await filters.locator('input[name=from]').fill(addDays(pastTo, -13));
+    await filters.locator('input[name=to]').fill(pastTo);
+    await recurring.getByTestId('recurring-empty').waitFor();
+    await alerts.getByTestId('alerts-empty').waitFor();
+    await page.getByTestId('hot-topics').getByText('所选时段暂无热点').waitFor();
+    await page.getByTestId('sentiment-trend').getByText('所选时段暂无数据').waitFor();
+    expect(await page.getByTestId('sentiment-trend-png').count()).toBe(0); // no drawing to export
+    await page.getByTestId('ranking-card').getByText('所选时段暂无办件').waitFor();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(SHOTS, 'cockpit-empty-period.png'), fullPage: true });
+
+    // a department user: the problem with its own case only; the link opens the case
+    await filters.getByRole('button', { name: '近30天' }).click();
+    await suite.login(page, 'demo-urban-mgmt');
+    await page.goto(`${suite.service.base}/#/leaders`);
+    await problem.waitFor();
+    expect(await problem.innerText()).toContain('1 件工单');
+    expect(await recurring.innerText()).not.toContain(other.trackingNo);
+    await page.screenshot({ path: path.join(SHOTS, 'cockpit-department.png'), fullPage: true });
+    await problem.getByRole('link', { name: own.trackingNo }).click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe(`#/queue/${own.id}`);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 4 * WAIT_MS);
 
   it('says what is wrong with a period the API refuses', async () => {
     const res = await fetch(`${suite.service.base}/api/v1/stats/overview?from=2020-01-01T00:00:00%2B08:00&to=2026-01-01T00:00:00%2B08:00`);

@@ -362,7 +362,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   },
   { method: 'GET', path: '/api/v1/stats/topics', summary: '热点: hot topics (aggregates and masked public samples)', tag: 'Statistics', auth: 'public', query: topicsQuery, responses: { 200: { description: 'the topics', schema: R.hotTopics }, 400: E400 } },
   {
-    method: 'GET', path: '/api/v1/stats/recurring', summary: '每月一题: problems that come back week after week, with their cases', tag: 'Statistics', auth: 'staff', query: recurringQuery,
+    method: 'GET', path: '/api/v1/stats/recurring', summary: '每月一题: problems that come back week after week up to `to`, with their cases (a department user: its own department\'s)', tag: 'Statistics', auth: 'staff', query: recurringQuery,
     responses: { 200: { description: 'the problems, most weeks first', schema: R.recurringProblems }, 400: E400, 401: E401, 403: E403 },
   },
 
@@ -390,7 +390,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
     responses: { 200: { description: 'the instruction with the answers so far', schema: R.topicInstruction }, 400: E400, 401: E401, 403: E403, 404: E404, 409: err('this department answered it already') },
   },
   {
-    method: 'GET', path: '/api/v1/alerts', summary: '舆情预警: alerts, newest first, with rule, topic, evidence and deliveries', tag: 'Opinion', auth: 'staff', query: alertsQuery,
+    method: 'GET', path: '/api/v1/alerts', summary: '舆情预警: alerts opened in [from, to), of a district (未识别: none), newest first, with rule, topic, evidence and deliveries', tag: 'Opinion', auth: 'staff', query: alertsQuery,
     responses: { 200: { description: 'a page of alerts', schema: R.alertList }, 400: E400, 401: E401, 403: E403 },
   },
   {

@@ -23,6 +23,8 @@ export interface FuzzyName<T> {
 const SUFFIX = /(街道|社区|区|县|镇|乡|村)/g;
 const suffixOf = (name: string) => /(街道|社区|区|县|镇|乡|村)$/.exec(name)?.[1] ?? '';
 
+export type FuzzyFit<T> = Omit<FuzzyHit<T>, 'alternatives'>;
+
 export interface FuzzyHit<T> {
   text: string;
   start: number;
@@ -31,12 +33,16 @@ export interface FuzzyHit<T> {
   target: T;
   distance: number;
   similarity: number;
-  /** other names that fit exactly as well (ambiguous: the caller may decide by the other places named) */
-  alternatives: FuzzyName<T>[];
+  /** the other names as many edits away, best first (each its own span): the places named decide
+   * among them, and where the best two rank alike with none named, nothing is guessed */
+  alternatives: FuzzyFit<T>[];
+  /** fewer is better, compared element by element (see compareRank) */
+  rank: number[];
   /** how the name was written: mistyped hanzi, or pinyin (distance and similarity are then over pinyin) */
   kind: 'typo' | 'pinyin';
-  /** a core of one or two characters with one character wrong or missing (农村 for 新农村, 通湖区 for
-   * 镜湖区): one edit there makes another word as often as a typo, so the caller wants strong context */
+  /** a core of one or two characters with a character wrong, missing or extra other than one typed
+   * twice (农村 or 新型农村 for 新农村, 通湖区 for 镜湖区): one edit there makes another word as often as
+   * a typo, so the caller wants strong context */
   weak: boolean;
 }
 
@@ -87,40 +93,47 @@ export function fuzzyPlaceHits<T>(text: string, names: readonly FuzzyName<T>[], 
     const suffix = m[1];
     const end = m.index! + suffix.length;
     const pool = bySuffix.get(suffix) ?? [];
-    let best: { hit: FuzzyHit<T>; ties: FuzzyName<T>[] } | null = null;
+    let fits: FuzzyFit<T>[] = [];
     // a core of 1–5 characters before the suffix (names here have 1–4; one may be extra)
     for (let len = 1; len <= 5 && m.index! - len >= 0; len++) {
       const start = m.index! - len;
       const core = text.slice(start, m.index!);
       if (/[^\u4e00-\u9fa5]/.test(core)) break;
       const written = core + suffix;
-      if (exact.has(written)) { best = null; break; } // written right: the exact matcher has it
+      if (exact.has(written)) { fits = []; break; } // written right: the exact matcher has it
       for (const n of pool) {
         if (Math.abs(n.name.length - written.length) > 1 || !withinOneEdit(written, n.name)) continue;
         const d = damerau(written, n.name, { restricted: true });
         if (d > 1) continue;
         const sim = jaroWinkler(written, n.name);
         const nameCore = n.name.length - suffix.length;
-        const weak = nameCore <= 2 && written.length <= n.name.length && !isSwap(written, n.name);
-        const hit: FuzzyHit<T> = { text: written, start, end, name: n.name, target: n.target, distance: d, similarity: sim, alternatives: [], kind: 'typo', weak };
-        // fewer edits first, then a substitution (same length) over a dropped or extra character, then Jaro–Winkler
-        const rank = (h: FuzzyHit<T>) => [h.distance, h.text.length === h.name.length ? 0 : 1, -h.similarity];
-        const cmp = best ? compare(rank(hit), rank(best.hit)) : -1;
-        if (cmp < 0) best = { hit, ties: [] };
-        else if (cmp === 0 && n.name !== best!.hit.name && !best!.ties.some((t) => t.name === n.name)) best!.ties.push(n);
+        const weak = nameCore <= 2 && !doubled(written, n.name) && !swapped(written, n.name);
+        // fewer edits first, then a fit the caller takes without more context (烟墩墩社区: 烟墩社区 with an
+        // extra 墩, not 墩社区 missing 烟), then a substitution (same length) over a dropped or extra
+        // character, then Jaro–Winkler
+        const rank = [d, weak ? 1 : 0, written.length === n.name.length ? 0 : 1, -sim];
+        fits.push({ text: written, start, end, name: n.name, target: n.target, distance: d, similarity: sim, kind: 'typo', weak, rank });
       }
     }
-    if (best) hits.push({ ...best.hit, alternatives: best.ties });
+    const hit = bestFits(fits);
+    if (hit) hits.push(hit);
   }
   return hits;
 }
 
-const isSwap = (a: string, b: string) => a.length === b.length && a !== b && [...a].sort().join('') === [...b].sort().join('');
+/** Two neighbouring characters swapped (the only edit of the same length that keeps the characters). */
+const swapped = (a: string, b: string) => a.length === b.length && a !== b && [...a].sort().join('') === [...b].sort().join('');
+
+/** `written` is `name` with one character typed twice (烟墩墩社区 for 烟墩社区). */
+function doubled(written: string, name: string): boolean {
+  if (written.length !== name.length + 1) return false;
+  for (let i = 1; i < written.length; i++) if (written[i] === written[i - 1] && written.slice(0, i) + written.slice(i + 1) === name) return true;
+  return false;
+}
 
 interface PinyinEntry<T> extends FuzzyName<T> {
   /** the name's toneless pinyin without separators (yijiangqu) */
   key: string;
-  suffixKey: string;
 }
 // the names' pinyin by key length, once per list of names
 const pinyinPools = new WeakMap<readonly FuzzyName<unknown>[], { size: number; byLength: Map<number, PinyinEntry<unknown>[]> }>();
@@ -128,12 +141,10 @@ function pinyinByLength<T>(names: readonly FuzzyName<T>[]): Map<number, PinyinEn
   const cached = pinyinPools.get(names);
   if (cached && cached.size === names.length) return cached.byLength as Map<number, PinyinEntry<T>[]>;
   const byLength = new Map<number, PinyinEntry<T>[]>();
-  for (const [suffix, pool] of poolsBySuffix(names)) {
-    const suffixKey = hanziSyllables(suffix).join('');
-    for (const n of pool) {
-      const key = hanziSyllables(n.name).join('');
-      (byLength.get(key.length) ?? byLength.set(key.length, []).get(key.length)!).push({ ...n, key, suffixKey });
-    }
+  for (const n of names) {
+    if (n.name.length < 2) continue;
+    const key = hanziSyllables(n.name).join('');
+    (byLength.get(key.length) ?? byLength.set(key.length, []).get(key.length)!).push({ ...n, key });
   }
   pinyinPools.set(names, { size: names.length, byLength: byLength as Map<number, PinyinEntry<unknown>[]> });
   return byLength;
@@ -141,14 +152,15 @@ function pinyinByLength<T>(names: readonly FuzzyName<T>[]): Map<number, PinyinEn
 
 /** Pinyin keys this long or longer may be one letter off (yijang qu); shorter ones must be exact. */
 const PINYIN_EDIT_FROM = 8;
-const HANZI_SUFFIX = /^\s*(街道|社区|区|县|镇|乡|村)/;
+const HANZI_SUFFIX = /^\s*(街道|社区|区|县|市|镇|乡|村)/;
 
 /**
  * Place names written in pinyin: a run of one to eight Latin words (tone marks, tone digits and
  * spaces or none), or such a run followed by the hanzi suffix (yijiang区), compared with the
  * gazetteer names' pinyin (pinyin-pro) by Damerau–Levenshtein (at most one letter off for keys of
- * eight letters or more, else exact), Jaro–Winkler breaking ties. Homophones fit equally and are
- * returned as alternatives. Non-overlapping, best first.
+ * eight letters or more, else exact), Jaro–Winkler breaking ties. `names`: every name of two
+ * characters or more, once for each place it stands for; homophones and a name shared by several
+ * places fit equally and are returned as alternatives. Non-overlapping, in text order.
  */
 export function pinyinPlaceHits<T>(text: string, names: readonly FuzzyName<T>[]): FuzzyHit<T>[] {
   if (!/[A-Za-z]/.test(text)) return [];
@@ -163,32 +175,41 @@ export function pinyinPlaceHits<T>(text: string, names: readonly FuzzyName<T>[])
         const after = j === run.length - 1 ? HANZI_SUFFIX.exec(text.slice(run[j].end)) : null;
         if (after) forms.push({ key: written + hanziSyllables(after[1]).join(''), end: run[j].end + after[0].length, suffix: after[1] });
         for (const f of forms) {
-          let best: { hit: FuzzyHit<T>; ties: FuzzyName<T>[] } | null = null;
+          const fits: FuzzyFit<T>[] = [];
           for (let len = f.key.length - 1; len <= f.key.length + 1; len++) {
             for (const n of byLength.get(len) ?? []) {
               if (f.suffix && !n.name.endsWith(f.suffix)) continue;
               if (n.key !== f.key && (n.key.length < PINYIN_EDIT_FROM || !withinOneEdit(f.key, n.key))) continue;
               const d = damerau(f.key, n.key, { restricted: true });
-              const hit: FuzzyHit<T> = { text: text.slice(run[i].start, f.end), start: run[i].start, end: f.end, name: n.name, target: n.target, distance: d, similarity: jaroWinkler(f.key, n.key), alternatives: [], kind: 'pinyin', weak: false };
-              const cmp = best ? compare([hit.distance, -hit.similarity], [best.hit.distance, -best.hit.similarity]) : -1;
-              if (cmp < 0) best = { hit, ties: [] };
-              else if (cmp === 0 && n.name !== best!.hit.name && !best!.ties.some((t) => t.name === n.name)) best!.ties.push({ name: n.name, target: n.target });
+              const sim = jaroWinkler(f.key, n.key);
+              fits.push({ text: text.slice(run[i].start, f.end), start: run[i].start, end: f.end, name: n.name, target: n.target, distance: d, similarity: sim, kind: 'pinyin', weak: false, rank: [d, -sim] });
             }
           }
-          if (best) found.push({ ...best.hit, alternatives: best.ties });
+          // homophones, and one name in several places (新华村), fit alike: the alternatives at this span
+          const hit = bestFits(fits.filter((x) => x.distance === Math.min(...fits.map((y) => y.distance))));
+          if (hit) found.push(hit);
         }
       }
     }
   }
   // fewest letters off first, then the longer span (yijiang qu over a name that is only yijiang), then Jaro–Winkler
   const rank = (h: FuzzyHit<T>) => [h.distance, h.start - h.end, -h.similarity];
-  found.sort((a, b) => compare(rank(a), rank(b)));
+  found.sort((a, b) => compareRank(rank(a), rank(b)));
   const out: FuzzyHit<T>[] = [];
   for (const hit of found) if (!out.some((h) => h.start < hit.end && hit.start < h.end)) out.push(hit);
   return out.sort((a, b) => a.start - b.start);
 }
 
-function compare(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > 1e-9) return a[i] < b[i] ? -1 : 1;
+/** The best fit, the others behind it (one per place, each at its best). */
+function bestFits<T>(fits: FuzzyFit<T>[]): FuzzyHit<T> | null {
+  if (!fits.length) return null;
+  fits.sort((a, b) => compareRank(a.rank, b.rank));
+  const seen = new Set<T>();
+  const kept = fits.filter((f) => !seen.has(f.target) && (seen.add(f.target), true));
+  return { ...kept[0], alternatives: kept.slice(1) };
+}
+
+export function compareRank(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (Math.abs(a[i] - b[i]) > 1e-9) return a[i] < b[i] ? -1 : 1;
   return 0;
 }

@@ -6,7 +6,7 @@
 import { loadGazetteer, type Gazetteer } from '../places/gazetteer';
 import type { Place } from './types';
 import { addWords } from './segment';
-import { fuzzyPlaceHits, pinyinPlaceHits, type FuzzyName } from './fuzzy-place';
+import { compareRank, fuzzyPlaceHits, pinyinPlaceHits, type FuzzyFit, type FuzzyName } from './fuzzy-place';
 
 type Level = 'district' | 'street' | 'community' | 'road' | 'landmark';
 
@@ -21,8 +21,10 @@ interface PlaceIndex {
   names: Map<string, Target[]>;
   /** district, street and community names for fuzzy matching (one target each; shared names left out) */
   fuzzy: FuzzyName<Target>[];
+  /** every district, street and community name and alias, once per place it names, for pinyin */
+  pinyin: FuzzyName<Target>[];
   /** district, street and community names with 区/街道/社区/镇/乡 dropped (状元坊 for 状元坊社区), where
-   * that is not a name or alias itself: read only in context (see withBare) */
+   * that is not a name or alias itself, and the short aliases: read only in context (see withBare) */
   bare: Map<string, Target[]>;
   maxLen: number;
   city: string;
@@ -69,23 +71,34 @@ export function buildPlaceIndex(g: Gazetteer): PlaceIndex {
   let maxLen = 1;
   for (const k of names.keys()) maxLen = Math.max(maxLen, k.length);
   const fuzzy: FuzzyName<Target>[] = [];
+  const pinyin: FuzzyName<Target>[] = [];
   for (const [name, targets] of names) {
-    if (targets.length === 1 && (targets[0].level === 'district' || targets[0].level === 'street' || targets[0].level === 'community')) fuzzy.push({ name, target: targets[0] });
+    const areas = targets.filter((t) => t.level === 'district' || t.level === 'street' || t.level === 'community');
+    if (targets.length === 1 && areas.length === 1) fuzzy.push({ name, target: targets[0] });
+    for (const t of areas) pinyin.push({ name, target: t });
   }
   const bare = new Map<string, Target[]>();
+  const put = (w: string, t: Target) => (bare.get(w) ?? bare.set(w, []).get(w)!).push(t);
   const addBare = (name: string, t: Target) => {
     const core = name.replace(/(街道|社区|区|镇|乡)$/, '');
-    if (core === name || core.length < 2 || names.has(core)) return;
-    (bare.get(core) ?? bare.set(core, []).get(core)!).push(t);
+    if (core !== name && core.length >= 2 && !names.has(core)) put(core, t);
+  };
+  // a short alias the exact matcher leaves alone before an ordinary word (湾沚区花桥有人…) is a bare name too
+  const addAlias = (a: string, t: Target) => {
+    if (RISKY_ALIAS.test(a) && a.length >= 2) put(a, t);
   };
   for (const d of g.districts) {
-    addBare(d.name, { level: 'district', district: d.name, street: null, community: null });
+    const dt: Target = { level: 'district', district: d.name, street: null, community: null };
+    addBare(d.name, dt);
+    for (const a of d.aliases) addAlias(a, dt);
     for (const s of d.streets) {
-      addBare(s.name, { level: 'street', district: d.name, street: s.name, community: null });
+      const st: Target = { level: 'street', district: d.name, street: s.name, community: null };
+      addBare(s.name, st);
+      for (const a of s.aliases) addAlias(a, st);
       for (const c of s.communities) addBare(c, { level: 'community', district: d.name, street: s.name, community: c });
     }
   }
-  return { names, fuzzy, bare, maxLen, city: g.city };
+  return { names, fuzzy, pinyin, bare, maxLen, city: g.city };
 }
 
 function placeIndex(): PlaceIndex | null {
@@ -160,25 +173,28 @@ export function findPlaceMatches(text: string, idx: PlaceIndex | null = placeInd
  * fuzzy-place.ts), then bare names in context: only where no exact match covers the text, and only
  * inside a district named as written, if any. */
 function withFuzzy(text: string, exact: PlaceMatch[], idx: PlaceIndex): PlaceMatch[] {
-  const hits = [...fuzzyPlaceHits(text, idx.fuzzy, idx.names), ...pinyinPlaceHits(text, idx.fuzzy)];
+  const hits = [...fuzzyPlaceHits(text, idx.fuzzy, idx.names), ...pinyinPlaceHits(text, idx.pinyin)];
   const districts = new Set(exact.filter((m) => m.level === 'district').flatMap((m) => m.targets.map((t) => t.district)));
   const mentioned = new Set(exact.flatMap((m) => m.targets.map((t) => t.district)));
   const anchors = exact.filter((m) => m.level === 'district' || m.level === 'street' || m.level === 'community');
-  const fuzzy: PlaceMatch[] = hits
-    .filter((h) => !exact.some((m) => m.start < h.end && h.start < m.end))
-    .map((h) => {
-      if (!h.alternatives.length) return h;
-      // 戈江区 is one edit from 弋江区 and from 鸠江区: the other places named decide, or nothing does
-      const fits = [{ name: h.name, target: h.target }, ...h.alternatives].filter((a) => mentioned.has(a.target.district));
-      return fits.length === 1 ? { ...h, name: fits[0].name, target: fits[0].target, alternatives: [] } : null;
-    })
-    .filter((h): h is NonNullable<typeof h> => h !== null)
-    .filter((h) => !districts.size || districts.has(h.target.district))
-    // a mistyped name only fills in: it must agree with every district, street and community named as written
-    .filter((h) => anchors.every((a) => agrees(a, h.target)))
-    // 农村 for 新农村, 通湖区 for 镜湖区: a short core one character off only under the place above it, named as written
-    .filter((h) => !h.weak || anchors.some((a) => above(a, h.target)))
-    .map((h) => ({ text: h.text, start: h.start, end: h.end, level: h.target.level, targets: [h.target], fuzzy: { name: h.name, distance: h.distance, similarity: Math.round(h.similarity * 1000) / 1000, kind: h.kind } }));
+  // a mistyped name only fills in: it must agree with every district, street and community named as
+  // written; 农村 for 新农村, 通湖区 for 镜湖区: a short core one character off only beside a place of
+  // another level in its district, named as written
+  const allowed = (f: FuzzyFit<Target>) =>
+    (!districts.size || districts.has(f.target.district)) && anchors.every((a) => agrees(a, f.target)) && (!f.weak || anchors.some((a) => above(a, f.target)));
+  const fuzzy: PlaceMatch[] = [];
+  for (const h of hits) {
+    // 戈江区 is one edit from 弋江区 and from 鸠江区, xinhua cun is 新华村 in several towns: the places
+    // named decide (the names allowed beside them, then the districts mentioned), or nothing does
+    const fits = [h, ...h.alternatives].filter((f) => allowed(f) && !exact.some((m) => m.start < f.end && f.start < m.end));
+    let top = fits.filter((f) => compareRank(f.rank, fits[0].rank) === 0);
+    if (top.length > 1) top = top.filter((f) => mentioned.has(f.target.district));
+    if (top.length > 1) top = top.filter((f) => anchors.some((m) => m.level !== 'district' && above(m, f.target)));
+    if (top.length !== 1) continue;
+    const f = top[0];
+    if (fuzzy.some((m) => m.start < f.end && f.start < m.end)) continue;
+    fuzzy.push({ text: f.text, start: f.start, end: f.end, level: f.target.level, targets: [f.target], fuzzy: { name: f.name, distance: f.distance, similarity: Math.round(f.similarity * 1000) / 1000, kind: f.kind } });
+  }
   return withBare(text, [...exact, ...fuzzy].sort((a, b) => a.start - b.start), anchors, idx);
 }
 
@@ -187,15 +203,21 @@ function agrees(a: PlaceMatch, t: Target): boolean {
   return a.targets.some((x) => x.district === t.district && (!x.street || !t.street || x.street === t.street));
 }
 
-/** Whether a place named as written is the one right above the target (or below it): the district of a
- * street, the street of a community, the street or community of a district. */
+/** Whether a place named as written holds the target or lies in it: its district or street (for a
+ * community), its district or one of its communities (for a street), a street or community in it (for
+ * a district). */
 function above(a: PlaceMatch, t: Target): boolean {
   return a.targets.some((x) => {
-    if (x.district !== t.district) return false;
-    if (t.level === 'community') return x.level === 'street' && x.street === t.street;
+    if (x.district !== t.district || x.level === t.level) return false;
+    if (t.level === 'community') return x.level === 'district' || (x.level === 'street' && x.street === t.street);
     if (t.level === 'street') return x.level === 'district' || (x.level === 'community' && x.street === t.street);
     return x.level === 'street' || x.level === 'community';
   });
+}
+
+/** Whether a place named lies right inside the target: a street of a district, a community of a street. */
+function below(a: PlaceMatch, t: Target): boolean {
+  return a.targets.some((x) => x.district === t.district && ((t.level === 'district' && x.level === 'street') || (t.level === 'street' && x.level === 'community' && x.street === t.street)));
 }
 
 // after a bare name, these say it is a place; 路/街/道/巷 make it a road's name instead
@@ -204,9 +226,10 @@ const BARE_NOT = /^(路|街|大道|道|巷|弄)/;
 
 /**
  * Bare names (状元坊 for 状元坊社区, 石涧 for 石涧镇) are ordinary words as often as places (凤凰, 光明),
- * so one is read only right after the place above it written in full (弋江区中南街道银湖, with at most
- * a 的 or a space between), or before a place cue (一带, 附近, 居委会…) with a place above it named
- * somewhere in the text; never before 路/街 (a road), and only where it agrees with every place named.
+ * so one is read only right after a place that holds it (弋江区中南街道银湖, with at most a 的 or a
+ * space between), right before a place inside it (清水龙山社区), or before a place cue (一带, 附近,
+ * 居委会…) with a place that holds it named somewhere in the text; never before 路/街 (a road), and
+ * only where it agrees with every place named.
  */
 function withBare(text: string, matches: PlaceMatch[], anchors: PlaceMatch[], idx: PlaceIndex): PlaceMatch[] {
   if (!idx.bare.size || !anchors.length) return matches;
@@ -219,8 +242,10 @@ function withBare(text: string, matches: PlaceMatch[], anchors: PlaceMatch[], id
       if (!targets) continue;
       const after = text.slice(i + len);
       if (BARE_NOT.test(after) || out.some((m) => m.start < i + len && i < m.end)) continue;
-      const prev = out.filter((m) => m.end <= i && /^[的\s]?$/.test(text.slice(m.end, i)))[0];
-      const fits = targets.filter((t) => anchors.every((a) => agrees(a, t)) && (prev ? above(prev, t) : BARE_CUE.test(after) && anchors.some((a) => above(a, t))));
+      const prev = out.find((m) => m.end <= i && /^[的\s]?$/.test(text.slice(m.end, i)));
+      // 清水龙山社区: the place right after, if it lies in the bare name's place, holds it there too
+      const next = out.find((m) => m.start >= i + len && /^\s?$/.test(text.slice(i + len, m.start)));
+      const fits = targets.filter((t) => anchors.every((a) => agrees(a, t)) && ((prev && above(prev, t)) || (next && below(next, t)) || (BARE_CUE.test(after) && anchors.some((a) => above(a, t)))));
       if (fits.length !== 1) continue;
       const t = fits[0];
       const name = t.level === 'community' ? t.community! : t.level === 'street' ? t.street! : t.district;

@@ -167,6 +167,10 @@ export interface MemberFeatures extends MessageFeatures {
   topicId: number;
 }
 
+function conceptsOf(f: Pick<MessageFeatures, 'terms'>): string[] {
+  return Object.keys(f.terms).filter((k) => k.startsWith(CONCEPT_PREFIX));
+}
+
 export interface Reclustered {
   /** message → topic id (old ids kept by majority overlap; negative numbers are new topics to create) */
   assignment: Map<number, number>;
@@ -252,6 +256,28 @@ export function recluster(members: MemberFeatures[], stats: TermStats, cfg: Opin
           place(m, a.id);
         }
       }
+    }
+  }
+  // split: a cluster whose members divide into two problem objects (a school's places and its
+  // canteen) is two problems at one place. Members naming problem objects, none of them the one most
+  // members name, leave it together when at least two of them share one, and two members stay.
+  for (const c of [...clusters.values()].sort((a, b) => b.size - a.size || a.id - b.id)) {
+    if (c.size < 4) continue;
+    const main = prep(c).concepts[0];
+    if (!main) continue;
+    const outside = [...c.members].map((id) => byId.get(id)!).filter((m) => {
+      const mine = conceptsOf(m);
+      return mine.length > 0 && !mine.includes(main);
+    });
+    if (outside.length < 2 || c.size - outside.length < 2) continue;
+    const counts = new Map<string, number>();
+    for (const m of outside) for (const k of conceptsOf(m)) counts.set(k, (counts.get(k) ?? 0) + 1);
+    const [other, n] = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+    if (n < 2) continue;
+    const id = open(outside.find((m) => conceptsOf(m).includes(other))!);
+    for (const m of outside) if (conceptsOf(m).includes(other)) {
+      unplace(m);
+      place(m, id);
     }
   }
   // ids by majority overlap, larger clusters choosing first

@@ -26,7 +26,7 @@ export function RecurringPanel({ items, lookbackWeeks }: { items: readonly Recur
   return (
     <ol className="topics" data-testid="recurring-list">
       {items.map((p) => (
-        <li key={p.topicId}>
+        <li key={p.topicId} data-topic-id={p.topicId}>
           <b>{recurringTitle(p)}</b>
           {p.longestRun >= 3 && <span className="tag warn">连续 {p.longestRun} 周</span>}
           <span className="muted small"> {lookbackWeeks} 周中有 {p.weeks} 周出现 · {p.messages} 条留言 · {p.caseCount} 件工单</span>

@@ -69,6 +69,9 @@ const hours = (min: number | null) => (min === null ? null : Math.round((min / 6
 /** who may see per-department service times and 超期在办 (the API's SERVICE_TIMES_ROLES) */
 const SERVICE_TIME_ROLES = ['admin', 'centre', 'leader'];
 
+/** 每月一题 looks back a month at least, whatever the period */
+const RECURRING_MIN_WEEKS = 4;
+
 export function LeadersPage() {
   const { t } = useT();
   const { session } = useSession();
@@ -87,8 +90,9 @@ export function LeadersPage() {
   // 舆情预警: the newest alerts opened in the period, in the district (GET /api/v1/alerts, staff)
   const alertsQuery = { limit: '8', from: q.from, to: q.to, ...(filter.district ? { district: filter.district } : {}) };
   const alerts = usePoll(() => (user ? call(v1.alerts.$get({ query: alertsQuery })) : Promise.resolve(null)), 60_000, [key, user?.username ?? '']);
-  // 每月一题: problems seen week after week up to the period's end, over its weeks (two at least: one week cannot recur)
-  const recurringWeeks = Math.min(104, Math.max(2, Math.ceil(spanDays(filter) / 7)));
+  // 每月一题: problems seen week after week up to the period's end, over the period's weeks but a month
+  // at least (a problem needs weeks to come back in: a 7-day period alone could never show one)
+  const recurringWeeks = Math.min(104, Math.max(RECURRING_MIN_WEEKS, Math.ceil(spanDays(filter) / 7)));
   const recurring = usePoll(
     () => (user ? call(v1.stats.recurring.$get({ query: { to: q.to, weeks: String(recurringWeeks), limit: filter.district ? '100' : '10' } })) : Promise.resolve(null)),
     60_000,
@@ -194,7 +198,9 @@ export function LeadersPage() {
                 <tbody>
                   <DeptRows rows={ranking.data.ranked} ranked />
                   {!ranking.data.ranked.length && (
-                    <tr><td colSpan={headers.length} className="muted empty">本期没有办件量达到 {ranking.data.minVolume} 件的单位，暂不排名</td></tr>
+                    <tr><td colSpan={headers.length} className="muted empty">
+                      {ranking.data.belowMinimum.length ? `本期没有办件量达到 ${ranking.data.minVolume} 件的单位，暂不排名` : '所选时段暂无办件。'}
+                    </td></tr>
                   )}
                 </tbody>
               </table>
@@ -240,10 +246,10 @@ export function LeadersPage() {
         </ChartCard>
 
         <ChartCard
-          title={t('情感趋势')} note={`${period} 每日工单情感与负面占比`} file={`情感趋势_${filter.from}_${filter.to}`} testId="sentiment-trend" rows={trend}
+          title={t('情感趋势')} note={`${period} 每日工单情感与负面占比`} file={`情感趋势_${filter.from}_${filter.to}`} testId="sentiment-trend" rows={trend} png={trend.some((d) => d.cases > 0)}
           columns={[['日期', (d) => d.day], ['工单', (d) => d.cases], ['负面', (d) => d.negative], ['中性', (d) => d.neutral], ['正面', (d) => d.positive], ['负面占比', (d) => (d.share === null ? null : Math.round(d.share * 10_000) / 10_000)], ['留言', (d) => d.messages]]}
         >
-          {overview.data && !trend.some((d) => d.cases) ? <p className="muted">所选时段暂无数据。</p> : <SentimentTrendChart data={trend} />}
+          {overview.data && !trend.some((d) => d.cases > 0) ? <p className="muted">所选时段暂无数据。</p> : <SentimentTrendChart data={trend} />}
         </ChartCard>
 
         <ChartCard
