@@ -24,7 +24,7 @@ interface PlaceIndex {
   /** every district, street and community name and alias, once per place it names, for pinyin */
   pinyin: FuzzyName<Target>[];
   /** district, street and community names with 区/街道/社区/镇/乡 dropped (状元坊 for 状元坊社区), where
-   * that is not a name or alias itself, and the short aliases: read only in context (see withBare) */
+   * and the short aliases: read only in context (see withBare), where no exact name was read */
   bare: Map<string, Target[]>;
   maxLen: number;
   city: string;
@@ -78,10 +78,15 @@ export function buildPlaceIndex(g: Gazetteer): PlaceIndex {
     for (const t of areas) pinyin.push({ name, target: t });
   }
   const bare = new Map<string, Target[]>();
-  const put = (w: string, t: Target) => (bare.get(w) ?? bare.set(w, []).get(w)!).push(t);
+  const put = (w: string, t: Target) => {
+    const list = bare.get(w) ?? bare.set(w, []).get(w)!;
+    if (!list.some((x) => x.level === t.level && x.street === t.street && x.community === t.community && x.district === t.district)) list.push(t);
+  };
   const addBare = (name: string, t: Target) => {
     const core = name.replace(/(街道|社区|区|镇|乡)$/, '');
-    if (core !== name && core.length >= 2 && !names.has(core)) put(core, t);
+    // a core that is a name itself is read by the exact matcher where it can be (白马 for 白马街道);
+    // where it is left over (白马街道白马下水道…) it may still be the community
+    if (core !== name && core.length >= 2) put(core, t);
   };
   // a short alias the exact matcher leaves alone before an ordinary word (湾沚区花桥有人…) is a bare name too
   const addAlias = (a: string, t: Target) => {
@@ -222,7 +227,7 @@ function below(a: PlaceMatch, t: Target): boolean {
 
 // after a bare name, these say it is a place; 路/街/道/巷 make it a road's name instead
 const BARE_CUE = /^(一带|附近|这边|那边|境内|辖区|片区|居委会|小区)/;
-const BARE_NOT = /^(路|街|大道|道|巷|弄)/;
+const BARE_NOT = /^(路(?![面灯])|街|大道|道|巷|弄)/;
 
 /**
  * Bare names (状元坊 for 状元坊社区, 石涧 for 石涧镇) are ordinary words as often as places (凤凰, 光明),
@@ -246,8 +251,10 @@ function withBare(text: string, matches: PlaceMatch[], anchors: PlaceMatch[], id
       // 清水龙山社区: the place right after, if it lies in the bare name's place, holds it there too
       const next = out.find((m) => m.start >= i + len && /^\s?$/.test(text.slice(i + len, m.start)));
       const fits = targets.filter((t) => anchors.every((a) => agrees(a, t)) && ((prev && above(prev, t)) || (next && below(next, t)) || (BARE_CUE.test(after) && anchors.some((a) => above(a, t)))));
-      if (fits.length !== 1) continue;
-      const t = fits[0];
+      // 湾沚区花桥: the town 花桥镇 before its community 花桥社区 (the place closest to the one written)
+      const top = fits.filter((t) => LEVEL_RANK[t.level] === Math.max(...fits.map((x) => LEVEL_RANK[x.level])));
+      if (top.length !== 1) continue;
+      const t = top[0];
       const name = t.level === 'community' ? t.community! : t.level === 'street' ? t.street! : t.district;
       out.push({ text: w, start: i, end: i + len, level: t.level, targets: [t], fuzzy: { name, distance: name.length - len, similarity: 1, kind: 'bare' } });
       i += len - 1;
