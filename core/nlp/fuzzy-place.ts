@@ -150,6 +150,9 @@ function pinyinByLength<T>(names: readonly FuzzyName<T>[]): Map<number, PinyinEn
   return byLength;
 }
 
+const suffixKeys = new Map<string, string>();
+const suffixKey = (suffix: string) => suffixKeys.get(suffix) ?? suffixKeys.set(suffix, hanziSyllables(suffix).join('')).get(suffix)!;
+
 /** Pinyin keys this long or longer may be one letter off (yijang qu); shorter ones must be exact. */
 const PINYIN_EDIT_FROM = 8;
 const HANZI_SUFFIX = /^\s*(街道|社区|区|县|市|镇|乡|村)/;
@@ -173,7 +176,7 @@ export function pinyinPlaceHits<T>(text: string, names: readonly FuzzyName<T>[])
         written += latinKey(run[j].word);
         const forms: { key: string; end: number; suffix: string | null }[] = [{ key: written, end: run[j].end, suffix: null }];
         const after = j === run.length - 1 ? HANZI_SUFFIX.exec(text.slice(run[j].end)) : null;
-        if (after) forms.push({ key: written + hanziSyllables(after[1]).join(''), end: run[j].end + after[0].length, suffix: after[1] });
+        if (after) forms.push({ key: written + suffixKey(after[1]), end: run[j].end + after[0].length, suffix: after[1] });
         for (const f of forms) {
           const fits: FuzzyFit<T>[] = [];
           for (let len = f.key.length - 1; len <= f.key.length + 1; len++) {

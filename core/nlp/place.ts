@@ -124,14 +124,15 @@ export function setGazetteer(g: Gazetteer): void {
 const PLACE_WORD = /^(区|县|市|镇|乡|街道|社区|村|路|街|大道|小区|一带|附近|这边|那边|的|某|境内|辖区)/;
 const LEVEL_RANK: Record<Level, number> = { district: 5, street: 4, community: 3, landmark: 2, road: 1 };
 
-// Per index, the lengths (2 and up, longest first) of the names that start with each UTF-16 unit:
-// the longest match tries only lengths some name has, not every length up to maxLen.
-const lengthIndex = new WeakMap<PlaceIndex, Map<number, number[]>>();
-function lengthsByFirst(idx: PlaceIndex): Map<number, number[]> {
-  let m = lengthIndex.get(idx);
+// Per list of names (the index's names, its bare names), the lengths (2 and up, longest first) of the
+// names that start with each UTF-16 unit: the longest match tries only lengths some name has, not
+// every length up to the longest name.
+const lengthIndex = new WeakMap<Map<string, Target[]>, Map<number, number[]>>();
+function lengthsByFirst(names: Map<string, Target[]>): Map<number, number[]> {
+  let m = lengthIndex.get(names);
   if (m) return m;
   m = new Map();
-  for (const k of idx.names.keys()) {
+  for (const k of names.keys()) {
     if (k.length < 2) continue;
     const c = k.charCodeAt(0);
     const list = m.get(c) ?? [];
@@ -139,14 +140,14 @@ function lengthsByFirst(idx: PlaceIndex): Map<number, number[]> {
     m.set(c, list);
   }
   for (const list of m.values()) list.sort((a, b) => b - a);
-  lengthIndex.set(idx, m);
+  lengthIndex.set(names, m);
   return m;
 }
 
 export function findPlaceMatches(text: string, idx: PlaceIndex | null = placeIndex()): PlaceMatch[] {
   const out: PlaceMatch[] = [];
   if (!idx || !text) return out;
-  const byFirst = lengthsByFirst(idx);
+  const byFirst = lengthsByFirst(idx.names);
   let i = 0;
   while (i < text.length) {
     let hit: PlaceMatch | null = null;
@@ -239,9 +240,11 @@ const BARE_NOT = /^(路(?![面灯])|街|大道|道|巷|弄)/;
 function withBare(text: string, matches: PlaceMatch[], anchors: PlaceMatch[], idx: PlaceIndex): PlaceMatch[] {
   if (!idx.bare.size || !anchors.length) return matches;
   const out = [...matches];
+  const byFirst = lengthsByFirst(idx.bare);
   for (let i = 0; i < text.length; i++) {
-    if (out.some((m) => m.start <= i && i < m.end)) continue;
-    for (let len = 6; len >= 2; len--) {
+    const lengths = byFirst.get(text.charCodeAt(i));
+    if (!lengths || out.some((m) => m.start <= i && i < m.end)) continue;
+    for (const len of lengths) {
       const w = text.substr(i, len);
       const targets = w.length === len ? idx.bare.get(w) : undefined;
       if (!targets) continue;
