@@ -1,10 +1,12 @@
 // Residents mistype place names: 戈江区 for 弋江区, 赫山街道 for 赭山街道, an extra or a swapped
-// character, 街道 dropped. When the exact gazetteer match finds no district, street or community,
-// the words before a place suffix (区, 街道, 社区, 镇…) are compared with the gazetteer's names by
-// natural's Damerau–Levenshtein distance (one edit: a wrong, missing, extra or swapped character),
-// Jaro–Winkler breaking ties; where several names fit equally well they are all returned, for the
-// caller to decide by the other places named (or to leave alone). Names written in pinyin
-// (yijiang qu, Yìjiāng Qū, yijiang区) are compared by their pinyin the same way (pinyinPlaceHits).
+// character. When the exact gazetteer match finds no district, street or community, the words
+// before a place suffix (区, 街道, 社区, 镇…) are compared with the gazetteer's names by natural's
+// Damerau–Levenshtein distance (one edit: a wrong, missing, extra or swapped character), Jaro–Winkler
+// ranking the fits; every name one edit away is returned behind the best, for the caller to decide
+// by the other places named (or to leave alone). A core of one or two characters one character off
+// is marked weak: the caller takes it only with strong context. Names written in pinyin (yijiang qu,
+// Yìjiāng Qū, yijiang区) are compared by their pinyin the same way (pinyinPlaceHits). Names with
+// 街道/社区 dropped are place.ts's (bare names, read in context only).
 import { createRequire } from 'node:module';
 import { hanziSyllables, latinKey, latinWords } from './pinyin';
 

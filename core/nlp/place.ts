@@ -2,7 +2,9 @@
 // (lexicons/places/wuhu.json). Names, aliases, communities, roads and landmarks are found by
 // longest match; roads and landmarks map to their street and district; a road shared by
 // several streets or districts lowers the confidence instead of guessing silently. The address
-// as the resident wrote it is kept verbatim.
+// as the resident wrote it is kept verbatim. Beside the exact names (unless `fuzzy: false`): mistyped
+// and pinyin names (fuzzy-place.ts), and bare names (状元坊 for 状元坊社区) where the places around
+// them say they are places; none of them overrides a place written right.
 import { loadGazetteer, type Gazetteer } from '../places/gazetteer';
 import type { Place } from './types';
 import { addWords } from './segment';
