@@ -105,8 +105,8 @@ export function fuzzyPlaceHits<T>(text: string, names: readonly FuzzyName<T>[], 
       if (exact.has(written)) { fits = []; break; } // written right: the exact matcher has it
       for (const n of pool) {
         if (Math.abs(n.name.length - written.length) > 1 || !withinOneEdit(written, n.name)) continue;
-        const d = damerau(written, n.name, { restricted: true });
-        if (d > 1) continue;
+        // one edit (withinOneEdit is exact); natural's distance is taken for the fit kept, below
+        const d = 1;
         const sim = jaroWinkler(written, n.name);
         const nameCore = n.name.length - suffix.length;
         const weak = nameCore <= 2 && !doubled(written, n.name) && !swapped(written, n.name);
@@ -118,7 +118,7 @@ export function fuzzyPlaceHits<T>(text: string, names: readonly FuzzyName<T>[], 
       }
     }
     const hit = bestFits(fits);
-    if (hit) hits.push(hit);
+    if (hit) hits.push({ ...hit, distance: damerau(hit.text, hit.name, { restricted: true }) });
   }
   return hits;
 }
@@ -139,6 +139,12 @@ interface PinyinEntry<T> extends FuzzyName<T> {
 }
 // the names' pinyin by key length, once per list of names
 const pinyinPools = new WeakMap<readonly FuzzyName<unknown>[], { size: number; byLength: Map<number, PinyinEntry<unknown>[]> }>();
+/** Builds the names' pinyin now (pinyin-pro's tables load on first use): at start-up rather than
+ * on the first message with Latin letters. */
+export function preparePinyin<T>(names: readonly FuzzyName<T>[]): void {
+  pinyinByLength(names);
+}
+
 function pinyinByLength<T>(names: readonly FuzzyName<T>[]): Map<number, PinyinEntry<T>[]> {
   const cached = pinyinPools.get(names);
   if (cached && cached.size === names.length) return cached.byLength as Map<number, PinyinEntry<T>[]>;

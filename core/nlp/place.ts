@@ -8,7 +8,7 @@
 import { loadGazetteer, type Gazetteer } from '../places/gazetteer';
 import type { Place } from './types';
 import { addWords } from './segment';
-import { compareRank, fuzzyPlaceHits, pinyinPlaceHits, type FuzzyFit, type FuzzyName } from './fuzzy-place';
+import { compareRank, fuzzyPlaceHits, pinyinPlaceHits, preparePinyin, type FuzzyFit, type FuzzyName } from './fuzzy-place';
 
 type Level = 'district' | 'street' | 'community' | 'road' | 'landmark';
 
@@ -111,16 +111,16 @@ export function buildPlaceIndex(g: Gazetteer): PlaceIndex {
 function placeIndex(): PlaceIndex | null {
   if (index) return index;
   // a missing or broken gazetteer throws, naming the file and the field (the services check it at start-up)
-  index = buildPlaceIndex(loadGazetteer());
-  // Gazetteer names become words so segmentation (keywords, classifiers) keeps them whole.
-  addWords([...index.names.keys()].filter((n) => n.length >= 3));
-  return index;
+  return setGazetteer(loadGazetteer());
 }
 
 /** For tests and other cities: use this gazetteer from now on. */
-export function setGazetteer(g: Gazetteer): void {
+export function setGazetteer(g: Gazetteer): PlaceIndex {
   index = buildPlaceIndex(g);
+  // Gazetteer names become words so segmentation (keywords, classifiers) keeps them whole.
   addWords([...index.names.keys()].filter((n) => n.length >= 3));
+  preparePinyin(index.pinyin);
+  return index;
 }
 
 const PLACE_WORD = /^(区|县|市|镇|乡|街道|社区|村|路|街|大道|小区|一带|附近|这边|那边|的|某|境内|辖区)/;
