@@ -90,6 +90,12 @@ describe('names in a record’s own words, and the common words around them', ()
     expect(maskPii('昨天，张先生反映门口积水')).toBe('昨天，张**反映门口积水');
     expect(maskPii('姓名：赵丽，身份证11010519491231002X')).toBe('姓名：赵**，身份证110105********002X');
   });
+  it('masks the names after a linking word (及 / 受 …) and the names listed after them', () => {
+    expect(maskPii('被举报人及孙志强、周婷婷存在拖欠工资行为')).toBe('被举报人及孙**、周**存在拖欠工资行为');
+    expect(maskPii('举报人受何建军之托施工')).toBe('举报人受何**之托施工');
+    expect(maskPii('投诉人及时反映了，没人管')).toBe('投诉人及时反映了，没人管');
+    expect(maskPii('当事人与物业协商未果')).toBe('当事人与物业协商未果');
+  });
   it('leaves 反映, 要求 and the like alone after a cue word or before one', () => {
     for (const t of [
       '投诉人反映小区噪音扰民，要求尽快处理',

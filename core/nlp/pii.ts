@@ -181,6 +181,9 @@ const NAME_INTRO = /(?:我叫|我的名字是|我的名字叫|名叫|本人(?:�
 // who is speaking, in a record's own words: 联系人周美玲 / 来电人：钱文斌. What follows the cue is
 // only a name when it starts with a surname: "投诉人反映…", "当事人要求…" are the record going on.
 const NAME_CUE = /(?:联系人|来电人|投诉人|反映人|举报人|咨询人|当事人|求助人|姓名)[:：\s]*(?=[\u4e00-\u9fff])/g;
+const NAME_LINK = new Set('及与和受被同跟'.split(''));
+const LIST_NAME_STOP = new Set('之存等称都均共'.split(''));
+const NAME_END = /^(?:[、，,。；;（(]|等|之[邀托约]|先生|女士)/;
 // 钱文斌来电：… / 张先生反映… at the start of a sentence: two or three characters, a surname first
 const NAME_BEFORE = /(?<=^|[，。；：！？,.;:!?\s])[\u4e00-\u9fff]{2,3}(?=来电|来信|致电|反映|投诉)/g;
 // words that open with a surname character but name nobody where a name could stand
@@ -226,12 +229,25 @@ export function detectPii(text: string): PiiResult {
     spans.push({ kind: 'name', start, end: start + len, value, masked: maskName(value) });
   }
   for (const m of text.matchAll(NAME_CUE)) {
-    const start = m.index! + m[0].length;
+    let start = m.index! + m[0].length;
+    // 被举报人及刘某某、… / 举报人受王某某之托: a name after a linking word, only when a break ends it
+    if (NAME_LINK.has(text[start])) {
+      const len = nameLength(text, start + 1);
+      if (len >= 2 && NAME_END.test(text.slice(start + 1 + len, start + 3 + len))) start++;
+    }
     const len = nameLength(text, start);
     if (!len || NOT_A_NAME.has(text.slice(start, start + 2)) || overlaps(spans, start, start + len)) continue;
-    const end = start + len;
-    const value = text.slice(start, end);
-    spans.push({ kind: 'name', start, end, value, masked: maskName(value) });
+    let end = start + len;
+    spans.push({ kind: 'name', start, end, value: text.slice(start, end), masked: maskName(text.slice(start, end)) });
+    // 刘某某、王某之邀: the names listed after it, each cut before a word that goes on the sentence
+    while (text[end] === '、') {
+      let n = nameLength(text, end + 1);
+      if (n === 3 && LIST_NAME_STOP.has(text[end + 3])) n = 2;
+      if (n < 2 || NOT_A_NAME.has(text.slice(end + 1, end + 3)) || overlaps(spans, end + 1, end + 1 + n)) break;
+      const value = text.slice(end + 1, end + 1 + n);
+      spans.push({ kind: 'name', start: end + 1, end: end + 1 + n, value, masked: maskName(value) });
+      end += 1 + n;
+    }
   }
   for (const m of text.matchAll(NAME_BEFORE)) {
     const value = m[0];
