@@ -1,7 +1,7 @@
 // The 舆情 pages in a real browser against the embedded service: an administrator writes a rule in
 // 预警规则 (a bad field answered beside it, in Chinese), messages raise an alert that 舆情预警 shows
-// with its evidence and that staff acknowledge there, and 舆情报告 shows the daily report's HTML and
-// downloads its PDF. Screenshots go to shotsDir().
+// with its evidence (masked, the residents' words 反映 / 要求 kept whole) and that staff acknowledge
+// there, and 舆情报告 shows the daily report's HTML and downloads its PDF. Screenshots go to shotsDir().
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,9 @@ const run = suite.run;
 const SHOTS = suite.shots;
 
 
-const OUTAGE = ['繁昌区繁阳镇停水一整天了', '繁昌区繁阳镇又停水，没有通知', '繁昌区繁阳镇停水什么时候恢复', '繁昌区繁阳镇停水，老人没水喝'];
+// each says what the residents ask for in words (要求, 反映) a public view must keep whole
+const OUTAGE = ['繁昌区繁阳镇停水一整天了', '繁昌区繁阳镇又停水，没有通知', '繁昌区繁阳镇停水什么时候恢复', '繁昌区繁阳镇停水，老人没水喝']
+  .map((t) => `${t}，投诉人反映多次，当事人要求尽快恢复供水`);
 
 describe.runIf(run)('舆情 pages in the browser', () => {
   it('rule editor, alert with evidence and acknowledgement, report HTML and PDF', async () => {
@@ -47,6 +49,10 @@ describe.runIf(run)('舆情 pages in the browser', () => {
     await item.getByText('停水预警：繁昌区').waitFor();
     await item.getByText('繁昌区繁阳镇').first().waitFor();
     expect(await item.innerText()).not.toContain('13905539999');
+    // the evidence is masked, and the words around the masks are not (反映 → 反** was the old reading)
+    await item.getByText('当事人要求尽快恢复供水').first().waitFor();
+    expect(await item.innerText()).toContain('投诉人反映多次');
+    expect(await item.innerText()).not.toMatch(/反\*\*|要\*\*/);
     await item.locator('input').fill('已联系供水公司');
     await item.getByTestId('alert-ack').click();
     await page.getByText('已联系供水公司').waitFor();

@@ -153,6 +153,8 @@ function cpuSeconds(pid: number): number {
 
 export interface CaseStepFigures {
   mode: 'postgres' | 'embedded';
+  /** the messages' texts (bin/bench/common.ts benchTexts) */
+  source: string;
   cases: number;
   concurrency: number;
   opened: number;
@@ -170,11 +172,12 @@ const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 /**
  * Stores `n` realistic messages (plus a warm-up share) in a scratch schema and runs the case step on
- * each, `concurrency` at a time; the warm-up messages run first and are not counted (statements are
+ * each, `concurrency` at a time (`demo`: the demo generator's texts, with their repeated problems, so
+ * merges are measured too); the warm-up messages run first and are not counted (statements are
  * prepared per connection on first use). PostgreSQL (DATABASE_URL) with BullMQ (REDIS_URL), or, with
  * `embedded`, PGlite over its socket with the in-process runner.
  */
-export async function measureCaseSteps(o: { n: number; concurrency: number; embedded?: boolean; databaseUrl?: string; redisUrl?: string; log?: (m: string) => void }): Promise<CaseStepFigures> {
+export async function measureCaseSteps(o: { n: number; concurrency: number; embedded?: boolean; demo?: boolean; databaseUrl?: string; redisUrl?: string; log?: (m: string) => void }): Promise<CaseStepFigures> {
   const log = o.log ?? (() => {});
   const tag = randomBytes(4).toString('hex');
   const shipped = loadShipped();
@@ -213,7 +216,7 @@ export async function measureCaseSteps(o: { n: number; concurrency: number; embe
     await migrate(target.sql);
     await seedReferenceData(target.sql, { departments: loadDepartments() });
     const warm = Math.max(20, o.concurrency * 10);
-    const { texts } = benchTexts(o.n + warm);
+    const { texts, source } = benchTexts(o.n + warm, { demo: o.demo });
     const now = Date.now();
     const ids: number[] = [];
     for (let i = 0; i < texts.length; i += 500) {
@@ -249,10 +252,11 @@ export async function measureCaseSteps(o: { n: number; concurrency: number; embe
     const wallMs = performance.now() - t0;
     const counts = { ...wire.counts };
     const cpu = pids.reduce((s, p, i) => s + cpuSeconds(p) - cpu0[i], 0);
-    log(`${measured.length} case steps, ${opened} opened, ${merged} merged, ${o.concurrency} at a time (${o.embedded ? 'PGlite' : 'PostgreSQL'}, ${pids.length} backends)`);
+    log(`${measured.length} case steps (${source}), ${opened} opened, ${merged} merged, ${o.concurrency} at a time (${o.embedded ? 'PGlite' : 'PostgreSQL'}, ${pids.length} backends)`);
     const per = (x: number) => round(x / measured.length, 1);
     return {
       mode: o.embedded ? 'embedded' : 'postgres',
+      source,
       cases: measured.length,
       concurrency: o.concurrency,
       opened,

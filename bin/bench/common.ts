@@ -33,12 +33,12 @@ export interface BenchText {
 
 /**
  * Realistic messages: the real provincial message-board posts (subject, detail) when the shared
- * data set is there, otherwise the demo generator's. Repeated in turn when more are asked for.
+ * data set is there, otherwise (or with `demo`) the demo generator's, which repeat problems at a place. Repeated in turn when more are asked for.
  */
-export function benchTexts(n: number): { source: string; texts: BenchText[] } {
+export function benchTexts(n: number, opts: { demo?: boolean } = {}): { source: string; texts: BenchText[] } {
   let pool: BenchText[] = [];
   let source = 'demo-generator';
-  if (existsSync(DATASET)) {
+  if (!opts.demo && existsSync(DATASET)) {
     const { rows } = readCsvFile(DATASET);
     pool = rows
       .map((r) => ({ title: (r.subject ?? '').trim().slice(0, 100), content: (r.detail ?? r.text ?? '').trim().slice(0, 5000) }))

@@ -16,6 +16,7 @@ import { insertMessage, markMessageProcessed } from '../../core/db/messages';
 import { analyzeMessage } from '../../core/nlp/analyze';
 import { BullMqQueue, redisConnection, startBullMqWorkers } from '../../core/queue/bullmq';
 import { parseCommandArgs, UsageError } from '../../core/util/args';
+import { measureCaseSteps } from './case-step';
 import { benchTexts, deleteRedisPrefix, percentile, rssMb, sleep, startChild, stopChild, withSearchPath, type BenchText, type Child } from './common';
 
 export const PIPELINE_USAGE = 'usage: npm run --silent bench -- pipeline [--messages N] [--rate R] [--workers K] [--concurrency C] [--keep]';
@@ -286,6 +287,8 @@ export async function runPipeline(argv: string[]): Promise<number> {
     await rtQueue.close();
     await deleteRedisPrefix(redisUrl, rtPrefix);
     await db.close();
+    // what one case step costs the database and the queue, counted on the wire (bin/bench/case-step.ts)
+    const caseStep = await measureCaseSteps({ n: 200, concurrency: 1, databaseUrl, redisUrl, log });
 
     const stageLimits = {
       nlp: Math.round(nlpPerProcess * Math.min(k, cores)),
@@ -312,6 +315,10 @@ export async function runPipeline(argv: string[]): Promise<number> {
       intakeP99Ms: percentile(intakeMs, 99),
       routedShare: Math.round((routed / Math.max(1, lat.length)) * 1000) / 1000,
       stageLimits,
+      caseStep: {
+        statements: caseStep.statementsPerCase, roundTrips: caseStep.roundTripsPerCase, queueCalls: caseStep.queueCallsPerCase,
+        pgCpuMs: caseStep.pgCpuMsPerCase, cases: caseStep.cases, merged: caseStep.merged,
+      },
       slowestStage: Object.entries(stageLimits).find(([key, v]) => key !== 'nlpPerProcess' && v === slowest)?.[0],
       ratioToLimit: Math.round((messagesPerSec / slowest) * 100) / 100,
       // CPU seconds each process (and the PostgreSQL processes serving it) used from the first POST to the last case;

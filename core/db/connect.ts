@@ -2,6 +2,7 @@
 // which is served on a loopback port by @electric-sql/pglite-socket so the same code runs on both.
 import postgres from 'postgres';
 import { mkdirSync } from 'node:fs';
+import { initEmbeddedDataDir } from './embedded-init';
 import path from 'node:path';
 
 /** The pool: what begins transactions. */
@@ -65,6 +66,8 @@ async function startEmbedded(opts: ConnectOptions): Promise<Database> {
   if (!opts.inMemory) {
     dataPath = path.resolve(opts.dataDir, 'pglite');
     mkdirSync(dataPath, { recursive: true });
+    // a new directory's initdb runs in a worker thread, whose memory goes when it ends (./embedded-init.ts)
+    await initEmbeddedDataDir(dataPath);
   }
   // small buffers: PGlite's default 128 MB shared_buffers sits in the WASM heap of this process
   // (a reopened data dir: 346 MB RSS with the defaults, 229 MB with these). Given as -c start

@@ -29,6 +29,8 @@ export async function loadDemo(opts: {
   now?: Date;
   /** embedded: the size of PGlite's WASM heap, reported with the process's memory */
   heapBytes?: () => number;
+  /** false: the lifecycles one case after another (the same pasts; tests compare the two) */
+  interleave?: boolean;
 }): Promise<{ loaded: number; skipped: boolean }> {
   // the demo accounts' tokens are public: they exist only where the demo data set is loaded. Their
   // scrypt password hashes (some 100 ms of CPU each, one account per department) are computed on
@@ -55,6 +57,11 @@ export async function loadDemo(opts: {
     done: false,
   });
   const started = Date.now();
+  const cpu0 = process.cpuUsage();
+  const cpuMs = () => {
+    const c = process.cpuUsage(cpu0);
+    return Math.round((c.user + c.system) / 1000);
+  };
   const messages = generateDemoMessages({ seed: state.seed, count: state.count, now: new Date(state.anchor), days: 30, gazetteer: opts.shipped.gazetteer, accounts: opts.shipped.accounts });
   messages.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
   const ctx = { sql: opts.sql, policy: opts.shipped.sla.policy, calendar: opts.shipped.sla.calendar, router: opts.shipped.router };
@@ -73,17 +80,21 @@ export async function loadDemo(opts: {
     opened += await openPending();
   }
   const openedMs = Date.now() - started;
+  const openedCpuMs = cpuMs();
   const count = messages.length;
   messages.length = 0; // the generated set is not held after it is stored
-  const driven = await driveDemoLifecycles(opts.sql, { ...ctx }, { seed: state.seed, now: new Date(state.anchor) });
+  const driven = await driveDemoLifecycles(opts.sql, { ...ctx }, { seed: state.seed, now: new Date(state.anchor), interleave: opts.interleave });
   const drivenMs = Date.now() - started - openedMs;
+  const drivenCpuMs = cpuMs() - openedCpuMs;
   await staffReady;
   await setAppState(opts.sql, 'demo', { ...state, done: true });
   const mb = (n: number) => Math.round(n / 1048576);
   const m = process.memoryUsage();
   opts.logger.info({
     messages: count, casesOpened: opened, casesDriven: driven, ms: Date.now() - started,
-    steps: { generatedMs, openedMs, drivenMs, staffWaitMs: Date.now() - started - openedMs - drivenMs },
+    // wall time of each step, and this process's CPU time (all threads: the hashes' pool too), less
+    // disturbed by other work on a shared machine
+    steps: { generatedMs, openedMs, drivenMs, staffWaitMs: Date.now() - started - openedMs - drivenMs, openedCpuMs, drivenCpuMs },
     // the process's memory at this moment (MB): the figures of `npm run bench -- embedded`; pgliteHeap
     // is PGlite's WASM memory (part of rss and of arrayBuffers: shared_buffers, caches, initdb's leftovers)
     memory: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { fuzzyPlaceHits, withinOneEdit } from './fuzzy-place';
+import { fuzzyPlaceHits, pinyinPlaceHits, withinOneEdit } from './fuzzy-place';
 import { extractPlace } from './place';
 
 describe('mistyped place names', () => {
@@ -28,5 +28,34 @@ describe('mistyped place names', () => {
     const words: string[] = [''];
     for (let len = 1; len <= 3; len++) for (const w of words.filter((x) => x.length === len - 1)) for (const c of alphabet) words.push(w + c);
     for (const a of words) for (const b of words) expect(withinOneEdit(a, b)).toBe(d(a, b, { restricted: true }) <= 1);
+  });
+
+  it('marks a short core one character off as weak, but not a character typed twice or a swap', () => {
+    const names = [{ name: '镜湖区', target: 'j' }, { name: '烟墩社区', target: 'y' }, { name: '湖滨村', target: 'h' }];
+    const weak = (t: string) => fuzzyPlaceHits(t, names, new Set<string>()).map((h) => [h.name, h.weak]);
+    expect(weak('通湖区有人占道')).toEqual([['镜湖区', true]]);
+    expect(weak('烟墩墩社区门口')).toEqual([['烟墩社区', false]]); // not 墩社区 missing 烟 (weak)
+    expect(weak('滨湖村门口')).toEqual([['湖滨村', false]]);
+  });
+
+  it('matches names written in pinyin, with or without tones and spaces, one letter off only in long keys', () => {
+    const names = [
+      { name: '弋江区', target: 'y' },
+      { name: '中南街道', target: 'z' },
+      { name: '新华村', target: 'x1' },
+      { name: '新华村', target: 'x2' },
+      { name: '镜湖', target: 'j' },
+    ];
+    const read = (t: string) => pinyinPlaceHits(t, names).map((h) => [h.text, h.name, h.distance]);
+    expect(read('家住yijiang qu中南街道')).toEqual([['yijiang qu', '弋江区', 0]]);
+    expect(read('Yìjiāng Qū, zhong1 nan2 jie1 dao4 路灯坏了')).toEqual([['Yìjiāng Qū', '弋江区', 0], ['zhong1 nan2 jie1 dao4', '中南街道', 0]]);
+    expect(read('yijiang区的路灯')).toEqual([['yijiang区', '弋江区', 0]]);
+    expect(read('yijang qu')).toEqual([['yijang qu', '弋江区', 1]]);
+    expect(read('jinghu 这边')).toEqual([['jinghu', '镜湖', 0]]);
+    expect(read('jinhu 这边')).toEqual([]); // a key of six letters: exact only
+    expect(read('the road lamps in our compound are not working')).toEqual([]);
+    // one name in two places: both returned, the caller decides by the other places named
+    const [hit] = pinyinPlaceHits('xinhua cun 门口', names);
+    expect([hit.target, ...hit.alternatives.map((a) => a.target)].sort()).toEqual(['x1', 'x2']);
   });
 });

@@ -1,10 +1,12 @@
 // Residents mistype place names: 戈江区 for 弋江区, 赫山街道 for 赭山街道, an extra or a swapped
-// character, 街道 dropped. When the exact gazetteer match finds no district, street or community,
-// the words before a place suffix (区, 街道, 社区, 镇…) are compared with the gazetteer's names by
-// natural's Damerau–Levenshtein distance (one edit: a wrong, missing, extra or swapped character),
-// Jaro–Winkler breaking ties; where several names fit equally well they are all returned, for the
-// caller to decide by the other places named (or to leave alone). Names written in pinyin
-// (yijiang qu, Yìjiāng Qū, yijiang区) are compared by their pinyin the same way (pinyinPlaceHits).
+// character. When the exact gazetteer match finds no district, street or community, the words
+// before a place suffix (区, 街道, 社区, 镇…) are compared with the gazetteer's names by natural's
+// Damerau–Levenshtein distance (one edit: a wrong, missing, extra or swapped character), Jaro–Winkler
+// ranking the fits; every name one edit away is returned behind the best, for the caller to decide
+// by the other places named (or to leave alone). A core of one or two characters one character off
+// is marked weak: the caller takes it only with strong context. Names written in pinyin (yijiang qu,
+// Yìjiāng Qū, yijiang区) are compared by their pinyin the same way (pinyinPlaceHits). Names with
+// 街道/社区 dropped are place.ts's (bare names, read in context only).
 import { createRequire } from 'node:module';
 import { hanziSyllables, latinKey, latinWords } from './pinyin';
 
@@ -103,8 +105,8 @@ export function fuzzyPlaceHits<T>(text: string, names: readonly FuzzyName<T>[], 
       if (exact.has(written)) { fits = []; break; } // written right: the exact matcher has it
       for (const n of pool) {
         if (Math.abs(n.name.length - written.length) > 1 || !withinOneEdit(written, n.name)) continue;
-        const d = damerau(written, n.name, { restricted: true });
-        if (d > 1) continue;
+        // one edit (withinOneEdit is exact); natural's distance is taken for the fit kept, below
+        const d = 1;
         const sim = jaroWinkler(written, n.name);
         const nameCore = n.name.length - suffix.length;
         const weak = nameCore <= 2 && !doubled(written, n.name) && !swapped(written, n.name);
@@ -116,7 +118,7 @@ export function fuzzyPlaceHits<T>(text: string, names: readonly FuzzyName<T>[], 
       }
     }
     const hit = bestFits(fits);
-    if (hit) hits.push(hit);
+    if (hit) hits.push({ ...hit, distance: damerau(hit.text, hit.name, { restricted: true }) });
   }
   return hits;
 }
@@ -137,6 +139,12 @@ interface PinyinEntry<T> extends FuzzyName<T> {
 }
 // the names' pinyin by key length, once per list of names
 const pinyinPools = new WeakMap<readonly FuzzyName<unknown>[], { size: number; byLength: Map<number, PinyinEntry<unknown>[]> }>();
+/** Builds the names' pinyin now (pinyin-pro's tables load on first use): at start-up rather than
+ * on the first message with Latin letters. */
+export function preparePinyin<T>(names: readonly FuzzyName<T>[]): void {
+  pinyinByLength(names);
+}
+
 function pinyinByLength<T>(names: readonly FuzzyName<T>[]): Map<number, PinyinEntry<T>[]> {
   const cached = pinyinPools.get(names);
   if (cached && cached.size === names.length) return cached.byLength as Map<number, PinyinEntry<T>[]>;
@@ -149,6 +157,9 @@ function pinyinByLength<T>(names: readonly FuzzyName<T>[]): Map<number, PinyinEn
   pinyinPools.set(names, { size: names.length, byLength: byLength as Map<number, PinyinEntry<unknown>[]> });
   return byLength;
 }
+
+const suffixKeys = new Map<string, string>();
+const suffixKey = (suffix: string) => suffixKeys.get(suffix) ?? suffixKeys.set(suffix, hanziSyllables(suffix).join('')).get(suffix)!;
 
 /** Pinyin keys this long or longer may be one letter off (yijang qu); shorter ones must be exact. */
 const PINYIN_EDIT_FROM = 8;
@@ -173,7 +184,7 @@ export function pinyinPlaceHits<T>(text: string, names: readonly FuzzyName<T>[])
         written += latinKey(run[j].word);
         const forms: { key: string; end: number; suffix: string | null }[] = [{ key: written, end: run[j].end, suffix: null }];
         const after = j === run.length - 1 ? HANZI_SUFFIX.exec(text.slice(run[j].end)) : null;
-        if (after) forms.push({ key: written + hanziSyllables(after[1]).join(''), end: run[j].end + after[0].length, suffix: after[1] });
+        if (after) forms.push({ key: written + suffixKey(after[1]), end: run[j].end + after[0].length, suffix: after[1] });
         for (const f of forms) {
           const fits: FuzzyFit<T>[] = [];
           for (let len = f.key.length - 1; len <= f.key.length + 1; len++) {

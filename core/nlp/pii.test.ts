@@ -90,6 +90,12 @@ describe('names in a record’s own words, and the common words around them', ()
     expect(maskPii('昨天，张先生反映门口积水')).toBe('昨天，张**反映门口积水');
     expect(maskPii('姓名：赵丽，身份证11010519491231002X')).toBe('姓名：赵**，身份证110105********002X');
   });
+  it('masks the names after a linking word (及 / 受 …) and the names listed after them', () => {
+    expect(maskPii('被举报人及孙志强、周婷婷存在拖欠工资行为')).toBe('被举报人及孙**、周**存在拖欠工资行为');
+    expect(maskPii('举报人受何建军之托施工')).toBe('举报人受何**之托施工');
+    expect(maskPii('投诉人及时反映了，没人管')).toBe('投诉人及时反映了，没人管');
+    expect(maskPii('当事人与物业协商未果')).toBe('当事人与物业协商未果');
+  });
   it('leaves 反映, 要求 and the like alone after a cue word or before one', () => {
     for (const t of [
       '投诉人反映小区噪音扰民，要求尽快处理',
@@ -114,5 +120,45 @@ describe('names in a record’s own words, and the common words around them', ()
     expect(out).toBe('联系人周**反映，镜湖区中山南路*号*号楼道漏水，要求尽快维修，电话139****1234');
     for (const word of ['反映', '要求', '维修', '中山南路']) expect(out).toContain(word);
     for (const leak of ['美玲', '18号', '3单元', '0553123']) expect(out).not.toContain(leak);
+  });
+  it('masks any name after a cue and a separator (：, a space, 是 / 为 / 叫), rare surnames too', () => {
+    expect(maskPii('联系人：禤国强，电话13812345678')).toBe('联系人：禤**，电话138****5678');
+    expect(maskPii('投诉人 郗晓兰反映楼道堆物')).toBe('投诉人 郗**反映楼道堆物');
+    expect(maskPii('投诉人：郗强反映楼道堆物')).toBe('投诉人：郗**反映楼道堆物');
+    expect(maskPii('来电人叫亓文华，住在三楼')).toBe('来电人叫亓**，住在三楼');
+    expect(maskPii('联系人是暴国强')).toBe('联系人是暴**');
+    expect(maskPii('当事人为訾明')).toBe('当事人为訾**');
+    expect(maskPii('姓名：厍玉兰')).toBe('姓名：厍**');
+    // compound surnames keep both characters
+    expect(maskPii('联系人：上官婉清')).toBe('联系人：上官**');
+    expect(maskPii('求助人：诸葛文远')).toBe('求助人：诸葛**');
+    expect(maskPii('举报人司马青反映')).toBe('举报人司马**反映');
+    expect(maskPii('来电人王青反映')).toBe('来电人王**反映');
+  });
+  it('keeps the words that go on the sentence after a separator, and the surname rule right after a cue', () => {
+    for (const t of [
+      '投诉人：反映楼下烧烤油烟大',
+      '当事人：要求退还押金',
+      '投诉人 称夜里施工',
+      '来电人：表示不满意',
+      '来电人：希望尽快答复',
+      '投诉人：说物业不管',
+      '联系人：联系不上',
+      '举报人：不愿透露姓名',
+      '投诉人：仍未处理',
+      '投诉人是否同意调解',
+      '当事人为了孩子上学',
+      '投诉人为本村村民',
+      '投诉人是小区业主',
+      '投诉人：匿名',
+      '投诉人：向社区反映',
+      '投诉人：全体业主',
+      // no separator: only a known surname opens a name
+      '投诉人郗强反映',
+    ]) expect(maskPii(t), t).toBe(t);
+    expect(maskPii('联系人电话13905531234')).toBe('联系人电话139****1234');
+    expect(maskPii('联系人：电话13905531234')).toBe('联系人：电话139****1234');
+    expect(maskPii('联系人：手机号13905531234')).toBe('联系人：手机号139****1234');
+    expect(detectPii('联系人电话13905531234').spans.map((s) => s.kind)).toEqual(['mobile']);
   });
 });

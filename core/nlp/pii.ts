@@ -1,3 +1,5 @@
+import { tagWords } from './segment';
+
 // Personal data in message text: where it is, what kind, and a masked copy for public views.
 // Clear text stays in the normalised message for authorised staff; dashboards, exports and
 // public replies use `maskedText`. Numbers are only flagged when their checksum holds (ID
@@ -67,6 +69,9 @@ const SURNAMES = new Set(
 // Characters that end a name: verbs and particles that follow a self-introduction.
 const NAME_STOP = new Set('是在住的了，,。！？、；：（）() 今现家来电于从因想要也就和与及我'.split(''));
 
+// words that follow a name in a record: they end it even after a one-character given name
+const NAME_THEN_VERB = /^(?:反映|来电|来信|致电|投诉|举报|要求|希望|表示|称|说|电话|手机|联系|咨询|求助)/;
+
 interface Rule {
   kind: PiiKind;
   re: RegExp;
@@ -98,7 +103,11 @@ function nameLength(text: string, from: number): number {
   const sur = compound ? 2 : SURNAMES.has(text[from]) ? 1 : 0;
   if (!sur) return 0;
   let n = sur;
-  while (n < sur + 2 && from + n < text.length && /\p{Script=Han}/u.test(text[from + n]) && !NAME_STOP.has(text[from + n])) n++;
+  while (n < sur + 2 && from + n < text.length && /\p{Script=Han}/u.test(text[from + n]) && !NAME_STOP.has(text[from + n])) {
+    // 王青反映 / 司马青称: a one-character given name before the verb that goes on
+    if (n > sur && NAME_THEN_VERB.test(text.slice(from + n, from + n + 2))) break;
+    n++;
+  }
   return n > sur ? n : 0;
 }
 
@@ -180,7 +189,10 @@ const RULES: Rule[] = [
 const NAME_INTRO = /(?:我叫|我的名字是|我的名字叫|名叫|本人(?:名叫|叫)?|姓名[:：]?)\s?(?=[\u4e00-\u9fff])/g;
 // who is speaking, in a record's own words: 联系人周美玲 / 来电人：钱文斌. What follows the cue is
 // only a name when it starts with a surname: "投诉人反映…", "当事人要求…" are the record going on.
-const NAME_CUE = /(?:联系人|来电人|投诉人|反映人|举报人|咨询人|当事人|求助人|姓名)[:：\s]*(?=[\u4e00-\u9fff])/g;
+const NAME_CUE = /(?:联系人|来电人|投诉人|反映人|举报人|咨询人|当事人|求助人|姓名)([:：\s]*)(?=[\u4e00-\u9fff])/g;
+const NAME_LINK = new Set('及与和受被同跟'.split(''));
+const LIST_NAME_STOP = new Set('之存等称都均共'.split(''));
+const NAME_END = /^(?:[、，,。；;（(]|等|之[邀托约]|先生|女士)/;
 // 钱文斌来电：… / 张先生反映… at the start of a sentence: two or three characters, a surname first
 const NAME_BEFORE = /(?<=^|[，。；：！？,.;:!?\s])[\u4e00-\u9fff]{2,3}(?=来电|来信|致电|反映|投诉)/g;
 // words that open with a surname character but name nobody where a name could stand
@@ -192,6 +204,48 @@ const NOT_A_NAME = new Set([
   '文明', '江边', '商户', '商家', '师生', '和我', '和他', '和家', '管理', '农户', '农民', '白天', '黄昏', '关于', '华中',
   '周边', '周围', '周末', '周一', '周二', '周三', '周四', '周五', '周六', '周日', '孙子', '孟冬', '林业', '金额', '石头',
 ]);
+
+// jieba's tags for a name (nr person, nrfg / nrt full or transliterated name) and for the words that
+// go on a sentence rather than name someone: verbs, prepositions, conjunctions, adverbs, pronouns,
+// particles, numbers, measure words, places in time and space, interjections, status morphemes (仍, 每)
+const NAME_TAG = /^nr/;
+const SENTENCE_TAG = /^(?:v|p|c|d|r|u|m|q|f|t|y|e|o|zg)/;
+const HAN = /\p{Script=Han}/u;
+
+/** a copula or naming verb standing alone after a cue: 联系人是… / 当事人为… / 来电人叫… (not 是否, 为了) */
+function copulaAfterCue(text: string, at: number): boolean {
+  if (!'是为叫'.includes(text[at] ?? '') || !HAN.test(text[at + 1] ?? '')) return false;
+  return tagWords(text.slice(at, at + 4))[0]?.word === text[at];
+}
+
+/**
+ * The name that stands after a cue and a separator (联系人：禤国强 / 投诉人 冼丽娟称…), whatever its
+ * surname: two or three Han characters, unless jieba reads the first of them as a word that goes on
+ * the sentence or names no one (反映, 要求, 称, 电话, 手机号, 小区业主, 本村…): a known word of two
+ * characters or more that is not tagged as a name, or one character tagged as a verb or function
+ * word. The name ends at three characters, or at two when a known word or a stop character follows.
+ */
+function nameAfterSeparator(text: string, from: number): number {
+  let runEnd = from;
+  while (runEnd < text.length && runEnd - from < 8 && HAN.test(text[runEnd])) runEnd++;
+  if (runEnd - from < 2) return 0;
+  const tokens = tagWords(text.slice(from, runEnd));
+  const first = tokens[0];
+  if (!first || NAME_STOP.has(first.word[0])) return 0;
+  if (!NAME_TAG.test(first.tag) && first.tag !== 'x' && (first.word.length >= 2 || SENTENCE_TAG.test(first.tag))) return 0;
+  // a word jieba does not know (不愿…) that opens with a function character is the sentence going on
+  if (first.tag === 'x' && first.word.length >= 2 && SENTENCE_TAG.test(tagWords(first.word[0])[0]?.tag ?? '')) return 0;
+  let n = 0;
+  for (const t of tokens) {
+    if (n >= 2) {
+      const known = t.tag !== 'x' && !NAME_TAG.test(t.tag) && (t.word.length >= 2 || SENTENCE_TAG.test(t.tag));
+      if (known || NAME_STOP.has(t.word[0])) break;
+    }
+    n += t.word.length;
+    if (n >= 3) break;
+  }
+  return n >= 2 ? Math.min(n, 3) : 0;
+}
 
 function overlaps(spans: PiiSpan[], s: number, e: number): boolean {
   return spans.some((p) => s < p.end && e > p.start);
@@ -226,12 +280,31 @@ export function detectPii(text: string): PiiResult {
     spans.push({ kind: 'name', start, end: start + len, value, masked: maskName(value) });
   }
   for (const m of text.matchAll(NAME_CUE)) {
-    const start = m.index! + m[0].length;
-    const len = nameLength(text, start);
-    if (!len || NOT_A_NAME.has(text.slice(start, start + 2)) || overlaps(spans, start, start + len)) continue;
-    const end = start + len;
-    const value = text.slice(start, end);
-    spans.push({ kind: 'name', start, end, value, masked: maskName(value) });
+    let start = m.index! + m[0].length;
+    // 被举报人及刘某某、… / 举报人受王某某之托: a name after a linking word, only when a break ends it
+    if (NAME_LINK.has(text[start])) {
+      const len = nameLength(text, start + 1);
+      if (len >= 2 && NAME_END.test(text.slice(start + 1 + len, start + 3 + len))) start++;
+    }
+    // after a separator (联系人：… / 联系人是…) the name is masked whatever its surname; straight after
+    // the cue (投诉人反映…) only a name that starts with a surname is one
+    const copula = copulaAfterCue(text, start);
+    if (copula) start++;
+    let len = nameLength(text, start);
+    if (len && NOT_A_NAME.has(text.slice(start, start + 2))) len = 0;
+    if (!len && (copula || m[1])) len = nameAfterSeparator(text, start);
+    if (!len || overlaps(spans, start, start + len)) continue;
+    let end = start + len;
+    spans.push({ kind: 'name', start, end, value: text.slice(start, end), masked: maskName(text.slice(start, end)) });
+    // 刘某某、王某之邀: the names listed after it, each cut before a word that goes on the sentence
+    while (text[end] === '、') {
+      let n = nameLength(text, end + 1);
+      if (n === 3 && LIST_NAME_STOP.has(text[end + 3])) n = 2;
+      if (n < 2 || NOT_A_NAME.has(text.slice(end + 1, end + 3)) || overlaps(spans, end + 1, end + 1 + n)) break;
+      const value = text.slice(end + 1, end + 1 + n);
+      spans.push({ kind: 'name', start: end + 1, end: end + 1 + n, value, masked: maskName(value) });
+      end += 1 + n;
+    }
   }
   for (const m of text.matchAll(NAME_BEFORE)) {
     const value = m[0];

@@ -41,4 +41,25 @@ describe('place extraction (Wuhu gazetteer)', () => {
     setGazetteer(loadGazetteer());
     expect(segment('花津南路附近噪音扰民')).toContain('花津南路');
   });
+
+  it('reads places written in pinyin', () => {
+    expect(extractPlace('家住 Yìjiāng Qū 中南街道，路灯坏了')).toMatchObject({ district: '弋江区', street: '中南街道' });
+    expect(extractPlace('zhongnan jiedao 银湖花园门口')).toMatchObject({ district: '弋江区', street: '中南街道' });
+    expect(extractPlace('zhongnan jiedao 银湖花园门口', { fuzzy: false }).district).toBeNull();
+    expect(extractPlace('I live near the river and the lights are broken').district).toBeNull();
+  });
+  it('reads a name without its 社区/街道/镇 only in context', () => {
+    expect(extractPlace('镜湖区赭山街道状元坊门口的路灯坏了')).toMatchObject({ street: '赭山街道', community: '状元坊社区' });
+    expect(extractPlace('赭山街道状元坊一带有人占道经营').community).toBe('状元坊社区');
+    expect(extractPlace('湾沚区花桥有人占道经营')).toMatchObject({ district: '湾沚区', street: '花桥镇' });
+    expect(extractPlace('清水龙山社区垃圾没人清运')).toMatchObject({ district: '鸠江区', street: '清水街道', community: '龙山社区' });
+    expect(extractPlace('状元坊门口的路灯坏了').district).toBeNull(); // no place around it
+    expect(extractPlace('赭山街道状元坊路口').community).toBeNull(); // a road's name
+  });
+  it('takes a short core one character off only beside a place of another level in its district', () => {
+    expect(extractPlace('我们农村的路灯坏了').district).toBeNull(); // not 新农村
+    expect(extractPlace('通湖区有人占道经营').district).toBeNull(); // not 镜湖区
+    expect(extractPlace('家住弋江区中男街道银湖花园').street).toBe('中南街道');
+  });
 });
+

@@ -2,11 +2,13 @@
 // (lexicons/places/wuhu.json). Names, aliases, communities, roads and landmarks are found by
 // longest match; roads and landmarks map to their street and district; a road shared by
 // several streets or districts lowers the confidence instead of guessing silently. The address
-// as the resident wrote it is kept verbatim.
+// as the resident wrote it is kept verbatim. Beside the exact names (unless `fuzzy: false`): mistyped
+// and pinyin names (fuzzy-place.ts), and bare names (状元坊 for 状元坊社区) where the places around
+// them say they are places; none of them overrides a place written right.
 import { loadGazetteer, type Gazetteer } from '../places/gazetteer';
 import type { Place } from './types';
 import { addWords } from './segment';
-import { compareRank, fuzzyPlaceHits, pinyinPlaceHits, type FuzzyFit, type FuzzyName } from './fuzzy-place';
+import { compareRank, fuzzyPlaceHits, pinyinPlaceHits, preparePinyin, type FuzzyFit, type FuzzyName } from './fuzzy-place';
 
 type Level = 'district' | 'street' | 'community' | 'road' | 'landmark';
 
@@ -24,7 +26,7 @@ interface PlaceIndex {
   /** every district, street and community name and alias, once per place it names, for pinyin */
   pinyin: FuzzyName<Target>[];
   /** district, street and community names with 区/街道/社区/镇/乡 dropped (状元坊 for 状元坊社区), where
-   * that is not a name or alias itself, and the short aliases: read only in context (see withBare) */
+   * and the short aliases: read only in context (see withBare), where no exact name was read */
   bare: Map<string, Target[]>;
   maxLen: number;
   city: string;
@@ -78,10 +80,15 @@ export function buildPlaceIndex(g: Gazetteer): PlaceIndex {
     for (const t of areas) pinyin.push({ name, target: t });
   }
   const bare = new Map<string, Target[]>();
-  const put = (w: string, t: Target) => (bare.get(w) ?? bare.set(w, []).get(w)!).push(t);
+  const put = (w: string, t: Target) => {
+    const list = bare.get(w) ?? bare.set(w, []).get(w)!;
+    if (!list.some((x) => x.level === t.level && x.street === t.street && x.community === t.community && x.district === t.district)) list.push(t);
+  };
   const addBare = (name: string, t: Target) => {
     const core = name.replace(/(街道|社区|区|镇|乡)$/, '');
-    if (core !== name && core.length >= 2 && !names.has(core)) put(core, t);
+    // a core that is a name itself is read by the exact matcher where it can be (白马 for 白马街道);
+    // where it is left over (白马街道白马下水道…) it may still be the community
+    if (core !== name && core.length >= 2) put(core, t);
   };
   // a short alias the exact matcher leaves alone before an ordinary word (湾沚区花桥有人…) is a bare name too
   const addAlias = (a: string, t: Target) => {
@@ -104,29 +111,30 @@ export function buildPlaceIndex(g: Gazetteer): PlaceIndex {
 function placeIndex(): PlaceIndex | null {
   if (index) return index;
   // a missing or broken gazetteer throws, naming the file and the field (the services check it at start-up)
-  index = buildPlaceIndex(loadGazetteer());
-  // Gazetteer names become words so segmentation (keywords, classifiers) keeps them whole.
-  addWords([...index.names.keys()].filter((n) => n.length >= 3));
-  return index;
+  return setGazetteer(loadGazetteer());
 }
 
 /** For tests and other cities: use this gazetteer from now on. */
-export function setGazetteer(g: Gazetteer): void {
+export function setGazetteer(g: Gazetteer): PlaceIndex {
   index = buildPlaceIndex(g);
+  // Gazetteer names become words so segmentation (keywords, classifiers) keeps them whole.
   addWords([...index.names.keys()].filter((n) => n.length >= 3));
+  preparePinyin(index.pinyin);
+  return index;
 }
 
 const PLACE_WORD = /^(区|县|市|镇|乡|街道|社区|村|路|街|大道|小区|一带|附近|这边|那边|的|某|境内|辖区)/;
 const LEVEL_RANK: Record<Level, number> = { district: 5, street: 4, community: 3, landmark: 2, road: 1 };
 
-// Per index, the lengths (2 and up, longest first) of the names that start with each UTF-16 unit:
-// the longest match tries only lengths some name has, not every length up to maxLen.
-const lengthIndex = new WeakMap<PlaceIndex, Map<number, number[]>>();
-function lengthsByFirst(idx: PlaceIndex): Map<number, number[]> {
-  let m = lengthIndex.get(idx);
+// Per list of names (the index's names, its bare names), the lengths (2 and up, longest first) of the
+// names that start with each UTF-16 unit: the longest match tries only lengths some name has, not
+// every length up to the longest name.
+const lengthIndex = new WeakMap<Map<string, Target[]>, Map<number, number[]>>();
+function lengthsByFirst(names: Map<string, Target[]>): Map<number, number[]> {
+  let m = lengthIndex.get(names);
   if (m) return m;
   m = new Map();
-  for (const k of idx.names.keys()) {
+  for (const k of names.keys()) {
     if (k.length < 2) continue;
     const c = k.charCodeAt(0);
     const list = m.get(c) ?? [];
@@ -134,14 +142,14 @@ function lengthsByFirst(idx: PlaceIndex): Map<number, number[]> {
     m.set(c, list);
   }
   for (const list of m.values()) list.sort((a, b) => b - a);
-  lengthIndex.set(idx, m);
+  lengthIndex.set(names, m);
   return m;
 }
 
 export function findPlaceMatches(text: string, idx: PlaceIndex | null = placeIndex()): PlaceMatch[] {
   const out: PlaceMatch[] = [];
   if (!idx || !text) return out;
-  const byFirst = lengthsByFirst(idx);
+  const byFirst = lengthsByFirst(idx.names);
   let i = 0;
   while (i < text.length) {
     let hit: PlaceMatch | null = null;
@@ -222,7 +230,7 @@ function below(a: PlaceMatch, t: Target): boolean {
 
 // after a bare name, these say it is a place; 路/街/道/巷 make it a road's name instead
 const BARE_CUE = /^(一带|附近|这边|那边|境内|辖区|片区|居委会|小区)/;
-const BARE_NOT = /^(路|街|大道|道|巷|弄)/;
+const BARE_NOT = /^(路(?![面灯])|街|大道|道|巷|弄)/;
 
 /**
  * Bare names (状元坊 for 状元坊社区, 石涧 for 石涧镇) are ordinary words as often as places (凤凰, 光明),
@@ -234,9 +242,11 @@ const BARE_NOT = /^(路|街|大道|道|巷|弄)/;
 function withBare(text: string, matches: PlaceMatch[], anchors: PlaceMatch[], idx: PlaceIndex): PlaceMatch[] {
   if (!idx.bare.size || !anchors.length) return matches;
   const out = [...matches];
+  const byFirst = lengthsByFirst(idx.bare);
   for (let i = 0; i < text.length; i++) {
-    if (out.some((m) => m.start <= i && i < m.end)) continue;
-    for (let len = 6; len >= 2; len--) {
+    const lengths = byFirst.get(text.charCodeAt(i));
+    if (!lengths || out.some((m) => m.start <= i && i < m.end)) continue;
+    for (const len of lengths) {
       const w = text.substr(i, len);
       const targets = w.length === len ? idx.bare.get(w) : undefined;
       if (!targets) continue;
@@ -246,8 +256,10 @@ function withBare(text: string, matches: PlaceMatch[], anchors: PlaceMatch[], id
       // 清水龙山社区: the place right after, if it lies in the bare name's place, holds it there too
       const next = out.find((m) => m.start >= i + len && /^\s?$/.test(text.slice(i + len, m.start)));
       const fits = targets.filter((t) => anchors.every((a) => agrees(a, t)) && ((prev && above(prev, t)) || (next && below(next, t)) || (BARE_CUE.test(after) && anchors.some((a) => above(a, t)))));
-      if (fits.length !== 1) continue;
-      const t = fits[0];
+      // 湾沚区花桥: the town 花桥镇 before its community 花桥社区 (the place closest to the one written)
+      const top = fits.filter((t) => LEVEL_RANK[t.level] === Math.max(...fits.map((x) => LEVEL_RANK[x.level])));
+      if (top.length !== 1) continue;
+      const t = top[0];
       const name = t.level === 'community' ? t.community! : t.level === 'street' ? t.street! : t.district;
       out.push({ text: w, start: i, end: i + len, level: t.level, targets: [t], fuzzy: { name, distance: name.length - len, similarity: 1, kind: 'bare' } });
       i += len - 1;

@@ -133,7 +133,15 @@ export interface WorkerSet {
   close(): Promise<void>;
 }
 
-/** Starts one BullMQ worker per queue that has a processor. */
+/**
+ * Starts one BullMQ worker per queue that has a processor. One job a processor call: processing
+ * several jobs per call is BullMQ Pro's (batches), and on the open-source API a worker that drains
+ * ready siblings itself would still move, lock and complete each job with its own Redis calls (so no
+ * fewer queue round trips), while one database transaction for several messages would hold their
+ * place locks (lockDuplicateKeys) for the whole batch and retry all of them when one fails. The case
+ * step stays one message, one transaction (per-message idempotency: the message row lock); its cost
+ * is cut inside it instead (round trips pipelined, core/db/cases.ts PIPELINING; timer jobs in one addBulk).
+ */
 export function startBullMqWorkers(
   connection: ConnectionOptions,
   prefix: string,

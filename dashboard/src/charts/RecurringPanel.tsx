@@ -21,6 +21,9 @@ export const recurringTitle = (p: Pick<RecurringItem, 'label' | 'place' | 'distr
 
 const SHOWN_CASES = 3;
 
+/** seen in every week looked back on (and so in one run as long as the look-back) */
+const everyWeek = (p: Pick<RecurringItem, 'weeks' | 'longestRun'>, lookbackWeeks: number): boolean => p.weeks >= lookbackWeeks && p.longestRun >= p.weeks;
+
 export function RecurringPanel({ items, lookbackWeeks }: { items: readonly RecurringItem[]; lookbackWeeks: number }) {
   if (!items.length) return <p className="muted" data-testid="recurring-empty">所选时段暂无反复出现的问题。</p>;
   return (
@@ -28,8 +31,10 @@ export function RecurringPanel({ items, lookbackWeeks }: { items: readonly Recur
       {items.map((p) => (
         <li key={p.topicId} data-topic-id={p.topicId}>
           <b>{recurringTitle(p)}</b>
-          {p.longestRun >= 3 && <span className="tag warn">连续 {p.longestRun} 周</span>}
-          <span className="muted small"> {lookbackWeeks} 周中有 {p.weeks} 周出现 · {p.messages} 条留言 · {p.caseCount} 件工单</span>
+          {p.longestRun >= 3 && !everyWeek(p, lookbackWeeks) && <span className="tag warn">连续 {p.longestRun} 周</span>}
+          {/* seen every week looked back on: "连续 4 周" would only say "4 周中有 4 周出现" again, so that is the tag */}
+          {everyWeek(p, lookbackWeeks) ? <span className="tag warn">{lookbackWeeks} 周中有 {p.weeks} 周出现</span> : <span className="muted small"> {lookbackWeeks} 周中有 {p.weeks} 周出现</span>}
+          <span className="muted small"> · {p.messages} 条留言 · {p.caseCount} 件工单</span>
           {p.cases.length > 0 && (
             <div className="small">
               工单{' '}

@@ -68,7 +68,11 @@ export function useStatsFilter(defaultDays = 30): [StatsFilter, (f: StatsFilter)
   return [f, setF];
 }
 
-export function StatsFilterBar({ value, onChange }: { value: StatsFilter; onChange: (f: StatsFilter) => void }) {
+type Dimension = 'district' | 'category' | 'channel';
+const ALL_DIMENSIONS: readonly Dimension[] = ['district', 'category', 'channel'];
+
+/** the period and the filters a page's figures can be cut by (`dimensions`: all three unless told) */
+export function StatsFilterBar({ value, onChange, dimensions = ALL_DIMENSIONS }: { value: StatsFilter; onChange: (f: StatsFilter) => void; dimensions?: readonly Dimension[] }) {
   const { session } = useSession();
   const preset = presetOf(value);
   const set = (patch: Partial<StatsFilter>) => onChange({ ...value, ...patch });
@@ -82,33 +86,32 @@ export function StatsFilterBar({ value, onChange }: { value: StatsFilter; onChan
       </div>
       <label>从 <input type="date" name="from" value={value.from} max={value.to} onChange={(e) => e.target.value && set({ from: e.target.value })} /></label>
       <label>至 <input type="date" name="to" value={value.to} min={value.from} max={addDays(today, 366)} onChange={(e) => e.target.value && set({ to: e.target.value })} /></label>
-      <label>区县
+      {dimensions.includes('district') && <label>区县
         <select name="district" value={value.district} onChange={(e) => set({ district: e.target.value })}>
           <option value="">全部</option>
           {(session?.reference.districts ?? []).map((d) => <option key={d} value={d}>{d}</option>)}
           <option value="未识别">未识别</option>
         </select>
-      </label>
-      <label>诉求分类
+      </label>}
+      {dimensions.includes('category') && <label>诉求分类
         <select name="category" value={value.category} onChange={(e) => set({ category: e.target.value })}>
           <option value="">全部</option>
           {(session?.reference.categories ?? []).map((c) => <option key={c} value={c}>{c}</option>)}
         </select>
-      </label>
-      <label>渠道
+      </label>}
+      {dimensions.includes('channel') && <label>渠道
         <select name="channel" value={value.channel} onChange={(e) => set({ channel: e.target.value })}>
           <option value="">全部</option>
           {Object.entries(CHANNEL_LABELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
         </select>
-      </label>
+      </label>}
       <span className="muted small print-only">
-        统计时段 {value.from} 至 {value.to}{value.district ? ` · ${value.district}` : ''}{value.category ? ` · ${value.category}` : ''}{value.channel ? ` · ${CHANNEL_LABELS[value.channel] ?? value.channel}` : ''}
+        统计时段 {value.from} 至 {value.to}{dimensions.includes('district') && value.district ? ` · ${value.district}` : ''}{dimensions.includes('category') && value.category ? ` · ${value.category}` : ''}{dimensions.includes('channel') && value.channel ? ` · ${CHANNEL_LABELS[value.channel] ?? value.channel}` : ''}
       </span>
     </div>
   );
 }
 
-type Dimension = 'district' | 'category' | 'channel';
 const DIMENSION_LABELS: Record<Dimension, string> = { district: '区县', category: '诉求分类', channel: '渠道' };
 
 /**

@@ -1,9 +1,12 @@
-// 舆情预警: the alerts newest first, each with its rule, topic and evidence (masked messages, counts
-// over time) and where its webhook / e-mail deliveries stand; staff acknowledge them (确认).
+// 舆情预警: the alerts opened in the chosen period (and district) newest first, each with its rule,
+// topic and evidence (masked messages, counts over time) and where its webhook / e-mail deliveries
+// stand; staff acknowledge them (确认). The period and district are the cockpit's (useStatsFilter:
+// kept for the browser session, as on 总览 and 领导驾驶舱), which GET /api/v1/alerts takes.
 import { useState } from 'react';
 import type { InferResponseType } from 'hono/client';
 import { call, messageOf, v1 } from '../api';
 import { AlertSeriesChart } from '../charts/AlertSeriesChart';
+import { StatsFilterBar, filterKey, statsQuery, useStatsFilter } from '../charts/filters';
 import { fmtTime, pct } from '../format';
 import { useT } from '../i18n';
 import { CHANNEL_LABELS, SENTIMENT_LABELS } from '../labels';
@@ -84,22 +87,27 @@ export function AlertsPage() {
   const [unacked, setUnacked] = useState(false);
   const [page, setPage] = useState(0);
   const [refresh, setRefresh] = useState(0);
+  const [filter, setFilterState] = useStatsFilter(30);
+  // alerts take the period and the district only (category and channel stay for the other pages)
+  const { from, to, district } = statsQuery(filter);
+  const setFilter = (f: typeof filter) => { setFilterState(f); setPage(0); };
   const { data, error } = usePoll(
-    () => call(v1.alerts.$get({ query: { limit: '20', offset: String(page * 20), ...(unacked ? { unacked: '1' } : {}) } })),
+    () => call(v1.alerts.$get({ query: { limit: '20', offset: String(page * 20), from, to, ...(district ? { district } : {}), ...(unacked ? { unacked: '1' } : {}) } })),
     15_000,
-    [page, unacked, refresh],
+    [page, unacked, refresh, filterKey(filter)],
   );
   const canAck = session?.user?.role !== 'leader';
   return (
     <div>
       <h2>{t('舆情预警')} {data && <small className="muted">{t('共')} {data.total} {t('条')}</small>}</h2>
+      <StatsFilterBar value={filter} onChange={setFilter} dimensions={['district']} />
       <div className="filters">
         <label className="choice"><input type="checkbox" checked={unacked} onChange={(e) => { setUnacked(e.target.checked); setPage(0); }} /> {t('只看未确认')}</label>
         {session?.user?.areas.includes('alertRules') && <a href="#/alert-rules">{t('预警规则')} →</a>}
       </div>
       {error && <p className="error">{t('加载失败')}：{error}</p>}
       {data?.alerts.map((a) => <AlertCard key={`${a.id}-${refresh}`} alert={a} canAck={canAck} onDone={() => setRefresh((n) => n + 1)} />)}
-      {data && !data.alerts.length && <p className="muted">{t('暂无预警')}。</p>}
+      {data && !data.alerts.length && <p className="muted" data-testid="alerts-empty">{t(unacked ? '所选时段暂无未确认的预警' : '所选时段暂无预警')}。</p>}
       {data && data.total > 20 && (
         <div className="pager">
           <button disabled={page === 0} onClick={() => setPage(page - 1)}>{t('上一页')}</button>

@@ -1,0 +1,42 @@
+// jieba's dictionary read once through named pipes gives the segmenter the same dictionary as
+// reading the files (the same cuts and tags), and a machine without mkfifo falls back to the files.
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { loadJiebaOnce, type JiebaFiles } from './segment-dict';
+
+const require = createRequire(import.meta.url);
+const jieba: JiebaFiles & {
+  load(o?: Record<string, string>): void;
+  cut(t: string, hmm?: boolean): string[];
+  tag(t: string): { word: string; tag: string }[];
+  textRankExtract(t: string, n: number): { word: string }[];
+} = require('nodejieba');
+
+const TEXTS = [
+  '镜湖区赭山街道的路灯坏了一个多月，晚上走路很危险，希望有关部门尽快维修。',
+  '南京市长江大桥上的公交车站台被撞坏了',
+  '我们小区的物业不作为，垃圾堆了三天没人清理，臭气熏天。',
+];
+const reading = () => TEXTS.map((t) => ({ cut: jieba.cut(t, true), tag: jieba.tag(t) }));
+const textRank = () => TEXTS.map((t) => jieba.textRankExtract(t, 5).map((k) => k.word));
+
+describe('loadJiebaOnce', () => {
+  it('through pipes: the same segmentation as the files; TextRank has the one-word dictionary', () => {
+    jieba.load();
+    const fromFiles = reading();
+    const rankFromFiles = textRank();
+    expect(loadJiebaOnce(jieba, jieba)).toBe('pipe');
+    expect(reading()).toEqual(fromFiles);
+    // the second reader got the one-word dictionary: TextRank (which Minsheng never calls) cuts otherwise
+    expect(textRank()).not.toEqual(rankFromFiles);
+  });
+
+  it('without mkfifo: the files, the same segmentation', () => {
+    jieba.load();
+    const fromFiles = reading();
+    const rankFromFiles = textRank();
+    expect(loadJiebaOnce(jieba, jieba, { mkfifo: '/nonexistent/mkfifo' })).toBe('files');
+    expect(reading()).toEqual(fromFiles);
+    expect(textRank()).toEqual(rankFromFiles);
+  });
+});
