@@ -25,8 +25,8 @@ interface PlaceIndex {
   fuzzy: FuzzyName<Target>[];
   /** every district, street and community name and alias, once per place it names, for pinyin */
   pinyin: FuzzyName<Target>[];
-  /** district, street and community names with 区/街道/社区/镇/乡 dropped (状元坊 for 状元坊社区), where
-   * and the short aliases: read only in context (see withBare), where no exact name was read */
+  /** district, street and community names with 区/街道/社区/镇/乡 dropped (状元坊 for 状元坊社区), and
+   * the short aliases: read only in context, where no exact name was read (see withBare) */
   bare: Map<string, Target[]>;
   maxLen: number;
   city: string;
