@@ -96,13 +96,15 @@ export function fuzzyPlaceHits<T>(text: string, names: readonly FuzzyName<T>[], 
     const end = m.index! + suffix.length;
     const pool = bySuffix.get(suffix) ?? [];
     let fits: FuzzyFit<T>[] = [];
-    // a core of 1–5 characters before the suffix (names here have 1–4; one may be extra)
+    // a core of 2–5 characters before the suffix (names here have 1–4; one may be extra); one written
+    // character before a suffix (新村 of 工人新村, 农村) is a word far more often than a name cut short
     for (let len = 1; len <= 5 && m.index! - len >= 0; len++) {
       const start = m.index! - len;
       const core = text.slice(start, m.index!);
       if (/[^\u4e00-\u9fa5]/.test(core)) break;
       const written = core + suffix;
       if (exact.has(written)) { fits = []; break; } // written right: the exact matcher has it
+      if (len < 2) continue;
       for (const n of pool) {
         if (Math.abs(n.name.length - written.length) > 1 || !withinOneEdit(written, n.name)) continue;
         // one edit (withinOneEdit is exact); natural's distance is taken for the fit kept, below

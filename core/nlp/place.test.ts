@@ -55,10 +55,12 @@ describe('place extraction (Wuhu gazetteer)', () => {
     expect(extractPlace('清水龙山社区垃圾没人清运')).toMatchObject({ district: '鸠江区', street: '清水街道', community: '龙山社区' });
     expect(extractPlace('状元坊门口的路灯坏了').district).toBeNull(); // no place around it
     expect(extractPlace('赭山街道状元坊路口').community).toBeNull(); // a road's name
+    expect(extractPlace('弋江区龙湖街道北城花园小区停水').community).toBeNull(); // an estate, not 花园社区
   });
   it('takes a short core one character off only beside a place of another level in its district', () => {
     expect(extractPlace('我们农村的路灯坏了').district).toBeNull(); // not 新农村
     expect(extractPlace('通湖区有人占道经营').district).toBeNull(); // not 镜湖区
+    expect(extractPlace('沈巷镇工人新村的物业撤场了').community).toBeNull(); // not 新桥村, even under its town
     expect(extractPlace('家住弋江区中男街道银湖花园').street).toBe('中南街道');
   });
 });

@@ -25,8 +25,8 @@ interface PlaceIndex {
   fuzzy: FuzzyName<Target>[];
   /** every district, street and community name and alias, once per place it names, for pinyin */
   pinyin: FuzzyName<Target>[];
-  /** district, street and community names with 区/街道/社区/镇/乡 dropped (状元坊 for 状元坊社区), where
-   * and the short aliases: read only in context (see withBare), where no exact name was read */
+  /** district, street and community names with 区/街道/社区/镇/乡 dropped (状元坊 for 状元坊社区), and
+   * the short aliases: read only in context, where no exact name was read (see withBare) */
   bare: Map<string, Target[]>;
   maxLen: number;
   city: string;
@@ -229,7 +229,8 @@ function below(a: PlaceMatch, t: Target): boolean {
 }
 
 // after a bare name, these say it is a place; 路/街/道/巷 make it a road's name instead
-const BARE_CUE = /^(一带|附近|这边|那边|境内|辖区|片区|居委会|小区)/;
+// (not 小区: 北城花园小区 is an estate's name, not 花园社区)
+const BARE_CUE = /^(一带|附近|这边|那边|境内|辖区|片区|居委会)/;
 const BARE_NOT = /^(路(?![面灯])|街|大道|道|巷|弄)/;
 
 /**

@@ -55,8 +55,20 @@ function mutate(name: string, kind: Mutation, rand: () => number, pool: string):
   }
 }
 
-/** The original set: as many addresses as asked (or fewer where the gazetteer gives no mutation). */
-export function mistypedAddresses(g: Gazetteer, count: number, seed: number): GeneratedAddress[] {
+interface Draw {
+  d: Gazetteer['districts'][number];
+  s: Gazetteer['districts'][number]['streets'][number];
+  c: string;
+  /** how many addresses are made so far */
+  made: number;
+  rand: () => number;
+  pick: <T>(xs: readonly T[]) => T;
+  pool: string;
+}
+
+/** Draws a district, a street in it and a community in that, as often as needed for `count`
+ * addresses (`make` may decline a draw), from one seeded generator. */
+function generate(g: Gazetteer, count: number, seed: number, make: (x: Draw) => GeneratedAddress | null): GeneratedAddress[] {
   const rand = seededRandom(seed);
   const pool = characterPool(g);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
@@ -64,19 +76,26 @@ export function mistypedAddresses(g: Gazetteer, count: number, seed: number): Ge
   for (let tries = 0; out.length < count && tries < count * 20; tries++) {
     const d = pick(g.districts);
     const s = pick(d.streets);
-    const c = pick(s.communities);
-    const kind = MUTATIONS[out.length % MUTATIONS.length];
+    const a = make({ d, s, c: pick(s.communities), made: out.length, rand, pick, pool });
+    if (a) out.push(a);
+  }
+  return out;
+}
+
+/** The original set: as many addresses as asked (or fewer where the gazetteer gives no mutation). */
+export function mistypedAddresses(g: Gazetteer, count: number, seed: number): GeneratedAddress[] {
+  return generate(g, count, seed, ({ d, s, c, made, rand, pick, pool }) => {
+    const kind = MUTATIONS[made % MUTATIONS.length];
     const part = pick(PARTS);
     const original = part === 'district' ? d.name : part === 'street' ? s.name : c;
     const typo = mutate(original, kind, rand, pool);
-    if (!typo || typo === original) continue;
+    if (!typo || typo === original) return null;
     const parts = { district: d.name, street: s.name, community: c, [part]: typo };
     // the district stays out when the street is the mistyped part half the time: then only the typo tells
     const withDistrict = part === 'district' || rand() < 0.5;
     const text = `${withDistrict ? parts.district : ''}${part === 'community' ? '' : parts.street}${part === 'district' ? '' : parts.community}${pick(TAILS)}`;
-    out.push({ text, key: `${kind}:${part}`, district: d.name, street: s.name, community: c, named: { street: true, community: false } });
-  }
-  return out;
+    return { text, key: `${kind}:${part}`, district: d.name, street: s.name, community: c, named: { street: true, community: false } };
+  });
 }
 
 export const VARIANT_KINDS = ['pinyin', 'drop-suffix', 'extra', 'typo'] as const;
@@ -131,19 +150,12 @@ function variant(name: string, kind: Variant, rand: () => number, pool: string):
 
 /** The variants set: `count` addresses, the kinds in turn, each part mistyped as often. */
 export function addressVariants(g: Gazetteer, count: number, seed: number): GeneratedAddress[] {
-  const rand = seededRandom(seed);
-  const pool = characterPool(g);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-  const out: GeneratedAddress[] = [];
-  for (let tries = 0; out.length < count && tries < count * 20; tries++) {
-    const d = pick(g.districts);
-    const s = pick(d.streets);
-    const c = pick(s.communities);
-    const kind = VARIANT_KINDS[out.length % VARIANT_KINDS.length];
-    const part = PARTS[Math.floor(out.length / VARIANT_KINDS.length) % PARTS.length];
+  return generate(g, count, seed, ({ d, s, c, made, rand, pick, pool }) => {
+    const kind = VARIANT_KINDS[made % VARIANT_KINDS.length];
+    const part = PARTS[Math.floor(made / VARIANT_KINDS.length) % PARTS.length];
     const original = part === 'district' ? d.name : part === 'street' ? s.name : c;
     const written = variant(original, kind, rand, pool);
-    if (!written || written === original) continue;
+    if (!written || written === original) return null;
     // the parts other than the mistyped one are each written or left out (the district half the time,
     // the street and community two times in three)
     const named = { district: part === 'district' || rand() < 0.5, street: part === 'street' || rand() < 0.67, community: part === 'community' || rand() < 0.67 };
@@ -151,7 +163,6 @@ export function addressVariants(g: Gazetteer, count: number, seed: number): Gene
     const parts = [named.district ? (part === 'district' ? written : d.name) : '', named.street ? (part === 'street' ? written : s.name) : '', named.community ? (part === 'community' ? written : c) : ''].filter(Boolean);
     // a name in pinyin stands apart from the hanzi by a space, as typed
     const text = (latin ? parts.join(' ') : parts.join('')) + (latin && !/[\u4e00-\u9fa5]$/.test(parts[parts.length - 1]) ? ' ' : '') + pick(TAILS);
-    out.push({ text, key: `${kind}:${part}`, district: d.name, street: s.name, community: c, named: { street: named.street, community: named.community } });
-  }
-  return out;
+    return { text, key: `${kind}:${part}`, district: d.name, street: s.name, community: c, named: { street: named.street, community: named.community } };
+  });
 }
