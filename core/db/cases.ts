@@ -318,11 +318,6 @@ export async function listUnindexedCases(sql: Db, limit: number): Promise<Pick<C
     SELECT id, title, summary, address, tracking_no FROM cases WHERE search_tsv IS NULL ORDER BY id LIMIT ${limit}`)];
 }
 
-/** Stores a case's search lexemes (array_to_tsvector keeps them as they are). */
-export async function setCaseSearchLexemes(sql: Db, id: number, lexemes: string[]): Promise<void> {
-  await sql`UPDATE cases SET search_tsv = array_to_tsvector(${lexemes}::text[]) WHERE id = ${id}`;
-}
-
 /** Stores the lexemes of cases the sweep found unindexed, in one statement, for the text it read:
  * a case whose title, summary or address changed since (migration 0105's trigger cleared its
  * lexemes again) or that was indexed meanwhile is left for the next sweep. */

@@ -184,11 +184,6 @@ export async function messageCaseId(sql: Db, id: number): Promise<number | null>
   return row?.caseId ?? null;
 }
 
-export async function lockMessageCase(sql: Db, id: number): Promise<{ caseId: number | null } | undefined> {
-  const [row] = await sql<{ caseId: number | null }[]>`SELECT case_id FROM messages WHERE id = ${id} FOR UPDATE`;
-  return row;
-}
-
 /**
  * The case step's first statement: the message row locked (so one worker at a time decides its case)
  * with the case it is on, and the id a case opened for it gets, drawn in the same statement (an id
