@@ -153,6 +153,8 @@ describe('names in a record’s own words, and the common words around them', ()
       '投诉人：匿名',
       '投诉人：向社区反映',
       '投诉人：全体业主',
+      '投诉人：锦湾苑业主代表',
+      '投诉人：柳溪村村民',
       // no separator: only a known surname opens a name
       '投诉人郗强反映',
     ]) expect(maskPii(t), t).toBe(t);
