@@ -66,6 +66,11 @@ describe('plates, e-mail and names', () => {
     expect(maskPii('我姓王')).toBe('我姓王**');
     expect(maskPii('本人张伟，身份证')).toBe('本人张**，身份证');
     expect(maskPii('我叫欧阳娜娜')).toBe('我叫欧阳**');
+    expect(maskPii('我的名字是郗晓兰')).toBe('我的名字是郗**');
+    expect(maskPii('本人名叫禤国强，住在镜湖区')).toBe('本人名叫禤**，住在镜湖区');
+    // 我叫 also means "I called": a name after it starts with a known surname
+    expect(maskPii('我叫人来修')).toBe('我叫人来修');
+    expect(maskPii('小区名叫锦澜家园')).toBe('小区名叫锦澜家园');
   });
   it('leaves prose that only looks like an introduction', () => {
     expect(kinds('本人是残疾人')).toEqual([]);

@@ -271,7 +271,9 @@ export function detectPii(text: string): PiiResult {
   }
   for (const m of text.matchAll(NAME_INTRO)) {
     const start = m.index! + m[0].length;
-    const len = nameLength(text, start);
+    // 我的名字是 / 本人名叫 / 姓名： name the writer, whatever the surname; 我叫 (我叫人来修), a bare 本人
+    // and 名叫 (a shop, an estate: 小区名叫…) may not, so a name there starts with a known surname
+    const len = nameLength(text, start) || (/^(?:我叫|名叫|本人)\s?$/.test(m[0]) ? 0 : nameAfterSeparator(text, start));
     if (!len) continue;
     // "本人王小明" must be followed by a break, or it is more likely "本人王某某是…" prose.
     const after = text[start + len];
