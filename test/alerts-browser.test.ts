@@ -1,10 +1,11 @@
 // The 舆情 pages in a real browser against the embedded service: an administrator writes a rule in
 // 预警规则 (a bad field answered beside it, in Chinese), messages raise an alert that 舆情预警 shows
 // with its evidence (masked, the residents' words 反映 / 要求 kept whole) and that staff acknowledge
-// there, and 舆情报告 shows the daily report's HTML and downloads its PDF. Screenshots go to shotsDir().
+// there (the page following a period and a district, kept for the session), and 舆情报告 shows the daily report's HTML and downloads its PDF. Screenshots go to shotsDir().
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { insertAlertRule, openAlertEpisode } from '../core/db/alerts';
 import { makeReport, shanghaiDate } from '../core/reports/make-report';
 import { staffToken } from './support/cases';
 import { browserSuite, openPage } from './support/browser';
@@ -74,5 +75,57 @@ describe.runIf(run)('舆情 pages in the browser', () => {
     expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
     writeFileSync(path.join(SHOTS, 'errors.txt'), errors.join('\n'));
     expect(errors).toEqual([]);
+  });
+
+  it('舆情预警 follows the period and the district, kept for the session, and says when the period has none', async () => {
+    const sql = suite.service.sql;
+    const DAY = 86_400_000;
+    const now = Date.now();
+    const day = (daysAgo: number) => new Date(now + 8 * 3600_000 - daysAgo * DAY).toISOString().slice(0, 10);
+    // alerts of a rule nobody evaluates (disabled): two recent ones in two districts, one of 50 days ago
+    const rule = await insertAlertRule(sql, { name: '时段筛选测试规则', enabled: false, definition: {}, createdBy: null });
+    const alert = (key: string, district: string, daysAgo: number, title: string) =>
+      openAlertEpisode(sql, { ruleId: rule.id, scopeKey: key, district, topicId: null, title, at: new Date(now - daysAgo * DAY), evidence: { count: 3, windowMinutes: 60, negativeShare: 1, channels: { portal: 3 }, series: [], topMessages: [] } });
+    await alert('period-a', '镜湖区', 2, '镜湖区路灯预警（近日）');
+    await alert('period-b', '弋江区', 3, '弋江区积水预警（近日）');
+    await alert('period-c', '镜湖区', 50, '镜湖区噪音预警（五十天前）');
+
+    const { context, page, errors } = await openPage(suite.browser, 1280);
+    await suite.login(page, 'demo-admin', 'demo-admin');
+    await page.goto(`${suite.service.base}/#/alerts`);
+    const filters = page.getByTestId('stats-filters');
+    const list = () => page.locator('[data-testid=alert-item] b').allInnerTexts();
+    // the alerts take a period and a district, not a category or a channel: the page offers no such filter
+    expect(await filters.locator('select[name=category], select[name=channel]').count()).toBe(0);
+
+    // 近30天 (the default): the alert of 50 days ago is not in it
+    await page.getByText('镜湖区路灯预警（近日）').waitFor();
+    await page.getByText('弋江区积水预警（近日）').waitFor();
+    expect(await list()).not.toContain('镜湖区噪音预警（五十天前）');
+    await filters.getByRole('button', { name: '近90天' }).click();
+    await page.getByText('镜湖区噪音预警（五十天前）').waitFor();
+
+    // a district: its alerts only
+    await filters.locator('select[name=district]').selectOption('镜湖区');
+    await expect.poll(list).toEqual(['镜湖区路灯预警（近日）', '镜湖区噪音预警（五十天前）']);
+    await page.screenshot({ path: path.join(SHOTS, 'alerts-district.png'), fullPage: true });
+
+    // the filter stays for the session: a reload shows the same period and district
+    await page.reload();
+    await expect.poll(list).toEqual(['镜湖区路灯预警（近日）', '镜湖区噪音预警（五十天前）']);
+    expect(await filters.locator('select[name=district]').inputValue()).toBe('镜湖区');
+
+    // a chosen range: 40 to 60 days ago holds the old alert only; a range with none says so
+    await filters.locator('input[name=from]').fill(day(60));
+    await filters.locator('input[name=to]').fill(day(40));
+    await expect.poll(list).toEqual(['镜湖区噪音预警（五十天前）']);
+    await filters.locator('select[name=district]').selectOption('弋江区');
+    await page.getByTestId('alerts-empty').waitFor();
+    expect(await page.getByTestId('alerts-empty').innerText()).toBe('所选时段暂无预警。');
+    expect(await page.getByTestId('alert-item').count()).toBe(0);
+    await page.screenshot({ path: path.join(SHOTS, 'alerts-empty-period.png'), fullPage: true });
+    writeFileSync(path.join(SHOTS, 'errors-period.txt'), errors.join('\n'));
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });

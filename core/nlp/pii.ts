@@ -211,6 +211,7 @@ const NOT_A_NAME = new Set([
 const NAME_TAG = /^nr/;
 const SENTENCE_TAG = /^(?:v|p|c|d|r|u|m|q|f|t|y|e|o|zg)/;
 const HAN = /\p{Script=Han}/u;
+const PEOPLE_OF_A_PLACE = /^(?:业主|居民|住户|村民|商户|租户|群众|全体|小区|社区)/;
 
 /** a copula or naming verb standing alone after a cue: 联系人是… / 当事人为… / 来电人叫… (not 是否, 为了) */
 function copulaAfterCue(text: string, at: number): boolean {
@@ -270,7 +271,9 @@ export function detectPii(text: string): PiiResult {
   }
   for (const m of text.matchAll(NAME_INTRO)) {
     const start = m.index! + m[0].length;
-    const len = nameLength(text, start);
+    // 我的名字是 / 本人名叫 / 姓名： name the writer, whatever the surname; 我叫 (我叫人来修), a bare 本人
+    // and 名叫 (a shop, an estate: 小区名叫…) may not, so a name there starts with a known surname
+    const len = nameLength(text, start) || (/^(?:我叫|名叫|本人)\s?$/.test(m[0]) ? 0 : nameAfterSeparator(text, start));
     if (!len) continue;
     // "本人王小明" must be followed by a break, or it is more likely "本人王某某是…" prose.
     const after = text[start + len];
@@ -293,7 +296,8 @@ export function detectPii(text: string): PiiResult {
     let len = nameLength(text, start);
     if (len && NOT_A_NAME.has(text.slice(start, start + 2))) len = 0;
     if (!len && (copula || m[1])) len = nameAfterSeparator(text, start);
-    if (!len || overlaps(spans, start, start + len)) continue;
+    // 投诉人：嘉悦城业主代表 / 柳溪村村民: a place and the people living there, no one's name
+    if (!len || PEOPLE_OF_A_PLACE.test(text.slice(start + len, start + len + 2)) || overlaps(spans, start, start + len)) continue;
     let end = start + len;
     spans.push({ kind: 'name', start, end, value: text.slice(start, end), masked: maskName(text.slice(start, end)) });
     // 刘某某、王某之邀: the names listed after it, each cut before a word that goes on the sentence
