@@ -3,7 +3,7 @@
 // Against a real DATABASE_URL it loads no demo data (and so creates no public demo accounts) unless
 // asked with `-- --demo`.
 import { calendarWarnings } from '../core/cases/calendar-coverage';
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../api/app';
@@ -12,6 +12,9 @@ import { getConfigOrExit } from '../core/config';
 import { loadShippedOrExit } from '../core/shipped/index';
 import { loadDemo } from '../core/demo/load';
 import { createLogger } from '../core/logger';
+import { embeddedDataPath } from '../core/db/connect';
+import { initEmbeddedDataDir, needsInitdb } from '../core/db/embedded-init';
+import { analyzeMessage } from '../core/nlp/analyze';
 import { redisConnection, startBullMqWorkers } from '../core/queue/bullmq';
 import { InProcessQueue } from '../core/queue/in-process';
 import { openDatabase, openQueue, openRedis } from '../core/runtime';
@@ -87,6 +90,17 @@ async function main() {
   const steps: ShutdownStep[] = [];
   const shutdown = installShutdown(logger, steps);
   const { sla } = shipped;
+  const demo = (args.demo || (!config.DATABASE_URL && !args['no-demo'])) && config.DEMO_MESSAGES > 0;
+  const dataPath = embeddedDataPath(config.DATA_DIR);
+  if (!config.DATABASE_URL && demo && needsInitdb(dataPath)) {
+    // a first start: the new data directory's initdb (some seconds, in a child process) and this
+    // process's first analysis (jieba's dictionary, the models), which the demo load needs, side by side
+    mkdirSync(dataPath, { recursive: true });
+    const initdb = initEmbeddedDataDir(dataPath);
+    initdb.catch(() => {}); // awaited just below
+    analyzeMessage('镜湖区路灯不亮，请尽快维修。');
+    await initdb;
+  }
   const db = await openDatabase(config, logger, { departments: shipped.departments });
   const queue = openQueue(config, logger);
   const processors = createProcessors({ db, queue, logger, config, shipped });
@@ -99,7 +113,6 @@ async function main() {
     });
     steps.push({ name: 'workers', run: () => workers.close() });
   }
-  const demo = (args.demo || (!config.DATABASE_URL && !args['no-demo'])) && config.DEMO_MESSAGES > 0;
   const periodic = () => schedulePeriodic({ db, queue, logger, config, shipped });
   // in-process, the sweeps would share PGlite's one session with the demo load (and the message
   // sweep race it for the messages it stores): they start once the load is over. With Redis the

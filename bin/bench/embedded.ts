@@ -99,6 +99,12 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The node flags `npm start` gives (package.json's start script: the V8 heap cap), so a run without npm measures the same process. */
+function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((a) => /^--max-old-space-size=\d+$/.test(a));
+}
+
 async function oneRun(i: number, messages: number, viaNpm: boolean) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'minsheng-bench-embedded-'));
   const port = await freePort();
@@ -108,7 +114,7 @@ async function oneRun(i: number, messages: number, viaNpm: boolean) {
   const t0 = Date.now();
   const proc: ChildProcess = viaNpm
     ? spawn('npm', ['start', '--silent'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    : spawn(process.execPath, [...startScriptNodeFlags(), '--import', 'tsx', path.join(ROOT, 'bin/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   let loadedLine: Record<string, unknown> | null = null;
   let runningAt: number | null = null;
@@ -205,7 +211,7 @@ export async function runEmbedded(argv: string[]): Promise<number> {
   const pick = (k: 'secondsToLoaded' | 'rssMbAtLoaded' | 'rssMbSettled' | 'rssMbPeak') => results.map((r) => r[k]);
   console.log(JSON.stringify({
     bench: 'embedded',
-    via: values.npm ? 'npm start' : 'node --import tsx bin/start.ts',
+    via: values.npm ? 'npm start' : `node ${[...startScriptNodeFlags(), '--import tsx'].join(' ')} bin/start.ts`,
     messages,
     secondsToLoaded: pick('secondsToLoaded'),
     rssMbAtLoaded: pick('rssMbAtLoaded'),

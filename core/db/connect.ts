@@ -59,12 +59,17 @@ export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
   return startEmbedded(opts);
 }
 
+/** Where the embedded cluster lives under DATA_DIR. */
+export function embeddedDataPath(dataDir: string): string {
+  return path.resolve(dataDir, 'pglite');
+}
+
 async function startEmbedded(opts: ConnectOptions): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   let dataPath: string | undefined;
   if (!opts.inMemory) {
-    dataPath = path.resolve(opts.dataDir, 'pglite');
+    dataPath = embeddedDataPath(opts.dataDir);
     mkdirSync(dataPath, { recursive: true });
     // a new directory's initdb runs in a worker thread, whose memory goes when it ends (./embedded-init.ts)
     await initEmbeddedDataDir(dataPath);

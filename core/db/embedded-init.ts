@@ -3,8 +3,10 @@
 // its initdb step for the life of the instance that ran it: measured on PGlite 0.5.14, a process that
 // created a new data directory sat at 653 MB RSS after a GC, one that reopened the same directory at
 // 161 MB. Done in a worker thread instead, the process kept some 107 MB of it (the thread's malloc
-// arenas); a child process gives everything back when it exits.
-import { existsSync } from 'node:fs';
+// arenas); a child process gives everything back when it exits. The child writes a folder beside the
+// data directory, renamed into place once initdb is done: a start killed part-way leaves no half
+// cluster where the next start would open it, only that folder, removed by the next start.
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
@@ -24,14 +26,54 @@ export function needsInitdb(dataPath: string): boolean {
   return !existsSync(path.join(dataPath, 'PG_VERSION'));
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** The folders of initdb runs whose process is gone (a start killed part-way). */
+function removeStaleInits(dataPath: string): void {
+  const dir = path.dirname(dataPath);
+  const prefix = `${path.basename(dataPath)}.initdb-`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) rmSync(path.join(dir, name), { recursive: true, force: true });
+  }
+}
+
 /** Runs PGlite's initdb for `dataPath` in a child process when the folder has no cluster; true when it did. */
 export async function initEmbeddedDataDir(dataPath: string): Promise<boolean> {
   if (!needsInitdb(dataPath)) return false;
-  await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, ['-e', INIT, require.resolve('@electric-sql/pglite'), dataPath], { maxBuffer: 4 << 20 }, (err, _out, stderr) => {
-      if (err) reject(new Error(`embedded database: initdb of ${dataPath} failed: ${stderr.trim().slice(-2000) || err.message}`));
-      else resolve();
+  removeStaleInits(dataPath);
+  const staging = `${dataPath}.initdb-${process.pid}`;
+  try {
+    rmSync(staging, { recursive: true, force: true });
+    await new Promise<void>((resolve, reject) => {
+      execFile(process.execPath, ['-e', INIT, require.resolve('@electric-sql/pglite'), staging], { maxBuffer: 4 << 20 }, (err, _out, stderr) => {
+        if (err) reject(new Error(stderr.trim().slice(-2000) || err.message));
+        else resolve();
+      });
     });
-  });
+    // into place: rename(2) replaces the empty folder the caller may have made
+    renameSync(staging, dataPath);
+  } catch (err) {
+    try {
+      rmSync(staging, { recursive: true, force: true });
+    } catch {
+      // nothing was made
+    }
+    throw new Error(`embedded database: initdb of ${dataPath} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
   return true;
 }
