@@ -145,6 +145,14 @@ describe('names in a record’s own words, and the common words around them', ()
     expect(maskPii('举报人司马青反映')).toBe('举报人司马**反映');
     expect(maskPii('来电人王青反映')).toBe('来电人王**反映');
   });
+  it('masks a rare surname straight after a cue or before 来电 / 反映, and no word the cue runs into', () => {
+    expect(maskPii('投诉人郗强反映')).toBe('投诉人郗**反映');
+    expect(maskPii('联系人禤国强，电话未留。')).toBe('联系人禤**，电话未留。');
+    expect(maskPii('联系人冼丽娟反映路灯不亮')).toBe('联系人冼**反映路灯不亮');
+    expect(maskPii('禤国强来电反映路灯不亮')).toBe('禤**来电反映路灯不亮');
+    // the cue inside a longer word (联系|人民群众, 咨询|人社局) and a known word before 投诉 name no one
+    unmasked(['政府联系人民群众的桥梁', '打电话咨询人社局', '，经多方投诉未果', '，曾多次投诉', '，向您反映一个问题', '有群众反映']);
+  });
   it('keeps the words that go on the sentence after a separator, and the surname rule right after a cue', () => {
     unmasked([
       '投诉人：反映楼下烧烤油烟大',
@@ -165,8 +173,6 @@ describe('names in a record’s own words, and the common words around them', ()
       '投诉人：全体业主',
       '投诉人：锦湾苑业主代表',
       '投诉人：柳溪村村民',
-      // no separator: only a known surname opens a name
-      '投诉人郗强反映',
     ]);
     expect(maskPii('联系人电话13905531234')).toBe('联系人电话139****1234');
     expect(maskPii('联系人：电话13905531234')).toBe('联系人：电话139****1234');

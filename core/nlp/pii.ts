@@ -187,8 +187,8 @@ const RULES: Rule[] = [
 
 // 我叫王小明 / 我的名字是… / 本人王小明，: the full name when it starts with a known surname.
 const NAME_INTRO = /(?:我叫|我的名字是|我的名字叫|名叫|本人(?:名叫|叫)?|姓名[:：]?)\s?(?=[\u4e00-\u9fff])/g;
-// who is speaking, in a record's own words: 联系人周美玲 / 来电人：钱文斌. What follows the cue is
-// only a name when it starts with a surname: "投诉人反映…", "当事人要求…" are the record going on.
+// who is speaking, in a record's own words: 联系人周美玲 / 来电人：钱文斌 / 联系人禤国强. What follows
+// the cue is no name when jieba reads a word going on the sentence: "投诉人反映…", "当事人要求…".
 const NAME_CUE = /(?:联系人|来电人|投诉人|反映人|举报人|咨询人|当事人|求助人|姓名)([:：\s]*)(?=[\u4e00-\u9fff])/g;
 const NAME_LINK = new Set('及与和受被同跟'.split(''));
 const LIST_NAME_STOP = new Set('之存等称都均共'.split(''));
@@ -248,6 +248,22 @@ function nameAfterSeparator(text: string, from: number): number {
   return n >= 2 ? Math.min(n, 3) : 0;
 }
 
+/** jieba ends a word where the cue ends (联系人|禤国强), not inside one (联系|人民群众, 咨询|人社局) */
+function cueEndsWord(text: string, cueStart: number, at: number): boolean {
+  let n = cueStart;
+  for (const t of tagWords(text.slice(cueStart, at + 4))) {
+    n += t.word.length;
+    if (n >= at) return n === at;
+  }
+  return false;
+}
+
+/** what starts here is a word jieba does not know or reads as a name (禤, 冼丽娟), not a word it knows (经, 平台) */
+function startsUnknownWord(text: string, from: number): boolean {
+  const first = tagWords(text.slice(from, from + 4))[0];
+  return !!first && (first.tag === 'x' || NAME_TAG.test(first.tag));
+}
+
 function overlaps(spans: PiiSpan[], s: number, e: number): boolean {
   return spans.some((p) => s < p.end && e > p.start);
 }
@@ -295,7 +311,9 @@ export function detectPii(text: string): PiiResult {
     if (copula) start++;
     let len = nameLength(text, start);
     if (len && NOT_A_NAME.has(text.slice(start, start + 2))) len = 0;
-    if (!len && (copula || m[1])) len = nameAfterSeparator(text, start);
+    // a name whose surname is not in the list (禤, 冼, 阿依古丽…) is still one, straight after the cue
+    // too, unless jieba reads a word that goes on the sentence there (投诉人反映 / 当事人要求)
+    if (!len && (copula || m[1] || (cueEndsWord(text, m.index!, start) && startsUnknownWord(text, start)))) len = nameAfterSeparator(text, start);
     // 投诉人：嘉悦城业主代表 / 柳溪村村民: a place and the people living there, no one's name
     if (!len || PEOPLE_OF_A_PLACE.test(text.slice(start + len, start + len + 2)) || overlaps(spans, start, start + len)) continue;
     let end = start + len;
@@ -314,7 +332,11 @@ export function detectPii(text: string): PiiResult {
     const value = m[0];
     const start = m.index!;
     const sur = COMPOUND_SURNAMES.some((c) => value.startsWith(c)) || SURNAMES.has(value[0]);
-    if (!sur || NOT_A_NAME.has(value.slice(0, 2)) || /[们民户众家友长生人]$/.test(value) && !/(先生|女士)$/.test(value)) continue;
+    // a surname not in the list (禤国强来电): the whole run is a name jieba does not read as words
+    if (!sur && (!startsUnknownWord(text, start) || nameAfterSeparator(text, start) !== value.length)) continue;
+    // a surname character opening the sentence going on (曾多次投诉, 时常反映): jieba reads a word there
+    if (sur && !/(先生|女士|某某?)$/.test(value) && nameAfterSeparator(text, start) === 0) continue;
+    if (NOT_A_NAME.has(value.slice(0, 2)) || /[们民户众家友长生人]$/.test(value) && !/(先生|女士)$/.test(value)) continue;
     if (overlaps(spans, start, start + value.length)) continue;
     spans.push({ kind: 'name', start, end: start + value.length, value, masked: maskName(value) });
   }
