@@ -1,4 +1,4 @@
-// Live generic words: a word the messages use about every category and every district alike is
+// Live generic words: a word the messages use about every category alike is
 // mined from the counts the topic code keeps (migration 0111) and then weighs nothing: it cannot
 // join two messages about different problems, and it never names a topic. Problem words and
 // problem objects are never mined. Our own fixture sentences.

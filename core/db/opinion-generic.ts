@@ -1,5 +1,5 @@
-// Live generic words (migration 0111): per-group word counts (a group is a predicted category
-// 'c:…' or a district 'd:…') and the words mined from them (core/opinion/live-generic.ts).
+// Live generic words (migration 0111): per-group word counts (a group is a predicted category,
+// 'c:…') and the words mined from them (core/opinion/live-generic.ts).
 import type { Db } from './connect';
 
 // a group's message count lives under a name no word can have (tokens are trimmed)
@@ -23,7 +23,7 @@ export async function addGroupCounts(sql: Db, groups: string[], words: string[])
   }
 }
 
-/** Messages counted under groups of this kind ('c:' categories): the largest group total is not it, so the sum of groups. */
+/** Messages counted under the groups of this kind ('c:': each message is in one category, so the sum of the groups). */
 export async function countGroupDocs(sql: Db, prefix: string): Promise<number> {
   const [r] = await sql<{ n: number | null }[]>`SELECT sum(df)::int AS n FROM opinion_term_groups WHERE term = ${GROUP_DOCS} AND grp LIKE ${`${prefix}%`}`;
   return r?.n ?? 0;

@@ -40,13 +40,10 @@ export const opinionConfigSchema = z.object({
     /** mined once at least this many messages with a predicted category are counted */
     minMessages: z.number().int().min(100),
     minDocShare: z.number().min(0).max(1),
-    /** the word is used in at least this many categories … */
+    /** the word is used in at least this many categories, at rates this even (normalised entropy) */
     minCategories: z.number().int().min(2),
     minEvenness: z.number().min(0).max(1),
-    /** … and, when at least minDistricts districts are counted, spread as evenly over the districts */
-    minDistricts: z.number().int().min(2),
-    minDistrictEvenness: z.number().min(0).max(1),
-  }).default({ minMessages: 1000, minDocShare: 0.004, minCategories: 6, minEvenness: 0.9, minDistricts: 4, minDistrictEvenness: 0.85 }),
+  }).default({ minMessages: 1000, minDocShare: 0.004, minCategories: 6, minEvenness: 0.9 }),
   recurring: z.object({ minWeeks: z.number().int().min(2), lookbackWeeks: z.number().int().min(2).max(104) }),
   genericWords: z.array(z.string().min(1)).refine((xs) => new Set(xs).size === xs.length, { message: '词表有重复' }),
   /** generic words mined from the seed corpus (core/opinion/generic-words.ts; a test keeps this copy equal to the miner's answer) */

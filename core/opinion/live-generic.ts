@@ -1,9 +1,10 @@
 // Generic words mined from the live messages (issue 10.1). The shipped lists (lexicons/opinion.json
 // genericWords, minedGenericWords) come from our small seed corpus, which cannot tell that 加快 or
 // 刻不容缓 are said about every kind of problem; the messages the topic code sees can. Each message's
-// words are counted under its predicted category and its district (migration 0111); re-clustering
-// mines, with the seed miner's criteria (genericFromCounts), the words spread evenly over the
-// categories and over the districts. Such a word weighs 0 in the topic likeness and never names a topic.
+// words are counted under its predicted category (migration 0111); re-clustering mines, with the
+// seed miner's criteria (genericFromCounts), the words spread evenly over the categories. (Not over
+// the districts as well: one district's large topic using 加快 made it uneven there, and most
+// districts of a public data set have a handful of messages.) Such a word weighs 0 in the topic likeness and never names a topic.
 // A problem object (停水, 路灯: lexicons/duplicate-topics.json) or a word naming a place is never one.
 import { topicsOf } from '../cases/duplicates';
 import type { Db } from '../db/connect';
@@ -13,14 +14,10 @@ import { genericFromCounts } from './generic-words';
 import { isPlaceWord } from './features';
 
 const CATEGORY = 'c:';
-const DISTRICT = 'd:';
 
-/** Counts a message's distinct words under its predicted category and district. */
-export async function countLiveWords(sql: Db, words: string[], category: string | null, district: string | null): Promise<void> {
-  const groups = [];
-  if (category && category !== 'unknown') groups.push(CATEGORY + category);
-  if (district) groups.push(DISTRICT + district);
-  await addGroupCounts(sql, groups, words);
+/** Counts a message's distinct words under its predicted category. */
+export async function countLiveWords(sql: Db, words: string[], category: string | null): Promise<void> {
+  if (category && category !== 'unknown') await addGroupCounts(sql, [CATEGORY + category], words);
 }
 
 export interface LiveGeneric {
@@ -30,8 +27,7 @@ export interface LiveGeneric {
 }
 
 /**
- * The words even over the categories (and over the districts, once minDistricts are counted);
- * null when fewer than minMessages messages are counted yet (the spread of a word is then noise).
+ * The words even over the categories (the seed miner's criteria); null when fewer than minMessages messages are counted yet (the spread of a word is then noise).
  */
 export async function mineLiveGenericWords(sql: Db, cfg: OpinionConfig['liveGenericWords']): Promise<LiveGeneric | null> {
   const messages = await countGroupDocs(sql, CATEGORY);
@@ -39,13 +35,7 @@ export async function mineLiveGenericWords(sql: Db, cfg: OpinionConfig['liveGene
   const minDocs = Math.max(2, Math.ceil(cfg.minDocShare * messages));
   const skip = (w: string) => topicsOf(w).size > 0 || isPlaceWord(w);
   const cats = await listGroupCounts(sql, CATEGORY, minDocs);
-  let words = genericFromCounts(cats.groups, cats.words, messages, cfg, skip);
-  const districts = await listGroupCounts(sql, DISTRICT, 1);
-  if (districts.groups.size >= cfg.minDistricts) {
-    const total = [...districts.groups.values()].reduce((a, b) => a + b, 0);
-    const even = new Set(genericFromCounts(districts.groups, districts.words, total, { minDocShare: 0, minCategories: Math.min(cfg.minDistricts, districts.groups.size), minEvenness: cfg.minDistrictEvenness }).map((w) => w.word));
-    words = words.filter((w) => even.has(w.word));
-  }
+  const words = genericFromCounts(cats.groups, cats.words, messages, cfg, skip);
   return { messages, words: words.map((w) => ({ word: w.word, docs: w.docs, groups: w.categories, evenness: w.evenness })) };
 }
 

@@ -92,7 +92,7 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
     }
     const terms = Object.keys(f.terms);
     await addTermCounts(tx, terms);
-    await countLiveWords(tx, f.words ?? [], input.analysis.category.label, f.district);
+    await countLiveWords(tx, f.words ?? [], input.analysis.category.label);
     const generic = await liveGenericWords(tx);
     const { docs, df } = await getTermStats(tx, terms);
     const stats = statsFrom(docs, df, generic);
