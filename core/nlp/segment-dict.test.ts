@@ -1,7 +1,11 @@
 // jieba's dictionary read once through named pipes gives the segmenter the same dictionary as
 // reading the files (the same cuts and tags), and a machine without mkfifo falls back to the files.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadJiebaOnce, type JiebaFiles } from './segment-dict';
 
 const require = createRequire(import.meta.url);
@@ -20,8 +24,22 @@ const TEXTS = [
 const reading = () => TEXTS.map((t) => ({ cut: jieba.cut(t, true), tag: jieba.tag(t) }));
 const textRank = () => TEXTS.map((t) => jieba.textRankExtract(t, 5).map((k) => k.word));
 
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'ms-segment-dict-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** named pipes can be made here (else loadJiebaOnce reads the files, tested below either way) */
+function fifosWork(): boolean {
+  try {
+    execFileSync('mkfifo', ['-m', '600', path.join(scratch, `probe-${Math.random()}`)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const PIPES = fifosWork();
+
 describe('loadJiebaOnce', () => {
-  it('through pipes: the same segmentation as the files; TextRank has the one-word dictionary', () => {
+  it.skipIf(!PIPES)('through pipes: the same segmentation as the files; TextRank has the one-word dictionary', () => {
     jieba.load();
     const fromFiles = reading();
     const rankFromFiles = textRank();
@@ -29,6 +47,25 @@ describe('loadJiebaOnce', () => {
     expect(reading()).toEqual(fromFiles);
     // the second reader got the one-word dictionary: TextRank (which Minsheng never calls) cuts otherwise
     expect(textRank()).not.toEqual(rankFromFiles);
+  });
+
+  it('where pipes cannot be made: the files, the same segmentation', () => {
+    jieba.load();
+    const fromFiles = reading();
+    expect(loadJiebaOnce(jieba, jieba)).toBe(PIPES ? 'pipe' : 'files');
+    expect(reading()).toEqual(fromFiles);
+  });
+
+  it('with no usable temporary folder: the files, the same segmentation', () => {
+    jieba.load();
+    const fromFiles = reading();
+    const rankFromFiles = textRank();
+    const file = path.join(scratch, 'a-file');
+    writeFileSync(file, 'x');
+    // a temporary root under a regular file: mkdtemp fails there (ENOTDIR), whoever runs the test
+    expect(loadJiebaOnce(jieba, jieba, { tmpRoot: path.join(file, 'tmp') })).toBe('files');
+    expect(reading()).toEqual(fromFiles);
+    expect(textRank()).toEqual(rankFromFiles);
   });
 
   it('without mkfifo: the files, the same segmentation', () => {

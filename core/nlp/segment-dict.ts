@@ -62,33 +62,34 @@ export type JiebaLoadMode = 'pipe' | 'files';
 /**
  * Calls jieba.load() with the shipped files, the TextRank extractor's dictionary replaced by a
  * one-word one when named pipes work here. `mkfifo` is the binary's path or name (tests give a
- * missing one to take the fallback).
+ * missing one to take the fallback); `tmpRoot` the folder the pipes' folder is made in (the OS's
+ * temporary folder). Any failure before the dictionary is in (no temporary folder, no mkfifo, no
+ * worker, a failed load through the pipes) loads the files themselves.
  */
-export function loadJiebaOnce(jieba: JiebaLoader, files: JiebaFiles, opts: { mkfifo?: string; readyTimeoutMs?: number } = {}): JiebaLoadMode {
+export function loadJiebaOnce(jieba: JiebaLoader, files: JiebaFiles, opts: { mkfifo?: string; readyTimeoutMs?: number; tmpRoot?: string } = {}): JiebaLoadMode {
   const plain = { dict: files.DEFAULT_DICT, hmmDict: files.DEFAULT_HMM_DICT, userDict: files.DEFAULT_USER_DICT, idfDict: files.DEFAULT_IDF_DICT, stopWordDict: files.DEFAULT_STOP_WORD_DICT };
+  if (loadThroughPipes(jieba, plain, opts)) return 'pipe';
+  jieba.load(plain);
+  return 'files';
+}
+
+type LoadOpts = Parameters<JiebaLoader['load']>[0];
+
+/** true when load() read the dictionary through the pipes; false when nothing was loaded that way */
+function loadThroughPipes(jieba: JiebaLoader, plain: LoadOpts, opts: { mkfifo?: string; readyTimeoutMs?: number; tmpRoot?: string }): boolean {
   let dir: string | undefined;
-  let worker: Worker;
+  let worker: Worker | undefined;
   try {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'minsheng-jieba-'));
+    dir = mkdtempSync(path.join(opts.tmpRoot ?? os.tmpdir(), 'minsheng-jieba-'));
     const dictPipe = path.join(dir, 'dict.utf8');
     const hmmPipe = path.join(dir, 'hmm_model.utf8');
-    try {
-      // execFile, not a shell: only the mkfifo binary itself is needed
-      execFileSync(opts.mkfifo ?? 'mkfifo', ['-m', '600', dictPipe, hmmPipe], { stdio: 'ignore', timeout: 10_000 });
-    } catch {
-      jieba.load(plain);
-      return 'files';
-    }
+    // execFile, not a shell: only the mkfifo binary itself is needed
+    execFileSync(opts.mkfifo ?? 'mkfifo', ['-m', '600', dictPipe, hmmPipe], { stdio: 'ignore', timeout: 10_000 });
     const flag = new Int32Array(new SharedArrayBuffer(4));
-    try {
-      worker = new Worker(SERVER, {
-        eval: true,
-        workerData: { flag: flag.buffer, dictFile: files.DEFAULT_DICT, hmmFile: files.DEFAULT_HMM_DICT, dictPipe, hmmPipe, second: TEXTRANK_DICT },
-      });
-    } catch {
-      jieba.load(plain);
-      return 'files';
-    }
+    worker = new Worker(SERVER, {
+      eval: true,
+      workerData: { flag: flag.buffer, dictFile: plain.dict, hmmFile: plain.hmmDict, dictPipe, hmmPipe, second: TEXTRANK_DICT },
+    });
     worker.unref();
     worker.on('error', () => {}); // after ready it only writes pipes load() reads; before, the flag says
     // the worker reads the files before it says it is ready; only then does load() open the pipes
@@ -96,12 +97,17 @@ export function loadJiebaOnce(jieba: JiebaLoader, files: JiebaFiles, opts: { mkf
     Atomics.wait(flag, 0, 0, opts.readyTimeoutMs ?? 30_000);
     if (Atomics.load(flag, 0) !== 1) {
       void worker.terminate();
-      jieba.load(plain);
-      return 'files';
+      return false;
     }
     jieba.load({ ...plain, dict: dictPipe, hmmDict: hmmPipe });
-    return 'pipe';
+    return true;
+  } catch {
+    return false;
   } finally {
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    try {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // a folder of two empty pipes left in the temporary folder
+    }
   }
 }

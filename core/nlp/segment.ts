@@ -22,7 +22,6 @@ export function jiebaLoadMode(): JiebaLoadMode | null {
 
 function ensureLoaded(): void {
   if (loaded) return;
-  loaded = true;
   // jieba's own files, the dictionary read once (nodejieba would read it twice on first use)
   loadMode = loadJiebaOnce(jieba, jieba);
   // "word [freq] [tag]": nodejieba's insertWord takes no frequency, so only the tag is kept.
@@ -35,6 +34,9 @@ function ensureLoaded(): void {
     dictionaryWords.add(word);
   }
   stopWords = new Set(shippedStopWords());
+  // only now: a load that threw part-way is done again by the next call, never left to nodejieba's
+  // own first-use load (which has neither the user dictionary nor the stop words)
+  loaded = true;
 }
 
 /** Add words at run time (e.g. gazetteer names) so they are never split. */
