@@ -71,7 +71,7 @@ async function startEmbedded(opts: ConnectOptions): Promise<Database> {
   if (!opts.inMemory) {
     dataPath = embeddedDataPath(opts.dataDir);
     mkdirSync(dataPath, { recursive: true });
-    // a new directory's initdb runs in a worker thread, whose memory goes when it ends (./embedded-init.ts)
+    // a new directory's initdb runs in a child process, whose memory goes when it exits (./embedded-init.ts)
     await initEmbeddedDataDir(dataPath);
   }
   // small buffers: PGlite's default 128 MB shared_buffers sits in the WASM heap of this process

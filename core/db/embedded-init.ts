@@ -52,16 +52,24 @@ function removeStaleInits(dataPath: string): void {
   }
 }
 
+/** how long initdb may take before the child is killed (some seconds normally; a loaded machine is slower) */
+export const INITDB_TIMEOUT_MS = 5 * 60_000;
+
 /** Runs PGlite's initdb for `dataPath` in a child process when the folder has no cluster; true when it did. */
-export async function initEmbeddedDataDir(dataPath: string): Promise<boolean> {
+export async function initEmbeddedDataDir(dataPath: string, opts: { timeoutMs?: number } = {}): Promise<boolean> {
+  const timeoutMs = opts.timeoutMs ?? INITDB_TIMEOUT_MS;
   if (!needsInitdb(dataPath)) return false;
   removeStaleInits(dataPath);
   const staging = `${dataPath}.initdb-${process.pid}`;
   try {
     rmSync(staging, { recursive: true, force: true });
     await new Promise<void>((resolve, reject) => {
-      execFile(process.execPath, ['-e', INIT, require.resolve('@electric-sql/pglite'), staging], { maxBuffer: 4 << 20 }, (err, _out, stderr) => {
-        if (err) reject(new Error(stderr.trim().slice(-2000) || err.message));
+      const args = ['-e', INIT, require.resolve('@electric-sql/pglite'), staging];
+      execFile(process.execPath, args, { maxBuffer: 4 << 20, timeout: timeoutMs, killSignal: 'SIGKILL' }, (err, _out, stderr) => {
+        if (err && (err as { killed?: boolean }).killed) {
+          const s = Math.round(timeoutMs / 1000);
+          reject(new Error(`初始化数据目录 ${dataPath} 超时（${s} 秒），已中止 / timed out after ${s} s and was stopped`));
+        } else if (err) reject(new Error(stderr.trim().slice(-2000) || err.message));
         else resolve();
       });
     });
