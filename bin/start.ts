@@ -25,6 +25,9 @@ import { createProcessors, keepSchedules, schedulePeriodic } from '../workers/pr
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** the longest the periodic sweeps wait for the demo load (in-process runner) */
+const DEMO_SWEEPS_AFTER_MS = 120_000;
+
 const USAGE = 'usage: npm start [-- --demo | --no-demo]';
 let args: { demo?: boolean; 'no-demo'?: boolean; help?: boolean };
 try {
@@ -139,11 +142,29 @@ async function main() {
     'Minsheng 民声 is running',
   );
   if (demo) {
+    // the sweeps start when the load ends or after DEMO_SWEEPS_AFTER_MS, whichever comes first (a
+    // load that hangs must not leave the service without sweeps), and never once shutdown has begun
+    // (the queue would be closed under them)
+    let stopping = false;
+    let swept = !sweepsAfterDemo;
+    const startSweeps = () => {
+      if (swept || stopping) return;
+      swept = true;
+      periodic().catch((err) => logger.error({ err }, 'could not schedule the periodic sweeps'));
+    };
+    const timer = setTimeout(() => {
+      if (!swept && !stopping) logger.warn({ afterMs: DEMO_SWEEPS_AFTER_MS }, 'demo data still loading: the periodic sweeps start now');
+      startSweeps();
+    }, DEMO_SWEEPS_AFTER_MS);
+    timer.unref();
+    steps.unshift({ name: 'sweeps', run: async () => { stopping = true; clearTimeout(timer); } });
     loadDemo({ sql: db.sql, logger, shipped, count: config.DEMO_MESSAGES, heapBytes: db.embeddedHeapBytes })
       .catch((err) => logger.error({ err }, 'demo data could not be loaded'))
       // the sweeps start even when the load failed: the service runs on what was stored
-      .then(() => (sweepsAfterDemo ? periodic() : undefined))
-      .catch((err) => logger.error({ err }, 'could not schedule the periodic sweeps'));
+      .finally(() => {
+        clearTimeout(timer);
+        startSweeps();
+      });
   }
   return shutdown;
 }
