@@ -2,7 +2,10 @@
 // reading the files (the same cuts and tags), and a machine without mkfifo falls back to the files.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,5 +78,27 @@ describe('loadJiebaOnce', () => {
     expect(loadJiebaOnce(jieba, jieba, { mkfifo: '/nonexistent/mkfifo' })).toBe('files');
     expect(reading()).toEqual(fromFiles);
     expect(textRank()).toEqual(rankFromFiles);
+  });
+
+  it.skipIf(!PIPES)('a load that reads the pipes fewer times than expected, then throws: the files, and the worker ends', async () => {
+    jieba.load();
+    const fromFiles = reading();
+    let worker: Worker | undefined;
+    const loads: string[] = [];
+    const partial = {
+      load(o: { dict: string; hmmDict: string; userDict: string; idfDict: string; stopWordDict: string }) {
+        loads.push(o.dict === jieba.DEFAULT_DICT ? 'files' : 'pipe');
+        if (o.dict === jieba.DEFAULT_DICT) return jieba.load(o);
+        // the dictionary read whole, then a failure before the HMM model: the worker's next pipe is never opened
+        expect(readFileSync(o.dict).equals(readFileSync(jieba.DEFAULT_DICT))).toBe(true);
+        throw new Error('load failed part-way');
+      },
+    };
+    expect(loadJiebaOnce(partial, jieba, { onWorker: (w) => (worker = w) })).toBe('files');
+    expect(loads).toEqual(['pipe', 'files']);
+    expect(reading()).toEqual(fromFiles);
+    expect(worker).toBeDefined();
+    // it stops by itself (not terminated): blocked in open(2) on the deleted pipe it never would
+    await once(worker!, 'exit');
   });
 });

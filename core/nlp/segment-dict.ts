@@ -30,12 +30,17 @@ export interface JiebaLoader {
 /** the dictionary the TextRank extractor gets: one line "word freq tag", as cppjieba's DictTrie requires at least one */
 export const TEXTRANK_DICT = '的 1 uj\n';
 
-// plain JS run by the worker: it reads the files, says it is ready, then writes each pipe in turn
-// (a blocking open for writing waits until the reader opens it)
+// plain JS run by the worker: it reads the files, says it is ready, then writes each pipe in turn.
+// Nothing it does blocks: a pipe is opened for writing without blocking (ENXIO while no reader has
+// it open: tried again a millisecond later), written without blocking, and the worker stops as soon
+// as the main thread says load() is over (returned or threw) or the pipes are gone; so a load()
+// that reads the pipes fewer times than expected never leaves a thread stuck in open(2), which
+// would hold the process's exit.
 const SERVER = `
 const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
-const flag = new Int32Array(workerData.flag);
+const { O_WRONLY, O_NONBLOCK } = fs.constants;
+const flag = new Int32Array(workerData.flag); // [0]: 1 ready, 2 failed; [1]: 1 once load() is over
 let parts;
 try {
   const dict = fs.readFileSync(workerData.dictFile);
@@ -46,10 +51,30 @@ try {
   Atomics.store(flag, 0, 2);
 }
 Atomics.notify(flag, 0);
-if (parts) for (const [pipe, buf] of parts) {
-  const fd = fs.openSync(pipe, 'w');
+const over = () => Atomics.load(flag, 1) !== 0;
+// a millisecond's pause, cut short when load() is over
+const pause = () => Atomics.wait(flag, 1, 0, 1);
+serving: for (const [pipe, buf] of parts || []) {
+  let fd;
+  for (;;) {
+    if (over()) break serving;
+    try {
+      fd = fs.openSync(pipe, O_WRONLY | O_NONBLOCK);
+      break;
+    } catch (err) {
+      if (err.code !== 'ENXIO') break serving; // the pipes are gone
+      pause();
+    }
+  }
   try {
-    for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off);
+    for (let off = 0; off < buf.length; ) {
+      try {
+        off += fs.writeSync(fd, buf, off, buf.length - off);
+      } catch (err) {
+        if (err.code !== 'EAGAIN' || over()) break serving; // the reader closed: load() gave up
+        pause();
+      }
+    }
   } finally {
     fs.closeSync(fd);
   }
@@ -66,26 +91,35 @@ export type JiebaLoadMode = 'pipe' | 'files';
  * temporary folder). Any failure before the dictionary is in (no temporary folder, no mkfifo, no
  * worker, a failed load through the pipes) loads the files themselves.
  */
-export function loadJiebaOnce(jieba: JiebaLoader, files: JiebaFiles, opts: { mkfifo?: string; readyTimeoutMs?: number; tmpRoot?: string } = {}): JiebaLoadMode {
+export function loadJiebaOnce(jieba: JiebaLoader, files: JiebaFiles, opts: LoadJiebaOptions = {}): JiebaLoadMode {
   const plain = { dict: files.DEFAULT_DICT, hmmDict: files.DEFAULT_HMM_DICT, userDict: files.DEFAULT_USER_DICT, idfDict: files.DEFAULT_IDF_DICT, stopWordDict: files.DEFAULT_STOP_WORD_DICT };
   if (loadThroughPipes(jieba, plain, opts)) return 'pipe';
   jieba.load(plain);
   return 'files';
 }
 
+export interface LoadJiebaOptions {
+  mkfifo?: string;
+  readyTimeoutMs?: number;
+  tmpRoot?: string;
+  /** given the pipes' worker once load() is over (tests watch it exit) */
+  onWorker?: (worker: Worker | undefined) => void;
+}
+
 type LoadOpts = Parameters<JiebaLoader['load']>[0];
 
 /** true when load() read the dictionary through the pipes; false when nothing was loaded that way */
-function loadThroughPipes(jieba: JiebaLoader, plain: LoadOpts, opts: { mkfifo?: string; readyTimeoutMs?: number; tmpRoot?: string }): boolean {
+function loadThroughPipes(jieba: JiebaLoader, plain: LoadOpts, opts: LoadJiebaOptions): boolean {
   let dir: string | undefined;
   let worker: Worker | undefined;
+  let flag: Int32Array | undefined;
   try {
     dir = mkdtempSync(path.join(opts.tmpRoot ?? os.tmpdir(), 'minsheng-jieba-'));
     const dictPipe = path.join(dir, 'dict.utf8');
     const hmmPipe = path.join(dir, 'hmm_model.utf8');
     // execFile, not a shell: only the mkfifo binary itself is needed
     execFileSync(opts.mkfifo ?? 'mkfifo', ['-m', '600', dictPipe, hmmPipe], { stdio: 'ignore', timeout: 10_000 });
-    const flag = new Int32Array(new SharedArrayBuffer(4));
+    flag = new Int32Array(new SharedArrayBuffer(8));
     worker = new Worker(SERVER, {
       eval: true,
       workerData: { flag: flag.buffer, dictFile: plain.dict, hmmFile: plain.hmmDict, dictPipe, hmmPipe, second: TEXTRANK_DICT },
@@ -104,6 +138,12 @@ function loadThroughPipes(jieba: JiebaLoader, plain: LoadOpts, opts: { mkfifo?: 
   } catch {
     return false;
   } finally {
+    if (flag) {
+      // load() is over: the worker stops, whatever it was still to write
+      Atomics.store(flag, 1, 1);
+      Atomics.notify(flag, 1);
+    }
+    opts.onWorker?.(worker);
     try {
       if (dir) rmSync(dir, { recursive: true, force: true });
     } catch {
