@@ -67,3 +67,31 @@ describe('re-clustering merges a split topic', () => {
     expect(kept.labelTerms.join('')).toMatch(/油烟/);
   });
 });
+
+describe('re-clustering keeps the members older than its window', () => {
+  it('a topic that loses a recent member keeps its older members in its size and first day', async () => {
+    // a problem six weeks running (one message a week), then a message about another problem put into it by mistake
+    const base = 200; // days after T0, far from the tests above
+    const ids: number[] = [];
+    let topicId = 0;
+    for (let w = 5; w >= 0; w--) {
+      const m = input('弋江区南瑞街道丰禾农贸市场垃圾堆积', `弋江区南瑞街道丰禾农贸市场门口垃圾堆积，臭气熏天，第${6 - w}周了。`, base - w * 7);
+      const r = await assignToTopic(db.sql, m);
+      topicId ||= r.topicId!;
+      expect(r.topicId).toBe(topicId);
+      ids.push(m.messageId);
+    }
+    const strayInput = input('弋江区南瑞街道丰禾小区电梯故障', '弋江区南瑞街道丰禾小区3号楼电梯停运一周了，老人上下楼困难，请物业维修电梯。', base);
+    const stray = await assignToTopic(db.sql, strayInput);
+    expect(stray.topicId).not.toBe(topicId);
+    await db.sql`UPDATE opinion_topic_members SET topic_id = ${topicId} WHERE message_id = ${strayInput.messageId}`;
+
+    const r = await reclusterTopics(db.sql, new Date(T0.getTime() + (base + 0.5) * DAY));
+    expect(r.moved).toBeGreaterThanOrEqual(1); // the stray message leaves
+    const members = (await listMembers(db.sql, topicId)).map((m) => Number(m.messageId)).sort((a, b) => a - b);
+    expect(members).toEqual(ids.sort((a, b) => a - b));
+    const t = (await getTopic(db.sql, topicId))!;
+    expect(t.size).toBe(6); // not only the two inside the 14-day window
+    expect(t.firstAt.getTime()).toBe(T0.getTime() + (base - 35) * DAY);
+  });
+});
