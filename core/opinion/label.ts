@@ -189,7 +189,7 @@ function pickPhrase(t: Pick<TopicShape, 'centroid' | 'size'>, stats: TermStats, 
   const bestPair = best?.kind === 'head' ? pairs.filter((p) => p.score >= p.tie * best.score).sort((a, b) => b.score / b.tie - a.score / a.tie)[0] : undefined;
   if (bestPair) return { phrase: bestPair.term, idiom };
   // a bare object that names no problem (电缆, 银行账户) yields to a phrase that does (高压线, 辐射, 诈骗) nearly as distinctive
-  if (best && !namesProblem(best.term) && bestProblem && bestProblem.score >= PROBLEM_TIE * best.score) return { phrase: bestProblem.term, idiom };
+  if (best && best.kind === 'head' && !namesProblem(best.term) && bestProblem && bestProblem.score >= PROBLEM_TIE * best.score) return { phrase: bestProblem.term, idiom };
   return { phrase: best?.term ?? null, idiom };
 }
 
