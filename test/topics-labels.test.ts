@@ -211,3 +211,13 @@ describe('topic labels', () => {
     expect(pairEndsInProblem('油烟')).toBe(false);
   });
 });
+
+describe('a bare object yields to the problem', () => {
+  it('names the hazard (高压线) over the object every subject names (电缆) when it is nearly as distinctive', () => {
+    const stats: TermStats = { docs: 1000, df: () => 10 };
+    const shape = { centroid: { 电缆: 8, 高压线: 4 }, size: 4, anchors: {} };
+    expect(problemPhrase(shape, stats)).toBe('高压线');
+    // far less distinctive: the object stays
+    expect(problemPhrase({ ...shape, centroid: { 电缆: 8, 高压线: 1.5 } }, stats)).toBe('电缆');
+  });
+});

@@ -3,7 +3,7 @@
 // join two messages about different problems, and it never names a topic. Problem words and
 // problem objects are never mined. Our own fixture sentences.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listGenericWords } from '../core/db/opinion-generic';
+import { addGroupCounts, countCategoryDocs, listCategoryCounts, listGenericWords, saveGenericWords } from '../core/db/opinion-generic';
 import { analyzeMessage } from '../core/nlp/analyze';
 import { chooseTopic, type TermStats, type TopicShape } from '../core/opinion/cluster';
 import { opinionConfig } from '../core/opinion/config';
@@ -93,5 +93,52 @@ describe('mined from the live counts', () => {
     const r = await assignToTopic(db.sql, { messageId: id, caseId: null, receivedAt: new Date(t0 + id * 600_000), channel: 'portal', isPublic: true, title, body: text, analysis: { ...analyzeMessage(text, { title }), category: { label: '环境保护', confidence: 0.9 } }, engagement: 0 });
     const [row] = await db.sql<{ label: string }[]>`SELECT label FROM opinion_topics WHERE id = ${r.topicId}`;
     expect(row.label).not.toMatch(/刻不容缓|加快/);
+  });
+});
+
+describe('the stored counts and list', () => {
+  it('reads the category totals and only the words counted often enough', async () => {
+    const s = await createTestDatabase({ seed: false });
+    try {
+      await addGroupCounts(s.sql, ['c:甲'], ['常用', '少见']);
+      await addGroupCounts(s.sql, ['c:乙'], ['常用']);
+      await addGroupCounts(s.sql, ['c:乙'], ['常用']);
+      expect(await countCategoryDocs(s.sql)).toBe(3);
+      const c = await listCategoryCounts(s.sql, 2);
+      expect(Object.fromEntries(c.groups)).toEqual({ 'c:甲': 1, 'c:乙': 2 });
+      expect([...c.words.keys()]).toEqual(['常用']);
+      expect(Object.fromEntries(c.words.get('常用')!)).toEqual({ 'c:甲': 1, 'c:乙': 2 });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('replaces the list at once: readers see a whole list, overlapping replacements do not collide', async () => {
+    const s = await createTestDatabase({ seed: false });
+    try {
+      const list = (tag: string, n: number) => Array.from({ length: n }, (_, i) => ({ word: `${tag}${i}`, docs: n - i, groups: 6, evenness: 0.95 }));
+      const a = list('甲', 3000);
+      const b = [...list('甲', 1500), ...list('乙', 2500)];
+      const c = list('丙', 2000);
+      const key = (xs: { word: string }[]) => xs.map((x) => x.word).sort().join(',');
+      const whole = new Set([key(a), key(b), key(c)]);
+      await saveGenericWords(s.sql, a, new Date());
+      const seen: string[] = [];
+      let writing = true;
+      const reader = (async () => {
+        while (writing) seen.push(key(await listGenericWords(s.sql)));
+      })();
+      for (let round = 0; round < 3; round++) {
+        await Promise.all([saveGenericWords(s.sql, b, new Date()), saveGenericWords(s.sql, c, new Date())]);
+        seen.push(key(await listGenericWords(s.sql)));
+      }
+      writing = false;
+      await reader;
+      expect(seen.length).toBeGreaterThan(3);
+      for (const k of seen) expect(whole.has(k)).toBe(true);
+      expect([key(b), key(c)]).toContain(seen[seen.length - 1]);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -1,9 +1,14 @@
-// Live generic words (migration 0111): per-group word counts (a group is a predicted category,
-// 'c:…') and the words mined from them (core/opinion/live-generic.ts).
-import type { Db } from './connect';
+// Live generic words (migrations 0111, 0112): per-group word counts (a group is a predicted category,
+// 'c:…'; group ' all' holds each word's total over the categories) and the words mined from them
+// (core/opinion/live-generic.ts).
+import type { Db, Sql } from './connect';
 
 // a group's message count lives under a name no word can have (tokens are trimmed)
 export const GROUP_DOCS = ' docs';
+// each word's total over the categories (a name no category can have)
+const ALL = ' all';
+// the category groups: a range no collation can reorder (LIKE 'c:%' cannot use a btree under a non-C collation)
+const inCategories = (sql: Db) => sql`grp COLLATE "C" >= 'c:' AND grp COLLATE "C" < 'c;'`;
 
 /** Counts one more message of each group containing each of `words` (and of the group itself). */
 export async function addGroupCounts(sql: Db, groups: string[], words: string[]): Promise<void> {
@@ -11,7 +16,9 @@ export async function addGroupCounts(sql: Db, groups: string[], words: string[])
   const all = [GROUP_DOCS, ...new Set(words)];
   const terms: string[] = [];
   const grps: string[] = [];
-  for (const g of new Set(groups)) for (const w of all) {
+  const gs = new Set(groups);
+  if ([...gs].some((g) => g.startsWith('c:'))) gs.add(ALL);
+  for (const g of gs) for (const w of all) {
     terms.push(w);
     grps.push(g);
   }
@@ -23,18 +30,22 @@ export async function addGroupCounts(sql: Db, groups: string[], words: string[])
   }
 }
 
-/** Messages counted under the groups of this kind ('c:': each message is in one category, so the sum of the groups). */
-export async function countGroupDocs(sql: Db, prefix: string): Promise<number> {
-  const [r] = await sql<{ n: number | null }[]>`SELECT sum(df)::int AS n FROM opinion_term_groups WHERE term = ${GROUP_DOCS} AND grp LIKE ${`${prefix}%`}`;
+/** Messages counted under a category (each message is in one category). */
+export async function countCategoryDocs(sql: Db): Promise<number> {
+  const [r] = await sql<{ n: number }[]>`SELECT df AS n FROM opinion_term_groups WHERE grp = ${ALL} AND term = ${GROUP_DOCS}`;
   return r?.n ?? 0;
 }
 
-/** Every count of the groups of this kind with at least `minDocs` messages in all: word → group → messages. */
-export async function listGroupCounts(sql: Db, prefix: string, minDocs: number): Promise<{ groups: Map<string, number>; words: Map<string, Map<string, number>> }> {
+/**
+ * The category counts of the words counted in at least `minDocs` messages in all: category →
+ * messages, word → category → messages. Reads the words' totals (group ' all'), then only those
+ * words' rows, by word.
+ */
+export async function listCategoryCounts(sql: Db, minDocs: number): Promise<{ groups: Map<string, number>; words: Map<string, Map<string, number>> }> {
   const rows = await sql<{ term: string; grp: string; df: number }[]>`
     SELECT c.term, c.grp, c.df FROM opinion_term_groups c
-    WHERE c.grp LIKE ${`${prefix}%`} AND (c.term = ${GROUP_DOCS} OR c.term IN (
-      SELECT term FROM opinion_term_groups WHERE grp LIKE ${`${prefix}%`} GROUP BY term HAVING sum(df) >= ${minDocs}))`;
+    WHERE c.term = ANY(ARRAY(SELECT term FROM opinion_term_groups WHERE grp = ${ALL} AND (df >= ${minDocs} OR term = ${GROUP_DOCS})))
+      AND ${inCategories(sql)}`;
   const groups = new Map<string, number>();
   const words = new Map<string, Map<string, number>>();
   for (const r of rows) {
@@ -56,16 +67,25 @@ export interface GenericWordRow {
   evenness: number;
 }
 
-/** Replaces the mined list. */
-export async function saveGenericWords(sql: Db, words: GenericWordRow[], at: Date): Promise<void> {
-  await sql`DELETE FROM opinion_generic_words`;
-  for (let i = 0; i < words.length; i += 2000) {
-    const chunk = words.slice(i, i + 2000);
-    await sql`
-      INSERT INTO opinion_generic_words (word, docs, groups, evenness, mined_at)
-      SELECT w, d, g, e, ${at} FROM unnest(${sql.array(chunk.map((x) => x.word))}::text[], ${sql.array(chunk.map((x) => x.docs))}::int[],
-        ${sql.array(chunk.map((x) => x.groups))}::int[], ${sql.array(chunk.map((x) => x.evenness))}::real[]) AS x(w, d, g, e)`;
-  }
+/**
+ * Replaces the mined list in one statement: a concurrent reader sees the old list or the new one,
+ * never an empty or partial one. Two overlapping re-clusters take turns (a transaction lock), so the
+ * later one's statement sees the earlier one's list and replaces all of it.
+ */
+export async function saveGenericWords(sql: Sql, words: GenericWordRow[], at: Date): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(hashtext('opinion_generic_words'))`;
+    await tx`
+    WITH fresh AS (
+      SELECT w, d, g, e FROM unnest(${sql.array(words.map((x) => x.word))}::text[], ${sql.array(words.map((x) => x.docs))}::int[],
+        ${sql.array(words.map((x) => x.groups))}::int[], ${sql.array(words.map((x) => x.evenness))}::real[]) AS x(w, d, g, e)
+    ), gone AS (
+      DELETE FROM opinion_generic_words o WHERE NOT EXISTS (SELECT 1 FROM fresh WHERE fresh.w = o.word)
+    )
+    INSERT INTO opinion_generic_words (word, docs, groups, evenness, mined_at)
+    SELECT w, d, g, e, ${at} FROM fresh
+    ON CONFLICT (word) DO UPDATE SET docs = excluded.docs, groups = excluded.groups, evenness = excluded.evenness, mined_at = excluded.mined_at`;
+  });
 }
 
 export async function listGenericWords(sql: Db): Promise<GenericWordRow[]> {

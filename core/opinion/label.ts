@@ -6,6 +6,7 @@ import { idf, isLiveGeneric, type TermStats, type TopicShape } from './cluster';
 import { isGenericWord } from './config';
 import { CONCEPT_PREFIX, SUBJECT_PLACE } from './features';
 import { topicsOf } from '../cases/duplicates';
+import { isProblemWord } from './problem-words';
 import { isDictionaryWord, tagWords } from '../nlp/segment';
 
 const PLACE_LIKE = /(小区|花园|家园|新城|新村|广场|公寓|大厦|苑|村|社区|路|大道|街|巷|镇|乡|街道|[区县市省])$/;
@@ -163,8 +164,9 @@ export function problemPhrase(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors
 function pickPhrase(t: Pick<TopicShape, 'centroid' | 'size'>, stats: TermStats, candidates: { term: string; score: number }[], pairsByMajority: boolean): { phrase: string | null; idiom: string | null } {
   const size = Math.max(1, t.size);
   let best: { term: string; score: number; kind: PhraseKind } | null = null;
-  let bestPair: { term: string; score: number; tie: number } | null = null;
+  const pairs: { term: string; score: number; tie: number }[] = [];
   let idiom: string | null = null;
+  let bestProblem: { term: string; score: number } | null = null;
   for (const { term, score } of candidates) {
     if (wordsOf(term).some((w) => isGenericWord(w) || !!stats.generic?.has(w))) continue;
     const kind = phraseKind(term);
@@ -175,16 +177,25 @@ function pickPhrase(t: Pick<TopicShape, 'centroid' | 'size'>, stats: TermStats, 
     if (pairsByMajority && kind === 'pair' && size >= 3 && (t.centroid[term] ?? 0) / size < PAIR_MIN_SHARE && !pairEndsInProblem(term)) continue;
     const s = score * kindWeight(term, kind);
     if (s > 0 && (!best || s > best.score)) best = { term, score: s, kind };
+    if (s > 0 && namesProblem(term) && (!bestProblem || s > bestProblem.score)) bestProblem = { term, score: s };
     if (s > 0 && (kind === 'pair' || (kind === 'verb' && [...term].length >= 4))) {
       // a phrase naming a problem object (油烟扰民, 门面油烟) needs less to beat a bare object
-      const tie = topicsOf(term).size > 0 ? PROBLEM_TIE : PAIR_TIE;
-      if (!bestPair || s / tie > bestPair.score / bestPair.tie) bestPair = { term, score: s, tie };
+      pairs.push({ term, score: s, tie: topicsOf(term).size > 0 ? PROBLEM_TIE : PAIR_TIE });
     }
   }
   // a bare object (车位, 门面, 电缆) says less than the object's problem (捆绑销售, 油烟扰民): a
   // word pair or whole-problem verb nearly as distinctive wins (the subjects name the object, doubled)
-  if (best && best.kind === 'head' && bestPair && bestPair.score >= bestPair.tie * best.score) return { phrase: bestPair.term, idiom };
+  // (the most distinctive such phrase that passes its bar: one that fails must not hide one that passes)
+  const bestPair = best?.kind === 'head' ? pairs.filter((p) => p.score >= p.tie * best.score).sort((a, b) => b.score / b.tie - a.score / a.tie)[0] : undefined;
+  if (bestPair) return { phrase: bestPair.term, idiom };
+  // a bare object that names no problem (电缆, 银行账户) yields to a phrase that does (高压线, 辐射, 诈骗) nearly as distinctive
+  if (best && best.kind === 'head' && !namesProblem(best.term) && bestProblem && bestProblem.score >= PROBLEM_TIE * best.score) return { phrase: bestProblem.term, idiom };
   return { phrase: best?.term ?? null, idiom };
+}
+
+/** Whether a phrase names a problem: a problem object (duplicate-topics.json) or a word of the problem lexicons (problem-words.ts). */
+function namesProblem(term: string): boolean {
+  return topicsOf(term).size > 0 || isProblemWord(term) || wordsOf(term).some(isProblemWord);
 }
 
 export function topicLabel(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors' | 'district'>, stats: TermStats): TopicLabel {

@@ -5,13 +5,15 @@
 // seed miner's criteria (genericFromCounts), the words spread evenly over the categories. (Not over
 // the districts as well: one district's large topic using 加快 made it uneven there, and most
 // districts of a public data set have a handful of messages.) Such a word weighs 0 in the topic likeness and never names a topic.
-// A problem object (停水, 路灯: lexicons/duplicate-topics.json) or a word naming a place is never one.
+// A problem object (停水, 路灯: lexicons/duplicate-topics.json), a problem word (安全, 事故: problem-words.ts)
+// or a word naming a place is never one.
 import { topicsOf } from '../cases/duplicates';
-import type { Db } from '../db/connect';
-import { addGroupCounts, countGroupDocs, listGenericWords, listGroupCounts, saveGenericWords } from '../db/opinion-generic';
+import type { Db, Sql } from '../db/connect';
+import { addGroupCounts, countCategoryDocs, listCategoryCounts, listGenericWords, saveGenericWords } from '../db/opinion-generic';
 import type { OpinionConfig } from './config';
 import { genericFromCounts } from './generic-words';
 import { isPlaceWord } from './features';
+import { isProblemWord } from './problem-words';
 
 const CATEGORY = 'c:';
 
@@ -30,17 +32,17 @@ export interface LiveGeneric {
  * The words even over the categories (the seed miner's criteria); null when fewer than minMessages messages are counted yet (the spread of a word is then noise).
  */
 export async function mineLiveGenericWords(sql: Db, cfg: OpinionConfig['liveGenericWords']): Promise<LiveGeneric | null> {
-  const messages = await countGroupDocs(sql, CATEGORY);
+  const messages = await countCategoryDocs(sql);
   if (messages < cfg.minMessages) return null;
   const minDocs = Math.max(2, Math.ceil(cfg.minDocShare * messages));
-  const skip = (w: string) => topicsOf(w).size > 0 || isPlaceWord(w);
-  const cats = await listGroupCounts(sql, CATEGORY, minDocs);
+  const skip = (w: string) => topicsOf(w).size > 0 || isProblemWord(w) || isPlaceWord(w);
+  const cats = await listCategoryCounts(sql, minDocs);
   const words = genericFromCounts(cats.groups, cats.words, messages, cfg, skip);
   return { messages, words: words.map((w) => ({ word: w.word, docs: w.docs, groups: w.categories, evenness: w.evenness })) };
 }
 
 /** Mines and stores the live generic words (a no-op before minMessages); returns how many there are. */
-export async function refreshLiveGenericWords(sql: Db, now: Date, cfg: OpinionConfig['liveGenericWords']): Promise<number | null> {
+export async function refreshLiveGenericWords(sql: Sql, now: Date, cfg: OpinionConfig['liveGenericWords']): Promise<number | null> {
   const mined = await mineLiveGenericWords(sql, cfg);
   if (!mined) return null;
   await saveGenericWords(sql, mined.words, now);
