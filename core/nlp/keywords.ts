@@ -2,7 +2,7 @@
 // dictionary and gazetteer words, minus stop words, numbers and one-character scraps.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isDictionaryWord, isStopWord, segment, sharedCut, tagsOfTokens, tagWords } from './segment';
+import { dictionaryGeneration, isDictionaryWord, isStopWord, segment, sharedCut, tagsOfTokens, tagWords } from './segment';
 
 const require = createRequire(import.meta.url);
 const jiebaFiles: { DEFAULT_IDF_DICT: string; DEFAULT_STOP_WORD_DICT: string } = require('nodejieba');
@@ -100,6 +100,8 @@ function codePointCompare(a: string, b: string): number {
   return a.length - b.length;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 interface Weighted {
   word: string;
   weight: number;
@@ -165,7 +167,12 @@ export function tfidfFromTokens(words: readonly string[], topN: number): Weighte
     if (cp === undefined || w.length === (cp > 0xffff ? 2 : 1) || t.stop.has(w)) continue;
     counts.set(w, (counts.get(w) ?? 0) + 1);
   }
-  const keys = [...counts.keys()].sort(codePointCompare);
+  const keys = [...counts.keys()];
+  // code point order is UTF-16 order (the default sort's) unless a word holds a surrogate
+  let astral = false;
+  for (const k of keys) if (SURROGATE.test(k)) { astral = true; break; }
+  if (astral) keys.sort(codePointCompare);
+  else keys.sort();
   const v: Weighted[] = keys.map((word) => {
     const i = t.index.get(word);
     return { word, weight: counts.get(word)! * (i === undefined ? t.average : t.values[i]) };
@@ -210,6 +217,9 @@ function topical(word: string, tag: string | undefined): boolean {
 }
 
 const TAG_BATCH = 10;
+const TAG_CACHE_MAX = 200_000;
+const tagCache = new Map<string, string>();
+let tagCacheGeneration = -1;
 
 /** Top keywords with TF-IDF weights, best first. */
 export function extractKeywordsWeighted(text: string, topN = 8): Keyword[] {
@@ -221,15 +231,27 @@ export function extractKeywordsWeighted(text: string, topN = 8): Keyword[] {
   // The tags of the picked words that are read (the loop stops at topN), a batch at a time in one
   // small jieba call each, as tagging the whole text gives them (a word's tag is the dictionary's);
   // the whole text is tagged when a batch does not come back whole.
-  const untagged = picked.filter((k) => !isDictionaryWord(k.word)).map((k) => k.word);
+  // a word's tag is the dictionary's (the same in every text): tags read before are remembered
+  // until the dictionary changes, and only the others are asked of jieba
+  if (tagCacheGeneration !== dictionaryGeneration() || tagCache.size > TAG_CACHE_MAX) {
+    tagCache.clear();
+    tagCacheGeneration = dictionaryGeneration();
+  }
   const tags = new Map<string, string>();
+  const untagged: string[] = [];
+  for (const k of picked) {
+    if (isDictionaryWord(k.word)) continue;
+    const known = tagCache.get(k.word);
+    if (known !== undefined) tags.set(k.word, known);
+    else untagged.push(k.word);
+  }
   let next = 0;
   let wholeText = false;
   const tagOf = (word: string): string | undefined => {
     while (!tags.has(word) && !wholeText && next < untagged.length) {
       const batch = tagsOfTokens(untagged.slice(next, next + TAG_BATCH));
       next += TAG_BATCH;
-      if (batch) for (const [w, t] of batch) tags.set(w, t);
+      if (batch) for (const [w, t] of batch) { tags.set(w, t); tagCache.set(w, t); }
       else {
         wholeText = true;
         for (const t of tagWords(input)) if (!tags.has(t.word)) tags.set(t.word, t.tag);

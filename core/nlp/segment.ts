@@ -48,6 +48,13 @@ export function addWords(words: Iterable<string>): void {
     dictionaryWords.add(w);
   }
   memo.fill(null); // the dictionary changed: earlier segmentations may differ now
+  generation++;
+}
+
+let generation = 0;
+/** Goes up whenever words are added: what was read from jieba's dictionary before (tags) may differ now. */
+export function dictionaryGeneration(): number {
+  return generation;
 }
 
 // words we added (user dictionary, gazetteer): known words even where jieba's tagger says 'x'
