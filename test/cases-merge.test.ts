@@ -76,4 +76,23 @@ describe('duplicate merge on intake', () => {
     const late = await submit('wechat', '无为市无城镇绣溪路又停水了，没有任何通知，做饭洗澡都成问题。', 8 * 24 * 60 + 60);
     expect(late.caseId).not.toBe(again.caseId);
   });
+  it('merges into a case opened before duplicate features existed (the legacy list, read in the same statement as the index), and indexes it', async () => {
+    const old = await submit('portal', '镜湖区赭山街道赭山路靠近赭山公园东门的一排路灯已经连续一周晚上不亮，晚上出行很不安全，请尽快维修。', 0, '赭山路路灯不亮');
+    // as a case opened before migration 0100: no features, no keys, on the legacy list
+    await db.sql`DELETE FROM case_dup_keys WHERE case_id = ${old.caseId}`;
+    await db.sql`DELETE FROM case_dup_features WHERE case_id = ${old.caseId}`;
+    await db.sql`INSERT INTO case_dup_legacy (case_id) VALUES (${old.caseId})`;
+    const again = await submit('wechat', '赭山公园东门那段赭山路，路灯坏了好几天了，天黑以后黑漆漆的，老人孩子走路很危险，麻烦派人修一下（镜湖区赭山街道）', 90);
+    expect(again.caseId).toBe(old.caseId);
+    const [after] = await db.sql<{ listed: number; features: number; keys: number }[]>`
+      SELECT (SELECT count(*)::int FROM case_dup_legacy) AS listed,
+             (SELECT count(*)::int FROM case_dup_features WHERE case_id = ${old.caseId}) AS features,
+             (SELECT count(*)::int FROM case_dup_keys WHERE case_id = ${old.caseId}) AS keys`;
+    expect(after.listed).toBe(0);
+    expect(after.features).toBe(1);
+    expect(after.keys).toBeGreaterThan(0);
+    // now found through the index
+    const third = await submit('hotline', '来电反映：镜湖区赭山街道赭山路赭山公园东门附近路灯长期不亮，夜间通行存在安全隐患，要求尽快修复。', 600);
+    expect(third.caseId).toBe(old.caseId);
+  });
 });

@@ -1,8 +1,8 @@
-// `npm run --silent bench -- dups [--sizes 1000,10000,100000] [--probes 300] [--layout city|one-place|both]`:
-// duplicate detection per message as the worker does it — the narrow lock (lockDuplicateKeys), the
-// candidate lookup (place-scoped keys, core/db/cases.ts listFeatureCandidates), the legacy list and
-// the scoring from stored features — each timed, inside one transaction per message, with 1k / 10k /
-// 100k generated open cases created over 7 days.
+// `npm run --silent bench -- dups [--sizes 1000,10000,100000] [--probes 300] [--layout city|one-place|both] [--plan]`:
+// duplicate detection per message as the worker does it: the narrow lock (lockDuplicateKeys) and the
+// candidate statement (core/db/cases.ts listDuplicateCandidates: place-scoped keys, and the legacy
+// list in the same statement) sent together in one round trip inside one transaction per message,
+// then the scoring from stored features, with 1k / 10k / 100k generated open cases created over 7 days.
 // - city: 16 districts of 20 streets, 1 message in 10 naming only its district, districts and
 //   streets as unevenly busy as a city's (Zipf), problem objects (29, Zipf, 2 in 3 messages name one),
 //   8 keywords from a 20,000-word Zipf vocabulary (the commonest in ~1 message in 8, as in real
@@ -10,16 +10,23 @@
 // - one-place: the adversarial case, every open case at one street of one district.
 // 1 probe in 5 is a near-duplicate of an open case (2 fingerprint bits flipped, 5 of 8 keywords and
 // 70 % of its bigrams kept, its object): the figure `found` says how many of those were merged.
-// Uses DATABASE_URL (a scratch schema, dropped afterwards) or an in-memory PGlite. Times are wall
-// clock per message on a shared machine (load average printed); cpu is this process's CPU per message.
+// Then each probe's two statements again under EXPLAIN (ANALYZE, TIMING OFF): the server's planning
+// and execution time per statement, without any round trip, and whether the candidate plan reads any
+// table but the (empty) legacy list by a sequential scan.
+// Uses DATABASE_URL (a scratch schema, dropped afterwards) or an in-memory PGlite. Wall times are per
+// message on a shared machine (load average printed); cpu is this process's CPU per message, server
+// cpu the database backend's (its /proc schedstat; PostgreSQL only).
 // Last stdout line: one JSON object.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { connectDatabase } from '../../core/db/connect';
 import { migrate } from '../../core/db/migrate';
-import { analyzeDupBench, createSchema, dropSchema, insertDupBenchCases } from '../../core/db/bench';
-import { listFeatureCandidates, listLegacyDuplicateCandidates, lockDuplicateKeys } from '../../core/db/cases';
+import { analyzeDupBench, backendPid, createSchema, dropSchema, explainJson, explainText, insertDupBenchCases } from '../../core/db/bench';
+import { duplicateCandidatesQuery, duplicateLockQuery, listDuplicateCandidates, lockDuplicateKeys } from '../../core/db/cases';
+import type { Db } from '../../core/db/connect';
+import type { MaybeRow, PendingQuery } from 'postgres';
 import { candidateKeys, isDuplicate, scoreFeatures, storedDupKeys, type DuplicateFeatures } from '../../core/cases/duplicates';
 import { seededRandom } from '../../core/util/seeded-random';
 
@@ -44,13 +51,38 @@ function zipf(n: number, s: number, rand: () => number): () => number {
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
+/** CPU time a local process has had, in ns (/proc/PID/schedstat, first field); null when unknown (another host, PGlite). */
+function backendCpuNs(pid: number | null): number | null {
+  if (pid === null) return null;
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return null;
+  }
+}
+
+interface PlanNode { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[] }
+
+/** The server's planning and execution time of a statement (EXPLAIN ANALYZE, TIMING OFF: no per-node clock reads), and the tables it scans sequentially. */
+async function explain<T extends readonly MaybeRow[]>(tx: Db, q: PendingQuery<T>): Promise<{ planning: number; execution: number; seqScans: string[] }> {
+  const row = await explainJson(tx, q);
+  const [doc] = Object.values(row)[0] as { Plan: PlanNode; 'Planning Time': number; 'Execution Time': number }[];
+  const seq: string[] = [];
+  const walk = (n: PlanNode) => {
+    if (n['Node Type'] === 'Seq Scan' && n['Relation Name']) seq.push(n['Relation Name']);
+    for (const c of n.Plans ?? []) walk(c);
+  };
+  walk(doc.Plan);
+  return { planning: doc['Planning Time'], execution: doc['Execution Time'], seqScans: seq };
+}
+
 export async function runDups(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { sizes: { type: 'string', default: '1000,10000,100000' }, probes: { type: 'string', default: '300' }, layout: { type: 'string', default: 'both' } } });
+  const { values } = parseArgs({ args: argv, options: { sizes: { type: 'string', default: '1000,10000,100000' }, probes: { type: 'string', default: '300' }, layout: { type: 'string', default: 'both' }, plan: { type: 'boolean', default: false } } });
   const sizes = values.sizes.split(',').map(Number);
   const probes = Number(values.probes);
   const layouts = values.layout === 'both' ? ['city', 'one-place'] : [values.layout];
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(probes) || probes < 1 || layouts.some((l) => l !== 'city' && l !== 'one-place')) {
-    console.error('usage: npm run --silent bench -- dups [--sizes 1000,10000,100000] [--probes 300] [--layout city|one-place|both]');
+    console.error('usage: npm run --silent bench -- dups [--sizes 1000,10000,100000] [--probes 300] [--layout city|one-place|both] [--plan]');
     return 2;
   }
   const url = process.env.DATABASE_URL;
@@ -62,7 +94,7 @@ export async function runDups(argv: string[]): Promise<number> {
       await createSchema(admin.sql, schema);
       await admin.close();
     }
-    const db = url ? await connectDatabase({ databaseUrl: url, dataDir: '', poolMax: 2, schema }) : await connectDatabase({ dataDir: '', inMemory: true });
+    const db = url ? await connectDatabase({ databaseUrl: url, dataDir: '', poolMax: 1, schema }) : await connectDatabase({ dataDir: '', inMemory: true });
     const sql = db.sql;
     const rand = seededRandom(7);
     const word = zipf(20000, 0.7, rand);
@@ -91,9 +123,11 @@ export async function runDups(argv: string[]): Promise<number> {
         createdAt: new Date(c.createdAt.getTime() + 3_600_000),
       };
     };
-    const results: Record<string, number>[] = [];
+    const results: Record<string, number | string | null>[] = [];
     try {
       await migrate(sql);
+      // one connection (poolMax 1), so its backend's CPU is the database's work for the probes
+      const backend = url ? await backendPid(sql) : null;
       const all: Gen[] = [];
       for (const n of sizes) {
         // created over the 7 days of the largest size: every open case is in each probe's window
@@ -107,24 +141,25 @@ export async function runDups(argv: string[]): Promise<number> {
         }
         await analyzeDupBench(sql);
         const probe = Array.from({ length: probes }, (_, i) => (i % 5 === 0 ? nearDuplicate(all[Math.floor(rand() * all.length)]) : gen(Math.floor(rand() * n), n)));
-        const t = { lock: 0, query: 0, legacy: 0, score: 0, total: 0, cands: 0, dups: 0, found: 0 };
+        const t = { step: 0, score: 0, total: 0, cands: 0, dups: 0, found: 0 };
+        const placeOf = (p: Gen) => {
+          const at = p.createdAt.getTime();
+          return { since: new Date(at - 7 * 86_400_000), until: new Date(at + 7 * 86_400_000), district: p.district, street: p.street };
+        };
+        const server0 = backendCpuNs(backend);
         const cpu0 = process.cpuUsage();
         for (const [i, p] of probe.entries()) {
-          const at = p.createdAt.getTime();
-          const place = { since: new Date(at - 7 * 86_400_000), until: new Date(at + 7 * 86_400_000), district: p.district, street: p.street };
           const s0 = performance.now();
           let merged = false;
           await sql.begin(async (tx) => {
             const a = performance.now();
-            await lockDuplicateKeys(tx, [p.district, p.street].filter((x): x is string => !!x), p.topics);
+            // as the worker sends them (core/cases/open-case-for-message.ts): both before either is awaited
+            const lock = lockDuplicateKeys(tx, [p.district, p.street].filter((x): x is string => !!x), p.topics);
+            const found = listDuplicateCandidates(tx, { ...placeOf(p), keys: candidateKeys(p) });
+            const [, { indexed }] = await Promise.all([lock, found]);
             const b = performance.now();
-            const rows = await listFeatureCandidates(tx, { ...place, keys: candidateKeys(p) });
-            const c = performance.now();
-            await listLegacyDuplicateCandidates(tx, place);
-            const d = performance.now();
-            for (const r of rows) if (isDuplicate(scoreFeatures(p, r))) merged = true;
-            const e = performance.now();
-            t.lock += b - a; t.query += c - b; t.legacy += d - c; t.score += e - d; t.cands += rows.length;
+            for (const r of indexed) if (isDuplicate(scoreFeatures(p, r))) merged = true;
+            t.step += b - a; t.score += performance.now() - b; t.cands += indexed.length;
           });
           t.total += performance.now() - s0;
           if (i % 5 === 0) {
@@ -133,13 +168,41 @@ export async function runDups(argv: string[]): Promise<number> {
           }
         }
         const cpu = process.cpuUsage(cpu0);
+        const server1 = backendCpuNs(backend);
+        const ex = { lockPlan: 0, lockExec: 0, candPlan: 0, candExec: 0, candMaxExec: 0 };
+        const seqScans = new Set<string>();
+        for (const p of probe) {
+          await sql.begin(async (tx) => {
+            const lq = duplicateLockQuery(tx, [p.district, p.street].filter((x): x is string => !!x), p.topics);
+            if (lq) {
+              const l = await explain(tx, lq);
+              ex.lockPlan += l.planning; ex.lockExec += l.execution;
+            }
+            const c = await explain(tx, duplicateCandidatesQuery(tx, { ...placeOf(p), keys: candidateKeys(p) }));
+            ex.candPlan += c.planning; ex.candExec += c.execution; ex.candMaxExec = Math.max(ex.candMaxExec, c.execution);
+            for (const s of c.seqScans) if (s !== 'case_dup_legacy') seqScans.add(s);
+          });
+        }
+        if (values.plan) {
+          // the first near-duplicate's candidate statement, its plan with per-node times (stderr)
+          await sql.begin(async (tx) => {
+            const p = probe[0];
+            const lines = await explainText(tx, duplicateCandidatesQuery(tx, { ...placeOf(p), keys: candidateKeys(p) }));
+            console.error(`${layout}, ${n} open cases, the candidate statement of a near-duplicate:\n${lines.join('\n')}`);
+          });
+        }
         const r = {
-          openCases: n, msPerCase: round(t.total / probes), lockMs: round(t.lock / probes), queryMs: round(t.query / probes), legacyMs: round(t.legacy / probes),
-          scoreMs: round(t.score / probes), cpuMsPerCase: round((cpu.user + cpu.system) / 1000 / probes), candidatesPerCase: round(t.cands / probes, 1),
-          duplicates: t.dups, found: t.found, load1: round(loadavg()[0], 2),
+          openCases: n, msPerCase: round(t.total / probes), stepMs: round(t.step / probes), scoreMs: round(t.score / probes),
+          cpuMsPerCase: round((cpu.user + cpu.system) / 1000 / probes),
+          serverCpuMsPerCase: server0 !== null && server1 !== null ? round((server1 - server0) / 1e6 / probes) : null,
+          lockPlanMs: round(ex.lockPlan / probes), lockExecMs: round(ex.lockExec / probes), candidatePlanMs: round(ex.candPlan / probes),
+          candidateExecMs: round(ex.candExec / probes), candidateMaxExecMs: round(ex.candMaxExec), seqScans: [...seqScans].sort().join(' ') || 'none',
+          candidatesPerCase: round(t.cands / probes, 1), duplicates: t.dups, found: t.found, load1: round(loadavg()[0], 2),
         };
         results.push(r);
-        console.log(`${layout}, ${n} open cases: ${r.msPerCase} ms per case (lock ${r.lockMs}, candidates ${r.queryMs}, legacy ${r.legacyMs}, scoring ${r.scoreMs}; this process's CPU ${r.cpuMsPerCase}), ${r.candidatesPerCase} candidates, near-duplicates merged ${r.found}/${r.duplicates}, load ${r.load1}`);
+        console.log(`${layout}, ${n} open cases: ${r.msPerCase} ms per case wall (the lock and candidate round trip ${r.stepMs}, scoring ${r.scoreMs}; CPU ${r.cpuMsPerCase} here, ${r.serverCpuMsPerCase ?? '-'} in the database); `
+          + `server per statement: lock plan ${r.lockPlanMs} + exec ${r.lockExecMs}, candidates plan ${r.candidatePlanMs} + exec ${r.candidateExecMs} (max ${r.candidateMaxExecMs}), seq scans: ${r.seqScans}; `
+          + `${r.candidatesPerCase} candidates, near-duplicates merged ${r.found}/${r.duplicates}, load ${r.load1}`);
       }
     } finally {
       await db.close();

@@ -149,7 +149,7 @@ export function dupKeyKind(key: string): DupKeyKind {
  * Whether the keys a case shares with the message make it a candidate: a SimHash band (Hamming 3 or
  * nearer), a problem object and a keyword, or DUP_KEYWORD_HITS keywords. An object alone does not:
  * at a busy street one object (路灯) is shared by too many open cases to be worth scoring, and a
- * merge on it still needs the texts to agree. Mirrored by core/db/cases.ts listFeatureCandidates.
+ * merge on it still needs the texts to agree. Mirrored by core/db/cases.ts duplicateCandidatesQuery.
  */
 export function dupCandidateQualifies(shared: { band: number; object: number; keyword: number }): boolean {
   return shared.band > 0 || (shared.object > 0 && shared.keyword >= 1) || shared.keyword >= DUP_KEYWORD_HITS;

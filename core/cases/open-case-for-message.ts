@@ -1,7 +1,7 @@
 // The worker's pipeline for one message: read it (NLP), attach it to an open case about the same
 // problem (合并) or open a case (工单), route it and start its legal clock through the case service.
 // Idempotent: a message that already has a case is left alone.
-import { appendCaseEvents, countCasesWithTrackingNo, insertDupFeatures, listFeatureCandidates, listLegacyDupCases, listLegacyDuplicateCandidates, lockCaseStatus, lockDuplicateKeys, type DuplicateCandidate } from '../db/cases';
+import { appendCaseEvents, countCasesWithTrackingNo, insertDupFeatures, listDuplicateCandidates, listLegacyDupCases, lockCaseStatus, lockDuplicateKeys, type DuplicateCandidate } from '../db/cases';
 import type { Db } from '../db/connect';
 import { getMessage, lockMessageForCase, markMessageProcessed, type StoredMessage } from '../db/messages';
 import { analyzeMessage } from '../nlp/analyze';
@@ -66,10 +66,8 @@ async function findDuplicateCase(sql: Db, msg: StoredMessage, a: MessageAnalysis
   // the window runs both ways: workers may process a later report of the same problem first
   const until = new Date(msg.receivedAt.getTime() + policy.windowDays * 86_400_000);
   const place = { since, until, district: a.place.district, street: a.place.street };
-  const [indexed, legacy] = await Promise.all([
-    listFeatureCandidates(sql, { ...place, keys: candidateKeys(mine) }),
-    listLegacyDuplicateCandidates(sql, place),
-  ]);
+  // one statement (indexed and legacy candidates), sent before this awaits: in the round trip of the locks
+  const { indexed, legacy } = await listDuplicateCandidates(sql, { ...place, keys: candidateKeys(mine) });
   let best: { id: number; score: DuplicateScore } | null = null;
   const consider = (id: number, score: DuplicateScore) => {
     if (isDuplicate(score, policy) && (!best || score.confidence > best.score.confidence)) best = { id, score };

@@ -1,6 +1,7 @@
 // The queries of the benchmarks (bin/bench): a scratch schema of their own, and how far the
 // pipeline has got with the messages a run posted.
 import type { Db } from './connect';
+import type { MaybeRow, PendingQuery } from 'postgres';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -69,4 +70,21 @@ export async function analyzeDupBench(sql: Db): Promise<void> {
 export async function backendPids(sql: Db, prefix: string): Promise<{ pid: number; app: string }[]> {
   return sql<{ pid: number; app: string }[]>`
     SELECT pid, application_name AS app FROM pg_stat_activity WHERE starts_with(application_name, ${prefix})`;
+}
+
+/** A statement's plan as EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) returns it: the benches' server-side figures. */
+export async function explainJson<T extends readonly MaybeRow[]>(tx: Db, q: PendingQuery<T>): Promise<Record<string, unknown>> {
+  const [row] = await tx<Record<string, unknown>[]>`EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${q}`;
+  return row;
+}
+
+/** A statement's plan with per-node times and buffers, as text lines. */
+export async function explainText<T extends readonly MaybeRow[]>(tx: Db, q: PendingQuery<T>): Promise<string[]> {
+  const rows = await tx<Record<string, unknown>[]>`EXPLAIN (ANALYZE, BUFFERS) ${q}`;
+  return rows.map((x) => String(Object.values(x)[0]));
+}
+
+/** The server process serving this connection (for its CPU in /proc). */
+export async function backendPid(sql: Db): Promise<number> {
+  return (await sql<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0].pid;
 }

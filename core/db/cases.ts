@@ -614,20 +614,48 @@ export type FeatureCandidate = Pick<CaseRow, 'id' | 'fingerprint' | 'category' |
 };
 
 /**
- * Open cases in the window that may be the message's duplicate: those sharing a place-scoped key
- * (`lookupDupKeys`: the same street, or the district when one side names no street) as
- * `dupCandidateQualifies` says: a SimHash band, a problem object and a keyword, or DUP_KEYWORD_HITS
- * keywords. Per key only the newest DUP_PER_KEY_LIMIT cases of the window are read (a btree range on
- * case_dup_keys), and the DUP_CANDIDATE_LIMIT sharing the most keys (then the newest) are returned, so
- * the work is bounded whatever the number of open cases.
+ * Open cases in the window that may be the message's duplicate, in one statement (one round trip,
+ * one snapshot):
+ * - `indexed`: those sharing a place-scoped key (`lookupDupKeys`: the same street, or the district
+ *   when one side names no street) as `dupCandidateQualifies` says: a SimHash band, a problem object
+ *   and a keyword, or DUP_KEYWORD_HITS keywords. Per key only the newest DUP_PER_KEY_LIMIT cases of
+ *   the window are read (a btree range on case_dup_keys), and the DUP_CANDIDATE_LIMIT sharing the
+ *   most keys (then the newest) are returned, so the work is bounded whatever the number of open cases;
+ * - `legacy`: those at the place that have no stored features yet (opened before they existed; listed
+ *   in case_dup_legacy by migration 0110, so this never scans the place's cases). Once the list is
+ *   empty (the read-model sweep empties it: backfillLegacyDupFeatures) this part reads one empty
+ *   table, inside the same statement: a few microseconds, no round trip of its own and no cached
+ *   flag that could go stale.
+ * Sent at once (PIPELINING): the worker issues it right after its locks (lockDuplicateKeys), in the
+ * same round trip. It must stay a statement apart from the locks: a statement reads the snapshot of
+ * its start, so a lock taken inside it would not show the case a message holding the lock had just
+ * opened.
  */
-export async function listFeatureCandidates(
-  sql: Db,
-  o: { since: Date; until: Date; district: string | null; street: string | null; keys: string[] },
-): Promise<FeatureCandidate[]> {
+export async function listDuplicateCandidates(sql: Db, o: DuplicateCandidateQuery): Promise<{ indexed: FeatureCandidate[]; legacy: DuplicateCandidate[] }> {
+  const rows = await duplicateCandidatesQuery(sql, o).execute();
+  const indexed: FeatureCandidate[] = [];
+  const legacy: DuplicateCandidate[] = [];
+  for (const r of rows) {
+    if (r.legacy) {
+      legacy.push({ id: r.id, title: r.title, summary: r.summary ?? '', fingerprint: r.fingerprint, keywords: r.keywords, category: r.category, district: r.district, street: r.street, community: r.community, createdAt: r.createdAt! });
+    } else {
+      indexed.push({ id: r.id, fingerprint: r.fingerprint, category: r.category, district: r.district, street: r.street, community: r.community, bigrams: r.bigrams!, topics: r.topics!, buildings: r.buildings!, keywords: r.keywords });
+    }
+  }
+  return { indexed, legacy };
+}
+
+export interface DuplicateCandidateQuery { since: Date; until: Date; district: string | null; street: string | null; keys: string[] }
+
+type DuplicateCandidateRow = Pick<CaseRow, 'id' | 'fingerprint' | 'category' | 'district' | 'street' | 'community' | 'keywords' | 'title'> & {
+  legacy: boolean; summary: string | null; createdAt: Date | null; bigrams: string[] | null; topics: string[] | null; buildings: string[] | null;
+};
+
+/** The statement of listDuplicateCandidates, not yet sent (bin/bench/dups.ts EXPLAINs it). */
+export function duplicateCandidatesQuery(sql: Db, o: DuplicateCandidateQuery) {
   const keys = lookupDupKeys(o.keys, o);
-  if (!keys.length) return [];
-  return sql<FeatureCandidate[]>`
+  // a message with no lookup key (no place the gate keeps) still meets the legacy cases of its place
+  return sql<DuplicateCandidateRow[]>`
     WITH hit AS (
       SELECT h.case_id, max(h.created_at) AS created_at, count(*) AS keys
       FROM unnest(${keys}::text[], ${keys.map(dupKeyKind)}::text[]) AS q(key, kind)
@@ -642,30 +670,26 @@ export async function listFeatureCandidates(
       HAVING bool_or(q.kind = 'band')
         OR bool_or(q.kind = 'object') AND count(*) FILTER (WHERE q.kind = 'keyword') >= 1
         OR count(*) FILTER (WHERE q.kind = 'keyword') >= ${DUP_KEYWORD_HITS}
+    ), indexed AS (
+      SELECT false AS legacy, c.id, c.fingerprint, c.category, c.district, c.street, c.community, f.keywords, f.bigrams, f.topics, f.buildings,
+        NULL::text AS title, NULL::text AS summary, NULL::timestamptz AS created_at,
+        row_number() OVER (ORDER BY hit.keys DESC, hit.created_at DESC, hit.case_id DESC) AS n
+      FROM hit JOIN cases c ON c.id = hit.case_id JOIN case_dup_features f ON f.case_id = hit.case_id
+      WHERE c.status IN ${sql(OPEN_STATUSES)}
+      ORDER BY n LIMIT ${DUP_CANDIDATE_LIMIT}
+    ), l AS MATERIALIZED (
+      -- read from the list first, whatever the planner guesses of a table never analysed
+      SELECT case_id FROM case_dup_legacy
+    ), legacy AS (
+      SELECT true AS legacy, c.id, c.fingerprint, c.category, c.district, c.street, c.community, c.keywords, NULL::text[], NULL::text[], NULL::text[],
+        c.title, c.summary, c.created_at, row_number() OVER (ORDER BY c.created_at DESC, c.id DESC) AS n
+      FROM l JOIN cases c ON c.id = l.case_id
+      WHERE c.status IN ${sql(OPEN_STATUSES)} AND c.created_at >= ${o.since} AND c.created_at <= ${o.until}
+        AND (${o.district}::text IS NOT NULL AND c.district = ${o.district} OR ${o.street}::text IS NOT NULL AND c.street = ${o.street})
+        AND NOT EXISTS (SELECT 1 FROM case_dup_features f WHERE f.case_id = c.id)
+      ORDER BY n LIMIT 200
     )
-    SELECT c.id, c.fingerprint, c.category, c.district, c.street, c.community, f.bigrams, f.topics, f.buildings, f.keywords
-    FROM hit JOIN cases c ON c.id = hit.case_id JOIN case_dup_features f ON f.case_id = hit.case_id
-    WHERE c.status IN ${sql(OPEN_STATUSES)}
-    ORDER BY hit.keys DESC, hit.created_at DESC, hit.case_id DESC LIMIT ${DUP_CANDIDATE_LIMIT}`.execute();
-}
-
-/**
- * Open cases in the window at the place that have no stored features yet (opened before they
- * existed; listed in case_dup_legacy by migration 0110, so this never scans the place's cases).
- */
-export async function listLegacyDuplicateCandidates(
-  sql: Db,
-  o: { since: Date; until: Date; district: string | null; street: string | null },
-): Promise<DuplicateCandidate[]> {
-  // read from the list first (the read-model sweep empties it: backfillLegacyDupFeatures), whatever the planner guesses of a table never analysed
-  return sql<DuplicateCandidate[]>`
-    WITH l AS MATERIALIZED (SELECT case_id FROM case_dup_legacy)
-    SELECT c.id, c.title, c.summary, c.fingerprint, c.keywords, c.category, c.district, c.street, c.community, c.created_at
-    FROM l JOIN cases c ON c.id = l.case_id
-    WHERE c.status IN ${sql(OPEN_STATUSES)} AND c.created_at >= ${o.since} AND c.created_at <= ${o.until}
-      AND (${o.district}::text IS NOT NULL AND c.district = ${o.district} OR ${o.street}::text IS NOT NULL AND c.street = ${o.street})
-      AND NOT EXISTS (SELECT 1 FROM case_dup_features f WHERE f.case_id = c.id)
-    ORDER BY c.created_at DESC, c.id DESC LIMIT 200`.execute();
+    SELECT * FROM indexed UNION ALL SELECT * FROM legacy ORDER BY legacy, n`;
 }
 
 /** Cases still listed as having no stored duplicate features (migration 0110), whatever their status, oldest first. */
@@ -687,6 +711,12 @@ export async function listLegacyDupCases(sql: Db, limit: number): Promise<Duplic
  * One statement, the locks in the order of their hashes, so no two messages wait in a cycle.
  */
 export async function lockDuplicateKeys(sql: Db, places: string[], topics: string[]): Promise<void> {
+  const q = duplicateLockQuery(sql, places, topics);
+  if (q) await q.execute();
+}
+
+/** The statement of lockDuplicateKeys, not yet sent (null: nothing to lock); bin/bench/dups.ts EXPLAINs it. */
+export function duplicateLockQuery(sql: Db, places: string[], topics: string[]) {
   const at = places.filter((p, i) => p && places.indexOf(p) === i);
   const objects = [...new Set(topics)];
   const want = new Map<string, boolean>(); // lock name -> exclusive
@@ -695,10 +725,10 @@ export async function lockDuplicateKeys(sql: Db, places: string[], topics: strin
   // with both names, the first is the district: its object keys are shared (its streets' messages
   // about one object only meet there), the street's exclusive
   for (const [i, place] of at.entries()) for (const t of objects) add(`dup:${place}:${t}`, at.length === 1 || i === at.length - 1);
-  if (!want.size) return;
+  if (!want.size) return null;
   const names = [...want.keys()];
-  await sql`
+  return sql`
     SELECT CASE WHEN x THEN pg_advisory_xact_lock(h)::text ELSE pg_advisory_xact_lock_shared(h)::text END
     FROM (SELECT hashtext(n) AS h, bool_or(x) AS x FROM unnest(${names}::text[], ${names.map((n) => (want.get(n) ? 't' : 'f'))}::text[]::boolean[]) AS u(n, x)
-          GROUP BY 1 ORDER BY 1 OFFSET 0) l`.execute();
+          GROUP BY 1 ORDER BY 1 OFFSET 0) l`;
 }
