@@ -77,33 +77,39 @@ describe.runIf(run)('舆情 pages in the browser', () => {
     expect(errors).toEqual([]);
   });
 
-  it('舆情预警 follows the period and the district, kept for the session, and says when the period has none', async () => {
+  it('舆情预警 follows the period, the district, the category and the channel, kept for the session, and says when the period has none', async () => {
     const sql = suite.service.sql;
     const DAY = 86_400_000;
     const now = Date.now();
     const day = (daysAgo: number) => new Date(now + 8 * 3600_000 - daysAgo * DAY).toISOString().slice(0, 10);
     // alerts of a rule nobody evaluates (disabled): two recent ones in two districts, one of 50 days ago
     const rule = await insertAlertRule(sql, { name: '时段筛选测试规则', enabled: false, definition: {}, createdBy: null });
-    const alert = (key: string, district: string, daysAgo: number, title: string) =>
-      openAlertEpisode(sql, { ruleId: rule.id, scopeKey: key, district, topicId: null, title, at: new Date(now - daysAgo * DAY), evidence: { count: 3, windowMinutes: 60, negativeShare: 1, channels: { portal: 3 }, series: [], topMessages: [] } });
-    await alert('period-a', '镜湖区', 2, '镜湖区路灯预警（近日）');
-    await alert('period-b', '弋江区', 3, '弋江区积水预警（近日）');
-    await alert('period-c', '镜湖区', 50, '镜湖区噪音预警（五十天前）');
+    const alert = (key: string, district: string, daysAgo: number, title: string, channel: string, category: string) =>
+      openAlertEpisode(sql, { ruleId: rule.id, scopeKey: key, district, topicId: null, title, at: new Date(now - daysAgo * DAY), evidence: { count: 3, windowMinutes: 60, negativeShare: 1, channels: { [channel]: 3 }, categories: { [category]: 3 }, series: [], topMessages: [] } });
+    await alert('period-a', '镜湖区', 2, '镜湖区路灯预警（近日）', 'portal', '城乡建设');
+    await alert('period-b', '弋江区', 3, '弋江区积水预警（近日）', 'weibo', '环境保护');
+    await alert('period-c', '镜湖区', 50, '镜湖区噪音预警（五十天前）', 'portal', '环境保护');
 
     const { context, page, errors } = await openPage(suite.browser, 1280);
     await suite.login(page, 'demo-admin', 'demo-admin');
     await page.goto(`${suite.service.base}/#/alerts`);
     const filters = page.getByTestId('stats-filters');
     const list = () => page.locator('[data-testid=alert-item] b').allInnerTexts();
-    // the alerts take a period and a district, not a category or a channel: the page offers no such filter
-    expect(await filters.locator('select[name=category], select[name=channel]').count()).toBe(0);
-
     // 近30天 (the default): the alert of 50 days ago is not in it
     await page.getByText('镜湖区路灯预警（近日）').waitFor();
     await page.getByText('弋江区积水预警（近日）').waitFor();
     expect(await list()).not.toContain('镜湖区噪音预警（五十天前）');
     await filters.getByRole('button', { name: '近90天' }).click();
     await page.getByText('镜湖区噪音预警（五十天前）').waitFor();
+
+    // a channel, a category: the alerts with messages of it in their window (the card names them)
+    await filters.locator('select[name=channel]').selectOption('weibo');
+    await expect.poll(list).toEqual(['弋江区积水预警（近日）']);
+    expect(await page.getByTestId('alert-item').first().innerText()).toContain('环境保护 3');
+    await filters.locator('select[name=channel]').selectOption('');
+    await filters.locator('select[name=category]').selectOption('环境保护');
+    await expect.poll(list).toEqual(['弋江区积水预警（近日）', '镜湖区噪音预警（五十天前）']);
+    await filters.locator('select[name=category]').selectOption('');
 
     // a district: its alerts only
     await filters.locator('select[name=district]').selectOption('镜湖区');

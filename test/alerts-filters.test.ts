@@ -1,6 +1,6 @@
-// GET /api/v1/alerts?from&to&district: the cockpit's period and district applied to the alert list
-// (opened in [from, to), the alert's district, 未识别 for alerts with none); bad values answer a 400
-// with the field named in Chinese.
+// GET /api/v1/alerts?from&to&district&category&channel: the cockpit's period and filters applied to the
+// alert list (opened in [from, to), the alert's district, 未识别 for alerts with none, messages of the
+// category / channel in the alert's window); bad values answer a 400 with the field named in Chinese.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAlertRule, openAlertEpisode } from '../core/db/alerts';
 import { InProcessQueue } from '../core/queue/in-process';
@@ -18,11 +18,11 @@ beforeAll(async () => {
   queue = new InProcessQueue({ concurrency: 1 });
   app = testApp(db, queue, testConfig({ ADMIN_TOKEN: ADMIN }));
   const rule = await insertAlertRule(db.sql, { name: '同区同题突增', enabled: true, definition: { kind: 'test' }, createdBy: null });
-  const open = (scopeKey: string, district: string | null, at: string, title: string) =>
-    openAlertEpisode(db.sql, { ruleId: rule.id, scopeKey, district, topicId: null, title, at: new Date(at), evidence: {} });
-  await open('a', '镜湖区', '2026-11-03T10:00:00+08:00', '镜湖区停水（十一月初）');
-  await open('b', '镜湖区', '2026-11-20T10:00:00+08:00', '镜湖区路灯（十一月下旬）');
-  await open('c', '弋江区', '2026-11-21T10:00:00+08:00', '弋江区噪音（十一月下旬）');
+  const open = (scopeKey: string, district: string | null, at: string, title: string, evidence: Record<string, unknown> = {}) =>
+    openAlertEpisode(db.sql, { ruleId: rule.id, scopeKey, district, topicId: null, title, at: new Date(at), evidence });
+  await open('a', '镜湖区', '2026-11-03T10:00:00+08:00', '镜湖区停水（十一月初）', { channels: { hotline: 3, wechat: 1 }, categories: { 城乡建设: 4 } });
+  await open('b', '镜湖区', '2026-11-20T10:00:00+08:00', '镜湖区路灯（十一月下旬）', { channels: { portal: 2 }, categories: { 城乡建设: 1, unknown: 1 } });
+  await open('c', '弋江区', '2026-11-21T10:00:00+08:00', '弋江区噪音（十一月下旬）', { channels: { weibo: 5 }, categories: { 环境保护: 5 } });
   await open('d', null, '2026-11-22T10:00:00+08:00', '全市投诉量突增（十一月下旬）');
   await open('e', '镜湖区', '2026-10-15T10:00:00+08:00', '镜湖区积水（十月）');
 });
@@ -57,12 +57,25 @@ describe('GET /api/v1/alerts filters', () => {
     expect((await list(q({ district: '三山区' }))).alerts).toEqual([]);
   });
 
+  it('keeps the alerts with messages of a category or a channel in their window, with the other filters', async () => {
+    const titles = async (o: Record<string, string>) => (await list(q(o))).alerts.map((a) => a.title);
+    expect(await titles({ category: '城乡建设' })).toEqual(['镜湖区路灯（十一月下旬）', '镜湖区停水（十一月初）']);
+    expect(await titles({ category: 'unknown' })).toEqual(['镜湖区路灯（十一月下旬）']);
+    expect(await titles({ channel: 'weibo' })).toEqual(['弋江区噪音（十一月下旬）']);
+    expect(await titles({ channel: 'hotline', category: '城乡建设' })).toEqual(['镜湖区停水（十一月初）']);
+    expect(await titles({ channel: 'hotline', category: '环境保护' })).toEqual([]);
+    expect(await titles({ category: '城乡建设', from: '2026-11-10T00:00:00+08:00', district: '镜湖区' })).toEqual(['镜湖区路灯（十一月下旬）']);
+    expect((await list(q({ category: '城乡建设' }))).total).toBe(2);
+  });
+
   it('answers a 400 naming the field in Chinese for a bad time, a backwards period or an empty district', async () => {
     for (const [query, field] of [
       [q({ from: '十一月' }), 'from'],
       [q({ to: '2026-11-01' }), 'to'],
       [q({ from: '2026-11-02T00:00:00+08:00', to: '2026-11-01T00:00:00+08:00' }), 'from'],
       [q({ district: ' ' }), 'district'],
+      [q({ category: ' ' }), 'category'],
+      [q({ channel: 'fax' }), 'channel'],
     ] as const) {
       const res = await app.request(`/api/v1/alerts?${query}`, { headers: auth });
       expect(res.status, query).toBe(400);

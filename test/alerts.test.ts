@@ -114,7 +114,7 @@ describe('alerts on a running system', () => {
 
     const dept = await staffToken(db.sql, 'department', 'water');
     const listed = await waitFor(async () => {
-      const body = (await (await app.request("/api/v1/alerts", auth(dept))).json()) as { total: number; alerts: { id: number; title: string; openedAt: string; topic: { id: number; label: string } | null; district: string | null; rule: { id: number; name: string }; evidence: { count: number; topMessages: { text: string }[]; series: { count: number }[] }; deliveries: { channel: string; status: string }[] }[] };
+      const body = (await (await app.request("/api/v1/alerts", auth(dept))).json()) as { total: number; alerts: { id: number; title: string; openedAt: string; topic: { id: number; label: string } | null; district: string | null; rule: { id: number; name: string }; evidence: { count: number; topMessages: { text: string }[]; series: { count: number }[]; channels: Record<string, number>; categories: Record<string, number> }; deliveries: { channel: string; status: string }[] }[] };
       return body.total > 0 && body;
     }, undefined, 200, 'an alert');
     await queue.drain();
@@ -139,6 +139,9 @@ describe('alerts on a running system', () => {
     // evidence: all 15 counted (镜湖区's one and the street-lamp message are not), counts over time, masked messages
     expect(alert.evidence.count).toBe(15);
     expect(alert.evidence.series.reduce((s, b) => s + b.count, 0)).toBe(15);
+    // by channel and by category: what the alert list's channel / category filters read
+    expect(alert.evidence.channels).toEqual({ portal: 15 });
+    expect(Object.values(alert.evidence.categories).reduce((s, n) => s + n, 0)).toBe(15);
     expect(alert.evidence.topMessages.length).toBe(5);
     const texts = alert.evidence.topMessages.map((m) => m.text).join('\n');
     expect(texts).toContain('停水');

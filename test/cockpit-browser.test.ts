@@ -185,11 +185,11 @@ describe.skipIf(!run)('leaders cockpit', () => {
 
     // a channel: the cards cut by channel say nothing; those that cannot be say so
     await filters.locator('select[name=channel]').selectOption('weibo');
-    for (const card of ['hot-topics', 'topic-trend', 'recurring-card', 'alerts-panel']) {
+    for (const card of ['hot-topics', 'topic-trend', 'recurring-card']) {
       await expect.poll(() => page.getByTestId(card).getByTestId('filter-note').textContent(), { message: card }).toContain('未按渠道筛选');
     }
     expect(await recurring.getByTestId('filter-note').textContent()).toMatch(/^未按渠道筛选（.*所示为全部渠道。$/); // only the chosen filter is named
-    for (const card of ['sentiment-trend', 'ranking-card', 'service-times']) expect(await page.getByTestId(card).getByTestId('filter-note').count(), card).toBe(0);
+    for (const card of ['sentiment-trend', 'ranking-card', 'service-times', 'alerts-panel']) expect(await page.getByTestId(card).getByTestId('filter-note').count(), card).toBe(0);
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(SHOTS, 'cockpit-recurring-channel-note.png'), fullPage: true });
 
@@ -213,6 +213,7 @@ describe.skipIf(!run)('leaders cockpit', () => {
     await suite.login(page, 'demo-urban-mgmt');
     await page.goto(`${suite.service.base}/#/leaders`);
     await problem.waitFor();
+    expect(await recurring.getByTestId('recurring-scope').innerText()).toContain('只列出有本单位工单的问题');
     expect(await problem.innerText()).toContain('1 件工单');
     expect(await recurring.innerText()).not.toContain(other.trackingNo);
     await page.screenshot({ path: path.join(SHOTS, 'cockpit-department.png'), fullPage: true });

@@ -136,6 +136,24 @@ describe('每月一题 for a department user and for a period', () => {
     expect(housing.text).not.toContain('城管甲件');
     const leader = await problem('weeks=8', await staffToken(db.sql, 'leader'));
     expect(leader.p!.caseCount).toBe(3);
+    expect((JSON.parse(leader.text) as { departmentOnly: boolean }).departmentOnly).toBe(false);
+
+    // a department's list holds only the problems with its cases: not the city's with none of them
+    type Listed = { departmentOnly: boolean; problems: { topicId: number; district: string | null; caseCount: number }[] };
+    const urbanList = JSON.parse(urban.text) as Listed;
+    expect(urbanList.departmentOnly).toBe(true);
+    expect(urbanList.problems.length).toBeGreaterThan(0);
+    expect(urbanList.problems.every((x) => x.caseCount > 0)).toBe(true);
+    expect((JSON.parse(leader.text) as Listed).problems.some((x) => x.caseCount === 0)).toBe(true); // the drain of the test before: no case
+    const water = await problem('weeks=8', await staffToken(db.sql, 'department', 'water'));
+    expect(water.p).toBeUndefined();
+    expect((JSON.parse(water.text) as Listed).problems).toEqual([]);
+    // one district's problems, cut from all of them (limit=1: the city's first is another district's)
+    const jiujiang = JSON.parse((await problem('weeks=8&district=鸠江区&limit=1', ADMIN)).text) as Listed;
+    expect(jiujiang.problems.map((x) => x.topicId)).toEqual([topicId]);
+    const yijiang = JSON.parse((await problem('weeks=8&district=弋江区', ADMIN)).text) as Listed;
+    expect(yijiang.problems.length).toBeGreaterThan(0);
+    expect(yijiang.problems.every((x) => x.district === '弋江区')).toBe(true);
 
     // a period that ended two and a half weeks ago: the weeks and cases after it do not count
     const to = new Date(now - 2.5 * 7 * DAY).toISOString();

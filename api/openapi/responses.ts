@@ -223,6 +223,7 @@ export const topicDetail = z.object({
 });
 export const recurringProblems = z.object({
   since: time, until: time,
+  departmentOnly: z.boolean().describe('a department user\'s list: only the problems with cases of its department'),
   problems: z.array(z.object({
     topicId: z.number().int(), label: z.string(), district: z.string().nullable(), place: z.string().nullable(),
     weeks: z.number().int().describe('weeks with at least one message'), longestRun: z.number().int(), messages: z.number().int(), firstWeek: time, lastWeek: time,

@@ -390,7 +390,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
     responses: { 200: { description: 'the instruction with the answers so far', schema: R.topicInstruction }, 400: E400, 401: E401, 403: E403, 404: E404, 409: err('this department answered it already') },
   },
   {
-    method: 'GET', path: '/api/v1/alerts', summary: '舆情预警: alerts opened in [from, to), of a district (未识别: none), newest first, with rule, topic, evidence and deliveries', tag: 'Opinion', auth: 'staff', query: alertsQuery,
+    method: 'GET', path: '/api/v1/alerts', summary: '舆情预警: alerts opened in [from, to), of a district (未识别: none), with messages of a category / channel in their window, newest first, with rule, topic, evidence and deliveries', tag: 'Opinion', auth: 'staff', query: alertsQuery,
     responses: { 200: { description: 'a page of alerts', schema: R.alertList }, 400: E400, 401: E401, 403: E403 },
   },
   {

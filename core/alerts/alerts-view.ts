@@ -56,7 +56,7 @@ async function views(sql: Db, rows: AlertRow[]): Promise<AlertView[]> {
 }
 
 export async function listAlerts(
-  sql: Db, o: { limit: number; offset: number; unacked?: boolean; from?: Date; to?: Date; district?: string },
+  sql: Db, o: { limit: number; offset: number; unacked?: boolean; from?: Date; to?: Date; district?: string; category?: string; channel?: string },
 ): Promise<{ total: number; alerts: AlertView[] }> {
   const { rows, total } = await listAlertRows(sql, o);
   return { total, alerts: await views(sql, rows) };

@@ -86,6 +86,8 @@ export interface Evidence {
   negative: number;
   negativeShare: number;
   channels: Record<string, number>;
+  /** the window's messages by predicted category (unknown when the reader gave none): what the alert list's category filter reads */
+  categories: Record<string, number>;
   /** counts per bucket over the window and the one before it (the baseline beside the rise) */
   series: { from: string; count: number }[];
   /** the most negative, then latest, messages: PII and the sender's own details masked, cut */
@@ -140,6 +142,8 @@ function evidenceOf(d: RuleDefinition, g: Group, all: AlertSubjectRow[], at: Dat
   const negative = g.rows.filter((r) => r.sentiment === 'negative').length;
   const channels: Record<string, number> = {};
   for (const r of g.rows) channels[r.channel] = (channels[r.channel] ?? 0) + 1;
+  const categories: Record<string, number> = {};
+  for (const r of g.rows) categories[r.category ?? 'unknown'] = (categories[r.category ?? 'unknown'] ?? 0) + 1;
   const bucketMs = (2 * windowMs) / SERIES_BUCKETS;
   const start = at.getTime() - 2 * windowMs;
   const series = Array.from({ length: SERIES_BUCKETS }, (_, i) => ({ from: new Date(start + i * bucketMs).toISOString(), count: 0 }));
@@ -166,6 +170,7 @@ function evidenceOf(d: RuleDefinition, g: Group, all: AlertSubjectRow[], at: Dat
     negative,
     negativeShare: g.rows.length ? Math.round((negative / g.rows.length) * 1000) / 1000 : 0,
     channels,
+    categories,
     series,
     topMessages: top,
     topic: g.topic,

@@ -233,13 +233,15 @@ export const NO_DISTRICT = '未识别';
  */
 export async function listAlertRows(
   sql: Db,
-  o: { limit: number; offset: number; unacked?: boolean; from?: Date; to?: Date; district?: string },
+  o: { limit: number; offset: number; unacked?: boolean; from?: Date; to?: Date; district?: string; category?: string; channel?: string },
 ): Promise<{ rows: AlertRow[]; total: number }> {
   const where = sql`WHERE true
     ${o.unacked ? sql`AND a.acked_at IS NULL` : sql``}
     ${o.from ? sql`AND a.opened_at >= ${o.from}` : sql``}
     ${o.to ? sql`AND a.opened_at < ${o.to}` : sql``}
-    ${o.district === NO_DISTRICT ? sql`AND a.district IS NULL` : o.district ? sql`AND a.district = ${o.district}` : sql``}`;
+    ${o.district === NO_DISTRICT ? sql`AND a.district IS NULL` : o.district ? sql`AND a.district = ${o.district}` : sql``}
+    ${o.category ? sql`AND jsonb_exists(a.evidence->'categories', ${o.category})` : sql``}
+    ${o.channel ? sql`AND jsonb_exists(a.evidence->'channels', ${o.channel})` : sql``}`;
   const rows = await sql<AlertRow[]>`
     SELECT ${alertColumns(sql)} FROM alerts a JOIN alert_rules r ON r.id = a.rule_id ${where}
     ORDER BY a.opened_at DESC, a.id DESC LIMIT ${o.limit} OFFSET ${o.offset}`;

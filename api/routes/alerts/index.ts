@@ -1,8 +1,9 @@
 // 舆情预警: GET /api/v1/alerts (staff, newest first, with rule, topic and evidence; ?from&to&district
-// for the cockpit's period and district),
+// &category&channel for the cockpit's period and filters),
 // GET /api/v1/alerts/:id, POST /api/v1/alerts/:id/ack (staff but read-only leaders).
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { CHANNELS } from '../../../core/messages/incoming';
 import { ackAlert, getAlert, listAlerts } from '../../../core/alerts/alerts-view';
 import { STAFF_AREAS } from '../../../core/auth/permissions';
 import { requireStaff, type StaffEnv } from '../../auth';
@@ -19,6 +20,10 @@ export const listQuery = z.object({
   to: boundedDateTime().optional(),
   /** the alert's district (预警所在区县); 未识别 = alerts with none (city-wide rules) */
   district: z.string({ error: '区县须为文字' }).trim().min(1, '区县不能为空').max(40, '区县最长 40 字').optional(),
+  /** alerts with messages of this category in their window (unknown: read as none) */
+  category: z.string({ error: '诉求分类须为文字' }).trim().min(1, '诉求分类不能为空').max(40, '诉求分类最长 40 字').optional(),
+  /** alerts with messages from this channel in their window */
+  channel: z.enum(CHANNELS, { error: `渠道须为 ${CHANNELS.join('、')} 之一` }).optional(),
 }).refine((q) => !q.from || !q.to || new Date(q.from) < new Date(q.to), { path: ['from'], message: '开始时间须早于结束时间' });
 export const idParam = z.object({ id: z.coerce.number({ error: '预警编号须为数字' }).int('预警编号须为整数').positive('预警编号须为正整数') });
 export const ackBody = z.strictObject({ note: z.string({ error: '备注须为文字' }).trim().max(500, '备注最多 500 个字').optional() }, { error: '须为对象' });

@@ -1,6 +1,7 @@
 // 热点 and 每月一题, under /api/v1/stats: `GET /topics?days=7` or `?from=&to=` (public: aggregates, masked samples of
-// public messages, no case ids) and `GET /recurring` (staff: with the cases behind each problem,
-// a department user's own department's only; `to` ends the look-back at the cockpit's period end).
+// public messages, no case ids) and `GET /recurring` (staff: with the cases behind each problem;
+// a department user gets only the problems with cases of its own department, and only those cases;
+// `to` ends the look-back at the cockpit's period end, `district` keeps one district's problems).
 // Both answer from the topic tables the workers keep (core/opinion), never from raw messages.
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -27,7 +28,12 @@ export const recurringQuery = z.object({
   limit: z.coerce.number({ message: 'limit 须为整数' }).int('limit 须为整数').min(1, 'limit 至少为 1').max(100, 'limit 至多为 100').default(20),
   /** the period's end (the cockpit's `to`); the look-back of `weeks` ends there */
   to: boundedDateTime().optional(),
+  /** one district's problems (未识别: those placed in none) */
+  district: z.string({ message: '区县须为文字' }).trim().min(1, '区县不能为空').max(40, '区县最长 40 字').optional(),
 });
+
+/** every recurring problem, ranked: a scoped list (a department's, a district's) is cut from all of them, not from the city's top few */
+const ALL_PROBLEMS = 100_000;
 
 export function topicsRoutes(deps: AppDeps) {
   return new Hono<StaffEnv>()
@@ -41,6 +47,13 @@ export function topicsRoutes(deps: AppDeps) {
       const q = c.req.valid('query');
       // the cases behind a problem follow the case lists' rule: a department user sees only its own
       const departmentCode = departmentScope(c.get('staff'));
-      return c.json(await getRecurringProblems(deps.db.sql, { weeks: q.weeks, minWeeks: q.minWeeks, limit: q.limit, to: q.to ? new Date(q.to) : undefined, departmentCode }));
+      const scoped = departmentCode !== undefined || q.district !== undefined;
+      const r = await getRecurringProblems(deps.db.sql, { weeks: q.weeks, minWeeks: q.minWeeks, limit: scoped ? ALL_PROBLEMS : q.limit, to: q.to ? new Date(q.to) : undefined, departmentCode });
+      // a department's list is its own problems: a city-wide problem with none of its cases says nothing to it
+      const problems = r.problems
+        .filter((p) => q.district === undefined || (p.district ?? '未识别') === q.district)
+        .filter((p) => departmentCode === undefined || p.caseCount > 0)
+        .slice(0, q.limit);
+      return c.json({ ...r, problems, departmentOnly: departmentCode !== undefined });
     });
 }

@@ -1,6 +1,6 @@
 // 每月一题 on the cockpit: problems that come back week after week in one place, with the weeks
-// they were seen and the cases behind them (a department user: its own). The page passes what
-// GET /api/v1/stats/recurring answered.
+// they were seen and the cases behind them. A department user's list holds only the problems with
+// cases of its own department, and says so. The page passes what GET /api/v1/stats/recurring answered.
 export interface RecurringItem {
   topicId: number;
   label: string;
@@ -24,9 +24,16 @@ const SHOWN_CASES = 3;
 /** seen in every week looked back on (and so in one run as long as the look-back) */
 const everyWeek = (p: Pick<RecurringItem, 'weeks' | 'longestRun'>, lookbackWeeks: number): boolean => p.weeks >= lookbackWeeks && p.longestRun >= p.weeks;
 
-export function RecurringPanel({ items, lookbackWeeks }: { items: readonly RecurringItem[]; lookbackWeeks: number }) {
-  if (!items.length) return <p className="muted" data-testid="recurring-empty">所选时段暂无反复出现的问题。</p>;
+export function RecurringPanel({ items, lookbackWeeks, departmentOnly = false }: { items: readonly RecurringItem[]; lookbackWeeks: number; departmentOnly?: boolean }) {
+  const scope = departmentOnly ? <p className="muted small" data-testid="recurring-scope">只列出有本单位工单的问题，所示工单均为本单位的。</p> : null;
+  if (!items.length) {
+    return (
+      <p className="muted" data-testid="recurring-empty">{departmentOnly ? '所选时段没有本单位工单反复出现的问题。' : '所选时段暂无反复出现的问题。'}</p>
+    );
+  }
   return (
+    <>
+    {scope}
     <ol className="topics" data-testid="recurring-list">
       {items.map((p) => (
         <li key={p.topicId} data-topic-id={p.topicId}>
@@ -47,5 +54,6 @@ export function RecurringPanel({ items, lookbackWeeks }: { items: readonly Recur
         </li>
       ))}
     </ol>
+    </>
   );
 }

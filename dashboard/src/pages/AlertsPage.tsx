@@ -1,7 +1,8 @@
-// 舆情预警: the alerts opened in the chosen period (and district) newest first, each with its rule,
-// topic and evidence (masked messages, counts over time) and where its webhook / e-mail deliveries
-// stand; staff acknowledge them (确认). The period and district are the cockpit's (useStatsFilter:
-// kept for the browser session, as on 总览 and 领导驾驶舱), which GET /api/v1/alerts takes.
+// 舆情预警: the alerts opened in the chosen period newest first — of a district, and with messages of a
+// category or a channel in their window — each with its rule, topic and evidence (masked messages,
+// counts over time) and where its webhook / e-mail deliveries stand; staff acknowledge them (确认).
+// The period and filters are the cockpit's (useStatsFilter: kept for the browser session, as on 总览
+// and 领导驾驶舱), which GET /api/v1/alerts takes.
 import { useState } from 'react';
 import type { InferResponseType } from 'hono/client';
 import { call, messageOf, v1 } from '../api';
@@ -20,6 +21,8 @@ interface Evidence {
   windowMinutes: number;
   negativeShare: number;
   channels: Record<string, number>;
+  /** absent on alerts stored before 0115 quoted no message */
+  categories?: Record<string, number>;
   series: { from: string; count: number }[];
   topMessages: { id: number; receivedAt: string; channel: string; district: string | null; sentiment: string | null; text: string }[];
 }
@@ -56,6 +59,7 @@ function AlertCard({ alert, canAck, onDone }: { alert: Alert; canAck: boolean; o
       <b>{alert.title}</b>
       <p className="small">
         {e.windowMinutes} 分钟内 {e.count} 条 · 负面 {pct(e.negativeShare, 0)} · {Object.entries(e.channels).map(([c, n]) => `${CHANNEL_LABELS[c] ?? c} ${n}`).join('，')}
+        {e.categories && Object.keys(e.categories).length > 0 && <> · {Object.entries(e.categories).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c === 'unknown' ? '未分类' : c} ${n}`).join('，')}</>}
       </p>
       <AlertSeriesChart data={series} />
       <ol className="topics small">
@@ -88,11 +92,11 @@ export function AlertsPage() {
   const [page, setPage] = useState(0);
   const [refresh, setRefresh] = useState(0);
   const [filter, setFilterState] = useStatsFilter(30);
-  // alerts take the period and the district only (category and channel stay for the other pages)
-  const { from, to, district } = statsQuery(filter);
+  // an alert is in a category / channel when messages of it are in its window (evidence.categories / channels)
+  const { from, to, district, category, channel } = statsQuery(filter);
   const setFilter = (f: typeof filter) => { setFilterState(f); setPage(0); };
   const { data, error } = usePoll(
-    () => call(v1.alerts.$get({ query: { limit: '20', offset: String(page * 20), from, to, ...(district ? { district } : {}), ...(unacked ? { unacked: '1' } : {}) } })),
+    () => call(v1.alerts.$get({ query: { limit: '20', offset: String(page * 20), from, to, ...(district ? { district } : {}), ...(category ? { category } : {}), ...(channel ? { channel } : {}), ...(unacked ? { unacked: '1' } : {}) } })),
     15_000,
     [page, unacked, refresh, filterKey(filter)],
   );
@@ -100,7 +104,7 @@ export function AlertsPage() {
   return (
     <div>
       <h2>{t('舆情预警')} {data && <small className="muted">{t('共')} {data.total} {t('条')}</small>}</h2>
-      <StatsFilterBar value={filter} onChange={setFilter} dimensions={['district']} />
+      <StatsFilterBar value={filter} onChange={setFilter} />
       <div className="filters">
         <label className="choice"><input type="checkbox" checked={unacked} onChange={(e) => { setUnacked(e.target.checked); setPage(0); }} /> {t('只看未确认')}</label>
         {session?.user?.areas.includes('alertRules') && <a href="#/alert-rules">{t('预警规则')} →</a>}

@@ -15,6 +15,7 @@ import { ServiceTimeChart } from '../charts/ServiceTimeChart';
 import { TopicTrendChart } from '../charts/TopicTrendChart';
 import { TopicVolumeChart } from '../charts/TopicVolumeChart';
 import { pct } from '../format';
+import { CHANNEL_LABELS } from '../labels';
 import { useT } from '../i18n';
 import { useSession } from '../session';
 import { TopicInstructionPanel } from '../components/TopicInstructions';
@@ -87,18 +88,19 @@ export function LeadersPage() {
   const user = session?.user ?? null;
   // the per-department ranking (超期在办 by office) is for staff: the public sees the city's figures only
   const ranking = usePoll(() => (user ? call(v1.stats.departments.$get({ query: { ...q, rankBy } })) : Promise.resolve(null)), 60_000, [key, rankBy, user?.username ?? '']);
-  // 舆情预警: the newest alerts opened in the period, in the district (GET /api/v1/alerts, staff)
-  const alertsQuery = { limit: '8', from: q.from, to: q.to, ...(filter.district ? { district: filter.district } : {}) };
+  // 舆情预警: the newest alerts opened in the period, of the district, with messages of the category /
+  // channel in their window (GET /api/v1/alerts, staff)
+  const alertsQuery = { limit: '8', from: q.from, to: q.to, ...(q.district ? { district: q.district } : {}), ...(q.category ? { category: q.category } : {}), ...(q.channel ? { channel: q.channel } : {}) };
   const alerts = usePoll(() => (user ? call(v1.alerts.$get({ query: alertsQuery })) : Promise.resolve(null)), 60_000, [key, user?.username ?? '']);
   // 每月一题: problems seen week after week up to the period's end, over the period's weeks but a month
   // at least (a problem needs weeks to come back in: a 7-day period alone could never show one)
   const recurringWeeks = Math.min(104, Math.max(RECURRING_MIN_WEEKS, Math.ceil(spanDays(filter) / 7)));
   const recurring = usePoll(
-    () => (user ? call(v1.stats.recurring.$get({ query: { to: q.to, weeks: String(recurringWeeks), limit: filter.district ? '100' : '10' } })) : Promise.resolve(null)),
+    () => (user ? call(v1.stats.recurring.$get({ query: { to: q.to, weeks: String(recurringWeeks), limit: '10', ...(q.district ? { district: q.district } : {}) } })) : Promise.resolve(null)),
     60_000,
     [key, user?.username ?? ''],
   );
-  const recurringRows = (recurring.data?.problems ?? []).filter((p) => districtMatches(filter, p.district)).slice(0, 10);
+  const recurringRows = recurring.data?.problems ?? [];
   const recurringFrom = addDays(filter.to, 1 - recurringWeeks * 7);
   const staffTimes = user !== null && SERVICE_TIME_ROLES.includes(user.role);
   const times = usePoll(
@@ -316,15 +318,14 @@ export function LeadersPage() {
           ) : recurring.error ? (
             <p className="error">{recurring.error}</p>
           ) : recurring.data ? (
-            <RecurringPanel items={recurringRows} lookbackWeeks={recurringWeeks} />
+            <RecurringPanel items={recurringRows} lookbackWeeks={recurringWeeks} departmentOnly={recurring.data.departmentOnly} />
           ) : (
             <p className="muted">{t('加载中')}</p>
           )}
         </ChartCard>
 
         <div className="card" data-testid="alerts-panel">
-          <h3>舆情预警 <small className="muted">{period}{filter.district ? ` · ${filter.district}` : ''} 发出的预警</small></h3>
-          <FilterNote filter={filter} ignores={['category', 'channel']} why="预警按规则与区县发出，不分诉求分类与渠道" />
+          <h3>舆情预警 <small className="muted">{period}{filter.district ? ` · ${filter.district}` : ''}{filter.category ? ` · ${filter.category}` : ''}{filter.channel ? ` · ${CHANNEL_LABELS[filter.channel] ?? filter.channel}` : ''} 发出的预警</small></h3>
           {!user ? (
             <p className="muted">舆情预警仅对工作人员开放，请登录。</p>
           ) : (
