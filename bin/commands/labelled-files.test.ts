@@ -36,12 +36,21 @@ describe('labelled files', () => {
     ]);
   });
 
+  it('keeps the ids of several text files apart with a prefix (v=FILE)', () => {
+    const votes = file('votes.csv', 'message_id,subject,detail,likes\n7,噪音扰民,夜间施工到凌晨,3\n');
+    const map = readTextsById(`${texts},v=${votes}`);
+    expect(map.get('7')).toBe('路灯不亮幸福路路灯坏了一个月');
+    expect(map.get('v7')).toBe('噪音扰民夜间施工到凌晨');
+    const labels = file('by-prefixed-id.csv', 'id,urgency\nv7,normal\n');
+    expect(readLabelledFiles([labels], { texts: map })[0]).toMatchObject({ text: '噪音扰民夜间施工到凌晨', urgency: 'normal' });
+  });
+
   it('says what is missing: the --texts file, an id without text, a label column', () => {
     expect(() => readLabelledFiles([byId])).toThrow(/labels by id only: give --texts/);
     const stray = file('stray.csv', 'id,type\n9,投诉\n');
     expect(() => readLabelledFiles([stray], { texts: readTextsById(texts) })).toThrow(/no text for id 9/);
     const noLabels = file('no-labels.csv', 'id,text\n1,停水\n');
     expect(() => readLabelledFiles([noLabels])).toThrow(/needs one of the columns type, urgency, sentiment/);
-    expect(() => readTextsById(byId)).toThrow(/--texts needs columns id and text/);
+    expect(() => readTextsById(byId)).toThrow(/--texts needs columns id \(or message_id\) and text/);
   });
 });

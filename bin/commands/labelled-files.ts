@@ -16,16 +16,23 @@ export interface LabelledRow {
 
 export const LABEL_COLUMNS = ['type', 'urgency', 'sentiment'] as const;
 
-/** id → text of the given files (columns id and text, or id, subject and detail). */
+/**
+ * id → text of the given files (columns id or message_id, and text or subject and detail). An entry
+ * `PREFIX=FILE` names its ids PREFIX + id, so files whose ids overlap can be given together
+ * (`v=messages-with-votes.csv` makes its message 123 the labels' `v123`).
+ */
 export function readTextsById(files: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const f of files.split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const entry of files.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z]+)=(.+)$/.exec(entry);
+    const [prefix, f] = m ? [m[1], m[2]] : ['', entry];
     const { header, rows } = readCsvFile(f);
+    const idCol = header.includes('id') ? 'id' : header.includes('message_id') ? 'message_id' : null;
     const hasText = header.includes('text');
-    if (!header.includes('id') || (!hasText && !(header.includes('subject') && header.includes('detail')))) {
-      throw new Error(`${f}: --texts needs columns id and text (or id, subject and detail); it has ${header.join(', ')}`);
+    if (!idCol || (!hasText && !(header.includes('subject') && header.includes('detail')))) {
+      throw new Error(`${f}: --texts needs columns id (or message_id) and text (or subject and detail); it has ${header.join(', ')}`);
     }
-    for (const r of rows) out.set(r.id.trim(), hasText ? r.text : `${r.subject ?? ''}${r.detail ?? ''}`);
+    for (const r of rows) out.set(prefix + r[idCol].trim(), hasText ? r.text : `${r.subject ?? ''}${r.detail ?? ''}`);
   }
   return out;
 }

@@ -4,7 +4,8 @@
 //   [--cv K [--seed 1]]        instead of the shipped readers: train the type/urgency/sentiment
 //                              readers on K−1 folds of --test, read the held-out fold, K times
 //   [--extra FILES]            labelled rows added to the training of every fold (e.g. the seed corpus)
-//   [--texts FILES]            texts by id (columns id and text, or id, subject and detail) for the
+//   [--texts FILES]            texts by id (columns id or message_id, and text or subject and detail; PREFIX=FILE
+//                              names its ids PREFIX+id) for the
 //                              labelled files that hold labels by id only (lexicons/annotations/)
 //   [--unlabelled FILES]       messages without a type (columns text, or subject and detail) the
 //                              request type reader self-trains on; any that is also a --test row is
