@@ -139,13 +139,13 @@ export function LeadersPage() {
         trendTopics.forEach((x, i) => (row[`t${x.id}`] = byDay[i].get(day) ?? 0));
         points.push(row);
       }
-      return { series: trendTopics.map((x) => ({ key: `t${x.id}`, label: x.label })), points };
+      return { series: trendTopics.map((x) => ({ key: `t${x.id}`, label: x.label })), points, filter: key };
     },
     60_000,
     [key, user?.username ?? '', trendTopics.map((x) => x.id).join(',')],
   );
-  // the last answer is for these topics and this period (a refresh for new ones may still be on its way)
-  const trendReady = topicTrend.data !== null && topicTrend.data.series.map((x) => x.key).join() === trendTopics.map((x) => `t${x.id}`).join()
+  // the last answer is for these topics, this period and these filters (a refresh for new ones may still be on its way)
+  const trendReady = topicTrend.data !== null && topicTrend.data.filter === key && topicTrend.data.series.map((x) => x.key).join() === trendTopics.map((x) => `t${x.id}`).join()
     && topicTrend.data.points[0]?.day === filter.from && topicTrend.data.points.at(-1)?.day === filter.to;
   const m = metrics.data;
   const trend = (overview.data?.daily ?? []).map((d) => ({ ...d, share: d.cases ? d.negative / d.cases : null }));
