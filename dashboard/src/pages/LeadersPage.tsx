@@ -309,7 +309,7 @@ export function LeadersPage() {
         </ChartCard>
 
         <ChartCard
-          title="每月一题" note={`近 ${recurringWeeks} 周（${recurringFrom} 至 ${filter.to}）${topicScope ? `${topicScope} ` : ''}反复出现的问题`} file={`每月一题_${recurringFrom}_${filter.to}`} testId="recurring-card" png={false}
+          title="每月一题" note={`近 ${recurringWeeks} 周（${recurringFrom} 至 ${filter.to}）${topicScope ? ` · ${topicScope} · ` : ''}反复出现的问题`} file={`每月一题_${recurringFrom}_${filter.to}`} testId="recurring-card" png={false}
           rows={recurringRows}
           columns={[['问题', (p) => recurringTitle(p)], ['区县', (p) => p.district ?? '区县未识别'], ['出现周数', (p) => p.weeks], ['最长连续周数', (p) => p.longestRun], ['留言', (p) => p.messages], ['工单', (p) => p.caseCount], ['工单编号', (p) => p.cases.map((c) => c.trackingNo).join(' ')]]}
         >
