@@ -12,6 +12,7 @@ import { saveSentimentModel } from '../../core/nlp/sentiment';
 import { saveUrgencyReader } from '../../core/nlp/urgency';
 import { fitHeldOutTemperature, saveTextClassifier, trainTextClassifier, withTemperature } from '../../core/nlp/text-classifier';
 import { TRAIN_FLAGS, trainOptionsFromFlags } from '../../core/nlp/text-classifier/options';
+import { readLabelledFiles, readTextsById } from './labelled-files';
 import { readCsvFile } from '../../core/util/csv';
 import { readReplyLabelled } from './eval/analyze';
 import { getConfigOrExit } from '../../core/config';
@@ -21,7 +22,7 @@ import { openDatabase } from '../../core/runtime';
 import { loadDepartments } from '../../core/cases/routing';
 
 const USAGE =
-  'usage: npm run cli -- train <category|type|urgency|sentiment|readers> --data FILE.csv[,FILE2.csv] [--fit-on FILE.csv] [--text-col text] [--label-col label] [--out FILE] [--quantize] [--with-corrections] [--calibrate-across] [--replies FILE]';
+  'usage: npm run cli -- train <category|type|urgency|sentiment|readers> --data FILE.csv[,FILE2.csv] [--fit-on FILE.csv] [--text-col text] [--label-col label] [--out FILE] [--quantize] [--with-corrections] [--calibrate-across] [--replies FILE] [--texts FILE.csv]';
 
 // type, urgency and sentiment are readers (cues or patterns + classifier + fitted settings), trained
 // from columns text and type / urgency / sentiment; `readers` trains all three from one file
@@ -57,6 +58,7 @@ export async function run(argv: string[]): Promise<number> {
       'calibrate-across': { type: 'boolean' },
       'fit-on': { type: 'string' },
       replies: { type: 'string' },
+      texts: { type: 'string' },
       ...TRAIN_FLAGS,
     },
   });
@@ -135,7 +137,7 @@ export async function run(argv: string[]): Promise<number> {
 async function trainReaderTarget(
   target: keyof typeof READER_TARGETS,
   files: string[],
-  values: { 'fit-on'?: string; 'with-corrections'?: boolean; out?: string; 'text-col': string; replies?: string },
+  values: { 'fit-on'?: string; 'with-corrections'?: boolean; out?: string; 'text-col': string; replies?: string; texts?: string },
 ): Promise<number> {
   const fields = READER_TARGETS[target] as readonly ReaderField[];
   if (values.out && fields.length > 1) {
@@ -149,15 +151,17 @@ async function trainReaderTarget(
       return 2;
     }
   }
-  const textCol = values['text-col'];
+  // a file of labels by id (lexicons/annotations/) takes its texts from --texts
   const rows: LabelledMessage[] = [];
-  for (const f of files) {
-    const { header, rows: part } = readCsvFile(f);
-    if (!header.includes(textCol) || !fields.some((c) => header.includes(c))) {
-      console.error(`train: ${f} needs a "${textCol}" column and one of ${fields.join(', ')} (columns: ${header.join(', ')})`);
-      return 1;
+  try {
+    const texts = values.texts ? readTextsById(values.texts) : undefined;
+    for (const r of readLabelledFiles(files, { textCol: values['text-col'], texts })) {
+      const { file, ...row } = r;
+      rows.push({ ...row, fit: fitOn.size ? fitOn.has(file) : true });
     }
-    for (const r of part) rows.push({ text: r[textCol] ?? '', type: r.type?.trim(), urgency: r.urgency?.trim(), sentiment: r.sentiment?.trim(), fit: fitOn.size ? fitOn.has(f) : true });
+  } catch (err) {
+    console.error(`train: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
   }
   if (values['with-corrections']) {
     for (const field of fields) {

@@ -4,6 +4,8 @@
 //   [--cv K [--seed 1]]        instead of the shipped readers: train the type/urgency/sentiment
 //                              readers on K−1 folds of --test, read the held-out fold, K times
 //   [--extra FILES]            labelled rows added to the training of every fold (e.g. the seed corpus)
+//   [--texts FILES]            texts by id (columns id and text, or id, subject and detail) for the
+//                              labelled files that hold labels by id only (lexicons/annotations/)
 //   [--unlabelled FILES]       messages without a type (columns text, or subject and detail) the
 //                              request type reader self-trains on; any that is also a --test row is
 //                              dropped first, so no held-out message is seen in training
@@ -38,6 +40,7 @@ import { stratifiedFolds, saveTextClassifier } from '../../../core/nlp/text-clas
 import { evaluate, meanStd } from '../../../core/nlp/text-classifier/metrics';
 import { saveUrgencyReader } from '../../../core/nlp/urgency';
 import { readCsvFile, toCsv } from '../../../core/util/csv';
+import { readLabelledFiles, readTextsById } from '../labelled-files';
 import { runBaseline, DEFAULT_BASELINE, type FoldScore } from './cv';
 import { peerReader } from './sentiment';
 
@@ -48,14 +51,16 @@ const THRESHOLD_KEY: Record<Field, 'requestType' | 'sentiment' | 'urgency'> = { 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
 const USAGE =
-  'usage: eval analyze --test FILE.csv [--cv K [--seed 1] [--extra FILES] [--replies FILE] [--baseline]] [--train FILES [--save]] [--no-models] [--rows odd|even] [--errors N] [--peer-lexicon WORDS.csv [--negations NEG.csv]]';
+  'usage: eval analyze --test FILE.csv [--cv K [--seed 1] [--extra FILES] [--replies FILE] [--baseline]] [--texts FILES] [--train FILES [--save]] [--no-models] [--rows odd|even] [--errors N] [--peer-lexicon WORDS.csv [--negations NEG.csv]]';
 
+let textsById: Map<string, string> | undefined;
+
+const openingKey = (t: string) => t.replace(/\s+/g, '').slice(0, 60);
+
+/** Labelled rows of the given files: with their text, or labels by id with texts from --texts. */
 function readRows(files: string): LabelledMessage[] {
-  return files
-    .split(',')
-    .map((f) => f.trim())
-    .filter(Boolean)
-    .flatMap((f) => readCsvFile(f).rows.map((r) => ({ text: r.text ?? '', type: r.type?.trim(), urgency: r.urgency?.trim(), sentiment: r.sentiment?.trim() })));
+  const list = files.split(',').map((f) => f.trim()).filter(Boolean);
+  return readLabelledFiles(list, { texts: textsById }).map(({ file: _f, ...r }) => r);
 }
 
 /** Message texts from files with a text column (or subject and detail, as the board's exports
@@ -180,6 +185,7 @@ export async function run(argv: string[]): Promise<number> {
         compare: { type: 'string' },
         unlabelled: { type: 'string' },
         replies: { type: 'string' },
+        texts: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -202,7 +208,16 @@ export async function run(argv: string[]): Promise<number> {
   // a field left out is neither trained nor scored
   const only = (r: LabelledMessage): LabelledMessage => ({ text: r.text, ...Object.fromEntries(FIELDS.filter((f) => fields.has(f)).map((f) => [f, r[f]])) });
   const peer = values['peer-lexicon'] ? peerReader(values['peer-lexicon'], values.negations) : null;
-  let full = readRows(values.test);
+  let full: LabelledMessage[];
+  try {
+    textsById = values.texts ? readTextsById(values.texts) : undefined;
+    full = readRows(values.test);
+    // every labelled file read once here, so a bad one is a message, not a stack trace
+    for (const f of [values.extra, values.compare, values.train]) if (f) readRows(f);
+  } catch (err) {
+    console.error(`eval analyze: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
   if (values.rows) full = full.filter((_, i) => (i % 2 === 1) === (values.rows === 'odd'));
   const rows = full.map(only);
   let unlabelled: string[] | undefined;
@@ -249,7 +264,11 @@ export async function run(argv: string[]): Promise<number> {
   if (k) {
     // stratified on urgency first (few urgent rows), then type, so every fold has some of each
     // extra rows train every fold but fit no setting or calibration (those are fitted on the file's own rows)
-    const extra = values.extra ? readRows(values.extra).map((r) => ({ ...only(r), fit: false })) : [];
+    // (an extra row whose opening is a --test row's is dropped: no held-out message is seen in training)
+    const testKeys = new Set(full.map((r) => openingKey(r.text)));
+    const extraAll = values.extra ? readRows(values.extra) : [];
+    const extra = extraAll.filter((r) => !testKeys.has(openingKey(r.text))).map((r) => ({ ...only(r), fit: false }));
+    if (extra.length < extraAll.length) log(`eval analyze: ${extraAll.length - extra.length} --extra rows are --test rows too and are left out`);
     // (from all the file's labels, so that --fields picks readers, not other folds)
     const strata = full.map((r) => (r.urgency === 'urgent' ? 'urgent' : r.type || 'none'));
     const folds = stratifiedFolds(strata, k, Number(values.seed));
