@@ -135,11 +135,15 @@ describe.skipIf(!run)('leaders cockpit', () => {
     // a market of its own name: the demo's market messages of the district (and the service's re-clustering sweep, which may run meanwhile) have no pull on it
     const title = '鸠江区官陡街道丰禾农贸市场垃圾堆积';
     let topicId = 0;
+    // the category each message of the problem is read as, and whether it is of the last 30 days
+    const read: { category: string; recent: boolean }[] = [];
     for (let w = 0; w < 6; w++) {
       const body = `鸠江区官陡街道丰禾农贸市场门口垃圾又堆成山了，臭气熏天，第${6 - w}周了。`;
+      const analysis = analyzeMessage(body, { title });
+      read.push({ category: analysis.category.label, recent: w <= 4 });
       const r = await assignToTopic(sql, {
         messageId: 9_000_000 + w, caseId: w % 2 ? other.id : own.id, receivedAt: new Date(now - w * 7 * DAY - 3_600_000), channel: 'portal', isPublic: true,
-        title, body, analysis: analyzeMessage(body, { title }), engagement: 0,
+        title, body, analysis, engagement: 0,
       });
       topicId ||= r.topicId!;
       expect(r.topicId).toBe(topicId);
@@ -147,9 +151,11 @@ describe.skipIf(!run)('leaders cockpit', () => {
     // and two posts on Weibo about it this week (no case): under the weibo filter the problem is these two only
     for (let i = 1; i <= 2; i++) {
       const body = `鸠江区官陡街道丰禾农贸市场门口的垃圾堆又没人清理，臭气熏天，微博第${i}次求助。`;
+      const analysis = analyzeMessage(body, { title });
+      read.push({ category: analysis.category.label, recent: true });
       const r = await assignToTopic(sql, {
         messageId: 9_000_100 + i, caseId: null, receivedAt: new Date(now - 3_600_000 - i * 60_000), channel: 'weibo', isPublic: true,
-        title, body, analysis: analyzeMessage(body, { title }), engagement: 0,
+        title, body, analysis, engagement: 0,
       });
       expect(r.topicId).toBe(topicId);
     }
@@ -198,9 +204,15 @@ describe.skipIf(!run)('leaders cockpit', () => {
     const to30 = today();
     const from30 = addDays(to30, -29);
     type Hot = { topics: { id: number; label: string; volume: number }[] };
-    const hotApi = (channel: string) => suite.service.apiJson<Hot>(
-      `/api/v1/stats/topics?from=${encodeURIComponent(`${from30}T00:00:00+08:00`)}&to=${encodeURIComponent(`${addDays(to30, 1)}T00:00:00+08:00`)}&limit=10&district=${encodeURIComponent('鸠江区')}&channel=${channel}`,
+    const hotApi = (filter: string) => suite.service.apiJson<Hot>(
+      `/api/v1/stats/topics?from=${encodeURIComponent(`${from30}T00:00:00+08:00`)}&to=${encodeURIComponent(`${addDays(to30, 1)}T00:00:00+08:00`)}&limit=10&district=${encodeURIComponent('鸠江区')}&${filter}`,
     );
+    // the list is the API's for the filter, in its order and with its volumes (the card may show the last filter's until the answer arrives)
+    const hotItems = hotCard.locator('ol.topics > li');
+    const shows = async (api: Hot) => {
+      const texts = await hotItems.allInnerTexts();
+      return texts.length === api.topics.length && api.topics.every((x, i) => texts[i].includes(x.label) && texts[i].includes(` ${x.volume} 条（上期`));
+    };
     /** the trend CSV's messages of one topic over the period */
     const trendSum = async (label: string) => {
       const csv = await saved(Promise.all([page.waitForEvent('download'), topicTrend.getByTestId('topic-trend-csv').click()]).then(([d]) => d));
@@ -213,16 +225,10 @@ describe.skipIf(!run)('leaders cockpit', () => {
     for (const [channel, ours] of [['weibo', 2], ['portal', 5]] as const) {
       await filters.locator('select[name=channel]').selectOption(channel);
       await expect.poll(() => hotCard.innerText()).toContain(`鸠江区 · ${channel === 'weibo' ? '微博' : '留言板'}`);
-      const api = await hotApi(channel);
+      const api = await hotApi(`channel=${channel}`);
       const market = api.topics.find((x) => x.id === topicId)!;
       expect(market.volume, channel).toBe(ours); // the portal posts of 30 days: weeks 0–4
-      // the list is the API's for the filter, in its order and with its volumes (the card may show the last filter's until the answer arrives)
-      const items = hotCard.locator('ol.topics > li');
-      const shows = async () => {
-        const texts = await items.allInnerTexts();
-        return texts.length === api.topics.length && api.topics.every((x, i) => texts[i].includes(x.label) && texts[i].includes(` ${x.volume} 条（上期`));
-      };
-      await expect.poll(shows, { message: channel }).toBe(true);
+      await expect.poll(() => shows(api), { message: channel }).toBe(true);
       await expect.poll(() => topicTrend.locator('.recharts-legend-item').count()).toBe(Math.min(5, api.topics.length));
       if (api.topics.findIndex((x) => x.id === topicId) < 5) await expect.poll(() => trendSum(market.label), { message: channel }).toBe(ours);
       expect(await page.getByTestId('filter-note').count()).toBe(0);
@@ -234,6 +240,18 @@ describe.skipIf(!run)('leaders cockpit', () => {
     expect(await recurring.innerText()).toContain('微博');
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(SHOTS, 'cockpit-channel-weibo.png'), fullPage: true });
+
+    // a category: the problem counts its messages read as that category
+    const category = read[0].category;
+    expect(category).not.toBe('unknown');
+    await filters.locator('select[name=channel]').selectOption('');
+    await filters.locator('select[name=category]').selectOption(category);
+    await expect.poll(() => hotCard.innerText()).toContain(`鸠江区 · ${category}`);
+    const byCategory = await hotApi(`category=${encodeURIComponent(category)}`);
+    expect(byCategory.topics.find((x) => x.id === topicId)?.volume).toBe(read.filter((r) => r.recent && r.category === category).length);
+    await expect.poll(() => shows(byCategory)).toBe(true);
+    expect(await page.getByTestId('filter-note').count()).toBe(0);
+    await filters.locator('select[name=category]').selectOption('');
 
     // a period long past: every card says it has nothing for it
     await filters.locator('select[name=channel]').selectOption('');
