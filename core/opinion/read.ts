@@ -112,7 +112,7 @@ export async function getHotTopics(sql: Db, o: { days: number; now?: Date; from?
     topics.push({
       key: String(t.id), id: t.id, label: shown.label, district: t.district, place: shown.place,
       keyword: terms[0] ?? shown.label, keywords: terms.length ? terms : [shown.label],
-      heat: Math.round(t.heat * share * 1000) / 1000, topicHeat: t.heat, share: Math.round(share * 1000) / 1000, heatParts: t.heatParts, volume: f.volume, cases: f.cases, open: f.open, previous: prev,
+      heat: share === 1 ? t.heat : Math.round(t.heat * share * 1000) / 1000, topicHeat: t.heat, share: Math.round(share * 1000) / 1000, heatParts: t.heatParts, volume: f.volume, cases: f.cases, open: f.open, previous: prev,
       growth: prev ? Math.round(((f.volume - prev) / prev) * 1000) / 1000 : null,
       burst: t.burstState === 'burst' && !!t.burstAt && t.burstAt >= from,
       isNew: t.firstAt >= from, burstState: t.burstState,
