@@ -2,8 +2,8 @@
 // filters reach every figure (the rates shown are the API's for the same filter), the sentiment
 // trend follows the chosen period, each chart exports CSV (its data) and PNG (its drawing), the
 // staff-only service times appear for a leader, and the page prints on A4; 每月一题 and 舆情预警
-// follow the period and district, a card says which chosen filter it cannot apply, an empty period
-// says so, and a department user sees only its own cases behind a problem. Screenshots and the PDF
+// follow the period and district, 热点, 话题趋势 and 每月一题 follow the channel (only its messages
+// count), an empty period says so, and a department user sees only its own cases behind a problem. Screenshots and the PDF
 // go to shotsDir().
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -124,7 +124,7 @@ describe.skipIf(!run)('leaders cockpit', () => {
     await context.close();
   }, 6 * WAIT_MS);
 
-  it('每月一题 and 舆情预警 follow the period and district, say which filter they cannot apply, and say when a period is empty', async () => {
+  it('每月一题 and 舆情预警 follow the period and district, the topic cards the channel, and say when a period is empty', async () => {
     const sql = suite.service.sql;
     const now = Date.now();
     const DAY = 86_400_000;
@@ -135,13 +135,28 @@ describe.skipIf(!run)('leaders cockpit', () => {
     // a market of its own name: the demo's market messages of the district (and the service's re-clustering sweep, which may run meanwhile) have no pull on it
     const title = '鸠江区官陡街道丰禾农贸市场垃圾堆积';
     let topicId = 0;
+    // the category each message of the problem is read as, and whether it is of the last 30 days
+    const read: { category: string; recent: boolean }[] = [];
     for (let w = 0; w < 6; w++) {
       const body = `鸠江区官陡街道丰禾农贸市场门口垃圾又堆成山了，臭气熏天，第${6 - w}周了。`;
+      const analysis = analyzeMessage(body, { title });
+      read.push({ category: analysis.category.label, recent: w <= 4 });
       const r = await assignToTopic(sql, {
         messageId: 9_000_000 + w, caseId: w % 2 ? other.id : own.id, receivedAt: new Date(now - w * 7 * DAY - 3_600_000), channel: 'portal', isPublic: true,
-        title, body, analysis: analyzeMessage(body, { title }), engagement: 0,
+        title, body, analysis, engagement: 0,
       });
       topicId ||= r.topicId!;
+      expect(r.topicId).toBe(topicId);
+    }
+    // and two posts on Weibo about it this week (no case): under the weibo filter the problem is these two only
+    for (let i = 1; i <= 2; i++) {
+      const body = `鸠江区官陡街道丰禾农贸市场门口的垃圾堆又没人清理，臭气熏天，微博第${i}次求助。`;
+      const analysis = analyzeMessage(body, { title });
+      read.push({ category: analysis.category.label, recent: true });
+      const r = await assignToTopic(sql, {
+        messageId: 9_000_100 + i, caseId: null, receivedAt: new Date(now - 3_600_000 - i * 60_000), channel: 'weibo', isPublic: true,
+        title, body, analysis, engagement: 0,
+      });
       expect(r.topicId).toBe(topicId);
     }
     // alerts of a rule nobody evaluates (disabled): two of the last days in two districts, one of 50 days ago
@@ -183,15 +198,60 @@ describe.skipIf(!run)('leaders cockpit', () => {
     await problem.waitFor();
     await alerts.getByTestId('alerts-empty').waitFor();
 
-    // a channel: the cards cut by channel say nothing; those that cannot be say so
-    await filters.locator('select[name=channel]').selectOption('weibo');
-    for (const card of ['hot-topics', 'topic-trend', 'recurring-card']) {
-      await expect.poll(() => page.getByTestId(card).getByTestId('filter-note').textContent(), { message: card }).toContain('未按渠道筛选');
+    // a channel: 热点, 话题趋势 and 每月一题 count that channel's messages only (no card says it cannot)
+    const hotCard = page.getByTestId('hot-topics');
+    const topicTrend = page.getByTestId('topic-trend');
+    const to30 = today();
+    const from30 = addDays(to30, -29);
+    type Hot = { topics: { id: number; label: string; volume: number }[] };
+    const hotApi = (filter: string) => suite.service.apiJson<Hot>(
+      `/api/v1/stats/topics?from=${encodeURIComponent(`${from30}T00:00:00+08:00`)}&to=${encodeURIComponent(`${addDays(to30, 1)}T00:00:00+08:00`)}&limit=10&district=${encodeURIComponent('鸠江区')}&${filter}`,
+    );
+    // the list is the API's for the filter, in its order and with its volumes (the card may show the last filter's until the answer arrives)
+    const hotItems = hotCard.locator('ol.topics > li');
+    const shows = async (api: Hot) => {
+      const texts = await hotItems.allInnerTexts();
+      return texts.length === api.topics.length && api.topics.every((x, i) => texts[i].includes(x.label) && texts[i].includes(` ${x.volume} 条（上期`));
+    };
+    /** the trend CSV's messages of one topic over the period */
+    const trendSum = async (label: string) => {
+      const csv = await saved(Promise.all([page.waitForEvent('download'), topicTrend.getByTestId('topic-trend-csv').click()]).then(([d]) => d));
+      const [head, ...rows] = csv.bytes.toString('utf8').replace(/^\uFEFF/, '').trim().split(/\r\n/).map((l) => l.split(','));
+      const col = head.indexOf(label);
+      expect(col, `${label} in ${head.join(',')}`).toBeGreaterThan(0);
+      expect(rows.length).toBe(30);
+      return rows.reduce((s, r) => s + Number(r[col]), 0);
+    };
+    for (const [channel, ours] of [['weibo', 2], ['portal', 5]] as const) {
+      await filters.locator('select[name=channel]').selectOption(channel);
+      await expect.poll(() => hotCard.innerText()).toContain(`鸠江区 · ${channel === 'weibo' ? '微博' : '留言板'}`);
+      const api = await hotApi(`channel=${channel}`);
+      const market = api.topics.find((x) => x.id === topicId)!;
+      expect(market.volume, channel).toBe(ours); // the portal posts of 30 days: weeks 0–4
+      await expect.poll(() => shows(api), { message: channel }).toBe(true);
+      await expect.poll(() => topicTrend.locator('.recharts-legend-item').count()).toBe(Math.min(5, api.topics.length));
+      if (api.topics.findIndex((x) => x.id === topicId) < 5) await expect.poll(() => trendSum(market.label), { message: channel }).toBe(ours);
+      expect(await page.getByTestId('filter-note').count()).toBe(0);
     }
-    expect(await recurring.getByTestId('filter-note').textContent()).toMatch(/^未按渠道筛选（.*所示为全部渠道。$/); // only the chosen filter is named
-    for (const card of ['sentiment-trend', 'ranking-card', 'service-times', 'alerts-panel']) expect(await page.getByTestId(card).getByTestId('filter-note').count(), card).toBe(0);
+    // the weibo posts are of one week: not a problem that comes back; the portal ones are
+    await expect.poll(() => problem.innerText()).toContain('5 条留言'); // the portal posts of the 5 weeks looked back on; the weibo ones not
+    await filters.locator('select[name=channel]').selectOption('weibo');
+    await recurring.getByTestId('recurring-empty').waitFor();
+    expect(await recurring.innerText()).toContain('微博');
     await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(SHOTS, 'cockpit-recurring-channel-note.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'cockpit-channel-weibo.png'), fullPage: true });
+
+    // a category: the problem counts its messages read as that category
+    const category = read[0].category;
+    expect(category).not.toBe('unknown');
+    await filters.locator('select[name=channel]').selectOption('');
+    await filters.locator('select[name=category]').selectOption(category);
+    await expect.poll(() => hotCard.innerText()).toContain(`鸠江区 · ${category}`);
+    const byCategory = await hotApi(`category=${encodeURIComponent(category)}`);
+    expect(byCategory.topics.find((x) => x.id === topicId)?.volume).toBe(read.filter((r) => r.recent && r.category === category).length);
+    await expect.poll(() => shows(byCategory)).toBe(true);
+    expect(await page.getByTestId('filter-note').count()).toBe(0);
+    await filters.locator('select[name=category]').selectOption('');
 
     // a period long past: every card says it has nothing for it
     await filters.locator('select[name=channel]').selectOption('');

@@ -146,9 +146,15 @@ export const serviceTimes = z.object({
   departments: z.array(z.object({ department: z.string(), name: z.string().nullable(), volume: z.number().int(), overdueOpen: z.number().int(), response: duration, resolution: duration })),
   all: z.object({ response: duration, resolution: duration }),
 });
+const topicFilterEcho = (dims: ('district' | 'channel' | 'category')[]) =>
+  z.object(Object.fromEntries(dims.map((d) => [d, z.string().nullable()]))).describe('what the figures are cut by (null: all)');
 export const hotTopics = z.object({
-  days: z.number().int(), from: time, to: time, previousFrom: time, messages: z.number().int(),
-  topics: z.array(z.looseObject({ key: z.string(), district: z.string().nullable(), keyword: z.string(), keywords: z.array(z.string()), volume: z.number().int(), cases: z.number().int(), open: z.number().int() })),
+  days: z.number().int(), from: time, to: time, previousFrom: time, messages: z.number().int(), filter: topicFilterEcho(['district', 'channel', 'category']),
+  topics: z.array(z.looseObject({
+    key: z.string(), district: z.string().nullable(), keyword: z.string(), keywords: z.array(z.string()), volume: z.number().int(), cases: z.number().int(), open: z.number().int(),
+    heat: z.number().describe('the topic\'s heat; filtered by channel or category: times `share`'), topicHeat: z.number(),
+    share: z.number().describe('of the topic\'s messages in the window, the share the filter keeps'),
+  })),
 });
 export const triageList = z.object({ total: z.number().int(), items: z.array(z.looseObject({ id: z.number().int(), trackingNo: z.string(), reviewReasons: z.array(z.string()).nullable() })) });
 export const triageLabels = z.object({ counts: z.record(z.string(), z.unknown()) });
@@ -220,10 +226,12 @@ export const topicDetail = z.object({
   hourly: z.array(z.object({ hour: time, count: z.number().int() })),
   daily: z.array(z.object({ day: z.string(), count: z.number().int() })),
   bursts: z.array(z.object({ startedAt: time, lastAt: time, observed: z.number(), expected: z.number(), pValue: z.number(), windowHours: z.number() })),
+  filter: topicFilterEcho(['channel', 'category']),
 });
 export const recurringProblems = z.object({
   since: time, until: time,
   departmentOnly: z.boolean().describe('a department user\'s list: only the problems with cases of its department'),
+  filter: topicFilterEcho(['district', 'channel', 'category']),
   problems: z.array(z.object({
     topicId: z.number().int(), label: z.string(), district: z.string().nullable(), place: z.string().nullable(),
     weeks: z.number().int().describe('weeks with at least one message'), longestRun: z.number().int(), messages: z.number().int(), firstWeek: time, lastWeek: time,

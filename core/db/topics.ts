@@ -1,5 +1,6 @@
 // 舆情 topic store: topics, their members, hourly counts per topic and district, the background
-// term frequencies and burst episodes (migration 0040). Written by core/opinion/topics.ts in the
+// term frequencies and burst episodes (migration 0040); per topic, hour, channel and category the
+// counts the cockpit's filters cut (opinion_topic_facet_hours, migration 0116: kept by a trigger). Written by core/opinion/topics.ts in the
 // worker's path; read by the topic, recurring and alert code.
 import type { Db } from './connect';
 
@@ -44,6 +45,8 @@ export interface MemberRow {
   receivedAt: Date;
   channel: string;
   district: string | null;
+  /** the message's category as the NLP read it ('unknown': none), what the cockpit's category filter cuts by */
+  category: string;
   isPublic: boolean;
   negative: number;
   engagement: number;
@@ -56,7 +59,31 @@ export interface MemberRow {
 const TOPIC_COLUMNS = ['id', 'district', 'place', 'label', 'label_terms', 'centroid', 'anchors', 'size', 'public_size', 'negative', 'engagement', 'channels', 'districts',
   'first_at', 'last_at', 'representative_id', 'public_sample', 'heat', 'heat_parts', 'burst_state', 'burst_at', 'burst_score', 'status', 'merged_into', 'updated_at',
   'public_label', 'public_place', 'public_label_terms'];
-const MEMBER_COLUMNS = ['message_id', 'topic_id', 'case_id', 'received_at', 'channel', 'district', 'is_public', 'negative', 'engagement', 'similarity', 'terms', 'anchors', 'sample'];
+const MEMBER_COLUMNS = ['message_id', 'topic_id', 'case_id', 'received_at', 'channel', 'district', 'category', 'is_public', 'negative', 'engagement', 'similarity', 'terms', 'anchors', 'sample'];
+
+/**
+ * The cockpit's cut of a topic's messages: one channel, one category (the message's own reading;
+ * 'unknown' those read as none). Absent: all. Answered from opinion_topic_facet_hours, or, where a
+ * figure needs the members themselves (cases, negative), from the members' own columns.
+ */
+export interface TopicFacets {
+  channel?: string;
+  category?: string;
+}
+
+export const hasFacets = (f?: TopicFacets): boolean => !!f && (f.channel !== undefined || f.category !== undefined);
+
+/** `AND channel = … AND category = …` of the facet table or the members (`prefix`: a table alias) */
+function facetWhere(sql: Db, f: TopicFacets | undefined, prefix = '') {
+  return sql`${f?.channel !== undefined ? sql`AND ${sql(`${prefix}channel`)} = ${f.channel}` : sql``}
+    ${f?.category !== undefined ? sql`AND ${sql(`${prefix}category`)} = ${f.category}` : sql``}`;
+}
+
+/** A topic's district against a filter's: 未识别 is a topic with none. */
+function districtWhere(sql: Db, district: string | undefined, column = 't.district') {
+  if (district === undefined) return sql``;
+  return district === '未识别' ? sql`AND ${sql(column)} IS NULL` : sql`AND ${sql(column)} = ${district}`;
+}
 
 /** Serialises topic writes of one district (two workers must not open two topics for one problem). */
 export async function lockTopicScope(sql: Db, district: string | null): Promise<void> {
@@ -156,8 +183,8 @@ export async function moveMembers(sql: Db, moves: { messageId: number; topicId: 
   }
 }
 
-export async function listMembers(sql: Db, topicId: number, limit = 10_000): Promise<MemberRow[]> {
-  return sql<MemberRow[]>`SELECT ${sql(MEMBER_COLUMNS)} FROM opinion_topic_members WHERE topic_id = ${topicId} ORDER BY received_at, message_id LIMIT ${limit}`;
+export async function listMembers(sql: Db, topicId: number, limit = 10_000, facets?: TopicFacets): Promise<MemberRow[]> {
+  return sql<MemberRow[]>`SELECT ${sql(MEMBER_COLUMNS)} FROM opinion_topic_members WHERE topic_id = ${topicId} ${facetWhere(sql, facets)} ORDER BY received_at, message_id LIMIT ${limit}`;
 }
 
 /** All members of one district's active topics with a member since `since`: what re-clustering works on. */
@@ -229,19 +256,29 @@ export interface HourRow {
   count: number;
 }
 
-export async function listHours(sql: Db, scope: { topicId: number } | { district: string }, since: Date, until?: Date): Promise<HourRow[]> {
+/** Hourly counts of a topic or district; a topic's cut by `facets` comes from the facet rollup. */
+export async function listHours(sql: Db, scope: { topicId: number } | { district: string }, since: Date, until?: Date, facets?: TopicFacets): Promise<HourRow[]> {
   const end = until ?? new Date('9999-01-01T00:00:00Z');
+  if ('topicId' in scope && hasFacets(facets)) {
+    return sql<HourRow[]>`
+      SELECT hour, sum(count)::int AS count FROM opinion_topic_facet_hours
+      WHERE topic_id = ${scope.topicId} AND hour >= ${since} AND hour < ${end} ${facetWhere(sql, facets)} GROUP BY hour ORDER BY hour`;
+  }
   return 'topicId' in scope
     ? sql<HourRow[]>`SELECT hour, count FROM opinion_topic_hours WHERE topic_id = ${scope.topicId} AND hour >= ${since} AND hour < ${end} ORDER BY hour`
     : sql<HourRow[]>`SELECT hour, count FROM opinion_district_hours WHERE district = ${scope.district} AND hour >= ${since} AND hour < ${end} ORDER BY hour`;
 }
 
-/** Per topic: messages in [from, to), from the hourly rollup. */
-export async function countTopicMessagesBetween(sql: Db, topicIds: number[], from: Date, to: Date): Promise<Map<number, number>> {
+/** Per topic: messages in [from, to) (of the facets' channel and category), from the hourly rollups. */
+export async function countTopicMessagesBetween(sql: Db, topicIds: number[], from: Date, to: Date, facets?: TopicFacets): Promise<Map<number, number>> {
   if (!topicIds.length) return new Map();
-  const rows = await sql<{ topicId: number; n: number }[]>`
-    SELECT topic_id, sum(count)::int AS n FROM opinion_topic_hours
-    WHERE topic_id = ANY(${sql.array(topicIds)}::bigint[]) AND hour >= ${from} AND hour < ${to} GROUP BY topic_id`;
+  const rows = hasFacets(facets)
+    ? await sql<{ topicId: number; n: number }[]>`
+      SELECT topic_id, sum(count)::int AS n FROM opinion_topic_facet_hours
+      WHERE topic_id = ANY(${sql.array(topicIds)}::bigint[]) AND hour >= ${from} AND hour < ${to} ${facetWhere(sql, facets)} GROUP BY topic_id`
+    : await sql<{ topicId: number; n: number }[]>`
+      SELECT topic_id, sum(count)::int AS n FROM opinion_topic_hours
+      WHERE topic_id = ANY(${sql.array(topicIds)}::bigint[]) AND hour >= ${from} AND hour < ${to} GROUP BY topic_id`;
   return new Map(rows.map((r) => [Number(r.topicId), r.n]));
 }
 
@@ -259,6 +296,33 @@ export async function listTopicsActiveBetween(sql: Db, from: Date, to: Date, lim
     WHERE t.status = 'active' AND t.last_at >= ${from} AND t.first_at < ${to}
       AND EXISTS (SELECT 1 FROM opinion_topic_hours h WHERE h.topic_id = t.id AND h.hour >= ${from} AND h.hour < ${to})
     ORDER BY t.heat DESC, t.id LIMIT ${limit}`;
+}
+
+export interface FacetRankedTopic {
+  topic: TopicRow;
+  /** the topic's messages in the window of the filter's channel and category */
+  volume: number;
+  /** all its messages in the window */
+  total: number;
+}
+
+/**
+ * Active topics (of a district: 未识别 those with none) with messages of the facets' channel and
+ * category in [from, to), from the facet rollup, ranked by the filtered heat: the topic's heat times
+ * the share of its window's messages the filter keeps (all kept: the plain heat order), then by that
+ * volume.
+ */
+export async function listTopicsByFacetVolume(
+  sql: Db, from: Date, to: Date, f: TopicFacets & { district?: string }, limit: number,
+): Promise<FacetRankedTopic[]> {
+  const rows = await sql<(TopicRow & { fVolume: number; fTotal: number })[]>`
+    SELECT ${sql(TOPIC_COLUMNS.map((c) => `t.${c}`))}, x.f_volume, x.f_total FROM (
+      SELECT topic_id, (coalesce(sum(count) FILTER (WHERE true ${facetWhere(sql, f)}), 0))::int AS f_volume, sum(count)::int AS f_total
+      FROM opinion_topic_facet_hours WHERE hour >= ${from} AND hour < ${to} GROUP BY topic_id
+    ) x JOIN opinion_topics t ON t.id = x.topic_id
+    WHERE t.status = 'active' AND x.f_volume > 0 ${districtWhere(sql, f.district)}
+    ORDER BY t.heat * x.f_volume / x.f_total DESC, x.f_volume DESC, t.id LIMIT ${limit}`;
+  return rows.map(({ fVolume, fTotal, ...t }) => ({ topic: { ...t, id: Number(t.id) } as TopicRow, volume: fVolume, total: fTotal }));
 }
 
 export async function listActiveTopicIds(sql: Db, since: Date): Promise<number[]> {
@@ -335,8 +399,15 @@ export interface WeeklyPlaceRow {
   n: number;
 }
 
-/** Per active topic, its messages per local week in [since, until) (recurring problems, 每月一题). */
-export async function listTopicWeeks(sql: Db, since: Date, until?: Date): Promise<WeeklyPlaceRow[]> {
+/** Per active topic, its messages (of the facets' channel and category) per local week in [since, until) (recurring problems, 每月一题). */
+export async function listTopicWeeks(sql: Db, since: Date, until?: Date, facets?: TopicFacets): Promise<WeeklyPlaceRow[]> {
+  if (hasFacets(facets)) {
+    return sql<WeeklyPlaceRow[]>`
+      SELECT h.topic_id, date_trunc('week', h.hour + interval '8 hours') - interval '8 hours' AS week, sum(h.count)::int AS n
+      FROM opinion_topic_facet_hours h JOIN opinion_topics t ON t.id = h.topic_id
+      WHERE t.status = 'active' AND h.hour >= ${since} ${until ? sql`AND h.hour < ${until}` : sql``} ${facetWhere(sql, facets, 'h.')}
+      GROUP BY 1, 2 ORDER BY 1, 2`;
+  }
   return sql<WeeklyPlaceRow[]>`
     SELECT h.topic_id, date_trunc('week', h.hour + interval '8 hours') - interval '8 hours' AS week, sum(h.count)::int AS n
     FROM opinion_topic_hours h JOIN opinion_topics t ON t.id = h.topic_id
@@ -355,7 +426,7 @@ export async function listTopicsByIds(sql: Db, ids: number[]): Promise<TopicRow[
  * (a department user sees no other department's case), `o.until` members received before it.
  */
 export async function listTopicCases(
-  sql: Db, topicIds: number[], perTopic = 20, o: { departmentCode?: string; until?: Date } = {},
+  sql: Db, topicIds: number[], perTopic = 20, o: { departmentCode?: string; until?: Date; facets?: TopicFacets } = {},
 ): Promise<{ topicId: number; caseId: number; trackingNo: string; status: string; title: string | null; receivedAt: Date; total: number }[]> {
   if (!topicIds.length) return [];
   return sql`
@@ -367,6 +438,7 @@ export async function listTopicCases(
       WHERE m.topic_id = ANY(${sql.array(topicIds)}::bigint[])
         ${o.departmentCode !== undefined ? sql`AND c.department_code = ${o.departmentCode}` : sql``}
         ${o.until ? sql`AND m.received_at < ${o.until}` : sql``}
+        ${facetWhere(sql, o.facets, 'm.')}
       GROUP BY m.topic_id, c.id, c.tracking_no, c.status, c.title
     ) x WHERE rn <= ${perTopic} ORDER BY topic_id, received_at DESC`;
 }
@@ -398,21 +470,29 @@ export interface TopicWindowFigures {
   topCategory: string | null;
 }
 
-/** Per topic, over its members received in [from, to): volume, negative ones, cases and open cases, the commonest category. */
-export async function topicWindowFigures(sql: Db, topicIds: number[], from: Date, to: Date, openStatuses: readonly string[]): Promise<Map<number, TopicWindowFigures>> {
+/** Per topic, over its members received in [from, to) (of the facets' channel and category): volume, negative ones, cases and open cases, the commonest category. */
+export async function topicWindowFigures(
+  sql: Db, topicIds: number[], from: Date, to: Date, openStatuses: readonly string[], facets?: TopicFacets,
+): Promise<Map<number, TopicWindowFigures>> {
   if (!topicIds.length) return new Map();
   const rows = await sql<TopicWindowFigures[]>`
     SELECT m.topic_id, count(*)::int AS volume, (count(*) FILTER (WHERE m.negative > 0))::int AS negative,
       count(DISTINCT m.case_id)::int AS cases, (count(DISTINCT m.case_id) FILTER (WHERE c.status = ANY(${sql.array([...openStatuses])}::text[])))::int AS open,
       mode() WITHIN GROUP (ORDER BY c.category) FILTER (WHERE c.category IS NOT NULL AND c.category <> 'unknown') AS top_category
     FROM opinion_topic_members m LEFT JOIN cases c ON c.id = m.case_id
-    WHERE m.topic_id = ANY(${sql.array(topicIds)}::bigint[]) AND m.received_at >= ${from} AND m.received_at < ${to}
+    WHERE m.topic_id = ANY(${sql.array(topicIds)}::bigint[]) AND m.received_at >= ${from} AND m.received_at < ${to} ${facetWhere(sql, facets, 'm.')}
     GROUP BY m.topic_id`;
   return new Map(rows.map((r) => [Number(r.topicId), { ...r, topicId: Number(r.topicId) }]));
 }
 
-/** Messages in topics received in [from, to), from the hourly rollup. */
-export async function countTopicMessagesInWindow(sql: Db, from: Date, to: Date): Promise<number> {
+/** Messages in topics received in [from, to), from the hourly rollup; with a filter, those of its channel and category in topics of its district, from the facet rollup. */
+export async function countTopicMessagesInWindow(sql: Db, from: Date, to: Date, f: TopicFacets & { district?: string } = {}): Promise<number> {
+  if (hasFacets(f) || f.district !== undefined) {
+    const [r] = await sql<{ n: number }[]>`
+      SELECT coalesce(sum(h.count), 0)::int AS n FROM opinion_topic_facet_hours h JOIN opinion_topics t ON t.id = h.topic_id
+      WHERE h.hour >= ${from} AND h.hour < ${to} ${facetWhere(sql, f, 'h.')} ${districtWhere(sql, f.district)}`;
+    return r.n;
+  }
   const [r] = await sql<{ n: number }[]>`SELECT coalesce(sum(count), 0)::int AS n FROM opinion_topic_hours WHERE hour >= ${from} AND hour < ${to}`;
   return r.n;
 }

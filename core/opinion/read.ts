@@ -1,11 +1,12 @@
 // The read side of the topic store, for the API: hot topics in a window (public), one topic with
 // its members and trend (staff), and recurring problems (每月一题, staff). Every figure comes from the
-// topic tables and their hourly rollups that the workers keep, never from a scan of raw messages.
+// topic tables and their hourly rollups that the workers keep, never from a scan of raw messages;
+// the cockpit's channel and category filters cut them by the facet rollup (migration 0116).
 import { OPEN_STATUSES } from '../cases/statuses';
 import type { Db } from '../db/connect';
 import {
-  countTopicMessagesBetween, countTopicMessagesInWindow, getTopic, listHours, listMembers, listTopicBursts, listTopicCases, listTopicsActiveBetween,
-  listTopicsByIds, listTopicWeeks, topicWindowFigures, type BurstState, type TopicRow,
+  countTopicMessagesBetween, countTopicMessagesInWindow, getTopic, hasFacets, listHours, listMembers, listTopicBursts, listTopicCases, listTopicsActiveBetween,
+  listTopicsByFacetVolume, listTopicsByIds, listTopicWeeks, topicWindowFigures, type BurstState, type TopicFacets, type TopicRow,
 } from '../db/topics';
 import { CONCEPT_PREFIX } from './features';
 import { opinionConfig, type OpinionConfig } from './config';
@@ -20,9 +21,14 @@ export interface HotTopic {
   /** the topic's main problem word (its label's first phrase) */
   keyword: string;
   keywords: string[];
+  /** the topic's heat; in a filtered view (channel, category), times `share` */
   heat: number;
+  /** the topic's own heat, whatever the filter */
+  topicHeat: number;
+  /** of the topic's messages in the window, the share the filter keeps (1 unfiltered) */
+  share: number;
   heatParts: Record<string, number>;
-  /** messages in the window */
+  /** messages in the window (of the filter's channel and category) */
   volume: number;
   cases: number;
   open: number;
@@ -46,10 +52,15 @@ export interface HotTopics {
   from: Date;
   to: Date;
   previousFrom: Date;
-  /** messages in topics in the window */
+  /** messages in topics in the window (of the filter) */
   messages: number;
+  /** what the figures are cut by (null: all) */
+  filter: { district: string | null; channel: string | null; category: string | null };
   topics: HotTopic[];
 }
+
+/** The cockpit's filters of a topic read: the topic's district (未识别: none), its messages' channel and category. */
+export type TopicFilter = TopicFacets & { district?: string };
 
 /**
  * The label the public may see: built from the topic's public messages only (label, place and
@@ -66,29 +77,42 @@ export function publicLabel(t: Pick<TopicRow, 'label' | 'labelTerms' | 'place' |
   return { label: [t.district ?? '区县未识别', concepts.join('、') || '未公开留言'].join('·'), terms: concepts, place: null };
 }
 
-/** The hottest topics with messages in [from, to) (`from` defaults to `days` before `to`, `to` to now), beside the window as long before it. */
-export async function getHotTopics(sql: Db, o: { days: number; now?: Date; from?: Date; limit?: number; minVolume?: number }): Promise<HotTopics> {
+/**
+ * The hottest topics with messages in [from, to) (`from` defaults to `days` before `to`, `to` to now), beside the window as long before it.
+ * With a filter (`o.filter`): the topics of its district with messages of its channel and category,
+ * every figure counting those messages only, ranked by the filtered heat — the topic's heat times
+ * the share of its window's messages the filter keeps — from the facet rollup.
+ */
+export async function getHotTopics(sql: Db, o: { days: number; now?: Date; from?: Date; limit?: number; minVolume?: number; filter?: TopicFilter }): Promise<HotTopics> {
   const to = o.now ?? new Date();
   const from = o.from ?? new Date(to.getTime() - o.days * 86_400_000);
   const span = to.getTime() - from.getTime();
   const previousFrom = new Date(from.getTime() - span);
   const limit = o.limit ?? 10;
   const minVolume = o.minVolume ?? 2;
-  const candidates = await listTopicsActiveBetween(sql, from, to, Math.max(200, limit * 10));
+  const filter = o.filter ?? {};
+  const filtered = hasFacets(filter) || filter.district !== undefined;
+  const facets: TopicFacets | undefined = hasFacets(filter) ? { channel: filter.channel, category: filter.category } : undefined;
+  const ranked = filtered
+    ? await listTopicsByFacetVolume(sql, from, to, filter, Math.max(200, limit * 10))
+    : (await listTopicsActiveBetween(sql, from, to, Math.max(200, limit * 10))).map((topic) => ({ topic, volume: null, total: null }));
+  const candidates = ranked.map((r) => r.topic);
+  const shares = new Map(ranked.map((r) => [r.topic.id, r.volume !== null && r.total ? r.volume / r.total : 1]));
   const ids = candidates.map((t) => t.id);
-  const figures = await topicWindowFigures(sql, ids, from, to, OPEN_STATUSES);
-  const previous = await countTopicMessagesBetween(sql, ids, previousFrom, from);
+  const figures = await topicWindowFigures(sql, ids, from, to, OPEN_STATUSES, facets);
+  const previous = await countTopicMessagesBetween(sql, ids, previousFrom, from, facets);
   const topics: HotTopic[] = [];
   for (const t of candidates) {
     const f = figures.get(t.id);
     if (!f || f.volume < minVolume) continue;
+    const share = shares.get(t.id) ?? 1;
     const prev = previous.get(t.id) ?? 0;
     const shown = publicLabel(t);
     const terms = shown.terms;
     topics.push({
       key: String(t.id), id: t.id, label: shown.label, district: t.district, place: shown.place,
       keyword: terms[0] ?? shown.label, keywords: terms.length ? terms : [shown.label],
-      heat: t.heat, heatParts: t.heatParts, volume: f.volume, cases: f.cases, open: f.open, previous: prev,
+      heat: share === 1 ? t.heat : Math.round(t.heat * share * 1000) / 1000, topicHeat: t.heat, share: Math.round(share * 1000) / 1000, heatParts: t.heatParts, volume: f.volume, cases: f.cases, open: f.open, previous: prev,
       growth: prev ? Math.round(((f.volume - prev) / prev) * 1000) / 1000 : null,
       burst: t.burstState === 'burst' && !!t.burstAt && t.burstAt >= from,
       isNew: t.firstAt >= from, burstState: t.burstState,
@@ -97,7 +121,10 @@ export async function getHotTopics(sql: Db, o: { days: number; now?: Date; from?
     });
     if (topics.length >= limit) break;
   }
-  return { days: o.from ? Math.round(span / 86_400_000) : o.days, from, to, previousFrom, messages: await countTopicMessagesInWindow(sql, from, to), topics };
+  return {
+    days: o.from ? Math.round(span / 86_400_000) : o.days, from, to, previousFrom, messages: await countTopicMessagesInWindow(sql, from, to, filter),
+    filter: { district: filter.district ?? null, channel: filter.channel ?? null, category: filter.category ?? null }, topics,
+  };
 }
 
 export interface TopicDetail {
@@ -110,21 +137,27 @@ export interface TopicDetail {
   hourly: { hour: Date; count: number }[];
   daily: { day: string; count: number }[];
   bursts: { startedAt: Date; lastAt: Date; observed: number; expected: number; pValue: number; windowHours: number }[];
+  /** the channel and category the members and counts are cut by (null: all) */
+  filter: { channel: string | null; category: string | null };
 }
 
-/** One topic for staff; a merged topic answers with its survivor's id in `mergedInto`. */
-export async function getTopicDetail(sql: Db, id: number, o: { days?: number; now?: Date } = {}): Promise<TopicDetail | null> {
+/**
+ * One topic for staff; a merged topic answers with its survivor's id in `mergedInto`. With
+ * `o.facets`, the members, hourly and daily counts are those of the channel and category only
+ * (from the facet rollup); the topic's own figures stay whole.
+ */
+export async function getTopicDetail(sql: Db, id: number, o: { days?: number; now?: Date; facets?: TopicFacets } = {}): Promise<TopicDetail | null> {
   const t = await getTopic(sql, id);
   if (!t) return null;
   const now = o.now ?? new Date();
   const since = new Date(Math.max(t.firstAt.getTime() - 3_600_000, now.getTime() - (o.days ?? 90) * 86_400_000));
-  const hourly = await listHours(sql, { topicId: id }, since);
+  const hourly = await listHours(sql, { topicId: id }, since, undefined, o.facets);
   const daily = new Map<string, number>();
   for (const h of hourly) {
     const day = new Date(h.hour.getTime() + 8 * 3_600_000).toISOString().slice(0, 10); // local (UTC+8) day
     daily.set(day, (daily.get(day) ?? 0) + h.count);
   }
-  const members = (await listMembers(sql, id, 500)).reverse();
+  const members = (await listMembers(sql, id, 500, o.facets)).reverse();
   return {
     topic: {
       id: t.id, label: t.label, district: t.district, place: t.place, terms: t.labelTerms, size: t.size, heat: t.heat, heatParts: t.heatParts,
@@ -137,6 +170,7 @@ export async function getTopicDetail(sql: Db, id: number, o: { days?: number; no
     hourly,
     daily: [...daily].map(([day, count]) => ({ day, count })),
     bursts: (await listTopicBursts(sql, id)).map((b) => ({ startedAt: b.startedAt, lastAt: b.lastAt, observed: b.observed, expected: b.expected, pValue: b.pValue, windowHours: b.windowHours })),
+    filter: { channel: o.facets?.channel ?? null, category: o.facets?.category ?? null },
   };
 }
 
@@ -161,7 +195,8 @@ export interface RecurringProblem {
 /**
  * 每月一题: topics that come back week after week in the same place — a topic is one problem in one
  * place, so its weeks with messages say how often it returns. Ranked by weeks, then the longest run
- * of consecutive weeks, then messages; with the cases behind each.
+ * of consecutive weeks, then messages; with the cases behind each. With `o.facets` a week counts
+ * when it has messages of that channel and category (the facet rollup).
  */
 export async function getRecurringProblems(
   sql: Db,
@@ -171,6 +206,8 @@ export async function getRecurringProblems(
     to?: Date;
     /** a department user's department: only its cases are listed behind each problem */
     departmentCode?: string;
+    /** only the messages of this channel and category count (weeks, messages, the cases behind them) */
+    facets?: TopicFacets;
   } = {},
   cfg: OpinionConfig = opinionConfig(),
 ): Promise<{ since: Date; until: Date; problems: RecurringProblem[] }> {
@@ -179,7 +216,7 @@ export async function getRecurringProblems(
   const lookback = o.weeks ?? cfg.recurring.lookbackWeeks;
   const minWeeks = o.minWeeks ?? cfg.recurring.minWeeks;
   const since = new Date(now.getTime() - lookback * 7 * 86_400_000);
-  const rows = await listTopicWeeks(sql, since, until);
+  const rows = await listTopicWeeks(sql, since, until, o.facets);
   const byTopic = new Map<number, { week: Date; n: number }[]>();
   for (const r of rows) byTopic.set(Number(r.topicId), [...(byTopic.get(Number(r.topicId)) ?? []), { week: new Date(r.week), n: r.n }]);
   const WEEK = 7 * 86_400_000;
@@ -198,7 +235,7 @@ export async function getRecurringProblems(
   ranked.sort((a, b) => b.weeks - a.weeks || b.longestRun - a.longestRun || b.messages - a.messages || a.topicId - b.topicId);
   const top = ranked.slice(0, o.limit ?? 20);
   const topics = new Map((await listTopicsByIds(sql, top.map((r) => r.topicId))).map((t) => [t.id, t]));
-  const cases = await listTopicCases(sql, top.map((r) => r.topicId), 20, { departmentCode: o.departmentCode, until });
+  const cases = await listTopicCases(sql, top.map((r) => r.topicId), 20, { departmentCode: o.departmentCode, until, facets: o.facets });
   return {
     since,
     until: now,

@@ -107,7 +107,7 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
     const negative = negativeIntensity(input.analysis);
     const sample = input.isPublic ? publicSample(input.title ?? input.body, { contactName: input.contactName, address: input.address }) : '';
     await insertMember(tx, {
-      messageId: input.messageId, topicId, caseId: input.caseId, receivedAt: input.receivedAt, channel: input.channel, district: f.district,
+      messageId: input.messageId, topicId, caseId: input.caseId, receivedAt: input.receivedAt, channel: input.channel, district: f.district, category: input.analysis.category.label || 'unknown',
       isPublic: input.isPublic, negative, engagement: input.engagement, similarity: created ? 1 : choice.similarity, terms: f.terms, anchors: f.anchors, sample,
     });
     await addHourCount(tx, { topicId }, hourOf(input.receivedAt));

@@ -2,7 +2,8 @@
 // public messages, no case ids) and `GET /recurring` (staff: with the cases behind each problem;
 // a department user gets only the problems with cases of its own department, and only those cases;
 // `to` ends the look-back at the cockpit's period end, `district` keeps one district's problems).
-// Both answer from the topic tables the workers keep (core/opinion), never from raw messages.
+// Both take the cockpit's district / channel / category filter (./filter.ts) and answer from the
+// topic tables and rollups the workers keep (core/opinion), never from raw messages.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { departmentScope, STAFF_AREAS } from '../../../core/auth/permissions';
@@ -12,6 +13,7 @@ import type { AppDeps } from '../../deps';
 import type { StaffEnv } from '../../auth';
 import { boundedDateTime, validate } from '../../validate';
 import { checkedPeriod } from '../stats/query';
+import { categoryFilter, channelFilter, districtFilter, topicFilter } from './filter';
 
 export const topicsQuery = z.object({
   /** a period of one's own (the cockpit's from–to; at most a year): it replaces `days` */
@@ -20,6 +22,12 @@ export const topicsQuery = z.object({
   days: z.coerce.number({ message: 'days 须为整数' }).int('days 须为整数').min(1, 'days 至少为 1').max(90, 'days 至多为 90').default(7),
   limit: z.coerce.number({ message: 'limit 须为整数' }).int('limit 须为整数').min(1, 'limit 至少为 1').max(50, 'limit 至多为 50').default(10),
   minVolume: z.coerce.number({ message: 'minVolume 须为整数' }).int('minVolume 须为整数').min(1, 'minVolume 至少为 1').max(1000, 'minVolume 至多为 1000').default(2),
+  /** topics of one district (未识别: those placed in none) */
+  district: districtFilter,
+  /** only messages of this channel count, and the ranking is by the filtered heat (README, 领导驾驶舱) */
+  channel: channelFilter,
+  /** only messages the NLP read as this category count (unknown: read as none) */
+  category: categoryFilter,
 });
 
 export const recurringQuery = z.object({
@@ -29,7 +37,11 @@ export const recurringQuery = z.object({
   /** the period's end (the cockpit's `to`); the look-back of `weeks` ends there */
   to: boundedDateTime().optional(),
   /** one district's problems (未识别: those placed in none) */
-  district: z.string({ message: '区县须为文字' }).trim().min(1, '区县不能为空').max(40, '区县最长 40 字').optional(),
+  district: districtFilter,
+  /** a week counts with messages of this channel; the cases listed are those of its messages */
+  channel: channelFilter,
+  /** a week counts with messages read as this category; the cases listed are those of its messages */
+  category: categoryFilter,
 });
 
 /** every recurring problem, ranked: a scoped list (a department's, a district's) is cut from all of them, not from the city's top few */
@@ -41,19 +53,24 @@ export function topicsRoutes(deps: AppDeps) {
       const q = c.req.valid('query');
       let period: { from: Date; to: Date } | undefined;
       if (q.from || q.to) period = checkedPeriod(q);
-      return c.json(await getHotTopics(deps.db.sql, { days: q.days, limit: q.limit, minVolume: q.minVolume, ...(period ? { from: period.from, now: period.to } : {}) }));
+      return c.json(await getHotTopics(deps.db.sql, {
+        days: q.days, limit: q.limit, minVolume: q.minVolume, filter: topicFilter(q), ...(period ? { from: period.from, now: period.to } : {}),
+      }));
     })
     .get('/recurring', requireStaff(deps, STAFF_AREAS.cases), validate('query', recurringQuery), async (c) => {
       const q = c.req.valid('query');
       // the cases behind a problem follow the case lists' rule: a department user sees only its own
       const departmentCode = departmentScope(c.get('staff'));
       const scoped = departmentCode !== undefined || q.district !== undefined;
-      const r = await getRecurringProblems(deps.db.sql, { weeks: q.weeks, minWeeks: q.minWeeks, limit: scoped ? ALL_PROBLEMS : q.limit, to: q.to ? new Date(q.to) : undefined, departmentCode });
+      const facets = topicFilter({ channel: q.channel, category: q.category });
+      const r = await getRecurringProblems(deps.db.sql, {
+        weeks: q.weeks, minWeeks: q.minWeeks, limit: scoped ? ALL_PROBLEMS : q.limit, to: q.to ? new Date(q.to) : undefined, departmentCode, facets,
+      });
       // a department's list is its own problems: a city-wide problem with none of its cases says nothing to it
       const problems = r.problems
         .filter((p) => q.district === undefined || (p.district ?? '未识别') === q.district)
         .filter((p) => departmentCode === undefined || p.caseCount > 0)
         .slice(0, q.limit);
-      return c.json({ ...r, problems, departmentOnly: departmentCode !== undefined });
+      return c.json({ ...r, problems, departmentOnly: departmentCode !== undefined, filter: { district: q.district ?? null, channel: q.channel ?? null, category: q.category ?? null } });
     });
 }

@@ -1,14 +1,15 @@
 // 领导驾驶舱: one period and district / category / channel filters for every figure on the page —
 // 三率 with numerator/denominator, the department ranking, response and resolution times per
 // department (staff), the sentiment trend, hot topics and their trend, 每月一题 (recurring problems)
-// and alerts. A card whose figures cannot be cut by a chosen filter (topics have no channel) says so.
+// and alerts. 热点, 话题趋势 and 每月一题 are cut by all three on the server, from the topic rollups
+// (a card whose figures could not be cut by a chosen filter would say so with <FilterNote>).
 // Every chart exports CSV and PNG; the page prints on A4 (styles.css, @media print).
 import { useState } from 'react';
 import { call, v1, type DepartmentRanking, type Rate } from '../api';
 import { AlertsPanel } from '../charts/AlertsPanel';
 import { ChartCard } from '../charts/ChartCard';
 import type { CsvColumn } from '../charts/export';
-import { FilterNote, StatsFilterBar, addDays, districtMatches, filterKey, presetOf, spanDays, statsQuery, todayLocal, useStatsFilter } from '../charts/filters';
+import { StatsFilterBar, addDays, filterKey, presetOf, spanDays, statsQuery, todayLocal, useStatsFilter } from '../charts/filters';
 import { RecurringPanel, recurringTitle } from '../charts/RecurringPanel';
 import { SentimentTrendChart } from '../charts/SentimentTrendChart';
 import { ServiceTimeChart } from '../charts/ServiceTimeChart';
@@ -95,8 +96,10 @@ export function LeadersPage() {
   // 每月一题: problems seen week after week up to the period's end, over the period's weeks but a month
   // at least (a problem needs weeks to come back in: a 7-day period alone could never show one)
   const recurringWeeks = Math.min(104, Math.max(RECURRING_MIN_WEEKS, Math.ceil(spanDays(filter) / 7)));
+  // the topic reads take the page's district, channel and category (a week of a problem counts with messages of them)
+  const topicFilter = { ...(q.district ? { district: q.district } : {}), ...(q.category ? { category: q.category } : {}), ...(q.channel ? { channel: q.channel } : {}) };
   const recurring = usePoll(
-    () => (user ? call(v1.stats.recurring.$get({ query: { to: q.to, weeks: String(recurringWeeks), limit: '10', ...(q.district ? { district: q.district } : {}) } })) : Promise.resolve(null)),
+    () => (user ? call(v1.stats.recurring.$get({ query: { to: q.to, weeks: String(recurringWeeks), limit: '10', ...topicFilter } })) : Promise.resolve(null)),
     60_000,
     [key, user?.username ?? ''],
   );
@@ -111,24 +114,24 @@ export function LeadersPage() {
   // 热点 counts the period's whole local days (from–to), as every other figure; the heading names it
   const topicPeriod = statsQuery(filter);
   const preset = presetOf(filter);
-  const topicNote = preset ? `近${preset}天（${filter.from} 至 ${filter.to}）` : `${filter.from} 至 ${filter.to}`;
-  const filtered = Boolean(filter.district || filter.category);
+  // what the topic cards are cut by, after their period
+  const topicScope = [filter.district, filter.category, filter.channel ? CHANNEL_LABELS[filter.channel] ?? filter.channel : ''].filter(Boolean).join(' · ');
+  const topicNote = `${preset ? `近${preset}天（${filter.from} 至 ${filter.to}）` : `${filter.from} 至 ${filter.to}`}${topicScope ? ` · ${topicScope}` : ''}`;
+  // with a channel or category, each topic counts only those messages and ranks by its heat times their share (README, 领导驾驶舱)
   const topics = usePoll(
-    () => call(v1.stats.topics.$get({ query: { from: topicPeriod.from, to: topicPeriod.to, limit: filtered ? '50' : '10' } })),
+    () => call(v1.stats.topics.$get({ query: { from: topicPeriod.from, to: topicPeriod.to, limit: '10', ...topicFilter } })),
     60_000,
-    [topicPeriod.from, topicPeriod.to, filtered],
+    [key],
   );
-  // the topic tables know a topic's district and main category, not its channel: those two filters apply
-  const topicRows = (topics.data?.topics ?? [])
-    .filter((x) => districtMatches(filter, x.district) && (!filter.category || x.topCategory === filter.category))
-    .slice(0, 10);
+  const topicRows = topics.data?.topics ?? [];
   // 话题趋势: the five hottest topics' messages per day over the period (GET /api/v1/topics/:id, staff)
   const trendTopics = topicRows.slice(0, 5);
   const detailDays = Math.min(365, Math.max(1, spanDays({ ...filter, to: todayLocal() })));
   const topicTrend = usePoll(
     async () => {
       if (!user || !trendTopics.length) return null;
-      const details = await Promise.all(trendTopics.map((x) => call(v1.topics[':id'].$get({ param: { id: String(x.id) }, query: { days: String(detailDays) } }))));
+      const cut = { ...(q.category ? { category: q.category } : {}), ...(q.channel ? { channel: q.channel } : {}) };
+      const details = await Promise.all(trendTopics.map((x) => call(v1.topics[':id'].$get({ param: { id: String(x.id) }, query: { days: String(detailDays), ...cut } }))));
       const byDay = details.map((d) => new Map(d.daily.map((p) => [p.day, p.count])));
       const points: Record<string, string | number>[] = [];
       for (let day = filter.from; day <= filter.to; day = addDays(day, 1)) {
@@ -136,13 +139,13 @@ export function LeadersPage() {
         trendTopics.forEach((x, i) => (row[`t${x.id}`] = byDay[i].get(day) ?? 0));
         points.push(row);
       }
-      return { series: trendTopics.map((x) => ({ key: `t${x.id}`, label: x.label })), points };
+      return { series: trendTopics.map((x) => ({ key: `t${x.id}`, label: x.label })), points, filter: key };
     },
     60_000,
     [key, user?.username ?? '', trendTopics.map((x) => x.id).join(',')],
   );
-  // the last answer is for these topics and this period (a refresh for new ones may still be on its way)
-  const trendReady = topicTrend.data !== null && topicTrend.data.series.map((x) => x.key).join() === trendTopics.map((x) => `t${x.id}`).join()
+  // the last answer is for these topics, this period and these filters (a refresh for new ones may still be on its way)
+  const trendReady = topicTrend.data !== null && topicTrend.data.filter === key && topicTrend.data.series.map((x) => x.key).join() === trendTopics.map((x) => `t${x.id}`).join()
     && topicTrend.data.points[0]?.day === filter.from && topicTrend.data.points.at(-1)?.day === filter.to;
   const m = metrics.data;
   const trend = (overview.data?.daily ?? []).map((d) => ({ ...d, share: d.cases ? d.negative / d.cases : null }));
@@ -258,7 +261,6 @@ export function LeadersPage() {
           title={t('热点')} note={topicNote} file={`热点_${filter.from}_${filter.to}`} testId="hot-topics" rows={topicRows}
           columns={[['话题', (x) => x.label], ['区县', (x) => x.district ?? '区县未识别'], ['热度', (x) => Math.round(x.heat)], ['本期', (x) => x.volume], ['上期', (x) => x.previous], ['工单', (x) => x.cases], ['在办', (x) => x.open], ['负面占比', (x) => x.negativeShare], ['突增', (x) => (x.burst ? '是' : x.isNew ? '新' : '')]]}
         >
-          <FilterNote filter={filter} ignores={['channel']} why="话题汇集各渠道的留言，不分渠道" />
           {topicRows.length > 0 ? (
             <>
               <TopicVolumeChart data={topicRows.map((x) => ({ name: x.label, volume: x.volume, previous: x.previous }))} />
@@ -268,7 +270,7 @@ export function LeadersPage() {
                     <b>{x.label}</b>
                     {x.burst && <span className="tag bad">突增</span>}
                     {!x.burst && x.isNew && <span className="tag">新</span>}
-                    <span className="muted small"> 热度 {x.heat.toFixed(0)}</span>
+                    <span className="muted small"> 热度 {x.heat.toFixed(0)}{x.share < 1 ? `（话题热度 ${x.topicHeat.toFixed(0)} × 符合筛选的留言占 ${pct(x.share, 0)}）` : ''}</span>
                     <span className="muted small">
                       {' '}{x.volume} 条（上期 {x.previous}{x.growth !== null ? `，${x.growth >= 0 ? '+' : ''}${Math.round(x.growth * 100)}%` : ''}）· {x.cases} 件工单，在办 {x.open} · 负面 {pct(x.negativeShare, 0)}{x.topCategory ? ` · ${x.topCategory}` : ''}
                     </span>
@@ -291,11 +293,10 @@ export function LeadersPage() {
         </ChartCard>
 
         <ChartCard
-          title="话题趋势" note={`${period} 每日留言数（前 ${trendTopics.length} 个热点）`} file={`话题趋势_${filter.from}_${filter.to}`} testId="topic-trend"
+          title="话题趋势" note={`${period}${topicScope ? ` · ${topicScope}` : ''} 每日留言数（前 ${trendTopics.length} 个热点）`} file={`话题趋势_${filter.from}_${filter.to}`} testId="topic-trend"
           rows={trendReady ? topicTrend.data!.points : []}
           columns={[['日期', (r) => r.day], ...(topicTrend.data?.series ?? []).map((x) => [x.label, (r: Record<string, string | number>) => r[x.key]] as CsvColumn<Record<string, string | number>>)]}
         >
-          <FilterNote filter={filter} ignores={['channel']} why="话题汇集各渠道的留言，不分渠道" />
           {!user ? (
             <p className="muted">话题趋势含各话题的留言明细来源，仅对工作人员开放，请登录。</p>
           ) : topicTrend.error ? (
@@ -308,11 +309,10 @@ export function LeadersPage() {
         </ChartCard>
 
         <ChartCard
-          title="每月一题" note={`近 ${recurringWeeks} 周（${recurringFrom} 至 ${filter.to}）反复出现的问题`} file={`每月一题_${recurringFrom}_${filter.to}`} testId="recurring-card" png={false}
+          title="每月一题" note={`近 ${recurringWeeks} 周（${recurringFrom} 至 ${filter.to}）${topicScope ? ` · ${topicScope} · ` : ''}反复出现的问题`} file={`每月一题_${recurringFrom}_${filter.to}`} testId="recurring-card" png={false}
           rows={recurringRows}
           columns={[['问题', (p) => recurringTitle(p)], ['区县', (p) => p.district ?? '区县未识别'], ['出现周数', (p) => p.weeks], ['最长连续周数', (p) => p.longestRun], ['留言', (p) => p.messages], ['工单', (p) => p.caseCount], ['工单编号', (p) => p.cases.map((c) => c.trackingNo).join(' ')]]}
         >
-          <FilterNote filter={filter} ignores={['category', 'channel']} why="反复出现的问题按地点与问题归并，不分诉求分类与渠道" />
           {!user ? (
             <p className="muted">每月一题列出其背后的工单，仅对工作人员开放，请登录。</p>
           ) : recurring.error ? (
@@ -339,7 +339,8 @@ export function LeadersPage() {
       <p className="muted small definitions">
         口径：统计时段按北京时间整日计（{period}），工单按受理日归入；响应率 = 在响应时限内首次实质响应的工单 ÷ 响应时限已到的工单（未响应的超期工单计为未按时）；按时办结率 = 按时答复 ÷ 已答复或办结时限已到的工单；
         满意率 =（满意 + 基本满意）÷ 实际参评工单，旁列参评率；解决率 = 市民认为已解决 ÷ 参评工单。排名只含办件量不少于 {ranking.data?.minVolume ?? 20} 件的单位。
-        时长为受理至首次响应 / 答复的自然时长，按固定分档统计（误差不超过一档）。数据每分钟更新。
+        时长为受理至首次响应 / 答复的自然时长，按固定分档统计（误差不超过一档）。
+        热点、话题趋势与每月一题按所选渠道、诉求分类（留言的智能分类）只计相应留言；筛选后的热度 = 话题热度 × 本期该话题留言中符合筛选的占比。数据每分钟更新。
       </p>
     </div>
   );
