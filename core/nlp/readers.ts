@@ -4,7 +4,7 @@
 // type cues count, the urgency threshold) and its confidence calibration are fitted on held-out
 // folds of the training rows alone, so the confidence a reader gives means what it says.
 import { fitPlatt } from './calibration';
-import { applyOffsets, blendRequestType, gateThanks, requestTypeStackFeatures, ruleProbabilities, setRequestTypeModel, stackProbabilities } from './request-type';
+import { applyOffsets, blendRequestType, gateThanksBy, requestTypeStackFeatures, ruleProbabilities, setRequestTypeModel, stackProbabilities, thanksPlausible } from './request-type';
 import { lexiconSentiment, analyzeSentiment, setSentimentModel, trainSentimentModel, toSentimentLabel, type SentimentModel } from './sentiment';
 import { crossValidatedProbabilities, stratifiedFolds, trainTextClassifier, withMeta, type TextClassifier, type TrainOptions } from './text-classifier';
 import { REQUEST_TYPES } from './types';
@@ -163,7 +163,8 @@ export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: Read
   // one. A type no fitted row has keeps offset 0 (nothing to fit it on).
   const blended = texts.map((_, i) => (useStack && stackBest.probs[i].length ? stackBest.probs[i] : blendRequestType(rules[i], cv.probabilities[i], best.w)));
   const offsets = REQUEST_TYPES.map(() => 0);
-  const predictWith = (off: number[]) => fitRows.map((i) => REQUEST_TYPES[argmax(gateThanks(texts[i], applyOffsets(blended[i], off)))]);
+  const thanks = new Map(fitRows.map((i) => [i, thanksPlausible(texts[i])]));
+  const predictWith = (off: number[]) => fitRows.map((i) => REQUEST_TYPES[argmax(gateThanksBy(thanks.get(i)!, applyOffsets(blended[i], off)))]);
   let f1 = macroF1(fitLabels, predictWith(offsets));
   const present = new Set(fitLabels);
   for (let round = 0; round < 3; round++) {
@@ -180,7 +181,7 @@ export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: Read
   const conf: number[] = [];
   const correct: boolean[] = [];
   fitRows.forEach((i) => {
-    const q = gateThanks(texts[i], applyOffsets(blended[i], offsets));
+    const q = gateThanksBy(thanks.get(i)!, applyOffsets(blended[i], offsets));
     const b = argmax(q);
     conf.push(q[b]);
     correct.push(REQUEST_TYPES[b] === labels[i]);

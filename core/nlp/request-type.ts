@@ -224,10 +224,13 @@ export function thanksPlausible(text: string): 'no' | 'maybe' | 'only' {
 /** Probabilities with 感谢 taken out (renormalised) where thanksPlausible says no, and put first
  * where praise is all the message holds. */
 export function gateThanks(text: string, p: readonly number[]): number[] {
+  return gateThanksBy(thanksPlausible(text), p);
+}
+
+/** gateThanks with the text's thanksPlausible verdict already read (training tries many offsets on the same rows). */
+export function gateThanksBy(v: ReturnType<typeof thanksPlausible>, p: readonly number[]): number[] {
   const i = REQUEST_TYPES.indexOf('感谢');
-  if (i < 0) return [...p];
-  const v = thanksPlausible(text);
-  if (v === 'maybe') return [...p];
+  if (i < 0 || v === 'maybe') return [...p];
   const top = Math.max(...p.filter((_, j) => j !== i));
   const q = p.map((x, j) => (j !== i ? x : v === 'no' ? 0 : Math.max(x, top * 1.5)));
   const s = q.reduce((a, b) => a + b, 0) || 1;

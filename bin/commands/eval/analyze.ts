@@ -4,6 +4,8 @@
 //   [--cv K [--seed 1]]        instead of the shipped readers: train the type/urgency/sentiment
 //                              readers on K−1 folds of --test, read the held-out fold, K times
 //   [--extra FILES]            labelled rows added to the training of every fold (e.g. the seed corpus)
+//   [--extra-real FILES]       with --cv: labelled real messages (other annotators' labels) that train
+//                              every fold and, like the fold's own rows, fit its settings and calibration
 //   [--texts FILES]            texts by id (columns id or message_id, and text or subject and detail; PREFIX=FILE
 //                              names its ids PREFIX+id) for the
 //                              labelled files that hold labels by id only (lexicons/annotations/)
@@ -52,7 +54,7 @@ const THRESHOLD_KEY: Record<Field, 'requestType' | 'sentiment' | 'urgency'> = { 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
 const USAGE =
-  'usage: eval analyze --test FILE.csv [--cv K [--seed 1] [--extra FILES] [--replies FILE] [--baseline]] [--texts FILES] [--train FILES [--save]] [--no-models] [--rows odd|even] [--errors N] [--peer-lexicon WORDS.csv [--negations NEG.csv]]';
+  'usage: eval analyze --test FILE.csv [--cv K [--seed 1] [--extra FILES] [--extra-real FILES] [--replies FILE] [--baseline]] [--texts FILES] [--train FILES [--save]] [--no-models] [--rows odd|even] [--errors N] [--peer-lexicon WORDS.csv [--negations NEG.csv]]';
 
 let textsById: Map<string, string> | undefined;
 
@@ -187,6 +189,7 @@ export async function run(argv: string[]): Promise<number> {
         unlabelled: { type: 'string' },
         replies: { type: 'string' },
         texts: { type: 'string' },
+        'extra-real': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -214,7 +217,7 @@ export async function run(argv: string[]): Promise<number> {
     textsById = values.texts ? readTextsById(values.texts) : undefined;
     full = readRows(values.test);
     // every labelled file read once here, so a bad one is a message, not a stack trace
-    for (const f of [values.extra, values.compare, values.train]) if (f) readRows(f);
+    for (const f of [values.extra, values['extra-real'], values.compare, values.train]) if (f) readRows(f);
   } catch (err) {
     console.error(`eval analyze: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
@@ -268,8 +271,12 @@ export async function run(argv: string[]): Promise<number> {
     // (an extra row whose opening is a --test row's is dropped: no held-out message is seen in training)
     const testKeys = new Set(full.map((r) => openingKey(r.text)));
     const extraAll = values.extra ? readRows(values.extra) : [];
-    const extra = extraAll.filter((r) => !testKeys.has(openingKey(r.text))).map((r) => ({ ...only(r), fit: false }));
-    if (extra.length < extraAll.length) log(`eval analyze: ${extraAll.length - extra.length} --extra rows are --test rows too and are left out`);
+    const realAll = values['extra-real'] ? readRows(values['extra-real']) : [];
+    const extra = [
+      ...extraAll.filter((r) => !testKeys.has(openingKey(r.text))).map((r) => ({ ...only(r), fit: false })),
+      ...realAll.filter((r) => !testKeys.has(openingKey(r.text))).map((r) => ({ ...only(r), fit: true })),
+    ];
+    if (extra.length < extraAll.length + realAll.length) log(`eval analyze: ${extraAll.length + realAll.length - extra.length} --extra/--extra-real rows are --test rows too and are left out`);
     // (from all the file's labels, so that --fields picks readers, not other folds)
     const strata = full.map((r) => (r.urgency === 'urgent' ? 'urgent' : r.type || 'none'));
     const folds = stratifiedFolds(strata, k, Number(values.seed));
