@@ -82,6 +82,10 @@ describe('plates, e-mail and names', () => {
     expect(kinds('我是王家村的村民')).toEqual([]);
     expect(kinds('我是周边居民，天天听到噪音')).toEqual([]);
   });
+  it('masks a number of ID length after 身份证号 even when its check digit is wrong', () => {
+    expect(maskPii('身份证号340202198705061234，请处理')).toBe('身份证号340202********1234，请处理');
+    expect(kinds('订单号340202198705061234')).not.toContain('id_card'); // no cue, a wrong check digit: no ID
+  });
   it('leaves prose that only looks like an introduction', () => {
     expect(kinds('本人是残疾人')).toEqual([]);
     expect(kinds('我叫不出名字')).toEqual([]);

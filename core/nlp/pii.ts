@@ -134,6 +134,14 @@ const RULES: Rule[] = [
     mask: (v) => maskDigits(v, 6, 4),
   },
   {
+    // after 身份证号 / 证件号码 a number of ID length is one even with a wrong check digit (a typo
+    // leaves the other 17 digits someone's)
+    kind: 'id_card',
+    re: /(?:身份证|证件)(?:号码|号)?(?:是|为|：|:)?\s*(\d{17}[\dXx]|\d{15})(?![\dA-Za-z])/g,
+    group: 1,
+    mask: (v) => maskDigits(v, 6, 4),
+  },
+  {
     kind: 'bank_card',
     re: /(?<![\d])\d{4}(?:[ -]?\d){11,15}(?!\d)/g,
     accept: (v) => {
