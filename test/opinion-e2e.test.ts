@@ -234,8 +234,12 @@ describe('舆情 end to end on a running system (issue 10)', () => {
 
     // the next 舆情日报: the scheduled report job, run on the following day (Beijing time)
     const nextDay = new Date(shanghaiMidnight(today).getTime() + 86_400_000 + 30 * 60_000);
-    const tomorrow = createProcessors({ db, queue, logger: silentLogger, config, shipped, now: () => nextDay });
-    await tomorrow.periodic!({ task: 'report-schedule' });
+    // (a job runner of its own whose clock says tomorrow; the job goes through the job contract)
+    const tomorrow = new InProcessQueue();
+    tomorrow.register(createProcessors({ db, queue: tomorrow, logger: silentLogger, config, shipped, now: () => nextDay }));
+    await tomorrow.enqueue('periodic', { task: 'report-schedule' }, { jobId: 'opinion-e2e-report-schedule' });
+    await tomorrow.drain();
+    await tomorrow.close();
     const reports = (await http<{ reports: { id: number; kind: string; periodStart: string; links: { html: string; pdf: string } }[] }>('/api/v1/reports?kind=daily', { token: leader })).body;
     const daily = reports.reports.find((r) => r.periodStart === today);
     expect(daily, 'the daily report of the alert’s day').toBeDefined();
