@@ -9,3 +9,6 @@ export function beijingTime(iso: string): string {
 }
 
 export const burstMark = (b: 'none' | 'new' | 'burst') => (b === 'burst' ? ' ▲突增' : b === 'new' ? ' ●新' : '');
+
+/** what the department table's order and its dashes mean */
+export const DEPARTMENT_NOTE = '按按时办结率从高到低排列（相同时工单多者在前）；“—”表示本期没有可计算该比率的工单（如尚无到期或已回访的工单）。';
