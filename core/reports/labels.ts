@@ -12,3 +12,13 @@ export const burstMark = (b: 'none' | 'new' | 'burst') => (b === 'burst' ? ' ▲
 
 /** what the department table's order and its dashes mean */
 export const DEPARTMENT_NOTE = '按按时办结率从高到低排列（相同时工单多者在前）；“—”表示本期没有可计算该比率的工单（如尚无到期或已回访的工单）。';
+
+/** what the hot-topic table's columns mean */
+export const TOPIC_NOTE = '本期留言：本期内该话题的留言数；累计：话题自出现以来的留言数；热度 0–100（留言量、互动、时效、增长、负面、扩散综合）。▲突增 ●新话题。';
+
+/** the days the sentiment trend covers, and its unit */
+export function trendNote(d: { kind: 'daily' | 'weekly'; periodStart: string; periodLast: string; sentimentTrend: { day: string }[] }): string {
+  return d.kind === 'daily'
+    ? `近 7 日每日留言（${d.sentimentTrend[0]?.day ?? d.periodStart} 至 ${d.periodLast}），按情感分；单位：条。`
+    : `本周每日留言（${d.periodStart} 至 ${d.periodLast}），按情感分；单位：条。`;
+}

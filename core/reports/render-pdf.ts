@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import type { ReportData } from './make-report';
-import { beijingTime, burstMark, CHANNEL_LABELS, DEPARTMENT_NOTE, pct } from './labels';
+import { beijingTime, burstMark, CHANNEL_LABELS, DEPARTMENT_NOTE, pct, TOPIC_NOTE, trendNote } from './labels';
 
 export const DEFAULT_REPORT_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 
@@ -139,12 +139,10 @@ export async function renderReportPdf(d: ReportData, fontPath = DEFAULT_REPORT_F
   const topicRows = d.topTopics.map((t, i) => ({ ...t, i: i + 1 }));
   heading('一、热点话题', keepOf(topicCols, topicRows));
   table(topicCols, topicRows, '本期无热点话题');
-  if (d.topTopics.length) note('本期留言：本期内该话题的留言数；累计：话题自出现以来的留言数；热度 0–100（留言量、互动、时效、增长、负面、扩散综合）。▲突增 ●新话题。');
+  if (d.topTopics.length) note(TOPIC_NOTE);
 
   heading('二、情感走势', 150);
-  note(d.kind === 'daily'
-    ? `近 7 日每日留言（${d.sentimentTrend[0]?.day ?? d.periodStart} 至 ${d.periodLast}），按情感分；单位：条。`
-    : `本周每日留言（${d.periodStart} 至 ${d.periodLast}），按情感分；单位：条。`);
+  note(trendNote(d));
   doc.moveDown(0.3);
   {
     const x0 = MARGIN + 30, y0 = doc.y + 5, w = contentWidth - 40, h = 110;
