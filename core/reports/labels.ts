@@ -22,3 +22,6 @@ export function trendNote(d: { kind: 'daily' | 'weekly'; periodStart: string; pe
     ? `近 7 日每日留言（${d.sentimentTrend[0]?.day ?? d.periodStart} 至 ${d.periodLast}），按情感分；单位：条。`
     : `本周每日留言（${d.periodStart} 至 ${d.periodLast}），按情感分；单位：条。`;
 }
+
+/** said instead of a flat chart when the days shown have no message */
+export const NO_TREND = '所列日期均无留言，不绘制走势图。';

@@ -1,7 +1,7 @@
 // A report as one self-contained HTML page (inline styles and an inline SVG chart, no scripts):
 // kept beside the figures, shown in the dashboard and printable as it is.
 import type { ReportData } from './make-report';
-import { beijingTime, burstMark, CHANNEL_LABELS, DEPARTMENT_NOTE, pct, TOPIC_NOTE, trendNote } from './labels';
+import { beijingTime, burstMark, CHANNEL_LABELS, DEPARTMENT_NOTE, NO_TREND, pct, TOPIC_NOTE, trendNote } from './labels';
 
 const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -65,9 +65,9 @@ ${rows(d.topTopics.map((t, i) => ({ ...t, i: i + 1 })), [(t) => t.i, (t) => `${t
 ${d.topTopics.length ? `<p class="note">${esc(TOPIC_NOTE)}</p>
 ` : ''}<h2>二、情感走势</h2>
 <p class="note">${esc(trendNote(d))}</p>
-${trendSvg(d.sentimentTrend)}
+${d.sentimentTrend.some((t) => t.total > 0) ? trendSvg(d.sentimentTrend) : `<p class="muted">${esc(NO_TREND)}</p>`}
 <table${keep(d.sentimentTrend.length)}>${head(['日期', '全部', '负面', '中性', '正面'])}
-${rows(d.sentimentTrend, [(t) => t.day, (t) => t.total, (t) => t.negative, (t) => t.neutral, (t) => t.positive], '无数据', 5)}
+${rows(d.sentimentTrend, [(t) => t.day, (t) => t.total, (t) => t.negative, (t) => t.neutral, (t) => t.positive], NO_TREND, 5)}
 </table>
 <h2>三、突增与预警</h2>
 <table${keep(d.bursts.length)}>${head(['突增', '区县', '开始时间', '实际 / 预期（条）'])}

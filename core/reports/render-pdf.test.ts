@@ -50,7 +50,11 @@ async function pdfPages(d: ReportData, name: string): Promise<string[]> {
 
 describe.skipIf(!canRead)('report PDF on paper', () => {
   it('an empty period: one page, every section says it has nothing', async () => {
-    const pages = await pdfPages(report(), 'empty');
+    const d = report();
+    d.sentimentTrend = d.sentimentTrend.map((t) => ({ ...t, total: 0, negative: 0, neutral: 0, positive: 0 }));
+    const pages = await pdfPages(d, 'empty');
+    expect(pages[0]).toContain('所列日期均无留言，不绘制走势图。');
+    expect(pages[0]).not.toContain('■全部'); // no flat chart and its legend
     expect(pages).toHaveLength(1);
     for (const s of ['舆情日报（2026-12-02）', '一、热点话题', '本期无热点话题', '二、情感走势', '近7日每日留言（2026-11-26至2026-12-02）', '单位：条', '三、突增与预警', '本期无突增', '本期无预警', '四、部门办理情况', '本期无新立工单', '第1页/共1页']) {
       expect(pages[0], s).toContain(s);

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import type { ReportData } from './make-report';
-import { beijingTime, burstMark, CHANNEL_LABELS, DEPARTMENT_NOTE, pct, TOPIC_NOTE, trendNote } from './labels';
+import { beijingTime, burstMark, CHANNEL_LABELS, DEPARTMENT_NOTE, NO_TREND, pct, TOPIC_NOTE, trendNote } from './labels';
 
 export const DEFAULT_REPORT_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 
@@ -144,7 +144,9 @@ export async function renderReportPdf(d: ReportData, fontPath = DEFAULT_REPORT_F
   heading('二、情感走势', 150);
   note(trendNote(d));
   doc.moveDown(0.3);
-  {
+  const anyMessage = d.sentimentTrend.some((t) => t.total > 0);
+  if (!anyMessage) note(NO_TREND);
+  if (anyMessage) {
     const x0 = MARGIN + 30, y0 = doc.y + 5, w = contentWidth - 40, h = 110;
     const max = Math.max(1, ...d.sentimentTrend.map((t) => t.total));
     const n = d.sentimentTrend.length;
@@ -176,7 +178,7 @@ export async function renderReportPdf(d: ReportData, fontPath = DEFAULT_REPORT_F
       { head: '正面', width: 6, cell: (t) => String(t.positive) },
     ],
     d.sentimentTrend,
-    '无数据',
+    NO_TREND,
   );
 
   const burstCols: Column<ReportData['bursts'][number]>[] = [
