@@ -25,3 +25,6 @@ export function trendNote(d: { kind: 'daily' | 'weekly'; periodStart: string; pe
 
 /** said instead of a flat chart when the days shown have no message */
 export const NO_TREND = '所列日期均无留言，不绘制走势图。';
+
+/** a burst's count beside the baseline's expectation: an expectation under 0.01 is not "0" (nothing was expected, not none) */
+export const observedExpected = (b: { observed: number; expected: number }) => `${b.observed} / ${b.expected < 0.01 ? '<0.01' : b.expected}`;

@@ -1,7 +1,7 @@
 // A report as one self-contained HTML page (inline styles and an inline SVG chart, no scripts):
 // kept beside the figures, shown in the dashboard and printable as it is.
 import type { ReportData } from './make-report';
-import { beijingTime, burstMark, CHANNEL_LABELS, DEPARTMENT_NOTE, NO_TREND, pct, TOPIC_NOTE, trendNote } from './labels';
+import { beijingTime, burstMark, CHANNEL_LABELS, DEPARTMENT_NOTE, NO_TREND, observedExpected, pct, TOPIC_NOTE, trendNote } from './labels';
 
 const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -71,7 +71,7 @@ ${rows(d.sentimentTrend, [(t) => t.day, (t) => t.total, (t) => t.negative, (t) =
 </table>
 <h2>三、突增与预警</h2>
 <table${keep(d.bursts.length)}>${head(['突增', '区县', '开始时间', '实际 / 预期（条）'])}
-${rows(d.bursts, [(b) => `${b.scope === 'topic' ? '话题' : '区县'}：${b.label}`, (b) => b.district ?? '—', (b) => beijingTime(b.startedAt), (b) => `${b.observed} / ${b.expected}`], '本期无突增', 4)}
+${rows(d.bursts, [(b) => `${b.scope === 'topic' ? '话题' : '区县'}：${b.label}`, (b) => b.district ?? '—', (b) => beijingTime(b.startedAt), (b) => observedExpected(b)], '本期无突增', 4)}
 </table>
 <p></p>
 <table${keep(d.alerts.length)}>${head(['预警', '规则', '区县', '触发时间', '留言数', '状态'])}

@@ -79,6 +79,10 @@ describe.skipIf(!canRead)('report PDF on paper', () => {
       expect(n.length, 'no department row alone on a page').toBeGreaterThanOrEqual(2);
     }
     expect(pages.join('')).toContain('“—”表示本期没有可计算该比率的工单');
+    expect(pages.join('')).toContain('8/0.4'); // a burst: observed / expected
+    const tiny = report({ bursts: 1 });
+    tiny.bursts[0].expected = 0.004;
+    expect((await pdfPages(tiny, 'tiny')).join('')).toContain('8/<0.01'); // not "8 / 0"
   });
 
   it('a short table is whole on one page with its heading, however little room the page before has left', async () => {

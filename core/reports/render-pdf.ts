@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import type { ReportData } from './make-report';
-import { beijingTime, burstMark, CHANNEL_LABELS, DEPARTMENT_NOTE, NO_TREND, pct, TOPIC_NOTE, trendNote } from './labels';
+import { beijingTime, burstMark, CHANNEL_LABELS, DEPARTMENT_NOTE, NO_TREND, observedExpected, pct, TOPIC_NOTE, trendNote } from './labels';
 
 export const DEFAULT_REPORT_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 
@@ -185,7 +185,7 @@ export async function renderReportPdf(d: ReportData, fontPath = DEFAULT_REPORT_F
       { head: '突增', width: 30, cell: (b: ReportData['bursts'][number]) => `${b.scope === 'topic' ? '话题' : '区县'}：${b.label}` },
       { head: '区县', width: 8, cell: (b) => b.district ?? '—' },
       { head: '开始时间', width: 13, cell: (b) => beijingTime(b.startedAt) },
-      { head: '实际 / 预期（条）', width: 12, cell: (b) => `${b.observed} / ${b.expected}` },
+      { head: '实际 / 预期（条）', width: 12, cell: (b) => observedExpected(b) },
   ];
   heading('三、突增与预警', keepOf(burstCols, d.bursts));
   table(burstCols, d.bursts, '本期无突增');
