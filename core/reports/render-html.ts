@@ -30,7 +30,7 @@ const KEEP_ROWS = 12;
 export function renderReportHtml(d: ReportData): string {
   // `wrap`: the columns whose text may wrap (labels, messages); numbers, dates and districts never do
   const rows = <T>(list: T[], cols: ((t: T) => unknown)[], empty: string, span: number, wrap: number[] = [0]) =>
-    `<tbody>${list.length ? list.map((t) => `<tr>${cols.map((c, i) => `<td${wrap.includes(i) ? '' : ' class="nw"'}>${esc(c(t))}</td>`).join('')}</tr>`).join('') : `<tr><td colspan="${span}" class="muted">${esc(empty)}</td></tr>`}</tbody>`;
+    `<tbody>${list.length ? list.map((t) => `<tr>${cols.map((c, i) => `<td class="${wrap.includes(i) ? 'w' : 'nw'}">${esc(c(t))}</td>`).join('')}</tr>`).join('') : `<tr><td colspan="${span}" class="muted">${esc(empty)}</td></tr>`}</tbody>`;
   // the header row in <thead>: printed again at the top of each page a table runs onto
   // a short table (up to KEEP_ROWS rows) is printed whole on one page, never with a row or two cut off
   const keep = (n: number) => (n <= KEEP_ROWS ? ' class="keep"' : '');
@@ -47,7 +47,7 @@ export function renderReportHtml(d: ReportData): string {
   .note { font-size: 12px; color: #656d76; margin: 4px 0 0; }
   /* on paper: a row never splits, a heading never ends a page, the chart stays whole */
   tr, .kpi div, svg, table.keep { break-inside: avoid; } h2 { break-after: avoid; } thead { display: table-header-group; }
-  td { overflow-wrap: anywhere; } th, td.nw { white-space: nowrap; overflow-wrap: normal; }
+  td { overflow-wrap: anywhere; } th, td.nw { white-space: nowrap; overflow-wrap: normal; } td.w { min-width: 8em; }
   @media screen and (max-width: 600px) { body { margin: 8px; } table { display: block; overflow-x: auto; font-size: 12px; } h1 { font-size: 18px; } }
 </style></head>
 <body>
