@@ -5,7 +5,8 @@
 // follow the period and district, 热点, 话题趋势 and 每月一题 follow the channel (only its messages
 // count), an empty period says so, and a department user sees only its own cases behind a problem. Screenshots and the PDF
 // go to shotsDir().
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Download } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +102,15 @@ describe.skipIf(!run)('leaders cockpit', () => {
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
     expect(pages).toBeGreaterThanOrEqual(1);
     expect(pages).toBeLessThanOrEqual(3);
+    if (existsSync('/usr/bin/pdftotext')) {
+      // paper has nothing to press: no 批示 button under each hot topic, no print button, no select
+      const printed = execFileSync('pdftotext', [path.join(SHOTS, 'cockpit-a4.pdf'), '-']).toString('utf8');
+      expect(printed).toContain('领导驾驶舱');
+      expect(printed).toContain('热点');
+      expect(printed).not.toContain('批示');
+      expect(printed).not.toContain('打印 / 导出');
+      expect(printed).not.toContain('办理（受理→答复）');
+    }
     await page.emulateMedia({ media: 'screen' });
 
     // the overview shares the period and exports as well

@@ -2,6 +2,7 @@
 import type { Db } from '../db/connect';
 import { listTopicsByIds } from '../db/topics';
 import { ackAlertRow, getAlertRow, listAlertOutbox, listAlertRows, listDeliveryAttempts, type AlertRow } from '../db/alerts';
+import { remaskEvidenceList } from './evaluate';
 
 export interface AlertView {
   id: number;
@@ -25,13 +26,15 @@ async function views(sql: Db, rows: AlertRow[]): Promise<AlertView[]> {
   const ids = rows.map((r) => r.id);
   const outbox = await listAlertOutbox(sql, ids);
   const tries = await listDeliveryAttempts(sql, ids);
+  // the quoted messages masked with today's masking (an alert stored by an older version, a message anonymised since), as the webhook and e-mail send them
+  const evidence = await remaskEvidenceList(sql, rows.map((r) => r.evidence));
   const topics = new Map(
     (await listTopicsByIds(sql, [...new Set(rows.map((r) => r.topicId).filter((t): t is number => t !== null))])).map((t) => [
       Number(t.id),
       { id: Number(t.id), label: t.label, district: t.district, size: t.size, heat: t.heat, burstState: t.burstState, status: t.status },
     ]),
   );
-  return rows.map((a) => ({
+  return rows.map((a, i) => ({
     id: a.id,
     title: a.title,
     rule: { id: a.ruleId, name: a.ruleName },
@@ -42,7 +45,7 @@ async function views(sql: Db, rows: AlertRow[]): Promise<AlertView[]> {
     lastTrueAt: a.lastTrueAt,
     endedAt: a.endedAt,
     state: a.endedAt ? 'ended' : 'open',
-    evidence: a.evidence,
+    evidence: evidence[i],
     ack: a.ackedAt ? { at: a.ackedAt, by: a.ackedBy ?? '', note: a.ackNote } : null,
     deliveries: outbox
       .filter((o) => o.alertId === a.id)

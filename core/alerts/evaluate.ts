@@ -124,14 +124,24 @@ export function maskEvidenceText(r: Pick<AlertSubjectRow, 'title' | 'body' | 'co
  * a quoted message that no longer exists is left out.
  */
 export async function remaskEvidence(sql: Db, evidence: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const top = (evidence as Partial<Evidence>).topMessages;
-  if (!Array.isArray(top) || !top.length) return evidence;
-  const rows = new Map((await listAlertSubjectsByIds(sql, top.map((m) => Number(m.id)).filter(Number.isInteger))).map((r) => [Number(r.id), r]));
-  const topMessages = top.flatMap((m) => {
-    const r = rows.get(Number(m.id));
-    return r ? [{ ...m, text: [...maskEvidenceText(r)].slice(0, EVIDENCE_CHARS).join('') }] : [];
+  return (await remaskEvidenceList(sql, [evidence]))[0];
+}
+
+/** remaskEvidence for many alerts (a page of the alert list) with one read of their quoted messages. */
+export async function remaskEvidenceList(sql: Db, list: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const tops = list.map((e) => (e as Partial<Evidence>).topMessages);
+  const ids = [...new Set(tops.flatMap((top) => (Array.isArray(top) ? top.map((m) => Number(m.id)).filter(Number.isInteger) : [])))];
+  if (!ids.length) return list;
+  const rows = new Map((await listAlertSubjectsByIds(sql, ids)).map((r) => [Number(r.id), r]));
+  return list.map((evidence, i) => {
+    const top = tops[i];
+    if (!Array.isArray(top) || !top.length) return evidence;
+    const topMessages = top.flatMap((m) => {
+      const r = rows.get(Number(m.id));
+      return r ? [{ ...m, text: [...maskEvidenceText(r)].slice(0, EVIDENCE_CHARS).join('') }] : [];
+    });
+    return { ...evidence, topMessages };
   });
-  return { ...evidence, topMessages };
 }
 
 const sentimentRank = (s: string | null) => (s === 'negative' ? 0 : s === 'neutral' ? 1 : 2);

@@ -72,6 +72,20 @@ describe('plates, e-mail and names', () => {
     expect(maskPii('我叫人来修')).toBe('我叫人来修');
     expect(maskPii('小区名叫锦澜家园')).toBe('小区名叫锦澜家园');
   });
+  it('masks a name after 我是 when a break follows it, not a place or a word (我是安徽人)', () => {
+    expect(maskPii('我是刘桂兰，电话找我')).toBe('我是刘**，电话找我');
+    expect(maskPii('工地夜间作业扰民，我是欧阳晓雯。')).toBe('工地夜间作业扰民，我是欧阳**。');
+    expect(maskPii('我是王建军')).toBe('我是王**');
+    expect(kinds('我是安徽人，在这里工作')).toEqual([]);
+    expect(kinds('我是金陵镇（原名）的村民')).toEqual([]);
+    expect(kinds('我是农村住的平房')).toEqual([]);
+    expect(kinds('我是王家村的村民')).toEqual([]);
+    expect(kinds('我是周边居民，天天听到噪音')).toEqual([]);
+  });
+  it('masks a number of ID length after 身份证号 even when its check digit is wrong', () => {
+    expect(maskPii('身份证号340202198705061234，请处理')).toBe('身份证号340202********1234，请处理');
+    expect(kinds('订单号340202198705061234')).not.toContain('id_card'); // no cue, a wrong check digit: no ID
+  });
   it('leaves prose that only looks like an introduction', () => {
     expect(kinds('本人是残疾人')).toEqual([]);
     expect(kinds('我叫不出名字')).toEqual([]);

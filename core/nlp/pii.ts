@@ -134,6 +134,14 @@ const RULES: Rule[] = [
     mask: (v) => maskDigits(v, 6, 4),
   },
   {
+    // after 身份证号 / 证件号码 a number of ID length is one even with a wrong check digit (a typo
+    // leaves the other 17 digits someone's)
+    kind: 'id_card',
+    re: /(?:身份证|证件)(?:号码|号)?(?:是|为|：|:)?\s*(\d{17}[\dXx]|\d{15})(?![\dA-Za-z])/g,
+    group: 1,
+    mask: (v) => maskDigits(v, 6, 4),
+  },
+  {
     kind: 'bank_card',
     re: /(?<![\d])\d{4}(?:[ -]?\d){11,15}(?!\d)/g,
     accept: (v) => {
@@ -185,8 +193,10 @@ const RULES: Rule[] = [
   },
 ];
 
-// 我叫王小明 / 我的名字是… / 本人王小明，: the full name when it starts with a known surname.
-const NAME_INTRO = /(?:我叫|我的名字是|我的名字叫|名叫|本人(?:名叫|叫)?|姓名[:：]?)\s?(?=[\u4e00-\u9fff])/g;
+// 我叫王小明 / 我的名字是… / 本人王小明，/ 我是王小明，: the full name when it starts with a known surname.
+const NAME_INTRO = /(?:我叫|我的名字是|我的名字叫|名叫|本人(?:名叫|叫)?|我是|姓名[:：]?)\s?(?=[\u4e00-\u9fff])/g;
+// what ends a self-introduction by name (本人王小明， / 我是刘桂兰，电话…), not prose going on (我是王家村的村民)
+const AFTER_INTRO_NAME = /^(?:[，,。\s；;、（(！!]|是|身份|电话|手机|联系|住)/;
 // who is speaking, in a record's own words: 联系人周美玲 / 来电人：钱文斌 / 联系人禤国强. What follows
 // the cue is no name when jieba reads a word going on the sentence: "投诉人反映…", "当事人要求…".
 const NAME_CUE = /(?:联系人|来电人|投诉人|反映人|举报人|咨询人|当事人|求助人|姓名)([:：\s]*)(?=[\u4e00-\u9fff])/g;
@@ -264,6 +274,12 @@ function startsUnknownWord(text: string, from: number): boolean {
   return !!first && (first.tag === 'x' || NAME_TAG.test(first.tag));
 }
 
+/** the text opens with a word of two characters or more jieba knows and does not read as a name (安徽, 农村, 金陵) */
+function knownWordStarts(value: string): boolean {
+  const first = tagWords(value)[0];
+  return !!first && first.word.length >= 2 && first.tag !== 'x' && !NAME_TAG.test(first.tag);
+}
+
 function overlaps(spans: PiiSpan[], s: number, e: number): boolean {
   return spans.some((p) => s < p.end && e > p.start);
 }
@@ -289,11 +305,14 @@ export function detectPii(text: string): PiiResult {
     const start = m.index! + m[0].length;
     // 我的名字是 / 本人名叫 / 姓名： name the writer, whatever the surname; 我叫 (我叫人来修), a bare 本人
     // and 名叫 (a shop, an estate: 小区名叫…) may not, so a name there starts with a known surname
-    const len = nameLength(text, start) || (/^(?:我叫|名叫|本人)\s?$/.test(m[0]) ? 0 : nameAfterSeparator(text, start));
+    const len = nameLength(text, start) || (/^(?:我叫|名叫|本人|我是)\s?$/.test(m[0]) ? 0 : nameAfterSeparator(text, start));
     if (!len) continue;
-    // "本人王小明" must be followed by a break, or it is more likely "本人王某某是…" prose.
-    const after = text[start + len];
-    if (m[0].startsWith('本人') && m[0] === '本人' && after !== undefined && !/[，,。\s；;、（(]|是|身份|电话|住/.test(after)) continue;
+    // "本人王小明" / "我是刘桂兰" must be followed by a break, or it is more likely prose (本人王某某是…, 我是王家村的…)
+    const rest = text.slice(start + len);
+    if (/^(?:本人|我是)\s?$/.test(m[0]) && rest !== '' && !AFTER_INTRO_NAME.test(rest)) continue;
+    // 我是安徽人 / 我是农村… / 我是金陵镇…: after 我是 a word jieba knows (a place, a noun) or a place is no name
+    const named = text.slice(start, start + len);
+    if (m[0].startsWith('我是') && (NOT_A_NAME.has(named.slice(0, 2)) || /[人镇村乡县区市省]$/.test(named) || (!COMPOUND_SURNAMES.some((c) => named.startsWith(c)) && knownWordStarts(named)))) continue;
     if (overlaps(spans, start, start + len)) continue;
     const value = text.slice(start, start + len);
     spans.push({ kind: 'name', start, end: start + len, value, masked: maskName(value) });

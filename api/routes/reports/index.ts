@@ -1,11 +1,13 @@
 // 舆情日报 / 周报 (staff): GET /api/v1/reports lists them with links to each one's HTML and PDF;
-// GET /api/v1/reports/:id.html is the kept page, /api/v1/reports/:id.pdf the A4 PDF drawn from
-// the kept figures, /api/v1/reports/:id the figures as JSON.
+// GET /api/v1/reports/:id.html the page and /api/v1/reports/:id.pdf the A4 PDF, both drawn from the
+// kept figures with today's layout and masking (core/reports/read-report.ts), /api/v1/reports/:id the figures as JSON.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { STAFF_AREAS } from '../../../core/auth/permissions';
 import { getReport, listReports } from '../../../core/db/reports';
 import type { ReportData } from '../../../core/reports/make-report';
+import { reportForReaders } from '../../../core/reports/read-report';
+import { renderReportHtml } from '../../../core/reports/render-html';
 import { DEFAULT_REPORT_FONT, renderReportPdf, ReportFontMissingError } from '../../../core/reports/render-pdf';
 import { requireStaff, type StaffEnv } from '../../auth';
 import type { AppDeps } from '../../deps';
@@ -44,17 +46,18 @@ export function reportsRoutes(deps: AppDeps) {
       const report = await getReport(deps.db.sql, id);
       if (!report) throw new ApiError('not_found', '报告不存在 (no such report)');
       const name = `${report.kind === 'daily' ? 'yuqing-daily' : 'yuqing-weekly'}-${report.periodStart}`;
-      if (ext === '.html') return c.html(report.html);
+      const data = reportForReaders(report.data as unknown as ReportData);
+      if (ext === '.html') return c.html(renderReportHtml(data));
       if (ext === '.pdf') {
         let pdf: Buffer;
         try {
-          pdf = await renderReportPdf(report.data as unknown as ReportData, fontPath);
+          pdf = await renderReportPdf(data, fontPath);
         } catch (err) {
           if (err instanceof ReportFontMissingError) throw new ApiError('unavailable', err.message);
           throw err;
         }
         return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name}.pdf"` });
       }
-      return c.json({ id: report.id, kind: report.kind, periodStart: report.periodStart, periodEnd: report.periodEnd, madeAt: report.madeAt, data: report.data as unknown as ReportData });
+      return c.json({ id: report.id, kind: report.kind, periodStart: report.periodStart, periodEnd: report.periodEnd, madeAt: report.madeAt, data });
     });
 }
