@@ -17,6 +17,18 @@ afterAll(async () => {
   await db?.close();
 });
 
+// a fixed shuffle (the order residents' messages come in is anyone's)
+function shuffled<T>(xs: T[], seed: number): T[] {
+  const out = [...xs];
+  let s = seed;
+  const next = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 let nextId = 1;
 const T0 = new Date('2026-07-14T00:30:00Z');
 function input(title: string, body: string, seconds: number, extra: Partial<TopicInput> = {}): TopicInput {
@@ -122,5 +134,49 @@ describe('topics, live burst', () => {
     expect(outageAfter.size, `outage topics after the sweep ${JSON.stringify([...outageAfter])}`).toBe(1);
     const noiseAfter = noiseIds.map((_, i) => after.get(BACKGROUND.length + 2 + i * 2)!);
     for (const id of noiseAfter) expect(outageAfter.has(id)).toBe(false);
+  });
+
+  it('forms one topic on a fresh corpus too, whichever message comes first (one with no district among them)', async () => {
+    // nothing counted before the burst: the burst's own words are the whole corpus
+    for (const seed of [1, 2, 3, 4]) {
+      const fresh = await createTestDatabase({ seed: false });
+      try {
+        const list = shuffled(OUTAGE, seed);
+        const ids: number[] = [];
+        for (const [i, [t, b]] of list.entries()) {
+          ids.push((await assignToTopic(fresh.sql, { ...input(t, b, i * 40), messageId: i + 1 })).topicId);
+        }
+        expect(topicCounts(ids).size, `order ${seed}: ${list.map(([t]) => t).join(' / ')} → ${JSON.stringify(ids)}`).toBe(1);
+        await reclusterTopics(fresh.sql, new Date(T0.getTime() + 30 * 60_000));
+        const rows = await fresh.sql<{ topicId: number }[]>`SELECT DISTINCT topic_id FROM opinion_topic_members`;
+        expect(rows.length, `order ${seed} after the sweep`).toBe(1);
+        const t = (await getTopic(fresh.sql, ids[0]))!;
+        expect(t.district).toBe('弋江区');
+        expect(t.size).toBe(15);
+      } finally {
+        await fresh.close();
+      }
+    }
+  });
+
+  it('keeps the same words about another estate of the district apart from the outage', async () => {
+    const fresh = await createTestDatabase({ seed: false });
+    try {
+      const ids: number[] = [];
+      for (const [i, [t, b]] of OUTAGE.slice(0, 8).entries()) ids.push((await assignToTopic(fresh.sql, { ...input(t, b, i * 40), messageId: i + 1 })).topicId);
+      expect(topicCounts(ids).size).toBe(1);
+      // another estate, the same problem, the same minutes: another outage, another topic
+      const other: [string, string][] = [
+        ['弋江区银杏苑停水', '弋江区银杏苑小区今天上午突然停水，小区里一点水都没有，请尽快恢复供水。'],
+        ['银杏苑小区没水', '银杏苑小区从九点开始没水，物业说不清楚原因，居民生活很不方便。'],
+        ['银杏苑断水', '弋江区银杏苑断水两个小时了，家里老人没法做饭。'],
+      ];
+      const otherIds: number[] = [];
+      for (const [i, [t, b]] of other.entries()) otherIds.push((await assignToTopic(fresh.sql, { ...input(t, b, 400 + i * 40), messageId: 100 + i })).topicId);
+      for (const id of otherIds) expect(id).not.toBe(ids[0]);
+      expect(topicCounts(otherIds).size).toBe(1);
+    } finally {
+      await fresh.close();
+    }
   });
 });

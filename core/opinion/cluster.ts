@@ -2,7 +2,7 @@
 // the join rule (same district; a shared named place or a high likeness), and the re-clustering
 // that merges and splits topics while keeping ids stable by majority overlap.
 import type { OpinionConfig } from './config';
-import { CONCEPT_PREFIX, type MessageFeatures } from './features';
+import { CONCEPT_PREFIX, SUBJECT_PLACE, type MessageFeatures } from './features';
 
 /** Background document frequencies: how many messages contain each term, out of `docs`. */
 export interface TermStats {
@@ -33,9 +33,9 @@ export type Terms = Record<string, number>;
  * Pseudo-messages the IDF assumes besides those counted, in none of which a term occurs: on a young
  * corpus (a new city, a test, the first hour of a burst) the burst's own words are most of what was
  * counted, and a raw IDF would call 停水 common because fifteen residents just said it, so their
- * messages would look less alike the more of them came. 500 weighs nothing once thousands are counted.
+ * messages would look less alike the more of them came. 150 weighs little once thousands are counted.
  */
-export const IDF_PRIOR_DOCS = 500;
+export const IDF_PRIOR_DOCS = 150;
 
 /** How rare a term is in the whole corpus (labels: what is distinctive of a topic against all messages). */
 export function idf(stats: TermStats, term: string): number {
@@ -117,18 +117,34 @@ function chooseAmong(f: MessageFeatures, me: Map<string, number>, candidates: It
     // district that is being reported right now: the place bar, not the no-place one
     const nowReported = !f.anchors.length && sameObject && t.district === f.district && !!at && !!t.lastAt
       && Math.abs(at.getTime() - t.lastAt.getTime()) <= cfg.problemJoinHours * 3_600_000;
-    const bar = shared && sameObject ? cfg.joinSimilarityProblem : shared || nowReported ? cfg.joinSimilarity : cfg.joinSimilarityNoAnchor;
+    // a subject about another place than the one the topic's subjects name (银杏苑停水 beside a
+    // topic of 香樟湾停水): the same words are another estate's outage, unless nearly the same text
+    const elsewhere = !shared && subjectPlaces(f.anchors).length > 0 && mainSubjectPlaces(t).length > 0;
+    const bar = shared && sameObject ? cfg.joinSimilarityProblem : shared || nowReported ? cfg.joinSimilarity
+      : elsewhere ? Math.max(cfg.joinSimilarityNoAnchor, cfg.joinSimilarityElsewhere) : cfg.joinSimilarityNoAnchor;
     if (sim >= bar && sim > best.similarity) best = { topicId: t.id, similarity: sim };
   }
   return best;
+}
+
+/** The places a message names in its subject (marked in its anchors). */
+function subjectPlaces(anchors: string[]): string[] {
+  return anchors.filter((a) => a.startsWith(SUBJECT_PLACE));
+}
+
+/** The places at least half of a topic's members name in their subjects (marked). */
+function mainSubjectPlaces(t: Pick<TopicShape, 'anchors' | 'size'>): string[] {
+  return Object.entries(t.anchors).filter(([k, n]) => k.startsWith(SUBJECT_PLACE) && n * 2 >= Math.max(1, t.size)).map(([k]) => k);
 }
 
 function alikePrepared(a: Prepared, b: Prepared, cfg: OpinionConfig['assignment']): boolean {
   // two topics each naming problem objects (停水, 路灯…) but none in common stay apart, as messages do
   if (a.concepts.length && b.concepts.length && !a.concepts.some((k) => b.concepts.includes(k))) return false;
   const sim = cosine(a.vec, b.vec);
-  if (sim >= cfg.mergeSimilarity) return true;
   const shared = Object.keys(b.shape.anchors).some((x) => a.shape.anchors[x]);
+  // two topics whose subjects name two places and no place in common: two places' problems
+  if (!shared && mainSubjectPlaces(a.shape).length && mainSubjectPlaces(b.shape).length) return sim >= Math.max(cfg.mergeSimilarity, cfg.joinSimilarityElsewhere);
+  if (sim >= cfg.mergeSimilarity) return true;
   if (shared && sim >= Math.max(cfg.joinSimilarity, cfg.mergeSimilarity * 0.8)) return true;
   // the same main place (named by half the members of each) and the same problem objects: one
   // problem told in other words (楼下饭店油烟太大 and 烧烤店油烟扰民), alike at the join bar

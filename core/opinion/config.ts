@@ -22,6 +22,11 @@ export const opinionConfigSchema = z.object({
      * its problem object whose newest member is at most this many hours from it (a burst being reported)
      */
     problemJoinHours: z.number().min(0).max(24 * 7).default(24),
+    /**
+     * cosine to join (or merge) when the subject names another place than the topic's subjects do
+     * and no place is shared: another place's problem, unless the texts are nearly the same
+     */
+    joinSimilarityElsewhere: z.number().min(0).max(1).default(0.6),
     /** re-clustering revisits the topics with a member in the last this many days (all their members) */
     reclusterDays: z.number().positive().max(365),
     /** re-clustering merges two topics of one district whose centroids are at least this alike */
