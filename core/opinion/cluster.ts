@@ -120,7 +120,9 @@ function chooseAmong(f: MessageFeatures, me: Map<string, number>, candidates: It
     // a subject about another place than the one the topic's subjects name (银杏苑停水 beside a
     // topic of 香樟湾停水): the same words are another estate's outage, unless nearly the same text
     const elsewhere = !shared && subjectPlaces(f.anchors).length > 0 && mainSubjectPlaces(t).length > 0;
-    const bar = shared && sameObject ? cfg.joinSimilarityProblem : shared || nowReported ? cfg.joinSimilarity
+    // the place must be one the topic is about (named by half its members), not a road one member passed
+    const sharedMain = f.anchors.some((a) => (t.anchors[a] ?? 0) * 2 >= Math.max(1, t.size));
+    const bar = sharedMain && sameObject ? cfg.joinSimilarityProblem : shared || nowReported ? cfg.joinSimilarity
       : elsewhere ? Math.max(cfg.joinSimilarityNoAnchor, cfg.joinSimilarityElsewhere) : cfg.joinSimilarityNoAnchor;
     if (sim >= bar && sim > best.similarity) best = { topicId: t.id, similarity: sim };
   }

@@ -74,7 +74,9 @@ export function placesOf(anchors: Record<string, number>, subjectOnly: boolean):
 
 export function distinctiveTerms(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors'>, stats: TermStats, n = 6, minShare = 0.3): { term: string; score: number }[] {
   const size = Math.max(1, t.size);
-  const anchors = Object.keys(placesOf(t.anchors, false));
+  // the places the topic is about (named by half its members; all of them in a topic of one or two):
+  // their fragments are the "where"; a place one member in three passed (高铁铁路) must not hide 高铁
+  const anchors = Object.entries(placesOf(t.anchors, false)).filter(([, n]) => size < 3 || n * 2 >= size).map(([k]) => k);
   const out: { term: string; score: number }[] = [];
   for (const [term, w] of Object.entries(t.centroid)) {
     if (term.startsWith(CONCEPT_PREFIX) || isGenericWord(term) || isLiveGeneric(stats, term) || PLACE_LIKE.test(term) || anchors.some((a) => a.includes(term) || term.includes(a))) continue;
@@ -195,7 +197,14 @@ function pickPhrase(t: Pick<TopicShape, 'centroid' | 'size'>, stats: TermStats, 
 
 /** Whether a phrase names a problem: a problem object (duplicate-topics.json) or a word of the problem lexicons (problem-words.ts). */
 function namesProblem(term: string): boolean {
-  return topicsOf(term).size > 0 || isProblemWord(term) || wordsOf(term).some(isProblemWord);
+  return topicsOf(term).size > 0 || isProblemWord(term) || wordsOf(term).some((w) => isProblemWord(w) || opensWithProblem(w));
+}
+
+/** A word that opens with a problem word of two characters or more (诈骗案 of 诈骗, 噪音污染 of 噪音). */
+function opensWithProblem(word: string): boolean {
+  const chars = [...word];
+  for (let k = chars.length - 1; k >= 2; k--) if (isProblemWord(chars.slice(0, k).join(''))) return true;
+  return false;
 }
 
 export function topicLabel(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors' | 'district'>, stats: TermStats): TopicLabel {
