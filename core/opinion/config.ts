@@ -65,6 +65,8 @@ export const opinionConfigSchema = z.object({
    * nor keep two apart (no concept term); the word itself stays an ordinary term.
    */
   institutionObjects: z.array(z.string().min(1)).default(['物业', '学校', '医院']),
+  /** words that name a problem no other shipped lexicon lists (诈骗, 集资): a label's bare object yields to them */
+  labelProblemWords: z.array(z.string().min(1)).default([]),
   recurring: z.object({ minWeeks: z.number().int().min(2), lookbackWeeks: z.number().int().min(2).max(104) }),
   genericWords: z.array(z.string().min(1)).refine((xs) => new Set(xs).size === xs.length, { message: '词表有重复' }),
   /** generic words mined from the seed corpus (core/opinion/generic-words.ts; a test keeps this copy equal to the miner's answer) */
