@@ -67,7 +67,7 @@ describe('topics', () => {
   });
 
   it('re-clustering merges two topics of one problem into the larger, keeping its id, and splits a mixed one', async () => {
-    const strict = { ...opinionConfig(), assignment: { ...opinionConfig().assignment, joinSimilarity: 0.99, joinSimilarityNoAnchor: 0.99 } };
+    const strict = { ...opinionConfig(), assignment: { ...opinionConfig().assignment, joinSimilarity: 0.99, joinSimilarityNoAnchor: 0.99, joinSimilarityProblem: 0.99 } };
     // with an impossible bar every message opens its own topic; re-clustering at the shipped bar merges them
     const made: number[] = [];
     const noise = [

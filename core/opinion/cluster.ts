@@ -2,7 +2,7 @@
 // the join rule (same district; a shared named place or a high likeness), and the re-clustering
 // that merges and splits topics while keeping ids stable by majority overlap.
 import type { OpinionConfig } from './config';
-import { CONCEPT_PREFIX, type MessageFeatures } from './features';
+import { CONCEPT_PREFIX, SUBJECT_PLACE, type MessageFeatures } from './features';
 
 /** Background document frequencies: how many messages contain each term, out of `docs`. */
 export interface TermStats {
@@ -29,13 +29,27 @@ export function isLiveGeneric(stats: TermStats, term: string): boolean {
 
 export type Terms = Record<string, number>;
 
+/**
+ * Pseudo-messages the IDF assumes besides those counted, in none of which a term occurs: on a young
+ * corpus (a new city, a test, the first hour of a burst) the burst's own words are most of what was
+ * counted, and a raw IDF would call 停水 common because fifteen residents just said it, so their
+ * messages would look less alike the more of them came. 150 weighs little once thousands are counted.
+ */
+export const IDF_PRIOR_DOCS = 150;
+
+/** How rare a term is in the whole corpus (labels: what is distinctive of a topic against all messages). */
 export function idf(stats: TermStats, term: string): number {
   return Math.log((stats.docs + 1) / (stats.df(term) + 1)) + 1;
 }
 
+/** The IDF of the topic likeness (assignment, re-clustering, merging): the corpus plus IDF_PRIOR_DOCS. */
+export function likenessIdf(stats: TermStats, term: string): number {
+  return Math.log((stats.docs + IDF_PRIOR_DOCS + 1) / (stats.df(term) + 1)) + 1;
+}
+
 function weighted(terms: Terms, stats: TermStats, scale = 1): Map<string, number> {
   const v = new Map<string, number>();
-  for (const [t, w] of Object.entries(terms)) if (!isLiveGeneric(stats, t)) v.set(t, (w / scale) * idf(stats, t));
+  for (const [t, w] of Object.entries(terms)) if (!isLiveGeneric(stats, t)) v.set(t, (w / scale) * likenessIdf(stats, t));
   return v;
 }
 
@@ -61,6 +75,8 @@ export interface TopicShape {
   /** named place → members naming it */
   anchors: Record<string, number>;
   size: number;
+  /** its newest member's time (for the no-place rule; unknown: the rule does not apply) */
+  lastAt?: Date;
 }
 
 export interface Choice {
@@ -82,35 +98,63 @@ function prepare(t: TopicShape, stats: TermStats): Prepared {
   return { shape: t, vec: weighted(t.centroid, stats, size), concepts };
 }
 
-function chooseAmong(f: MessageFeatures, me: Map<string, number>, candidates: Iterable<Prepared>, cfg: OpinionConfig['assignment']): Choice {
+function chooseAmong(f: MessageFeatures, me: Map<string, number>, candidates: Iterable<Prepared>, cfg: OpinionConfig['assignment'], at?: Date): Choice {
   const mine = Object.keys(f.terms).filter((k) => k.startsWith(CONCEPT_PREFIX));
   let best: Choice = { topicId: null, similarity: 0 };
   for (const p of candidates) {
     const t = p.shape;
-    // a message that names no district may join a district's topic about a place it names
-    if (t.district !== f.district && !(f.district === null && f.anchors.some((a) => (t.anchors[a] ?? 0) > 0))) continue;
+    // a message that names no district may join a district's topic about a place it names, and a
+    // topic opened by such a message may take a district's message about its place
+    const shared = f.anchors.some((a) => (t.anchors[a] ?? 0) > 0);
+    if (t.district !== f.district && !(shared && (f.district === null || t.district === null))) continue;
     // two texts that each name problem objects (停水, 路灯…) but none in common are about different problems
     if (mine.length && p.concepts.length && !mine.some((k) => p.concepts.includes(k))) continue;
     const sim = cosine(me, p.vec);
-    const shared = f.anchors.some((a) => (t.anchors[a] ?? 0) > 0);
-    const bar = shared ? cfg.joinSimilarity : cfg.joinSimilarityNoAnchor;
+    // the same place and the problem object most of its members name: one problem in other words,
+    // whose wording differs more than the bar allows (short texts, the burst's own words common)
+    const sameObject = mine.some((k) => p.concepts.includes(k));
+    // a message that names no place at all (南瑞街道停水了) but the problem object of a topic of its
+    // district that is being reported right now: the place bar, not the no-place one
+    const nowReported = !f.anchors.length && sameObject && t.district === f.district && !!at && !!t.lastAt
+      && Math.abs(at.getTime() - t.lastAt.getTime()) <= cfg.problemJoinHours * 3_600_000;
+    // a subject about another place than the one the topic's subjects name (银杏苑停水 beside a
+    // topic of 香樟湾停水): the same words are another estate's outage, unless nearly the same text
+    const elsewhere = !shared && subjectPlaces(f.anchors).length > 0 && mainSubjectPlaces(t).length > 0;
+    // the place must be one the topic is about (named by half its members), not a road one member passed
+    const sharedMain = f.anchors.some((a) => (t.anchors[a] ?? 0) * 2 >= Math.max(1, t.size));
+    const bar = sharedMain && sameObject ? cfg.joinSimilarityProblem : shared || nowReported ? cfg.joinSimilarity
+      : elsewhere ? Math.max(cfg.joinSimilarityNoAnchor, cfg.joinSimilarityElsewhere) : cfg.joinSimilarityNoAnchor;
     if (sim >= bar && sim > best.similarity) best = { topicId: t.id, similarity: sim };
   }
   return best;
+}
+
+/** The places a message names in its subject (marked in its anchors). */
+function subjectPlaces(anchors: string[]): string[] {
+  return anchors.filter((a) => a.startsWith(SUBJECT_PLACE));
+}
+
+/** The places at least half of a topic's members name in their subjects (marked). */
+function mainSubjectPlaces(t: Pick<TopicShape, 'anchors' | 'size'>): string[] {
+  return Object.entries(t.anchors).filter(([k, n]) => k.startsWith(SUBJECT_PLACE) && n * 2 >= Math.max(1, t.size)).map(([k]) => k);
 }
 
 function alikePrepared(a: Prepared, b: Prepared, cfg: OpinionConfig['assignment']): boolean {
   // two topics each naming problem objects (停水, 路灯…) but none in common stay apart, as messages do
   if (a.concepts.length && b.concepts.length && !a.concepts.some((k) => b.concepts.includes(k))) return false;
   const sim = cosine(a.vec, b.vec);
-  if (sim >= cfg.mergeSimilarity) return true;
   const shared = Object.keys(b.shape.anchors).some((x) => a.shape.anchors[x]);
+  // two topics whose subjects name two places and no place in common: two places' problems
+  if (!shared && mainSubjectPlaces(a.shape).length && mainSubjectPlaces(b.shape).length) return sim >= Math.max(cfg.mergeSimilarity, cfg.joinSimilarityElsewhere);
+  if (sim >= cfg.mergeSimilarity) return true;
   if (shared && sim >= Math.max(cfg.joinSimilarity, cfg.mergeSimilarity * 0.8)) return true;
   // the same main place (named by half the members of each) and the same problem objects: one
   // problem told in other words (楼下饭店油烟太大 and 烧烤店油烟扰民), alike at the join bar
   const main = (t: TopicShape) => Object.entries(t.anchors).filter(([, n]) => n * 2 >= Math.max(1, t.size)).map(([k]) => k);
   const mainB = main(b.shape);
   const samePlace = main(a.shape).some((x) => mainB.includes(x));
+  // … and with the same main problem object, at the bar of a message naming the topic's place and object
+  if (samePlace && !!a.concepts[0] && a.concepts[0] === b.concepts[0] && sim >= Math.min(cfg.joinSimilarity, cfg.joinSimilarityProblem)) return true;
   if (!samePlace || sim < cfg.joinSimilarity) return false;
   const [few, many] = a.concepts.length <= b.concepts.length ? [a.concepts, b.concepts] : [b.concepts, a.concepts];
   // the same problem objects, or the same main one (the object most members of each name)
@@ -136,8 +180,8 @@ export function topicsAlikeToAny(some: TopicShape[], others: TopicShape[], stats
 }
 
 /** The topic a message joins (the most alike over the bar), or null: it starts one. */
-export function chooseTopic(f: MessageFeatures, candidates: TopicShape[], stats: TermStats, cfg: OpinionConfig['assignment']): Choice {
-  return chooseAmong(f, weighted(f.terms, stats), candidates.map((t) => prepare(t, stats)), cfg);
+export function chooseTopic(f: MessageFeatures, candidates: TopicShape[], stats: TermStats, cfg: OpinionConfig['assignment'], at?: Date): Choice {
+  return chooseAmong(f, weighted(f.terms, stats), candidates.map((t) => prepare(t, stats)), cfg, at);
 }
 
 /** Adds (sign 1) or removes (sign -1) a member's terms and places; keeps the heaviest terms only. */
@@ -206,10 +250,11 @@ export function recluster(members: MemberFeatures[], stats: TermStats, cfg: Opin
     for (const c of clusters.values()) if (c.district === d) out.push(prep(c));
     return out;
   };
-  const choose = (m: MemberFeatures) => chooseAmong(m, vectors.get(m.messageId)!, inDistrict(m.district), cfg);
+  const choose = (m: MemberFeatures) => chooseAmong(m, vectors.get(m.messageId)!, inDistrict(m.district), cfg, m.receivedAt);
   const place = (m: MemberFeatures, cid: number) => {
     const c = clusters.get(cid)!;
     addToShape(c, m, cfg.maxCentroidTerms);
+    if (!c.lastAt || m.receivedAt > c.lastAt) c.lastAt = m.receivedAt;
     c.members.add(m.messageId);
     of.set(m.messageId, cid);
     dirty.add(cid);

@@ -5,7 +5,7 @@ import { topicsOf } from '../cases/duplicates';
 import { findPlaceMatches } from '../nlp/place';
 import { isDictionaryWord, isStopWord, segment, tagWords } from '../nlp/segment';
 import type { MessageAnalysis } from '../nlp/types';
-import { isGenericWord } from './config';
+import { isGenericWord, opinionConfig } from './config';
 import { contentWords } from './generic-words';
 import { maskPublicText } from './sample';
 
@@ -24,8 +24,16 @@ export interface MessageFeatures {
 }
 
 // a named place ends in one of these (赭山路, 金鼎村, 赭山花园小区, 经济学院…)
-const PLACE_SUFFIX = /(小区|花园|家园|新城|新村|广场|公寓|大厦|苑|园|城|村|社区|学院|大学|中学|小学|学校|幼儿园|医院|市场|公园|路|大道|街|巷|镇|乡|街道|工业园|产业园|园区|楼盘|车站|地铁站|高速|大桥|桥)$/;
-const SINGLE_SUFFIX = /^[苑园城村]$/;
+const PLACE_SUFFIX = /(小区|花园|家园|新城|新村|广场|公寓|大厦|华庭|华府|公馆|山庄|雅居|名邸|府邸|首府|半岛|苑|园|城|村|湾|社区|学院|大学|中学|小学|学校|幼儿园|医院|市场|公园|路|大道|街|巷|镇|乡|街道|工业园|产业园|园区|楼盘|车站|地铁站|高速|大桥|桥)$/;
+// a one-character place word standing alone after a name (香樟/ns 湾/zg, 江南/ns 府/nr): estates are named so
+const ROAD = /(路|大道|街|巷)$/;
+// words ending in a place suffix that are no place (a route, roads in general, a way to go)
+const NOT_A_PLACE = /(线路|道路|马路|出路|思路|电路|走路|套路|门路|网路|公路|过路|小路|支路|岔路|水路|陆路)$|^(一路|大路)$/;
+// words that name a kind of place, a place only with a name before them (石长铁路)
+const COMMON_PLACE = /^(铁路|高速|大桥|桥|街|巷)$/;
+// a function character jieba glues onto the next name when it does not know the name (在丽发, 这凉塘路)
+const GLUED_HEAD = /^(在|是|这是|那是|这|那|为|距|有|从|到|给|把|被)/;
+const SINGLE_SUFFIX = /^[苑园城村湾府郡庭邸]$/;
 const BARE_PLACE = /^(小区|花园|家园|新城|新村|广场|公寓|大厦|社区|学院|大学|中学|小学|学校|幼儿园|医院|市场|公园|园区|楼盘|车站|地铁站)$/;
 // anonymised districts (a capital letter and a number before 区/县, as public data sets write them) and real ones ("镜湖区", "南陵县")
 const DISTRICT_CODE = /(?:^|[^A-Za-z0-9])([A-Z][0-9]{1,2}[区县])/;
@@ -49,7 +57,7 @@ export function districtOf(text: string, analysis: Pick<MessageAnalysis, 'place'
 }
 
 // jieba's tags of words that may be part of a name (place, person, other proper noun, unknown, short noun)
-const NAME_TAG = /^(ns|nr|nrt|nz|nt|x|j|n|ng|s)$/;
+const NAME_TAG = /^(ns|nr|nrt|nz|nt|x|j|n|ng|zg|s)$/;
 const MAX_NAME_CHARS = 10;
 
 /**
@@ -60,10 +68,13 @@ const MAX_NAME_CHARS = 10;
  */
 function nameEndingAt(toks: { word: string; tag: string }[], i: number): string | null {
   const t = toks[i].word;
-  // a generic place word (东路, 南路) is a name only with the words before it, as 小区 is
-  const bare = BARE_PLACE.test(t) || SINGLE_SUFFIX.test(t) || (PLACE_SUFFIX.test(t) && isGenericWord(t));
+  // a word ending in a place suffix that names no place (线路, 道路, 马路: a bus route, a road in general)
+  if (NOT_A_PLACE.test(t)) return null;
+  // a generic place word (东路, 南路, 铁路) is a name only with the words before it, as 小区 is
+  const bare = BARE_PLACE.test(t) || SINGLE_SUFFIX.test(t) || COMMON_PLACE.test(t) || (PLACE_SUFFIX.test(t) && isGenericWord(t));
   if (!bare && !(PLACE_SUFFIX.test(t) && isContent(t))) return null;
-  let name = t;
+  // 这凉塘路: an unknown run with a function character glued on (the place word itself)
+  let name = toks[i].tag === 'x' && GLUED_HEAD.test(t) && [...t.replace(GLUED_HEAD, '')].length >= 3 ? t.replace(GLUED_HEAD, '') : t;
   let words = 0;
   for (let j = i - 1; j >= 0 && words < 4; j--) {
     const { word, tag } = toks[j];
@@ -75,7 +86,16 @@ function nameEndingAt(toks: { word: string; tag: string }[], i: number): string 
       break;
     }
     if (!word.trim() || /^[\p{P}\p{S}\s]+$/u.test(word) || !NAME_TAG.test(tag) || BARE_PLACE.test(word) || isGenericWord(word) || isStopWord(word)) break;
+    // an unknown run jieba glued onto a function character (在丽发, 这是, 有长): the name starts after it
+    if (tag === 'x' && GLUED_HEAD.test(word) && [...word].length >= 2) {
+      const rest = word.replace(GLUED_HEAD, '');
+      if (rest && [...rest].length + [...name].length <= MAX_NAME_CHARS && !/^(是|这是|那是)$/.test(word)) name = rest + name;
+      words++;
+      break;
+    }
     if (/[A-Za-z0-9]/.test(word) || DISTRICT_WORD.test(word)) break;
+    // a whole road before an estate is another place (南瑞路 香樟湾小区), never part of its name
+    if (ROAD.test(word) && [...word].length >= 3) break;
     // a common noun of three characters or more (开发商, 停车场) is not part of a name
     if (tag === 'n' && [...word].length > 2 && !isDictionaryWord(word)) break;
     if ([...word].length + [...name].length > MAX_NAME_CHARS) break;
@@ -83,6 +103,8 @@ function nameEndingAt(toks: { word: string; tag: string }[], i: number): string 
     words++;
   }
   if (bare && !words) return null;
+  // a bare word needs a name of two characters or more before it (距/铁路 is no railway's name)
+  if (bare && [...name].length - [...t].length < 2) return null;
   const a = name.replace(/^[区县市镇乡省]+/, '');
   return [...a].length >= 3 && !DISTRICT_WORD.test(a) && !/^[A-Z][0-9]/.test(a) ? a : null;
 }
@@ -124,13 +146,21 @@ function anchorsOf(title: string, body: string, analysis: Pick<MessageAnalysis, 
   const add = (raw: string) => {
     const a = raw.replace(/^[区县市镇乡省]+/, '');
     if ([...a].length >= 3 && !out.includes(a) && !DISTRICT_WORD.test(a) && !/^[A-Z][0-9]/.test(a)) out.push(a);
+    // 香樟湾小区 is 香樟湾 too: residents drop the 小区, and the two must be one place
+    const short = a.replace(/小区$/, '');
+    if (short !== a && [...short].length >= 3 && !out.includes(short) && !BARE_PLACE.test(short)) out.push(short);
   };
   const inTitle = placesIn(title);
   if (analysis?.place.community) add(analysis.place.community);
   for (const a of [...inTitle, ...placesIn(body)]) add(a);
   if (analysis?.place.street) add(analysis.place.street);
   // the subject's own places, marked, after the (at most 8) places of the whole message
-  return [...out.slice(0, 8), ...inTitle.slice(0, 3).map((a) => SUBJECT_PLACE + a)];
+  const subject: string[] = [];
+  for (const a of inTitle) {
+    const short = a.replace(/小区$/, '');
+    for (const x of short !== a && [...short].length >= 3 ? [a, short] : [a]) if (!subject.includes(x)) subject.push(x);
+  }
+  return [...out.slice(0, 8), ...subject.slice(0, 4).map((a) => SUBJECT_PLACE + a)];
 }
 
 function termsOf(tokens: string[], weight: number, into: Map<string, number>, district: string | null): void {
@@ -165,7 +195,8 @@ export function messageFeatures(m: { title: string | null; body: string; analysi
   termsOf(bodyTokens, 1, counts, district);
   const terms: Record<string, number> = {};
   for (const [t, n] of counts) terms[t] = Math.round((1 + Math.log(n)) * 1000) / 1000;
-  for (const c of topicsOf(text)) terms[CONCEPT_PREFIX + c] = CONCEPT_WEIGHT;
+  const institutions = opinionConfig().institutionObjects;
+  for (const c of topicsOf(text)) if (!institutions.includes(c)) terms[CONCEPT_PREFIX + c] = CONCEPT_WEIGHT;
   const words = contentWords([...titleTokens, ...bodyTokens].filter((t) => isContent(t) && !(district && t.includes(district))));
   return { district, anchors: anchorsOf(title, body, m.analysis), terms, words };
 }

@@ -52,6 +52,8 @@ export function isReadablePhrase(term: string): boolean {
   if (words.some((w) => w.tag === 'x' && !isDictionaryWord(w.word))) return false;
   const last = words[words.length - 1];
   if (DANGLING_END.test(last.tag)) return false;
+  // a verb that ends in its preposition (有损于, 致力于, 用于) asks for an object: no problem named
+  if (/于$/.test(last.word)) return false;
   if (words.length > 1 && /^v(?!n)/.test(last.tag) && /^(v(?!n).*|ad|d)$/.test(words[words.length - 2].tag)) return false;
   return true;
 }
@@ -74,7 +76,9 @@ export function placesOf(anchors: Record<string, number>, subjectOnly: boolean):
 
 export function distinctiveTerms(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors'>, stats: TermStats, n = 6, minShare = 0.3): { term: string; score: number }[] {
   const size = Math.max(1, t.size);
-  const anchors = Object.keys(placesOf(t.anchors, false));
+  // the places the topic is about (named by half its members; all of them in a topic of one or two):
+  // their fragments are the "where"; a place one member in three passed (高铁铁路) must not hide 高铁
+  const anchors = Object.entries(placesOf(t.anchors, false)).filter(([, n]) => size < 3 || n * 2 >= size).map(([k]) => k);
   const out: { term: string; score: number }[] = [];
   for (const [term, w] of Object.entries(t.centroid)) {
     if (term.startsWith(CONCEPT_PREFIX) || isGenericWord(term) || isLiveGeneric(stats, term) || PLACE_LIKE.test(term) || anchors.some((a) => a.includes(term) || term.includes(a))) continue;
@@ -187,6 +191,9 @@ function pickPhrase(t: Pick<TopicShape, 'centroid' | 'size'>, stats: TermStats, 
   // word pair or whole-problem verb nearly as distinctive wins (the subjects name the object, doubled)
   // (the most distinctive such phrase that passes its bar: one that fails must not hide one that passes)
   const bestPair = best?.kind === 'head' ? pairs.filter((p) => p.score >= p.tie * best.score).sort((a, b) => b.score / b.tie - a.score / a.tie)[0] : undefined;
+  // a bare object that names no problem, and a pair that names none either (银行账户 beside 涉案人员),
+  // yield to a phrase that names one (诈骗案) nearly as distinctive
+  if (bestPair && best && !namesProblem(best.term) && !namesProblem(bestPair.term) && bestProblem && bestProblem.score >= PROBLEM_TIE * best.score && bestProblem.score >= PROBLEM_TIE * bestPair.score) return { phrase: bestProblem.term, idiom };
   if (bestPair) return { phrase: bestPair.term, idiom };
   // a bare object that names no problem (电缆, 银行账户) yields to a phrase that does (高压线, 辐射, 诈骗) nearly as distinctive
   if (best && best.kind === 'head' && !namesProblem(best.term) && bestProblem && bestProblem.score >= PROBLEM_TIE * best.score) return { phrase: bestProblem.term, idiom };
@@ -195,7 +202,14 @@ function pickPhrase(t: Pick<TopicShape, 'centroid' | 'size'>, stats: TermStats, 
 
 /** Whether a phrase names a problem: a problem object (duplicate-topics.json) or a word of the problem lexicons (problem-words.ts). */
 function namesProblem(term: string): boolean {
-  return topicsOf(term).size > 0 || isProblemWord(term) || wordsOf(term).some(isProblemWord);
+  return topicsOf(term).size > 0 || isProblemWord(term) || wordsOf(term).some((w) => isProblemWord(w) || opensWithProblem(w));
+}
+
+/** A word that opens with a problem word of two characters or more (诈骗案 of 诈骗, 噪音污染 of 噪音). */
+function opensWithProblem(word: string): boolean {
+  const chars = [...word];
+  for (let k = chars.length - 1; k >= 2; k--) if (isProblemWord(chars.slice(0, k).join(''))) return true;
+  return false;
 }
 
 export function topicLabel(t: Pick<TopicShape, 'centroid' | 'size' | 'anchors' | 'district'>, stats: TermStats): TopicLabel {
@@ -217,5 +231,13 @@ export function labelPlace(t: Pick<TopicShape, 'anchors' | 'size'>): string | un
   const size = Math.max(1, t.size);
   const best = (places: Record<string, number>, share: number) =>
     Object.entries(places).filter(([, n]) => size < 3 || n / size >= share).sort((a, b) => b[1] - a[1] || [...b[0]].length - [...a[0]].length || a[0].localeCompare(b[0]))[0]?.[0];
-  return best(placesOf(t.anchors, true), 0.2) ?? best(placesOf(t.anchors, false), 0.25);
+  const subject = best(placesOf(t.anchors, true), 0.2);
+  if (subject) return subject;
+  // no place in the subjects: a place of the bodies only when no other place (not one inside the
+  // other) is named as often, else a list of the estates nearby would name a metro station's problem
+  const body = placesOf(t.anchors, false);
+  const pick = best(body, 0.25);
+  if (!pick) return undefined;
+  const rival = Object.entries(body).some(([k, n]) => n >= body[pick] && k !== pick && !k.includes(pick) && !pick.includes(k));
+  return rival && size >= 3 ? undefined : pick;
 }

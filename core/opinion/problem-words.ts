@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { loadDepartments, loadRoutingTable } from '../cases/routing';
 import { getSentimentLexicon } from '../nlp/sentiment';
 import { shippedJson } from '../shipped/store';
+import { opinionConfig } from './config';
 
 const duplicateTopics = shippedJson('duplicate-topics.json', z.object({ topics: z.array(z.object({ name: z.string(), match: z.array(z.string()) })) }));
 const urgencyKinds = shippedJson('urgency.json', z.object({ hazards: z.array(z.tuple([z.string(), z.string()])), outages: z.array(z.tuple([z.string(), z.string()])) }));
@@ -33,6 +34,7 @@ function lexicon(): NonNullable<typeof cached> {
     }
   }
   for (const t of duplicateTopics().topics) for (const m of [t.name, ...t.match]) terms.add(m);
+  for (const w of opinionConfig().labelProblemWords) terms.add(w);
   const parts = new Set<string>();
   for (const t of terms) {
     if (t.length > 4 || NEGATED.test(t)) continue;

@@ -11,7 +11,7 @@ import {
 } from '../db/topics';
 import { getMessage, getMessageRaw } from '../db/messages';
 import type { MessageAnalysis } from '../nlp/types';
-import { addToShape, chooseTopic, cosine, idf, recluster, topicsAlikeToAny, type TermStats, type TopicShape } from './cluster';
+import { addToShape, chooseTopic, cosine, likenessIdf, recluster, topicsAlikeToAny, type TermStats, type TopicShape } from './cluster';
 import { opinionConfig, type OpinionConfig } from './config';
 import { messageFeatures, type MessageFeatures } from './features';
 import { heatIndex, heatParts } from './heat';
@@ -54,6 +54,21 @@ function statsFrom(docs: number, df: Map<string, number>, generic?: ReadonlySet<
   return { docs, df: (t) => df.get(t) ?? 0, generic };
 }
 
+function sharesPlace(anchors: string[], of: Record<string, number>): boolean {
+  return anchors.some((a) => (of[a] ?? 0) > 0);
+}
+
+/** The district whose topics name the message's places most often (members naming them), or null. */
+function districtOfPlaces(anchors: string[], topics: TopicRow[]): string | null {
+  const votes = new Map<string, number>();
+  for (const t of topics) {
+    if (!t.district) continue;
+    const n = anchors.reduce((s, a) => s + (t.anchors[a] ?? 0), 0);
+    if (n) votes.set(t.district, (votes.get(t.district) ?? 0) + n);
+  }
+  return [...votes].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
+}
+
 /** Negative intensity in [0, 1]: how strongly negative the reader found the message. */
 export function negativeIntensity(a: Pick<MessageAnalysis, 'sentiment'>): number {
   if (a.sentiment.label !== 'negative') return 0;
@@ -83,7 +98,14 @@ export function engagementOf(raw: string | null | undefined): number {
  */
 export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionConfig = opinionConfig()): Promise<AssignResult> {
   const f = messageFeatures({ title: input.title, body: input.body, analysis: input.analysis, contactName: input.contactName });
+  const since = new Date(input.receivedAt.getTime() - cfg.assignment.windowDays * 86_400_000);
   return sql.begin(async (tx) => {
+    // a topic opened by a message that named no district (香樟湾没水了) about a place this one names
+    // may take it (and its district): the no-district scope is always locked first, as a message
+    // without a district locks its own scope before the district of the topic it joins
+    const placeless = async () => (f.district !== null && f.anchors.length ? (await listCandidateTopics(tx, null, since, cfg.assignment.maxCandidates, f.anchors)).filter((t) => t.district === null && sharesPlace(f.anchors, t.anchors)) : []);
+    const withoutDistrict = (await placeless()).length > 0;
+    if (withoutDistrict) await lockTopicScope(tx, null);
     await lockTopicScope(tx, f.district);
     const existing = await getMember(tx, input.messageId);
     if (existing) {
@@ -96,14 +118,24 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
     const generic = await liveGenericWords(tx);
     const { docs, df } = await getTermStats(tx, terms);
     const stats = statsFrom(docs, df, generic);
-    const since = new Date(input.receivedAt.getTime() - cfg.assignment.windowDays * 86_400_000);
     const candidates = await listCandidateTopics(tx, f.district, since, cfg.assignment.maxCandidates, f.anchors);
-    const choice = chooseTopic(f, candidates, stats, cfg.assignment);
+    if (withoutDistrict) candidates.push(...(await placeless()));
+    const choice = chooseTopic(f, candidates, stats, cfg.assignment, input.receivedAt);
     const joined = candidates.find((c) => c.id === choice.topicId);
-    if (joined && joined.district !== f.district) await lockTopicScope(tx, joined.district); // no-district message, district topic
+    if (joined && joined.district !== null && joined.district !== f.district) await lockTopicScope(tx, joined.district); // no-district message, district topic
+    // a message that names no district but a place of a district's topics is about that district
+    // (香樟湾 is in 弋江区): a topic it opens is that district's, so the district's next reports find it
+    if (!joined && f.district === null) {
+      const d = districtOfPlaces(f.anchors, candidates);
+      if (d) {
+        await lockTopicScope(tx, d);
+        f.district = d;
+      }
+    }
     const created = choice.topicId === null;
     const topicId = choice.topicId ?? (await createTopic(tx, { district: f.district, firstAt: input.receivedAt }));
     const topic = candidates.find((c) => c.id === topicId) ?? (await getTopic(tx, topicId))!;
+    if (topic.district === null && f.district !== null) topic.district = f.district; // it was opened without one
     const negative = negativeIntensity(input.analysis);
     const sample = input.isPublic ? publicSample(input.title ?? input.body, { contactName: input.contactName, address: input.address }) : '';
     await insertMember(tx, {
@@ -298,8 +330,8 @@ async function reclusterDistrict(sql: Sql, district: string | null, since: Date,
       const t = (await getTopic(tx, id))!;
       const shape: TopicShape = { id, district: ms[0].district, centroid: {}, anchors: {}, size: 0 };
       for (const m of ms) addToShape(shape, m, cfg.assignment.maxCentroidTerms);
-      const centroidVec = new Map(Object.entries(shape.centroid).map(([k, w]) => [k, (w / shape.size) * idf(stats, k)]));
-      for (const m of ms) sims.push({ messageId: m.messageId, similarity: cosine(new Map(Object.entries(m.terms).map(([k, w]) => [k, w * idf(stats, k)])), centroidVec) });
+      const centroidVec = new Map(Object.entries(shape.centroid).map(([k, w]) => [k, (w / shape.size) * likenessIdf(stats, k)]));
+      for (const m of ms) sims.push({ messageId: m.messageId, similarity: cosine(new Map(Object.entries(m.terms).map(([k, w]) => [k, w * likenessIdf(stats, k)])), centroidVec) });
       const rows = ms.map((m) => rowsById.get(m.messageId)!);
       Object.assign(t, {
         district: shape.district, centroid: shape.centroid, anchors: shape.anchors, size: shape.size,
