@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { classifyRequestType, closingText, gateThanks, openingUnits, requestTypeStackFeatures, SIGNATURE, stackProbabilities, thanksPlausible, requestTypeFromReply, withoutSignature } from './request-type';
+import { openingUnits } from './opening-units';
+import { classifyRequestType, closingText, gateThanks, requestTypeStackFeatures, SIGNATURE, stackProbabilities, thanksPlausible, requestTypeFromReply, withoutSignature } from './request-type';
 import { seededRandom } from '../util/seeded-random';
 import { REQUEST_TYPES } from './types';
 

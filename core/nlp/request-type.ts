@@ -7,6 +7,7 @@ import { shippedJson } from '../shipped/store';
 import { calibrate, plattSchema } from './calibration';
 import { MODEL_FILES, shippedModel } from './models';
 import { loadTextClassifier, type TextClassifier } from './text-classifier';
+import { openingUnits, UnitPresence } from './opening-units';
 
 const configSchema = z.object({
   cues: z.record(z.enum(REQUEST_TYPES), z.array(z.tuple([z.string(), z.number()]))),
@@ -39,77 +40,6 @@ function config(): Compiled {
   for (const type of REQUEST_TYPES) for (const [src, weight] of c.cues[type] ?? []) cues.push({ type, re: new RegExp(src, 'g'), weight, source: src, first: openingUnits(src) });
   compiled = { cues, openingChars: c.openingChars, openingBonus: c.openingBonus, courtesy: new RegExp(c.courtesyClosing), sentimentBoost: c.sentimentBoost, urgentBoost: c.urgentBoost, fallback: c.fallback };
   return compiled;
-}
-
-/** The UTF-16 code units a match of the pattern `src` must open with, read from its first atom in
- * each alternative (a literal character, a plain character class, or a group of those), or null
- * when the pattern opens otherwise (an escape, an anchor, a range, a negated class, an atom that
- * may be skipped by ?, * or {0,…}): such a pattern is always scanned. A cue none of whose opening
- * units occurs in the text cannot match it, so its scan is skipped — the scores are the same. */
-export function openingUnits(src: string): number[] | null {
-  const out = new Set<number>();
-  return readAlternatives(src, out) ? [...out] : null;
-}
-
-const REGEX_SPECIAL = '\\^$.|?*+()[]{}';
-
-/** The end (exclusive) of the atom opening at `i` of `s`, or -1 when it is not one read here. */
-function atomEnd(s: string, i: number): number {
-  const ch = s[i];
-  if (ch === '[') {
-    const j = s.indexOf(']', i + 1);
-    return j < 0 ? -1 : j + 1;
-  }
-  if (ch === '(') {
-    let depth = 0;
-    for (let j = i; j < s.length; j++) {
-      if (s[j] === '\\') { j++; continue; }
-      if (s[j] === '[') { const k = s.indexOf(']', j + 1); if (k < 0) return -1; j = k; continue; }
-      if (s[j] === '(') depth++;
-      else if (s[j] === ')' && --depth === 0) return j + 1;
-    }
-    return -1;
-  }
-  return ch === undefined || REGEX_SPECIAL.includes(ch) ? -1 : i + 1;
-}
-
-/** `s` split at its top-level |, or null when it cannot be read. */
-function topLevelAlternatives(s: string): string[] | null {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let j = 0; j < s.length; j++) {
-    const ch = s[j];
-    if (ch === '\\') { j++; continue; }
-    if (ch === '[') { const k = s.indexOf(']', j + 1); if (k < 0) return null; j = k; continue; }
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (ch === '|' && depth === 0) { parts.push(s.slice(start, j)); start = j + 1; }
-  }
-  parts.push(s.slice(start));
-  return parts;
-}
-
-/** Adds the opening units of every alternative of `s` to `out`; false when one cannot be read. */
-function readAlternatives(s: string, out: Set<number>): boolean {
-  const parts = topLevelAlternatives(s);
-  if (!parts) return false;
-  for (const b of parts) {
-    const end = atomEnd(b, 0);
-    if (end < 0) return false; // also an empty alternative, which matches anywhere
-    const q = b[end];
-    if (q === '?' || q === '*' || (q === '{' && /^\{0[,}]/.test(b.slice(end)))) return false;
-    const atom = b.slice(0, end);
-    if (atom[0] === '[') {
-      const inner = atom.slice(1, -1);
-      if (!inner || inner[0] === '^' || inner.includes('\\') || inner.includes('-')) return false;
-      for (let k = 0; k < inner.length; k++) out.add(inner.charCodeAt(k));
-    } else if (atom[0] === '(') {
-      if (atom.startsWith('(?') && !atom.startsWith('(?:')) return false; // a look-around or a named group
-      if (!readAlternatives(atom.slice(atom.startsWith('(?:') ? 3 : 1, -1), out)) return false;
-    } else out.add(atom.charCodeAt(0));
-  }
-  return true;
 }
 
 export interface RequestTypeResult extends Prediction {
@@ -158,8 +88,7 @@ export function requestTypeReaderMeta(m: TextClassifier): z.infer<typeof readerM
  * that spoke. The reader asks for the same texts several times per message (the rule reading, the
  * stack's features, the thanks gate), so the last few are kept: each text is scanned once. */
 const CUE_MEMO = 4;
-const presentStamp = new Int32Array(65536);
-let presentGeneration = 0;
+const present = new UnitPresence();
 const cueMemo: { text: string; scores: Record<RequestType, number>; cues: string[] }[] = [];
 function cueScores(text: string): { scores: Record<RequestType, number>; cues: string[] } {
   for (const m of cueMemo) if (m.text === text) return m;
@@ -176,18 +105,9 @@ function cueScores(text: string): { scores: Record<RequestType, number>; cues: s
   if (stripped.length >= 10) body = stripped;
   // which code units the body holds (a stamp per unit, no clearing): a cue that cannot open
   // anywhere in it is not scanned
-  if (presentGeneration === 0x7fffffff) {
-    presentStamp.fill(0);
-    presentGeneration = 0;
-  }
-  const g = ++presentGeneration;
-  for (let i = 0; i < body.length; i++) presentStamp[body.charCodeAt(i)] = g;
+  present.mark(body);
   for (const cue of c.cues) {
-    if (cue.first !== null) {
-      let can = false;
-      for (const u of cue.first) if (presentStamp[u] === g) { can = true; break; }
-      if (!can) continue;
-    }
+    if (!present.mayOpen(cue.first)) continue;
     // the matches String.prototype.matchAll would give: non-overlapping, from the left
     const re = cue.re;
     re.lastIndex = 0;
