@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRequestType, closingText, gateThanks, requestTypeStackFeatures, stackProbabilities, thanksPlausible, requestTypeFromReply } from './request-type';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { openingUnits } from './opening-units';
+import { classifyRequestType, closingText, gateThanks, requestTypeStackFeatures, SIGNATURE, stackProbabilities, thanksPlausible, requestTypeFromReply, withoutSignature } from './request-type';
+import { seededRandom } from '../util/seeded-random';
 import { REQUEST_TYPES } from './types';
 
 const t = (text: string, sentimentScore = 0) => classifyRequestType(text, { sentimentScore, model: null }).label;
@@ -89,5 +93,46 @@ describe('request type from an official reply', () => {
   });
   it('reads only the opening of the reply', () => {
     expect(requestTypeFromReply(`您反映的问题已收悉。${'经现场核实，'.repeat(80)}感谢您提出的宝贵建议。`)).toBeNull();
+  });
+});
+
+describe('request type: scans cut short for speed read what the full scans read', () => {
+  const pieces = ['，', '。', '！', '!', '？', ' ', '\n', '\u3000', '此致', '敬礼', '申请人', '联系电话', '电话', '张某', '2019年3月14日', '2020-1-2', '二〇二〇年五月六日', '20', '19', '年', '日', '月', '小区路灯坏了', '希望尽快修好', '谢谢', 'abc', '1234'];
+  it('takes the signature off the end as the pattern does on the whole text', () => {
+    const rand = seededRandom(7);
+    for (let n = 0; n < 3000; n++) {
+      let text = '';
+      const len = Math.floor(rand() * 60);
+      for (let i = 0; i < len; i++) text += pieces[Math.floor(rand() * pieces.length)];
+      expect(withoutSignature(text)).toBe(text.replace(SIGNATURE, ''));
+    }
+    const long = '小区路灯坏了，'.repeat(20) + '，，，  ，'.repeat(12) + '申请人张某2019年3月14日。 ';
+    expect(withoutSignature(long)).toBe(long.replace(SIGNATURE, ''));
+    expect(withoutSignature(long)).not.toBe(long);
+  });
+  it('reads the units a cue opens with, or gives up', () => {
+    expect(openingUnits('请问')).toEqual(['请'.charCodeAt(0)]);
+    expect(new Set(openingUnits('(可以|能|是否)[^，]{0,12}[吗？?]'))).toEqual(new Set([...'可能是'].map((c) => c.charCodeAt(0))));
+    expect(new Set(openingUnits('噪音|[吵闹]'))).toEqual(new Set([...'噪吵闹'].map((c) => c.charCodeAt(0))));
+    for (const src of ['吗?$', '(a|b)?c', 'a*b', 'a{0,2}b', '[^a]b', '[a-z]', '\\d', '.x', 'a|', '(?=a)a', '^a']) expect(openingUnits(src)).toBeNull();
+  });
+  it('every shipped cue opens with one of its units wherever it matches', () => {
+    const cues = (JSON.parse(readFileSync(path.join(import.meta.dirname, '../../lexicons/request-type.json'), 'utf8')) as { cues: Record<string, [string, number][]> }).cues;
+    const sources = Object.values(cues).flat().map(([s]) => s);
+    const rand = seededRandom(11);
+    const alphabet = [...new Set(sources.join('').replace(/[\\^$.|?*+()[\]{}0-9,]/g, ''))];
+    let read = 0;
+    for (const src of sources) {
+      const units = openingUnits(src);
+      if (units === null) continue; // always scanned
+      read++;
+      const re = new RegExp(src, 'g');
+      for (let n = 0; n < 200; n++) {
+        let text = '';
+        for (let i = 0; i < 12; i++) text += alphabet[Math.floor(rand() * alphabet.length)];
+        for (const m of text.matchAll(re)) expect(units).toContain(text.charCodeAt(m.index!));
+      }
+    }
+    expect(read).toBeGreaterThan(sources.length / 2);
   });
 });

@@ -7,6 +7,7 @@ import { shippedJson } from '../shipped/store';
 import { calibrate, plattSchema } from './calibration';
 import { MODEL_FILES, shippedModel } from './models';
 import { loadTextClassifier, type TextClassifier } from './text-classifier';
+import { openingUnits, UnitPresence } from './opening-units';
 
 const configSchema = z.object({
   cues: z.record(z.enum(REQUEST_TYPES), z.array(z.tuple([z.string(), z.number()]))),
@@ -20,7 +21,8 @@ const configSchema = z.object({
 });
 
 interface Compiled {
-  cues: { type: RequestType; re: RegExp; weight: number; source: string }[];
+  /** `first`: the code units one of which a match must open with (null: the pattern was not read, always scanned) */
+  cues: { type: RequestType; re: RegExp; weight: number; source: string; first: number[] | null }[];
   openingChars: number;
   openingBonus: number;
   courtesy: RegExp;
@@ -35,7 +37,7 @@ function config(): Compiled {
   if (compiled) return compiled;
   const c = shippedConfig();
   const cues: Compiled['cues'] = [];
-  for (const type of REQUEST_TYPES) for (const [src, weight] of c.cues[type] ?? []) cues.push({ type, re: new RegExp(src, 'g'), weight, source: src });
+  for (const type of REQUEST_TYPES) for (const [src, weight] of c.cues[type] ?? []) cues.push({ type, re: new RegExp(src, 'g'), weight, source: src, first: openingUnits(src) });
   compiled = { cues, openingChars: c.openingChars, openingBonus: c.openingBonus, courtesy: new RegExp(c.courtesyClosing), sentimentBoost: c.sentimentBoost, urgentBoost: c.urgentBoost, fallback: c.fallback };
   return compiled;
 }
@@ -72,14 +74,21 @@ export function applyOffsets(p: readonly number[], offsets: readonly number[] | 
   const s = q.reduce((a, b) => a + b, 0);
   return q.map((x) => x / s);
 }
+// parsed once per meta object (the model's settings do not change while it is in use)
+const parsedMeta = new WeakMap<object, z.infer<typeof readerMetaSchema>>();
 export function requestTypeReaderMeta(m: TextClassifier): z.infer<typeof readerMetaSchema> {
-  return readerMetaSchema.parse(m.meta);
+  const raw = m.meta;
+  if (raw === null || typeof raw !== 'object') return readerMetaSchema.parse(raw);
+  let parsed = parsedMeta.get(raw);
+  if (!parsed) parsedMeta.set(raw, (parsed = readerMetaSchema.parse(raw)));
+  return parsed;
 }
 
 /** The cue patterns' scores of one text before the sentiment and urgency pushes, with the cues
  * that spoke. The reader asks for the same texts several times per message (the rule reading, the
  * stack's features, the thanks gate), so the last few are kept: each text is scanned once. */
 const CUE_MEMO = 4;
+const present = new UnitPresence();
 const cueMemo: { text: string; scores: Record<RequestType, number>; cues: string[] }[] = [];
 function cueScores(text: string): { scores: Record<RequestType, number>; cues: string[] } {
   for (const m of cueMemo) if (m.text === text) return m;
@@ -94,13 +103,20 @@ function cueScores(text: string): { scores: Record<RequestType, number>; cues: s
   });
   const stripped = body.replace(c.courtesy, '');
   if (stripped.length >= 10) body = stripped;
+  // which code units the body holds (a stamp per unit, no clearing): a cue that cannot open
+  // anywhere in it is not scanned
+  present.mark(body);
   for (const cue of c.cues) {
-    cue.re.lastIndex = 0;
+    if (!present.mayOpen(cue.first)) continue;
+    // the matches String.prototype.matchAll would give: non-overlapping, from the left
+    const re = cue.re;
+    re.lastIndex = 0;
     let first = -1;
     let n = 0;
-    for (const m of body.matchAll(cue.re)) {
-      if (first < 0) first = m.index!;
+    for (let m = re.exec(body); m !== null; m = re.exec(body)) {
+      if (first < 0) first = m.index;
       n++;
+      if (m[0] === '') re.lastIndex++;
     }
     if (!n) continue;
     // repeated cues add a little; the opening characters (where people say what they want) add more
@@ -154,7 +170,30 @@ export function blendRequestType(rule: { probs: number[]; total: number }, model
  * wants, and that is mostly said there rather than in the account of what happened. */
 export const STACK_OPENING = 30;
 const SENTENCE = /[^。！？!?\n]+[。！？!?\n]*/g;
-const SIGNATURE = /[，。！!\s]*(此致|敬礼|申请人|反映人|举报人|联系人|联系电话|电话)?[^。！？!?\n]{0,24}?((19|20)\d\d(年|[-./])\d{1,2}(月|[-./])\d{1,2}日?|[〇零一二三四五六七八九]{4}年[^。！？]{1,6}日)[。！!\s]*$/;
+export const SIGNATURE = /[，。！!\s]*(此致|敬礼|申请人|反映人|举报人|联系人|联系电话|电话)?[^。！？!?\n]{0,24}?((19|20)\d\d(年|[-./])\d{1,2}(月|[-./])\d{1,2}日?|[〇零一二三四五六七八九]{4}年[^。！？]{1,6}日)[。！!\s]*$/;
+/** text.replace(SIGNATURE, ''), reading only the text's end. A match ends at the text's end: the
+ * run of [。！!\s] there, before it the date (at most 12 characters, ending in a digit or 日, so
+ * right where that run starts), at most 24 characters and a word of at most 4 before the date, and
+ * before those a run of [，。！!\s]. So every match opens after the last character outside that
+ * set that lies more than 40 characters before the closing run: the pattern (no look-behind, no ^)
+ * is run from there, and finds the same leftmost match as on the whole text. */
+const SIGNATURE_SPAN = 48;
+const isClosingRun = (c: number) => c === 0x3002 || c === 0xff01 || c === 0x21 || isRegexSpace(c);
+const isSignaturePunct = (c: number) => c === 0xff0c || isClosingRun(c);
+function isRegexSpace(c: number): boolean {
+  // \s: white space and line terminators
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+export function withoutSignature(text: string): string {
+  let end = text.length;
+  while (end > 0 && isClosingRun(text.charCodeAt(end - 1))) end--;
+  let from = Math.max(0, end - SIGNATURE_SPAN);
+  while (from > 0 && isSignaturePunct(text.charCodeAt(from - 1))) from--;
+  if (from === 0) return text.replace(SIGNATURE, '');
+  const m = SIGNATURE.exec(text.slice(from));
+  return m === null ? text : text.slice(0, from + m.index);
+}
 let closingMemo: { text: string; closing: string } | null = null;
 export function closingText(text: string): string {
   if (closingMemo?.text === text) return closingMemo.closing;
@@ -165,7 +204,7 @@ export function closingText(text: string): string {
 function readClosing(text: string): string {
   const c = config();
   // a signature, a date or 此致敬礼 after the last sentence says nothing of what is wanted
-  const signed = text.replace(SIGNATURE, '');
+  const signed = withoutSignature(text);
   const body = signed.replace(c.courtesy, '');
   const t = body.length >= 10 ? body : signed.length >= 10 ? signed : text;
   const sentences = t.match(SENTENCE) ?? [t];

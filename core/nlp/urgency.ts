@@ -10,6 +10,7 @@ import { shippedJson } from '../shipped/store';
 import { calibrate, plattSchema, type Platt } from './calibration';
 import { MODEL_FILES, shippedModel } from './models';
 import { textClassifierFromJSON, type TextClassifier } from './text-classifier';
+import { openingUnits, UnitPresence } from './opening-units';
 
 // An optional add-on classifier for the patterns alone (tests, experiments): it catches dangers the
 // patterns have no words for and only adds — when the patterns saw a hazard word and set it aside
@@ -37,6 +38,8 @@ const configSchema = z.object({
 interface Compiled {
   hazards: [RegExp, string][];
   outages: [RegExp, string][];
+  /** hazards then outages, each with the code units its match opens with (null: always scanned) */
+  patterns: { re: RegExp; why: string; kind: 'hazard' | 'outage'; first: number[] | null }[];
   now: RegExp;
   past: RegExp;
   planned: RegExp;
@@ -54,9 +57,14 @@ let compiled: Compiled | null = null;
 function config(): Compiled {
   if (compiled) return compiled;
   const c = shippedConfig();
+  const hazards = c.hazards.map(([re, why]): [RegExp, string] => [new RegExp(re, 'g'), why]);
+  const outages = c.outages.map(([re, why]): [RegExp, string] => [new RegExp(re, 'g'), why]);
+  const patterns: Compiled['patterns'] = [];
+  for (const [list, kind] of [[hazards, 'hazard'], [outages, 'outage']] as const) for (const [re, why] of list) patterns.push({ re, why, kind, first: openingUnits(re.source) });
   compiled = {
-    hazards: c.hazards.map(([re, why]) => [new RegExp(re, 'g'), why]),
-    outages: c.outages.map(([re, why]) => [new RegExp(re, 'g'), why]),
+    hazards,
+    outages,
+    patterns,
     now: new RegExp(c.nowCues),
     past: new RegExp(c.pastCues),
     planned: new RegExp(c.plannedCues),
@@ -90,17 +98,11 @@ const CLAUSE = /[^，。！？；,.!?;\n]+[，。！？；,.!?;\n]*/g;
 export function classifyUrgency(text: string): UrgencyResult {
   if (typeof text !== 'string' || !/[\p{L}\p{N}]/u.test(text)) return { label: 'normal', confidence: 0, reasons: [] };
   const c = config();
-  const clauses = text.match(CLAUSE) ?? [text];
+  const { clauses, found } = scanClauses(text);
   const mentions: Mention[] = [];
-  clauses.forEach((cl, i) => {
-    for (const [list, kind] of [[c.hazards, 'hazard'], [c.outages, 'outage']] as const) {
-      for (const [re, why] of list) {
-        re.lastIndex = 0;
-        const m = re.exec(cl);
-        if (m && !mentions.some((x) => x.clause === i && x.why === why)) mentions.push({ kind, why, clause: i, start: m.index });
-      }
-    }
-  });
+  for (const f of found) {
+    if (!mentions.some((x) => x.clause === f.clause && x.why === f.why)) mentions.push({ kind: f.kind, why: f.why, clause: f.clause, start: f.start });
+  }
   if (!mentions.length) return modelReading(text) ?? { label: 'normal', confidence: 0.95, reasons: [] };
 
   const consult = c.consult.test(text.trim());
@@ -142,20 +144,38 @@ export function classifyUrgency(text: string): UrgencyResult {
 
 /** Every hazard or outage word in the text, set aside or not: kind, why, clause and position. */
 export function hazardMentions(text: string): { kind: 'hazard' | 'outage'; why: string; clause: number; index: number }[] {
+  return scanClauses(text).found.map((f) => ({ kind: f.kind, why: f.why, clause: f.clause, index: f.index }));
+}
+
+/** Each clause of the text and, clause by clause, the first match of every hazard then outage
+ * pattern in it (start within the clause, index within the text). A pattern none of whose
+ * opening units is in the clause is not run there. The last text's scan is kept: the patterns'
+ * reading and the reader's features both ask for it. */
+interface ClauseScan {
+  text: string;
+  clauses: string[];
+  found: { kind: 'hazard' | 'outage'; why: string; clause: number; start: number; index: number }[];
+}
+let lastScan: ClauseScan | null = null;
+const present = new UnitPresence();
+function scanClauses(text: string): ClauseScan {
+  if (lastScan?.text === text) return lastScan;
   const c = config();
-  const out: { kind: 'hazard' | 'outage'; why: string; clause: number; index: number }[] = [];
+  const clauses = text.match(CLAUSE) ?? [text];
+  const found: ClauseScan['found'] = [];
   let at = 0;
-  (text.match(CLAUSE) ?? [text]).forEach((cl, i) => {
-    for (const [list, kind] of [[c.hazards, 'hazard'], [c.outages, 'outage']] as const) {
-      for (const [re, why] of list) {
-        re.lastIndex = 0;
-        const m = re.exec(cl);
-        if (m) out.push({ kind, why, clause: i, index: at + m.index });
-      }
+  clauses.forEach((cl, i) => {
+    present.mark(cl);
+    for (const p of c.patterns) {
+      if (!present.mayOpen(p.first)) continue;
+      p.re.lastIndex = 0;
+      const m = p.re.exec(cl);
+      if (m) found.push({ kind: p.kind, why: p.why, clause: i, start: m.index, index: at + m.index });
     }
     at += cl.length;
   });
-  return out;
+  lastScan = { text, clauses, found };
+  return lastScan;
 }
 
 /** The trained model's reading when it calls a message urgent that no pattern matched. */
@@ -213,6 +233,9 @@ const SIGNS = {
   // an outage on at the time of writing ("…而停水了", "停水三天无人过问")
   outageNow: /(而|已经|已|又|突然|被)(停水|停电|断水|断电|停气)了|(停水|停电|断水|断电)[^，。！？]{0,6}(无人过问|没人管|无人管|至今)/,
 }
+
+const SIGN_LIST = Object.entries(SIGNS).map(([k, re]): [string, RegExp, number[] | null] => [k, re, openingUnits(re.source)]);
+const signsPresent = new UnitPresence();
 
 export interface UrgencyReader {
   /** character n-gram classifier on the message text */
@@ -282,7 +305,8 @@ export function urgencyFeatures(text: string, rules: UrgencyResult, ngramP: numb
     }
     for (const k of Object.values(ASIDE)) f[k] /= 3;
   }
-  for (const [k, re] of Object.entries(SIGNS)) f[k] = re.test(text) ? 1 : 0;
+  signsPresent.mark(text);
+  for (const [k, re, first] of SIGN_LIST) f[k] = signsPresent.mayOpen(first) && re.test(text) ? 1 : 0;
   if (f.outageOngoing) f.chronicOutage = 0;
   const m = hazardMentions(text);
   const opening = m.filter((x) => x.index < OPENING);
@@ -290,7 +314,7 @@ export function urgencyFeatures(text: string, rules: UrgencyResult, ngramP: numb
   f.outageOpening = opening.some((x) => x.kind === 'outage') ? 1 : 0;
   f.structuralOpening = SIGNS.structural.test(text.slice(0, OPENING)) ? 1 : 0;
   f.firstMention = m.length ? 1 - Math.min(...m.map((x) => x.index)) / Math.max(n, 1) : 0;
-  const clauses = Math.max(1, (text.match(CLAUSE) ?? [text]).length);
+  const clauses = Math.max(1, scanClauses(text).clauses.length);
   f.mentionDensity = Math.min(1, new Set(m.map((x) => x.clause)).size / clauses * 3);
   return URGENCY_FEATURES.map((k) => f[k]);
 }
