@@ -159,6 +159,20 @@ describe('topics, live burst', () => {
     }
   });
 
+  it('does not join by a road a message names in passing, even with the same problem object', async () => {
+    const fresh = await createTestDatabase({ seed: false });
+    try {
+      // a corpus of other problems first (the outage, the building site, the background)
+      for (const [i, [t, b]] of [...BACKGROUND, ...OUTAGE, ...NOISE].entries()) await assignToTopic(fresh.sql, { ...input(t, b, -86_400 + i * 60), messageId: 1000 + i });
+      const a = await assignToTopic(fresh.sql, { ...input('弋江区建议东风高速城区段外迁', '弋江区东风高速城区段两侧居民楼很多，车流噪音巨大严重扰民，请问什么时候外迁？', 7200), messageId: 1 });
+      // another road's trucks at night; the highway only named as where they come from
+      const b = await assignToTopic(fresh.sql, { ...input('弋江区西二环夜间货车噪音扰民', '弋江区西二环夜里重型货车特别多，噪音扰民，这些车都是从东风高速下来绕行的，请限行。', 10_800), messageId: 2 });
+      expect(b.topicId).not.toBe(a.topicId);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('keeps the same words about another estate of the district apart from the outage', async () => {
     const fresh = await createTestDatabase({ seed: false });
     try {

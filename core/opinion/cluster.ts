@@ -120,8 +120,9 @@ function chooseAmong(f: MessageFeatures, me: Map<string, number>, candidates: It
     // a subject about another place than the one the topic's subjects name (银杏苑停水 beside a
     // topic of 香樟湾停水): the same words are another estate's outage, unless nearly the same text
     const elsewhere = !shared && subjectPlaces(f.anchors).length > 0 && mainSubjectPlaces(t).length > 0;
-    // the place must be one the topic is about (named by half its members), not a road one member passed
-    const sharedMain = f.anchors.some((a) => (t.anchors[a] ?? 0) * 2 >= Math.max(1, t.size));
+    // the place must be what both are about: named in the message's subject and in the subjects of
+    // half the topic's members (not a road one member passed, nor a road named in passing in the body)
+    const sharedMain = subjectPlaces(f.anchors).some((a) => (t.anchors[a] ?? 0) * 2 >= Math.max(1, t.size));
     const bar = sharedMain && sameObject ? cfg.joinSimilarityProblem : shared || nowReported ? cfg.joinSimilarity
       : elsewhere ? Math.max(cfg.joinSimilarityNoAnchor, cfg.joinSimilarityElsewhere) : cfg.joinSimilarityNoAnchor;
     if (sim >= bar && sim > best.similarity) best = { topicId: t.id, similarity: sim };
@@ -154,7 +155,9 @@ function alikePrepared(a: Prepared, b: Prepared, cfg: OpinionConfig['assignment'
   const mainB = main(b.shape);
   const samePlace = main(a.shape).some((x) => mainB.includes(x));
   // … and with the same main problem object, at the bar of a message naming the topic's place and object
-  if (samePlace && !!a.concepts[0] && a.concepts[0] === b.concepts[0] && sim >= Math.min(cfg.joinSimilarity, cfg.joinSimilarityProblem)) return true;
+  const mainSubjectB = mainSubjectPlaces(b.shape);
+  const sameSubjectPlace = mainSubjectPlaces(a.shape).some((x) => mainSubjectB.includes(x));
+  if (sameSubjectPlace && !!a.concepts[0] && a.concepts[0] === b.concepts[0] && sim >= Math.min(cfg.joinSimilarity, cfg.joinSimilarityProblem)) return true;
   if (!samePlace || sim < cfg.joinSimilarity) return false;
   const [few, many] = a.concepts.length <= b.concepts.length ? [a.concepts, b.concepts] : [b.concepts, a.concepts];
   // the same problem objects, or the same main one (the object most members of each name)
