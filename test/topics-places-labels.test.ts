@@ -77,3 +77,13 @@ describe('topic labels', () => {
     expect(labelPlace(shape)).toBeUndefined();
   });
 });
+
+describe('topic labels, fraud', () => {
+  it('names the fraud rather than the bank account the letters mention', () => {
+    const { shape, stats } = topicOf([
+      ['A4区某车贷平台冻结的银行账户为何不公布', 'A4区某车贷平台立案半年，警方冻结了部分银行账户，却不公布银行账户的情况，这起集资诈骗案的受害人都很着急。'],
+      ['A4区某车贷平台银行账户冻结情况应当公开', '某车贷平台的银行账户冻结了多少钱，受害人无从知道，请公开银行账户冻结情况，尽快侦破这起集资诈骗案。'],
+    ]);
+    expect(topicLabel(shape, stats).terms.join('')).toMatch(/诈骗/);
+  });
+});

@@ -3,7 +3,7 @@
 // bigrams, i.e. share of members using it × log(all messages / messages using it)). Generic words
 // (小时, 诉求, 了解…) have a high background frequency and are also listed in lexicons/opinion.json.
 import { idf, isLiveGeneric, type TermStats, type TopicShape } from './cluster';
-import { isGenericWord } from './config';
+import { isGenericWord, opinionConfig } from './config';
 import { CONCEPT_PREFIX, SUBJECT_PLACE } from './features';
 import { topicsOf } from '../cases/duplicates';
 import { isProblemWord } from './problem-words';
@@ -171,6 +171,7 @@ function pickPhrase(t: Pick<TopicShape, 'centroid' | 'size'>, stats: TermStats, 
   const pairs: { term: string; score: number; tie: number }[] = [];
   let idiom: string | null = null;
   let bestProblem: { term: string; score: number } | null = null;
+  let bestOutright: { term: string; score: number } | null = null;
   for (const { term, score } of candidates) {
     if (wordsOf(term).some((w) => isGenericWord(w) || !!stats.generic?.has(w))) continue;
     const kind = phraseKind(term);
@@ -182,6 +183,7 @@ function pickPhrase(t: Pick<TopicShape, 'centroid' | 'size'>, stats: TermStats, 
     const s = score * kindWeight(term, kind);
     if (s > 0 && (!best || s > best.score)) best = { term, score: s, kind };
     if (s > 0 && namesProblem(term) && (!bestProblem || s > bestProblem.score)) bestProblem = { term, score: s };
+    if (s > 0 && namesProblemOutright(term) && (!bestOutright || s > bestOutright.score)) bestOutright = { term, score: s };
     if (s > 0 && (kind === 'pair' || (kind === 'verb' && [...term].length >= 4))) {
       // a phrase naming a problem object (油烟扰民, 门面油烟) needs less to beat a bare object
       pairs.push({ term, score: s, tie: topicsOf(term).size > 0 ? PROBLEM_TIE : PAIR_TIE });
@@ -191,6 +193,9 @@ function pickPhrase(t: Pick<TopicShape, 'centroid' | 'size'>, stats: TermStats, 
   // word pair or whole-problem verb nearly as distinctive wins (the subjects name the object, doubled)
   // (the most distinctive such phrase that passes its bar: one that fails must not hide one that passes)
   const bestPair = best?.kind === 'head' ? pairs.filter((p) => p.score >= p.tie * best.score).sort((a, b) => b.score / b.tie - a.score / a.tie)[0] : undefined;
+  // a phrase that names the problem outright (a word of labelProblemWords: 诈骗案) over one whose only
+  // problem word is a field's keyword (银行 of 银行账户), nearly as distinctive
+  if (best && !namesProblemOutright(best.term) && bestOutright && bestOutright.score >= PROBLEM_TIE * best.score) return { phrase: bestOutright.term, idiom };
   // a bare object that names no problem, and a pair that names none either (银行账户 beside 涉案人员),
   // yield to a phrase that names one (诈骗案) nearly as distinctive
   if (bestPair && best && !namesProblem(best.term) && !namesProblem(bestPair.term) && bestProblem && bestProblem.score >= PROBLEM_TIE * best.score && bestProblem.score >= PROBLEM_TIE * bestPair.score) return { phrase: bestProblem.term, idiom };
@@ -203,6 +208,12 @@ function pickPhrase(t: Pick<TopicShape, 'centroid' | 'size'>, stats: TermStats, 
 /** Whether a phrase names a problem: a problem object (duplicate-topics.json) or a word of the problem lexicons (problem-words.ts). */
 function namesProblem(term: string): boolean {
   return topicsOf(term).size > 0 || isProblemWord(term) || wordsOf(term).some((w) => isProblemWord(w) || opensWithProblem(w));
+}
+
+/** Whether a phrase has a word opening with one of labelProblemWords (诈骗案): it names the problem outright. */
+function namesProblemOutright(term: string): boolean {
+  const own = opinionConfig().labelProblemWords;
+  return wordsOf(term).some((w) => own.some((p) => w.startsWith(p)));
 }
 
 /** A word that opens with a problem word of two characters or more (诈骗案 of 诈骗, 噪音污染 of 噪音). */
