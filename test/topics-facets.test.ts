@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../core/db/connect';
+import { rebuildTopicFacetHours } from '../core/db/rollups';
 import { insertMessage } from '../core/db/messages';
 import { listMigrations, migrate } from '../core/db/migrate';
 import { moveMembers, rebuildTopicHours } from '../core/db/topics';
@@ -212,6 +213,16 @@ describe('topic reads cut by channel and category', () => {
     expect(n).toBe(0);
     const weibo = await hot(`${period}&channel=weibo`);
     expect(weibo.topics.map((t) => [t.id, t.volume])).toEqual([[portalOnly, 2]]);
+  });
+
+  it('`rollups rebuild` recounts it from the members (a row lost or wrong is put right)', async () => {
+    const [{ members }] = await db.sql<{ members: number }[]>`SELECT count(*)::int AS members FROM opinion_topic_members`;
+    await db.sql`DELETE FROM opinion_topic_facet_hours WHERE channel = 'weibo'`;
+    await db.sql`UPDATE opinion_topic_facet_hours SET count = count + 5`;
+    expect((await hot(`${period}&channel=weibo`)).topics).toEqual([]);
+    expect(await rebuildTopicFacetHours(db.sql)).toBe(members);
+    await rollupMatchesMembers();
+    expect((await hot(`${period}&channel=weibo`)).topics.map((t) => [t.id, t.volume])).toEqual([[portalOnly, 2]]);
   });
 });
 

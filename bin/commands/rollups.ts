@@ -1,8 +1,9 @@
-// `npm run cli -- rollups rebuild`: recounts every rollup (core/db/rollups.ts) from the raw rows —
+// `npm run cli -- rollups rebuild`: recounts every rollup (core/db/rollups.ts, and the topics' facet
+// counts of migration 0116) from the raw rows —
 // after a bulk load that bypassed the workers, or to check the incremental counts. Reads the
 // service's database (DATABASE_URL, or the embedded one in DATA_DIR while the service is stopped).
 import { getConfigOrExit } from '../../core/config';
-import { rebuildRollups } from '../../core/db/rollups';
+import { rebuildRollups, rebuildTopicFacetHours } from '../../core/db/rollups';
 import { createLogger } from '../../core/logger';
 import { openDatabase } from '../../core/runtime';
 import { loadShippedOrExit } from '../../core/shipped/index';
@@ -24,9 +25,11 @@ export const run = withUsage('rollups', USAGE, async (argv) => {
   try {
     const started = performance.now();
     const r = await rebuildRollups(db.sql);
+    // the topics' counts by channel and category (kept exact by a trigger; recounted here all the same)
+    const topicMembers = await rebuildTopicFacetHours(db.sql);
     const ms = Math.round(performance.now() - started);
-    console.error(`rollups: rebuilt from ${r.stored} stored messages (${r.messages} processed) and ${r.cases} cases in ${ms} ms`);
-    console.log(JSON.stringify({ ...r, ms }));
+    console.error(`rollups: rebuilt from ${r.stored} stored messages (${r.messages} processed), ${r.cases} cases and ${topicMembers} topic members in ${ms} ms`);
+    console.log(JSON.stringify({ ...r, topicMembers, ms }));
     return 0;
   } finally {
     await db.close();

@@ -370,3 +370,21 @@ export async function readDurationBuckets(sql: Db, f: StatsFilter) {
     SELECT department, kind, bucket, sum(n)::int AS n FROM rollup_durations
     WHERE true ${where(sql, f)} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`;
 }
+
+/**
+ * Recounts the facet rollup (opinion_topic_facet_hours, migration 0116) from the members: the
+ * trigger keeps it exact, so this is the repair `rollups rebuild` runs after a bulk load or to check
+ * the counts. Answers how many members it counted.
+ */
+export async function rebuildTopicFacetHours(sql: Db): Promise<number> {
+  return inTx(sql, async (tx) => {
+    await tx`LOCK TABLE opinion_topic_facet_hours IN EXCLUSIVE MODE`;
+    await tx`DELETE FROM opinion_topic_facet_hours`;
+    await tx`
+      INSERT INTO opinion_topic_facet_hours (topic_id, hour, channel, category, count)
+      SELECT topic_id, date_trunc('hour', received_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', channel, category, count(*)::int
+      FROM opinion_topic_members GROUP BY 1, 2, 3, 4`;
+    const [{ n }] = await tx<{ n: number }[]>`SELECT coalesce(sum(count), 0)::int AS n FROM opinion_topic_facet_hours`;
+    return n;
+  });
+}
