@@ -10,6 +10,8 @@ import {
 } from '../db/topics';
 import { CONCEPT_PREFIX } from './features';
 import { opinionConfig, type OpinionConfig } from './config';
+// a sample kept by an older version is masked again with today's rules on every read (as alerts and reports are)
+import { maskPublicText } from './sample';
 
 export interface HotTopic {
   /** the topic's id as text (stable across refreshes and re-clustering) */
@@ -117,7 +119,7 @@ export async function getHotTopics(sql: Db, o: { days: number; now?: Date; from?
       burst: t.burstState === 'burst' && !!t.burstAt && t.burstAt >= from,
       isNew: t.firstAt >= from, burstState: t.burstState,
       negative: f.negative, negativeShare: Math.round((f.negative / f.volume) * 1000) / 1000, topCategory: f.topCategory,
-      sampleTitle: t.publicSample ?? `${shown.label}相关留言（均未公开）`,
+      sampleTitle: t.publicSample != null ? maskPublicText(t.publicSample) : `${shown.label}相关留言（均未公开）`,
     });
     if (topics.length >= limit) break;
   }
@@ -161,11 +163,11 @@ export async function getTopicDetail(sql: Db, id: number, o: { days?: number; no
   return {
     topic: {
       id: t.id, label: t.label, district: t.district, place: t.place, terms: t.labelTerms, size: t.size, heat: t.heat, heatParts: t.heatParts,
-      firstAt: t.firstAt, lastAt: t.lastAt, status: t.status, mergedInto: t.mergedInto, burstState: t.burstState, burstAt: t.burstAt, channels: t.channels, sample: t.publicSample,
+      firstAt: t.firstAt, lastAt: t.lastAt, status: t.status, mergedInto: t.mergedInto, burstState: t.burstState, burstAt: t.burstAt, channels: t.channels, sample: t.publicSample && maskPublicText(t.publicSample),
     },
     members: members.map((m) => ({
       messageId: m.messageId, caseId: m.caseId, receivedAt: m.receivedAt, channel: m.channel, isPublic: m.isPublic, negative: m.negative > 0,
-      similarity: Math.round(m.similarity * 1000) / 1000, text: m.sample || null,
+      similarity: Math.round(m.similarity * 1000) / 1000, text: m.sample ? maskPublicText(m.sample) : null,
     })),
     hourly,
     daily: [...daily].map(([day, count]) => ({ day, count })),
