@@ -76,6 +76,28 @@ describe('duplicate merge on intake', () => {
     const late = await submit('wechat', '无为市无城镇绣溪路又停水了，没有任何通知，做饭洗澡都成问题。', 8 * 24 * 60 + 60);
     expect(late.caseId).not.toBe(again.caseId);
   });
+  it('files a closed case\'s keys as closed and a reopened one\'s as open again, so only open cases are read as candidates', async () => {
+    const first = await submit('portal', '镜湖区赭山街道赭山路靠近赭山公园东门的一排路灯已经连续一周晚上不亮，晚上出行很不安全，请尽快维修。', 0, '赭山路路灯不亮');
+    const keyStates = async () =>
+      (await db.sql<{ open: boolean; n: number }[]>`SELECT open, count(*)::int AS n FROM case_dup_keys WHERE case_id = ${first.caseId} GROUP BY open ORDER BY open`)
+        .map((r) => [r.open, r.n > 0]);
+    expect(await keyStates()).toEqual([[true, true]]);
+    await db.sql`UPDATE cases SET status = 'closed' WHERE id = ${first.caseId}`;
+    expect(await keyStates()).toEqual([[false, true]]);
+    const whileClosed = await submit('wechat', '赭山公园东门那段赭山路，路灯坏了好几天了，天黑以后黑漆漆的，老人孩子走路很危险，麻烦派人修一下（镜湖区赭山街道）', 90);
+    expect(whileClosed.caseId).not.toBe(first.caseId);
+    // a status change between two closed statuses, or two open ones, leaves the flag alone
+    await db.sql`UPDATE cases SET status = 'closed' WHERE id = ${first.caseId}`;
+    expect(await keyStates()).toEqual([[false, true]]);
+    await db.sql`UPDATE cases SET status = 'returned' WHERE id = ${first.caseId}`;
+    expect(await keyStates()).toEqual([[true, true]]);
+    await db.sql`UPDATE cases SET status = 'dispatched' WHERE id = ${first.caseId}`;
+    expect(await keyStates()).toEqual([[true, true]]);
+    await db.sql`UPDATE cases SET status = 'closed' WHERE id = ${whileClosed.caseId}`;
+    const reopened = await submit('hotline', '来电反映：镜湖区赭山街道赭山路赭山公园东门附近路灯长期不亮，夜间通行存在安全隐患，要求尽快修复。', 600);
+    expect(reopened.caseId).toBe(first.caseId);
+  });
+
   it('merges into a case opened before duplicate features existed (the legacy list, read in the same statement as the index), and indexes it', async () => {
     const old = await submit('portal', '镜湖区赭山街道赭山路靠近赭山公园东门的一排路灯已经连续一周晚上不亮，晚上出行很不安全，请尽快维修。', 0, '赭山路路灯不亮');
     // as a case opened before migration 0100: no features, no keys, on the legacy list

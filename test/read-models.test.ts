@@ -95,4 +95,15 @@ describe('read models kept outside requests', () => {
     expect(after).toEqual({ listed: 0, features: 1, keys: expect.any(Number) });
     expect(after.keys).toBeGreaterThan(0);
   });
+  it('files the keys of a closed case indexed late as closed (the candidates read open cases\' keys only)', async () => {
+    const { caseId } = await openTestCase(db.sql, { message: { body: '镜湖区某小区3号楼电梯故障停运，老人上下楼困难。' } });
+    await db.sql`DELETE FROM case_dup_keys WHERE case_id = ${caseId}`;
+    await db.sql`DELETE FROM case_dup_features WHERE case_id = ${caseId}`;
+    await db.sql`INSERT INTO case_dup_legacy (case_id) VALUES (${caseId})`;
+    await db.sql`UPDATE cases SET status = 'closed' WHERE id = ${caseId}`;
+    await sweepReadModels({ db } as never);
+    const rows = await db.sql<{ open: boolean; n: number }[]>`SELECT open, count(*)::int AS n FROM case_dup_keys WHERE case_id = ${caseId} GROUP BY open`;
+    expect(rows.map((r) => r.open)).toEqual([false]);
+    expect(rows[0].n).toBeGreaterThan(0);
+  });
 });

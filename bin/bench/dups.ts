@@ -12,7 +12,10 @@
 // 70 % of its bigrams kept, its object): the figure `found` says how many of those were merged.
 // Then each probe's two statements again under EXPLAIN (ANALYZE, TIMING OFF): the server's planning
 // and execution time per statement, without any round trip, and whether the candidate plan reads any
-// table but the (empty) legacy list by a sequential scan.
+// table but the (empty) legacy list by a sequential scan. EXPLAIN plans for the probe's values; the
+// service itself plans the candidate statement a few times only: postgres.js prepares each statement
+// and the server keeps one generic plan after five calls (the run counts both from
+// pg_prepared_statements), so its planning time is not paid per message.
 // Uses DATABASE_URL (a scratch schema, dropped afterwards) or an in-memory PGlite. Wall times are per
 // message on a shared machine (load average printed); cpu is this process's CPU per message, server
 // cpu the database backend's (its /proc schedstat; PostgreSQL only).
@@ -61,15 +64,28 @@ function backendCpuNs(pid: number | null): number | null {
   }
 }
 
-interface PlanNode { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[] }
+interface PlanNode { 'Node Type': string; 'Relation Name'?: string; 'Actual Loops'?: number; Plans?: PlanNode[] }
 
-/** The server's planning and execution time of a statement (EXPLAIN ANALYZE, TIMING OFF: no per-node clock reads), and the tables it scans sequentially. */
+/** The server's planning and execution time of a statement (EXPLAIN ANALYZE, TIMING OFF: no per-node clock reads), and the tables it scans sequentially (in the branches it runs). */
+/** Generic and custom plans made so far for this connection's prepared statements containing `marker` (PostgreSQL 14+). */
+async function preparedPlans(sql: Db, marker: string): Promise<{ generic: number; custom: number } | null> {
+  try {
+    const [r] = await sql<{ generic: number | null; custom: number | null }[]>`
+      SELECT sum(generic_plans)::int AS generic, sum(custom_plans)::int AS custom FROM pg_prepared_statements
+      WHERE statement LIKE ${'%' + marker + '%'} AND statement LIKE '%case_dup_keys%' AND statement NOT LIKE 'EXPLAIN%'`;
+    return r && r.generic !== null ? { generic: r.generic, custom: r.custom ?? 0 } : null;
+  } catch {
+    return null;
+  }
+}
+
 async function explain<T extends readonly MaybeRow[]>(tx: Db, q: PendingQuery<T>): Promise<{ planning: number; execution: number; seqScans: string[] }> {
   const row = await explainJson(tx, q);
   const [doc] = Object.values(row)[0] as { Plan: PlanNode; 'Planning Time': number; 'Execution Time': number }[];
   const seq: string[] = [];
   const walk = (n: PlanNode) => {
-    if (n['Node Type'] === 'Seq Scan' && n['Relation Name']) seq.push(n['Relation Name']);
+    // a branch the plan holds but never runs (the legacy list's, when it is empty) reads nothing
+    if (n['Node Type'] === 'Seq Scan' && n['Relation Name'] && (n['Actual Loops'] ?? 1) > 0) seq.push(n['Relation Name']);
     for (const c of n.Plans ?? []) walk(c);
   };
   walk(doc.Plan);
@@ -169,8 +185,12 @@ export async function runDups(argv: string[]): Promise<number> {
         }
         const cpu = process.cpuUsage(cpu0);
         const server1 = backendCpuNs(backend);
+        // whether the server planned the candidate statement at every call or reused one generic plan
+        // (postgres.js prepares each statement on the connection; the server decides after five runs)
+        const plans = await preparedPlans(sql, 'FROM unnest(');
         const ex = { lockPlan: 0, lockExec: 0, candPlan: 0, candExec: 0, candMaxExec: 0 };
         const seqScans = new Set<string>();
+        let slowest = probe[0];
         for (const p of probe) {
           await sql.begin(async (tx) => {
             const lq = duplicateLockQuery(tx, [p.district, p.street].filter((x): x is string => !!x), p.topics);
@@ -179,16 +199,16 @@ export async function runDups(argv: string[]): Promise<number> {
               ex.lockPlan += l.planning; ex.lockExec += l.execution;
             }
             const c = await explain(tx, duplicateCandidatesQuery(tx, { ...placeOf(p), keys: candidateKeys(p) }));
-            ex.candPlan += c.planning; ex.candExec += c.execution; ex.candMaxExec = Math.max(ex.candMaxExec, c.execution);
+            ex.candPlan += c.planning; ex.candExec += c.execution; if (c.execution > ex.candMaxExec) { ex.candMaxExec = c.execution; slowest = p; }
             for (const s of c.seqScans) if (s !== 'case_dup_legacy') seqScans.add(s);
           });
         }
         if (values.plan) {
-          // the first near-duplicate's candidate statement, its plan with per-node times (stderr)
+          // the candidate statement that ran longest under EXPLAIN, its plan with per-node times (stderr)
           await sql.begin(async (tx) => {
-            const p = probe[0];
+            const p = slowest;
             const lines = await explainText(tx, duplicateCandidatesQuery(tx, { ...placeOf(p), keys: candidateKeys(p) }));
-            console.error(`${layout}, ${n} open cases, the candidate statement of a near-duplicate:\n${lines.join('\n')}`);
+            console.error(`${layout}, ${n} open cases, the slowest candidate statement:\n${lines.join('\n')}`);
           });
         }
         const r = {
@@ -197,11 +217,13 @@ export async function runDups(argv: string[]): Promise<number> {
           serverCpuMsPerCase: server0 !== null && server1 !== null ? round((server1 - server0) / 1e6 / probes) : null,
           lockPlanMs: round(ex.lockPlan / probes), lockExecMs: round(ex.lockExec / probes), candidatePlanMs: round(ex.candPlan / probes),
           candidateExecMs: round(ex.candExec / probes), candidateMaxExecMs: round(ex.candMaxExec), seqScans: [...seqScans].sort().join(' ') || 'none',
+          candidateGenericPlans: plans?.generic ?? null, candidateCustomPlans: plans?.custom ?? null,
           candidatesPerCase: round(t.cands / probes, 1), duplicates: t.dups, found: t.found, load1: round(loadavg()[0], 2),
         };
         results.push(r);
         console.log(`${layout}, ${n} open cases: ${r.msPerCase} ms per case wall (the lock and candidate round trip ${r.stepMs}, scoring ${r.scoreMs}; CPU ${r.cpuMsPerCase} here, ${r.serverCpuMsPerCase ?? '-'} in the database); `
           + `server per statement: lock plan ${r.lockPlanMs} + exec ${r.lockExecMs}, candidates plan ${r.candidatePlanMs} + exec ${r.candidateExecMs} (max ${r.candidateMaxExecMs}), seq scans: ${r.seqScans}; `
+          + `the candidate statement as sent: ${r.candidateGenericPlans ?? '-'} calls on its generic plan, ${r.candidateCustomPlans ?? '-'} planned anew; `
           + `${r.candidatesPerCase} candidates, near-duplicates merged ${r.found}/${r.duplicates}, load ${r.load1}`);
       }
     } finally {

@@ -63,7 +63,7 @@ export async function insertDupBenchCases(
 export async function analyzeDupBench(sql: Db): Promise<void> {
   await sql`ANALYZE cases`;
   await sql`ANALYZE case_dup_features`;
-  await sql`ANALYZE case_dup_keys`;
+  await sql`VACUUM ANALYZE case_dup_keys`;
 }
 
 /** The server processes (backend pids) of the connections whose application_name starts with `prefix` (the pipeline benchmark's CPU accounting). */

@@ -602,8 +602,10 @@ export async function insertDupFeatures(sql: Db, caseId: number, f: StoredDupFea
       ON CONFLICT (case_id) DO NOTHING
       RETURNING case_id, created_at
     ), keyed AS (
-      INSERT INTO case_dup_keys (key, created_at, case_id)
-      SELECT DISTINCT k.key, feat.created_at, feat.case_id FROM feat CROSS JOIN unnest(${rows}::text[]) AS k(key)
+      -- a case indexed after it closed (backfillLegacyDupFeatures indexes every status) files its keys as closed
+      INSERT INTO case_dup_keys (key, created_at, case_id, open)
+      SELECT DISTINCT k.key, feat.created_at, feat.case_id, c.status IN ${sql(OPEN_STATUSES)}
+      FROM feat JOIN cases c ON c.id = feat.case_id CROSS JOIN unnest(${rows}::text[]) AS k(key)
       ON CONFLICT DO NOTHING
     )
     DELETE FROM case_dup_legacy WHERE case_id = ${caseId}`.execute();
@@ -660,10 +662,10 @@ export function duplicateCandidatesQuery(sql: Db, o: DuplicateCandidateQuery) {
       SELECT h.case_id, max(h.created_at) AS created_at, count(*) AS keys
       FROM unnest(${keys}::text[], ${keys.map(dupKeyKind)}::text[]) AS q(key, kind)
       CROSS JOIN LATERAL (
-        SELECT d.case_id, d.created_at FROM case_dup_keys d JOIN cases oc ON oc.id = d.case_id
-        WHERE d.key = q.key AND d.created_at >= ${o.since} AND d.created_at <= ${o.until}
-          -- open cases only, before the limit: closed ones (their keys stay, for a reopening) never take a place
-          AND oc.status IN ${sql(OPEN_STATUSES)}
+        -- open cases only, before the limit: closed ones (their keys stay, for a reopening) never take
+        -- a place; the partial index case_dup_keys_open_idx answers this by an index-only range
+        SELECT d.case_id, d.created_at FROM case_dup_keys d
+        WHERE d.key = q.key AND d.open AND d.created_at >= ${o.since} AND d.created_at <= ${o.until}
         ORDER BY d.created_at DESC LIMIT ${DUP_PER_KEY_LIMIT}
       ) h
       GROUP BY h.case_id
@@ -683,10 +685,18 @@ export function duplicateCandidatesQuery(sql: Db, o: DuplicateCandidateQuery) {
     ), legacy AS (
       SELECT true AS legacy, c.id, c.fingerprint, c.category, c.district, c.street, c.community, c.keywords, NULL::text[], NULL::text[], NULL::text[],
         c.title, c.summary, c.created_at, row_number() OVER (ORDER BY c.created_at DESC, c.id DESC) AS n
-      FROM l JOIN cases c ON c.id = l.case_id
-      WHERE c.status IN ${sql(OPEN_STATUSES)} AND c.created_at >= ${o.since} AND c.created_at <= ${o.until}
-        AND (${o.district}::text IS NOT NULL AND c.district = ${o.district} OR ${o.street}::text IS NOT NULL AND c.street = ${o.street})
-        AND NOT EXISTS (SELECT 1 FROM case_dup_features f WHERE f.case_id = c.id)
+      -- driven by the list (LATERAL: one case looked up per listed id), and not run at all when the
+      -- list is empty (the one-time EXISTS): otherwise the planner may read every case of the place
+      -- for an anti-join against the features before it looks at the (usually empty) list
+      FROM l CROSS JOIN LATERAL (
+        SELECT * FROM cases c
+        WHERE c.id = l.case_id
+          AND c.status IN ${sql(OPEN_STATUSES)} AND c.created_at >= ${o.since} AND c.created_at <= ${o.until}
+          AND (${o.district}::text IS NOT NULL AND c.district = ${o.district} OR ${o.street}::text IS NOT NULL AND c.street = ${o.street})
+          AND NOT EXISTS (SELECT 1 FROM case_dup_features f WHERE f.case_id = c.id)
+        OFFSET 0
+      ) c
+      WHERE EXISTS (SELECT 1 FROM case_dup_legacy)
       ORDER BY n LIMIT 200
     )
     SELECT * FROM indexed UNION ALL SELECT * FROM legacy ORDER BY legacy, n`;
