@@ -19,6 +19,8 @@
 // Uses DATABASE_URL (a scratch schema, dropped afterwards) or an in-memory PGlite. Wall times are per
 // message on a shared machine (load average printed); cpu is this process's CPU per message, server
 // cpu the database backend's (its /proc schedstat; PostgreSQL only).
+// The same round trip with two empty statements (SELECT 1, SELECT 2) is timed too: the floor that
+// any two statements cost on this machine and driver.
 // Last stdout line: one JSON object.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -145,6 +147,7 @@ export async function runDups(argv: string[]): Promise<number> {
       // one connection (poolMax 1), so its backend's CPU is the database's work for the probes
       const backend = url ? await backendPid(sql) : null;
       const all: Gen[] = [];
+      let plansSeen = { generic: 0, custom: 0 };
       for (const n of sizes) {
         // created over the 7 days of the largest size: every open case is in each probe's window
         while (all.length < n) {
@@ -185,9 +188,23 @@ export async function runDups(argv: string[]): Promise<number> {
         }
         const cpu = process.cpuUsage(cpu0);
         const server1 = backendCpuNs(backend);
+        // the floor of that step on this machine and driver: two empty statements sent the same way
+        let floor = 0;
+        const floorCpu0 = process.cpuUsage();
+        for (let i = 0; i < probes; i++) {
+          await sql.begin(async (tx) => {
+            const a = performance.now();
+            await Promise.all([tx`SELECT 1`, tx`SELECT 2`]);
+            floor += performance.now() - a;
+          });
+        }
+        const floorCpu = process.cpuUsage(floorCpu0);
         // whether the server planned the candidate statement at every call or reused one generic plan
         // (postgres.js prepares each statement on the connection; the server decides after five runs)
-        const plans = await preparedPlans(sql, 'FROM unnest(');
+        // (counted since the connection opened: this size's are the difference from the size before)
+        const plansNow = await preparedPlans(sql, 'FROM unnest(');
+        const plans = plansNow && { generic: plansNow.generic - plansSeen.generic, custom: plansNow.custom - plansSeen.custom };
+        if (plansNow) plansSeen = plansNow;
         const ex = { lockPlan: 0, lockExec: 0, candPlan: 0, candExec: 0, candMaxExec: 0 };
         const seqScans = new Set<string>();
         let slowest = probe[0];
@@ -212,8 +229,8 @@ export async function runDups(argv: string[]): Promise<number> {
           });
         }
         const r = {
-          openCases: n, msPerCase: round(t.total / probes), stepMs: round(t.step / probes), scoreMs: round(t.score / probes),
-          cpuMsPerCase: round((cpu.user + cpu.system) / 1000 / probes),
+          openCases: n, msPerCase: round(t.total / probes), stepMs: round(t.step / probes), emptyStepMs: round(floor / probes), scoreMs: round(t.score / probes),
+          cpuMsPerCase: round((cpu.user + cpu.system) / 1000 / probes), emptyCpuMsPerCase: round((floorCpu.user + floorCpu.system) / 1000 / probes),
           serverCpuMsPerCase: server0 !== null && server1 !== null ? round((server1 - server0) / 1e6 / probes) : null,
           lockPlanMs: round(ex.lockPlan / probes), lockExecMs: round(ex.lockExec / probes), candidatePlanMs: round(ex.candPlan / probes),
           candidateExecMs: round(ex.candExec / probes), candidateMaxExecMs: round(ex.candMaxExec), seqScans: [...seqScans].sort().join(' ') || 'none',
@@ -221,7 +238,7 @@ export async function runDups(argv: string[]): Promise<number> {
           candidatesPerCase: round(t.cands / probes, 1), duplicates: t.dups, found: t.found, load1: round(loadavg()[0], 2),
         };
         results.push(r);
-        console.log(`${layout}, ${n} open cases: ${r.msPerCase} ms per case wall (the lock and candidate round trip ${r.stepMs}, scoring ${r.scoreMs}; CPU ${r.cpuMsPerCase} here, ${r.serverCpuMsPerCase ?? '-'} in the database); `
+        console.log(`${layout}, ${n} open cases: ${r.msPerCase} ms per case wall (the lock and candidate round trip ${r.stepMs}, two empty statements' ${r.emptyStepMs}, scoring ${r.scoreMs}; CPU ${r.cpuMsPerCase} here (${r.emptyCpuMsPerCase} with the two empty statements), ${r.serverCpuMsPerCase ?? '-'} in the database); `
           + `server per statement: lock plan ${r.lockPlanMs} + exec ${r.lockExecMs}, candidates plan ${r.candidatePlanMs} + exec ${r.candidateExecMs} (max ${r.candidateMaxExecMs}), seq scans: ${r.seqScans}; `
           + `the candidate statement as sent: ${r.candidateGenericPlans ?? '-'} calls on its generic plan, ${r.candidateCustomPlans ?? '-'} planned anew; `
           + `${r.candidatesPerCase} candidates, near-duplicates merged ${r.found}/${r.duplicates}, load ${r.load1}`);
