@@ -1,17 +1,18 @@
-// `npx tsx bin/bench/case-step-run.ts [N] [--concurrency C] [--embedded] [--demo]`: statements, round trips,
+// `npx tsx bin/bench/case-step-run.ts [N] [--concurrency C] [--embedded] [--demo] [--topic]`: statements, round trips,
 // queue calls and PostgreSQL CPU per case step (bin/bench/case-step.ts), on the PostgreSQL and Redis
 // of DATABASE_URL and REDIS_URL (default the local ones) or on PGlite with the in-process runner;
-// `--demo`: the demo generator's messages (duplicates among them: merges counted too).
+// `--demo`: the demo generator's messages (duplicates among them: merges counted too); `--topic`: the
+// 舆情 topic step (assignMessageToTopic) instead, of messages whose case step ran first (not counted).
 // Prints one JSON object on its last line.
 import { parseCommandArgs, UsageError } from '../../core/util/args';
 import { measureCaseSteps } from './case-step';
 
-const USAGE = 'usage: npx tsx bin/bench/case-step-run.ts [N] [--concurrency C] [--embedded] [--demo]';
+const USAGE = 'usage: npx tsx bin/bench/case-step-run.ts [N] [--concurrency C] [--embedded] [--demo] [--topic]';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     args: process.argv.slice(2),
-    options: { concurrency: { type: 'string' }, embedded: { type: 'boolean' }, demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { concurrency: { type: 'string' }, embedded: { type: 'boolean' }, demo: { type: 'boolean' }, topic: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     allowPositionals: true,
   });
   if (values.help) {
@@ -22,7 +23,7 @@ async function main(): Promise<number> {
   const concurrency = Number(values.concurrency ?? 1);
   if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new UsageError(`N must be an integer from 1 to 100000 (N 须为 1 到 100000 的整数); ${USAGE}`);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be an integer from 1 to 64 (--concurrency 须为 1 到 64 的整数)`);
-  const figures = await measureCaseSteps({ n, concurrency, embedded: values.embedded, demo: values.demo, log: (m) => process.stderr.write(`bench case-step: ${m}\n`) });
+  const figures = await measureCaseSteps({ n, concurrency, embedded: values.embedded, demo: values.demo, topic: values.topic, log: (m) => process.stderr.write(`bench case-step: ${m}\n`) });
   console.log(JSON.stringify({ bench: 'case-step', ...figures }));
   return 0;
 }

@@ -1,11 +1,13 @@
-// What one case step (the worker's openCaseForMessage: lock, duplicate check, open or merge, timers)
-// costs the database and the queue: statements and round trips counted on the wire by a loopback
+// What one case step (the worker's openCaseForMessage: lock, duplicate check, open or merge, timers),
+// or with `topic` one 舆情 topic step (assignMessageToTopic, after the message's case step), costs the
+// database and the queue: statements and round trips counted on the wire by a loopback
 // proxy that reads the PostgreSQL protocol, queue calls counted at the JobQueue, and the CPU of the
 // PostgreSQL processes serving the run (/proc). Used by case-step-run.ts and the pipeline bench.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { openCaseForMessage } from '../../core/cases/open-case-for-message';
+import { assignMessageToTopic } from '../../core/opinion/topics';
 import { shippedRouter } from '../../core/cases/routing';
 import { backendPids, createSchema, dropSchema } from '../../core/db/bench';
 import { connectDatabase, type Database } from '../../core/db/connect';
@@ -153,6 +155,8 @@ function cpuSeconds(pid: number): number {
 
 export interface CaseStepFigures {
   mode: 'postgres' | 'embedded';
+  /** the step measured: the case step, or the 舆情 topic step (assignMessageToTopic) of messages whose case step ran first */
+  step: 'case' | 'topic';
   /** the messages' texts (bin/bench/common.ts benchTexts) */
   source: string;
   cases: number;
@@ -165,6 +169,8 @@ export interface CaseStepFigures {
   queueJobsPerCase: number;
   /** CPU of the PostgreSQL processes serving the run, per case step (null in embedded mode: PGlite runs in this process) */
   pgCpuMsPerCase: number | null;
+  /** this process's CPU per step (in embedded mode PGlite's too) */
+  clientCpuMsPerCase: number;
   wallMsPerCase: number;
 }
 
@@ -177,7 +183,7 @@ const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
  * prepared per connection on first use). PostgreSQL (DATABASE_URL) with BullMQ (REDIS_URL), or, with
  * `embedded`, PGlite over its socket with the in-process runner.
  */
-export async function measureCaseSteps(o: { n: number; concurrency: number; embedded?: boolean; demo?: boolean; databaseUrl?: string; redisUrl?: string; log?: (m: string) => void }): Promise<CaseStepFigures> {
+export async function measureCaseSteps(o: { n: number; concurrency: number; embedded?: boolean; demo?: boolean; topic?: boolean; databaseUrl?: string; redisUrl?: string; log?: (m: string) => void }): Promise<CaseStepFigures> {
   const log = o.log ?? (() => {});
   const tag = randomBytes(4).toString('hex');
   const shipped = loadShipped();
@@ -230,17 +236,29 @@ export async function measureCaseSteps(o: { n: number; concurrency: number; embe
     const ctx = { sql: target.sql, policy: shipped.sla.policy, calendar: shipped.sla.calendar, queue, router: shippedRouter() };
     let opened = 0;
     let merged = 0;
-    const run = async (list: number[], count: boolean) => {
+    const run = async (list: number[], count: boolean, step: 'case' | 'topic' = 'case') => {
       let next = 0;
       await Promise.all(Array.from({ length: o.concurrency }, async () => {
         for (let i = next++; i < list.length; i = next++) {
+          if (step === 'topic') {
+            const r = await assignMessageToTopic(target!.sql, list[i]);
+            if (!r) throw new Error(`message ${list[i]} was not processed: no topic step`);
+            if (count && r.created) opened++;
+            if (count && !r.created) merged++;
+            continue;
+          }
           const r = await openCaseForMessage(ctx, list[i], new Date());
           if (count && r.created) opened++;
           if (count && r.merged) merged++;
         }
       }));
     };
-    await run(ids.slice(0, warm), false);
+    const step = o.topic ? 'topic' : 'case';
+    if (step === 'topic') {
+      // every message's case step first (the worker runs it before the topic step), not counted
+      await run(ids, false);
+      await run(ids.slice(0, warm), false, 'topic');
+    } else await run(ids.slice(0, warm), false);
     const measured = ids.slice(warm);
     const pids = o.embedded ? [] : (await backendPids(admin!.sql, appName)).map((b) => b.pid);
     const cpu0 = pids.map(cpuSeconds);
@@ -248,14 +266,17 @@ export async function measureCaseSteps(o: { n: number; concurrency: number; embe
     queue.calls = 0;
     queue.jobs = 0;
     const t0 = performance.now();
-    await run(measured, true);
+    const client0 = process.cpuUsage();
+    await run(measured, true, step);
     const wallMs = performance.now() - t0;
+    const client = process.cpuUsage(client0);
     const counts = { ...wire.counts };
     const cpu = pids.reduce((s, p, i) => s + cpuSeconds(p) - cpu0[i], 0);
-    log(`${measured.length} case steps (${source}), ${opened} opened, ${merged} merged, ${o.concurrency} at a time (${o.embedded ? 'PGlite' : 'PostgreSQL'}, ${pids.length} backends)`);
+    log(`${measured.length} ${step} steps (${source}), ${opened} ${step === 'topic' ? 'topics opened' : 'opened'}, ${merged} ${step === 'topic' ? 'joined a topic' : 'merged'}, ${o.concurrency} at a time (${o.embedded ? 'PGlite' : 'PostgreSQL'}, ${pids.length} backends)`);
     const per = (x: number) => round(x / measured.length, 1);
     return {
       mode: o.embedded ? 'embedded' : 'postgres',
+      step,
       source,
       cases: measured.length,
       concurrency: o.concurrency,
@@ -266,6 +287,7 @@ export async function measureCaseSteps(o: { n: number; concurrency: number; embe
       queueCallsPerCase: per(queue.calls),
       queueJobsPerCase: per(queue.jobs),
       pgCpuMsPerCase: o.embedded ? null : round((cpu * 1000) / measured.length, 2),
+      clientCpuMsPerCase: round((client.user + client.system) / 1000 / measured.length, 2),
       wallMsPerCase: round(wallMs / measured.length, 2),
     };
   } finally {
