@@ -247,7 +247,7 @@ describe('migration 0116', () => {
         if (r.label) await sql`UPDATE messages SET analysis = ${sql.json({ category: { label: r.label, confidence: 0.9 } })}, state = 'processed' WHERE id = ${message.id}`;
         await sql`INSERT INTO opinion_topic_members (message_id, topic_id, received_at, channel, is_public, terms) VALUES (${message.id}, ${topic.id}, ${received}, ${r.channel}, true, '{}')`;
       }
-      expect(await migrate(sql)).toEqual(['0116_topic_facet_hours.sql']);
+      expect((await migrate(sql))[0]).toBe('0116_topic_facet_hours.sql'); // and any later ones
       const members = await sql<{ channel: string; category: string }[]>`SELECT channel, category FROM opinion_topic_members ORDER BY received_at`;
       expect(members.map((m) => m.category)).toEqual([cat, cat, cat, 'unknown']);
       const facets = await sql<{ hour: Date; channel: string; category: string; count: number }[]>`

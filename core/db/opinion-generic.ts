@@ -22,12 +22,16 @@ export async function addGroupCounts(sql: Db, groups: string[], words: string[])
     terms.push(w);
     grps.push(g);
   }
+  // every chunk issued before any is awaited: in a transaction they run in this order, and a caller
+  // may issue its next statements right behind them (one round trip for all)
+  const chunks: Promise<unknown>[] = [];
   for (let i = 0; i < terms.length; i += 5000) {
-    await sql`
+    chunks.push(sql`
       INSERT INTO opinion_term_groups (term, grp, df)
       SELECT t, g, 1 FROM unnest(${sql.array(terms.slice(i, i + 5000))}::text[], ${sql.array(grps.slice(i, i + 5000))}::text[]) AS x(t, g)
-      ON CONFLICT (grp, term) DO UPDATE SET df = opinion_term_groups.df + 1`;
+      ON CONFLICT (grp, term) DO UPDATE SET df = opinion_term_groups.df + 1`.execute());
   }
+  await Promise.all(chunks);
 }
 
 /** Messages counted under a category (each message is in one category). */

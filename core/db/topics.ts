@@ -109,12 +109,15 @@ export async function getTermStats(sql: Db, terms: string[]): Promise<{ docs: nu
 /** Counts one more document containing each of `terms`. */
 export async function addTermCounts(sql: Db, terms: string[]): Promise<void> {
   const all = [DOCS, ...new Set(terms)];
+  // every chunk issued before any is awaited (in order; the caller's next statements may follow them in the same round trip)
+  const chunks: Promise<unknown>[] = [];
   for (let i = 0; i < all.length; i += 5000) {
     const chunk = all.slice(i, i + 5000);
-    await sql`
+    chunks.push(sql`
       INSERT INTO opinion_terms (term, df) SELECT unnest(${sql.array(chunk)}::text[]), 1
-      ON CONFLICT (term) DO UPDATE SET df = opinion_terms.df + 1`;
+      ON CONFLICT (term) DO UPDATE SET df = opinion_terms.df + 1`.execute());
   }
+  await Promise.all(chunks);
 }
 
 /**

@@ -113,12 +113,16 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
       return { topicId: existing.topicId, created: false, similarity: existing.similarity, burst: t?.burstState ?? 'none', burstOpened: { topic: false, district: false } };
     }
     const terms = Object.keys(f.terms);
-    await addTermCounts(tx, terms);
-    await countLiveWords(tx, f.words ?? [], input.analysis.category.label);
-    const generic = await liveGenericWords(tx);
-    const { docs, df } = await getTermStats(tx, terms);
+    // one round trip: the counts' writes, then the reads that must see them, in this order on the
+    // transaction's connection (each is issued before the next; none waits for an answer in between)
+    const [, , generic, { docs, df }, candidates] = await Promise.all([
+      addTermCounts(tx, terms),
+      countLiveWords(tx, f.words ?? [], input.analysis.category.label),
+      liveGenericWords(tx),
+      getTermStats(tx, terms),
+      listCandidateTopics(tx, f.district, since, cfg.assignment.maxCandidates, f.anchors),
+    ]);
     const stats = statsFrom(docs, df, generic);
-    const candidates = await listCandidateTopics(tx, f.district, since, cfg.assignment.maxCandidates, f.anchors);
     if (withoutDistrict) candidates.push(...(await placeless()));
     const choice = chooseTopic(f, candidates, stats, cfg.assignment, input.receivedAt);
     const joined = candidates.find((c) => c.id === choice.topicId);
@@ -138,12 +142,15 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
     if (topic.district === null && f.district !== null) topic.district = f.district; // it was opened without one
     const negative = negativeIntensity(input.analysis);
     const sample = input.isPublic ? publicSample(input.title ?? input.body, { contactName: input.contactName, address: input.address }) : '';
-    await insertMember(tx, {
-      messageId: input.messageId, topicId, caseId: input.caseId, receivedAt: input.receivedAt, channel: input.channel, district: f.district, category: input.analysis.category.label || 'unknown',
-      isPublic: input.isPublic, negative, engagement: input.engagement, similarity: created ? 1 : choice.similarity, terms: f.terms, anchors: f.anchors, sample,
-    });
-    await addHourCount(tx, { topicId }, hourOf(input.receivedAt));
-    if (f.district) await addHourCount(tx, { district: f.district }, hourOf(input.receivedAt));
+    // the member and its hours in one round trip (the burst tests below read them)
+    await Promise.all([
+      insertMember(tx, {
+        messageId: input.messageId, topicId, caseId: input.caseId, receivedAt: input.receivedAt, channel: input.channel, district: f.district, category: input.analysis.category.label || 'unknown',
+        isPublic: input.isPublic, negative, engagement: input.engagement, similarity: created ? 1 : choice.similarity, terms: f.terms, anchors: f.anchors, sample,
+      }),
+      addHourCount(tx, { topicId }, hourOf(input.receivedAt)),
+      f.district ? addHourCount(tx, { district: f.district }, hourOf(input.receivedAt)) : undefined,
+    ]);
 
     addToShape(topic, f, cfg.assignment.maxCentroidTerms);
     topic.publicSize += input.isPublic ? 1 : 0;
@@ -176,12 +183,15 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
 /** Tests one series at a message's arrival; opens or extends its burst episode. */
 async function burstStep(tx: Db, scope: { topicId: number } | { district: string }, at: Date, cfg: OpinionConfig, topicSize: number | null, firstAt: Date | null) {
   const longest = Math.max(...cfg.bursts.windowsMinutes) * 60_000;
-  const recent = await listMemberTimes(tx, scope, new Date(at.getTime() - longest));
-  const history = await listHours(tx, scope, new Date(at.getTime() - (cfg.bursts.baselineDays + 1) * 24 * HOUR), new Date(at.getTime() - longest));
+  // the three reads in one round trip
+  const [recent, history, last] = await Promise.all([
+    listMemberTimes(tx, scope, new Date(at.getTime() - longest)),
+    listHours(tx, scope, new Date(at.getTime() - (cfg.bursts.baselineDays + 1) * 24 * HOUR), new Date(at.getTime() - longest)),
+    latestBurst(tx, scope),
+  ]);
   // a topic is new when it has no history before the tested windows
   const isNew = topicSize !== null && (!firstAt || at.getTime() - firstAt.getTime() < cfg.bursts.quietHours * HOUR) && history.length === 0;
   const test: BurstTest = testBurst(recent, history, at, cfg.bursts, { isNew, startedAt: firstAt ?? undefined });
-  const last = await latestBurst(tx, scope);
   const ongoing = last && at.getTime() - last.lastAt.getTime() <= cfg.bursts.quietHours * HOUR;
   let opened = false;
   if (test.burst) {
@@ -199,30 +209,37 @@ async function burstStep(tx: Db, scope: { topicId: number } | { district: string
 
 /** Label, representative messages and heat from the topic's current members. */
 async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConfig, generic?: ReadonlySet<string>): Promise<void> {
-  const { docs, df } = await getTermStats(tx, Object.keys(topic.centroid));
-  const stats = statsFrom(docs, df, generic ?? (await liveGenericWords(tx)));
+  const span = cfg.heat.growthRecentDays * 86_400_000;
+  const mixed = topic.publicSize > 0 && topic.publicSize < topic.size;
+  // every read that does not depend on another in one round trip
+  const [{ docs, df }, liveGeneric, publicMembers, rep, pubRep, recent, previous, activeDays] = await Promise.all([
+    getTermStats(tx, Object.keys(topic.centroid)),
+    generic ?? liveGenericWords(tx),
+    mixed ? listPublicMemberFeatures(tx, topic.id) : [],
+    topRepresentative(tx, topic.id, false),
+    topRepresentative(tx, topic.id, true),
+    countTopicMessagesBetween(tx, [topic.id], new Date(now.getTime() - span), new Date(now.getTime() + HOUR)),
+    countTopicMessagesBetween(tx, [topic.id], new Date(now.getTime() - 2 * span), new Date(now.getTime() - span)),
+    countActiveDays(tx, topic.id),
+  ]);
+  const stats = statsFrom(docs, df, liveGeneric);
   const label = topicLabel(topic, stats);
   // what the public sees is built from the public members only: a private message's words or
   // place never reach the public label (none public: read.ts shows the district and problem objects)
   let pub: TopicLabel | null = null;
   if (topic.publicSize > 0 && topic.publicSize >= topic.size) pub = label;
-  else if (topic.publicSize > 0) {
+  else if (mixed) {
     const shape: TopicShape = { id: topic.id, district: topic.district, centroid: {}, anchors: {}, size: 0 };
-    for (const m of await listPublicMemberFeatures(tx, topic.id)) addToShape(shape, m, cfg.assignment.maxCentroidTerms);
+    for (const m of publicMembers) addToShape(shape, m, cfg.assignment.maxCentroidTerms);
     if (shape.size) {
       const more = await getTermStats(tx, Object.keys(shape.centroid).filter((k) => !df.has(k)));
       for (const [k, n] of more.df) df.set(k, n);
       pub = topicLabel(shape, stats);
     }
   }
-  const rep = await topRepresentative(tx, topic.id, false);
-  const pubRep = await topRepresentative(tx, topic.id, true);
-  const span = cfg.heat.growthRecentDays * 86_400_000;
-  const recent = await countTopicMessagesBetween(tx, [topic.id], new Date(now.getTime() - span), new Date(now.getTime() + HOUR));
-  const previous = await countTopicMessagesBetween(tx, [topic.id], new Date(now.getTime() - 2 * span), new Date(now.getTime() - span));
   const parts = heatParts({
     size: topic.size, recent: recent.get(topic.id) ?? 0, previous: previous.get(topic.id) ?? 0, engagement: topic.engagement, negative: topic.negative,
-    channels: topic.channels.length, districts: Math.max(1, topic.districts.length), activeDays: await countActiveDays(tx, topic.id), lastAt: topic.lastAt, now,
+    channels: topic.channels.length, districts: Math.max(1, topic.districts.length), activeDays, lastAt: topic.lastAt, now,
   }, cfg.heat);
   await saveTopic(tx, topic.id, {
     ...topic, label: label.label, place: label.place, labelTerms: label.terms, representativeId: rep?.messageId ?? null, publicSample: pubRep?.sample ?? null,
