@@ -18,7 +18,7 @@ describe('migration 0117 (case_dup_keys.open)', () => {
       const sql = embedded.sql;
       const at = new Date('2026-11-02T03:25:00Z');
       const ids: Record<string, number> = {};
-      for (const [no, status] of [['A1', 'dispatched'], ['A2', 'closed'], ['A3', 'resolved']] as const) {
+      for (const [no, status] of [['A1', 'dispatched'], ['A2', 'closed'], ['A3', 'merged']] as const) {
         const [c] = await sql<{ id: number }[]>`
           INSERT INTO cases (tracking_no, status, summary, channel, district, street, category, created_at)
           VALUES (${no}, ${status}, '-', 'portal', '镜湖区', '赭山街道', '城乡建设', ${at}) RETURNING id`;
@@ -28,10 +28,10 @@ describe('migration 0117 (case_dup_keys.open)', () => {
       expect(await migrate(sql)).toEqual(['0117_case_dup_keys_open.sql']);
       const state = async () => Object.fromEntries((await sql<{ caseId: number; open: boolean[] }[]>`
         SELECT case_id, array_agg(DISTINCT open) AS open FROM case_dup_keys GROUP BY case_id`).map((r) => [r.caseId, r.open]));
-      expect(await state()).toEqual({ [ids.dispatched]: [true], [ids.closed]: [false], [ids.resolved]: [false] });
+      expect(await state()).toEqual({ [ids.dispatched]: [true], [ids.closed]: [false], [ids.merged]: [false] });
       await sql`UPDATE cases SET status = 'returned' WHERE id = ${ids.closed}`;
       await sql`UPDATE cases SET status = 'closed' WHERE id = ${ids.dispatched}`;
-      expect(await state()).toEqual({ [ids.dispatched]: [false], [ids.closed]: [true], [ids.resolved]: [false] });
+      expect(await state()).toEqual({ [ids.dispatched]: [false], [ids.closed]: [true], [ids.merged]: [false] });
     } finally {
       await embedded.close();
     }
