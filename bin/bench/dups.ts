@@ -13,9 +13,9 @@
 // Then each probe's two statements again under EXPLAIN (ANALYZE, TIMING OFF): the server's planning
 // and execution time per statement, without any round trip, and whether the candidate plan reads any
 // table but the (empty) legacy list by a sequential scan. EXPLAIN plans for the probe's values; the
-// service itself plans the candidate statement a few times only: postgres.js prepares each statement
-// and the server keeps one generic plan after five calls (the run counts both from
-// pg_prepared_statements), so its planning time is not paid per message.
+// service itself plans the candidate statement a few times only: postgres.js prepares each statement,
+// and after five calls the server may keep one generic plan when it costs no more than the custom
+// ones (the run counts both from pg_prepared_statements), so its planning time is not paid per message.
 // Uses DATABASE_URL (a scratch schema, dropped afterwards) or an in-memory PGlite. Wall times are per
 // message on a shared machine (load average printed); cpu is this process's CPU per message, server
 // cpu the database backend's (its /proc schedstat; PostgreSQL only).
@@ -69,13 +69,13 @@ function backendCpuNs(pid: number | null): number | null {
 interface PlanNode { 'Node Type': string; 'Relation Name'?: string; 'Actual Loops'?: number; Plans?: PlanNode[] }
 
 /** The server's planning and execution time of a statement (EXPLAIN ANALYZE, TIMING OFF: no per-node clock reads), and the tables it scans sequentially (in the branches it runs). */
-/** Generic and custom plans made so far for this connection's prepared statements containing `marker` (PostgreSQL 14+). */
-async function preparedPlans(sql: Db, marker: string): Promise<{ generic: number; custom: number } | null> {
+/** Generic and custom plans made so far on this connection for the candidate statement (its `WITH hit AS`; PostgreSQL 14+; 0 before its first call). */
+async function preparedPlans(sql: Db): Promise<{ generic: number; custom: number } | null> {
   try {
     const [r] = await sql<{ generic: number | null; custom: number | null }[]>`
-      SELECT sum(generic_plans)::int AS generic, sum(custom_plans)::int AS custom FROM pg_prepared_statements
-      WHERE statement LIKE ${'%' + marker + '%'} AND statement LIKE '%case_dup_keys%' AND statement NOT LIKE 'EXPLAIN%'`;
-    return r && r.generic !== null ? { generic: r.generic, custom: r.custom ?? 0 } : null;
+      SELECT coalesce(sum(generic_plans), 0)::int AS generic, coalesce(sum(custom_plans), 0)::int AS custom FROM pg_prepared_statements
+      WHERE statement LIKE '%WITH hit AS%' AND statement LIKE '%case_dup_keys%' AND statement NOT LIKE 'EXPLAIN%' AND statement NOT LIKE '%pg_prepared_statements%'`;
+    return r ? { generic: r.generic ?? 0, custom: r.custom ?? 0 } : null;
   } catch {
     return null;
   }
@@ -147,7 +147,6 @@ export async function runDups(argv: string[]): Promise<number> {
       // one connection (poolMax 1), so its backend's CPU is the database's work for the probes
       const backend = url ? await backendPid(sql) : null;
       const all: Gen[] = [];
-      let plansSeen = { generic: 0, custom: 0 };
       for (const n of sizes) {
         // created over the 7 days of the largest size: every open case is in each probe's window
         while (all.length < n) {
@@ -165,6 +164,7 @@ export async function runDups(argv: string[]): Promise<number> {
           const at = p.createdAt.getTime();
           return { since: new Date(at - 7 * 86_400_000), until: new Date(at + 7 * 86_400_000), district: p.district, street: p.street };
         };
+        const plansBefore = await preparedPlans(sql);
         const server0 = backendCpuNs(backend);
         const cpu0 = process.cpuUsage();
         for (const [i, p] of probe.entries()) {
@@ -202,9 +202,8 @@ export async function runDups(argv: string[]): Promise<number> {
         // whether the server planned the candidate statement at every call or reused one generic plan
         // (postgres.js prepares each statement on the connection; the server decides after five runs)
         // (counted since the connection opened: this size's are the difference from the size before)
-        const plansNow = await preparedPlans(sql, 'FROM unnest(');
-        const plans = plansNow && { generic: plansNow.generic - plansSeen.generic, custom: plansNow.custom - plansSeen.custom };
-        if (plansNow) plansSeen = plansNow;
+        const plansNow = await preparedPlans(sql);
+        const plans = plansNow && plansBefore && { generic: plansNow.generic - plansBefore.generic, custom: plansNow.custom - plansBefore.custom };
         const ex = { lockPlan: 0, lockExec: 0, candPlan: 0, candExec: 0, candMaxExec: 0 };
         const seqScans = new Set<string>();
         let slowest = probe[0];

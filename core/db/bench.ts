@@ -59,7 +59,7 @@ export async function insertDupBenchCases(
   }
 }
 
-/** Fresh planner statistics once a size's cases are in. */
+/** Fresh planner statistics once a size's cases are in, and the key index's rows marked all-visible (best case: autovacuum does it later, PGlite never). Not in a transaction (VACUUM). */
 export async function analyzeDupBench(sql: Db): Promise<void> {
   await sql`ANALYZE cases`;
   await sql`ANALYZE case_dup_features`;

@@ -601,11 +601,15 @@ export async function insertDupFeatures(sql: Db, caseId: number, f: StoredDupFea
       VALUES (${caseId}, ${f.district}, ${f.street}, ${f.createdAt}, ${f.keys}, ${f.bigrams}, ${f.topics}, ${f.buildings}, ${f.keywords})
       ON CONFLICT (case_id) DO NOTHING
       RETURNING case_id, created_at
+    ), st AS (
+      -- a case indexed after it closed (backfillLegacyDupFeatures indexes every status) files its keys
+      -- as closed; the row is locked (FOR SHARE) so a status change waits for these keys to be written
+      -- and its trigger (migration 0117) then sees them, or is seen here when it came first
+      SELECT status FROM cases WHERE id = ${caseId} FOR SHARE
     ), keyed AS (
-      -- a case indexed after it closed (backfillLegacyDupFeatures indexes every status) files its keys as closed
       INSERT INTO case_dup_keys (key, created_at, case_id, open)
-      SELECT DISTINCT k.key, feat.created_at, feat.case_id, c.status = ANY(${OPEN_STATUS_LIST}::text[])
-      FROM feat JOIN cases c ON c.id = feat.case_id CROSS JOIN unnest(${rows}::text[]) AS k(key)
+      SELECT DISTINCT k.key, feat.created_at, feat.case_id, st.status = ANY(${OPEN_STATUS_LIST}::text[])
+      FROM feat CROSS JOIN st CROSS JOIN unnest(${rows}::text[]) AS k(key)
       ON CONFLICT DO NOTHING
     )
     DELETE FROM case_dup_legacy WHERE case_id = ${caseId}`.execute();

@@ -114,7 +114,9 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
     }
     const terms = Object.keys(f.terms);
     // one round trip: the counts' writes, then the reads that must see them, in this order on the
-    // transaction's connection (each is issued before the next; none waits for an answer in between)
+    // transaction's connection (each is issued before the next; none waits for an answer in between).
+    // The order holds because each of these functions issues its statement when called, before its
+    // first await; a writer that awaited something first would let the reads overtake it.
     const [, , generic, { docs, df }, candidates] = await Promise.all([
       addTermCounts(tx, terms),
       countLiveWords(tx, f.words ?? [], input.analysis.category.label),
