@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeMessage } from './analyze';
-import { trainReaders, useReaders, type LabelledMessage } from './readers';
+import { trainReaders, trainUrgencyReader, URGENCY_LONG_MIN_URGENT, useReaders, type LabelledMessage } from './readers';
+import { URGENCY_LONG_CHARS } from './urgency';
 
 // A small labelled set in the shape of a city's export (columns text, type, urgency, sentiment).
 const rows: LabelledMessage[] = [];
@@ -32,5 +33,16 @@ describe('trainable readers', () => {
     expect(r.urgency).toBeNull();
     expect(r.sentiment).toBeNull();
     expect(r.requestType).not.toBeNull();
+  });
+  it('fits a threshold of its own for long texts when the long rows hold enough urgent ones, and none otherwise', () => {
+    expect(trainUrgencyReader(rows, { folds: 3 }).longThreshold).toBeNull();
+    const pad = (t: string) => t.padEnd(URGENCY_LONG_CHARS + 20, '情况说明：我们小区的居民多次反映这个问题，希望有关部门重视。');
+    const long: LabelledMessage[] = [];
+    for (let i = 0; i < URGENCY_LONG_MIN_URGENT + 2; i++) long.push({ text: pad(`${i}号楼现在着火了，浓烟很大，有老人被困在楼上。`), urgency: 'urgent', fit: false });
+    for (let i = 0; i < 40; i++) long.push({ text: pad(`关于${i}号路段绿化和路灯的建议。`), urgency: 'normal', fit: false });
+    const r = trainUrgencyReader([...rows, ...long], { folds: 3 });
+    expect(r.longThreshold).not.toBeNull();
+    expect(r.longThreshold).toBeGreaterThan(0);
+    expect(r.longThreshold).toBeLessThanOrEqual(1);
   });
 });

@@ -9,7 +9,7 @@ import { lexiconSentiment, analyzeSentiment, setSentimentModel, trainSentimentMo
 import { crossValidatedProbabilities, stratifiedFolds, trainTextClassifier, withMeta, type TextClassifier, type TrainOptions } from './text-classifier';
 import { REQUEST_TYPES } from './types';
 import { trainLogistic } from './linear/logistic';
-import { classifyUrgency, setUrgencyReader, URGENCY_FEATURES, urgencyFeatures, urgencyProbability, urgencySideConfidence, type UrgencyReader } from './urgency';
+import { classifyUrgency, setUrgencyReader, URGENCY_FEATURES, URGENCY_LONG_CHARS, urgencyFeatures, urgencyProbability, urgencySideConfidence, urgencyThreshold, type UrgencyReader } from './urgency';
 
 export interface LabelledMessage {
   text: string;
@@ -51,6 +51,8 @@ export const URGENCY_L2 = 3;
 export const URGENCY_EXTRA_WEIGHT = 1;
 /** the urgency threshold maximises F-beta on held-out rows: beta > 1 favours recall */
 export const URGENCY_BETA = 2;
+/** fewest urgent long rows (URGENCY_LONG_CHARS+ characters) for a long-text threshold of its own */
+export const URGENCY_LONG_MIN_URGENT = 10;
 
 const RULE_WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 /** L2 penalties tried for the stacked request type reader (chosen on held-out folds) */
@@ -265,11 +267,19 @@ export function trainUrgencyReader(rows: readonly LabelledMessage[], o: ReaderTr
   const fp = fitRows.map((i) => p[i]);
   const urgent = fitRows.map((i) => y[i] === 1);
   const threshold = chooseThreshold(fp, urgent);
-  const calibration = fitPlatt(fp.map((x) => urgencySideConfidence(x, threshold)), fp.map((x, i) => x >= threshold === urgent[i]));
+  // long texts (petitions) get a threshold of their own, fitted on every long training row: the
+  // settings rows and also the real messages others labelled (rows marked fit: false), since our
+  // own short texts are almost never that long. Short texts keep the threshold above, so the
+  // hotline and WeChat texts read as before.
+  const longRows = texts.map((_, i) => i).filter((i) => texts[i].length >= URGENCY_LONG_CHARS);
+  const longUrgent = longRows.filter((i) => y[i] === 1).length;
+  const longThreshold = longUrgent >= URGENCY_LONG_MIN_URGENT ? chooseThreshold(longRows.map((i) => p[i]), longRows.map((i) => y[i] === 1)) : null;
+  const tOf = (i: number) => urgencyThreshold({ threshold, longThreshold }, texts[i]);
+  const calibration = fitPlatt(fitRows.map((i) => urgencySideConfidence(p[i], tOf(i))), fitRows.map((i, j) => p[i] >= tOf(i) === urgent[j]));
   const lr = trainLogistic(X, y, { l2: URGENCY_L2, sampleWeights: sw });
-  o.log?.(`urgency: ${texts.length} rows (${pos} urgent), threshold ${threshold}, weights ${URGENCY_FEATURES.map((n, j) => `${n}=${lr.weights[j].toFixed(2)}`).join(' ')}`);
+  o.log?.(`urgency: ${texts.length} rows (${pos} urgent), threshold ${threshold}, for ${URGENCY_LONG_CHARS}+ characters ${longThreshold ?? 'the same'} (${longRows.length} long rows, ${longUrgent} urgent), weights ${URGENCY_FEATURES.map((n, j) => `${n}=${lr.weights[j].toFixed(2)}`).join(' ')}`);
   const classifier = trainTextClassifier(texts, labels, { ...URGENCY_TRAIN, calibrationFolds: 0, temperature: cv.temperature });
-  return { classifier, weights: lr.weights, bias: lr.bias, threshold, calibration };
+  return { classifier, weights: lr.weights, bias: lr.bias, threshold, longThreshold, calibration };
 }
 
 export function trainSentimentReader(rows: readonly LabelledMessage[], o: ReaderTrainOptions = {}): SentimentModel {

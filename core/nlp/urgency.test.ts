@@ -98,3 +98,45 @@ describe('urgency: signs of a danger present at the time of writing', () => {
     expect(f('去年夏天停过一次水', 'outageNow')).toBe(0);
   });
 });
+
+describe('urgency: a petition has a threshold of its own', () => {
+  it('reads a text of URGENCY_LONG_CHARS+ characters against the long-text threshold, a short one against the other, and keeps it through save and load', async () => {
+    const { readUrgency, saveUrgencyReader, loadUrgencyReader, URGENCY_FEATURES, URGENCY_LONG_CHARS, urgencyThreshold } = await import('./urgency');
+    const { trainTextClassifier } = await import('./text-classifier');
+    const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const classifier = trainTextClassifier(['着火了有人被困', '楼道着火浓烟', '小区绿化不错', '公园环境很好'], ['urgent', 'urgent', 'normal', 'normal'], { minDf: 1 });
+    // every weight 0: P(urgent) is the bias's 0.5 for any text, so only the threshold decides
+    const reader = { classifier, weights: URGENCY_FEATURES.map(() => 0), bias: 0, threshold: 0.6, longThreshold: 0.4, calibration: null };
+    const short = '建议在小区门口增设一个公交站，方便老人出行';
+    const long = '关于小区门口公交站的建议。'.padEnd(URGENCY_LONG_CHARS, '我们小区有很多老人，每天出门坐车要走很远的路，希望有关部门能考虑。');
+    expect(long.length).toBe(URGENCY_LONG_CHARS);
+    expect(urgencyThreshold(reader, short)).toBe(0.6);
+    expect(urgencyThreshold(reader, long)).toBe(0.4);
+    expect(urgencyThreshold(reader, long.slice(0, -1))).toBe(0.6);
+    expect(readUrgency(short, reader).label).toBe('normal');
+    expect(readUrgency(long, reader).label).toBe('urgent');
+    expect(readUrgency(long, { ...reader, longThreshold: null }).label).toBe('normal');
+    const dir = mkdtempSync(path.join(tmpdir(), 'urgency-long-'));
+    try {
+      const file = path.join(dir, 'u.json');
+      saveUrgencyReader(reader, file);
+      const back = loadUrgencyReader(file);
+      expect(back.longThreshold).toBe(0.4);
+      expect(readUrgency(long, back).label).toBe('urgent');
+      // a file whose long-text threshold is for another length is refused, not misread
+      const j = JSON.parse(readFileSync(file, 'utf8'));
+      j.longChars = URGENCY_LONG_CHARS + 100;
+      writeFileSync(file, JSON.stringify(j));
+      expect(() => loadUrgencyReader(file)).toThrow(/retrain/);
+      // a file from before (no long-text threshold) still loads and reads every text alike
+      delete j.longChars;
+      delete j.longThreshold;
+      writeFileSync(file, JSON.stringify(j));
+      expect(loadUrgencyReader(file).longThreshold).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -245,6 +245,9 @@ export interface UrgencyReader {
   bias: number;
   /** P(urgent) from which a message is urgent (fitted for recall on held-out folds) */
   threshold: number;
+  /** the threshold for a text of URGENCY_LONG_CHARS or more characters (a petition, not a hotline
+   * or WeChat text), fitted on the long training rows; null or absent: `threshold` for all */
+  longThreshold?: number | null;
   /** maps the confidence in the label read onto observed accuracy */
   calibration: Platt | null;
 }
@@ -256,6 +259,8 @@ const readerFileSchema = z.object({
   weights: z.array(z.number()),
   bias: z.number(),
   threshold: z.number().min(0).max(1),
+  longChars: z.number().int().positive().optional(),
+  longThreshold: z.number().min(0).max(1).nullable().optional(),
   calibration: plattSchema.nullable(),
   classifier: z.unknown(),
   meta: z.record(z.string(), z.unknown()).optional(),
@@ -263,15 +268,25 @@ const readerFileSchema = z.object({
 
 export const URGENCY_MODEL_FILE = MODEL_FILES.urgency;
 
+/** From this many characters a text is a petition, not a hotline or WeChat text: the real board
+ * posts the long-text threshold is fitted on are ~480 characters, our own short texts ~40 */
+export const URGENCY_LONG_CHARS = 200;
+
+/** The threshold that applies to this text: the long-text one for a petition, when the reader has one. */
+export function urgencyThreshold(reader: Pick<UrgencyReader, 'threshold' | 'longThreshold'>, text: string): number {
+  return reader.longThreshold != null && text.length >= URGENCY_LONG_CHARS ? reader.longThreshold : reader.threshold;
+}
+
 export function loadUrgencyReader(file: string): UrgencyReader {
   const j = readerFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
   if (j.features.join() !== URGENCY_FEATURES.join()) throw new Error(`features ${j.features.join(',')} are not this version's (${URGENCY_FEATURES.join(',')}); retrain it`);
-  return { classifier: textClassifierFromJSON(j.classifier), weights: j.weights, bias: j.bias, threshold: j.threshold, calibration: j.calibration };
+  if (j.longThreshold != null && j.longChars !== URGENCY_LONG_CHARS) throw new Error(`its long-text threshold is for texts of ${j.longChars ?? '?'}+ characters, this version's for ${URGENCY_LONG_CHARS}+; retrain it`);
+  return { classifier: textClassifierFromJSON(j.classifier), weights: j.weights, bias: j.bias, threshold: j.threshold, longThreshold: j.longThreshold ?? null, calibration: j.calibration };
 }
 
 export function saveUrgencyReader(r: UrgencyReader, file: string, meta?: Record<string, unknown>): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const j = { format: 'minsheng/urgency-reader', version: 1, features: URGENCY_FEATURES, weights: r.weights, bias: r.bias, threshold: r.threshold, calibration: r.calibration, classifier: r.classifier.toJSON({ quantize: true }), ...(meta ? { meta } : {}) };
+  const j = { format: 'minsheng/urgency-reader', version: 1, features: URGENCY_FEATURES, weights: r.weights, bias: r.bias, threshold: r.threshold, ...(r.longThreshold != null ? { longChars: URGENCY_LONG_CHARS, longThreshold: r.longThreshold } : {}), calibration: r.calibration, classifier: r.classifier.toJSON({ quantize: true }), ...(meta ? { meta } : {}) };
   writeFileSync(file, JSON.stringify(j) + '\n');
 }
 
@@ -337,8 +352,9 @@ export function readUrgency(text: string, reader: UrgencyReader | null = shipped
   if (!reader || rules.confidence === 0) return rules;
   const ngram = reader.classifier.probabilities(text).urgent ?? 0;
   const p = urgencyProbability(reader, urgencyFeatures(text, rules, ngram));
-  const urgent = p >= reader.threshold;
-  const confidence = Math.round(calibrate(urgencySideConfidence(p, reader.threshold), reader.calibration) * 1000) / 1000;
+  const t = urgencyThreshold(reader, text);
+  const urgent = p >= t;
+  const confidence = Math.round(calibrate(urgencySideConfidence(p, t), reader.calibration) * 1000) / 1000;
   if (urgent) {
     const hazards = rules.label === 'urgent' ? rules.reasons : [];
     return { label: 'urgent', confidence, reasons: hazards.length ? hazards : ['模型判断'] };
