@@ -1,0 +1,53 @@
+// The topic step issues statements that do not wait for one another together (one round trip); in a
+// transaction they run in the order issued, so each read must still come after the writes it needs
+// to see. This records the statements as postgres.js builds them and checks that order.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeMessage } from '../core/nlp/analyze';
+import { assignToTopic } from '../core/opinion/topics';
+import { createTestDatabase, type TestDatabase } from './support/db';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase({ seed: false });
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+const T0 = new Date('2026-05-04T02:00:00Z');
+const TEXTS = [
+  ['镜湖区赭山街道春江花园停水', '春江花园小区从昨天早上开始停水，到现在已经十几个小时了，没有任何通知，老人孩子没法洗漱做饭。'],
+  ['春江花园没水了', '镜湖区春江花园小区一直没有自来水，水龙头拧开一滴都没有，请自来水公司尽快恢复供水。'],
+];
+
+describe('topic step statement order', () => {
+  it('writes the term counts before reading them, and the member and its hours before the burst tests read them', async () => {
+    const options = db.sql.options as { debug?: unknown };
+    for (const [i, [title, body]] of TEXTS.entries()) {
+      const seen: string[] = [];
+      options.debug = (_conn: number, query: string) => seen.push(query.replace(/\s+/g, ' ').trim());
+      try {
+        await assignToTopic(db.sql, {
+          messageId: 100 + i, caseId: null, receivedAt: new Date(T0.getTime() + i * 600_000), channel: 'portal', isPublic: true,
+          title, body, analysis: analyzeMessage(body, { title }), engagement: 0,
+        });
+      } finally {
+        options.debug = undefined;
+      }
+      const at = (re: RegExp) => {
+        const k = seen.findIndex((q) => re.test(q));
+        expect(k, `a statement matching ${re}`).toBeGreaterThanOrEqual(0);
+        return k;
+      };
+      const lastAt = (re: RegExp) => seen.length - 1 - [...seen].reverse().findIndex((q) => re.test(q));
+      expect(at(/^INSERT INTO opinion_terms /)).toBeLessThan(at(/^SELECT term, df FROM opinion_terms/));
+      expect(at(/^INSERT INTO opinion_term_groups /)).toBeLessThan(at(/FROM opinion_term_groups|generic/i));
+      const member = at(/^INSERT INTO opinion_topic_members /);
+      const hours = lastAt(/^INSERT INTO opinion_(topic|district)_hours /);
+      const firstBurstRead = at(/^SELECT received_at FROM opinion_topic_members/);
+      expect(member).toBeLessThan(firstBurstRead);
+      expect(hours).toBeLessThan(firstBurstRead);
+      expect(at(/^SELECT .*FROM opinion_topic_hours WHERE topic_id = \$1 AND hour >= \$2 AND hour < \$3 ORDER BY hour/)).toBeGreaterThan(hours);
+    }
+  });
+});
