@@ -205,3 +205,23 @@ describe('held-out temperature', () => {
     expect(() => fitHeldOutTemperature([{ model: m, texts: ['x'], labels: ['无此类'] }])).toThrow();
   });
 });
+
+describe('keepFeatures', () => {
+  it('keeps only the features of largest weight, refitted, and still reads the topics', () => {
+    const { texts, labels } = corpus(24);
+    const full = trainTextClassifier(texts, labels, { minDf: 1, calibrationFolds: 0 });
+    const all = full.toJSON().nFeatures;
+    const keep = Math.floor(all / 3);
+    const small = trainTextClassifier(texts, labels, { minDf: 1, calibrationFolds: 0, keepFeatures: keep });
+    expect(small.toJSON().nFeatures).toBe(keep);
+    expect(small.meta.keptFeatures).toBe(keep);
+    expect(small.meta.ofFeatures).toBe(all);
+    expect(JSON.stringify(small.toJSON()).length).toBeLessThan(JSON.stringify(full.toJSON()).length);
+    // the topic words carry the weight: a third of the features still reads held-out messages
+    const test = corpus(6, 7);
+    expect(evaluate(test.labels, small.predictBatch(test.texts).map((p) => p.label)).accuracy).toBeGreaterThanOrEqual(0.9);
+    // unset, or more than there are: every feature kept, the same model
+    const same = trainTextClassifier(texts, labels, { minDf: 1, calibrationFolds: 0, keepFeatures: all + 10 });
+    expect(same.toJSON().weights).toEqual(full.toJSON().weights);
+  });
+});

@@ -39,6 +39,10 @@ export interface TrainOptions {
   temperature?: number;
   /** NB-SVM log-count-ratio feature scaling with this smoothing (0 = plain SVM) */
   nbAlpha?: number;
+  /** after training, keep only this many features, those with the largest weight magnitude (over
+   * the classes, times the feature's idf), and refit the weights on them: a smaller model file.
+   * Unset: every feature kept. */
+  keepFeatures?: number;
   log?: (message: string) => void;
 }
 
@@ -253,7 +257,7 @@ class LinearTextClassifier implements TextClassifier {
 // ---------------------------------------------------------------------------------------------
 // training
 
-interface Vocabulary {
+export interface Vocabulary {
   keys: Float64Array;
   idf: Float32Array;
   /** each document's feature ids (with repeats), -1 for dropped features */
@@ -549,9 +553,21 @@ export function trainTextClassifier(texts: readonly string[], labels: readonly s
   const p = prepare(texts, labels, options);
   const log = options.log ?? (() => {});
   const nC = p.labelList.length;
-  const weights = trainOneVsRest(p.X, p.y, nC, p.svm);
+  let weights = trainOneVsRest(p.X, p.y, nC, p.svm);
   log(`trained ${nC} classes on ${p.docs.length} texts, ${(performance.now() - p.t0).toFixed(0)} ms`);
-  const parts: ModelParts = { ...p.parts, weights };
+  let parts: ModelParts = { ...p.parts, weights };
+  const keep = options.keepFeatures;
+  if (keep !== undefined && keep > 0 && keep < p.vocab.keys.length) {
+    const v = pruneVocabulary(p.vocab, weights, nC, keep);
+    const X = buildMatrix(v, p.docs.map((_, i) => i));
+    weights = trainOneVsRest(X, p.y, nC, p.svm);
+    parts = { ...p.parts, keys: v.keys, idf: v.idf, weights, meta: { ...p.parts.meta, keptFeatures: v.keys.length, ofFeatures: p.vocab.keys.length } };
+    log(`kept ${v.keys.length} of ${p.vocab.keys.length} features by weight, refitted, ${(performance.now() - p.t0).toFixed(0)} ms`);
+    // the temperature's folds below read the kept features only, as the model will
+    p.X = X;
+    p.vocab = v;
+    p.parts = { ...p.parts, keys: v.keys, idf: v.idf };
+  }
   const k = options.calibrationFolds ?? DEFAULT_TRAIN.calibrationFolds;
   if (k >= 2 && p.docs.length >= k * nC * 2) {
     // Held-out margins: training margins are overconfident, so fit T on what unseen text looks like.
@@ -559,6 +575,24 @@ export function trainTextClassifier(texts: readonly string[], labels: readonly s
     log(`temperature ${parts.temperature.toFixed(4)} from ${k}-fold margins, ${(performance.now() - p.t0).toFixed(0)} ms`);
   }
   return new LinearTextClassifier(parts);
+}
+
+/** The vocabulary cut to the `keep` features of largest max over classes of |weight| · idf (what
+ * one occurrence adds to a margin before the length norm); the documents' feature ids follow. */
+export function pruneVocabulary(v: Vocabulary, weights: Float32Array, nC: number, keep: number): Vocabulary {
+  const nF = v.keys.length;
+  const score = new Float64Array(nF);
+  for (let f = 0; f < nF; f++) {
+    let m = 0;
+    for (let c = 0; c < nC; c++) m = Math.max(m, Math.abs(weights[f * nC + c]));
+    score[f] = m * v.idf[f];
+  }
+  const order = Array.from({ length: nF }, (_, f) => f).sort((a, b) => score[b] - score[a] || a - b);
+  const kept = order.slice(0, Math.min(keep, nF)).sort((a, b) => a - b);
+  const newId = new Int32Array(nF).fill(-1);
+  kept.forEach((f, i) => (newId[f] = i));
+  const docFeatures = Int32Array.from(v.docFeatures, (f) => (f >= 0 ? newId[f] : -1));
+  return { keys: Float64Array.from(kept, (f) => v.keys[f]), idf: Float32Array.from(kept, (f) => v.idf[f]), docFeatures, docStart: v.docStart };
 }
 
 export interface CrossValidated {

@@ -9,6 +9,7 @@ export const TRAIN_FLAGS = {
   'min-n': { type: 'string' },
   'prefix-chars': { type: 'string' },
   'calibration-folds': { type: 'string' },
+  'keep-features': { type: 'string' },
   balanced: { type: 'boolean' },
   words: { type: 'boolean' },
   'fold-digits': { type: 'boolean' },
@@ -39,6 +40,8 @@ export function trainOptionsFromFlags(v: Record<string, string | boolean | undef
   if (C !== undefined) opts.C = C;
   if (minDf !== undefined) opts.minDf = minDf;
   if (cal !== undefined) opts.calibrationFolds = cal;
+  const keep = num(s('keep-features'), 'keep-features', true);
+  if (keep !== undefined) opts.keepFeatures = keep;
   if (v.balanced) opts.balanced = true;
   return opts;
 }
