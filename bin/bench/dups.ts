@@ -28,7 +28,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { connectDatabase } from '../../core/db/connect';
 import { migrate } from '../../core/db/migrate';
-import { analyzeDupBench, backendPid, createSchema, dropSchema, explainJson, explainText, insertDupBenchCases } from '../../core/db/bench';
+import { analyzeDupBench, backendPid, createSchema, dropSchema, explainJson, explainText, insertDupBenchCases, preparedPlans, twoEmptyStatements } from '../../core/db/bench';
 import { duplicateCandidatesQuery, duplicateLockQuery, listDuplicateCandidates, lockDuplicateKeys } from '../../core/db/cases';
 import type { Db } from '../../core/db/connect';
 import type { MaybeRow, PendingQuery } from 'postgres';
@@ -69,18 +69,6 @@ function backendCpuNs(pid: number | null): number | null {
 interface PlanNode { 'Node Type': string; 'Relation Name'?: string; 'Actual Loops'?: number; Plans?: PlanNode[] }
 
 /** The server's planning and execution time of a statement (EXPLAIN ANALYZE, TIMING OFF: no per-node clock reads), and the tables it scans sequentially (in the branches it runs). */
-/** Generic and custom plans made so far on this connection for the candidate statement (its `WITH hit AS`; PostgreSQL 14+; 0 before its first call). */
-async function preparedPlans(sql: Db): Promise<{ generic: number; custom: number } | null> {
-  try {
-    const [r] = await sql<{ generic: number | null; custom: number | null }[]>`
-      SELECT coalesce(sum(generic_plans), 0)::int AS generic, coalesce(sum(custom_plans), 0)::int AS custom FROM pg_prepared_statements
-      WHERE statement LIKE '%WITH hit AS%' AND statement LIKE '%case_dup_keys%' AND statement NOT LIKE 'EXPLAIN%' AND statement NOT LIKE '%pg_prepared_statements%'`;
-    return r ? { generic: r.generic ?? 0, custom: r.custom ?? 0 } : null;
-  } catch {
-    return null;
-  }
-}
-
 async function explain<T extends readonly MaybeRow[]>(tx: Db, q: PendingQuery<T>): Promise<{ planning: number; execution: number; seqScans: string[] }> {
   const row = await explainJson(tx, q);
   const [doc] = Object.values(row)[0] as { Plan: PlanNode; 'Planning Time': number; 'Execution Time': number }[];
@@ -194,7 +182,7 @@ export async function runDups(argv: string[]): Promise<number> {
         for (let i = 0; i < probes; i++) {
           await sql.begin(async (tx) => {
             const a = performance.now();
-            await Promise.all([tx`SELECT 1`, tx`SELECT 2`]);
+            await twoEmptyStatements(tx);
             floor += performance.now() - a;
           });
         }

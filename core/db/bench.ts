@@ -88,3 +88,23 @@ export async function explainText<T extends readonly MaybeRow[]>(tx: Db, q: Pend
 export async function backendPid(sql: Db): Promise<number> {
   return (await sql<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0].pid;
 }
+
+/**
+ * Generic and custom plans made so far on this connection for the duplicate candidate statement (its
+ * `WITH hit AS`; PostgreSQL 14+, PGlite too; 0 before its first call); null where the view cannot be read.
+ */
+export async function preparedPlans(sql: Db): Promise<{ generic: number; custom: number } | null> {
+  try {
+    const [r] = await sql<{ generic: number | null; custom: number | null }[]>`
+      SELECT coalesce(sum(generic_plans), 0)::int AS generic, coalesce(sum(custom_plans), 0)::int AS custom FROM pg_prepared_statements
+      WHERE statement LIKE '%WITH hit AS%' AND statement LIKE '%case_dup_keys%' AND statement NOT LIKE 'EXPLAIN%' AND statement NOT LIKE '%pg_prepared_statements%'`;
+    return r ? { generic: r.generic ?? 0, custom: r.custom ?? 0 } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Two empty statements sent together, as the duplicate step sends its lock and candidates: the floor of that round trip. */
+export async function twoEmptyStatements(tx: Db): Promise<void> {
+  await Promise.all([tx`SELECT 1`, tx`SELECT 2`]);
+}
