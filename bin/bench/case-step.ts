@@ -156,7 +156,7 @@ function cpuSeconds(pid: number): number {
 
 export interface CaseStepFigures {
   mode: 'postgres' | 'embedded';
-  /** the step measured: the case step, or the 舆情 topic step (assignMessageToTopic) of messages whose case step ran first */
+  /** the step measured: the case step, or the 舆情 topic step (assignMessageToTopic), each right after its message's case step */
   step: 'case' | 'topic';
   /** the messages' texts (bin/bench/common.ts benchTexts) */
   source: string;
@@ -290,7 +290,7 @@ export async function measureCaseSteps(o: { n: number; concurrency: number; embe
     };
     if (step === 'topic') {
       // the topic step alone is counted; the case step before it (the same message's, in the same
-      // process, as in the worker: the NLP's segmentation is still in its cache) is not
+      // process, as in the worker) is not
       for (const id of measured) {
         await run([id], false);
         const m = start();
@@ -302,7 +302,6 @@ export async function measureCaseSteps(o: { n: number; concurrency: number; embe
       await run(measured, true, step);
       stop(m);
     }
-    const client = { user: clientUs, system: 0 };
     log(`${measured.length} ${step} steps (${source}), ${opened} ${step === 'topic' ? 'topics opened' : 'opened'}, ${merged} ${step === 'topic' ? 'joined a topic' : 'merged'}, ${o.concurrency} at a time (${o.embedded ? 'PGlite' : 'PostgreSQL'}, ${pids.length} backends)`);
     const per = (x: number) => round(x / measured.length, 1);
     return {
@@ -318,7 +317,7 @@ export async function measureCaseSteps(o: { n: number; concurrency: number; embe
       queueCallsPerCase: per(calls),
       queueJobsPerCase: per(jobs),
       pgCpuMsPerCase: o.embedded ? null : round((cpu * 1000) / measured.length, 2),
-      clientCpuMsPerCase: round((client.user + client.system) / 1000 / measured.length, 2),
+      clientCpuMsPerCase: round(clientUs / 1000 / measured.length, 2),
       wallMsPerCase: round(wallMs / measured.length, 2),
     };
   } finally {
