@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { openCaseForMessage } from '../../core/cases/open-case-for-message';
+import { termCounts } from '../../core/opinion/term-counts';
 import { assignMessageToTopic } from '../../core/opinion/topics';
 import { shippedRouter } from '../../core/cases/routing';
 import { backendPids, createSchema, dropSchema } from '../../core/db/bench';
@@ -295,6 +296,8 @@ export async function measureCaseSteps(o: { n: number; concurrency: number; embe
         await run([id], false);
         const m = start();
         await run([id], true, 'topic');
+        // the counts' flush a step starts (every FLUSH_MS: core/opinion/term-counts.ts) is its cost
+        await termCounts(target.sql).settled();
         stop(m);
       }
     } else {

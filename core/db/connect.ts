@@ -22,6 +22,44 @@ export interface Database {
   embeddedHeapBytes?(): number;
 }
 
+const closeHooks = new WeakMap<Sql, Set<() => Promise<void>>>();
+
+/**
+ * Runs `fn` when the Database of this pool is closed, before its connections end (a writer that
+ * buffers, like the topic code's term counts, flushes there). Returns a function that removes it.
+ */
+export function onClose(sql: Sql, fn: () => Promise<void>): () => void {
+  let hooks = closeHooks.get(sql);
+  if (!hooks) closeHooks.set(sql, (hooks = new Set()));
+  hooks.add(fn);
+  return () => hooks.delete(fn);
+}
+
+/** Runs every close hook of the pool (each once, even if one throws); throws the first failure after all ran. */
+async function runCloseHooks(sql: Sql): Promise<void> {
+  const hooks = closeHooks.get(sql);
+  if (!hooks) return;
+  closeHooks.delete(sql);
+  let failure: unknown;
+  for (const fn of hooks) {
+    try {
+      await fn();
+    } catch (err) {
+      failure ??= err;
+    }
+  }
+  if (failure !== undefined) throw failure;
+}
+
+/** Ends the pool after its close hooks, whether or not they succeeded; a hook's failure is thrown after. */
+async function endPool(sql: Sql): Promise<void> {
+  try {
+    await runCloseHooks(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
 export interface ConnectOptions {
   databaseUrl?: string;
   dataDir: string;
@@ -54,7 +92,7 @@ function sqlOptions(max: number, schema?: string): postgres.Options<{}> {
 export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const sql = postgres(opts.databaseUrl, sqlOptions(opts.poolMax ?? 10, opts.schema));
-    return { sql, mode: 'postgres', url: opts.databaseUrl, close: () => sql.end({ timeout: 5 }) };
+    return { sql, mode: 'postgres', url: opts.databaseUrl, close: () => endPool(sql) };
   }
   return startEmbedded(opts);
 }
@@ -93,9 +131,12 @@ async function startEmbedded(opts: ConnectOptions): Promise<Database> {
     url,
     embeddedHeapBytes: () => pg.Module.HEAPU8.byteLength,
     async close() {
-      await sql.end({ timeout: 5 });
-      await server.stop();
-      await pg.close();
+      try {
+        await endPool(sql);
+      } finally {
+        await server.stop();
+        await pg.close();
+      }
     },
   };
 }

@@ -10,28 +10,38 @@ const ALL = ' all';
 // the category groups: a range no collation can reorder (LIKE 'c:%' cannot use a btree under a non-C collation)
 const inCategories = (sql: Db) => sql`grp COLLATE "C" >= 'c:' AND grp COLLATE "C" < 'c;'`;
 
-/** Counts one more message of each group containing each of `words` (and of the group itself). */
-export async function addGroupCounts(sql: Db, groups: string[], words: string[]): Promise<void> {
-  if (!groups.length) return;
-  const all = [GROUP_DOCS, ...new Set(words)];
+/** The (term, group) rows one message adds to: each word and the group's own count, under each group (and ' all' for a category). */
+export function groupCountRows(groups: string[], words: string[]): { terms: string[]; grps: string[] } {
   const terms: string[] = [];
   const grps: string[] = [];
+  if (!groups.length) return { terms, grps };
+  const all = [GROUP_DOCS, ...new Set(words)];
   const gs = new Set(groups);
   if ([...gs].some((g) => g.startsWith('c:'))) gs.add(ALL);
   for (const g of gs) for (const w of all) {
     terms.push(w);
     grps.push(g);
   }
-  // every chunk issued before any is awaited: in a transaction they run in this order, and a caller
-  // may issue its next statements right behind them (one round trip for all)
-  const chunks: Promise<unknown>[] = [];
+  return { terms, grps };
+}
+
+/** Counts one more message of each group containing each of `words` (and of the group itself). */
+export async function addGroupCounts(sql: Db, groups: string[], words: string[]): Promise<void> {
+  const { terms, grps } = groupCountRows(groups, words);
+  await addGroupCountsBatch(sql, terms, grps, terms.map(() => 1));
+}
+
+/**
+ * Adds `counts[i]` to the count of `terms[i]` under `grps[i]`, in the order given (writers that
+ * each pass one sorted order cannot deadlock one another).
+ */
+export async function addGroupCountsBatch(sql: Db, terms: string[], grps: string[], counts: number[]): Promise<void> {
   for (let i = 0; i < terms.length; i += 5000) {
-    chunks.push(sql`
+    await sql`
       INSERT INTO opinion_term_groups (term, grp, df)
-      SELECT t, g, 1 FROM unnest(${sql.array(terms.slice(i, i + 5000))}::text[], ${sql.array(grps.slice(i, i + 5000))}::text[]) AS x(t, g)
-      ON CONFLICT (grp, term) DO UPDATE SET df = opinion_term_groups.df + 1`.execute());
+      SELECT * FROM unnest(${sql.array(terms.slice(i, i + 5000))}::text[], ${sql.array(grps.slice(i, i + 5000))}::text[], ${sql.array(counts.slice(i, i + 5000))}::int[])
+      ON CONFLICT (grp, term) DO UPDATE SET df = opinion_term_groups.df + excluded.df`;
   }
-  await Promise.all(chunks);
 }
 
 /** Messages counted under a category (each message is in one category). */

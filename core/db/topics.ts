@@ -106,18 +106,31 @@ export async function getTermStats(sql: Db, terms: string[]): Promise<{ docs: nu
   return { docs, df };
 }
 
-/** Counts one more document containing each of `terms`. */
-export async function addTermCounts(sql: Db, terms: string[]): Promise<void> {
-  const all = [DOCS, ...new Set(terms)];
-  // every chunk issued before any is awaited (in order; the caller's next statements may follow them in the same round trip)
-  const chunks: Promise<unknown>[] = [];
-  for (let i = 0; i < all.length; i += 5000) {
-    const chunk = all.slice(i, i + 5000);
-    chunks.push(sql`
-      INSERT INTO opinion_terms (term, df) SELECT unnest(${sql.array(chunk)}::text[]), 1
-      ON CONFLICT (term) DO UPDATE SET df = opinion_terms.df + 1`.execute());
+/** The name of the document count among the terms (tokens are trimmed: no term starts with a space). */
+export const TERM_DOCS = DOCS;
+
+/**
+ * Adds counts to the terms' document frequencies (`counts[i]` to `terms[i]`; the document count is
+ * the term TERM_DOCS). Rows are written in the order given: writers that each pass their terms in
+ * one sorted order take the row locks in that order and cannot deadlock one another.
+ */
+export async function addTermCountsBatch(sql: Db, terms: string[], counts: number[]): Promise<void> {
+  for (let i = 0; i < terms.length; i += 5000) {
+    await sql`
+      INSERT INTO opinion_terms (term, df) SELECT * FROM unnest(${sql.array(terms.slice(i, i + 5000))}::text[], ${sql.array(counts.slice(i, i + 5000))}::int[])
+      ON CONFLICT (term) DO UPDATE SET df = opinion_terms.df + excluded.df`;
   }
-  await Promise.all(chunks);
+}
+
+/** Counts one more flush under a writer's marker row (a name no term can have); returns the count. */
+export async function bumpTermMarker(sql: Db, marker: string): Promise<number> {
+  const [r] = await sql<{ df: number }[]>`
+    INSERT INTO opinion_terms (term, df) VALUES (${marker}, 1) ON CONFLICT (term) DO UPDATE SET df = opinion_terms.df + 1 RETURNING df`;
+  return r.df;
+}
+
+export async function deleteTermMarker(sql: Db, marker: string): Promise<void> {
+  await sql`DELETE FROM opinion_terms WHERE term = ${marker}`;
 }
 
 /**

@@ -9,17 +9,18 @@
 // or a word naming a place is never one.
 import { topicsOf } from '../cases/duplicates';
 import type { Db, Sql } from '../db/connect';
-import { addGroupCounts, countCategoryDocs, listCategoryCounts, listGenericWords, saveGenericWords } from '../db/opinion-generic';
+import { countCategoryDocs, listCategoryCounts, listGenericWords, saveGenericWords } from '../db/opinion-generic';
 import type { OpinionConfig } from './config';
 import { genericFromCounts } from './generic-words';
 import { isPlaceWord } from './features';
 import { isProblemWord } from './problem-words';
+import { flushTermCounts } from './term-counts';
 
 const CATEGORY = 'c:';
 
-/** Counts a message's distinct words under its predicted category. */
-export async function countLiveWords(sql: Db, words: string[], category: string | null): Promise<void> {
-  if (category && category !== 'unknown') await addGroupCounts(sql, [CATEGORY + category], words);
+/** The groups a message's distinct words are counted under: its predicted category (none when unread). */
+export function liveWordGroups(category: string | null): string[] {
+  return category && category !== 'unknown' ? [CATEGORY + category] : [];
 }
 
 export interface LiveGeneric {
@@ -32,6 +33,7 @@ export interface LiveGeneric {
  * The words even over the categories (the seed miner's criteria); null when fewer than minMessages messages are counted yet (the spread of a word is then noise).
  */
 export async function mineLiveGenericWords(sql: Db, cfg: OpinionConfig['liveGenericWords']): Promise<LiveGeneric | null> {
+  await flushTermCounts(sql); // this process' counts as of now (a transaction's caller flushes first)
   const messages = await countCategoryDocs(sql);
   if (messages < cfg.minMessages) return null;
   const minDocs = Math.max(2, Math.ceil(cfg.minDocShare * messages));

@@ -5,7 +5,7 @@
 import type { Db, Sql } from '../db/connect';
 import type { Logger } from '../logger';
 import {
-  addHourCount, addTermCounts, countActiveDays, countTopicMessagesBetween, createTopic, extendBurst, getMember, getTermStats, getTopic, insertMember,
+  addHourCount, countActiveDays, countTopicMessagesBetween, createTopic, extendBurst, getMember, getTopic, insertMember,
   latestBurst, listActiveTopicDistricts, listActiveTopicIds, listCandidateTopics, listMessagesWithoutTopic, listHours, noteTopicError, listMemberTimes, listMembersOfActiveTopics, listMembersOfTopics, listPublicMemberFeatures, listQuietTopics, listTopicsByIds, lockTopicScope, markTopicMerged, moveMembers, openBurst,
   rebuildTopicHours, saveTopic, setMemberSimilarities, topRepresentative, type BurstState, type MemberRow, type TopicRow,
 } from '../db/topics';
@@ -16,7 +16,8 @@ import { opinionConfig, type OpinionConfig } from './config';
 import { messageFeatures, type MessageFeatures } from './features';
 import { heatIndex, heatParts } from './heat';
 import { topicLabel, type TopicLabel } from './label';
-import { countLiveWords, liveGenericWords, refreshLiveGenericWords } from './live-generic';
+import { liveGenericWords, liveWordGroups, refreshLiveGenericWords } from './live-generic';
+import { flushTermCounts, termCounts, type TermCounts } from './term-counts';
 import { publicSample } from './sample';
 import { testBurst, type BurstTest } from './bursts';
 
@@ -99,7 +100,10 @@ export function engagementOf(raw: string | null | undefined): number {
 export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionConfig = opinionConfig()): Promise<AssignResult> {
   const f = messageFeatures({ title: input.title, body: input.body, analysis: input.analysis, contactName: input.contactName });
   const since = new Date(input.receivedAt.getTime() - cfg.assignment.windowDays * 86_400_000);
-  return sql.begin(async (tx) => {
+  const counts = termCounts(sql);
+  const terms = Object.keys(f.terms);
+  let counted = false;
+  const result = await sql.begin(async (tx) => {
     // a topic opened by a message that named no district (香樟湾没水了) about a place this one names
     // may take it (and its district): the no-district scope is always locked first, as a message
     // without a district locks its own scope before the district of the topic it joins
@@ -112,16 +116,13 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
       const t = await getTopic(tx, existing.topicId);
       return { topicId: existing.topicId, created: false, similarity: existing.similarity, burst: t?.burstState ?? 'none', burstOpened: { topic: false, district: false } };
     }
-    const terms = Object.keys(f.terms);
-    // one round trip: the counts' writes, then the reads that must see them, in this order on the
-    // transaction's connection (each is issued before the next; none waits for an answer in between).
-    // The order holds because each of these functions issues its statement when called, before its
-    // first await; a writer that awaited something first would let the reads overtake it.
-    const [, , generic, { docs, df }, candidates] = await Promise.all([
-      addTermCounts(tx, terms),
-      countLiveWords(tx, f.words ?? [], input.analysis.category.label),
+    counted = true;
+    // the message's own counts are read as if written (they are, once the step commits:
+    // core/opinion/term-counts.ts); the reads in one round trip
+    const own = new Set(terms);
+    const [generic, { docs, df }, candidates] = await Promise.all([
       liveGenericWords(tx),
-      getTermStats(tx, terms),
+      counts.read(tx, terms, own),
       listCandidateTopics(tx, f.district, since, cfg.assignment.maxCandidates, f.anchors),
     ]);
     const stats = statsFrom(docs, df, generic);
@@ -174,12 +175,15 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
     } else if (topic.burstState !== 'burst' || !topic.burstAt || at.getTime() - topic.burstAt.getTime() > cfg.bursts.quietHours * HOUR) {
       topic.burstState = at.getTime() - topic.firstAt.getTime() < cfg.bursts.quietHours * HOUR ? 'new' : 'none';
     }
-    await refreshTopic(tx, topic, at, cfg, generic);
+    await refreshTopic(tx, topic, at, cfg, counts, generic, own);
     return {
       topicId, created, similarity: choice.similarity, burst: topic.burstState,
       burstOpened: { topic: topicBurst.opened, district: districtBurst?.opened ?? false },
     };
   });
+  // counted once the step has committed (a step rolled back and retried counts once)
+  if (counted) counts.add(terms, liveWordGroups(input.analysis.category.label), f.words ?? []);
+  return result;
 }
 
 /** Tests one series at a message's arrival; opens or extends its burst episode. */
@@ -210,12 +214,12 @@ async function burstStep(tx: Db, scope: { topicId: number } | { district: string
 }
 
 /** Label, representative messages and heat from the topic's current members. */
-async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConfig, generic?: ReadonlySet<string>): Promise<void> {
+async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConfig, counts: TermCounts, generic?: ReadonlySet<string>, own?: ReadonlySet<string>): Promise<void> {
   const span = cfg.heat.growthRecentDays * 86_400_000;
   const mixed = topic.publicSize > 0 && topic.publicSize < topic.size;
   // every read that does not depend on another in one round trip
   const [{ docs, df }, liveGeneric, publicMembers, rep, pubRep, recent, previous, activeDays] = await Promise.all([
-    getTermStats(tx, Object.keys(topic.centroid)),
+    counts.read(tx, Object.keys(topic.centroid), own),
     generic ?? liveGenericWords(tx),
     mixed ? listPublicMemberFeatures(tx, topic.id) : [],
     topRepresentative(tx, topic.id, false),
@@ -234,7 +238,7 @@ async function refreshTopic(tx: Db, topic: TopicRow, now: Date, cfg: OpinionConf
     const shape: TopicShape = { id: topic.id, district: topic.district, centroid: {}, anchors: {}, size: 0 };
     for (const m of publicMembers) addToShape(shape, m, cfg.assignment.maxCentroidTerms);
     if (shape.size) {
-      const more = await getTermStats(tx, Object.keys(shape.centroid).filter((k) => !df.has(k)));
+      const more = await counts.read(tx, Object.keys(shape.centroid).filter((k) => !df.has(k)), own);
       for (const [k, n] of more.df) df.set(k, n);
       pub = topicLabel(shape, stats);
     }
@@ -255,6 +259,7 @@ export async function refreshActiveTopics(sql: Sql, now: Date, cfg: OpinionConfi
   const since = opts.since ?? new Date(now.getTime() - cfg.assignment.windowDays * 2 * 86_400_000);
   const ids = await listActiveTopicIds(sql, since);
   const generic = await liveGenericWords(sql);
+  const counts = termCounts(sql);
   for (const id of ids) {
     await sql.begin(async (tx) => {
       const t = await getTopic(tx, id);
@@ -262,7 +267,7 @@ export async function refreshActiveTopics(sql: Sql, now: Date, cfg: OpinionConfi
         if (t.burstState !== 'none' && (!t.burstAt || now.getTime() - Math.max(t.burstAt.getTime(), t.lastAt.getTime()) > cfg.bursts.quietHours * HOUR)) {
           t.burstState = now.getTime() - t.firstAt.getTime() < cfg.bursts.quietHours * HOUR ? 'new' : 'none';
         }
-        await refreshTopic(tx, t, now, cfg, generic);
+        await refreshTopic(tx, t, now, cfg, counts, generic);
       }
     });
   }
@@ -288,18 +293,19 @@ export interface ReclusterResult {
 export async function reclusterTopics(sql: Sql, now: Date, cfg: OpinionConfig = opinionConfig()): Promise<ReclusterResult> {
   const since = new Date(now.getTime() - cfg.assignment.reclusterDays * 86_400_000);
   const total: ReclusterResult = { topics: 0, moved: 0, merged: 0, created: 0 };
-  // today's live generic words first: the re-clustering weighs them 0
+  // today's live generic words first (from the counts as of now): the re-clustering weighs them 0
+  await flushTermCounts(sql);
   await refreshLiveGenericWords(sql, now, cfg.liveGenericWords);
   const generic = await liveGenericWords(sql);
   // one district at a time (topics never span districts), so workers wait on one district's lock only
   for (const district of await listActiveTopicDistricts(sql, since)) {
-    const r = await reclusterDistrict(sql, district, since, now, cfg, generic);
+    const r = await reclusterDistrict(sql, district, since, now, cfg, generic, termCounts(sql));
     for (const k of Object.keys(total) as (keyof ReclusterResult)[]) total[k] += r[k];
   }
   return total;
 }
 
-async function reclusterDistrict(sql: Sql, district: string | null, since: Date, now: Date, cfg: OpinionConfig, generic: ReadonlySet<string>): Promise<ReclusterResult> {
+async function reclusterDistrict(sql: Sql, district: string | null, since: Date, now: Date, cfg: OpinionConfig, generic: ReadonlySet<string>, counts: TermCounts): Promise<ReclusterResult> {
   return sql.begin(async (tx) => {
     await lockTopicScope(tx, district);
     const recent = await listMembersOfActiveTopics(tx, district, since);
@@ -311,11 +317,11 @@ async function reclusterDistrict(sql: Sql, district: string | null, since: Date,
     const recentTopics = quiet.length ? await listTopicsByIds(tx, [...new Set(recent.map((m) => m.topicId))]) : [];
     const allTerms = new Set(recent.flatMap((m) => Object.keys(m.terms)));
     for (const t of quiet) for (const k of Object.keys(t.centroid)) allTerms.add(k);
-    let { docs, df } = await getTermStats(tx, [...allTerms]);
+    let { docs, df } = await counts.read(tx, [...allTerms]);
     const close = topicsAlikeToAny(quiet.map((q) => ({ ...q, district })), recentTopics.map((r) => ({ ...r, district })), statsFrom(docs, df, generic), cfg.assignment);
     const older = await listMembersOfTopics(tx, close.map((t) => t.id));
     const members = older.length ? [...older, ...recent].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.messageId - b.messageId) : recent;
-    if (older.length) ({ docs, df } = await getTermStats(tx, [...new Set(members.flatMap((m) => Object.keys(m.terms)))]));
+    if (older.length) ({ docs, df } = await counts.read(tx, [...new Set(members.flatMap((m) => Object.keys(m.terms)))]));
     const stats = statsFrom(docs, df, generic);
     // every member clusters within this district (a no-district member joined a topic here by its place)
     const features = members.map((m) => ({ ...memberFeatures(m), district }));
@@ -359,7 +365,7 @@ async function reclusterDistrict(sql: Sql, district: string | null, since: Date,
         firstAt: new Date(Math.min(...rows.map((x) => x.receivedAt.getTime()))), lastAt: new Date(Math.max(...rows.map((x) => x.receivedAt.getTime()))),
       });
       await setMemberSimilarities(tx, sims);
-      await refreshTopic(tx, t, now, cfg, generic);
+      await refreshTopic(tx, t, now, cfg, counts, generic);
     }
     return { topics: changed.size, moved: moves.length, merged: r.mergedInto.size, created: realId.size };
   });
