@@ -150,6 +150,41 @@ export async function listCandidateTopics(sql: Db, district: string | null, sinc
     ORDER BY last_at DESC LIMIT ${limit}`;
 }
 
+/** One of the candidate topics: its row version (xmin), and its row unless the caller holds that version. */
+export interface CandidateVersion {
+  candidateId: number;
+  candidateVersion: string;
+  /** null when `known` held this version */
+  row: TopicRow | null;
+}
+
+/**
+ * listCandidateTopics for a caller that keeps topic rows: the same topics in the same order, each
+ * with its row version (the system column xmin, which every update of the row changes), and the
+ * row itself only where `known` (id → version) does not hold that version, so unchanged rows are
+ * neither read nor sent again.
+ */
+export async function listCandidateTopicVersions(sql: Db, district: string | null, since: Date, limit: number, anchors: string[], known: Map<number, string>): Promise<CandidateVersion[]> {
+  const recent = district === null && anchors.length
+    ? sql`
+      SELECT id, xmin::text AS version, last_at FROM opinion_topics
+      WHERE status = 'active' AND last_at >= ${since} AND (district IS NULL OR anchors ?| ${sql.array(anchors)}::text[])
+      ORDER BY last_at DESC LIMIT ${limit}`
+    : sql`
+      SELECT id, xmin::text AS version, last_at FROM opinion_topics
+      WHERE status = 'active' AND district IS NOT DISTINCT FROM ${district} AND last_at >= ${since}
+      ORDER BY last_at DESC LIMIT ${limit}`;
+  const rows = await sql<(Partial<TopicRow> & { candidateId: number; candidateVersion: string })[]>`
+    WITH recent AS MATERIALIZED (${recent}),
+    known AS (SELECT * FROM unnest(${sql.array([...known.keys()])}::bigint[], ${sql.array([...known.values()])}::text[]) AS k(id, version))
+    SELECT r.id AS candidate_id, r.version AS candidate_version, t.*
+    FROM recent r
+    LEFT JOIN known k ON k.id = r.id AND k.version = r.version
+    LEFT JOIN LATERAL (SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics o WHERE o.id = r.id AND k.id IS NULL) t ON true
+    ORDER BY r.last_at DESC`;
+  return rows.map(({ candidateId, candidateVersion, ...row }) => ({ candidateId, candidateVersion, row: row.id == null ? null : (row as TopicRow) }));
+}
+
 export async function getTopic(sql: Db, id: number): Promise<TopicRow | undefined> {
   const [r] = await sql<TopicRow[]>`SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics WHERE id = ${id}`;
   return r;

@@ -6,7 +6,7 @@ import type { Db, Sql } from '../db/connect';
 import type { Logger } from '../logger';
 import {
   addHourCount, countActiveDays, countTopicMessagesBetween, createTopic, extendBurst, getMember, getTopic, insertMember,
-  latestBurst, listActiveTopicDistricts, listActiveTopicIds, listCandidateTopics, listMessagesWithoutTopic, listHours, noteTopicError, listMemberTimes, listMembersOfActiveTopics, listMembersOfTopics, listPublicMemberFeatures, listQuietTopics, listTopicsByIds, lockTopicScope, markTopicMerged, moveMembers, openBurst,
+  latestBurst, listActiveTopicDistricts, listActiveTopicIds, listMessagesWithoutTopic, listHours, noteTopicError, listMemberTimes, listMembersOfActiveTopics, listMembersOfTopics, listPublicMemberFeatures, listQuietTopics, listTopicsByIds, lockTopicScope, markTopicMerged, moveMembers, openBurst,
   rebuildTopicHours, saveTopic, setMemberSimilarities, topRepresentative, type BurstState, type MemberRow, type TopicRow,
 } from '../db/topics';
 import { getMessage, getMessageRaw } from '../db/messages';
@@ -18,6 +18,7 @@ import { heatIndex, heatParts } from './heat';
 import { topicLabel, type TopicLabel } from './label';
 import { liveGenericWords, liveWordGroups, refreshLiveGenericWords } from './live-generic';
 import { flushTermCounts, termCounts, type TermCounts } from './term-counts';
+import { topicRows } from './topic-rows';
 import { publicSample } from './sample';
 import { testBurst, type BurstTest } from './bursts';
 
@@ -101,13 +102,14 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
   const f = messageFeatures({ title: input.title, body: input.body, analysis: input.analysis, contactName: input.contactName });
   const since = new Date(input.receivedAt.getTime() - cfg.assignment.windowDays * 86_400_000);
   const counts = termCounts(sql);
+  const kept = topicRows(sql); // the candidates' rows are kept between steps (core/opinion/topic-rows.ts)
   const terms = Object.keys(f.terms);
   let counted = false;
   const result = await sql.begin(async (tx) => {
     // a topic opened by a message that named no district (香樟湾没水了) about a place this one names
     // may take it (and its district): the no-district scope is always locked first, as a message
     // without a district locks its own scope before the district of the topic it joins
-    const placeless = async () => (f.district !== null && f.anchors.length ? (await listCandidateTopics(tx, null, since, cfg.assignment.maxCandidates, f.anchors)).filter((t) => t.district === null && sharesPlace(f.anchors, t.anchors)) : []);
+    const placeless = async () => (f.district !== null && f.anchors.length ? (await kept.candidates(tx, null, since, cfg.assignment.maxCandidates, f.anchors)).filter((t) => t.district === null && sharesPlace(f.anchors, t.anchors)) : []);
     const withoutDistrict = (await placeless()).length > 0;
     if (withoutDistrict) await lockTopicScope(tx, null);
     await lockTopicScope(tx, f.district);
@@ -123,7 +125,7 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
     const [generic, { docs, df }, candidates] = await Promise.all([
       liveGenericWords(tx),
       counts.read(tx, terms, own),
-      listCandidateTopics(tx, f.district, since, cfg.assignment.maxCandidates, f.anchors),
+      kept.candidates(tx, f.district, since, cfg.assignment.maxCandidates, f.anchors),
     ]);
     const stats = statsFrom(docs, df, generic);
     if (withoutDistrict) candidates.push(...(await placeless()));
@@ -141,7 +143,9 @@ export async function assignToTopic(sql: Sql, input: TopicInput, cfg: OpinionCon
     }
     const created = choice.topicId === null;
     const topicId = choice.topicId ?? (await createTopic(tx, { district: f.district, firstAt: input.receivedAt }));
-    const topic = candidates.find((c) => c.id === topicId) ?? (await getTopic(tx, topicId))!;
+    // a copy of a kept row: changed below, and the change may yet roll back
+    const keptRow = candidates.find((c) => c.id === topicId);
+    const topic = keptRow ? structuredClone(keptRow) : (await getTopic(tx, topicId))!;
     if (topic.district === null && f.district !== null) topic.district = f.district; // it was opened without one
     const negative = negativeIntensity(input.analysis);
     const sample = input.isPublic ? publicSample(input.title ?? input.body, { contactName: input.contactName, address: input.address }) : '';
