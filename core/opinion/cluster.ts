@@ -91,14 +91,24 @@ interface Prepared {
   concepts: string[];
 }
 
-function prepare(t: TopicShape, stats: TermStats): Prepared {
+/** The problem objects at least 40 % of a topic's members name, the most named first. */
+function conceptsOfCentroid(t: TopicShape): string[] {
   const size = Math.max(1, t.size);
-  const concepts = Object.entries(t.centroid).filter(([k, w]) => k.startsWith(CONCEPT_PREFIX) && w >= size * 3 * 0.4)
+  return Object.entries(t.centroid).filter(([k, w]) => k.startsWith(CONCEPT_PREFIX) && w >= size * 3 * 0.4)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
-  return { shape: t, vec: weighted(t.centroid, stats, size), concepts };
 }
 
-function chooseAmong(f: MessageFeatures, me: Map<string, number>, candidates: Iterable<Prepared>, cfg: OpinionConfig['assignment'], at?: Date): Choice {
+function prepare(t: TopicShape, stats: TermStats): Prepared {
+  return { shape: t, vec: weighted(t.centroid, stats, Math.max(1, t.size)), concepts: conceptsOfCentroid(t) };
+}
+
+/** What the join rule reads of a candidate: its shape and its problem objects (most named first). */
+interface Candidate {
+  shape: TopicShape;
+  concepts: string[];
+}
+
+function chooseAmong<P extends Candidate>(f: MessageFeatures, candidates: Iterable<P>, likeness: (p: P) => number, cfg: OpinionConfig['assignment'], at?: Date): Choice {
   const mine = Object.keys(f.terms).filter((k) => k.startsWith(CONCEPT_PREFIX));
   let best: Choice = { topicId: null, similarity: 0 };
   for (const p of candidates) {
@@ -109,7 +119,7 @@ function chooseAmong(f: MessageFeatures, me: Map<string, number>, candidates: It
     if (t.district !== f.district && !(shared && (f.district === null || t.district === null))) continue;
     // two texts that each name problem objects (停水, 路灯…) but none in common are about different problems
     if (mine.length && p.concepts.length && !mine.some((k) => p.concepts.includes(k))) continue;
-    const sim = cosine(me, p.vec);
+    const sim = likeness(p);
     // the same place and the problem object most of its members name: one problem in other words,
     // whose wording differs more than the bar allows (short texts, the burst's own words common)
     const sameObject = mine.some((k) => p.concepts.includes(k));
@@ -184,7 +194,93 @@ export function topicsAlikeToAny(some: TopicShape[], others: TopicShape[], stats
 
 /** The topic a message joins (the most alike over the bar), or null: it starts one. */
 export function chooseTopic(f: MessageFeatures, candidates: TopicShape[], stats: TermStats, cfg: OpinionConfig['assignment'], at?: Date): Choice {
-  return chooseAmong(f, weighted(f.terms, stats), candidates.map((t) => prepare(t, stats)), cfg, at);
+  const me = weighted(f.terms, stats);
+  let na = 0;
+  for (const [, x] of me) na += x * x;
+  const idfOf = likenessIdfOf(stats);
+  const generic = genericOf(stats);
+  return chooseAmong(f, candidates.map(shapeParts), (p) => likenessTo(me, na, p, idfOf, generic), cfg, at);
+}
+
+/**
+ * A topic's centroid as the likeness reads it: its terms and weights in the centroid's order, and
+ * its problem objects. Kept per centroid object when the centroid is frozen (the topic step's kept
+ * rows, core/opinion/topic-rows.ts: shared and never changed), so a topic unchanged since the last
+ * message is not taken apart again.
+ */
+interface ShapeParts extends Candidate {
+  keys: string[];
+  weights: number[];
+  size: number;
+}
+
+const partsOf = new WeakMap<Terms, ShapeParts>();
+
+function shapeParts(t: TopicShape): ShapeParts {
+  const frozen = Object.isFrozen(t.centroid);
+  const kept = frozen ? partsOf.get(t.centroid) : undefined;
+  if (kept && kept.size === t.size) return kept.shape === t ? kept : { ...kept, shape: t };
+  const keys = Object.keys(t.centroid);
+  const weights = keys.map((k) => t.centroid[k]);
+  const parts: ShapeParts = { shape: t, keys, weights, size: t.size, concepts: conceptsOfCentroid(t) };
+  if (frozen) partsOf.set(t.centroid, parts);
+  return parts;
+}
+
+/** likenessIdf for one set of stats, with the IDF of the terms it has no count for worked out once. */
+function likenessIdfOf(stats: TermStats): (term: string) => number {
+  const top = stats.docs + IDF_PRIOR_DOCS + 1;
+  const none = Math.log(top / (0 + 1)) + 1;
+  return (t) => {
+    const d = stats.df(t);
+    return d === 0 ? none : Math.log(top / (d + 1)) + 1;
+  };
+}
+
+/** isLiveGeneric for one set of stats, remembered per term (null: no live generic words). */
+function genericOf(stats: TermStats): ((term: string) => boolean) | null {
+  if (!stats.generic?.size) return null;
+  const seen = new Map<string, boolean>();
+  return (t) => {
+    let g = seen.get(t);
+    if (g === undefined) seen.set(t, (g = isLiveGeneric(stats, t)));
+    return g;
+  };
+}
+
+/**
+ * cosine(me, weighted centroid) without building the centroid's vector: the same products summed
+ * in the same order (the centroid's norm in its order, the dot product over the smaller of the two
+ * in its order), so the same number to the last bit.
+ */
+function likenessTo(me: Map<string, number>, na: number, p: ShapeParts, idfOf: (t: string) => number, generic: ((t: string) => boolean) | null): number {
+  const scale = Math.max(1, p.shape.size);
+  const { keys, weights } = p;
+  let nb = 0;
+  let n = 0;
+  for (let i = 0; i < keys.length; i++) {
+    if (generic && generic(keys[i])) continue;
+    const y = (weights[i] / scale) * idfOf(keys[i]);
+    nb += y * y;
+    n++;
+  }
+  let dot = 0;
+  if (me.size < n) {
+    const c = p.shape.centroid;
+    for (const [t, x] of me) {
+      const w = Object.hasOwn(c, t) ? c[t] : undefined;
+      if (w === undefined) continue; // me holds no live generic word, so neither is one here
+      const y = (w / scale) * idfOf(t);
+      if (y) dot += x * y;
+    }
+  } else {
+    for (let i = 0; i < keys.length; i++) {
+      if (generic && generic(keys[i])) continue;
+      const y = me.get(keys[i]);
+      if (y) dot += ((weights[i] / scale) * idfOf(keys[i])) * y;
+    }
+  }
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }
 
 /** Adds (sign 1) or removes (sign -1) a member's terms and places; keeps the heaviest terms only. */
@@ -253,7 +349,10 @@ export function recluster(members: MemberFeatures[], stats: TermStats, cfg: Opin
     for (const c of clusters.values()) if (c.district === d) out.push(prep(c));
     return out;
   };
-  const choose = (m: MemberFeatures) => chooseAmong(m, vectors.get(m.messageId)!, inDistrict(m.district), cfg, m.receivedAt);
+  const choose = (m: MemberFeatures) => {
+    const me = vectors.get(m.messageId)!;
+    return chooseAmong(m, inDistrict(m.district), (p) => cosine(me, p.vec), cfg, m.receivedAt);
+  };
   const place = (m: MemberFeatures, cid: number) => {
     const c = clusters.get(cid)!;
     addToShape(c, m, cfg.maxCentroidTerms);

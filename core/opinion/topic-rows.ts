@@ -8,7 +8,8 @@
 // the same statement, so a row changed by any process is read afresh.
 //
 // The rows handed out are shared: a caller copies a row before changing it (the step copies the
-// topic it joins), so a rolled-back change never reaches the kept row.
+// topic it joins), so a rolled-back change never reaches the kept row; their centroids and places
+// are frozen, so a change in place throws rather than corrupting what the next step reads.
 import type { Db, Sql } from '../db/connect';
 import { listCandidateTopicVersions, type TopicRow } from '../db/topics';
 
@@ -40,6 +41,10 @@ export class TopicRows {
     for (const c of answer) {
       let row = c.row;
       if (row) {
+        // shared from now on: frozen, so a change in place fails loudly, and the likeness may keep
+        // what it derives from the centroid (core/opinion/cluster.ts)
+        Object.freeze(row.centroid);
+        Object.freeze(row.anchors);
         this.counts.read++;
         this.rows.delete(c.candidateId);
         this.rows.set(c.candidateId, { version: c.candidateVersion, row });
