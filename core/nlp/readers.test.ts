@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeMessage } from './analyze';
 import { trainReaders, trainUrgencyReader, URGENCY_LONG_MIN_URGENT, useReaders, type LabelledMessage } from './readers';
-import { URGENCY_LONG_CHARS } from './urgency';
+import { URGENCY_FEATURES, URGENCY_LONG_CHARS } from './urgency';
 
 // A small labelled set in the shape of a city's export (columns text, type, urgency, sentiment).
 const rows: LabelledMessage[] = [];
@@ -44,5 +44,10 @@ describe('trainable readers', () => {
     expect(r.longThreshold).not.toBeNull();
     expect(r.longThreshold).toBeGreaterThan(0);
     expect(r.longThreshold).toBeLessThanOrEqual(1);
+    // and, as some rows are not fitted on, a regression of its own for long texts
+    expect(r.longWeights).toHaveLength(URGENCY_FEATURES.length);
+    expect(r.longWeights).not.toEqual(r.weights);
+    // with every row fitted on, the one regression reads all texts
+    expect(trainUrgencyReader([...rows, ...long.map((x) => ({ ...x, fit: true }))], { folds: 3 }).longWeights).toBeNull();
   });
 });

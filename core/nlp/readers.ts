@@ -51,6 +51,10 @@ export const URGENCY_TRAIN: TrainOptions = { balanced: true, C: 1 };
 export const URGENCY_L2 = 3;
 /** weight of rows marked fit: false in the urgency regression (our short texts beside real messages) */
 export const URGENCY_EXTRA_WEIGHT = 1;
+/** weight of the rows settings are fitted on (the real messages the reader is for, e.g. the gold
+ * rows of --fit-on) in the urgency regression for long texts, when some rows are marked fit: false
+ * (2026-12-07: 5, 10 and 20 gave alike real-CV figures, 10 is shipped) */
+export const URGENCY_FIT_WEIGHT = 10;
 /** the urgency threshold maximises F-beta on held-out rows: beta > 1 favours recall */
 export const URGENCY_BETA = 2;
 /** fewest urgent long rows (URGENCY_LONG_CHARS+ characters) for a long-text threshold of its own */
@@ -256,32 +260,47 @@ export function trainUrgencyReader(rows: readonly LabelledMessage[], o: ReaderTr
   // rows marked fit: false (our own short texts) count less than the real messages the reader is for
   const extraW = URGENCY_EXTRA_WEIGHT;
   const sw = sw0.map((w, i) => (keep[i].fit === false ? w * extraW : w));
-  // held-out P(urgent) of the regression itself, for the threshold and the calibration
-  const p = new Array<number>(texts.length).fill(0);
-  for (let f = 0; f < k; f++) {
-    const tr = texts.map((_, i) => i).filter((i) => folds[i] !== f);
-    const lr = trainLogistic(tr.map((i) => X[i]), tr.map((i) => y[i]), { l2: URGENCY_L2, sampleWeights: tr.map((i) => sw[i]) });
-    texts.forEach((_, i) => {
-      if (folds[i] === f) p[i] = urgencyProbability(lr, X[i]);
-    });
-  }
+  // the long-text regression: the same, with the rows settings are fitted on (the real messages
+  // the reader is for) weighing URGENCY_FIT_WEIGHT times more — only when some rows are not
+  // (with every row fitted it would only rescale the penalty)
+  const fitW = keep.some((r) => r.fit === false) ? URGENCY_FIT_WEIGHT : 1;
+  const swLong = sw.map((w, i) => (keep[i].fit === false ? w : w * fitW));
+  // held-out P(urgent) of a regression, for the threshold and the calibration
+  const heldOut = (weights: readonly number[]) => {
+    const p = new Array<number>(texts.length).fill(0);
+    for (let f = 0; f < k; f++) {
+      const tr = texts.map((_, i) => i).filter((i) => folds[i] !== f);
+      const lr = trainLogistic(tr.map((i) => X[i]), tr.map((i) => y[i]), { l2: URGENCY_L2, sampleWeights: tr.map((i) => weights[i]) });
+      texts.forEach((_, i) => {
+        if (folds[i] === f) p[i] = urgencyProbability(lr, X[i]);
+      });
+    }
+    return p;
+  };
+  const p = heldOut(sw);
   const fitRows = fitIndices(keep);
   const fp = fitRows.map((i) => p[i]);
   const urgent = fitRows.map((i) => y[i] === 1);
   const threshold = chooseThreshold(fp, urgent);
-  // long texts (petitions) get a threshold of their own, fitted on every long training row: the
-  // settings rows and also the real messages others labelled (rows marked fit: false), since our
-  // own short texts are almost never that long. Short texts keep the threshold above, so the
-  // hotline and WeChat texts read as before.
+  // long texts (petitions) get a regression and a threshold of their own, the threshold fitted on
+  // every long training row: the settings rows and also the real messages others labelled (rows
+  // marked fit: false), since our own short texts are almost never that long. Short texts keep the
+  // regression and threshold above, so the hotline and WeChat texts read as before.
   const longRows = texts.map((_, i) => i).filter((i) => texts[i].length >= URGENCY_LONG_CHARS);
   const longUrgent = longRows.filter((i) => y[i] === 1).length;
-  const longThreshold = longUrgent >= URGENCY_LONG_MIN_URGENT ? chooseThreshold(longRows.map((i) => p[i]), longRows.map((i) => y[i] === 1)) : null;
+  const hasLong = longUrgent >= URGENCY_LONG_MIN_URGENT;
+  const separate = hasLong && fitW !== 1;
+  const pLong = separate ? heldOut(swLong) : p;
+  const longThreshold = hasLong ? chooseThreshold(longRows.map((i) => pLong[i]), longRows.map((i) => y[i] === 1)) : null;
   const tOf = (i: number) => urgencyThreshold({ threshold, longThreshold }, texts[i]);
-  const calibration = fitPlatt(fitRows.map((i) => urgencySideConfidence(p[i], tOf(i))), fitRows.map((i, j) => p[i] >= tOf(i) === urgent[j]));
+  const pOf = (i: number) => (texts[i].length >= URGENCY_LONG_CHARS ? pLong[i] : p[i]);
+  const calibration = fitPlatt(fitRows.map((i) => urgencySideConfidence(pOf(i), tOf(i))), fitRows.map((i, j) => pOf(i) >= tOf(i) === urgent[j]));
   const lr = trainLogistic(X, y, { l2: URGENCY_L2, sampleWeights: sw });
-  o.log?.(`urgency: ${texts.length} rows (${pos} urgent), threshold ${threshold}, for ${URGENCY_LONG_CHARS}+ characters ${longThreshold ?? 'the same'} (${longRows.length} long rows, ${longUrgent} urgent), weights ${URGENCY_FEATURES.map((n, j) => `${n}=${lr.weights[j].toFixed(2)}`).join(' ')}`);
+  const lrLong = separate ? trainLogistic(X, y, { l2: URGENCY_L2, sampleWeights: swLong }) : null;
+  const w = (m: { weights: number[] }) => URGENCY_FEATURES.map((n, j) => `${n}=${m.weights[j].toFixed(2)}`).join(' ');
+  o.log?.(`urgency: ${texts.length} rows (${pos} urgent), threshold ${threshold}, for ${URGENCY_LONG_CHARS}+ characters ${longThreshold ?? 'the same'} (${longRows.length} long rows, ${longUrgent} urgent), weights ${w(lr)}${lrLong ? `; for ${URGENCY_LONG_CHARS}+ characters (settings rows weighing ${fitW}) ${w(lrLong)}` : ''}`);
   const classifier = trainTextClassifier(texts, labels, { ...URGENCY_TRAIN, calibrationFolds: 0, temperature: cv.temperature });
-  return { classifier, weights: lr.weights, bias: lr.bias, threshold, longThreshold, calibration };
+  return { classifier, weights: lr.weights, bias: lr.bias, threshold, longThreshold, longWeights: lrLong?.weights ?? null, longBias: lrLong?.bias ?? null, calibration };
 }
 
 export function trainSentimentReader(rows: readonly LabelledMessage[], o: ReaderTrainOptions = {}): SentimentModel {

@@ -99,6 +99,66 @@ describe('urgency: signs of a danger present at the time of writing', () => {
   });
 });
 
+describe('urgency: a petition read for a hazard there now and in its title', () => {
+  it('marks a now-word beside a hazard word and a hazard in the first sentence, for texts of URGENCY_LONG_CHARS+ characters only', async () => {
+    const { URGENCY_FEATURES, URGENCY_LONG_CHARS, urgencyFeatures } = await import('./urgency');
+    const f = (text: string, name: (typeof URGENCY_FEATURES)[number]) => urgencyFeatures(text, classifyUrgency(text), 0.5)[URGENCY_FEATURES.indexOf(name)];
+    const pad = (t: string) => t.padEnd(URGENCY_LONG_CHARS + 10, '我们小区居民多次向物业和社区反映这个问题，希望有关部门重视并尽快答复。');
+    const now = pad('3栋楼道着火了，现在浓烟很大。');
+    expect(now.length).toBeGreaterThanOrEqual(URGENCY_LONG_CHARS);
+    expect(f(now, 'nowNearLong')).toBe(1);
+    expect(f(now, 'firstSentenceLong')).toBe(1);
+    // the hazard buried after the opening sentence, with no now-word near it
+    const buried = pad('关于小区物业管理的几点意见。物业费年年上涨，服务却越来越差，前年楼道着火，消防通道堆满杂物。');
+    expect(f(buried, 'nowNearLong')).toBe(0);
+    expect(f(buried, 'firstSentenceLong')).toBe(0);
+    // a short text: both stay 0, so hotline and WeChat texts read as before
+    expect(f('3栋楼道着火了，现在浓烟很大', 'nowNearLong')).toBe(0);
+    expect(f('3栋楼道着火了，现在浓烟很大', 'firstSentenceLong')).toBe(0);
+  });
+});
+
+describe('urgency: a petition has a regression of its own', () => {
+  it('reads a text of URGENCY_LONG_CHARS+ characters with the long-text weights, a short one with the others, through save and load', async () => {
+    const { readUrgency, saveUrgencyReader, loadUrgencyReader, URGENCY_FEATURES, URGENCY_LONG_CHARS, urgencyRegression } = await import('./urgency');
+    const { trainTextClassifier } = await import('./text-classifier');
+    const { mkdtempSync, readFileSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const classifier = trainTextClassifier(['着火了有人被困', '楼道着火浓烟', '小区绿化不错', '公园环境很好'], ['urgent', 'urgent', 'normal', 'normal'], { minDf: 1 });
+    // short texts: P 0.5 against 0.4 (urgent); long texts: P of bias -5 against 0.4 (normal)
+    const reader = { classifier, weights: URGENCY_FEATURES.map(() => 0), bias: 0, threshold: 0.4, longThreshold: 0.4, longWeights: URGENCY_FEATURES.map(() => 0), longBias: -5, calibration: null };
+    const short = '建议在小区门口增设一个公交站，方便老人出行';
+    const long = '关于小区门口公交站的建议。'.padEnd(URGENCY_LONG_CHARS, '我们小区有很多老人，每天出门坐车要走很远的路，希望有关部门能考虑。');
+    expect(urgencyRegression(reader, short).bias).toBe(0);
+    expect(urgencyRegression(reader, long).bias).toBe(-5);
+    expect(readUrgency(short, reader).label).toBe('urgent');
+    expect(readUrgency(long, reader).label).toBe('normal');
+    expect(readUrgency(long, { ...reader, longWeights: null }).label).toBe('urgent');
+    const dir = mkdtempSync(path.join(tmpdir(), 'urgency-longw-'));
+    try {
+      const file = path.join(dir, 'u.json');
+      saveUrgencyReader(reader, file);
+      const back = loadUrgencyReader(file);
+      expect(back.longBias).toBe(-5);
+      expect(readUrgency(long, back).label).toBe('normal');
+      expect(readUrgency(short, back).label).toBe('urgent');
+      // long-text weights of another length are refused, not misread
+      const j = JSON.parse(readFileSync(file, 'utf8'));
+      j.longWeights = j.longWeights.slice(1);
+      writeFileSync(file, JSON.stringify(j));
+      expect(() => loadUrgencyReader(file)).toThrow(/retrain/);
+      // a file without them reads every text with the one regression
+      delete j.longWeights;
+      delete j.longBias;
+      writeFileSync(file, JSON.stringify(j));
+      expect(readUrgency(long, loadUrgencyReader(file)).label).toBe('urgent');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('urgency: a petition has a threshold of its own', () => {
   it('reads a text of URGENCY_LONG_CHARS+ characters against the long-text threshold, a short one against the other, and keeps it through save and load', async () => {
     const { readUrgency, saveUrgencyReader, loadUrgencyReader, URGENCY_FEATURES, URGENCY_LONG_CHARS, urgencyThreshold } = await import('./urgency');

@@ -203,6 +203,7 @@ export const URGENCY_FEATURES = [
   'outageOngoing', 'structural', 'lifeSafety', 'pastYear', 'hazards',
   'hazardOpening', 'outageOpening', 'structuralOpening', 'firstMention', 'mentionDensity',
   'chronicOutage', 'questionOpening', 'roadHole', 'waterQuality', 'lifeNow', 'presentDanger', 'outageNow',
+  'nowNearLong', 'firstSentenceLong',
 ] as const;
 
 /** Where the title usually sits: what a message opens with is what it is about. */
@@ -234,6 +235,9 @@ const SIGNS = {
   outageNow: /(而|已经|已|又|突然|被)(停水|停电|断水|断电|停气)了|(停水|停电|断水|断电)[^，。！？]{0,6}(无人过问|没人管|无人管|至今)/,
 }
 
+// a hazard said to be there now: a now-word in the hazard's clause or the one before or after
+const NOW_NEAR = /现在|目前|正在|刚才|刚刚|今天|今晚|今早|此刻|至今|仍然|依然|还在|一直没|随时/;
+
 const SIGN_LIST = Object.entries(SIGNS).map(([k, re]): [string, RegExp, number[] | null] => [k, re, openingUnits(re.source)]);
 const signsPresent = new UnitPresence();
 
@@ -248,6 +252,11 @@ export interface UrgencyReader {
   /** the threshold for a text of URGENCY_LONG_CHARS or more characters (a petition, not a hotline
    * or WeChat text), fitted on the long training rows; null or absent: `threshold` for all */
   longThreshold?: number | null;
+  /** the regression for a text of URGENCY_LONG_CHARS or more characters, read against
+   * `longThreshold`: fitted with the real messages the settings are fitted on weighing more
+   * (URGENCY_FIT_WEIGHT); null or absent: `weights` and `bias` for all */
+  longWeights?: number[] | null;
+  longBias?: number | null;
   /** maps the confidence in the label read onto observed accuracy */
   calibration: Platt | null;
 }
@@ -261,6 +270,8 @@ const readerFileSchema = z.object({
   threshold: z.number().min(0).max(1),
   longChars: z.number().int().positive().optional(),
   longThreshold: z.number().min(0).max(1).nullable().optional(),
+  longWeights: z.array(z.number()).nullable().optional(),
+  longBias: z.number().nullable().optional(),
   calibration: plattSchema.nullable(),
   classifier: z.unknown(),
   meta: z.record(z.string(), z.unknown()).optional(),
@@ -280,13 +291,15 @@ export function urgencyThreshold(reader: Pick<UrgencyReader, 'threshold' | 'long
 export function loadUrgencyReader(file: string): UrgencyReader {
   const j = readerFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
   if (j.features.join() !== URGENCY_FEATURES.join()) throw new Error(`features ${j.features.join(',')} are not this version's (${URGENCY_FEATURES.join(',')}); retrain it`);
-  if (j.longThreshold != null && j.longChars !== URGENCY_LONG_CHARS) throw new Error(`its long-text threshold is for texts of ${j.longChars ?? '?'}+ characters, this version's for ${URGENCY_LONG_CHARS}+; retrain it`);
-  return { classifier: textClassifierFromJSON(j.classifier), weights: j.weights, bias: j.bias, threshold: j.threshold, longThreshold: j.longThreshold ?? null, calibration: j.calibration };
+  if ((j.longThreshold != null || j.longWeights != null) && j.longChars !== URGENCY_LONG_CHARS) throw new Error(`its long-text threshold is for texts of ${j.longChars ?? '?'}+ characters, this version's for ${URGENCY_LONG_CHARS}+; retrain it`);
+  for (const w of [j.weights, j.longWeights ?? j.weights]) if (w.length !== URGENCY_FEATURES.length) throw new Error(`${w.length} weights for ${URGENCY_FEATURES.length} features; retrain it`);
+  if (j.longWeights != null && j.longBias == null) throw new Error('long-text weights without their bias; retrain it');
+  return { classifier: textClassifierFromJSON(j.classifier), weights: j.weights, bias: j.bias, threshold: j.threshold, longThreshold: j.longThreshold ?? null, longWeights: j.longWeights ?? null, longBias: j.longBias ?? null, calibration: j.calibration };
 }
 
 export function saveUrgencyReader(r: UrgencyReader, file: string, meta?: Record<string, unknown>): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const j = { format: 'minsheng/urgency-reader', version: 1, features: URGENCY_FEATURES, weights: r.weights, bias: r.bias, threshold: r.threshold, ...(r.longThreshold != null ? { longChars: URGENCY_LONG_CHARS, longThreshold: r.longThreshold } : {}), calibration: r.calibration, classifier: r.classifier.toJSON({ quantize: true }), ...(meta ? { meta } : {}) };
+  const j = { format: 'minsheng/urgency-reader', version: 1, features: URGENCY_FEATURES, weights: r.weights, bias: r.bias, threshold: r.threshold, ...(r.longThreshold != null || r.longWeights != null ? { longChars: URGENCY_LONG_CHARS, longThreshold: r.longThreshold ?? null } : {}), ...(r.longWeights != null ? { longWeights: r.longWeights, longBias: r.longBias ?? 0 } : {}), calibration: r.calibration, classifier: r.classifier.toJSON({ quantize: true }), ...(meta ? { meta } : {}) };
   writeFileSync(file, JSON.stringify(j) + '\n');
 }
 
@@ -331,6 +344,14 @@ export function urgencyFeatures(text: string, rules: UrgencyResult, ngramP: numb
   f.firstMention = m.length ? 1 - Math.min(...m.map((x) => x.index)) / Math.max(n, 1) : 0;
   const clauses = Math.max(1, scanClauses(text).clauses.length);
   f.mentionDensity = Math.min(1, new Set(m.map((x) => x.clause)).size / clauses * 3);
+  // "present now" (2026-12-07), for a petition (URGENCY_LONG_CHARS+) only — the short texts read as
+  // before: a now-word beside a hazard word, and a hazard in the first sentence (the title), what it is about
+  if (n >= URGENCY_LONG_CHARS) {
+    const cl = scanClauses(text).clauses;
+    f.nowNearLong = m.some((x) => NOW_NEAR.test((cl[x.clause - 1] ?? '') + cl[x.clause] + (cl[x.clause + 1] ?? ''))) ? 1 : 0;
+    const end = text.search(/[。！？!?]/);
+    f.firstSentenceLong = m.some((x) => x.index <= (end < 0 ? n : end)) ? 1 : 0;
+  }
   return URGENCY_FEATURES.map((k) => f[k]);
 }
 
@@ -338,6 +359,11 @@ export function urgencyProbability(reader: Pick<UrgencyReader, 'weights' | 'bias
   let z = reader.bias;
   for (let j = 0; j < x.length; j++) z += reader.weights[j] * x[j];
   return 1 / (1 + Math.exp(-z));
+}
+
+/** The regression that reads this text: the long-text one for a petition, when the reader has one. */
+export function urgencyRegression(reader: Pick<UrgencyReader, 'weights' | 'bias' | 'longWeights' | 'longBias'>, text: string): Pick<UrgencyReader, 'weights' | 'bias'> {
+  return reader.longWeights != null && text.length >= URGENCY_LONG_CHARS ? { weights: reader.longWeights, bias: reader.longBias ?? 0 } : reader;
 }
 
 /** Confidence in the label read, from how far P(urgent) is past the threshold on its side (before calibration). */
@@ -351,7 +377,7 @@ export function readUrgency(text: string, reader: UrgencyReader | null = shipped
   const rules = classifyUrgency(text);
   if (!reader || rules.confidence === 0) return rules;
   const ngram = reader.classifier.probabilities(text).urgent ?? 0;
-  const p = urgencyProbability(reader, urgencyFeatures(text, rules, ngram));
+  const p = urgencyProbability(urgencyRegression(reader, text), urgencyFeatures(text, rules, ngram));
   const t = urgencyThreshold(reader, text);
   const urgent = p >= t;
   const confidence = Math.round(calibrate(urgencySideConfidence(p, t), reader.calibration) * 1000) / 1000;
