@@ -95,6 +95,27 @@ function fitIndices(rows: readonly LabelledMessage[]): number[] {
 const argmax = (xs: readonly number[]) => xs.reduce((b, x, i) => (x > xs[b] ? i : b), 0);
 
 export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: ReaderTrainOptions = {}): TextClassifier {
+  return fitRequestTypeReader(requestTypeNgrams(rows, o), o);
+}
+
+/** The request type reader's n-gram part: its rows, inner folds, the n-gram classifier's held-out
+ * probabilities on them and the classifier trained on all of them. It is the costly part of
+ * training; fitRequestTypeReader fits the cue weight, stack, offsets and calibration on it, so an
+ * experiment on those can keep one n-gram part per fold and refit only the rest. */
+export interface RequestTypeNgrams {
+  keep: LabelledMessage[];
+  texts: string[];
+  labels: string[];
+  folds: Int32Array;
+  k: number;
+  cv: { probabilities: Record<string, number>[]; temperature: number };
+  model: TextClassifier;
+  /** self-labelled rows, then rows labelled by their official reply, that joined the n-gram training */
+  nSelf: number;
+  nPseudo: number;
+}
+
+export function requestTypeNgrams(rows: readonly LabelledMessage[], o: ReaderTrainOptions = {}): RequestTypeNgrams {
   const keep = rows.filter((r) => r.text && (REQUEST_TYPES as readonly string[]).includes(r.type?.trim() ?? ''));
   const texts = keep.map((r) => r.text);
   const labels = keep.map((r) => r.type!.trim());
@@ -113,6 +134,14 @@ export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: Read
   // the self-labelled rows train every inner fold (fold k: never held out) and join no setting or calibration
   const cvAll = crossValidatedProbabilities([...texts, ...pseudo.texts], [...labels, ...pseudo.labels], Int32Array.from([...folds, ...pseudo.texts.map(() => k)]), k, REQUEST_TYPE_TRAIN);
   const cv = { probabilities: cvAll.probabilities.slice(0, texts.length), temperature: cvAll.temperature };
+  const model = trainTextClassifier([...texts, ...pseudo.texts], [...labels, ...pseudo.labels], { ...REQUEST_TYPE_TRAIN, calibrationFolds: 0, temperature: cv.temperature });
+  return { keep, texts, labels, folds, k, cv, model, nSelf, nPseudo: pseudo.texts.length };
+}
+
+/** The rest of the request type reader on its n-gram part: the cue weight, the stack, the offsets
+ * and the calibration, all fitted on the inner folds' held-out probabilities. */
+export function fitRequestTypeReader(ng: RequestTypeNgrams, o: ReaderTrainOptions = {}): TextClassifier {
+  const { keep, texts, labels, folds, k, cv, model, nSelf } = ng;
   const rules = texts.map((t) => ruleProbabilities(t, lexiconSentiment(t).score, classifyUrgency(t).label === 'urgent'));
   const fitRows = fitIndices(keep);
   const fitLabels = fitRows.map((i) => labels[i]);
@@ -196,8 +225,7 @@ export function trainRequestTypeReader(rows: readonly LabelledMessage[], o: Read
   });
   const calibration = fitPlatt(conf, correct);
   o.log?.(`request type: ${texts.length} rows, cue weight ${best.w} (held-out macro-F1 ${best.f1.toFixed(4)}), stacked l2 ${stackBest.l2} (${stackBest.f1.toFixed(4)})${useStack ? ' used' : ' not used'}, ${f1.toFixed(4)} with offsets ${offsets.join(' ')}, calibration a=${calibration.a} b=${calibration.b}`);
-  const model = trainTextClassifier([...texts, ...pseudo.texts], [...labels, ...pseudo.labels], { ...REQUEST_TYPE_TRAIN, calibrationFolds: 0, temperature: cv.temperature });
-  return withMeta(model, { ruleWeight: best.w, classOffsets: offsets, calibration, stack, trainedOn: texts.length, selfTrained: nSelf, replyLabelled: pseudo.texts.length - nSelf });
+  return withMeta(model, { ruleWeight: best.w, classOffsets: offsets, calibration, stack, trainedOn: texts.length, selfTrained: nSelf, replyLabelled: ng.nPseudo - nSelf });
 }
 
 /** The unlabelled messages a classifier trained on the labelled rows reads most surely, per type

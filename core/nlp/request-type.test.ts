@@ -5,6 +5,7 @@ import { openingUnits } from './opening-units';
 import { classifyRequestType, closingText, gateThanks, requestTypeStackFeatures, SIGNATURE, stackProbabilities, thanksPlausible, requestTypeFromReply, withoutSignature } from './request-type';
 import { seededRandom } from '../util/seeded-random';
 import { REQUEST_TYPES } from './types';
+import { fitRequestTypeReader, requestTypeNgrams, trainRequestTypeReader, type LabelledMessage } from './readers';
 
 const t = (text: string, sentimentScore = 0) => classifyRequestType(text, { sentimentScore, model: null }).label;
 
@@ -134,5 +135,27 @@ describe('request type: scans cut short for speed read what the full scans read'
       }
     }
     expect(read).toBeGreaterThan(sources.length / 2);
+  });
+});
+
+describe('request type training in two parts', () => {
+  // a small set: the n-gram part (the costly one) kept once, the settings refitted on it
+  const rows: LabelledMessage[] = [];
+  const add = (n: number, make: (i: number) => LabelledMessage) => { for (let i = 0; i < n; i++) rows.push(make(i)); };
+  add(10, (i) => ({ text: `请问第${i}号政策的办理流程是什么，需要带哪些材料？`, type: '咨询' }));
+  add(10, (i) => ({ text: `举报${i}号工地违法施工，偷排污水，请执法部门查处！`, type: '举报' }));
+  add(10, (i) => ({ text: `建议在第${i}小区门口增设公交站，方便居民出行。`, type: '建议' }));
+  add(10, (i) => ({ text: `我家${i}号楼停水三天了，老人孩子没水喝，请帮忙解决。`, type: '求助' }));
+  add(10, (i) => ({ text: `物业${i}号服务太差，垃圾三天没人收，投诉多次没人管。`, type: '投诉', fit: i % 2 === 0 }));
+  it('gives the model trainRequestTypeReader gives, and the n-gram part is not changed by a fit', () => {
+    const whole = trainRequestTypeReader(rows, { folds: 3 }).toJSON();
+    const ng = requestTypeNgrams(rows, { folds: 3 });
+    const before = JSON.stringify(ng.cv);
+    const a = fitRequestTypeReader(ng, { folds: 3 }).toJSON();
+    expect(JSON.stringify(ng.cv)).toBe(before);
+    const b = fitRequestTypeReader(ng, { folds: 3 }).toJSON();
+    expect(a).toEqual(whole);
+    expect(b).toEqual(a);
+    expect(ng.texts).toHaveLength(50);
   });
 });
