@@ -3,8 +3,8 @@
 // topics, similarities and labels whether the counts are flushed after every message or not at all;
 // a flush that fails keeps its counts; two writers flushing the same words at once neither deadlock
 // nor lose a count; closing the database flushes. Our own fixture sentences.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onClose } from '../core/db/connect';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectDatabase, onClose } from '../core/db/connect';
 import { analyzeMessage } from '../core/nlp/analyze';
 import { flushTermCounts, TermCounts, termCounts } from '../core/opinion/term-counts';
 import { assignToTopic, type TopicInput } from '../core/opinion/topics';
@@ -154,5 +154,83 @@ describe('term counts written in batches', () => {
     });
     await s.close();
     expect(seen).toEqual([{ df: 1 }]);
+  });
+
+  it('a step reads its own message as counted, as when it wrote its counts itself', async () => {
+    const s = await createTestDatabase({ seed: false });
+    try {
+      const c = termCounts(s.sql, { flushMs: 3_600_000 });
+      const reads: { docs: number; df: Map<string, number> }[] = [];
+      const read = c.read.bind(c);
+      c.read = async (...a: Parameters<typeof c.read>) => {
+        const r = await read(...a);
+        reads.push(r);
+        return r;
+      };
+      await assignToTopic(s.sql, input(0));
+      // the first message of an empty city: every read of the step sees one document, holding each of its terms once
+      expect(reads.length).toBeGreaterThanOrEqual(2);
+      for (const r of reads) {
+        expect(r.docs).toBe(1);
+        expect(r.df.size).toBeGreaterThan(0);
+        for (const n of r.df.values()) expect(n).toBe(1);
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it.skipIf(!inject('pgUrl'))('a read while a flush is still writing counts it once, before and after the flush commits (PostgreSQL)', async () => {
+    const s = await createTestDatabase({ seed: false });
+    const other = await connectDatabase({ databaseUrl: inject('pgUrl')!, dataDir: '', poolMax: 1, schema: s.schema! });
+    try {
+      const c = new TermCounts(s.sql, { flushMs: 3_600_000 });
+      c.add(['停水']);
+      await c.flush(); // the rows exist: the next flush updates them
+      c.add(['停水']);
+      // another session holds the document count's row: the flush waits on it, in flight
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => (locked = r));
+      const holder = other.sql.begin(async (tx) => {
+        await tx`SELECT df FROM opinion_terms WHERE term = ' docs' FOR UPDATE`;
+        locked();
+        await held;
+      });
+      await isLocked;
+      let done = false;
+      const flushing = c.flush().then(() => (done = true));
+      await new Promise((r) => setTimeout(r, 200)); // the flush is sent and waiting on the lock
+      expect([c.pendingKeys(), done]).toEqual([0, false]); // its counts left the pending ones; not committed
+      const during = await c.read(s.sql, ['停水']);
+      expect([during.docs, during.df.get('停水')]).toEqual([2, 2]);
+      release();
+      await holder;
+      await flushing;
+      const after = await c.read(s.sql, ['停水']);
+      expect([after.docs, after.df.get('停水')]).toEqual([2, 2]);
+      expect((await s.sql`SELECT df FROM opinion_terms WHERE term = '停水'`)[0].df).toBe(2);
+      await c.close();
+    } finally {
+      await other.close();
+      await s.close();
+    }
+  });
+
+  it('drops what is counted after the close, and the pool ends even if a close hook never finishes', async () => {
+    const s = await createTestDatabase({ seed: false });
+    const c = termCounts(s.sql, { flushMs: 3_600_000 });
+    onClose(s.sql, () => new Promise(() => {})); // never settles
+    await expect(s.close()).rejects.toThrow(/close hook/);
+    c.add(['路灯']);
+    expect([c.dropped, c.pendingKeys()]).toEqual([1, 0]);
+    expect(termCounts(s.sql)).toBe(c);
+    // the test database's own clean-up did not run (its close threw): its schema is dropped here
+    if (s.schema) {
+      const admin = await connectDatabase({ databaseUrl: inject('pgUrl')!, dataDir: '', poolMax: 1 });
+      await admin.sql.unsafe(`DROP SCHEMA ${s.schema} CASCADE`);
+      await admin.close();
+    }
   });
 });

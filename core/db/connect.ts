@@ -23,6 +23,8 @@ export interface Database {
 }
 
 const closeHooks = new WeakMap<Sql, Set<() => Promise<void>>>();
+/** how long each close hook may take before the pool is ended without it */
+export const CLOSE_HOOK_MS = 5_000;
 
 /**
  * Runs `fn` when the Database of this pool is closed, before its connections end (a writer that
@@ -35,17 +37,23 @@ export function onClose(sql: Sql, fn: () => Promise<void>): () => void {
   return () => hooks.delete(fn);
 }
 
-/** Runs every close hook of the pool (each once, even if one throws); throws the first failure after all ran. */
+/** Runs every close hook of the pool (each once, each for CLOSE_HOOK_MS at most, even if one throws); throws the first failure after all ran. */
 async function runCloseHooks(sql: Sql): Promise<void> {
   const hooks = closeHooks.get(sql);
   if (!hooks) return;
   closeHooks.delete(sql);
   let failure: unknown;
   for (const fn of hooks) {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await fn();
+      // a hook that cannot finish (the server gone, the one embedded connection held) does not hold the close
+      await Promise.race([fn(), new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`a close hook took more than ${CLOSE_HOOK_MS} ms; the pool is ended without it`)), CLOSE_HOOK_MS);
+      })]);
     } catch (err) {
       failure ??= err;
+    } finally {
+      clearTimeout(timer);
     }
   }
   if (failure !== undefined) throw failure;

@@ -142,12 +142,12 @@ export async function listCandidateTopics(sql: Db, district: string | null, sinc
     return sql<TopicRow[]>`
       SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics
       WHERE status = 'active' AND last_at >= ${since} AND (district IS NULL OR anchors ?| ${sql.array(anchors)}::text[])
-      ORDER BY last_at DESC LIMIT ${limit}`;
+      ORDER BY last_at DESC, id DESC LIMIT ${limit}`;
   }
   return sql<TopicRow[]>`
     SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics
     WHERE status = 'active' AND district IS NOT DISTINCT FROM ${district} AND last_at >= ${since}
-    ORDER BY last_at DESC LIMIT ${limit}`;
+    ORDER BY last_at DESC, id DESC LIMIT ${limit}`;
 }
 
 /** One of the candidate topics: its row version (xmin), and its row unless the caller holds that version. */
@@ -169,11 +169,11 @@ export async function listCandidateTopicVersions(sql: Db, district: string | nul
     ? sql`
       SELECT id, xmin::text AS version, last_at FROM opinion_topics
       WHERE status = 'active' AND last_at >= ${since} AND (district IS NULL OR anchors ?| ${sql.array(anchors)}::text[])
-      ORDER BY last_at DESC LIMIT ${limit}`
+      ORDER BY last_at DESC, id DESC LIMIT ${limit}`
     : sql`
       SELECT id, xmin::text AS version, last_at FROM opinion_topics
       WHERE status = 'active' AND district IS NOT DISTINCT FROM ${district} AND last_at >= ${since}
-      ORDER BY last_at DESC LIMIT ${limit}`;
+      ORDER BY last_at DESC, id DESC LIMIT ${limit}`;
   const rows = await sql<(Partial<TopicRow> & { candidateId: number; candidateVersion: string })[]>`
     WITH recent AS MATERIALIZED (${recent}),
     known AS (SELECT * FROM unnest(${sql.array([...known.keys()])}::bigint[], ${sql.array([...known.values()])}::text[]) AS k(id, version))
@@ -181,7 +181,7 @@ export async function listCandidateTopicVersions(sql: Db, district: string | nul
     FROM recent r
     LEFT JOIN known k ON k.id = r.id AND k.version = r.version
     LEFT JOIN LATERAL (SELECT ${sql(TOPIC_COLUMNS)} FROM opinion_topics o WHERE o.id = r.id AND k.id IS NULL) t ON true
-    ORDER BY r.last_at DESC`;
+    ORDER BY r.last_at DESC, r.id DESC`;
   return rows.map(({ candidateId, candidateVersion, ...row }) => ({ candidateId, candidateVersion, row: row.id == null ? null : (row as TopicRow) }));
 }
 

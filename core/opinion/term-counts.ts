@@ -11,12 +11,16 @@
 // Reads stay exact within a process: each flush also counts one more under this process' marker row
 // (a name no term can have), read by the same statement as the frequencies; what this process has
 // counted but that statement did not see (not yet flushed, or flushed after its snapshot) is added
-// back. A step also sees its own counts, as when they were written inside it. What another process
-// has not flushed yet is missing from a read for at most FLUSH_MS.
+// back. A step also sees its own counts, as when they were written inside it. ("A process" is a
+// pool: each pool has its own buffer and marker.) What another process has not flushed yet is
+// missing from a read for FLUSH_MS at most, plus the time its flush takes: a count waits for the
+// flush that the first count after the last flush arms, or for the next step's, whichever comes first.
 //
 // The trade: a process that dies without closing its database loses the counts of its last FLUSH_MS
-// (statistics only: the messages, topics and cases are unaffected; at most once, never twice). A
-// failed flush keeps its counts and is retried.
+// (statistics only: the messages, topics and cases are unaffected). A failed flush keeps its counts
+// and is retried; a flush whose commit succeeded but whose answer was lost is retried too, so those
+// counts are stored twice — the price of not holding the step's locks. Counts added after the
+// database was closed are dropped (and counted in `dropped`).
 import { randomUUID } from 'node:crypto';
 import { onClose, type Db, type Sql } from '../db/connect';
 import { addGroupCountsBatch, groupCountRows } from '../db/opinion-generic';
@@ -48,12 +52,19 @@ export class TermCounts {
   private lastFlush = Date.now();
   /** flushes that failed (their counts were kept and retried) */
   failures = 0;
+  /** messages counted after close (their counts are dropped: the pool is gone) */
+  dropped = 0;
+  private closed = false;
   lastError: unknown = null;
 
   constructor(private readonly sql: Sql, private readonly opts: { flushMs?: number; maxPendingKeys?: number } = {}) {}
 
   /** Counts one message: its terms (and one more document) and its words under each of `groups`. */
   add(terms: Iterable<string>, groups: string[] = [], words: string[] = []): void {
+    if (this.closed) {
+      this.dropped++;
+      return;
+    }
     this.terms.set(TERM_DOCS, (this.terms.get(TERM_DOCS) ?? 0) + 1);
     for (const t of new Set(terms)) this.terms.set(t, (this.terms.get(t) ?? 0) + 1);
     const rows = groupCountRows(groups, words);
@@ -122,8 +133,12 @@ export class TermCounts {
           await addGroupCountsBatch(tx, split.map((x) => x[1]), split.map((x) => x[0]), g.map((k) => groups.get(k)!));
           return bumpTermMarker(tx, this.marker);
         });
+        // not the expected count: an earlier flush whose answer was lost had committed after all
+        // (its counts, put back, are now stored twice); the batches kept before no longer match
+        if (gen !== batch.gen) this.batches = [];
         batch.gen = gen;
         this.gen = gen;
+        if (!this.batches.includes(batch)) this.batches.push(batch);
         // flushes take turns, so the batches are the confirmed ones: keep the last few
         if (this.batches.length > KEEP_BATCHES) this.batches = this.batches.slice(-KEEP_BATCHES);
       } catch (err) {
@@ -132,7 +147,7 @@ export class TermCounts {
         this.batches = this.batches.filter((b) => b !== batch);
         for (const [k, n] of terms) this.terms.set(k, (this.terms.get(k) ?? 0) + n);
         for (const [k, n] of groups) this.groups.set(k, (this.groups.get(k) ?? 0) + n);
-        this.armTimer();
+        if (!this.closed) this.armTimer();
         throw err;
       } finally {
         this.flushing = null;
@@ -145,6 +160,7 @@ export class TermCounts {
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.closed = true;
     await this.flush();
     if (this.gen > 0) await deleteTermMarker(this.sql, this.marker);
   }
@@ -153,9 +169,9 @@ export class TermCounts {
     return this.opts.flushMs ?? FLUSH_MS;
   }
 
-  /** The flush of what is left FLUSH_MS after the last count (a steady flow flushes from add). */
+  /** The flush of what is left, FLUSH_MS after the first count since the last flush (a steady flow flushes from add). */
   private armTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.flush().catch(() => {}); // kept and retried (a failed flush re-arms the timer)
@@ -175,10 +191,9 @@ export function termCounts(sql: Sql, opts?: { flushMs?: number; maxPendingKeys?:
   if (!b) {
     const created = new TermCounts(sql, opts);
     buffers.set(sql, created);
-    onClose(sql, async () => {
-      buffers.delete(sql);
-      await created.close();
-    });
+    // kept in the map once closed, so a step finishing after the close finds it and its counts are
+    // dropped (counted in `dropped`) rather than held by a buffer no close would flush
+    onClose(sql, () => created.close());
     b = created;
   }
   return b;

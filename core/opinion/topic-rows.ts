@@ -8,8 +8,9 @@
 // the same statement, so a row changed by any process is read afresh.
 //
 // The rows handed out are shared: a caller copies a row before changing it (the step copies the
-// topic it joins), so a rolled-back change never reaches the kept row; their centroids and places
-// are frozen, so a change in place throws rather than corrupting what the next step reads.
+// topic it joins), so a rolled-back change never reaches the kept row; they are frozen (the row,
+// its centroid, places, heat parts and lists), so a change in place throws rather than corrupting
+// what the next step reads.
 import type { Db, Sql } from '../db/connect';
 import { listCandidateTopicVersions, type TopicRow } from '../db/topics';
 
@@ -43,8 +44,8 @@ export class TopicRows {
       if (row) {
         // shared from now on: frozen, so a change in place fails loudly, and the likeness may keep
         // what it derives from the centroid (core/opinion/cluster.ts)
-        Object.freeze(row.centroid);
-        Object.freeze(row.anchors);
+        for (const part of [row.centroid, row.anchors, row.heatParts, row.labelTerms, row.channels, row.districts, row.publicLabelTerms]) Object.freeze(part);
+        Object.freeze(row);
         this.counts.read++;
         this.rows.delete(c.candidateId);
         this.rows.set(c.candidateId, { version: c.candidateVersion, row });
