@@ -61,7 +61,7 @@ describe('Chinese full-text search', () => {
     expect(await found('农民工工资')).toEqual([ids.wage]);
     expect(await found('路灯杆')).toEqual([ids.lampPole]);
     expect(await found('天然气')).toEqual([]);
-    const [{ n }] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'cases_search_idx' AND indexdef ILIKE '%gin%'`;
+    const [{ n }] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'cases_search_idx' AND indexdef ILIKE '%gin%'`;
     expect(n).toBe(1);
   });
 });
